@@ -1,0 +1,78 @@
+"""The changes a user makes to papers, shared by the CLI and the TUI.
+
+Each function applies its change to the latest stored version of each paper, in one
+atomic commit, and returns the papers as they were before (for undo) and after.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from readlist.errors import InputError
+from readlist.model import Paper
+from readlist.store import Store
+
+Change = tuple[list[Paper], list[Paper]]
+_SPACE = re.compile(r"\s+")
+
+
+def now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _apply(store: Store, ids: Sequence[str], fn: Callable[[Paper], Paper]) -> Change:
+    with store.transaction():
+        before = [store.get(pid) for pid in ids]
+        after = store.modify(ids, fn)
+    return before, after
+
+
+def set_read(store: Store, ids: Sequence[str], value: bool) -> Change:
+    stamp = now()
+    return _apply(
+        store,
+        ids,
+        lambda p: p if p.read == value else p.replace(read=value, read_at=stamp if value else None),
+    )
+
+
+def set_starred(store: Store, ids: Sequence[str], value: bool) -> Change:
+    return _apply(store, ids, lambda p: p.replace(starred=value))
+
+
+def set_note(store: Store, ids: Sequence[str], text: str) -> Change:
+    return _apply(store, ids, lambda p: p.replace(notes=text))
+
+
+def clean_tag(name: str) -> str:
+    """Tags are single words: spaces become dashes, commas are not allowed."""
+    tag = _SPACE.sub("-", name.strip())
+    if not tag or "," in tag or tag.startswith(("+", "-")):
+        raise InputError(f"invalid tag name {name!r}")
+    return tag
+
+
+def edit_tags(tags: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()) -> list[str]:
+    """Add and remove tags case-insensitively, keeping existing order and spelling."""
+    drop = {t.casefold() for t in remove}
+    out = [t for t in tags if t.casefold() not in drop]
+    have = {t.casefold() for t in out}
+    for tag in add:
+        if tag.casefold() not in have:
+            out.append(tag)
+            have.add(tag.casefold())
+    return out
+
+
+def change_tags(
+    store: Store, ids: Sequence[str], add: Iterable[str] = (), remove: Iterable[str] = ()
+) -> Change:
+    add, remove = list(add), list(remove)
+    return _apply(store, ids, lambda p: p.replace(tags=edit_tags(p.tags, add, remove)))
+
+
+def restore(store: Store, papers: Iterable[Paper]) -> None:
+    """Put papers back exactly as given: the basis of undo."""
+    store.put(papers)

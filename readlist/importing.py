@@ -1,0 +1,121 @@
+"""Listings -> library: parse, match each entry to a paper, merge, commit once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from readlist.dedup import DedupIndex, merge
+from readlist.errors import InputError
+from readlist.listing import Entry, decode, parse_listing
+from readlist.model import Paper, Source, title_key
+from readlist.store import Store
+
+
+@dataclass
+class Report:
+    """What one input did to the library."""
+
+    name: str
+    parsed: int = 0
+    added: int = 0
+    merged: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"{self.name}: {self.parsed} parsed, {self.added} added, "
+            f"{self.merged} merged, {len(self.skipped)} skipped"
+        )
+
+
+def read_inputs(paths: Iterable[str], stdin: bytes | None = None) -> list[tuple[str, str]]:
+    """Expand files, directories (their *.txt) and `-` into (name, text) pairs.
+
+    Everything is read and decoded before anything is imported, so one bad input
+    stops the whole import instead of leaving it half done.
+    """
+    out: list[tuple[str, str]] = []
+    for arg in paths:
+        if arg == "-":
+            out.append(("<stdin>", decode(stdin or b"", "<stdin>")))
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            files = sorted(p for p in path.glob("*.txt") if p.is_file())
+            if not files:
+                raise InputError(f"{path}: no *.txt listings in this directory")
+        else:
+            files = [path]
+        for file in files:
+            try:
+                data = file.read_bytes()
+            except FileNotFoundError:
+                raise InputError(f"{file}: no such file") from None
+            except IsADirectoryError:
+                raise InputError(f"{file}: is a directory") from None
+            except OSError as exc:
+                raise InputError(f"{file}: cannot read ({exc.strerror})") from None
+            out.append((file.name, decode(data, str(file))))
+    return out
+
+
+def _paper(entry: Entry, pid: str, source: Source, now: str) -> Paper:
+    return Paper(
+        id=pid,
+        title=entry.title,
+        abstract=entry.abstract,
+        authors_count=entry.authors_count,
+        organization=entry.organization,
+        organization_slug=entry.organization_slug,
+        date=entry.date.isoformat() if entry.date else None,
+        date_raw=entry.date_raw,
+        upvotes=entry.upvotes,
+        links=list(entry.links),
+        arxiv_id=entry.arxiv_id,
+        added=now,
+        sources=[source],
+    )
+
+
+def import_texts(
+    store: Store,
+    texts: list[tuple[str, str]],
+    as_of: dt.date,
+    now: dt.datetime | None = None,
+) -> list[Report]:
+    """Import decoded listings in one atomic commit and report per input."""
+    stamp = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
+    parsed = [(name, parse_listing(text, as_of)) for name, text in texts]
+    reports = []
+    with store.transaction():
+        index = DedupIndex(store.papers())
+        for name, listing in parsed:
+            report = Report(name, parsed=len(listing.entries), skipped=list(listing.skipped))
+            if not listing.entries and not listing.skipped:
+                raise InputError(f"{name}: no papers found; is this a Daily Papers listing?")
+            when = listing.date.isoformat() if listing.date else None
+            source = Source(file=name, listing_date=when, imported=stamp)
+            for entry in listing.entries:
+                found = index.find(entry.title, entry.arxiv_id)
+                if found is None:
+                    paper = _paper(entry, store.new_id(title_key(entry.title)), source, stamp)
+                    store.put([paper])
+                    index.add(paper)
+                    report.added += 1
+                    continue
+                existing = store.get(found)
+                merged = merge(existing, _paper(entry, found, source, stamp))
+                if merged == existing:
+                    report.skipped.append(f"'{_short(entry.title)}': already in the library")
+                else:
+                    store.put([merged])
+                    report.merged += 1
+            reports.append(report)
+    return reports
+
+
+def _short(text: str, width: int = 50) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

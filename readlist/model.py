@@ -1,0 +1,134 @@
+"""Paper and its fields: pure data, no I/O.
+
+A `Paper` converts to and from the plain dict stored on disk (`to_doc`/`from_doc`)
+and to the public JSON shape printed by `--json` (`to_json`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+    }
+)
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def fold(text: str) -> str:
+    """NFKC, casefold, and fold curly quotes and dashes: the base of every comparison."""
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+
+
+def title_key(title: str) -> str:
+    """The exact identity of a title: folded, with punctuation and whitespace ignored."""
+    return title_words(title).replace(" ", "")
+
+
+def title_words(title: str) -> str:
+    """Folded title with punctuation turned into single spaces, for fuzzy comparison."""
+    return _NON_WORD.sub(" ", fold(title)).strip()
+
+
+def paper_id_for(key: str, length: int = 7) -> str:
+    """A short id derived from the title key, so the same paper gets the same id anywhere."""
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:length]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One listing a paper was seen in."""
+
+    file: str
+    listing_date: str | None
+    imported: str
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"file": self.file, "listing_date": self.listing_date, "imported": self.imported}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Source:
+        return cls(doc["file"], doc.get("listing_date"), doc["imported"])
+
+
+@dataclass(slots=True)
+class Paper:
+    """A paper in the library: metadata from listings plus the user's own state."""
+
+    id: str
+    title: str
+    abstract: str = ""
+    authors: list[str] = field(default_factory=list)
+    authors_count: int | None = None
+    organization: str | None = None
+    organization_slug: str | None = None
+    date: str | None = None
+    date_raw: str | None = None
+    upvotes: int = 0
+    links: list[str] = field(default_factory=list)
+    arxiv_id: str | None = None
+    read: bool = False
+    read_at: str | None = None
+    starred: bool = False
+    notes: str = ""
+    tags: list[str] = field(default_factory=list)
+    added: str = ""
+    sources: list[Source] = field(default_factory=list)
+    bibkey: str | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        """The stored form; `id` is the document key, so it is not repeated inside."""
+        doc = {f.name: getattr(self, f.name) for f in _STORED_FIELDS}
+        doc["authors"] = list(self.authors)
+        doc["links"] = list(self.links)
+        doc["tags"] = list(self.tags)
+        doc["sources"] = [s.to_doc() for s in self.sources]
+        return doc
+
+    @classmethod
+    def from_doc(cls, paper_id: str, doc: dict[str, Any]) -> Paper:
+        known = {k: v for k, v in doc.items() if k in _FIELD_NAMES}
+        known["sources"] = [Source.from_doc(s) for s in doc.get("sources", ())]
+        known["authors"] = list(doc.get("authors", ()))
+        known["links"] = list(doc.get("links", ()))
+        known["tags"] = list(doc.get("tags", ()))
+        return cls(id=paper_id, **known)
+
+    def to_json(self) -> dict[str, Any]:
+        """The public `--json` shape that scripts rely on."""
+        out: dict[str, Any] = {"id": self.id}
+        out.update(self.to_doc())
+        return out
+
+    def replace(self, **changes: Any) -> Paper:
+        return dataclasses.replace(self, **changes)
+
+
+_STORED_FIELDS = [f for f in dataclasses.fields(Paper) if f.name != "id"]
+_FIELD_NAMES = frozenset(f.name for f in _STORED_FIELDS)

@@ -1,0 +1,57 @@
+"""Library statistics: totals, top tags, and papers added and read per ISO week."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from readlist.model import Paper
+
+
+def week_of(stamp: str) -> str:
+    """ISO week label ('2025-W48') of an ISO date or datetime."""
+    year, week, _ = dt.date.fromisoformat(stamp[:10]).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass
+class Stats:
+    total: int = 0
+    unread: int = 0
+    read: int = 0
+    starred: int = 0
+    tags: Counter[str] = field(default_factory=Counter)
+    added_per_week: Counter[str] = field(default_factory=Counter)
+    read_per_week: Counter[str] = field(default_factory=Counter)
+
+    def weeks(self, last: int = 12) -> list[tuple[str, int, int]]:
+        """The most recent weeks with any activity: (week, added, read)."""
+        keys = sorted(set(self.added_per_week) | set(self.read_per_week))[-last:]
+        return [(k, self.added_per_week[k], self.read_per_week[k]) for k in keys]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "total": self.total,
+            "unread": self.unread,
+            "read": self.read,
+            "starred": self.starred,
+            "tags": dict(self.tags.most_common()),
+            "weeks": [{"week": w, "added": a, "read": r} for w, a, r in self.weeks(last=10**6)],
+        }
+
+
+def compute(papers: Iterable[Paper]) -> Stats:
+    stats = Stats()
+    for paper in papers:
+        stats.total += 1
+        stats.read += paper.read
+        stats.starred += paper.starred
+        stats.tags.update(paper.tags)
+        if paper.added:
+            stats.added_per_week[week_of(paper.added)] += 1
+        if paper.read and paper.read_at:
+            stats.read_per_week[week_of(paper.read_at)] += 1
+    stats.unread = stats.total - stats.read
+    return stats

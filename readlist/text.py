@@ -1,0 +1,63 @@
+"""Plain-text renderings of papers and statistics for the terminal."""
+
+from __future__ import annotations
+
+import textwrap
+
+from readlist.model import Paper
+from readlist.stats import Stats
+
+
+def byline(paper: Paper) -> str:
+    """Who wrote it, as far as the listing tells: names, organisation or a count."""
+    if paper.authors:
+        return ", ".join(paper.authors)
+    parts = []
+    if paper.organization:
+        parts.append(paper.organization)
+    if paper.authors_count:
+        parts.append(f"{paper.authors_count} author{'s' * (paper.authors_count != 1)}")
+    return " · ".join(parts)
+
+
+def describe(paper: Paper, width: int = 78) -> str:
+    state = ", ".join(
+        s for s in ("read" if paper.read else "unread", "starred" if paper.starred else "") if s
+    )
+    lines = [paper.title, ""]
+    fields = [
+        ("id", paper.id),
+        ("by", byline(paper)),
+        ("date", paper.date or paper.date_raw or ""),
+        ("upvotes", str(paper.upvotes)),
+        ("state", state),
+        ("tags", " ".join("#" + t for t in paper.tags)),
+        ("arXiv", paper.arxiv_id or ""),
+        ("added", paper.added),
+    ]
+    lines += [f"{k + ':':9}{v}" for k, v in fields if v]
+    lines += [f"{'link:':9}{link}" for link in paper.links]
+    for src in paper.sources:
+        lines.append(f"{'listing:':9}{src.file} ({src.listing_date or 'undated'})")
+    if paper.abstract:
+        lines += ["", textwrap.fill(paper.abstract, width)]
+    if paper.notes:
+        lines += ["", "Notes:", paper.notes]
+    return "\n".join(lines)
+
+
+def describe_stats(stats: Stats) -> str:
+    lines = [
+        f"papers:  {stats.total}",
+        f"unread:  {stats.unread}",
+        f"read:    {stats.read}",
+        f"starred: {stats.starred}",
+    ]
+    if stats.tags:
+        top = ", ".join(f"#{t} ({n})" for t, n in stats.tags.most_common(10))
+        lines.append(f"tags:    {top}")
+    weeks = stats.weeks()
+    if weeks:
+        lines += ["", "week        added   read"]
+        lines += [f"{w}  {a:>7} {r:>6}" for w, a, r in weeks]
+    return "\n".join(lines)
