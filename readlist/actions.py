@@ -54,7 +54,9 @@ def clean_tag(name: str) -> str:
     return tag
 
 
-def edit_tags(tags: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()) -> list[str]:
+def edit_tags(
+    tags: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()
+) -> list[str]:
     """Add and remove tags case-insensitively, keeping existing order and spelling."""
     drop = {t.casefold() for t in remove}
     out = [t for t in tags if t.casefold() not in drop]

@@ -52,7 +52,7 @@ def selection_of(args: argparse.Namespace) -> Selection:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db = argparse.ArgumentParser(add_help=False)
+    db = _Parser(add_help=False)
     db.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS, help="library file to use")
     parser = _Parser(
         prog="readlist",
@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "tag",
         parents=[db],
-        help="add or remove tags: tag ID… +name -name", usage="readlist tag ID… +name -name"
+        help="add or remove tags: tag ID… +name -name",
+        usage="readlist tag ID… +name -name",
     )
     p.add_argument("items", nargs=argparse.REMAINDER, metavar="ID… +name -name")
 

@@ -11,15 +11,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from readlist.model import Paper, title_key, title_words
 
 FUZZY_THRESHOLD = 95.0
 FUZZY_MIN_LENGTH = 20
-_ROMAN = frozenset("i ii iii iv v vi vii viii ix x xi xii".split())
+_ROMAN = frozenset(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"])
 _DIGIT = re.compile(r"\d")
-_BLOCK_TOKENS = 3
+_BLOCK_CHARS = 12
+_KEY_CUTOFF = 90.0
 
 
 def markers(words: str) -> tuple[str, ...]:
@@ -31,65 +32,70 @@ def near_match(a_words: str, b_words: str) -> bool:
     """True when two folded titles are the same paper despite small differences."""
     if min(len(a_words), len(b_words)) < FUZZY_MIN_LENGTH:
         return False
-    if markers(a_words) != markers(b_words):
+    if not fuzz.ratio(a_words, b_words, score_cutoff=FUZZY_THRESHOLD):
         return False
-    return fuzz.ratio(a_words, b_words, score_cutoff=FUZZY_THRESHOLD) > 0
+    return markers(a_words) == markers(b_words)
 
 
 class DedupIndex:
     """Finds the library paper an incoming record belongs to.
 
-    Exact keys and arXiv ids are dict lookups. Fuzzy candidates come from an inverted
-    index over title words, probing only the rarest few words of the incoming title,
-    so a lookup costs the same at 1k papers as at 100k.
+    Exact keys and arXiv ids are dict lookups. Fuzzy candidates are blocked on the
+    first and the last few characters of the title key: a near-duplicate differs by a
+    few characters, which rarely touch both ends. So a lookup costs the same at 1k
+    papers as at 100k, and only a handful of titles are ever compared.
     """
 
-    def __init__(self, papers: Iterable[Paper] = ()) -> None:
+    def __init__(self, records: Iterable[tuple[str, str, str | None]] = ()) -> None:
+        """`records` are (id, title, arXiv id) of the papers already in the library."""
         self._by_key: dict[str, str] = {}
         self._by_arxiv: dict[str, str] = {}
-        self._words: dict[str, str] = {}
-        self._postings: defaultdict[str, set[str]] = defaultdict(set)
-        for paper in papers:
-            self.add(paper)
+        self._titles: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
+        self._blocks: defaultdict[str, list[str]] = defaultdict(list)
+        for pid, title, arxiv_id in records:
+            self.add(pid, title, arxiv_id)
 
-    def add(self, paper: Paper) -> None:
-        self._by_key.setdefault(title_key(paper.title), paper.id)
-        if paper.arxiv_id:
-            self._by_arxiv.setdefault(paper.arxiv_id, paper.id)
-        words = title_words(paper.title)
-        self._words[paper.id] = words
-        for token in set(words.split()):
-            if len(token) > 2:
-                self._postings[token].add(paper.id)
+    def add(self, pid: str, title: str, arxiv_id: str | None = None) -> None:
+        key = title_key(title)
+        self._by_key.setdefault(key, pid)
+        if arxiv_id:
+            self._by_arxiv.setdefault(arxiv_id, pid)
+        self._titles[pid] = title
+        self._keys[pid] = key
+        for block in _blocks(key):
+            self._blocks[block].append(pid)
 
     def find(self, title: str, arxiv_id: str | None = None) -> str | None:
         """The id of the paper this record is, or None when it is new."""
-        found = self._by_key.get(title_key(title))
+        key = title_key(title)
+        found = self._by_key.get(key)
         if found is None and arxiv_id:
             found = self._by_arxiv.get(arxiv_id)
         if found is None:
-            found = self._fuzzy(title_words(title))
+            found = self._fuzzy(key, title)
         return found
 
-    def _fuzzy(self, words: str) -> str | None:
-        if len(words) < FUZZY_MIN_LENGTH:
+    def _fuzzy(self, key: str, title: str) -> str | None:
+        if len(key) < FUZZY_MIN_LENGTH:
             return None
-        tokens = sorted(
-            (t for t in set(words.split()) if t in self._postings),
-            key=lambda t: len(self._postings[t]),
-        )
-        candidates: set[str] = set()
-        for token in tokens[:_BLOCK_TOKENS]:
-            candidates |= self._postings[token]
-        if not candidates:
-            return None
-        choices = {pid: self._words[pid] for pid in candidates}
-        for _choice, _score, pid in process.extract(
-            words, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=5
-        ):
-            if near_match(words, choices[pid]):
-                return str(pid)
+        words = title_words(title)
+        seen: set[str] = set()
+        for block in _blocks(key):
+            for pid in self._blocks.get(block, ()):
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                # Compact keys first: cheap, and most blocked candidates fail here.
+                if fuzz.ratio(key, self._keys[pid], score_cutoff=_KEY_CUTOFF) and near_match(
+                    words, title_words(self._titles[pid])
+                ):
+                    return pid
         return None
+
+
+def _blocks(key: str) -> tuple[str, str]:
+    return "<" + key[:_BLOCK_CHARS], ">" + key[-_BLOCK_CHARS:]
 
 
 def merge(existing: Paper, incoming: Paper) -> Paper:

@@ -91,29 +91,31 @@ def import_texts(
     parsed = [(name, parse_listing(text, as_of)) for name, text in texts]
     reports = []
     with store.transaction():
-        index = DedupIndex(store.papers())
+        index = DedupIndex(store.identities())
+        pending: dict[str, Paper] = {}
         for name, listing in parsed:
             report = Report(name, parsed=len(listing.entries), skipped=list(listing.skipped))
-            if not listing.entries and not listing.skipped:
+            if not listing.entries:
                 raise InputError(f"{name}: no papers found; is this a Daily Papers listing?")
             when = listing.date.isoformat() if listing.date else None
             source = Source(file=name, listing_date=when, imported=stamp)
             for entry in listing.entries:
                 found = index.find(entry.title, entry.arxiv_id)
                 if found is None:
-                    paper = _paper(entry, store.new_id(title_key(entry.title)), source, stamp)
-                    store.put([paper])
-                    index.add(paper)
+                    pid = store.new_id(title_key(entry.title), taken=pending)
+                    paper = pending[pid] = _paper(entry, pid, source, stamp)
+                    index.add(pid, paper.title, paper.arxiv_id)
                     report.added += 1
                     continue
-                existing = store.get(found)
+                existing = pending.get(found) or store.get(found)
                 merged = merge(existing, _paper(entry, found, source, stamp))
                 if merged == existing:
                     report.skipped.append(f"'{_short(entry.title)}': already in the library")
                 else:
-                    store.put([merged])
+                    pending[found] = merged
                     report.merged += 1
             reports.append(report)
+        store.put(pending.values())
     return reports
 
 

@@ -42,8 +42,9 @@ _ARXIV = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/)(?P<id>\d{4}\.\d{4,5})", re.IGNORECASE
 )
 _BLANK_SPLIT = re.compile(r"\n{2,}")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_ODD_SPACE = re.compile("[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_BINARY = re.compile(rb"[\x01-\x08\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -83,28 +84,29 @@ def decode(data: bytes, name: str) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(f"{name}: broken UTF-16 text ({exc.reason})") from None
-    if b"\x00" in data:
+    head = data[:65536]
+    if b"\x00" in data or len(_BINARY.findall(head)) > max(8, len(head) // 100):
         raise InputError(f"{name}: looks like a binary file, not a text listing")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    if controls > max(8, len(text) // 100):
-        raise InputError(f"{name}: looks like a binary file, not a text listing")
-    return text
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def clean(text: str) -> str:
     """Normalise what real pastes contain: CRLF, BOMs, odd spaces, tabs, trailing blanks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    text = _INVISIBLE.sub("", text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    text = unicodedata.normalize("NFC", "\n".join(lines))
-    return text
+    if text.isascii():
+        text = text.replace("\t", " ")
+    else:
+        text = _INVISIBLE.sub("", _ODD_SPACE.sub(" ", text))
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    return "\n".join(line.strip(" ") for line in text.split("\n")).strip("\n")
 
 
 def resolve_day(month: int, day: int, ref: dt.date) -> dt.date:
@@ -128,10 +130,7 @@ def _parse_date(line: str, ref: dt.date) -> tuple[dt.date, int] | None:
         return None
     day = int(m["day"])
     try:
-        if m["year"]:
-            when = dt.date(int(m["year"]), month, day)
-        else:
-            when = resolve_day(month, day, ref)
+        when = dt.date(int(m["year"]), month, day) if m["year"] else resolve_day(month, day, ref)
     except ValueError:
         return None
     return when, int(m["up"] or 0)
@@ -190,7 +189,8 @@ def clean_abstract(text: str) -> tuple[str, list[str]]:
             links.append(href)
         return href + tail
 
-    text = _ANCHOR.sub(anchor, text)
+    if "<" in text:
+        text = _ANCHOR.sub(anchor, text)
     links.extend(_strip_url(u) for u in _URL.findall(text))
     seen: dict[str, None] = {}
     for link in links:

@@ -48,7 +48,7 @@ def fold(text: str) -> str:
 
 def title_key(title: str) -> str:
     """The exact identity of a title: folded, with punctuation and whitespace ignored."""
-    return title_words(title).replace(" ", "")
+    return _NON_WORD.sub("", fold(title))
 
 
 def title_words(title: str) -> str:
@@ -71,10 +71,6 @@ class Source:
 
     def to_doc(self) -> dict[str, Any]:
         return {"file": self.file, "listing_date": self.listing_date, "imported": self.imported}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Source:
-        return cls(doc["file"], doc.get("listing_date"), doc["imported"])
 
 
 @dataclass(slots=True)
@@ -113,12 +109,29 @@ class Paper:
 
     @classmethod
     def from_doc(cls, paper_id: str, doc: dict[str, Any]) -> Paper:
-        known = {k: v for k, v in doc.items() if k in _FIELD_NAMES}
-        known["sources"] = [Source.from_doc(s) for s in doc.get("sources", ())]
-        known["authors"] = list(doc.get("authors", ()))
-        known["links"] = list(doc.get("links", ()))
-        known["tags"] = list(doc.get("tags", ()))
-        return cls(id=paper_id, **known)
+        get = doc.get
+        return cls(
+            paper_id,
+            doc["title"],
+            get("abstract", ""),
+            list(get("authors", ())),
+            get("authors_count"),
+            get("organization"),
+            get("organization_slug"),
+            get("date"),
+            get("date_raw"),
+            get("upvotes", 0),
+            list(get("links", ())),
+            get("arxiv_id"),
+            get("read", False),
+            get("read_at"),
+            get("starred", False),
+            get("notes", ""),
+            list(get("tags", ())),
+            get("added", ""),
+            [Source(s["file"], s.get("listing_date"), s["imported"]) for s in get("sources", ())],
+            get("bibkey"),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The public `--json` shape that scripts rely on."""
@@ -131,4 +144,3 @@ class Paper:
 
 
 _STORED_FIELDS = [f for f in dataclasses.fields(Paper) if f.name != "id"]
-_FIELD_NAMES = frozenset(f.name for f in _STORED_FIELDS)

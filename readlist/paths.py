@@ -27,7 +27,9 @@ class Paths:
         return self.config_dir / CONFIG_NAME
 
 
-def resolve(db: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Paths:
+def resolve(
+    db: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Paths:
     """Apply the precedence --db > READLIST_HOME > platform defaults."""
     env = os.environ if env is None else env
     home = env.get(ENV_HOME)

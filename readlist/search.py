@@ -103,4 +103,3 @@ def rank(papers: Sequence[Paper], query: str, limit: int | None = None) -> list[
     """Papers matching `query`, best first."""
     by_id = {p.id: p for p in papers}
     return [by_id[h.id] for h in SearchIndex(papers).search(query, limit)]
-

@@ -23,9 +23,9 @@ import contextlib
 import os
 import tempfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import filelock
 import orjson
@@ -50,13 +50,16 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                fh.writelines(data)
             fh.flush()
             os.fsync(fh.fileno())
         if path.exists():
@@ -67,6 +70,55 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+class _Truncated(Exception):
+    """The snapshot ends before its closing lines."""
+
+
+def _write_lines(meta: object, data: _Data) -> Iterator[bytes]:
+    """The snapshot as valid TinyDB JSON, one document per line, so it can be streamed."""
+    yield b'{"%s":%s,\n' % (META.encode(), orjson.dumps(meta))
+    tables = list(data.items())
+    for t, (name, docs) in enumerate(tables):
+        yield orjson.dumps(name) + b":{\n"
+        last = len(docs) - 1
+        for n, (doc_id, doc) in enumerate(docs.items()):
+            yield b"%s:%s%s\n" % (orjson.dumps(doc_id), orjson.dumps(doc), b"," * (n < last))
+        yield b"},\n" if t < len(tables) - 1 else b"}\n"
+    yield b"}\n"
+
+
+def _read_lines(fh: BinaryIO) -> dict[str, Any] | None:
+    """Parse `_write_lines` output one line at a time; None if the layout differs.
+
+    Parsing line by line keeps peak memory near the size of the parsed data, where a
+    whole-file parse would also hold the raw bytes and the parser's own tree.
+    """
+    first = fh.readline()
+    prefix = b'{"%s":' % META.encode()
+    if not (first.startswith(prefix) and first.endswith(b",\n")):
+        return None
+    data: dict[str, Any] = {META: orjson.loads(first[len(prefix) : -2])}
+    while True:
+        line = fh.readline()
+        if line == b"}\n":
+            if fh.read(1):
+                raise _Truncated("data after the end")
+            return data
+        if not line.endswith(b":{\n"):
+            raise _Truncated("unexpected end of file" if not line else "bad table line")
+        table: dict[str, Any] = {}
+        data[orjson.loads(line[:-3])] = table
+        for line in fh:
+            if line.startswith(b"}"):
+                break
+            key, _, value = line.partition(b":")
+            if value.endswith(b",\n"):
+                value = value[:-2]
+            table[orjson.loads(key)] = orjson.loads(value)
+        else:
+            raise _Truncated("unexpected end of file")
 
 
 def _line(obj: object) -> bytes:
@@ -132,13 +184,12 @@ class JournalStorage(Storage):
     def _load_once(self) -> bool:
         ident = _ident(self.path)
         try:
-            raw = self.path.read_bytes()
+            with open(self.path, "rb") as fh:
+                data, generation = self._parse_snapshot(fh)
         except FileNotFoundError:
             raise LibraryError(f"{self.path}: library file does not exist") from None
         except OSError as exc:
             raise LibraryError(f"{self.path}: cannot read library ({exc.strerror})") from None
-        data, generation = self._parse_snapshot(raw)
-        del raw
         self._data = data
         self.touched = None
         self.generation = generation
@@ -148,12 +199,16 @@ class JournalStorage(Storage):
         self._journal_valid = False
         return self._catch_up()
 
-    def _parse_snapshot(self, raw: bytes) -> tuple[_Data, int]:
-        if not raw.strip():
-            raise LibraryError(f"{self.path}: library file is empty; not touching it")
+    def _parse_snapshot(self, fh: BinaryIO) -> tuple[_Data, int]:
         try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
+            data = _read_lines(fh)
+            if data is None:  # not our one-document-per-line layout: parse it whole
+                fh.seek(0)
+                raw = fh.read()
+                if not raw.strip():
+                    raise LibraryError(f"{self.path}: library file is empty; not touching it")
+                data = orjson.loads(raw)
+        except (orjson.JSONDecodeError, _Truncated) as exc:
             raise LibraryError(f"{self.path}: library file is corrupt ({exc})") from None
         meta = data.pop(META, None) if isinstance(data, dict) else None
         doc = meta.get("1") if isinstance(meta, dict) else None
@@ -265,9 +320,14 @@ class JournalStorage(Storage):
         with open(self.journal, "r+b") as fh:
             fh.truncate(self._journal_offset)  # drop a torn tail left by a crash
             fh.seek(self._journal_offset)
-            fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+            try:
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    fh.truncate(self._journal_offset)
+                raise
         self._journal_offset += len(line)
 
     def _reset_journal(self) -> None:
@@ -286,9 +346,8 @@ class JournalStorage(Storage):
     def compact(self) -> None:
         """Fold the journal into a new snapshot (generation + 1), then start a new journal."""
         self.generation += 1
-        snapshot = {META: {"1": {"schema": SCHEMA_VERSION, "generation": self.generation}}}
-        snapshot.update(self._data)
-        atomic_write(self.path, orjson.dumps(snapshot))
+        meta = {"1": {"schema": SCHEMA_VERSION, "generation": self.generation}}
+        atomic_write(self.path, _write_lines(meta, self._data))
         self._snap_ident = _ident(self.path)
         self._reset_journal()
 
@@ -304,6 +363,7 @@ class _StrIdTable(Table):
 
     def _update_table(self, updater: Callable[[dict[Any, Any]], None]) -> None:
         tables = self._storage.read()
+        assert tables is not None
         updater(tables.setdefault(self.name, {}))
         self._storage.write(tables)
         self.clear_cache()
@@ -339,6 +399,10 @@ class Store:
         else:
             raise LibraryError(f"{self.path}: no library here")
         self._storage.touched = set()
+
+    @property
+    def journal_path(self) -> Path:
+        return self._storage.journal
 
     def __enter__(self) -> Store:
         return self
@@ -378,6 +442,11 @@ class Store:
             out.append(paper)
         return out
 
+    def identities(self) -> Iterator[tuple[str, str, str | None]]:
+        """(id, title, arXiv id) of every paper, without building Paper objects."""
+        for pid, doc in self._raw().items():
+            yield pid, doc["title"], doc.get("arxiv_id")
+
     def get(self, paper_id: str) -> Paper:
         paper = self._cache.get(paper_id)
         if paper is None:
@@ -400,12 +469,12 @@ class Store:
                 raise NotFoundError(f"id prefix {ref} is ambiguous ({len(hits)} papers)")
         raise NotFoundError(f"no paper with id {ref}")
 
-    def new_id(self, key: str) -> str:
+    def new_id(self, key: str, taken: Container[str] = ()) -> str:
         """A short id for a new title key, lengthened only on a collision."""
         raw = self._raw()
         for length in range(7, 41):
             pid = paper_id_for(key, length)
-            if pid not in raw:
+            if pid not in raw and pid not in taken:
                 return pid
         raise LibraryError("cannot allocate an id")  # pragma: no cover - sha1 is 40 chars
 
@@ -465,14 +534,18 @@ class Store:
         """Insert or replace whole papers."""
         with self.transaction():
             assert self._changed is not None
+            raw = self._raw()
+            new: list[Document] = []
             for paper in papers:
                 doc = paper.to_doc()
-                if paper.id in self._raw():
-                    self._table.update(doc, doc_ids=[paper.id])
+                if paper.id in raw:
+                    self._table.update(doc, doc_ids=[paper.id])  # type: ignore[list-item]
                 else:
-                    self._table.insert(Document(doc, doc_id=paper.id))
+                    new.append(Document(doc, doc_id=paper.id))  # type: ignore[arg-type]
                 self._cache[paper.id] = paper
                 self._changed[paper.id] = None
+            if new:
+                self._table.insert_multiple(new)
 
     def modify(self, ids: Iterable[str], change: Callable[[Paper], Paper]) -> list[Paper]:
         """Apply `change` to the current version of each paper; returns the results."""

@@ -1,0 +1,234 @@
+"""Measure readlist against the speed targets and print a table.
+
+    python -m bench.run [--sizes 1000,10000,100000] [--only store,cli,export,tui]
+
+Libraries are generated once into bench/data/ (not committed) and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.generate import generate
+
+DATA = Path(__file__).resolve().parent / "data"
+AS_OF = dt.date(2026, 11, 23)
+
+
+@dataclass
+class Row:
+    what: str
+    size: int
+    value: float
+    unit: str
+    target: float | None = None
+
+    def cells(self) -> list[str]:
+        ok = "" if self.target is None else ("yes" if self.value <= self.target else "NO")
+        target = "" if self.target is None else f"≤ {self.target:g} {self.unit}"
+        return [self.what, f"{self.size:,}", f"{self.value:,.3g} {self.unit}", target, ok]
+
+
+ROWS: list[Row] = []
+
+
+def record(row: Row) -> None:
+    ROWS.append(row)
+    print("  " + " | ".join(row.cells()), flush=True)
+
+
+def readlist(*args: str, stdout: int | None = subprocess.DEVNULL) -> float:
+    """Wall time of one whole `readlist` process."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "readlist", *args], check=True, stdout=stdout)
+    return time.perf_counter() - start
+
+
+def best_of(n: int, fn: Callable[[], float]) -> float:
+    return min(fn() for _ in range(n))
+
+
+def listing(n: int, seed: int) -> Path:
+    path = DATA / f"listing-{n}-{seed}.txt"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        path.write_text(generate(n, seed), encoding="utf-8")
+    return path
+
+
+def library(n: int) -> Path:
+    """A library of n papers, built by the real import (timed on first build)."""
+    path = DATA / f"library-{n}.json"
+    if not path.exists():
+        source = listing(n, seed=1)
+        seconds = readlist("--db", str(path), "import", str(source), "--as-of", str(AS_OF))
+        record(Row("build: import listing (process)", n, seconds, "s"))
+    return path
+
+
+def copy_library(src: Path, name: str) -> Path:
+    dst = DATA / name
+    for suffix in ("", "-journal"):
+        if Path(str(src) + suffix).exists():
+            shutil.copyfile(str(src) + suffix, str(dst) + suffix)
+    return dst
+
+
+def bench_cli(n: int) -> None:
+    lib = library(n)
+    target = 0.6 if n == 10_000 else None
+    record(
+        Row(
+            "list --json (process)",
+            n,
+            best_of(3, lambda: readlist("--db", str(lib), "list", "--json")),
+            "s",
+            target,
+        )
+    )
+    record(
+        Row(
+            "search 'video diffusion' (process)",
+            n,
+            best_of(3, lambda: readlist("--db", str(lib), "search", "video diffusion")),
+            "s",
+            target,
+        )
+    )
+
+
+def bench_store(n: int) -> None:
+    from readlist import actions
+    from readlist.importing import import_texts, read_inputs
+    from readlist.store import Store
+
+    lib = copy_library(library(n), f"work-{n}.json")
+    start = time.perf_counter()
+    store = Store(lib)
+    record(Row("open library (in process)", n, time.perf_counter() - start, "s"))
+    ids = [p.id for p in store.papers()[:50]]
+    times = []
+    for i, pid in enumerate(ids * 2):
+        start = time.perf_counter()
+        actions.set_starred(store, [pid], i < len(ids))
+        times.append(time.perf_counter() - start)
+    target = {10_000: 10.0, 100_000: 50.0}.get(n)
+    record(Row("star toggle, durable (median)", n, statistics.median(times) * 1000, "ms", target))
+    record(Row("star toggle, durable (max)", n, max(times) * 1000, "ms", target))
+
+    new = listing(1000, seed=7)
+    texts = read_inputs([str(new)])
+    start = time.perf_counter()
+    (report,) = import_texts(store, texts, AS_OF)
+    assert report.added == 1000, report.summary()
+    record(
+        Row(
+            "import 1,000 new (in process, open store)",
+            n,
+            time.perf_counter() - start,
+            "s",
+            2.0 if n == 100_000 else None,
+        )
+    )
+    store.close()
+    lib2 = copy_library(library(n), f"work2-{n}.json")
+    record(
+        Row(
+            "import 1,000 new (whole process)",
+            n,
+            readlist("--db", str(lib2), "import", str(new)),
+            "s",
+        )
+    )
+
+    size = lib.stat().st_size + Path(str(lib) + "-journal").stat().st_size
+    probe = (
+        "import resource, sys\nfrom pathlib import Path\nfrom readlist import actions\n"
+        "from readlist.store import Store\ns = Store(Path(sys.argv[1]))\nps = s.papers()\n"
+        "actions.set_starred(s, [ps[0].id], True)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(lib)], capture_output=True, text=True, check=True
+    )
+    peak = int(out.stdout.strip())
+    record(
+        Row(
+            "peak memory / library size (open, list, toggle)",
+            n,
+            peak / size,
+            "x",
+            3.0 if n == 100_000 else None,
+        )
+    )
+    for path in DATA.glob("work*"):
+        path.unlink()
+
+
+def bench_export(n: int) -> None:
+    from readlist.bibtex import export_papers
+
+    from readlist.store import Store
+
+    with Store(library(n)) as store:
+        papers = store.papers()
+        start = time.perf_counter()
+        text = export_papers(store, papers)
+        record(
+            Row(
+                "export BibTeX (in process)",
+                n,
+                time.perf_counter() - start,
+                "s",
+                1.0 if n == 10_000 else None,
+            )
+        )
+        assert text.count("@misc{") == n
+
+
+def bench_tui(n: int) -> None:
+    from bench.tui import measure
+
+    lib = library(n)
+    for row in measure(lib, n):
+        record(row)
+
+
+SECTIONS = {"cli": bench_cli, "store": bench_store, "export": bench_export, "tui": bench_tui}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--only", default=",".join(SECTIONS))
+    args = parser.parse_args()
+    os.environ.pop("READLIST_HOME", None)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for n in sizes:
+        print(f"-- {n:,} papers", flush=True)
+        for name in args.only.split(","):
+            SECTIONS[name](n)
+    widths = [max(len(r.cells()[i]) for r in ROWS) for i in range(5)]
+    header = ["measure", "papers", "result", "target", "met"]
+    widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]
+    print()
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("-|-".join("-" * w for w in widths))
+    for row in ROWS:
+        print(" | ".join(c.ljust(w) for c, w in zip(row.cells(), widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()

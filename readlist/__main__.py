@@ -1,0 +1,5 @@
+import sys
+
+from readlist.cli import main
+
+sys.exit(main())

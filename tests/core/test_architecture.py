@@ -1,0 +1,35 @@
+"""The core never imports Textual, and only store.py imports TinyDB."""
+
+from __future__ import annotations
+
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import readlist
+
+PACKAGE = Path(readlist.__file__).parent
+CORE = sorted(
+    m.name
+    for m in pkgutil.walk_packages([str(PACKAGE)], "readlist.")
+    if not m.name.startswith("readlist.tui")
+)
+
+
+@pytest.mark.parametrize("module", CORE)
+def test_core_module_does_not_import_textual(module: str) -> None:
+    code = f"import sys, {module}\nassert not [m for m in sys.modules if m.startswith('textual')]"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_only_store_imports_tinydb() -> None:
+    pattern = re.compile(r"^\s*(from|import)\s+tinydb", re.MULTILINE)
+    users = sorted(
+        str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if pattern.search(p.read_text())
+    )
+    assert users == ["store.py"]

@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from readlist.cli import main
+from readlist.store import Store
+from tests.conftest import SEEDS
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def lib(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "lib.json"
+    code, _out, _ = run(capsys, "--db", str(path), "import", str(SEEDS), "--as-of", "2026-11-23")
+    assert code == 0
+    return path
+
+
+def listing(capsys: pytest.CaptureFixture[str], lib: Path, *extra: str) -> list[dict[str, object]]:
+    code, out, _ = run(capsys, "--db", str(lib), "list", "--json", *extra)
+    assert code == 0
+    result: list[dict[str, object]] = json.loads(out)
+    return result
+
+
+def test_import_prints_per_file_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--db", str(tmp_path / "l.json"), "import", str(SEEDS))
+    assert code == 0
+    assert "000_8f436e6abbfddf26.txt: 45 parsed, 45 added, 0 merged, 0 skipped" in out
+    assert "library: 254 papers" in out
+    code, out, _ = run(capsys, "--db", str(tmp_path / "l.json"), "import", str(SEEDS))
+    assert "45 parsed, 0 added, 0 merged, 45 skipped" in out
+    assert (
+        "skipped 'StreamDiffusionV2: A Streaming System for Dynamic…': already in the library"
+        in out
+    )
+
+
+def test_default_location_is_readlist_home(
+    isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "import", str(SEEDS / "004_097c14f588d18b51.txt"))[0] == 0
+    assert (isolated_home / "library.json").exists()
+
+
+def test_list_json_fields(capsys: pytest.CaptureFixture[str], lib: Path) -> None:
+    papers = listing(capsys, lib)
+    assert len(papers) == 254
+    needed = {
+        "id",
+        "title",
+        "abstract",
+        "authors",
+        "authors_count",
+        "organization",
+        "date",
+        "upvotes",
+        "links",
+        "read",
+        "starred",
+        "notes",
+        "tags",
+        "added",
+        "sources",
+    }
+    assert needed <= set(papers[0])
+    assert isinstance(papers[0]["authors"], list)
+
+
+def test_mark_note_tag_and_filters(capsys: pytest.CaptureFixture[str], lib: Path) -> None:
+    ids = [str(p["id"]) for p in listing(capsys, lib)][:3]
+    assert (
+        run(capsys, "--db", str(lib), "mark", ids[0], ids[1], "--star")[1]
+        == "marked 2 papers starred\n"
+    )
+    assert run(capsys, "--db", str(lib), "mark", ids[0][:5], "--read")[0] == 0
+    code, _out, _ = run(capsys, "--db", str(lib), "tag", ids[0], ids[2], "+llm", "+to-read")
+    assert code == 0
+    assert run(capsys, "--db", str(lib), "tag", ids[2], "-to-read")[0] == 0
+    assert run(capsys, "--db", str(lib), "note", ids[1], "a note")[0] == 0
+    assert run(capsys, "--db", str(lib), "note", ids[1])[1] == "a note\n"
+
+    assert [p["id"] for p in listing(capsys, lib, "--starred")] == ids[:2]
+    assert [p["id"] for p in listing(capsys, lib, "--read")] == ids[:1]
+    assert len(listing(capsys, lib, "--unread")) == 253
+    assert [p["id"] for p in listing(capsys, lib, "--tag", "LLM")] == [ids[0], ids[2]]
+    assert [p["id"] for p in listing(capsys, lib, "--tag", "to-read")] == [ids[0]]
+    with Store(lib) as store:
+        assert store.get(ids[0]).tags == ["llm", "to-read"]
+        assert store.get(ids[2]).tags == ["llm"]
+        assert store.get(ids[1]).notes == "a note"
+        assert store.get(ids[0]).read_at
+
+
+def test_note_from_stdin(
+    capsys: pytest.CaptureFixture[str], lib: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pid = str(listing(capsys, lib)[0]["id"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("line one\nline two\n"))
+    assert run(capsys, "--db", str(lib), "note", pid, "-")[0] == 0
+    with Store(lib) as store:
+        assert store.get(pid).notes == "line one\nline two"
+
+
+@pytest.mark.parametrize("by", ["date", "upvotes", "title", "added"])
+def test_sort(capsys: pytest.CaptureFixture[str], lib: Path, by: str) -> None:
+    papers = listing(capsys, lib, "--sort", by)
+    if by == "date":
+        dates = [str(p["date"]) for p in papers if p["date"]]
+        assert dates == sorted(dates, reverse=True)
+        assert all(not p["date"] for p in papers[len(dates) :])
+    elif by == "upvotes":
+        ups = [int(str(p["upvotes"])) for p in papers]
+        assert ups == sorted(ups, reverse=True)
+    elif by == "title":
+        titles = [str(p["title"]).casefold() for p in papers]
+        assert titles == sorted(titles)
+
+
+def test_search_ranks_title_matches_first(capsys: pytest.CaptureFixture[str], lib: Path) -> None:
+    _, out, _ = run(capsys, "--db", str(lib), "search", "streaming", "--json")
+    hits = json.loads(out)
+    in_title = ["streaming" in h["title"].lower() for h in hits]
+    assert in_title[0]
+    assert in_title == sorted(in_title, reverse=True)  # all title matches come first
+    assert any(not t for t in in_title)  # and abstract matches follow
+    _code, out, _ = run(capsys, "--db", str(lib), "search", "difusion", "--limit", "3", "--json")
+    assert len(json.loads(out)) == 3
+    assert all("diffusion" in h["title"].lower() for h in json.loads(out))
+
+
+def test_search_covers_notes_and_tags(capsys: pytest.CaptureFixture[str], lib: Path) -> None:
+    pid = str(listing(capsys, lib)[-1]["id"])
+    run(capsys, "--db", str(lib), "note", pid, "zygomorphic remark")
+    run(capsys, "--db", str(lib), "tag", pid, "+quokka")
+    for query in ("zygomorphic", "quokka"):
+        out = run(capsys, "--db", str(lib), "search", query, "--json")[1]
+        assert [h["id"] for h in json.loads(out)] == [pid]
+
+
+def test_show_and_stats(capsys: pytest.CaptureFixture[str], lib: Path) -> None:
+    pid = str(listing(capsys, lib)[0]["id"])
+    code, out, _ = run(capsys, "--db", str(lib), "show", pid)
+    assert code == 0
+    assert pid in out
+    code, out, _ = run(capsys, "--db", str(lib), "show", pid, "--json")
+    assert json.loads(out)[0]["id"] == pid
+    run(capsys, "--db", str(lib), "mark", pid, "--read")
+    code, out, _ = run(capsys, "--db", str(lib), "stats")
+    assert "papers:  254" in out
+    assert "unread:  253" in out
+    stats = json.loads(run(capsys, "--db", str(lib), "stats", "--json")[1])
+    assert stats["read"] == 1
+    assert sum(w["added"] for w in stats["weeks"]) == 254
+    assert sum(w["read"] for w in stats["weeks"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["show", "zzzzzzz"], 1, "no paper with id zzzzzzz"),
+        (["mark", "abc"], 2, "one of the arguments"),
+        (["list", "--bogus"], 2, "unrecognized arguments"),
+        (["list", "--read", "--unread"], 2, "not allowed with"),
+        (["tag", "abcdef"], 2, "at least one ID and one"),
+        (["import", "--as-of", "yesterday", "x"], 2, "YYYY-MM-DD"),
+    ],
+)
+def test_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], lib: Path, argv: list[str], code: int, message: str
+) -> None:
+    with pytest.raises(SystemExit) if code == 2 and argv[0] != "tag" else _nothing():
+        got = main(["--db", str(lib), *argv])
+        assert got == code
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_bad_inputs_exit_1_without_touching_library(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lib: Path
+) -> None:
+    before = lib.read_bytes()
+    binary = tmp_path / "b.txt"
+    binary.write_bytes(b"\x00\xff" * 50)
+    for bad in (str(binary), str(tmp_path / "missing.txt")):
+        code, _, err = run(capsys, "--db", str(lib), "import", str(SEEDS), bad)
+        assert code == 1
+        assert err.startswith("readlist: error: ")
+        assert err.count("\n") == 1
+    assert lib.read_bytes() == before
+
+
+def test_corrupt_library_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "lib.json"
+    path.write_text("{ not json")
+    code, _, err = run(capsys, "--db", str(path), "list")
+    assert code == 1
+    assert f"{path}: library file is corrupt" in err
+    assert path.read_text() == "{ not json"
+
+
+def test_no_command_prints_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith("readlist ")
+
+
+def test_subprocess_never_imports_textual(lib: Path) -> None:
+    code = (
+        "import sys\nfrom readlist.cli import main\n"
+        f"for argv in (['list'], ['search', 'video'], ['stats'], ['show', 'abcd']):\n"
+        f"    main(['--db', {str(lib)!r}, *argv])\n"
+        "assert not any(m.startswith('textual') for m in sys.modules), 'textual imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_stdin_import_via_console_script(tmp_path: Path) -> None:
+    text = (SEEDS / "004_097c14f588d18b51.txt").read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "readlist", "--db", str(tmp_path / "s.json"), "import", "-"],
+        input=text,
+        capture_output=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"<stdin>: 64 parsed, 64 added" in result.stdout

@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from readlist.errors import InputError
+from readlist.importing import import_texts, read_inputs
+from readlist.store import Store
+from tests.conftest import AS_OF, SEEDS
+
+
+def test_seeds_make_254_papers(store: Store) -> None:
+    reports = import_texts(store, read_inputs([str(SEEDS)]), AS_OF)
+    assert [r.parsed for r in reports] == [45, 39, 102, 44, 64]
+    assert sum(r.parsed for r in reports) == 294
+    assert sum(r.added for r in reports) == 254
+    assert len(store) == 254
+    for r in reports:
+        assert r.parsed == r.added + r.merged + len(r.skipped)
+
+
+def test_every_listing_is_recorded(seeded: Store) -> None:
+    sources = sum(len(p.sources) for p in seeded.papers())
+    files = {s.file for p in seeded.papers() for s in p.sources}
+    assert len(files) == 5
+    # 294 entries, minus the duplicates inside one listing.
+    assert 254 < sources <= 294
+    assert all(p.added and p.sources for p in seeded.papers())
+
+
+def test_reimport_changes_nothing(seeded: Store, tmp_path: Path) -> None:
+    before = [p.to_json() for p in seeded.papers()]
+    reports = import_texts(seeded, read_inputs([str(SEEDS)]), AS_OF)
+    assert sum(r.added + r.merged for r in reports) == 0
+    assert all("already in the library" in s for r in reports for s in r.skipped)
+    assert [p.to_json() for p in seeded.papers()] == before
+    with Store(seeded.path) as again:
+        assert [p.to_json() for p in again.papers()] == before
+
+
+def test_merge_from_another_listing_keeps_user_state(store: Store) -> None:
+    first = "Shared Paper Title For Testing\n\nAbstract.\n\n  • 3 authors\n·\nOct 2, 2020 1\n"
+    second = (
+        "SHARED paper title, for testing!\n\nAbstract.\n\nadobe Adobe\n·\nOct 2, 2020 5\n\n"
+        "Other\n\nx\n"
+    )
+    import_texts(store, [("a.txt", first)], AS_OF)
+    (p,) = store.papers()
+    store.put([p.replace(starred=True, notes="keep", tags=["t"], read=True)])
+    (report,) = import_texts(store, [("b.txt", second)], AS_OF)
+    assert (report.added, report.merged) == (1, 1)
+    merged = store.get(p.id)
+    assert (merged.starred, merged.notes, merged.tags, merged.read) == (True, "keep", ["t"], True)
+    assert merged.upvotes == 5
+    assert merged.organization == "Adobe"
+    assert merged.authors_count == 3
+    assert [s.file for s in merged.sources] == ["a.txt", "b.txt"]
+    assert merged.title == "Shared Paper Title For Testing"
+
+
+def test_ids_are_short_stable_and_unique(seeded: Store, tmp_path: Path) -> None:
+    ids = [p.id for p in seeded.papers()]
+    assert len(set(ids)) == 254
+    assert all(len(i) == 7 for i in ids)
+    with Store(tmp_path / "other.json") as other:
+        import_texts(other, read_inputs([str(SEEDS)]), AS_OF)
+        assert {p.id for p in other.papers()} == set(ids)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file is empty"),
+        (b"\x00\x01\x02\x03binary\x00" * 100, "binary"),
+    ],
+)
+def test_bad_files_raise_one_line_errors(tmp_path: Path, content: bytes, message: str) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(InputError, match=message) as info:
+        read_inputs([str(bad)])
+    assert "\n" not in str(info.value)
+
+
+def test_missing_file_and_empty_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_inputs([str(tmp_path / "nope.txt")])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match=r"no \*\.txt"):
+        read_inputs([str(tmp_path / "empty")])
+
+
+def test_wrongly_encoded_file_is_decoded(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes(
+        "Caf\u00e9 na\u00efve models\n\nR\u00e9sum\u00e9 of results.\n".encode("cp1252")
+    )
+    import_texts(store, read_inputs([str(path)]), AS_OF)
+    (p,) = store.papers()
+    assert p.title == "Caf\u00e9 na\u00efve models"
+
+
+def test_text_that_is_no_listing_is_an_error(store: Store) -> None:
+    with pytest.raises(InputError, match="no papers found"):
+        import_texts(store, [("x.txt", "new\n\nSubscribe\n")], AS_OF)
+    assert len(store) == 0
+
+
+def test_stdin_input() -> None:
+    ((name, text),) = read_inputs(["-"], b"T\n\nA\n")
+    assert name == "<stdin>"
+    assert text == "T\n\nA\n"
+
+
+def test_library_file_is_json_with_schema(seeded: Store) -> None:
+    seeded.compact()
+    data = json.loads(seeded.path.read_text())
+    assert data["_readlist"]["1"]["schema"] == 1
+    assert len(data["papers"]) == 254
