@@ -103,6 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("stats", parents=[db], help="library statistics")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    from readlist.export_cli import add_export_parser
+
+    add_export_parser(sub, db)
     return parser
 
 
@@ -278,6 +282,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
+    if args.command == "export":
+        from readlist.export_cli import cmd_export
+
+        return cmd_export(args)
     return COMMANDS[args.command](args)
 
 

@@ -37,7 +37,7 @@ _ANCHOR = re.compile(
     r"<a\s[^>]*?href\s*=\s*[\"'](?P<href>[^\"']*)[\"'][^>]*>(?P<text>.*?)</a\s*>",
     re.IGNORECASE | re.DOTALL,
 )
-_URL = re.compile(r"https?://[^\s<>\"'`]+")
+_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+")
 _ARXIV = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/)(?P<id>\d{4}\.\d{4,5})", re.IGNORECASE
 )

@@ -1,0 +1,320 @@
+"""Papers -> BibTeX that compiles: stable keys, escaped values, protected capitals.
+
+Entries are built as bibtexparser 2 model objects and written by its writer. This
+module only decides *what* each value is: TeX-escaped text, capitals protected with
+braces, months as macros, keys stable once given.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import string
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bibtexparser.entrypoint import write_string
+from bibtexparser.library import Library
+from bibtexparser.middlewares import (
+    AddEnclosingMiddleware,
+    MonthAbbreviationMiddleware,
+    MonthIntMiddleware,
+)
+from bibtexparser.model import Entry, Field
+from bibtexparser.writer import BibtexFormat
+from pylatexenc.latex2text import LatexNodes2Text
+from pylatexenc.latexencode import (
+    RULE_DICT,
+    UnicodeToLatexConversionRule,
+    UnicodeToLatexEncoder,
+)
+
+from readlist.model import Paper
+from readlist.store import Store
+
+STYLES = ("bibtex", "biblatex")
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"{\string^}",
+    # In OT1 these print as other glyphs outside math mode.
+    "<": r"{\ensuremath{<}}",
+    ">": r"{\ensuremath{>}}",
+    "|": r"{\ensuremath{|}}",
+}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
+# TeX turns these pairs into other characters (-- is a dash, `` a quote); {} breaks them.
+_LIGATURES = re.compile(r"(?<=[-`'?!])(?=[-`'])|(?<=[?!])(?=`)")
+_LIGATURE_ANY = re.compile(r"[-`'?!][-`']")
+_BRACE = re.compile(r"[{}]")
+_CAPITAL_INSIDE = re.compile(r"\w[A-Z]|[A-Z]{2}|\d[A-Z]|[A-Z]\d")
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "in",
+        "for",
+        "to",
+        "and",
+        "with",
+        "from",
+        "by",
+        "at",
+        "via",
+        "is",
+        "are",
+        "do",
+        "does",
+    ]
+)
+_KEY_CHARS = frozenset(string.ascii_lowercase + string.digits)
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+logging.getLogger("pylatexenc.latexencode._unicode_to_latex_encoder").setLevel(logging.ERROR)
+logging.getLogger("pylatexenc").setLevel(logging.ERROR)
+
+
+def _encoder() -> UnicodeToLatexEncoder:
+    fixes = UnicodeToLatexConversionRule(
+        rule_type=RULE_DICT, rule={ord("·"): r"\ensuremath{\cdot}", 0xA0: "~"}
+    )
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True,
+        replacement_latex_protection="braces-all",
+        unknown_char_policy="keep",
+        unknown_char_warning=False,
+        conversion_rules=[fixes, "defaults"],
+    )
+
+
+@dataclass(frozen=True)
+class Options:
+    style: str = "bibtex"
+    unicode: bool = False
+
+
+class Encoder:
+    """Turns plain text into a BibTeX field value."""
+
+    def __init__(self, unicode: bool = False) -> None:
+        self._latex = None if unicode else _encoder()
+        self._decoder: LatexNodes2Text | None = None
+        self._chars: dict[str, str] = {}
+
+    def _char(self, m: re.Match[str]) -> str:
+        """LaTeX for one non-ASCII character, if that LaTeX means the same character.
+
+        pylatexenc approximates some characters (Ħ becomes H with a macron); those
+        are kept as UTF-8, since a wrong letter is worse than one a font may lack.
+        """
+        ch = m.group()
+        latex = self._chars.get(ch)
+        if latex is None:
+            assert self._latex is not None
+            latex = self._latex.unicode_to_latex(ch)
+            if self._decoder is None:
+                self._decoder = LatexNodes2Text()
+            back = unicodedata.normalize("NFC", self._decoder.latex_to_text(latex))
+            if back != ch:
+                latex = ch
+            self._chars[ch] = latex
+        return latex
+
+    def text(self, value: str) -> str:
+        """Escape TeX's specials, break ligatures, and encode non-ASCII unless --unicode."""
+        value = unicodedata.normalize("NFC", value)
+        lone = _unmatched_braces(value) if ("{" in value or "}" in value) else set()
+
+        def escape(m: re.Match[str]) -> str:
+            if m.start() in lone:
+                return r"\textbraceleft{}" if m.group() == "{" else r"\textbraceright{}"
+            return _SPECIAL[m.group()]
+
+        out = _SPECIAL_RE.sub(escape, value)
+        if _LIGATURE_ANY.search(out):
+            out = _LIGATURES.sub("{}", out)
+        if self._latex is not None and not out.isascii():
+            out = _NON_ASCII.sub(self._char, out)
+        return out
+
+    def title(self, value: str) -> str:
+        """Like `text`, with whole words that carry inner capitals braced: {BERT}, {GPT-4}."""
+        out: list[str] = []
+        plain: list[str] = []
+        for word in value.split():
+            core = word.strip(string.punctuation)
+            if not core or not _CAPITAL_INSIDE.search(core):
+                plain.append(word)
+                continue
+            start = word.index(core)
+            plain.append(word[:start])
+            out.append(self.text(" ".join(plain)))
+            out.append("{" + self.text(core) + "}")
+            plain = [word[start + len(core) :]]
+        out.append(self.text(" ".join(plain)))
+        return "".join(out)
+
+
+def _unmatched_braces(text: str) -> set[int]:
+    """Positions of braces without a partner.
+
+    BibTeX counts every brace, escaped or not, so a lone brace must become a control
+    word (\\textbraceleft) rather than \\{, or the entry would not parse.
+    """
+    opened: list[int] = []
+    lone: set[int] = set()
+    for m in _BRACE.finditer(text):
+        i = m.start()
+        if m.group() == "{":
+            opened.append(i)
+        elif opened:
+            opened.pop()
+        else:
+            lone.add(i)
+    lone.update(opened)
+    return lone
+
+
+def _ascii_word(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "".join(c for c in plain if c in _KEY_CHARS)
+
+
+def base_key(paper: Paper) -> str:
+    """`firstauthorYEARfirstword` when an author is known, else `firstwordYEAR`."""
+    year = (paper.date or "")[:4]
+    words = [_ascii_word(w) for w in re.split(r"[\s\-:/]+", paper.title)]
+    words = [w for w in words if w]
+    first = next((w for w in words if w not in _STOPWORDS), words[0] if words else "paper")
+    if paper.authors:
+        surname = _ascii_word(_surname(paper.authors[0]))
+        if surname:
+            return f"{surname}{year}{first}"
+    return f"{first}{year}"
+
+
+def _surname(name: str) -> str:
+    if "," in name:
+        return name.split(",", 1)[0]
+    parts = name.split()
+    return parts[-1] if parts else ""
+
+
+def _suffix(n: int) -> str:
+    """a, b, …, z, aa, ab, …"""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
+def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]:
+    """New keys for papers that have none, unique against `taken` and each other."""
+    used = set(taken)
+    fresh: dict[str, str] = {}
+    for paper in papers:
+        if paper.bibkey or paper.id in fresh:
+            continue
+        base = base_key(paper)
+        key = base
+        n = 0
+        while key in used:
+            key = base + _suffix(n)
+            n += 1
+        used.add(key)
+        fresh[paper.id] = key
+    return fresh
+
+
+def ensure_keys(store: Store, papers: Sequence[Paper]) -> list[Paper]:
+    """Give every paper a stored key; once given, a key never changes."""
+    if all(p.bibkey for p in papers):
+        return list(papers)
+    with store.transaction():
+        current = [store.get(p.id) for p in papers]
+        taken = (p.bibkey for p in store.papers() if p.bibkey)
+        fresh = assign_keys(current, taken)
+        updated = {pid: store.get(pid).replace(bibkey=key) for pid, key in fresh.items()}
+        store.put(updated.values())
+    return [updated.get(p.id, p) for p in current]
+
+
+def url_of(paper: Paper) -> str | None:
+    """The arXiv page when known, else the first link; braces (never valid) %-encoded."""
+    if paper.arxiv_id:
+        return f"https://arxiv.org/abs/{paper.arxiv_id}"
+    if not paper.links:
+        return None
+    return paper.links[0].replace("{", "%7B").replace("}", "%7D")
+
+
+def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
+    """One paper as a bibtexparser Entry. The paper must already have a key."""
+    assert paper.bibkey, "call ensure_keys first"
+    biblatex = style == "biblatex"
+    fields: list[Field] = [Field("title", enc.title(paper.title))]
+    if paper.authors:
+        fields.append(Field("author", " and ".join(enc.text(a) for a in paper.authors)))
+    else:
+        fields.append(Field("key", enc.text(_key_label(paper))))
+    if paper.organization and not paper.authors:
+        fields.append(Field("organization", enc.text(paper.organization)))
+    if paper.date:
+        fields.append(Field("year", paper.date[:4]))
+        fields.append(Field("month", _MONTHS[int(paper.date[5:7]) - 1]))
+    if paper.arxiv_id:
+        fields.append(Field("eprint", paper.arxiv_id))
+        fields.append(Field("eprinttype" if biblatex else "archivePrefix", "arXiv"))
+    url = url_of(paper)
+    if url:
+        fields.append(Field("url", url))
+    if paper.abstract:
+        fields.append(Field("abstract", enc.text(paper.abstract)))
+    if paper.tags:
+        fields.append(Field("keywords", enc.text(", ".join(paper.tags))))
+    if paper.notes.strip():
+        fields.append(Field("annote", enc.text(re.sub(r"\n\s*\n", "\n", paper.notes.strip()))))
+    return Entry("online" if biblatex else "misc", paper.bibkey, fields)
+
+
+def _key_label(paper: Paper) -> str:
+    """The sort label used when no author is known (see the plain style's `key`)."""
+    words = [w.strip(string.punctuation) for w in paper.title.split()]
+    return next((w for w in words if w and w.lower() not in _STOPWORDS), paper.title)
+
+
+def render(papers: Sequence[Paper], options: Options = Options()) -> str:
+    """BibTeX text for papers that already carry keys."""
+    enc = Encoder(unicode=options.unicode)
+    library = Library([entry(p, enc, options.style) for p in papers])
+    month = MonthIntMiddleware() if options.style == "biblatex" else MonthAbbreviationMiddleware()
+    stack = [
+        month,
+        AddEnclosingMiddleware(
+            reuse_previous_enclosing=False, enclose_integers=False, default_enclosing="{"
+        ),
+    ]
+    fmt = BibtexFormat()  # type: ignore[no-untyped-call]
+    fmt.indent = "  "
+    fmt.block_separator = "\n"
+    return write_string(library, unparse_stack=stack, bibtex_format=fmt)
+
+
+def export_papers(store: Store, papers: Sequence[Paper], options: Options = Options()) -> str:
+    """Assign any missing keys (stored for good), then render. Repeats are dropped."""
+    unique = list({p.id: p for p in papers}.values())
+    return render(ensure_keys(store, unique), options)
