@@ -177,7 +177,6 @@ def bench_store(n: int) -> None:
 
 def bench_export(n: int) -> None:
     from readlist.bibtex import export_papers
-
     from readlist.store import Store
 
     with Store(library(n)) as store:

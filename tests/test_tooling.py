@@ -19,7 +19,9 @@ def tool(name: str) -> str:
     return found
 
 
-@pytest.mark.parametrize("args", [["format", "--check", "."], ["check", "."]])
+@pytest.mark.parametrize(
+    "args", [["format", "--no-cache", "--check", "."], ["check", "--no-cache", "."]]
+)
 def test_ruff(args: list[str]) -> None:
     result = subprocess.run([tool("ruff"), *args], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
