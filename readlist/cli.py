@@ -13,7 +13,7 @@ from typing import IO, Any, NoReturn
 from readlist import __version__
 from readlist.errors import InputError, ReadlistError
 from readlist.model import Paper
-from readlist.selection import SORTS, Selection, sort_papers
+from readlist.selection import SORTS, Selection, select
 from readlist.store import Store
 
 
@@ -164,7 +164,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        papers = sort_papers(selection_of(args).apply(store.papers()), args.sort)
+        papers = [store.get(i) for i in select(store.records(), selection_of(args), args.sort)]
     if args.json:
         print_json([p.to_json() for p in papers])
     else:
@@ -237,7 +237,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     from readlist.search import rank
 
     with open_store(args) as store:
-        papers = rank(store.papers(), " ".join(args.query), args.limit)
+        papers = [store.get(i) for i in rank(store.records(), " ".join(args.query), args.limit)]
     if args.json:
         print_json([p.to_json() for p in papers])
     else:

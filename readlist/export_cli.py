@@ -28,21 +28,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     from readlist.atomic import atomic_write
     from readlist.bibtex import Options, export_papers
     from readlist.cli import open_store, selection_of
-    from readlist.selection import sort_papers
+    from readlist.selection import select
 
     with open_store(args) as store:
-        papers = selection_of(args).apply(sort_papers(store.papers()))
+        ids = select(store.records(), selection_of(args))
         if args.ids:
-            wanted = [store.resolve(i) for i in args.ids.split(",") if i.strip()]
-            keep = set(wanted)
-            by_id = {p.id: p for p in papers if p.id in keep}
-            papers = [by_id[i] for i in dict.fromkeys(wanted) if i in by_id]
+            keep = set(ids)
+            wanted = dict.fromkeys(store.resolve(i) for i in args.ids.split(",") if i.strip())
+            ids = [i for i in wanted if i in keep]
         if args.query:
             from readlist.search import rank
 
-            papers = rank(papers, args.query)
-        if not papers:
+            ids = rank(store.records(), args.query, ids=ids)
+        if not ids:
             raise ReadlistError("no papers match; nothing exported")
+        papers = [store.get(i) for i in ids]
         text = export_papers(store, papers, Options(style=args.style, unicode=args.unicode))
     count = len({p.id for p in papers})
     if args.output:

@@ -11,12 +11,12 @@ as typed, which keeps a query at 100k papers fast.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
-from readlist.model import Paper
+from readlist.selection import Records
 
 TITLE, TAGS_NOTES, ABSTRACT = 0, 1, 2
 
@@ -43,14 +43,17 @@ class Hit:
 
 
 class SearchIndex:
-    """Pre-processed search text for a fixed list of papers."""
+    """Pre-processed search text for a fixed set of papers."""
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
-        self.ids = [p.id for p in papers]
-        self._upvotes = [p.upvotes for p in papers]
-        self._titles = [normalize(p.title) for p in papers]
-        self._extra = [normalize(" ".join(p.tags) + " " + p.notes) for p in papers]
-        self._abstracts = [utils.default_process(p.abstract) for p in papers]
+    def __init__(self, records: Records, ids: Iterable[str] | None = None) -> None:
+        self.ids = list(records if ids is None else ids)
+        rows = [records[i] for i in self.ids]
+        self._upvotes = [r.get("upvotes", 0) for r in rows]
+        self._titles = [normalize(r["title"]) for r in rows]
+        self._extra = [
+            normalize(" ".join(r.get("tags", ())) + " " + r.get("notes", "")) for r in rows
+        ]
+        self._abstracts = [utils.default_process(r.get("abstract", "")) for r in rows]
 
     def search(self, query: str, limit: int | None = None) -> list[Hit]:
         words = normalize(query).split()
@@ -99,7 +102,8 @@ class SearchIndex:
         return dict.fromkeys(hits, 100.0)
 
 
-def rank(papers: Sequence[Paper], query: str, limit: int | None = None) -> list[Paper]:
-    """Papers matching `query`, best first."""
-    by_id = {p.id: p for p in papers}
-    return [by_id[h.id] for h in SearchIndex(papers).search(query, limit)]
+def rank(
+    records: Records, query: str, limit: int | None = None, ids: Iterable[str] | None = None
+) -> list[str]:
+    """Ids of the papers (all, or those in `ids`) matching `query`, best first."""
+    return [h.id for h in SearchIndex(records, ids).search(query, limit)]
