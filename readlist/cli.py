@@ -250,7 +250,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from readlist.text import describe_stats
 
     with open_store(args) as store:
-        stats = compute(store.papers())
+        stats = compute(store.records().values())
     if args.json:
         import orjson
 
@@ -280,8 +280,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 0
+        from readlist.tui.launch import launch
+
+        return launch(getattr(args, "db", None))
     if args.command == "export":
         from readlist.export_cli import cmd_export
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +12,16 @@ from readlist.errors import InputError
 from readlist.listing import Entry, decode, parse_listing
 from readlist.model import Paper, Source, title_key
 from readlist.store import Store
+
+
+@dataclass
+class Outcome:
+    """An import's reports, plus what it changed (for undo)."""
+
+    reports: list[Report]
+    before: list[Paper]
+    after: list[Paper]
+    created: list[str]
 
 
 @dataclass
@@ -87,12 +97,27 @@ def import_texts(
     now: dt.datetime | None = None,
 ) -> list[Report]:
     """Import decoded listings in one atomic commit and report per input."""
+    return import_listings(store, texts, as_of, now).reports
+
+
+def import_listings(
+    store: Store,
+    texts: list[tuple[str, str]],
+    as_of: dt.date,
+    now: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
+    """Like `import_texts`, and also return what changed; `progress(done, total)`
+    is called as entries are matched."""
     stamp = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
     parsed = [(name, parse_listing(text, as_of)) for name, text in texts]
     reports = []
+    total = sum(len(listing.entries) for _, listing in parsed)
+    done = 0
     with store.transaction():
         index = DedupIndex(store.identities())
         pending: dict[str, Paper] = {}
+        before: dict[str, Paper] = {}
         for name, listing in parsed:
             report = Report(name, parsed=len(listing.entries), skipped=list(listing.skipped))
             if not listing.entries:
@@ -100,6 +125,9 @@ def import_texts(
             when = listing.date.isoformat() if listing.date else None
             source = Source(file=name, listing_date=when, imported=stamp)
             for entry in listing.entries:
+                done += 1
+                if progress is not None and done % 200 == 0:
+                    progress(done, total)
                 found = index.find(entry.title, entry.arxiv_id)
                 if found is None:
                     pid = store.new_id(title_key(entry.title), taken=pending)
@@ -112,11 +140,16 @@ def import_texts(
                 if merged == existing:
                     report.skipped.append(f"'{_short(entry.title)}': already in the library")
                 else:
+                    if found in store:
+                        before.setdefault(found, existing)
                     pending[found] = merged
                     report.merged += 1
             reports.append(report)
         store.put(pending.values())
-    return reports
+    if progress is not None:
+        progress(total, total)
+    created = [pid for pid in pending if pid not in before]
+    return Outcome(reports, list(before.values()), list(pending.values()), created)
 
 
 def _short(text: str, width: int = 50) -> str:

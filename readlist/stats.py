@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from readlist.model import Paper
+from readlist.selection import Record
 
 
 def week_of(stamp: str) -> str:
@@ -42,16 +42,18 @@ class Stats:
         }
 
 
-def compute(papers: Iterable[Paper]) -> Stats:
+def compute(records: Iterable[Record]) -> Stats:
+    """Statistics over stored records (see `Store.records`)."""
     stats = Stats()
-    for paper in papers:
+    for record in records:
         stats.total += 1
-        stats.read += paper.read
-        stats.starred += paper.starred
-        stats.tags.update(paper.tags)
-        if paper.added:
-            stats.added_per_week[week_of(paper.added)] += 1
-        if paper.read and paper.read_at:
-            stats.read_per_week[week_of(paper.read_at)] += 1
+        read = bool(record.get("read"))
+        stats.read += read
+        stats.starred += bool(record.get("starred"))
+        stats.tags.update(record.get("tags", ()))
+        if record.get("added"):
+            stats.added_per_week[week_of(record["added"])] += 1
+        if read and record.get("read_at"):
+            stats.read_per_week[week_of(record["read_at"])] += 1
     stats.unread = stats.total - stats.read
     return stats

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import threading
 import zlib
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -405,6 +406,8 @@ class Store:
         self._table = self._db.table(PAPERS, cache_size=0)
         self._lock = filelock.FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._changed: dict[str, None] | None = None  # ordered, for replay order
+        # A TUI worker may import while the UI thread toggles a star: one at a time.
+        self._thread_lock = threading.RLock()
         self._cache: dict[str, Paper] = {}
         if self._storage.exists():
             self._storage.load()
@@ -532,14 +535,20 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         """Group writes into one atomic commit, based on the latest state on disk."""
-        if self._changed is not None:
-            yield self
-            return
+        with self._thread_lock:
+            if self._changed is not None:
+                yield self
+                return
+            with self._transaction():
+                yield self
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
         with self._locked():
             self.refresh()
             self._changed = {}
             try:
-                yield self
+                yield
                 if self._changed:
                     self._storage.commit({PAPERS: self._changed})
             except BaseException:
@@ -569,6 +578,17 @@ class Store:
                 self._changed[paper.id] = None
             if new:
                 self._table.insert_multiple(new)
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Delete papers (used to undo an import)."""
+        with self.transaction():
+            assert self._changed is not None
+            present = [pid for pid in ids if pid in self._raw()]
+            if present:
+                self._table.remove(doc_ids=present)  # type: ignore[arg-type]
+            for pid in present:
+                self._cache.pop(pid, None)
+                self._changed[pid] = None
 
     def modify(self, ids: Iterable[str], change: Callable[[Paper], Paper]) -> list[Paper]:
         """Apply `change` to the current version of each paper; returns the results."""

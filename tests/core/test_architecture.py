@@ -16,7 +16,7 @@ PACKAGE = Path(readlist.__file__).parent
 CORE = sorted(
     m.name
     for m in pkgutil.walk_packages([str(PACKAGE)], "readlist.")
-    if not m.name.startswith("readlist.tui")
+    if not m.name.startswith("readlist.tui") and m.name != "readlist.__main__"
 )
 
 

@@ -1,0 +1,224 @@
+"""What the TUI shows and what it can undo, with no Textual in sight.
+
+A `Session` holds the view (all/unread/starred/read, a tag, a sort, a query), the
+ids it shows, and the bulk selection. `History` keeps changes for undo and redo.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from readlist import actions
+from readlist.model import Paper
+from readlist.search import SearchIndex
+from readlist.selection import SORTS, Selection, select
+from readlist.store import Store
+
+VIEWS = ("all", "unread", "starred", "read")
+_VIEW_FILTERS = {
+    "all": Selection(),
+    "unread": Selection(read=False),
+    "starred": Selection(starred=True),
+    "read": Selection(read=True),
+}
+
+
+@dataclass
+class Change:
+    """One undoable step: papers before and after, and ids it created."""
+
+    label: str
+    before: list[Paper]
+    after: list[Paper]
+    created: list[str] = field(default_factory=list)
+
+
+class History:
+    """Undo and redo over store changes, at least `limit` steps deep."""
+
+    def __init__(self, limit: int = 200) -> None:
+        self._undo: deque[Change] = deque(maxlen=limit)
+        self._redo: list[Change] = []
+
+    def record(self, change: Change) -> None:
+        if change.before == change.after and not change.created:
+            return
+        self._undo.append(change)
+        self._redo.clear()
+
+    def undo(self, store: Store) -> Change | None:
+        if not self._undo:
+            return None
+        change = self._undo.pop()
+        with store.transaction():
+            store.remove(change.created)
+            actions.restore(store, change.before)
+        self._redo.append(change)
+        return change
+
+    def redo(self, store: Store) -> Change | None:
+        if not self._redo:
+            return None
+        change = self._redo.pop()
+        actions.restore(store, change.after)
+        self._undo.append(change)
+        return change
+
+    def __len__(self) -> int:
+        return len(self._undo)
+
+
+class Session:
+    """The current view over the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.view = "all"
+        self.tag: str | None = None
+        self.sort = "added"
+        self.query = ""
+        self.ids: list[str] = []
+        self.selected: dict[str, None] = {}
+        self.history = History()
+        self._index: SearchIndex | None = None
+        self._base: list[str] = []
+        self.recompute()
+
+    # The view ------------------------------------------------------------------
+    @property
+    def selection(self) -> Selection:
+        base = _VIEW_FILTERS[self.view]
+        return Selection(read=base.read, starred=base.starred, tag=self.tag)
+
+    def recompute(self) -> list[str]:
+        """Re-derive the shown ids from the store, the view and the query."""
+        self._base = select(self.store.records(), self.selection, self.sort)
+        return self.apply_query(self.query)
+
+    def apply_query(self, query: str, abstracts: bool = True) -> list[str]:
+        """Filter and rank the view by `query` (without re-reading the view)."""
+        self.query = query
+        if not query.strip():
+            self.ids = list(self._base)
+        else:
+            self.ids = self.search(query, abstracts)
+        return self.ids
+
+    def search(self, query: str, abstracts: bool = True) -> list[str]:
+        shown = set(self._base)
+        return [h.id for h in self.index.search(query, abstracts=abstracts) if h.id in shown]
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            self._index = SearchIndex(self.store.records())
+        return self._index
+
+    def reindex(self, ids: Iterable[str]) -> None:
+        """Tell the search index that these papers' text may have changed."""
+        if self._index is not None:
+            self._index.update(self.store.records(), ids)
+
+    def recompute_after(self, ids: Iterable[str]) -> None:
+        """Update the view after these papers changed, cheaply when possible.
+
+        Read, star, tag and note changes never reorder the view; they can only make a
+        paper leave it (or, on undo, come back, which needs a full recompute).
+        """
+        records = self.store.records()
+        selection = self.selection
+        shown = set(self.ids)
+        gone: set[str] = set()
+        for pid in ids:
+            record = records.get(pid)
+            visible = record is not None and selection.matches(record)
+            if pid in shown and not visible:
+                gone.add(pid)
+            elif visible and pid not in shown and not self.query:
+                self.recompute()
+                return
+        if gone:
+            self._base = [i for i in self._base if i not in gone]
+            self.ids = [i for i in self.ids if i not in gone]
+
+    def set_view(self, view: str) -> None:
+        self.view = view
+        self.recompute()
+
+    def set_tag(self, tag: str | None) -> None:
+        self.tag = tag or None
+        self.recompute()
+
+    def cycle_sort(self) -> str:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.recompute()
+        return self.sort
+
+    def refresh(self) -> bool:
+        """Pick up other processes' changes; True when the store had any."""
+        touched = self.store.refresh()
+        if touched:
+            self._index = None
+            self.selected = {k: None for k in self.selected if k in self.store}
+            self.recompute()
+        return touched
+
+    # Counts --------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        records = self.store.records().values()
+        unread = sum(1 for r in records if not r.get("read"))
+        starred = sum(1 for r in records if r.get("starred"))
+        return {
+            "shown": len(self.ids),
+            "total": len(self.store),
+            "unread": unread,
+            "starred": starred,
+            "selected": len(self.selected),
+        }
+
+    def tags(self) -> list[str]:
+        """Every tag in the library, most used first."""
+        counts: dict[str, int] = {}
+        for record in self.store.records().values():
+            for tag in record.get("tags", ()):
+                counts[tag] = counts.get(tag, 0) + 1
+        return sorted(counts, key=lambda t: (-counts[t], t.casefold()))
+
+    # Selection -----------------------------------------------------------------
+    def toggle_selected(self, pid: str) -> None:
+        if pid in self.selected:
+            del self.selected[pid]
+        else:
+            self.selected[pid] = None
+
+    def select_all_shown(self) -> None:
+        """Select every shown paper, or clear the selection if all are selected."""
+        if self.ids and all(i in self.selected for i in self.ids):
+            self.selected.clear()
+        else:
+            self.selected.update(dict.fromkeys(self.ids))
+
+    def targets(self, current: str | None) -> list[str]:
+        """What an action applies to: the selection if any, else the current paper."""
+        if self.selected:
+            return list(self.selected)
+        return [current] if current else []
+
+    # Changes -------------------------------------------------------------------
+    def apply(self, label: str, change: actions.Change) -> Change:
+        before, after = change
+        step = Change(label, before, after)
+        self.history.record(step)
+        return step
+
+    def next_unread(self, after: str | None) -> str | None:
+        """The first unread paper below `after` in the shown order (wrapping around)."""
+        records = self.store.records()
+        ids = self.ids
+        start = ids.index(after) + 1 if after in ids else 0
+        for pid in ids[start:] + ids[:start]:
+            if not records[pid].get("read"):
+                return pid
+        return None

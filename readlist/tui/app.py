@@ -1,0 +1,74 @@
+"""The Textual app: one screen, a store, a config. `create_app` is the only factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from readlist.config import Config
+from readlist.session import Session
+from readlist.store import Store
+from readlist.tui.commands import ReadlistCommands
+from readlist.tui.screens.main import MainScreen
+
+
+class ReadlistApp(App[None]):
+    """Shows one library. The store is passed in; the app never opens files itself."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "readlist"
+    COMMANDS = App.COMMANDS | {ReadlistCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            id="readlist.palette",
+            tooltip="All actions, and jump to a paper by title",
+        ),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        config: Config | None = None,
+        *,
+        blink: bool = True,
+        watch: float | None = 1.0,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config or Config()
+        self.blink = blink
+        self.watch_interval = watch
+        self.session = Session(store)
+        self.export_dir = export_dir or Path.cwd()
+
+    def on_mount(self) -> None:
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        self.push_screen(MainScreen(self.session, self.export_dir))
+        if self.watch_interval:
+            self.set_interval(self.watch_interval, self.check_for_changes)
+
+    def check_for_changes(self) -> None:
+        """Show what other processes (a CLI import, say) changed, without a restart."""
+        if self.session.refresh() and isinstance(self.screen, MainScreen):
+            self.screen.show_rows()
+
+
+def create_app(
+    store: Store,
+    config: Config | None = None,
+    *,
+    blink: bool = True,
+    watch: float | None = 1.0,
+    export_dir: Path | None = None,
+) -> ReadlistApp:
+    """Build the app; used by the CLI and by the tests alike."""
+    return ReadlistApp(store, config, blink=blink, watch=watch, export_dir=export_dir)

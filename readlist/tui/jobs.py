@@ -1,0 +1,75 @@
+"""Import and export bodies for worker threads. They never touch widgets: they post
+messages, and the screen's handlers turn those into UI."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from textual.message import Message
+
+from readlist.atomic import atomic_write
+from readlist.bibtex import Options, export_papers
+from readlist.errors import ReadlistError
+from readlist.importing import Outcome, import_listings, read_inputs
+from readlist.listing import decode
+from readlist.store import Store
+from readlist.tui.screens.export import ExportRequest
+from readlist.tui.screens.importing import ImportRequest
+
+Post = Callable[[Message], object]
+
+
+class ImportProgress(Message):
+    def __init__(self, done: int, total: int) -> None:
+        self.done = done
+        self.total = total
+        super().__init__()
+
+
+class ImportFinished(Message):
+    def __init__(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        super().__init__()
+
+
+class JobFailed(Message):
+    def __init__(self, what: str, error: str) -> None:
+        self.what = what
+        self.error = error
+        super().__init__()
+
+
+class ExportFinished(Message):
+    def __init__(self, count: int, path: str) -> None:
+        self.count = count
+        self.path = path
+        super().__init__()
+
+
+def run_import(store: Store, request: ImportRequest, post: Post) -> None:
+    try:
+        if request.text:
+            texts = [("<paste>", decode(request.text.encode("utf-8"), "pasted text"))]
+        else:
+            texts = read_inputs([request.path])
+
+        def progress(done: int, total: int) -> None:
+            post(ImportProgress(done, total))
+
+        outcome = import_listings(store, texts, dt.date.today(), progress=progress)
+    except (ReadlistError, OSError) as exc:
+        post(JobFailed("import", str(exc)))
+        return
+    post(ImportFinished(outcome))
+
+
+def run_export(store: Store, ids: list[str], request: ExportRequest, post: Post) -> None:
+    try:
+        papers = [store.get(i) for i in ids]
+        text = export_papers(store, papers, Options(style=request.style, unicode=request.unicode))
+        atomic_write(request.path, text.encode("utf-8"))
+    except (ReadlistError, OSError) as exc:
+        post(JobFailed("export", str(exc)))
+        return
+    post(ExportFinished(len(papers), str(request.path)))

@@ -1,0 +1,22 @@
+"""Open the TUI on a library: what `readlist` with no command does."""
+
+from __future__ import annotations
+
+import gc
+
+from readlist import config as config_mod
+from readlist import paths
+from readlist.store import Store
+
+
+def launch(db: str | None) -> int:
+    where = paths.resolve(db)
+    cfg = config_mod.load(where.config_file)
+    store = Store(where.library)
+    # Everything loaded so far lives as long as the app: keep the GC from rescanning it.
+    gc.freeze()
+    from readlist.tui.app import create_app
+
+    with store:
+        create_app(store, cfg).run()
+    return 0

@@ -1,0 +1,94 @@
+"""Choose what to export and where: scope, path, style."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
+
+from readlist.tui.common import blink
+
+SCOPES = ("selection", "view", "starred", "all")
+_SCOPE_LABELS = {
+    "selection": "Selected papers",
+    "view": "Current view",
+    "starred": "Starred papers",
+    "all": "All papers",
+}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    scope: str
+    path: Path
+    style: str
+    unicode: bool
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    """Returns what to export, or None when cancelled. The caller writes the file."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "export", "Export", id="export.run", tooltip="Write the file"),
+        Binding("escape", "cancel", "Cancel", id="export.cancel", tooltip="Close"),
+    ]
+
+    def __init__(self, counts: dict[str, int], default_path: Path) -> None:
+        super().__init__()
+        self.counts = counts
+        self.default_path = default_path
+
+    def compose(self) -> ComposeResult:
+        first = "selection" if self.counts.get("selection") else "view"
+        with Vertical(classes="dialog wide"):
+            yield Label("[b]Export BibTeX[/b]")
+            with RadioSet(id="scope"):
+                for scope in SCOPES:
+                    yield RadioButton(
+                        f"{_SCOPE_LABELS[scope]} ({self.counts.get(scope, 0)})",
+                        value=scope == first,
+                        name=scope,
+                        disabled=not self.counts.get(scope),
+                    )
+            yield Label("File (replaced, never appended):")
+            yield Input(str(self.default_path), id="path")
+            with Horizontal(classes="row"):
+                with RadioSet(id="style"):
+                    yield RadioButton("BibTeX (@misc)", value=True, name="bibtex")
+                    yield RadioButton("biblatex (@online)", name="biblatex")
+                yield Checkbox("Keep UTF-8 (--unicode)", id="unicode")
+            yield Label("enter or ctrl+s export · esc cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#path", Input)
+        box.cursor_blink = blink(self.app)
+        box.focus()
+
+    def _choice(self, radio_id: str) -> str:
+        pressed = self.query_one(f"#{radio_id}", RadioSet).pressed_button
+        return (pressed.name if pressed is not None else None) or ""
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_export()
+
+    def action_export(self) -> None:
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self.notify("Give a file name.", severity="error")
+            return
+        self.dismiss(
+            ExportRequest(
+                scope=self._choice("scope") or "view",
+                path=Path(path).expanduser(),
+                style=self._choice("style") or "bibtex",
+                unicode=self.query_one("#unicode", Checkbox).value,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,429 @@
+"""The main view: paper list, detail pane, status line, footer; and the triage keys."""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar, Static
+
+from readlist import actions
+from readlist.session import VIEWS, Change, Session
+from readlist.stats import compute
+from readlist.tui import jobs
+from readlist.tui.common import blink, escape
+from readlist.tui.screens.export import ExportDialog, ExportRequest
+from readlist.tui.screens.help import HelpScreen, help_rows
+from readlist.tui.screens.importing import ImportDialog, ImportRequest
+from readlist.tui.screens.note import NoteEditor
+from readlist.tui.screens.stats import StatsScreen
+from readlist.tui.screens.tags import TagEditor
+from readlist.tui.widgets.detail import DetailPane
+from readlist.tui.widgets.paper_list import PaperList
+
+
+def _b(
+    key: str, action: str, description: str, bid: str, tooltip: str, show: bool = False
+) -> Binding:
+    return Binding(key, action, description, show=show, id=f"readlist.{bid}", tooltip=tooltip)
+
+
+class MainScreen(Screen[None]):
+    """Triage: every key here is a binding with an id, so users can remap it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _b("j,down", "cursor(1)", "Down", "down", "Next paper"),
+        _b("k,up", "cursor(-1)", "Up", "up", "Previous paper"),
+        _b("g,home", "cursor_to(0)", "Top", "top", "First paper"),
+        _b("G,end", "cursor_to(-1)", "Bottom", "bottom", "Last paper"),
+        _b("pagedown", "page(1)", "Page down", "page-down", "One screen down"),
+        _b("pageup", "page(-1)", "Page up", "page-up", "One screen up"),
+        _b("J", "scroll_detail(3)", "Abstract down", "detail-down", "Scroll the detail pane down"),
+        _b("K", "scroll_detail(-3)", "Abstract up", "detail-up", "Scroll the detail pane up"),
+        _b("enter", "focus_detail", "Detail", "detail", "Focus the detail pane (esc returns)"),
+        _b("r", "toggle_read", "Read", "read", "Toggle read for the paper or selection", True),
+        _b("s", "toggle_star", "Star", "star", "Toggle star for the paper or selection", True),
+        _b("space", "triage", "Triage", "triage", "Mark read and jump to the next unread", True),
+        _b("n", "note", "Note", "note", "Edit the paper's note", True),
+        _b("t", "tags", "Tags", "tags", "Edit tags of the paper or selection", True),
+        _b("slash", "search", "Search", "search", "Fuzzy search as you type", True),
+        _b("1", "view('all')", "All", "view-all", "Show all papers"),
+        _b("2", "view('unread')", "Unread", "view-unread", "Show unread papers"),
+        _b("3", "view('starred')", "Starred", "view-starred", "Show starred papers"),
+        _b("4", "view('read')", "Read", "view-read", "Show read papers"),
+        _b("number_sign", "tag_filter", "Tag filter", "tag-filter", "Show one tag (empty clears)"),
+        _b("o", "cycle_sort", "Sort", "sort", "Sort by added, date, upvotes, title"),
+        _b("O", "open_link", "Open", "open", "Open the paper's link in a browser"),
+        _b("v", "select", "Select", "select", "Select the paper for bulk actions"),
+        _b("V", "select_all", "Select all", "select-all", "Select all shown (again: none)"),
+        _b("e", "export", "Export", "export", "Export BibTeX", True),
+        _b("i", "import", "Import", "import", "Import a listing (path or paste)"),
+        _b("u", "undo", "Undo", "undo", "Undo the last change", True),
+        _b("ctrl+r", "redo", "Redo", "redo", "Redo what was undone"),
+        _b("S", "stats", "Stats", "stats", "Papers added and read per week, tags"),
+        _b("question_mark", "help", "Help", "help", "All keys", True),
+        _b(
+            "escape", "clear", "Clear", "clear", "Clear search, selection, or leave the detail pane"
+        ),
+        _b("q", "quit", "Quit", "quit", "Quit readlist", True),
+    ]
+
+    class SearchDone(Message):
+        """A full search (abstracts included) finished in a worker."""
+
+        def __init__(self, query: str, ids: list[str]) -> None:
+            self.query = query
+            self.ids = ids
+            super().__init__()
+
+    def __init__(self, session: Session, export_dir: Path) -> None:
+        super().__init__()
+        self.session = session
+        self.store = session.store
+        self.export_dir = export_dir
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="search titles, tags, notes, abstracts…", id="search")
+        with Horizontal(id="body"):
+            yield PaperList(self.store.records().__getitem__, id="papers")
+            yield DetailPane(id="detail")
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).cursor_blink = blink(self.app)
+        first = self.session.next_unread(None)
+        self.show_rows(keep=first)
+        self.papers.focus()
+
+    # Helpers -------------------------------------------------------------------
+    @property
+    def papers(self) -> PaperList:
+        return self.query_one(PaperList)
+
+    @property
+    def current(self) -> str | None:
+        return self.papers.current
+
+    def show_rows(self, keep: str | None = None) -> None:
+        self.papers.set_rows(self.session.ids, self.session.selected, keep or self.current)
+        self.show_detail()
+        self.update_status()
+
+    def show_detail(self) -> None:
+        pid = self.current
+        self.query_one(DetailPane).show(self.store.get(pid) if pid and pid in self.store else None)
+
+    def update_status(self, note: str = "") -> None:
+        s = self.session
+        c = s.counts()
+        parts = [f"[b]{s.view}[/b]"]
+        if s.tag:
+            parts.append(f"#{escape(s.tag)}")
+        parts.append(f"sort: {s.sort}")
+        if s.query:
+            parts.append(f"search: “{escape(s.query)}”")
+        counts = (
+            f"{c['shown']} shown / {c['total']} total · {c['unread']} unread · {c['starred']} ★"
+        )
+        if c["selected"]:
+            counts += f" · {c['selected']} selected"
+        text = " · ".join(parts) + "   " + counts + (f"   {note}" if note else "")
+        self.query_one("#status", Static).update(text)
+
+    def changed(self, ids: list[str], text: bool = False) -> None:
+        """Repaint after papers changed; `text` when search text (tags, notes) changed."""
+        if text:
+            self.session.reindex(ids)
+        keep = self.current
+        self.session.recompute_after(ids)
+        self.papers.set_rows(self.session.ids, self.session.selected, keep)
+        self.show_detail()
+        self.update_status()
+
+    def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
+        self.show_detail()
+
+    def on_resize(self) -> None:
+        self.query_one("#body").set_class(self.size.width < 110, "narrow")
+
+    def jump_to(self, paper_id: str) -> None:
+        """Show a paper from anywhere: leave search and view filters if they hide it."""
+        if paper_id not in self.session.ids:
+            self.query_one("#search", Input).value = ""
+            self.session.view, self.session.tag, self.session.query = "all", None, ""
+            self.session.recompute()
+            self.show_rows()
+        self.papers.move_to(paper_id)
+        self.papers.focus()
+
+    # Moving --------------------------------------------------------------------
+    def action_cursor(self, step: int) -> None:
+        self.papers.cursor += step
+
+    def action_cursor_to(self, index: int) -> None:
+        self.papers.cursor = index if index >= 0 else len(self.session.ids) - 1
+
+    def action_page(self, direction: int) -> None:
+        self.papers.cursor += direction * self.papers.page
+
+    def action_scroll_detail(self, lines: int) -> None:
+        self.query_one(DetailPane).scroll_relative(y=lines, animate=False)
+
+    def action_focus_detail(self) -> None:
+        self.query_one(DetailPane).focus()
+
+    # Changing papers -----------------------------------------------------------
+    def _targets(self) -> list[str]:
+        return self.session.targets(self.current)
+
+    def action_toggle_read(self) -> None:
+        ids = self._targets()
+        if ids:
+            value = not all(self.store.get(i).read for i in ids)
+            self.session.apply(
+                "read" if value else "unread", actions.set_read(self.store, ids, value)
+            )
+            self.changed(ids)
+
+    def action_toggle_star(self) -> None:
+        ids = self._targets()
+        if ids:
+            value = not all(self.store.get(i).starred for i in ids)
+            self.session.apply("star", actions.set_starred(self.store, ids, value))
+            self.changed(ids)
+
+    def action_triage(self) -> None:
+        pid = self.current
+        if pid is None:
+            return
+        self.session.apply("read", actions.set_read(self.store, [pid], True))
+        following = self.session.next_unread(pid)
+        self.changed([pid])
+        if following is not None:
+            self.papers.move_to(following)
+        else:
+            self.update_status("all read")
+
+    def action_note(self) -> None:
+        pid = self.current
+        if pid is None:
+            return
+        paper = self.store.get(pid)
+
+        def save(text: str | None) -> None:
+            if text is not None and text != self.store.get(pid).notes:
+                self.session.apply("note", actions.set_note(self.store, [pid], text))
+                self.changed([pid], text=True)
+
+        self.app.push_screen(NoteEditor(paper.title, paper.notes), save)
+
+    def action_tags(self) -> None:
+        ids = self._targets()
+        if not ids:
+            return
+        tag_lists = [self.store.get(i).tags for i in ids]
+        common = [t for t in tag_lists[0] if all(t in tags for tags in tag_lists[1:])]
+        heading = f"Tags for {len(ids)} papers" if len(ids) > 1 else "Tags"
+
+        def save(tags: list[str] | None) -> None:
+            if tags is None:
+                return
+            try:
+                clean = [actions.clean_tag(t) for t in tags]
+            except Exception as exc:  # InputError: one line for the user
+                self.notify(str(exc), severity="error")
+                return
+            add = [t for t in clean if t not in common]
+            remove = [t for t in common if t.casefold() not in {c.casefold() for c in clean}]
+            self.session.apply("tags", actions.change_tags(self.store, ids, add, remove))
+            self.changed(ids, text=True)
+
+        self.app.push_screen(TagEditor(heading, common, self.session.tags()), save)
+
+    # Views and search ----------------------------------------------------------
+    def action_view(self, view: str) -> None:
+        if view in VIEWS:
+            self.session.set_view(view)
+            self.show_rows()
+
+    def action_tag_filter(self) -> None:
+        def chosen(tags: list[str] | None) -> None:
+            if tags is not None:
+                self.session.set_tag(tags[0] if tags else None)
+                self.show_rows()
+
+        current = [self.session.tag] if self.session.tag else []
+        self.app.push_screen(
+            TagEditor("Show only tag (empty: all)", current, self.session.tags()), chosen
+        )
+
+    def action_cycle_sort(self) -> None:
+        self.session.cycle_sort()
+        self.show_rows()
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.add_class("visible")
+        box.focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.session.apply_query(event.value, abstracts=False)
+        self.show_rows()
+        if event.value.strip():
+            self.full_search(event.value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def full_search(self, query: str) -> None:
+        ids = self.session.search(query)
+        self.post_message(self.SearchDone(query, ids))
+
+    def on_main_screen_search_done(self, message: SearchDone) -> None:
+        if message.query == self.session.query and message.ids != self.session.ids:
+            self.session.ids = message.ids
+            self.show_rows()
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        self.papers.focus()
+
+    def action_clear(self) -> None:
+        box = self.query_one("#search", Input)
+        if self.focused is self.query_one(DetailPane):
+            self.papers.focus()
+        elif self.session.query or box.has_focus:
+            box.value = ""
+            box.remove_class("visible")
+            self.session.apply_query("")
+            self.show_rows()
+            self.papers.focus()
+        elif self.session.selected:
+            self.session.selected.clear()
+            self.show_rows()
+
+    # Selection -----------------------------------------------------------------
+    def action_select(self) -> None:
+        pid = self.current
+        if pid is not None:
+            self.session.toggle_selected(pid)
+            self.papers.set_selected(self.session.selected)
+            self.papers.cursor += 1
+            self.update_status()
+
+    def action_select_all(self) -> None:
+        self.session.select_all_shown()
+        self.papers.set_selected(self.session.selected)
+        self.update_status()
+
+    # Undo ----------------------------------------------------------------------
+    def action_undo(self) -> None:
+        step = self.session.history.undo(self.store)
+        if step is None:
+            self.notify("Nothing to undo.")
+            return
+        self.changed([p.id for p in step.before] + step.created, text=True)
+        self.notify(f"Undid {step.label}.")
+
+    def action_redo(self) -> None:
+        step = self.session.history.redo(self.store)
+        if step is None:
+            self.notify("Nothing to redo.")
+            return
+        self.changed([p.id for p in step.after], text=True)
+        self.notify(f"Redid {step.label}.")
+
+    # Other screens -------------------------------------------------------------
+    def action_open_link(self) -> None:
+        pid = self.current
+        if pid is None:
+            return
+        paper = self.store.get(pid)
+        urls = [u for u in paper.links if u.startswith(("http://", "https://"))]
+        if paper.arxiv_id:
+            urls.insert(0, f"https://arxiv.org/abs/{paper.arxiv_id}")
+        if not urls:
+            self.notify("This paper has no web link.", severity="warning")
+            return
+        webbrowser.open(urls[0])
+        self.notify(f"Opened {urls[0]}")
+
+    def action_stats(self) -> None:
+        self.app.push_screen(StatsScreen(compute(self.store.records().values())))
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(help_rows(self)))
+
+    def action_export(self) -> None:
+        c = self.session.counts()
+        counts = {"selection": c["selected"], "view": c["shown"], "starred": c["starred"]}
+        counts["all"] = c["total"]
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.run_export(request, self.export_ids(request.scope))
+
+        self.app.push_screen(ExportDialog(counts, self.export_dir / "readlist.bib"), chosen)
+
+    @work(thread=True, group="export")
+    def run_export(self, request: ExportRequest, ids: list[str]) -> None:
+        jobs.run_export(self.store, ids, request, self.post_message)
+
+    def on_export_finished(self, message: jobs.ExportFinished) -> None:
+        self.notify(f"Exported {message.count} entries to {message.path}", title="Export")
+
+    def on_job_failed(self, message: jobs.JobFailed) -> None:
+        self.query_one("#progress", ProgressBar).remove_class("visible")
+        self.notify(message.error, title=f"{message.what.capitalize()} failed", severity="error")
+
+    def export_ids(self, scope: str) -> list[str]:
+        if scope == "selection":
+            return list(self.session.selected)
+        if scope == "view":
+            return list(self.session.ids)
+        records = self.store.records()
+        if scope == "starred":
+            return [i for i, r in records.items() if r.get("starred")]
+        return list(records)
+
+    def action_import(self) -> None:
+        def chosen(request: ImportRequest | None) -> None:
+            if request is not None:
+                bar = self.query_one("#progress", ProgressBar)
+                bar.update(total=None, progress=0)
+                bar.add_class("visible")
+                self.run_import(request)
+
+        self.app.push_screen(ImportDialog(), chosen)
+
+    @work(thread=True, exclusive=True, group="import")
+    def run_import(self, request: ImportRequest) -> None:
+        jobs.run_import(self.store, request, self.post_message)
+
+    def on_import_progress(self, message: jobs.ImportProgress) -> None:
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    def on_import_finished(self, message: jobs.ImportFinished) -> None:
+        outcome = message.outcome
+        self.query_one("#progress", ProgressBar).remove_class("visible")
+        self.session.history.record(
+            Change("import", outcome.before, outcome.after, outcome.created)
+        )
+        self.session.reindex([p.id for p in outcome.after])
+        self.session.recompute()
+        self.show_rows()
+        added = sum(r.added for r in outcome.reports)
+        merged = sum(r.merged for r in outcome.reports)
+        skipped = sum(len(r.skipped) for r in outcome.reports)
+        self.notify(f"{added} added, {merged} merged, {skipped} skipped", title="Import")
+
+    def action_quit(self) -> None:
+        self.app.exit()

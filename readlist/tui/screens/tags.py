@@ -1,0 +1,67 @@
+"""Edit tags: space-separated names, with completion from the library's tags."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label
+
+from readlist.tui.common import blink
+
+
+class TagSuggester(Suggester):
+    """Completes the word being typed from existing tags."""
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = tags
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value or value.endswith(" "):
+            return None
+        head, _, word = value.rpartition(" ")
+        lowered = word.casefold()
+        have = {t.casefold() for t in value.split()[:-1]}
+        for tag in self.tags:
+            if tag.casefold().startswith(lowered) and tag.casefold() not in have:
+                return (head + " " if head else "") + tag
+        return None
+
+
+class TagEditor(ModalScreen[list[str] | None]):
+    """Returns the new list of tags, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="tags.cancel", tooltip="Close without saving"),
+    ]
+
+    def __init__(self, heading: str, current: list[str], known: list[str]) -> None:
+        super().__init__()
+        self.heading = heading
+        self.current = current
+        self.known = known
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.heading)
+            yield Input(
+                " ".join(self.current),
+                placeholder="tag another-tag …",
+                suggester=TagSuggester(self.known),
+                id="tags-input",
+            )
+            yield Label("→ accepts a completion · enter saves · esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        box = self.query_one(Input)
+        box.cursor_blink = blink(self.app)
+        box.focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.split())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,48 @@
+"""The detail pane: everything about the highlighted paper, scrollable."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from readlist.model import Paper
+from readlist.text import byline
+
+
+def describe(paper: Paper) -> RenderableType:
+    """Rich renderable of a paper: title, who, when, votes, links, abstract, tags, notes."""
+    head = Text(paper.title, style="bold")
+    facts = Text(style="dim")
+    parts = [
+        byline(paper),
+        paper.date or paper.date_raw or "",
+        f"▲ {paper.upvotes}" if paper.upvotes else "",
+        "read" if paper.read else "unread",
+        "★ starred" if paper.starred else "",
+        paper.id,
+    ]
+    facts.append("  ·  ".join(p for p in parts if p))
+    blocks: list[RenderableType] = [head, facts]
+    if paper.tags:
+        blocks.append(Text(" ".join("#" + t for t in paper.tags), style="bold cyan"))
+    for link in paper.links:
+        blocks.append(Text(link, style=f"underline link {link}"))
+    blocks.append(Text(""))
+    blocks.append(Text(paper.abstract or "(no abstract)"))
+    if paper.notes:
+        blocks += [Text(""), Text("Notes", style="bold"), Text(paper.notes)]
+    return Group(*blocks)
+
+
+class DetailPane(VerticalScroll, can_focus=True):
+    """Scrolls with J/K from the list, or with the keys once focused (enter)."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="detail-body")
+
+    def show(self, paper: Paper | None) -> None:
+        body = self.query_one("#detail-body", Static)
+        body.update(describe(paper) if paper else Text("No paper here.", style="dim"))
+        self.scroll_home(animate=False)

@@ -1,0 +1,191 @@
+"""The paper list: a Line API widget that renders only the rows on screen.
+
+It holds ids and reads each visible row's fields from the store's records, so a
+list of 100k papers costs no more to paint or move through than a list of 50.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Collection, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from readlist.selection import Record
+
+DATE_WIDTH = 10
+VOTES_WIDTH = 5
+TAGS_WIDTH = 18
+
+
+class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Unread marker, star, title, date, upvotes and tags, one paper per line.
+
+    It has no bindings of its own: the screen's bindings move the cursor, so that
+    users can remap them all in one place.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "paper-list--cursor",
+        "paper-list--unread",
+        "paper-list--star",
+        "paper-list--meta",
+        "paper-list--tags",
+        "paper-list--selected",
+    }
+    DEFAULT_CSS = """
+    PaperList { background: $surface; overflow-x: hidden; }
+    PaperList > .paper-list--cursor { background: $block-cursor-blurred-background; }
+    PaperList:focus > .paper-list--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+    }
+    PaperList > .paper-list--unread { text-style: bold; }
+    PaperList > .paper-list--star { color: $warning; }
+    PaperList > .paper-list--meta { color: $text-muted; }
+    PaperList > .paper-list--tags { color: $accent; }
+    PaperList > .paper-list--selected { background: $primary 30%; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        """The cursor moved to another paper (or the list became empty)."""
+
+        def __init__(self, paper_id: str | None) -> None:
+            self.paper_id = paper_id
+            super().__init__()
+
+    def __init__(
+        self,
+        lookup: Callable[[str], Record],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._lookup = lookup
+        self._ids: Sequence[str] = []
+        self._selected: Collection[str] = ()
+        self._last_id: str | None = None
+
+    # Data ----------------------------------------------------------------------
+    @property
+    def ids(self) -> Sequence[str]:
+        return self._ids
+
+    @property
+    def current(self) -> str | None:
+        return self._ids[self.cursor] if 0 <= self.cursor < len(self._ids) else None
+
+    def set_rows(
+        self, ids: Sequence[str], selected: Collection[str] = (), keep: str | None = None
+    ) -> None:
+        """Show `ids`; keep the cursor on `keep` if shown, else at the same index."""
+        self._ids = ids
+        self._selected = selected
+        self.virtual_size = Size(self.size.width, len(ids))
+        index = self.cursor
+        if keep is not None:
+            with contextlib.suppress(ValueError):
+                index = ids.index(keep)
+        self.cursor = max(0, min(index, len(ids) - 1))
+        self.refresh()
+
+    def set_selected(self, selected: Collection[str]) -> None:
+        self._selected = selected
+        self.refresh()
+
+    def move_to(self, paper_id: str) -> bool:
+        try:
+            self.cursor = self._ids.index(paper_id)
+        except ValueError:
+            return False
+        return True
+
+    # Cursor --------------------------------------------------------------------
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._ids) - 1)) if self._ids else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old - self.scroll_offset.y)
+        self.refresh_line(new - self.scroll_offset.y)
+        self.scroll_to_region(Region(0, new, 1, 1), animate=False, force=True, immediate=True)
+        current = self.current
+        if current != self._last_id:
+            self._last_id = current
+            self.post_message(self.Highlighted(current))
+
+    def refresh_line(self, y: int) -> None:
+        if 0 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    @property
+    def page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    async def _on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self._ids):
+            self.cursor = index
+        self.focus()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._ids))
+
+    # Rendering -----------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        base = self.rich_style
+        if not 0 <= index < len(self._ids):
+            return Strip.blank(width, base)
+        pid = self._ids[index]
+        row = self._row(pid, self._lookup(pid), width, base)
+        if pid in self._selected:
+            picked = self.get_component_rich_style("paper-list--selected")
+            row = [Segment(t, (s or base) + picked) for t, s, _ in row]
+        if index == self.cursor:
+            cursor = self.get_component_rich_style("paper-list--cursor")
+            row = [Segment(t, (s or base) + cursor) for t, s, _ in row]
+        return Strip(row, width).crop_extend(0, width, base)
+
+    def _row(self, pid: str, record: Record, width: int, base: Style) -> list[Segment]:
+        meta = base + self.get_component_rich_style("paper-list--meta")
+        title_style = base
+        if not record.get("read"):
+            title_style = base + self.get_component_rich_style("paper-list--unread")
+        star = base + self.get_component_rich_style("paper-list--star")
+        tags = " ".join("#" + t for t in record.get("tags", ()))
+        tags_width = min(TAGS_WIDTH, cell_len(tags)) if width >= 70 else 0
+        date = (record.get("date") or "")[:DATE_WIDTH]
+        votes = record.get("upvotes") or 0
+        fixed = 5 + (DATE_WIDTH + 1) + (VOTES_WIDTH + 1) + (tags_width + 1 if tags_width else 0)
+        title_width = max(8, width - fixed)
+        segments = [
+            Segment(" ", base),
+            Segment("●" if not record.get("read") else " ", title_style),
+            Segment("★" if record.get("starred") else " ", star),
+            Segment("  ", base),
+            Segment(_fit(record["title"], title_width), title_style),
+            Segment(" " + date.ljust(DATE_WIDTH), meta),
+            Segment(" " + (f"▲{votes}" if votes else "").rjust(VOTES_WIDTH), meta),
+        ]
+        if tags_width:
+            tag_style = base + self.get_component_rich_style("paper-list--tags")
+            segments.append(Segment(" " + _fit(tags, tags_width), tag_style))
+        return segments
+
+
+def _fit(text: str, width: int) -> str:
+    """Pad or cut `text` to exactly `width` cells, with an ellipsis when cut."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
