@@ -65,7 +65,7 @@ class MainScreen(Screen[None]):
         _b("V", "select_all", "Select all", "select-all", "Select all shown (again: none)"),
         _b("e", "export", "Export", "export", "Export BibTeX", True),
         _b("i", "import", "Import", "import", "Import a listing (path or paste)"),
-        _b("u", "undo", "Undo", "undo", "Undo the last change", True),
+        _b("u", "undo", "Undo", "undo", "Undo the last change"),
         _b("ctrl+r", "redo", "Redo", "redo", "Redo what was undone"),
         _b("S", "stats", "Stats", "stats", "Papers added and read per week, tags"),
         _b("question_mark", "help", "Help", "help", "All keys", True),
@@ -96,7 +96,7 @@ class MainScreen(Screen[None]):
             yield DetailPane(id="detail")
         yield ProgressBar(id="progress", show_eta=False)
         yield Static(id="status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).cursor_blink = blink(self.app)
@@ -277,8 +277,8 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
-        self.session.apply_query(event.value, abstracts=False)
-        self.show_rows()
+        ids = self.session.apply_query(event.value, abstracts=False)
+        self.show_rows(keep=ids[0] if ids else None)
         if event.value.strip():
             self.full_search(event.value)
 
@@ -290,7 +290,8 @@ class MainScreen(Screen[None]):
     def on_main_screen_search_done(self, message: SearchDone) -> None:
         if message.query == self.session.query and message.ids != self.session.ids:
             self.session.ids = message.ids
-            self.show_rows()
+            # Title matches come first in both answers, so the top row stays put.
+            self.show_rows(keep=message.ids[0] if message.ids else None)
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:

@@ -1,0 +1,43 @@
+"""TUI fixtures: a seeded library with fixed timestamps, and the app built by the
+same factory the CLI uses, with blinking and file watching off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from readlist.config import Config
+from readlist.importing import import_listings, read_inputs
+from readlist.store import Store
+from readlist.tui.app import ReadlistApp, create_app
+from tests.conftest import AS_OF, SEEDS
+
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    path = tmp_path / "library.json"
+    with Store(path) as store:
+        import_listings(store, read_inputs([str(SEEDS)]), AS_OF, now=NOW)
+    return path
+
+
+AppFactory = Callable[..., ReadlistApp]
+
+
+@pytest.fixture
+def make_app(library: Path, tmp_path: Path) -> AppFactory:
+    def make(config: Config | None = None, path: Path = library) -> ReadlistApp:
+        return create_app(Store(path), config, blink=False, watch=None, export_dir=tmp_path)
+
+    return make
+
+
+def on_disk(path: Path) -> Store:
+    """A fresh Store on the same file: what a restart (or another process) would see."""
+    return Store(path)

@@ -1,0 +1,83 @@
+"""How the TUI looks: fixed sizes, fixed timestamps, cursor blink off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from readlist import actions
+from readlist.store import Store
+from tests.tui.conftest import SIZE, AppFactory
+
+READ_AT = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC).isoformat()
+
+
+def prepare(library: Path) -> None:
+    """Some state worth seeing: read, starred, tagged and annotated papers."""
+    with Store(library) as store:
+        ids = [p.id for p in store.papers()]
+        papers = [store.get(i) for i in ids[:6]]
+        store.put(
+            [
+                papers[0].replace(
+                    starred=True, tags=["video", "diffusion"], notes="Compare with SD."
+                ),
+                papers[1].replace(read=True, read_at=READ_AT),
+                papers[2].replace(read=True, read_at=READ_AT, starred=True, tags=["systems"]),
+                papers[3].replace(tags=["video"]),
+            ]
+        )
+        actions.set_starred(store, [ids[5]], True)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_main_view(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    prepare(library)
+    assert snap_compare(make_app(), terminal_size=SIZE)
+
+
+def test_detail_scrolled(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    prepare(library)
+    assert snap_compare(make_app(), press=["j", "j", "J", "J", "J"], terminal_size=SIZE)
+
+
+def test_search_results(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    prepare(library)
+    assert snap_compare(
+        make_app(), press=["slash", *"video diffusion"], terminal_size=SIZE, run_before=settle
+    )
+
+
+def test_help_screen(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    assert snap_compare(make_app(), press=["question_mark"], terminal_size=SIZE)
+
+
+def test_note_modal(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    prepare(library)
+    assert snap_compare(make_app(), press=["n", *" Also check the FPS."], terminal_size=SIZE)
+
+
+def test_export_modal(
+    snap_compare: Any, make_app: AppFactory, library: Path, tmp_path: Path
+) -> None:
+    prepare(library)
+    app = make_app()
+    app.export_dir = Path("/exports")
+    assert snap_compare(app, press=["e"], terminal_size=SIZE)
+
+
+def test_stats_view(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    prepare(library)
+    assert snap_compare(make_app(), press=["S"], terminal_size=SIZE)
+
+
+def test_small_terminal(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    prepare(library)
+    assert snap_compare(make_app(), press=["j"], terminal_size=(80, 24))
