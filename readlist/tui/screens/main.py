@@ -153,7 +153,7 @@ class MainScreen(Screen[None]):
         self.show_detail()
 
     def on_resize(self) -> None:
-        self.query_one("#body").set_class(self.size.width < 110, "narrow")
+        self.query_one("#body").set_class(self.size.width < 140, "narrow")
 
     def jump_to(self, paper_id: str) -> None:
         """Show a paper from anywhere: leave search and view filters if they hide it."""

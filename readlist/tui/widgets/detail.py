@@ -12,7 +12,10 @@ from readlist.text import byline
 
 
 def describe(paper: Paper) -> RenderableType:
-    """Rich renderable of a paper: title, who, when, votes, links, abstract, tags, notes."""
+    """Rich renderable of a paper: title, facts, tags, links, notes, then the abstract.
+
+    Notes come before the abstract: when triaging, your own words matter most.
+    """
     head = Text(paper.title, style="bold")
     facts = Text(style="dim")
     parts = [
@@ -29,10 +32,10 @@ def describe(paper: Paper) -> RenderableType:
         blocks.append(Text(" ".join("#" + t for t in paper.tags), style="bold cyan"))
     for link in paper.links:
         blocks.append(Text(link, style=f"underline link {link}"))
+    if paper.notes:
+        blocks += [Text(""), Text("Notes", style="bold"), Text(paper.notes, style="italic")]
     blocks.append(Text(""))
     blocks.append(Text(paper.abstract or "(no abstract)"))
-    if paper.notes:
-        blocks += [Text(""), Text("Notes", style="bold"), Text(paper.notes)]
     return Group(*blocks)
 
 

@@ -164,7 +164,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             title_style = base + self.get_component_rich_style("paper-list--unread")
         star = base + self.get_component_rich_style("paper-list--star")
         tags = " ".join("#" + t for t in record.get("tags", ()))
-        tags_width = TAGS_WIDTH if width >= 70 else 0
+        tags_width = TAGS_WIDTH if width >= 90 else 0
         date = (record.get("date") or "")[:DATE_WIDTH]
         votes = record.get("upvotes") or 0
         fixed = 5 + (DATE_WIDTH + 1) + (VOTES_WIDTH + 1) + (tags_width + 1 if tags_width else 0)

@@ -1,0 +1,118 @@
+"""readlist in a real terminal: tmux runs it, send-keys types, capture-pane reads."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from readlist.selection import select
+from readlist.store import Store
+from tests.conftest import SEEDS
+
+
+class Terminal:
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def tmux(self, *args: str) -> str:
+        out = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=30
+        )
+        return out.stdout
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "rl", key)
+            time.sleep(0.15)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "rl", "-l", text)
+        time.sleep(0.2)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "rl")
+
+    def wait_for(self, needle: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if needle in text:
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"{needle!r} never appeared on screen:\n{self.screen()}")
+
+    def alive(self) -> bool:
+        return "rl" in self.tmux("list-sessions", "-F", "#{session_name}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    if shutil.which("tmux") is None:
+        pytest.fail("tmux is not installed (apt-get install tmux)")
+    home = tmp_path / "home"
+    env = {**os.environ, "READLIST_HOME": str(home)}
+    subprocess.run(
+        [sys.executable, "-m", "readlist", "import", str(SEEDS), "--as-of", "2026-11-23"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    term = Terminal(f"readlist-test-{os.getpid()}-{tmp_path.name}")
+    command = (
+        f"env -u COLUMNS -u LINES READLIST_HOME={home} TERM=xterm-256color "
+        f"{sys.executable} -m readlist"
+    )
+    term.tmux("new-session", "-d", "-s", "rl", "-x", "120", "-y", "36", command)
+    try:
+        yield term, home / "library.json"
+    finally:
+        term.tmux("kill-server")
+
+
+def test_triage_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> None:
+    term, library = terminal
+    with Store(library) as store:
+        first = select(store.records())[0]
+        title = store.get(first).title
+    term.wait_for("254 shown / 254 total · 254 unread")
+    assert title[:40] in term.screen()
+
+    term.keys("s")
+    term.wait_for("254 unread · 1 ★")
+    term.keys("r")
+    term.wait_for("253 unread · 1 ★")
+
+    term.keys("/")
+    term.type("streaming")
+    screen = term.wait_for("search: “streaming”")
+    assert "StreamingVLM" in screen
+    term.keys("Escape")
+    term.wait_for("254 shown")
+
+    term.keys("?")
+    term.wait_for("readlist keys")
+    term.keys("Escape")
+    term.wait_for("254 shown")
+
+    term.keys("n")
+    term.wait_for("ctrl+s save")
+    term.type("typed in tmux")
+    term.keys("C-s")
+    screen = term.wait_for("typed in tmux")
+
+    term.keys("q")
+    deadline = time.monotonic() + 10
+    while term.alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not term.alive(), "readlist did not quit"
+
+    with Store(library) as store:
+        paper = store.get(first)
+        assert (paper.starred, paper.read, paper.notes) == (True, True, "typed in tmux")
