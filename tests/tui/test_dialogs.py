@@ -62,6 +62,7 @@ async def test_import_path_with_completion(make_app: AppFactory, tmp_path: Path)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
         assert len(app.screen.session.ids) == 64
     with on_disk(empty) as store:
         assert len(store) == 64
