@@ -1,10 +1,182 @@
-"""TUI timings (filled in with the TUI)."""
+"""TUI timings in a real pseudo-terminal: the process, its screen output, real keys.
+
+Each timing runs from the moment a key is written to the terminal until the text
+that proves the repaint (a paper id, the status line's counts) has been written
+back by readlist.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
+import select
+import signal
+import statistics
+import struct
+import sys
+import termios
+import time
 from pathlib import Path
 from typing import Any
 
+from readlist.search import SearchIndex
+from readlist.selection import select as select_ids
+from readlist.store import Store
+
+COLS, ROWS = 120, 36
+
+
+class Pty:
+    """readlist running in a pty of COLS x ROWS; reads everything it writes."""
+
+    def __init__(self, args: list[str]) -> None:
+        self.start = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: size the terminal, then become readlist
+            fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+            env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+            env["TERM"] = "xterm-256color"
+            os.execvpe(sys.executable, [sys.executable, "-m", "readlist", *args], env)
+        self.pid, self.fd = pid, fd
+        self.buffer = b""
+
+    def send(self, keys: str) -> float:
+        self.buffer = b""
+        now = time.perf_counter()
+        os.write(self.fd, keys.encode())
+        return now
+
+    def wait_for(self, needle: str, timeout: float = 60.0) -> float:
+        """Seconds on the clock when `needle` has appeared in the output."""
+        want = needle.encode()
+        deadline = time.perf_counter() + timeout
+        while want not in self.buffer:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TimeoutError(f"{needle!r} not seen")
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.05))
+            if ready:
+                try:
+                    self.buffer += os.read(self.fd, 1 << 16)
+                except OSError:
+                    raise TimeoutError(f"readlist ended before {needle!r}") from None
+                self.buffer = self.buffer[-(1 << 20) :]
+        return time.perf_counter()
+
+    def drain(self, quiet: float = 0.3) -> None:
+        """Read until the app has been quiet for a while."""
+        while select.select([self.fd], [], [], quiet)[0]:
+            try:
+                os.read(self.fd, 1 << 16)
+            except OSError:
+                return
+
+    def close(self) -> None:
+        try:
+            os.write(self.fd, b"q")
+            deadline = time.time() + 10
+            while time.time() < deadline:
+                done, _ = os.waitpid(self.pid, os.WNOHANG)
+                if done:
+                    break
+                self.drain(0.1)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+        finally:
+            os.close(self.fd)
+
+
+def _status(total: int, unread: int, starred: int) -> str:
+    return f"{total} shown / {total} total · {unread} unread · {starred} ★"
+
 
 def measure(lib: Path, n: int) -> list[Any]:
-    return []
+    from bench.run import Row
+
+    with Store(lib) as store:
+        records = store.records()
+        order = select_ids(records)
+        unread = sum(1 for r in records.values() if not r.get("read"))
+        starred = sum(1 for r in records.values() if r.get("starred"))
+        index = SearchIndex(records)
+        query = "video diffusion"
+        full = [len(index.search(query[:i])) for i in range(1, len(query) + 1)]
+        first_unread = next(i for i in order if not records[i].get("read"))
+    rows: list[Any] = []
+    term = Pty(["--db", str(lib)])
+    try:
+        painted = term.wait_for(_status(n, unread, starred))
+        target = {10_000: 0.8, 100_000: 2.0}.get(n)
+        rows.append(
+            Row("TUI first paint (process start → list)", n, painted - term.start, "s", target)
+        )
+        term.drain(1.0 if n < 100_000 else 3.0)  # let the search index finish building
+
+        moves = []
+        position = order.index(first_unread)
+        for _ in range(15):
+            position += 1
+            sent = term.send("j")
+            moves.append(term.wait_for(order[position]) - sent)
+            term.drain(0.05)
+        target = 30.0 if n == 100_000 else None
+        rows.append(
+            Row(
+                "TUI cursor move, key → repaint (median)",
+                n,
+                statistics.median(moves) * 1000,
+                "ms",
+                target,
+            )
+        )
+        rows.append(Row("TUI cursor move, key → repaint (max)", n, max(moves) * 1000, "ms", target))
+
+        stars = []
+        for i in range(10):
+            sent = term.send("s")
+            now_starred = starred + (1 if i % 2 == 0 else 0)
+            stars.append(term.wait_for(f"{unread} unread · {now_starred} ★") - sent)
+            term.drain(0.05)
+        target = 50.0 if n == 100_000 else None
+        rows.append(
+            Row(
+                "TUI star toggle, key → saved + repaint (median)",
+                n,
+                statistics.median(stars) * 1000,
+                "ms",
+                target,
+            )
+        )
+        rows.append(
+            Row("TUI star toggle, key → saved + repaint (max)", n, max(stars) * 1000, "ms", target)
+        )
+
+        term.send("/")
+        term.drain(0.3)
+        fast, complete = [], []
+        for i, ch in enumerate(query):
+            sent = term.send(ch)
+            shown = term.wait_for(f"“{query[: i + 1]}”")
+            fast.append(shown - sent)
+            done = term.wait_for(f"{full[i]} shown /")
+            complete.append(done - sent)
+            term.drain(0.05)
+        target = 100.0 if n == 100_000 else None
+        rows.append(
+            Row("TUI search keystroke → title/tag results (max)", n, max(fast) * 1000, "ms", target)
+        )
+        rows.append(
+            Row(
+                "TUI search keystroke → all results incl. abstracts (max)",
+                n,
+                max(complete) * 1000,
+                "ms",
+            )
+        )
+        term.send("\x1b")
+        term.drain(0.3)
+    finally:
+        term.close()
+    return rows

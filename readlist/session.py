@@ -6,15 +6,19 @@ ids it shows, and the bulk selection. `History` keeps changes for undo and redo.
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from readlist import actions
 from readlist.model import Paper
-from readlist.search import SearchIndex
 from readlist.selection import SORTS, Selection, select
 from readlist.store import Store
+
+if TYPE_CHECKING:
+    from readlist.search import SearchIndex
 
 VIEWS = ("all", "unread", "starred", "read")
 _VIEW_FILTERS = {
@@ -83,7 +87,9 @@ class Session:
         self.selected: dict[str, None] = {}
         self.history = History()
         self._index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
         self._base: list[str] = []
+        self._counts: dict[str, int] | None = None
         self.recompute()
 
     # The view ------------------------------------------------------------------
@@ -94,6 +100,7 @@ class Session:
 
     def recompute(self) -> list[str]:
         """Re-derive the shown ids from the store, the view and the query."""
+        self._counts = None
         self._base = select(self.store.records(), self.selection, self.sort)
         return self.apply_query(self.query)
 
@@ -112,9 +119,13 @@ class Session:
 
     @property
     def index(self) -> SearchIndex:
-        if self._index is None:
-            self._index = SearchIndex(self.store.records())
-        return self._index
+        """The search index, built on first use (the TUI builds it in a worker)."""
+        from readlist.search import SearchIndex  # numpy and rapidfuzz: not at start-up
+
+        with self._index_lock:
+            if self._index is None:
+                self._index = SearchIndex(self.store.records())
+            return self._index
 
     def reindex(self, ids: Iterable[str]) -> None:
         """Tell the search index that these papers' text may have changed."""
@@ -160,21 +171,26 @@ class Session:
         """Pick up other processes' changes; True when the store had any."""
         touched = self.store.refresh()
         if touched:
-            self._index = None
+            with self._index_lock:
+                self._index = None
             self.selected = {k: None for k in self.selected if k in self.store}
             self.recompute()
         return touched
 
     # Counts --------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
-        records = self.store.records().values()
-        unread = sum(1 for r in records if not r.get("read"))
-        starred = sum(1 for r in records if r.get("starred"))
+        """Shown, total, unread, starred and selected; kept up to date incrementally."""
+        if self._counts is None:
+            records = self.store.records().values()
+            self._counts = {
+                "unread": sum(1 for r in records if not r.get("read")),
+                "starred": sum(1 for r in records if r.get("starred")),
+            }
         return {
             "shown": len(self.ids),
             "total": len(self.store),
-            "unread": unread,
-            "starred": starred,
+            "unread": self._counts["unread"],
+            "starred": self._counts["starred"],
             "selected": len(self.selected),
         }
 
@@ -208,10 +224,19 @@ class Session:
 
     # Changes -------------------------------------------------------------------
     def apply(self, label: str, change: actions.Change) -> Change:
+        """Record a change for undo and keep the counts current without a recount."""
         before, after = change
         step = Change(label, before, after)
         self.history.record(step)
+        if self._counts is not None:
+            for old, new in zip(before, after, strict=True):
+                self._counts["unread"] += int(old.read) - int(new.read)
+                self._counts["starred"] += int(new.starred) - int(old.starred)
         return step
+
+    def forget_counts(self) -> None:
+        """Recount on next use (after undo, imports, other processes' changes)."""
+        self._counts = None
 
     def next_unread(self, after: str | None) -> str | None:
         """The first unread paper below `after` in the shown order (wrapping around)."""

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from readlist.search import SearchIndex
-
 if TYPE_CHECKING:
+    from readlist.search import SearchIndex
     from readlist.tui.screens.main import MainScreen
 
 

@@ -11,40 +11,14 @@ from textual.message import Message
 from readlist.atomic import atomic_write
 from readlist.bibtex import Options, export_papers
 from readlist.errors import ReadlistError
-from readlist.importing import Outcome, import_listings, read_inputs
+from readlist.importing import import_listings, read_inputs
 from readlist.listing import decode
 from readlist.store import Store
+from readlist.tui.messages import ExportFinished, ImportFinished, ImportProgress, JobFailed
 from readlist.tui.screens.export import ExportRequest
 from readlist.tui.screens.importing import ImportRequest
 
 Post = Callable[[Message], object]
-
-
-class ImportProgress(Message):
-    def __init__(self, done: int, total: int) -> None:
-        self.done = done
-        self.total = total
-        super().__init__()
-
-
-class ImportFinished(Message):
-    def __init__(self, outcome: Outcome) -> None:
-        self.outcome = outcome
-        super().__init__()
-
-
-class JobFailed(Message):
-    def __init__(self, what: str, error: str) -> None:
-        self.what = what
-        self.error = error
-        super().__init__()
-
-
-class ExportFinished(Message):
-    def __init__(self, count: int, path: str) -> None:
-        self.count = count
-        self.path = path
-        super().__init__()
 
 
 def run_import(store: Store, request: ImportRequest, post: Post) -> None:

@@ -17,8 +17,8 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from readlist import actions
 from readlist.session import VIEWS, Change, Session
 from readlist.stats import compute
-from readlist.tui import jobs
 from readlist.tui.common import blink, escape
+from readlist.tui.messages import ExportFinished, ImportFinished, ImportProgress, JobFailed
 from readlist.tui.screens.export import ExportDialog, ExportRequest
 from readlist.tui.screens.help import HelpScreen, help_rows
 from readlist.tui.screens.importing import ImportDialog, ImportRequest
@@ -103,6 +103,12 @@ class MainScreen(Screen[None]):
         first = self.session.next_unread(None)
         self.show_rows(keep=first)
         self.papers.focus()
+        self.build_index()
+
+    @work(thread=True, group="index")
+    def build_index(self) -> None:
+        """Build the search index after the first paint, so "/" answers at once."""
+        self.session.index  # noqa: B018 - building it is the point
 
     # Helpers -------------------------------------------------------------------
     @property
@@ -119,6 +125,7 @@ class MainScreen(Screen[None]):
         self.update_status()
 
     def show_detail(self) -> None:
+        """Show the current paper (at once: waiting for the list's message costs a frame)."""
         pid = self.current
         self.query_one(DetailPane).show(self.store.get(pid) if pid and pid in self.store else None)
 
@@ -168,12 +175,15 @@ class MainScreen(Screen[None]):
     # Moving --------------------------------------------------------------------
     def action_cursor(self, step: int) -> None:
         self.papers.cursor += step
+        self.show_detail()
 
     def action_cursor_to(self, index: int) -> None:
         self.papers.cursor = index if index >= 0 else len(self.session.ids) - 1
+        self.show_detail()
 
     def action_page(self, direction: int) -> None:
         self.papers.cursor += direction * self.papers.page
+        self.show_detail()
 
     def action_scroll_detail(self, lines: int) -> None:
         self.query_one(DetailPane).scroll_relative(y=lines, animate=False)
@@ -331,6 +341,7 @@ class MainScreen(Screen[None]):
         if step is None:
             self.notify("Nothing to undo.")
             return
+        self.session.forget_counts()
         self.changed([p.id for p in step.before] + step.created, text=True)
         self.notify(f"Undid {step.label}.")
 
@@ -339,6 +350,7 @@ class MainScreen(Screen[None]):
         if step is None:
             self.notify("Nothing to redo.")
             return
+        self.session.forget_counts()
         self.changed([p.id for p in step.after], text=True)
         self.notify(f"Redid {step.label}.")
 
@@ -376,12 +388,14 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="export")
     def run_export(self, request: ExportRequest, ids: list[str]) -> None:
+        from readlist.tui import jobs  # bibtexparser and pylatexenc load on first use
+
         jobs.run_export(self.store, ids, request, self.post_message)
 
-    def on_export_finished(self, message: jobs.ExportFinished) -> None:
+    def on_export_finished(self, message: ExportFinished) -> None:
         self.notify(f"Exported {message.count} entries to {message.path}", title="Export")
 
-    def on_job_failed(self, message: jobs.JobFailed) -> None:
+    def on_job_failed(self, message: JobFailed) -> None:
         self.query_one("#progress", ProgressBar).remove_class("visible")
         self.notify(message.error, title=f"{message.what.capitalize()} failed", severity="error")
 
@@ -407,12 +421,14 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="import")
     def run_import(self, request: ImportRequest) -> None:
+        from readlist.tui import jobs
+
         jobs.run_import(self.store, request, self.post_message)
 
-    def on_import_progress(self, message: jobs.ImportProgress) -> None:
+    def on_import_progress(self, message: ImportProgress) -> None:
         self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
 
-    def on_import_finished(self, message: jobs.ImportFinished) -> None:
+    def on_import_finished(self, message: ImportFinished) -> None:
         outcome = message.outcome
         self.query_one("#progress", ProgressBar).remove_class("visible")
         self.session.history.record(
