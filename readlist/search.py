@@ -63,6 +63,8 @@ class SearchIndex:
         self._abstracts: list[str] = []
         self._upvotes: list[int] = []
         self._cache: dict[str, tuple[Scores, Scores, Scores]] = {}
+        self._filled: list[int] | None = None  # rows with tags or notes
+        self._upvotes_array: npt.NDArray[np.int64] | None = None
         self.update(records, records if ids is None else ids)
 
     def __len__(self) -> int:
@@ -86,14 +88,41 @@ class SearchIndex:
             else:
                 self._titles[at], self._extra[at], self._abstracts[at], self._upvotes[at] = row
         self._cache.clear()
+        self._filled = None
+        self._upvotes_array = None
 
     def search(self, query: str, limit: int | None = None, abstracts: bool = True) -> list[Hit]:
         """Matches, best first. `abstracts=False` skips the slowest tier (for a fast first
         answer while typing); the full answer orders the other tiers the same way."""
+        ranked = self._rank(query, abstracts)
+        if ranked is None:
+            return []
+        order, tier, score = ranked
+        if limit is not None:
+            order = order[:limit]
+        ids = self.ids
+        return [
+            Hit(ids[i], t, sc)
+            for i, t, sc in zip(
+                order.tolist(), tier[order].tolist(), score[order].tolist(), strict=True
+            )
+        ]
+
+    def search_ids(self, query: str, limit: int | None = None, abstracts: bool = True) -> list[str]:
+        """Like `search`, ids only: what a list view needs, without a Hit per match."""
+        ranked = self._rank(query, abstracts)
+        if ranked is None:
+            return []
+        ids = self.ids
+        return [ids[i] for i in ranked[0][:limit].tolist()]
+
+    def _rank(
+        self, query: str, abstracts: bool
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint8], npt.NDArray[np.float32]] | None:
         words = normalize(query).split()
         n = len(self.ids)
         if not words or not n:
-            return []
+            return None
         title = np.full(n, 255, np.uint16)
         extra = np.full(n, 255, np.uint16)
         # Words too short for abstracts neither match nor veto there.
@@ -120,17 +149,11 @@ class SearchIndex:
         tier[in_title] = TITLE
         score[in_title] = title_sum[in_title] / len(words)
         found = np.nonzero(tier < NO_MATCH)[0]
-        upvotes = np.asarray(self._upvotes, np.int64)[found]
+        if self._upvotes_array is None:
+            self._upvotes_array = np.asarray(self._upvotes, np.int64)
+        upvotes = self._upvotes_array[found]
         order = found[np.lexsort((-upvotes, -score[found], tier[found]))]
-        if limit is not None:
-            order = order[:limit]
-        ids = self.ids
-        return [
-            Hit(ids[i], t, sc)
-            for i, t, sc in zip(
-                order.tolist(), tier[order].tolist(), score[order].tolist(), strict=True
-            )
-        ]
+        return order, tier, score
 
     def _word(self, word: str, abstracts: bool = True) -> tuple[Scores, Scores, Scores]:
         """Per-paper scores of one word: title, tags/notes (0 = no match), abstract (0/1)."""
@@ -138,7 +161,7 @@ class SearchIndex:
         if cached is None:
             limit = cutoff(word)
             title = _scores(self._titles, word, limit)
-            extra = _scores(self._extra, word, limit)
+            extra = self._extra_scores(word, limit)
             cached = (title, extra, _NOT_YET)
             if len(self._cache) >= _CACHE_WORDS:
                 self._cache.pop(next(iter(self._cache)))
@@ -150,6 +173,16 @@ class SearchIndex:
                 abstract = self._contains(word)
             cached = self._cache[word] = (cached[0], cached[1], abstract)
         return cached
+
+    def _extra_scores(self, word: str, limit: int) -> Scores:
+        """Tags and notes are empty for most papers: score only the others."""
+        if self._filled is None:
+            self._filled = [i for i, text in enumerate(self._extra) if text]
+        filled = self._filled
+        out = np.zeros(len(self._extra), np.uint8)
+        if filled:
+            out[filled] = _scores([self._extra[i] for i in filled], word, limit)
+        return out
 
     def _contains(self, word: str) -> Scores:
         """Which abstracts contain `word`; narrowed by a cached shorter word if any."""
@@ -199,4 +232,4 @@ def rank(
     records: Records, query: str, limit: int | None = None, ids: Iterable[str] | None = None
 ) -> list[str]:
     """Ids of the papers (all, or those in `ids`) matching `query`, best first."""
-    return [h.id for h in SearchIndex(records, ids).search(query, limit)]
+    return SearchIndex(records, ids).search_ids(query, limit)

@@ -83,7 +83,8 @@ class Session:
         self.tag: str | None = None
         self.sort = "added"
         self.query = ""
-        self.ids: list[str] = []
+        self._ids: list[str] = []
+        self._shown: set[str] | None = None
         self.selected: dict[str, None] = {}
         self.history = History()
         self._index: SearchIndex | None = None
@@ -93,6 +94,21 @@ class Session:
         self.recompute()
 
     # The view ------------------------------------------------------------------
+    @property
+    def ids(self) -> list[str]:
+        """The shown papers, in order."""
+        return self._ids
+
+    @ids.setter
+    def ids(self, ids: list[str]) -> None:
+        self._ids = ids
+        self._shown = None
+
+    def shows(self, pid: str) -> bool:
+        if self._shown is None:
+            self._shown = set(self._ids)
+        return pid in self._shown
+
     @property
     def selection(self) -> Selection:
         base = _VIEW_FILTERS[self.view]
@@ -114,8 +130,11 @@ class Session:
         return self.ids
 
     def search(self, query: str, abstracts: bool = True) -> list[str]:
-        shown = set(self._base)
-        return [h.id for h in self.index.search(query, abstracts=abstracts) if h.id in shown]
+        found = self.index.search_ids(query, abstracts=abstracts)
+        if self.selection == Selection():
+            return found  # the view is everything: nothing to filter out
+        base = set(self._base)
+        return [i for i in found if i in base]
 
     @property
     def index(self) -> SearchIndex:
@@ -140,14 +159,15 @@ class Session:
         """
         records = self.store.records()
         selection = self.selection
-        shown = set(self.ids)
         gone: set[str] = set()
         for pid in ids:
             record = records.get(pid)
             visible = record is not None and selection.matches(record)
-            if pid in shown and not visible:
+            if visible == self.shows(pid):
+                continue
+            if not visible:
                 gone.add(pid)
-            elif visible and pid not in shown and not self.query:
+            elif not self.query:
                 self.recompute()
                 return
         if gone:

@@ -45,7 +45,13 @@ class DetailPane(VerticalScroll, can_focus=True):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(id="detail-body")
 
+    _paper: Paper | None = None
+
     def show(self, paper: Paper | None) -> None:
+        """Show a paper; the same (unchanged) paper again costs nothing."""
+        if paper is not None and paper is self._paper:
+            return
+        self._paper = paper
         body = self.query_one("#detail-body", Static)
         body.update(describe(paper) if paper else Text("No paper here.", style="dim"))
         self.scroll_home(animate=False)
