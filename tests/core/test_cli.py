@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -247,3 +248,33 @@ def test_stdin_import_via_console_script(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert b"<stdin>: 64 parsed, 64 added" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("config", "library", "message"),
+    [
+        ("[keymap\n", None, "invalid TOML"),
+        (None, "{ broken", "library file is corrupt"),
+    ],
+)
+def test_tui_start_errors_are_one_line(
+    tmp_path: Path, config: str | None, library: str | None, message: str
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    if config is not None:
+        (home / "config.toml").write_text(config)
+    if library is not None:
+        (home / "library.json").write_text(library)
+    result = subprocess.run(
+        [sys.executable, "-m", "readlist"],
+        env={**os.environ, "READLIST_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert result.stderr.count("\n") == 1
+    if library is not None:
+        assert (home / "library.json").read_text() == library

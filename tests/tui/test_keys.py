@@ -13,6 +13,7 @@ from readlist.config import Config
 from readlist.search import rank
 from readlist.selection import Selection, select
 from readlist.store import Store
+from readlist.tui.app import create_app
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.screens.note import NoteEditor
@@ -294,13 +295,14 @@ async def test_keymap_from_config(make_app: AppFactory, library: Path) -> None:
         assert store.get(order(library)[1]).starred
 
 
-async def test_external_change_is_picked_up(make_app: AppFactory, library: Path) -> None:
+async def test_external_change_is_picked_up(library: Path, tmp_path: Path) -> None:
+    """Another process stars two papers; the running app shows it without a restart."""
     ids = order(library)
-    app = make_app()
+    app = create_app(Store(library), blink=False, watch=0.1, export_dir=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         with Store(library) as other:
             actions.set_starred(other, ids[:2], True)
-        app.check_for_changes()
-        await pilot.pause()
+        await pilot.pause(0.5)
         assert main(app).session.counts()["starred"] == 2
         assert app.store.get(ids[0]).starred
+        assert "2 ★" in str(app.screen.query_one("#status").render())

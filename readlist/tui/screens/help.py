@@ -39,6 +39,15 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
     ]
 
 
+def markdown_table(bindings: list[Binding]) -> str:
+    """The default keys as a Markdown table (the README's copy is checked against it)."""
+    lines = ["| keys | action | binding id |", "|---|---|---|"]
+    for b in bindings:
+        keys = ", ".join(f"`{k.strip()}`" for k in b.key.split(","))
+        lines.append(f"| {keys} | {b.tooltip} | `{b.id}` |")
+    return "\n".join(lines)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help.close", tooltip="Close help"),
