@@ -16,6 +16,7 @@ def test_readme_key_table_matches_bindings() -> None:
 def test_every_binding_has_id_description_and_tooltip() -> None:
     for binding in [*MainScreen.BINDINGS, *ReadlistApp.BINDINGS]:
         assert not isinstance(binding, tuple)
-        assert binding.id and binding.id.startswith("readlist.")
+        assert binding.id
+        assert binding.id.startswith("readlist.")
         assert binding.description
         assert binding.tooltip
