@@ -81,3 +81,9 @@ def test_stats_view(snap_compare: Any, make_app: AppFactory, library: Path) -> N
 def test_small_terminal(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
     prepare(library)
     assert snap_compare(make_app(), press=["j"], terminal_size=(80, 24))
+
+
+def test_wide_terminal(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    """Side by side from 140 columns; this one is the README's screenshot."""
+    prepare(library)
+    assert snap_compare(make_app(), press=["j", "j"], terminal_size=(160, 42))
