@@ -79,7 +79,8 @@ _STOPWORDS = frozenset(
         "does",
     ]
 )
-_KEY_CHARS = frozenset(string.ascii_lowercase + string.digits)
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
+_KEY_SPLIT = re.compile(r"[\s\-:/]+")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 logging.getLogger("pylatexenc.latexencode._unicode_to_latex_encoder").setLevel(logging.ERROR)
@@ -188,16 +189,23 @@ def _unmatched_braces(text: str) -> set[int]:
 
 
 def _ascii_word(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return "".join(c for c in plain if c in _KEY_CHARS)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_KEY_CHAR.sub("", text.lower())
 
 
 def base_key(paper: Paper) -> str:
     """`firstauthorYEARfirstword` when an author is known, else `firstwordYEAR`."""
     year = (paper.date or "")[:4]
-    words = [_ascii_word(w) for w in re.split(r"[\s\-:/]+", paper.title)]
-    words = [w for w in words if w]
-    first = next((w for w in words if w not in _STOPWORDS), words[0] if words else "paper")
+    first = ""
+    for raw in _KEY_SPLIT.split(paper.title):
+        word = _ascii_word(raw)
+        if word and not first:
+            first = word  # a stop word, if nothing better follows
+        if word and word not in _STOPWORDS:
+            first = word
+            break
+    first = first or "paper"
     if paper.authors:
         surname = _ascii_word(_surname(paper.authors[0]))
         if surname:
@@ -226,15 +234,17 @@ def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]
     """New keys for papers that have none, unique against `taken` and each other."""
     used = set(taken)
     fresh: dict[str, str] = {}
+    next_suffix: dict[str, int] = {}  # so many clashes on one base stay linear
     for paper in papers:
         if paper.bibkey or paper.id in fresh:
             continue
         base = base_key(paper)
         key = base
-        n = 0
+        n = next_suffix.get(base, 0)
         while key in used:
             key = base + _suffix(n)
             n += 1
+        next_suffix[base] = n
         used.add(key)
         fresh[paper.id] = key
     return fresh
@@ -246,7 +256,7 @@ def ensure_keys(store: Store, papers: Sequence[Paper]) -> list[Paper]:
         return list(papers)
     with store.transaction():
         current = [store.get(p.id) for p in papers]
-        taken = (p.bibkey for p in store.papers() if p.bibkey)
+        taken = (r["bibkey"] for r in store.records().values() if r.get("bibkey"))
         fresh = assign_keys(current, taken)
         updated = {pid: store.get(pid).replace(bibkey=key) for pid, key in fresh.items()}
         store.put(updated.values())

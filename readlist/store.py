@@ -20,136 +20,35 @@ The journal is folded into a new snapshot when it grows past a fraction of it.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import threading
-import zlib
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import filelock
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from readlist.atomic import atomic_write
 from readlist.errors import LibraryError, LockedError, NotFoundError
+from readlist.fileformat import (
+    META,
+    Truncated,
+    gc_paused,
+    journal_line,
+    parse_journal_line,
+    read_lines,
+    write_lines,
+)
 from readlist.model import SCHEMA_VERSION, Paper, paper_id_for
 
 PAPERS = "papers"
-META = "_readlist"
 COMPACT_MIN_BYTES = 1 << 20
 _Data = dict[str, dict[str, dict[str, Any]]]
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building many long-lived objects.
-
-    Parsing creates hundreds of thousands of dicts and lists, none of them cyclic;
-    the collector would rescan them over and over, doubling the load time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-class _Truncated(Exception):
-    """The snapshot ends before its closing lines."""
-
-
-def _write_lines(meta: object, data: _Data) -> Iterator[bytes]:
-    """The snapshot as valid TinyDB JSON, one document per line, so it can be streamed."""
-    yield b'{"%s":%s,\n' % (META.encode(), orjson.dumps(meta))
-    tables = list(data.items())
-    for t, (name, docs) in enumerate(tables):
-        yield orjson.dumps(name) + b":{\n"
-        last = len(docs) - 1
-        for n, (doc_id, doc) in enumerate(docs.items()):
-            yield b"%s:%s%s\n" % (orjson.dumps(doc_id), orjson.dumps(doc), b"," * (n < last))
-        yield b"},\n" if t < len(tables) - 1 else b"}\n"
-    yield b"}\n"
-
-
-_CLOSE, _COMMA = ord("}"), ord(",")
-
-
-def _read_lines(fh: BinaryIO) -> dict[str, Any] | None:
-    """Parse `_write_lines` output one line at a time; None if the layout differs.
-
-    Parsing line by line keeps peak memory near the size of the parsed data, where a
-    whole-file parse would also hold the raw bytes and the parser's own tree. Lines
-    are sliced out of large chunks without copying, which is several times faster
-    than reading them one by one.
-    """
-    first = fh.readline()
-    prefix = b'{"%s":' % META.encode()
-    if not (first.startswith(prefix) and first.endswith(b",\n")):
-        return None
-    data: dict[str, Any] = {META: orjson.loads(first[len(prefix) : -2])}
-    table: dict[str, Any] | None = None
-    closed = False
-    for line in _chunked_lines(fh):
-        if closed:
-            raise _Truncated("data after the end")
-        if table is None:
-            head = line.tobytes()
-            if head == b"}":
-                closed = True
-            elif head.endswith(b":{"):
-                table = data[orjson.loads(head[:-2])] = {}
-            else:
-                raise _Truncated("bad table line")
-        elif not line or line[0] == _CLOSE:
-            table = None
-        else:
-            split = line[:64].tobytes().index(b'":') + 1
-            end = len(line) - 1 if line[-1] == _COMMA else len(line)
-            table[orjson.loads(line[:split])] = orjson.loads(line[split + 1 : end])
-    if not closed:
-        raise _Truncated("unexpected end of file")
-    return data
-
-
-def _chunked_lines(fh: BinaryIO, size: int = 1 << 23) -> Iterator[memoryview]:
-    """The lines of `fh` (without newlines) as views into large chunks."""
-    rest = b""
-    while True:
-        chunk = fh.read(size)
-        if not chunk:
-            if rest:
-                raise _Truncated("unexpected end of file")
-            return
-        buf = rest + chunk if rest else chunk
-        view = memoryview(buf)
-        start = 0
-        find = buf.find
-        while True:
-            end = find(b"\n", start)
-            if end < 0:
-                break
-            yield view[start:end]
-            start = end + 1
-        rest = buf[start:]
-
-
-def _line(obj: object) -> bytes:
-    body = orjson.dumps(obj)
-    return b"%08x %s\n" % (zlib.crc32(body), body)
-
-
-def _unline(line: bytes) -> Any:
-    crc, _, body = line.partition(b" ")
-    if len(crc) != 8 or int(crc, 16) != zlib.crc32(body):
-        raise ValueError("checksum mismatch")
-    return orjson.loads(body)
 
 
 def _ident(path: Path) -> tuple[int, int, int] | None:
@@ -203,7 +102,7 @@ class JournalStorage(Storage):
     def _load_once(self) -> bool:
         ident = _ident(self.path)
         try:
-            with open(self.path, "rb") as fh, _gc_paused():
+            with open(self.path, "rb") as fh, gc_paused():
                 data, generation = self._parse_snapshot(fh)
         except FileNotFoundError:
             raise LibraryError(f"{self.path}: library file does not exist") from None
@@ -220,14 +119,14 @@ class JournalStorage(Storage):
 
     def _parse_snapshot(self, fh: BinaryIO) -> tuple[_Data, int]:
         try:
-            data = _read_lines(fh)
+            data = read_lines(fh)
             if data is None:  # not our one-document-per-line layout: parse it whole
                 fh.seek(0)
                 raw = fh.read()
                 if not raw.strip():
                     raise LibraryError(f"{self.path}: library file is empty; not touching it")
                 data = orjson.loads(raw)
-        except (orjson.JSONDecodeError, _Truncated) as exc:
+        except (orjson.JSONDecodeError, Truncated) as exc:
             raise LibraryError(f"{self.path}: library file is corrupt ({exc})") from None
         meta = data.pop(META, None) if isinstance(data, dict) else None
         doc = meta.get("1") if isinstance(meta, dict) else None
@@ -260,7 +159,7 @@ class JournalStorage(Storage):
             if self._journal_ino is None:
                 header_line = fh.readline()
                 try:
-                    header = _unline(header_line.rstrip(b"\n"))
+                    header = parse_journal_line(header_line.rstrip(b"\n"))
                     gen = int(header["generation"])
                 except (ValueError, KeyError, TypeError):
                     gen = -1
@@ -276,7 +175,7 @@ class JournalStorage(Storage):
         lines = chunk.split(b"\n")
         for n, line in enumerate(lines[:-1]):
             try:
-                record = _unline(line)
+                record = parse_journal_line(line)
             except ValueError:
                 if any(rest for rest in lines[n + 1 :]):
                     raise LibraryError(
@@ -335,7 +234,7 @@ class JournalStorage(Storage):
             return
         if not self._journal_valid:
             self._reset_journal()
-        line = _line(record)
+        line = journal_line(record)
         with open(self.journal, "r+b") as fh:
             fh.truncate(self._journal_offset)  # drop a torn tail left by a crash
             fh.seek(self._journal_offset)
@@ -350,7 +249,7 @@ class JournalStorage(Storage):
         self._journal_offset += len(line)
 
     def _reset_journal(self) -> None:
-        header = _line({"journal": 1, "generation": self.generation})
+        header = journal_line({"journal": 1, "generation": self.generation})
         atomic_write(self.journal, header)
         self._journal_ino = self.journal.stat().st_ino
         self._journal_offset = len(header)
@@ -366,7 +265,7 @@ class JournalStorage(Storage):
         """Fold the journal into a new snapshot (generation + 1), then start a new journal."""
         self.generation += 1
         meta = {"1": {"schema": SCHEMA_VERSION, "generation": self.generation}}
-        atomic_write(self.path, _write_lines(meta, self._data))
+        atomic_write(self.path, write_lines(meta, self._data))
         self._snap_ident = _ident(self.path)
         self._reset_journal()
 
@@ -379,6 +278,14 @@ class _StrIdTable(Table):
     """
 
     document_id_class = str  # type: ignore[assignment]
+
+    def replace_docs(self, docs: Mapping[str, dict[str, Any]]) -> None:
+        """Insert or wholly replace many documents in one table update."""
+
+        def updater(table: dict[str, Any]) -> None:
+            table.update(docs)
+
+        self._update_table(updater)
 
     def _update_table(self, updater: Callable[[dict[Any, Any]], None]) -> None:
         tables = self._storage.read()
@@ -403,7 +310,7 @@ class Store:
         self.path = Path(path)
         self._storage = JournalStorage(self.path)
         self._db = _DB(storage=lambda: self._storage)
-        self._table = self._db.table(PAPERS, cache_size=0)
+        self._table = cast(_StrIdTable, self._db.table(PAPERS, cache_size=0))
         self._lock = filelock.FileLock(str(self.path) + ".lock", timeout=lock_timeout)
         self._changed: dict[str, None] | None = None  # ordered, for replay order
         # A TUI worker may import while the UI thread toggles a star: one at a time.
@@ -460,7 +367,7 @@ class Store:
         """Every paper, in insertion order."""
         cache = self._cache
         out = []
-        with _gc_paused():
+        with gc_paused():
             for pid, doc in self._raw().items():
                 paper = cache.get(pid)
                 if paper is None:
@@ -566,18 +473,13 @@ class Store:
         """Insert or replace whole papers."""
         with self.transaction():
             assert self._changed is not None
-            raw = self._raw()
-            new: list[Document] = []
+            docs: dict[str, dict[str, Any]] = {}
             for paper in papers:
-                doc = paper.to_doc()
-                if paper.id in raw:
-                    self._table.update(doc, doc_ids=[paper.id])  # type: ignore[list-item]
-                else:
-                    new.append(Document(doc, doc_id=paper.id))  # type: ignore[arg-type]
+                docs[paper.id] = paper.to_doc()
                 self._cache[paper.id] = paper
                 self._changed[paper.id] = None
-            if new:
-                self._table.insert_multiple(new)
+            if docs:
+                self._table.replace_docs(docs)
 
     def remove(self, ids: Iterable[str]) -> None:
         """Delete papers (used to undo an import)."""

@@ -12,21 +12,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from readlist import actions
-from readlist.session import VIEWS, Change, Session
+from readlist.session import VIEWS, Session
 from readlist.stats import compute
 from readlist.tui.common import blink, escape
-from readlist.tui.messages import ExportFinished, ImportFinished, ImportProgress, JobFailed
-from readlist.tui.screens.export import ExportDialog, ExportRequest
 from readlist.tui.screens.help import HelpScreen, help_rows
-from readlist.tui.screens.importing import ImportDialog, ImportRequest
 from readlist.tui.screens.note import NoteEditor
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.tags import TagEditor
+from readlist.tui.screens.transfer import TransferScreen
 from readlist.tui.widgets.detail import DetailPane
 from readlist.tui.widgets.paper_list import PaperList
 
@@ -39,7 +36,7 @@ def _b(
     return Binding(key, action, description, show=show, id=f"readlist.{bid}", tooltip=tooltip)
 
 
-class MainScreen(Screen[None]):
+class MainScreen(TransferScreen):
     """Triage: every key here is a binding with an id, so users can remap it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -389,73 +386,6 @@ class MainScreen(Screen[None]):
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(help_rows(self)))
-
-    def action_export(self) -> None:
-        c = self.session.counts()
-        counts = {"selection": c["selected"], "view": c["shown"], "starred": c["starred"]}
-        counts["all"] = c["total"]
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is not None:
-                self.run_export(request, self.export_ids(request.scope))
-
-        self.app.push_screen(ExportDialog(counts, self.export_dir / "readlist.bib"), chosen)
-
-    @work(thread=True, group="export")
-    def run_export(self, request: ExportRequest, ids: list[str]) -> None:
-        from readlist.tui import jobs  # bibtexparser and pylatexenc load on first use
-
-        jobs.run_export(self.store, ids, request, self.post_message)
-
-    def on_export_finished(self, message: ExportFinished) -> None:
-        self.notify(f"Exported {message.count} entries to {message.path}", title="Export")
-
-    def on_job_failed(self, message: JobFailed) -> None:
-        self.query_one("#progress", ProgressBar).remove_class("visible")
-        self.notify(message.error, title=f"{message.what.capitalize()} failed", severity="error")
-
-    def export_ids(self, scope: str) -> list[str]:
-        if scope == "selection":
-            return list(self.session.selected)
-        if scope == "view":
-            return list(self.session.ids)
-        records = self.store.records()
-        if scope == "starred":
-            return [i for i, r in records.items() if r.get("starred")]
-        return list(records)
-
-    def action_import(self) -> None:
-        def chosen(request: ImportRequest | None) -> None:
-            if request is not None:
-                bar = self.query_one("#progress", ProgressBar)
-                bar.update(total=None, progress=0)
-                bar.add_class("visible")
-                self.run_import(request)
-
-        self.app.push_screen(ImportDialog(), chosen)
-
-    @work(thread=True, exclusive=True, group="import")
-    def run_import(self, request: ImportRequest) -> None:
-        from readlist.tui import jobs
-
-        jobs.run_import(self.store, request, self.post_message)
-
-    def on_import_progress(self, message: ImportProgress) -> None:
-        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
-
-    def on_import_finished(self, message: ImportFinished) -> None:
-        outcome = message.outcome
-        self.query_one("#progress", ProgressBar).remove_class("visible")
-        self.session.history.record(
-            Change("import", outcome.before, outcome.after, outcome.created)
-        )
-        self.session.reindex([p.id for p in outcome.after])
-        self.session.recompute()
-        self.show_rows()
-        added = sum(r.added for r in outcome.reports)
-        merged = sum(r.merged for r in outcome.reports)
-        skipped = sum(len(r.skipped) for r in outcome.reports)
-        self.notify(f"{added} added, {merged} merged, {skipped} skipped", title="Import")
 
     def action_quit(self) -> None:
         self.app.exit()

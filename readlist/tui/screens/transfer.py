@@ -1,0 +1,96 @@
+"""Import and export from the main screen: the dialogs, the workers, their messages.
+
+`MainScreen` inherits this; it keeps the triage keys, this keeps the file traffic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.screen import Screen
+from textual.widgets import ProgressBar
+
+from readlist.session import Change, Session
+from readlist.store import Store
+from readlist.tui.messages import ExportFinished, ImportFinished, ImportProgress, JobFailed
+from readlist.tui.screens.export import ExportDialog, ExportRequest
+from readlist.tui.screens.importing import ImportDialog, ImportRequest
+
+
+class TransferScreen(Screen[None]):
+    """Workers only post messages; the handlers here turn them into UI."""
+
+    session: Session
+    store: Store
+    export_dir: Path
+
+    def show_rows(self, keep: str | None = None) -> None:
+        raise NotImplementedError
+
+    def action_export(self) -> None:
+        c = self.session.counts()
+        counts = {"selection": c["selected"], "view": c["shown"], "starred": c["starred"]}
+        counts["all"] = c["total"]
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is not None:
+                self.run_export(request, self.export_ids(request.scope))
+
+        self.app.push_screen(ExportDialog(counts, self.export_dir / "readlist.bib"), chosen)
+
+    @work(thread=True, group="export")
+    def run_export(self, request: ExportRequest, ids: list[str]) -> None:
+        from readlist.tui import jobs  # bibtexparser and pylatexenc load on first use
+
+        jobs.run_export(self.store, ids, request, self.post_message)
+
+    def on_export_finished(self, message: ExportFinished) -> None:
+        self.notify(f"Exported {message.count} entries to {message.path}", title="Export")
+
+    def on_job_failed(self, message: JobFailed) -> None:
+        self.query_one("#progress", ProgressBar).remove_class("visible")
+        self.notify(message.error, title=f"{message.what.capitalize()} failed", severity="error")
+
+    def export_ids(self, scope: str) -> list[str]:
+        if scope == "selection":
+            return list(self.session.selected)
+        if scope == "view":
+            return list(self.session.ids)
+        records = self.store.records()
+        if scope == "starred":
+            return [i for i, r in records.items() if r.get("starred")]
+        return list(records)
+
+    def action_import(self) -> None:
+        def chosen(request: ImportRequest | None) -> None:
+            if request is not None:
+                bar = self.query_one("#progress", ProgressBar)
+                bar.update(total=None, progress=0)
+                bar.add_class("visible")
+                self.run_import(request)
+
+        self.app.push_screen(ImportDialog(), chosen)
+
+    @work(thread=True, exclusive=True, group="import")
+    def run_import(self, request: ImportRequest) -> None:
+        from readlist.tui import jobs
+
+        jobs.run_import(self.store, request, self.post_message)
+
+    def on_import_progress(self, message: ImportProgress) -> None:
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    def on_import_finished(self, message: ImportFinished) -> None:
+        outcome = message.outcome
+        self.query_one("#progress", ProgressBar).remove_class("visible")
+        self.session.history.record(
+            Change("import", outcome.before, outcome.after, outcome.created)
+        )
+        self.session.reindex([p.id for p in outcome.after])
+        self.session.recompute()
+        self.show_rows()
+        added = sum(r.added for r in outcome.reports)
+        merged = sum(r.merged for r in outcome.reports)
+        skipped = sum(len(r.skipped) for r in outcome.reports)
+        self.notify(f"{added} added, {merged} merged, {skipped} skipped", title="Import")
