@@ -159,10 +159,13 @@ class Session:
         """
         records = self.store.records()
         selection = self.selection
+        everything = selection == Selection() and not self.query
         gone: set[str] = set()
         for pid in ids:
             record = records.get(pid)
             visible = record is not None and selection.matches(record)
+            if visible and everything and pid in records:
+                continue  # the unfiltered view shows every paper: nothing to look up
             if visible == self.shows(pid):
                 continue
             if not visible:
@@ -171,8 +174,12 @@ class Session:
                 self.recompute()
                 return
         if gone:
+            shown = self._shown
             self._base = [i for i in self._base if i not in gone]
             self.ids = [i for i in self.ids if i not in gone]
+            if shown is not None:
+                shown.difference_update(gone)
+                self._shown = shown
 
     def set_view(self, view: str) -> None:
         self.view = view

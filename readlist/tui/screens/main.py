@@ -151,7 +151,7 @@ class MainScreen(TransferScreen):
         if c["selected"]:
             counts += f" · {c['selected']} selected"
         text = " · ".join(parts) + "   " + counts + (f"   {note}" if note else "")
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(text, layout=False)  # one fixed line
 
     def changed(self, ids: list[str], text: bool = False) -> None:
         """Repaint after papers changed; `text` when search text (tags, notes) changed."""

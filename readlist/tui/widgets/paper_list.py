@@ -91,7 +91,9 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         """Show `ids`; keep the cursor on `keep` if shown, else at the same index."""
         self._ids = ids
         self._selected = selected
-        self.virtual_size = Size(self.size.width, len(ids))
+        size = Size(self.size.width, len(ids))
+        if size != self.virtual_size:
+            self.virtual_size = size
         index = self.cursor
         if keep is not None:
             with contextlib.suppress(ValueError):
