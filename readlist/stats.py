@@ -31,6 +31,16 @@ class Stats:
         keys = sorted(set(self.added_per_week) | set(self.read_per_week))[-last:]
         return [(k, self.added_per_week[k], self.read_per_week[k]) for k in keys]
 
+    def series(self, count: int = 12) -> list[tuple[str, int, int]]:
+        """`count` consecutive weeks ending at the latest active one, quiet weeks as 0."""
+        active = set(self.added_per_week) | set(self.read_per_week)
+        if not active:
+            return []
+        year, week = (int(x) for x in max(active).split("-W"))
+        end = dt.date.fromisocalendar(year, week, 1)
+        labels = [week_of((end - dt.timedelta(weeks=n)).isoformat()) for n in range(count)]
+        return [(w, self.added_per_week[w], self.read_per_week[w]) for w in reversed(labels)]
+
     def to_json(self) -> dict[str, object]:
         return {
             "total": self.total,

@@ -69,3 +69,19 @@ def test_selection_targets(seeded: Store) -> None:
     assert len(session.selected) == 254
     session.select_all_shown()
     assert not session.selected
+
+
+def test_stats_series_fills_quiet_weeks() -> None:
+    from readlist.stats import compute
+
+    records = [
+        {
+            "added": "2026-11-23T10:00:00+00:00",
+            "read": True,
+            "read_at": "2026-11-02T10:00:00+00:00",
+        },
+        {"added": "2026-10-30T10:00:00+00:00", "read": False},
+    ]
+    series = compute(records).series(5)
+    assert [w for w, _, _ in series] == ["2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    assert [(a, r) for _, a, r in series] == [(1, 0), (0, 1), (0, 0), (0, 0), (1, 0)]

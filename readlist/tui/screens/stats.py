@@ -61,16 +61,21 @@ class StatsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.stats
-        weeks = s.weeks()
+        series = s.series()
         with Vertical(classes="dialog wide tall"), VerticalScroll():
             yield Label(
                 f"[b]{s.total}[/b] papers · [b]{s.unread}[/b] unread · "
                 f"[b]{s.read}[/b] read · [b]{s.starred}[/b] starred"
             )
-            yield Label("Added per week", classes="heading")
-            yield Sparkline([a for _, a, _ in weeks] or [0], id="added-spark")
-            yield Label("Read per week", classes="heading")
-            yield Sparkline([r for _, _, r in weeks] or [0], id="read-spark")
+            for title, values, spark_id in (
+                ("Added per week (last 12)", [a for _, a, _ in series], "added-spark"),
+                ("Read per week (last 12)", [r for _, _, r in series], "read-spark"),
+            ):
+                yield Label(title, classes="heading")
+                if any(values):
+                    yield Sparkline(values, id=spark_id)
+                else:
+                    yield Label("nothing yet", classes="hint")
             yield Static(weeks_table(s))
             yield Label("Tags", classes="heading")
             yield Static(tags_table(s))
