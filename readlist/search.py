@@ -81,6 +81,10 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def warm(self) -> None:
+        """Build the lazy parts now (the TUI does this in a worker after first paint)."""
+        self._title_words()
+
     def update(self, records: Records, ids: Iterable[str]) -> None:
         """Add new papers and refresh changed ones (tags, notes, imports)."""
         for pid in ids:
