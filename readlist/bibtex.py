@@ -7,7 +7,6 @@ braces, months as macros, keys stable once given.
 
 from __future__ import annotations
 
-import logging
 import re
 import string
 import unicodedata
@@ -82,9 +81,6 @@ _STOPWORDS = frozenset(
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
 _KEY_SPLIT = re.compile(r"[\s\-:/]+")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-
-logging.getLogger("pylatexenc.latexencode._unicode_to_latex_encoder").setLevel(logging.ERROR)
-logging.getLogger("pylatexenc").setLevel(logging.ERROR)
 
 
 def _encoder() -> UnicodeToLatexEncoder:

@@ -8,10 +8,10 @@ import os
 import shutil
 import sys
 from collections.abc import Sequence
-from typing import IO, Any, NoReturn
+from typing import Any, NoReturn
 
 from readlist import __version__
-from readlist.errors import InputError, ReadlistError
+from readlist.errors import ReadlistError
 from readlist.model import Paper
 from readlist.selection import SORTS, Selection, select
 from readlist.store import Store
@@ -116,14 +116,10 @@ def open_store(args: argparse.Namespace) -> Store:
     return Store(paths.resolve(getattr(args, "db", None)).library)
 
 
-def _out() -> IO[str]:
-    return sys.stdout
-
-
-def print_json(items: list[dict[str, Any]]) -> None:
+def print_json(data: Any) -> None:
     import orjson
 
-    sys.stdout.buffer.write(orjson.dumps(items, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
 
 
 def line_for(paper: Paper, width: int | None) -> str:
@@ -141,9 +137,8 @@ def line_for(paper: Paper, width: int | None) -> str:
 
 def print_papers(papers: Sequence[Paper]) -> None:
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-    out = _out()
     for paper in papers:
-        out.write(line_for(paper, width) + "\n")
+        sys.stdout.write(line_for(paper, width) + "\n")
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -252,9 +247,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         stats = compute(store.records().values())
     if args.json:
-        import orjson
-
-        sys.stdout.buffer.write(orjson.dumps(stats.to_json(), option=orjson.OPT_INDENT_2) + b"\n")
+        print_json(stats.to_json())
     else:
         print(describe_stats(stats))
     return 0
@@ -297,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"readlist: error: {exc}", file=sys.stderr)
         return 2
-    except (ReadlistError, InputError) as exc:
+    except ReadlistError as exc:
         print(f"readlist: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

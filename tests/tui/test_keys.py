@@ -306,3 +306,16 @@ async def test_external_change_is_picked_up(library: Path, tmp_path: Path) -> No
         assert main(app).session.counts()["starred"] == 2
         assert app.store.get(ids[0]).starred
         assert "2 ★" in str(app.screen.query_one("#status").render())
+
+
+async def test_mouse_click_moves_the_cursor(make_app: AppFactory, library: Path) -> None:
+    ids = order(library)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.click("#papers", offset=(10, 4))
+        assert screen.papers.current == ids[4]
+        assert focused(app) is screen.papers
+        shown = app.screen.query_one(DetailPane).paper
+        assert shown is not None
+        assert shown.id == ids[4]

@@ -47,6 +47,11 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     _paper: Paper | None = None
 
+    @property
+    def paper(self) -> Paper | None:
+        """The paper on show."""
+        return self._paper
+
     def show(self, paper: Paper | None) -> None:
         """Show a paper; the same (unchanged) paper again costs nothing."""
         if paper is not None and paper is self._paper:
