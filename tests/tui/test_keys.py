@@ -15,6 +15,7 @@ from readlist.selection import Selection, select
 from readlist.store import Store
 from readlist.tui.app import create_app
 from readlist.tui.screens.help import HelpScreen
+from readlist.tui.screens.importing import ImportDialog
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.screens.note import NoteEditor
 from readlist.tui.screens.stats import StatsScreen
@@ -319,3 +320,18 @@ async def test_mouse_click_moves_the_cursor(make_app: AppFactory, library: Path)
         shown = app.screen.query_one(DetailPane).paper
         assert shown is not None
         assert shown.id == ids[4]
+
+
+async def test_empty_library_is_calm(make_app: AppFactory, tmp_path: Path) -> None:
+    """A first start with no papers: every key is harmless, and `i` is the way in."""
+    empty = tmp_path / "empty.json"
+    app = make_app(path=empty)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "k", "G", "g", "r", "s", "space", "n", "t", "O", "v", "V", "u")
+        await pilot.press("2", "o", "S", "escape", "question_mark", "escape")
+        assert isinstance(app.screen, MainScreen)
+        assert "0 shown / 0 total" in str(app.screen.query_one("#status").render())
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportDialog)
+    with on_disk(empty) as store:
+        assert len(store) == 0
