@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 
 from readlist.config import Config
 from readlist.session import Session
@@ -52,6 +53,13 @@ class ReadlistApp(App[None]):
     def on_mount(self) -> None:
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
+            unknown = sorted(set(self.config.keymap) - known_binding_ids())
+            if unknown:
+                self.notify(
+                    f"config.toml: no such binding id: {', '.join(unknown)} (see ? for ids)",
+                    severity="warning",
+                    timeout=10,
+                )
         self.push_screen(MainScreen(self.session, self.export_dir))
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_for_changes)
@@ -60,6 +68,24 @@ class ReadlistApp(App[None]):
         """Show what other processes (a CLI import, say) changed, without a restart."""
         if self.session.refresh() and isinstance(self.screen, MainScreen):
             self.screen.show_rows()
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id a keymap may name: the app's and each screen's."""
+    from readlist.tui.screens import confirm, export, help, importing, note, stats, tags
+
+    classes: list[type[Screen[Any]] | type[App[Any]]] = [
+        ReadlistApp,
+        MainScreen,
+        confirm.Confirm,
+        export.ExportDialog,
+        help.HelpScreen,
+        importing.ImportDialog,
+        note.NoteEditor,
+        stats.StatsScreen,
+        tags.TagEditor,
+    ]
+    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
 
 
 def create_app(

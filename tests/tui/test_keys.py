@@ -335,3 +335,18 @@ async def test_empty_library_is_calm(make_app: AppFactory, tmp_path: Path) -> No
         assert isinstance(app.screen, ImportDialog)
     with on_disk(empty) as store:
         assert len(store) == 0
+
+
+async def test_unknown_keymap_id_warns_and_the_rest_still_applies(
+    make_app: AppFactory, library: Path
+) -> None:
+    from readlist.tui.app import known_binding_ids
+
+    assert {"readlist.star", "note.save", "export.run"} <= known_binding_ids()
+    app = make_app(Config(keymap={"readlist.nope": "z", "readlist.star": "x"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")
+        messages = [n.message for n in app._notifications]
+        assert any("readlist.nope" in m for m in messages)
+    with on_disk(library) as store:
+        assert store.get(order(library)[0]).starred
