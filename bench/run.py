@@ -84,6 +84,11 @@ def copy_library(src: Path, name: str) -> Path:
     return dst
 
 
+def remove_work_copies() -> None:
+    for path in DATA.glob("work*"):
+        path.unlink()
+
+
 def bench_cli(n: int) -> None:
     lib = library(n)
     target = 0.6 if n == 10_000 else None
@@ -171,8 +176,7 @@ def bench_store(n: int) -> None:
             3.0 if n == 100_000 else None,
         )
     )
-    for path in DATA.glob("work*"):
-        path.unlink()
+    remove_work_copies()
 
 
 def bench_export(n: int) -> None:
@@ -195,8 +199,7 @@ def bench_export(n: int) -> None:
         record(Row("export BibTeX, keys known (in process)", n, seconds, "s", target))
         assert again == text
         assert text.count("@misc{") == n
-    for path in DATA.glob("work*"):
-        path.unlink()
+    remove_work_copies()
 
 
 def bench_tui(n: int) -> None:

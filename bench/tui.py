@@ -104,6 +104,17 @@ def first_paint(lib: Path, n: int, runs: int = 3) -> float:
     return best
 
 
+def spread(what: str, n: int, seconds: list[float], targets: dict[int, float]) -> list[Any]:
+    """Median and max rows, in milliseconds, for one kind of interaction."""
+    from bench.run import Row
+
+    target = targets.get(n)
+    return [
+        Row(f"{what} (median)", n, statistics.median(seconds) * 1000, "ms", target),
+        Row(f"{what} (max)", n, max(seconds) * 1000, "ms", target),
+    ]
+
+
 def measure(lib: Path, n: int) -> list[Any]:
     from bench.run import Row
 
@@ -138,17 +149,7 @@ def measure(lib: Path, n: int) -> list[Any]:
             sent = term.send("j")
             moves.append(term.wait_for(order[position]) - sent)
             term.drain(0.05)
-        target = 30.0 if n == 100_000 else None
-        rows.append(
-            Row(
-                "TUI cursor move, key → repaint (median)",
-                n,
-                statistics.median(moves) * 1000,
-                "ms",
-                target,
-            )
-        )
-        rows.append(Row("TUI cursor move, key → repaint (max)", n, max(moves) * 1000, "ms", target))
+        rows += spread("TUI cursor move, key → repaint", n, moves, {100_000: 30.0})
 
         stars = []
         for i in range(10):
@@ -156,19 +157,7 @@ def measure(lib: Path, n: int) -> list[Any]:
             now_starred = starred + (1 if i % 2 == 0 else 0)
             stars.append(term.wait_for(f"{unread} unread · {now_starred} ★") - sent)
             term.drain(0.05)
-        target = 50.0 if n == 100_000 else None
-        rows.append(
-            Row(
-                "TUI star toggle, key → saved + repaint (median)",
-                n,
-                statistics.median(stars) * 1000,
-                "ms",
-                target,
-            )
-        )
-        rows.append(
-            Row("TUI star toggle, key → saved + repaint (max)", n, max(stars) * 1000, "ms", target)
-        )
+        rows += spread("TUI star toggle, key → saved + repaint", n, stars, {100_000: 50.0})
 
         term.send("/")
         term.drain(0.3)
@@ -178,19 +167,7 @@ def measure(lib: Path, n: int) -> list[Any]:
             fast.append(term.wait_for(f"“{query[: i + 1]}”") - sent)
             complete.append(term.wait_for(f"{full[i]} shown /") - sent)
             term.drain(0.05)
-        target = 100.0 if n == 100_000 else None
-        rows.append(
-            Row(
-                "TUI search keystroke → title/tag results (median)",
-                n,
-                statistics.median(fast) * 1000,
-                "ms",
-                target,
-            )
-        )
-        rows.append(
-            Row("TUI search keystroke → title/tag results (max)", n, max(fast) * 1000, "ms", target)
-        )
+        rows += spread("TUI search keystroke → title/tag results", n, fast, {100_000: 100.0})
         rows.append(
             Row("TUI search pause → results incl. abstracts (max)", n, max(complete) * 1000, "ms")
         )

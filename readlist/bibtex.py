@@ -260,12 +260,11 @@ def ensure_keys(store: Store, papers: Sequence[Paper]) -> list[Paper]:
 
 
 def url_of(paper: Paper) -> str | None:
-    """The arXiv page when known, else the first link; braces (never valid) %-encoded."""
-    if paper.arxiv_id:
-        return f"https://arxiv.org/abs/{paper.arxiv_id}"
-    if not paper.links:
+    """The paper's first web link (see `Paper.web_links`), braces (never valid) %-encoded."""
+    urls = paper.web_links()
+    if not urls:
         return None
-    return paper.links[0].replace("{", "%7B").replace("}", "%7D")
+    return urls[0].replace("{", "%7B").replace("}", "%7D")
 
 
 def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:

@@ -139,6 +139,13 @@ class Paper:
         out.update(self.to_doc())
         return out
 
+    def web_links(self) -> list[str]:
+        """Where to read it: the arXiv page when known, then its http(s) links."""
+        urls = [u for u in self.links if u.startswith(("http://", "https://"))]
+        if self.arxiv_id:
+            urls.insert(0, f"https://arxiv.org/abs/{self.arxiv_id}")
+        return urls
+
     def replace(self, **changes: Any) -> Paper:
         return dataclasses.replace(self, **changes)
 

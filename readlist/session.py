@@ -116,7 +116,6 @@ class Session:
 
     def recompute(self) -> list[str]:
         """Re-derive the shown ids from the store, the view and the query."""
-        self._counts = None
         self._base = select(self.store.records(), self.selection, self.sort)
         return self.apply_query(self.query)
 
@@ -164,7 +163,7 @@ class Session:
         for pid in ids:
             record = records.get(pid)
             visible = record is not None and selection.matches(record)
-            if visible and everything and pid in records:
+            if visible and everything:
                 continue  # the unfiltered view shows every paper: nothing to look up
             if visible == self.shows(pid):
                 continue
@@ -201,6 +200,7 @@ class Session:
             with self._index_lock:
                 self._index = None
             self.selected = {k: None for k in self.selected if k in self.store}
+            self.forget_counts()
             self.recompute()
         return touched
 

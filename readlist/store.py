@@ -198,19 +198,21 @@ class JournalStorage(Storage):
                     self.touched.add(doc_id)
                 self._data.get(table, {}).pop(doc_id, None)
 
-    def changed_on_disk(self) -> bool:
-        if _ident(self.path) != self._snap_ident:
-            return True
-        j = _ident(self.journal)
-        if j is None:
-            return self._journal_ino is not None
-        return j[0] != self._journal_ino or j[1] != self._journal_offset
-
     def refresh(self) -> bool:
-        """Catch up with other processes' commits; True if anything was read."""
-        if not self.changed_on_disk():
+        """Catch up with other processes' commits; True if anything was read.
+
+        Two stat calls when nothing changed, which is what the TUI's polling costs.
+        """
+        if _ident(self.path) != self._snap_ident:
+            self.load()
+            return True
+        journal = _ident(self.journal)
+        if journal is None:
+            if self._journal_ino is None:
+                return False
+        elif journal[0] == self._journal_ino and journal[1] == self._journal_offset:
             return False
-        if _ident(self.path) != self._snap_ident or not self._catch_up():
+        if not self._catch_up():
             self.load()
         return True
 
@@ -344,7 +346,7 @@ class Store:
             return
         try:
             with self._lock.acquire(timeout=0):
-                self._storage.refresh()
+                self.refresh()
                 self._storage.compact()
         except (filelock.Timeout, OSError):
             pass
@@ -501,5 +503,5 @@ class Store:
 
     def compact(self) -> None:
         with self._locked():
-            self._storage.refresh()
+            self.refresh()
             self._storage.compact()

@@ -159,9 +159,7 @@ class MainScreen(TransferScreen):
             self.session.reindex(ids)
         keep = self.current
         self.session.recompute_after(ids)
-        self.papers.set_rows(self.session.ids, self.session.selected, keep)
-        self.show_detail()
-        self.update_status()
+        self.show_rows(keep)
 
     def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
         self.show_detail()
@@ -371,10 +369,7 @@ class MainScreen(TransferScreen):
         pid = self.current
         if pid is None:
             return
-        paper = self.store.get(pid)
-        urls = [u for u in paper.links if u.startswith(("http://", "https://"))]
-        if paper.arxiv_id:
-            urls.insert(0, f"https://arxiv.org/abs/{paper.arxiv_id}")
+        urls = self.store.get(pid).web_links()
         if not urls:
             self.notify("This paper has no web link.", severity="warning")
             return

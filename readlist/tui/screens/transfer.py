@@ -11,6 +11,7 @@ from textual import work
 from textual.screen import Screen
 from textual.widgets import ProgressBar
 
+from readlist.selection import Selection, select
 from readlist.session import Change, Session
 from readlist.store import Store
 from readlist.tui.messages import ExportFinished, ImportFinished, ImportProgress, JobFailed
@@ -57,10 +58,8 @@ class TransferScreen(Screen[None]):
             return list(self.session.selected)
         if scope == "view":
             return list(self.session.ids)
-        records = self.store.records()
-        if scope == "starred":
-            return [i for i, r in records.items() if r.get("starred")]
-        return list(records)
+        starred = Selection(starred=True) if scope == "starred" else Selection()
+        return select(self.store.records(), starred)
 
     def action_import(self) -> None:
         def chosen(request: ImportRequest | None) -> None:
@@ -88,6 +87,7 @@ class TransferScreen(Screen[None]):
             Change("import", outcome.before, outcome.after, outcome.created)
         )
         self.session.reindex([p.id for p in outcome.after])
+        self.session.forget_counts()
         self.session.recompute()
         self.show_rows()
         added = sum(r.added for r in outcome.reports)
