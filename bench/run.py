@@ -180,7 +180,7 @@ def bench_store(n: int) -> None:
 
 
 def bench_export(n: int) -> None:
-    from readlist.bibtex import export_papers
+    from readlist.exporting import export_papers
     from readlist.store import Store
 
     lib = copy_library(library(n), f"work-export-{n}.json")

@@ -1,4 +1,4 @@
-"""Papers -> BibTeX that compiles: stable keys, escaped values, protected capitals.
+"""Papers -> BibTeX that compiles: escaped values, protected capitals. Pure: no store.
 
 Entries are built as bibtexparser 2 model objects and written by its writer. This
 module only decides *what* each value is: TeX-escaped text, capitals protected with
@@ -30,7 +30,6 @@ from pylatexenc.latexencode import (
 )
 
 from readlist.model import Paper
-from readlist.store import Store
 
 STYLES = ("bibtex", "biblatex")
 _SPECIAL = {
@@ -246,25 +245,12 @@ def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]
     return fresh
 
 
-def ensure_keys(store: Store, papers: Sequence[Paper]) -> list[Paper]:
-    """Give every paper a stored key; once given, a key never changes."""
-    if all(p.bibkey for p in papers):
-        return list(papers)
-    with store.transaction():
-        current = [store.get(p.id) for p in papers]
-        taken = (r["bibkey"] for r in store.records().values() if r.get("bibkey"))
-        fresh = assign_keys(current, taken)
-        updated = {pid: store.get(pid).replace(bibkey=key) for pid, key in fresh.items()}
-        store.put(updated.values())
-    return [updated.get(p.id, p) for p in current]
-
-
 def url_of(paper: Paper) -> str | None:
-    """The paper's first web link (see `Paper.web_links`), braces (never valid) %-encoded."""
-    urls = paper.web_links()
-    if not urls:
+    """The paper's own page (see `Paper.page_url`), braces (never valid) %-encoded."""
+    url = paper.page_url()
+    if url is None:
         return None
-    return urls[0].replace("{", "%7B").replace("}", "%7D")
+    return url.replace("{", "%7B").replace("}", "%7D")
 
 
 def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
@@ -317,9 +303,3 @@ def render(papers: Sequence[Paper], options: Options = Options()) -> str:
     fmt.indent = "  "
     fmt.block_separator = "\n"
     return write_string(library, unparse_stack=stack, bibtex_format=fmt)
-
-
-def export_papers(store: Store, papers: Sequence[Paper], options: Options = Options()) -> str:
-    """Assign any missing keys (stored for good), then render. Repeats are dropped."""
-    unique = list({p.id: p for p in papers}.values())
-    return render(ensure_keys(store, unique), options)

@@ -97,14 +97,40 @@ class Paper:
     added: str = ""
     sources: list[Source] = field(default_factory=list)
     bibkey: str | None = None
+    # The arXiv record (set by resolving; see readlist.sources).
+    arxiv_version: int | None = None
+    primary_category: str | None = None
+    categories: list[str] = field(default_factory=list)
+    doi: str | None = None
+    journal_ref: str | None = None
+    arxiv_comment: str | None = None
+    published: str | None = None  # v1, YYYY-MM-DD
+    updated: str | None = None  # latest version, YYYY-MM-DD
+    # Why resolving did not apply a record: {"status": "failed"|"missing"|"unsure", ...}.
+    resolution: dict[str, Any] | None = None
+    # From the Hub.
+    ai_keywords: list[str] = field(default_factory=list)
+    github: str | None = None
+    project_page: str | None = None
+    # From BibTeX: the entry type (None: a preprint, exported as @misc/@online) and the
+    # fields readlist does not model (journal, booktitle, volume, pages, publisher, ...).
+    entry_type: str | None = None
+    bibfields: dict[str, str] = field(default_factory=dict)
 
     def to_doc(self) -> dict[str, Any]:
-        """The stored form; `id` is the document key, so it is not repeated inside."""
+        """The stored form; `id` is the document key, so it is not repeated inside.
+
+        Optional fields are left out while empty, so a listing-only library stays small.
+        """
         doc = {f.name: getattr(self, f.name) for f in _STORED_FIELDS}
         doc["authors"] = list(self.authors)
         doc["links"] = list(self.links)
         doc["tags"] = list(self.tags)
         doc["sources"] = [s.to_doc() for s in self.sources]
+        for name in _OPTIONAL_FIELDS:
+            value = getattr(self, name)
+            if value:
+                doc[name] = _copy(value)
         return doc
 
     @classmethod
@@ -131,23 +157,76 @@ class Paper:
             get("added", ""),
             [Source(s["file"], s.get("listing_date"), s["imported"]) for s in get("sources", ())],
             get("bibkey"),
+            **{name: _copy(doc[name]) for name in _OPTIONAL_FIELDS if name in doc},
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The public `--json` shape that scripts rely on."""
+        """The public `--json` shape that scripts rely on: every field, always present."""
         out: dict[str, Any] = {"id": self.id}
         out.update(self.to_doc())
+        for name in _OPTIONAL_FIELDS:
+            out.setdefault(name, _copy(getattr(self, name)))
         return out
 
     def web_links(self) -> list[str]:
-        """Where to read it: the arXiv page when known, then its http(s) links."""
-        urls = [u for u in self.links if u.startswith(("http://", "https://"))]
+        """Where to read it, best first: the arXiv page, the Hub's page, the project page,
+        then other http(s) links, with code repositories last (they are not the paper)."""
+        urls: list[str] = []
         if self.arxiv_id:
-            urls.insert(0, f"https://arxiv.org/abs/{self.arxiv_id}")
-        return urls
+            urls.append(f"https://arxiv.org/abs/{self.arxiv_id}")
+            urls.append(f"https://huggingface.co/papers/{self.arxiv_id}")
+        if self.project_page:
+            urls.append(self.project_page)
+        web = [u for u in self.links if u.startswith(("http://", "https://"))]
+        urls += [u for u in web if not is_code_repo(u)]
+        urls += [u for u in web if is_code_repo(u)]
+        if self.github:
+            urls.append(self.github)
+        return list(dict.fromkeys(urls))
+
+    def page_url(self) -> str | None:
+        """The paper's own page, for a citation's `url`: never a code repository."""
+        return next((u for u in self.web_links() if not is_code_repo(u)), None)
 
     def replace(self, **changes: Any) -> Paper:
         return dataclasses.replace(self, **changes)
 
 
-_STORED_FIELDS = [f for f in dataclasses.fields(Paper) if f.name != "id"]
+_OPTIONAL_FIELDS = (
+    "arxiv_version",
+    "primary_category",
+    "categories",
+    "doi",
+    "journal_ref",
+    "arxiv_comment",
+    "published",
+    "updated",
+    "resolution",
+    "ai_keywords",
+    "github",
+    "project_page",
+    "entry_type",
+    "bibfields",
+)
+_STORED_FIELDS = [
+    f for f in dataclasses.fields(Paper) if f.name != "id" and f.name not in _OPTIONAL_FIELDS
+]
+_CODE_HOSTS = re.compile(
+    r"^https?://(www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|"
+    r"huggingface\.co/(spaces|datasets)|sourceforge\.net)(/|$)",
+    re.IGNORECASE,
+)
+
+
+def is_code_repo(url: str) -> bool:
+    """A link to code or a demo rather than to the paper itself."""
+    return bool(_CODE_HOSTS.match(url))
+
+
+def _copy(value: Any) -> Any:
+    """Stored lists and dicts are copied, so a Paper never shares them with the store."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from textual.message import Message
 
 from readlist.atomic import atomic_write
-from readlist.bibtex import Options, export_papers
+from readlist.bibtex import Options
 from readlist.errors import ReadlistError
+from readlist.exporting import export_papers
 from readlist.importing import import_listings, read_inputs
 from readlist.listing import decode
 from readlist.store import Store

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readlist import actions
-from readlist.bibtex import Encoder, Options, base_key, export_papers, render
+from readlist.bibtex import Encoder, Options, base_key, render
+from readlist.exporting import export_papers
 from readlist.importing import import_texts
 from readlist.model import Paper
 from readlist.store import Store

@@ -7,12 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from readlist.errors import ReadlistError
+from readlist.cli.common import add_selection, open_store, selection_of
 
 
-def add_export_parser(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
-    from readlist.cli import add_selection
-
+def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[db], help="export papers as BibTeX")
     add_selection(p)
     p.add_argument("--query", metavar="Q", help="only papers that `search Q` finds, in its order")
@@ -22,31 +20,19 @@ def add_export_parser(sub: argparse._SubParsersAction[Any], db: argparse.Argumen
     p.add_argument(
         "-o", "--output", metavar="FILE", help="replace FILE atomically (default: stdout)"
     )
+    p.set_defaults(func=cmd_export)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from readlist.atomic import atomic_write
-    from readlist.bibtex import Options, export_papers
-    from readlist.cli import open_store, selection_of
-    from readlist.selection import select
+    from readlist.bibtex import Options
+    from readlist.exporting import choose, export_ids, write_bib
 
+    ids_arg = [i for i in (args.ids or "").split(",") if i.strip()]
     with open_store(args) as store:
-        ids = select(store.records(), selection_of(args))
-        if args.ids:
-            keep = set(ids)
-            wanted = dict.fromkeys(store.resolve(i) for i in args.ids.split(",") if i.strip())
-            ids = [i for i in wanted if i in keep]
-        if args.query:
-            from readlist.search import rank
-
-            ids = rank(store.records(), args.query, ids=ids)
-        if not ids:
-            raise ReadlistError("no papers match; nothing exported")
-        papers = [store.get(i) for i in ids]
-        text = export_papers(store, papers, Options(style=args.style, unicode=args.unicode))
-    count = len({p.id for p in papers})
+        ids = choose(store, selection_of(args), ids_arg, args.query)
+        text, count = export_ids(store, ids, Options(style=args.style, unicode=args.unicode))
     if args.output:
-        atomic_write(Path(args.output), text.encode("utf-8"))
+        write_bib(Path(args.output), text)
         where = args.output
     else:
         sys.stdout.write(text)

@@ -1,0 +1,84 @@
+"""What every command shares: the parser class, argument types, the store, output."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from readlist.errors import ReadlistError
+from readlist.model import Paper
+from readlist.selection import Selection
+from readlist.store import Store
+
+
+class UsageError(ReadlistError):
+    """Wrong arguments that argparse cannot catch; exit status 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage errors are one line and exit 2, like every other error here."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+
+
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
+    return int(text)
+
+
+def add_selection(p: argparse.ArgumentParser) -> None:
+    """The filters shared by `list` and `export`."""
+    state = p.add_mutually_exclusive_group()
+    state.add_argument("--unread", action="store_true", help="only unread papers")
+    state.add_argument("--read", action="store_true", help="only read papers")
+    p.add_argument("--starred", action="store_true", help="only starred papers")
+    p.add_argument("--tag", metavar="T", help="only papers tagged T")
+
+
+def selection_of(args: argparse.Namespace) -> Selection:
+    read = True if args.read else False if args.unread else None
+    return Selection(read=read, starred=True if args.starred else None, tag=args.tag)
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    from readlist import paths
+
+    return Store(paths.resolve(getattr(args, "db", None)).library)
+
+
+def print_json(data: Any) -> None:
+    import orjson
+
+    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def line_for(paper: Paper, width: int | None) -> str:
+    mark = " " if paper.read else "•"
+    star = "★" if paper.starred else " "
+    tags = ("  #" + " #".join(paper.tags)) if paper.tags else ""
+    head = f"{paper.id}  {mark}{star} {paper.date or '':10} {paper.upvotes:>4}  "
+    title = paper.title
+    if width is not None:
+        room = max(10, width - len(head) - len(tags))
+        if len(title) > room:
+            title = title[: room - 1] + "…"
+    return head + title + tags
+
+
+def print_papers(papers: Sequence[Paper]) -> None:
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    for paper in papers:
+        sys.stdout.write(line_for(paper, width) + "\n")

@@ -1,0 +1,82 @@
+"""Changing papers: `mark`, `note`, `tag`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from readlist.cli.common import UsageError, open_store
+
+
+def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("mark", parents=[db], help="mark papers read, unread, starred")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    how = p.add_mutually_exclusive_group(required=True)
+    for flag in ("read", "unread", "star", "unstar"):
+        how.add_argument(f"--{flag}", dest="how", action="store_const", const=flag)
+    p.set_defaults(func=cmd_mark)
+
+    p = sub.add_parser("note", parents=[db], help="set or print a paper's note")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("text", nargs="?", metavar="TEXT|-", help="new note; - reads stdin")
+    p.set_defaults(func=cmd_note)
+
+    p = sub.add_parser(
+        "tag",
+        parents=[db],
+        help="add or remove tags: tag ID… +name -name",
+        usage="readlist tag ID… +name -name",
+    )
+    p.add_argument("items", nargs=argparse.REMAINDER, metavar="ID… +name -name")
+    p.set_defaults(func=cmd_tag, tag_parser=p)
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    from readlist import actions
+
+    with open_store(args) as store:
+        ids = [store.resolve(i) for i in args.ids]
+        if args.how in ("read", "unread"):
+            actions.set_read(store, ids, args.how == "read")
+        else:
+            actions.set_starred(store, ids, args.how == "star")
+    word = {"read": "read", "unread": "unread", "star": "starred", "unstar": "unstarred"}
+    print(f"marked {len(ids)} paper{'s' * (len(ids) != 1)} {word[args.how]}")
+    return 0
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    from readlist import actions
+
+    with open_store(args) as store:
+        pid = store.resolve(args.id)
+        if args.text is None:
+            note = store.get(pid).notes
+            if note:
+                print(note)
+            return 0
+        text = sys.stdin.read() if args.text == "-" else args.text
+        actions.set_note(store, [pid], text.strip("\n"))
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from readlist import actions
+
+    items: list[str] = args.items
+    if items and items[0] in ("-h", "--help"):
+        args.tag_parser.print_help()
+        return 0
+    ops = [i for i in items if len(i) > 1 and i[0] in "+-"]
+    ids = [i for i in items if i not in ops]
+    if not ids or not ops:
+        raise UsageError("tag needs at least one ID and one +name or -name")
+    add = [actions.clean_tag(o[1:]) for o in ops if o[0] == "+"]
+    remove = [actions.clean_tag(o[1:]) for o in ops if o[0] == "-"]
+    with open_store(args) as store:
+        resolved = [store.resolve(i) for i in ids]
+        _, after = actions.change_tags(store, resolved, add, remove)
+    for paper in after:
+        print(f"{paper.id}  {' '.join('#' + t for t in paper.tags) or '(no tags)'}")
+    return 0

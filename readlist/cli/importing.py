@@ -1,0 +1,35 @@
+"""`readlist import`: listings into the library."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import Any
+
+from readlist.cli.common import date_arg, open_store
+
+
+def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("import", parents=[db], help="import listings (files, directories, -)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, a directory of *.txt, or -")
+    p.add_argument(
+        "--as-of", type=date_arg, metavar="DATE", help="day the listing was copied (YYYY-MM-DD)"
+    )
+    p.set_defaults(func=cmd_import)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from readlist.importing import import_texts, read_inputs
+
+    stdin = sys.stdin.buffer.read() if "-" in args.paths else None
+    texts = read_inputs(args.paths, stdin)
+    store = open_store(args)
+    with store:
+        reports = import_texts(store, texts, args.as_of or dt.date.today())
+    for report in reports:
+        print(report.summary())
+        for reason in report.skipped:
+            print(f"  skipped {reason}")
+    print(f"library: {len(store)} papers in {store.path}")
+    return 0

@@ -1,0 +1,86 @@
+"""Reading the library: `list`, `show`, `search`, `stats`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from readlist.cli.common import (
+    add_selection,
+    open_store,
+    positive,
+    print_json,
+    print_papers,
+    selection_of,
+)
+from readlist.selection import SORTS, select
+
+
+def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("list", parents=[db], help="list papers")
+    add_selection(p)
+    p.add_argument("--sort", choices=SORTS, default="added", help="order (default: added)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", parents=[db], help="show one paper")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("search", parents=[db], help="fuzzy search")
+    p.add_argument("query", nargs="+", metavar="QUERY")
+    p.add_argument("--limit", type=positive, default=None, metavar="N")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("stats", parents=[db], help="library statistics")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_stats)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        papers = [store.get(i) for i in select(store.records(), selection_of(args), args.sort)]
+    if args.json:
+        print_json([p.to_json() for p in papers])
+    else:
+        print_papers(papers)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        paper = store.get(store.resolve(args.id))
+    if args.json:
+        print_json([paper.to_json()])
+        return 0
+    from readlist.text import describe
+
+    print(describe(paper))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from readlist.search import rank
+
+    with open_store(args) as store:
+        papers = [store.get(i) for i in rank(store.records(), " ".join(args.query), args.limit)]
+    if args.json:
+        print_json([p.to_json() for p in papers])
+    else:
+        print_papers(papers)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from readlist.stats import compute
+    from readlist.text import describe_stats
+
+    with open_store(args) as store:
+        stats = compute(store.records().values())
+    if args.json:
+        print_json(stats.to_json())
+    else:
+        print(describe_stats(stats))
+    return 0

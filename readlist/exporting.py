@@ -1,0 +1,69 @@
+"""Export as a service: choose papers, give each a stored key, render, write.
+
+`bibtex.py` is the pure renderer (papers with keys -> text). Keys are assigned here,
+once, and stored on the paper; a key once given never changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from readlist.atomic import atomic_write
+from readlist.bibtex import Options, assign_keys, render
+from readlist.errors import ReadlistError
+from readlist.model import Paper
+from readlist.selection import Selection, select
+from readlist.store import Store
+
+
+def choose(
+    store: Store,
+    selection: Selection | None = None,
+    ids: Sequence[str] = (),
+    query: str | None = None,
+) -> list[str]:
+    """The ids to export: a view, narrowed to explicit ids (in their order) and a query."""
+    chosen = select(store.records(), selection or Selection())
+    if ids:
+        keep = set(chosen)
+        wanted = dict.fromkeys(store.resolve(i) for i in ids)
+        chosen = [i for i in wanted if i in keep]
+    if query:
+        from readlist.search import rank
+
+        chosen = rank(store.records(), query, ids=chosen)
+    return chosen
+
+
+def ensure_keys(store: Store, papers: Sequence[Paper]) -> list[Paper]:
+    """Give every paper a stored key; once given, a key never changes."""
+    if all(p.bibkey for p in papers):
+        return list(papers)
+    with store.transaction():
+        current = [store.get(p.id) for p in papers]
+        taken = (r["bibkey"] for r in store.records().values() if r.get("bibkey"))
+        fresh = assign_keys(current, taken)
+        updated = {pid: store.get(pid).replace(bibkey=key) for pid, key in fresh.items()}
+        store.put(updated.values())
+    return [updated.get(p.id, p) for p in current]
+
+
+def export_papers(store: Store, papers: Sequence[Paper], options: Options | None = None) -> str:
+    """Assign any missing keys (stored for good), then render. Repeats are dropped."""
+    unique = list({p.id: p for p in papers}.values())
+    return render(ensure_keys(store, unique), options or Options())
+
+
+def export_ids(store: Store, ids: Sequence[str], options: Options | None = None) -> tuple[str, int]:
+    """BibTeX text for these papers, and how many entries it holds."""
+    if not ids:
+        raise ReadlistError("no papers match; nothing exported")
+    papers = [store.get(i) for i in ids]
+    text = export_papers(store, papers, options)
+    return text, len({p.id for p in papers})
+
+
+def write_bib(path: Path, text: str) -> None:
+    """Replace `path` atomically with the exported text."""
+    atomic_write(path, text.encode("utf-8"))
