@@ -1,12 +1,45 @@
-"""User configuration: a TOML file in the config directory. Data only, never code."""
+"""User configuration: a TOML file in the config directory. Data only, never code.
+
+A file that is not TOML is an error. Inside a valid file, an unknown key or a value of
+the wrong type is a one-line warning and the default is used, so one typo never stops
+readlist from starting.
+"""
 
 from __future__ import annotations
 
+import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from readlist.errors import ReadlistError
+
+DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
+DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Network:
+    """`[network]`: where the arXiv and Hub APIs are, and how politely to use them."""
+
+    arxiv_api: str = DEFAULT_ARXIV_API
+    hf_endpoint: str = DEFAULT_HF_ENDPOINT
+    arxiv_delay: float = 3.0
+    timeout: float = 20.0
+    auto_resolve: bool = True
+
+
+@dataclass(frozen=True)
+class AutoExport:
+    """One `[[export.auto]]`: a .bib file kept in step with a query."""
+
+    path: Path
+    query: str = ""
+    style: str = "bibtex"
+    unicode: bool = False
 
 
 @dataclass(frozen=True)
@@ -14,24 +47,136 @@ class Config:
     """`[keymap]` maps binding ids (see the help screen) to comma-separated keys."""
 
     keymap: dict[str, str] = field(default_factory=dict)
+    network: Network = field(default_factory=Network)
+    auto_exports: tuple[AutoExport, ...] = ()
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    warnings: tuple[str, ...] = ()
 
 
-def load(path: Path) -> Config:
+def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
     """Read `path`; a missing file is the default config, a broken one an error."""
+    env = os.environ if env is None else env
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return Config()
+        data = {}
     except (OSError, UnicodeDecodeError) as exc:
         raise ReadlistError(f"{path}: cannot read config ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ReadlistError(f"{path}: invalid TOML ({exc})") from None
-    keymap = data.get("keymap", {})
-    if not isinstance(keymap, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in keymap.items()
-    ):
-        raise ReadlistError(f"{path}: [keymap] must map binding ids to key strings")
-    unknown = set(data) - {"keymap"}
-    if unknown:
-        raise ReadlistError(f"{path}: unknown section(s): {', '.join(sorted(unknown))}")
-    return Config(keymap=dict(keymap))
+    reader = _Reader(path)
+    keymap = reader.keymap(data.pop("keymap", {}))
+    network = reader.network(data.pop("network", {}), env)
+    auto = reader.exports(data.pop("export", {}))
+    max_bytes = reader.imports(data.pop("import", {}))
+    for name in sorted(data):
+        reader.warn(f"unknown section or key [{name}], ignored")
+    return Config(
+        keymap=keymap,
+        network=network,
+        auto_exports=auto,
+        max_input_bytes=max_bytes,
+        warnings=tuple(reader.warnings),
+    )
+
+
+class _Reader:
+    """Validates each section, collecting one-line warnings."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.warnings: list[str] = []
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(f"{self.path.name}: {message}")
+
+    def table(self, name: str, value: Any) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return value
+        self.warn(f"[{name}] must be a table, ignored")
+        return {}
+
+    def keymap(self, raw: Any) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, value in self.table("keymap", raw).items():
+            if isinstance(value, str):
+                out[key] = value
+            else:
+                self.warn(f"[keymap] {key!r} must be a string of keys, ignored")
+        return out
+
+    def network(self, raw: Any, env: Mapping[str, str]) -> Network:
+        table = self.table("network", raw)
+        defaults = Network()
+        values: dict[str, Any] = {}
+        kinds: dict[str, tuple[type, ...]] = {
+            "arxiv_api": (str,),
+            "hf_endpoint": (str,),
+            "arxiv_delay": (int, float),
+            "timeout": (int, float),
+            "auto_resolve": (bool,),
+        }
+        for key, value in table.items():
+            kind = kinds.get(key)
+            if kind is None:
+                self.warn(f"[network] unknown key {key!r}, ignored")
+            elif type(value) not in kind:  # exact types: true is not a number here
+                self.warn(f"[network] {key} has the wrong type, using {getattr(defaults, key)!r}")
+            elif key in ("arxiv_delay", "timeout") and (
+                value < 0 or (key == "timeout" and not value)
+            ):
+                self.warn(f"[network] {key} must be positive, using {getattr(defaults, key)!r}")
+            elif key in ("arxiv_api", "hf_endpoint") and not value.startswith(
+                ("http://", "https://")
+            ):
+                self.warn(f"[network] {key} must be an http(s) URL, using the default")
+            else:
+                values[key] = float(value) if key in ("arxiv_delay", "timeout") else value
+        if env.get("HF_ENDPOINT"):
+            values["hf_endpoint"] = env["HF_ENDPOINT"]
+        return Network(**values)
+
+    def exports(self, raw: Any) -> tuple[AutoExport, ...]:
+        table = self.table("export", raw)
+        for key in sorted(set(table) - {"auto"}):
+            self.warn(f"[export] unknown key {key!r}, ignored")
+        entries = table.get("auto", [])
+        if not isinstance(entries, list):
+            self.warn("[[export.auto]] must be an array of tables, ignored")
+            return ()
+        out: list[AutoExport] = []
+        for n, entry in enumerate(entries, 1):
+            where = f"[[export.auto]] #{n}"
+            if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+                self.warn(f"{where} needs a path, ignored")
+                continue
+            unknown = set(entry) - {"path", "query", "style", "unicode"}
+            for key in sorted(unknown):
+                self.warn(f"{where} unknown key {key!r}, ignored")
+            query = entry.get("query", "")
+            style = entry.get("style", "bibtex")
+            unicode = entry.get("unicode", False)
+            if not isinstance(query, str):
+                self.warn(f"{where} query must be a string, ignored")
+                continue
+            if style not in ("bibtex", "biblatex"):
+                self.warn(f"{where} style must be bibtex or biblatex, ignored")
+                continue
+            if not isinstance(unicode, bool):
+                self.warn(f"{where} unicode must be true or false, ignored")
+                continue
+            path = Path(entry["path"]).expanduser()
+            out.append(AutoExport(path=path, query=query, style=style, unicode=unicode))
+        return tuple(out)
+
+    def imports(self, raw: Any) -> int:
+        table = self.table("import", raw)
+        value = DEFAULT_MAX_INPUT_BYTES
+        for key, item in table.items():
+            if key != "max_size_mb":
+                self.warn(f"[import] unknown key {key!r}, ignored")
+            elif isinstance(item, bool) or not isinstance(item, int) or item < 1:
+                self.warn("[import] max_size_mb must be a positive whole number, using 512")
+            else:
+                value = item * 1024 * 1024
+        return value

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from readlist.config import Config
 from readlist.errors import ReadlistError
 from readlist.model import Paper
 from readlist.selection import Selection
@@ -51,6 +52,16 @@ def add_selection(p: argparse.ArgumentParser) -> None:
 def selection_of(args: argparse.Namespace) -> Selection:
     read = True if args.read else False if args.unread else None
     return Selection(read=read, starred=True if args.starred else None, tag=args.tag)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """The user's config; its warnings go to stderr, one line each."""
+    from readlist import config, paths
+
+    loaded = config.load(paths.resolve(getattr(args, "db", None)).config_file)
+    for warning in loaded.warnings:
+        print(f"readlist: warning: {warning}", file=sys.stderr)
+    return loaded
 
 
 def open_store(args: argparse.Namespace) -> Store:

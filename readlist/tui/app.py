@@ -51,6 +51,8 @@ class ReadlistApp(App[None]):
         self.export_dir = export_dir or Path.cwd()
 
     def on_mount(self) -> None:
+        for warning in self.config.warnings:
+            self.notify(warning, severity="warning", timeout=10)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
             unknown = sorted(set(self.config.keymap) - known_binding_ids())

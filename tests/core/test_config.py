@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from readlist import paths
-from readlist.config import Config, load
+from readlist.config import Config, Network, load
 from readlist.errors import ReadlistError
 
 
@@ -19,20 +19,64 @@ def test_keymap_is_read(tmp_path: Path) -> None:
     assert load(path).keymap == {"readlist.star": "x", "readlist.down": "j,down,ctrl+n"}
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("[keymap\n", "invalid TOML"),
-        ("[keymap]\n'readlist.star' = 3\n", "must map binding ids"),
-        ("[colours]\nx = 1\n", "unknown section"),
-    ],
-)
-def test_bad_config_is_one_line_error(tmp_path: Path, text: str, message: str) -> None:
+def test_config_that_is_not_toml_is_a_one_line_error(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text(text)
-    with pytest.raises(ReadlistError, match=message) as info:
+    path.write_text("[keymap\n")
+    with pytest.raises(ReadlistError, match="invalid TOML") as info:
         load(path)
     assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        ("[keymap]\n'readlist.star' = 3\n", "'readlist.star' must be a string"),
+        ("[colours]\nx = 1\n", "unknown section or key [colours]"),
+        ("[network]\narxiv_delay = 'slow'\n", "arxiv_delay has the wrong type"),
+        ("[network]\nauto_resolve = 1\n", "auto_resolve has the wrong type"),
+        ("[network]\ntimeout = true\n", "timeout has the wrong type"),
+        ("[network]\narxiv_delay = -1\n", "arxiv_delay must be positive"),
+        ("[network]\nproxy = 'x'\n", "unknown key 'proxy'"),
+        ("[network]\narxiv_api = 'ftp://x'\n", "arxiv_api must be an http(s) URL"),
+        ("[[export.auto]]\nquery = 'x'\n", "#1 needs a path"),
+        ("[[export.auto]]\npath = 'a.bib'\nstyle = 'apa'\n", "style must be bibtex"),
+        ("[import]\nmax_size_mb = 0\n", "max_size_mb must be a positive"),
+    ],
+)
+def test_wrong_keys_and_types_are_one_line_warnings(
+    tmp_path: Path, text: str, warning: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    config = load(path, env={})
+    assert len(config.warnings) == 1
+    assert warning in config.warnings[0]
+    assert "\n" not in config.warnings[0]
+    assert config.network == Network()
+    assert config.keymap == {}
+    assert config.auto_exports == ()
+
+
+def test_network_and_auto_exports_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        "[network]\narxiv_api = 'http://127.0.0.1:9/api'\narxiv_delay = 0\n"
+        "timeout = 2\nauto_resolve = false\n"
+        "[[export.auto]]\npath = '~/thesis/refs.bib'\nquery = 'tag:thesis'\n"
+        "style = 'biblatex'\n"
+    )
+    config = load(path, env={"HF_ENDPOINT": "http://127.0.0.1:8/"})
+    assert config.warnings == ()
+    assert config.network == Network(
+        arxiv_api="http://127.0.0.1:9/api",
+        hf_endpoint="http://127.0.0.1:8/",
+        arxiv_delay=0.0,
+        timeout=2.0,
+        auto_resolve=False,
+    )
+    (auto,) = config.auto_exports
+    assert auto.path == Path("~/thesis/refs.bib").expanduser()
+    assert (auto.query, auto.style) == ("tag:thesis", "biblatex")
 
 
 def test_readlist_home_holds_data_and_config(tmp_path: Path) -> None:
