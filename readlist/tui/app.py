@@ -52,7 +52,7 @@ class ReadlistApp(App[None]):
 
     def on_mount(self) -> None:
         for warning in self.config.warnings:
-            self.notify(warning, severity="warning", timeout=10)
+            self.notify(warning, severity="warning", timeout=10, markup=False)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
             unknown = sorted(set(self.config.keymap) - known_binding_ids())
