@@ -114,6 +114,10 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
         date_raw=existing.date_raw or incoming.date_raw,
         upvotes=max(existing.upvotes, incoming.upvotes),
         arxiv_id=existing.arxiv_id or incoming.arxiv_id,
+        published=existing.published or incoming.published,
+        github=existing.github or incoming.github,
+        project_page=existing.project_page or incoming.project_page,
+        ai_keywords=existing.ai_keywords or incoming.ai_keywords,
         links=existing.links + [u for u in incoming.links if u not in existing.links],
         sources=existing.sources
         + [

@@ -100,6 +100,15 @@ def import_texts(
     return import_listings(store, texts, as_of, now).reports
 
 
+@dataclass
+class Batch:
+    """Incoming records from one input (a listing file, a Hub pull, arXiv ids)."""
+
+    name: str
+    papers: list[Paper]  # their ids are ignored: the library assigns or finds one
+    skipped: list[str] = field(default_factory=list)
+
+
 def import_listings(
     store: Store,
     texts: list[tuple[str, str]],
@@ -110,35 +119,48 @@ def import_listings(
     """Like `import_texts`, and also return what changed; `progress(done, total)`
     is called as entries are matched."""
     stamp = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
-    parsed = [(name, parse_listing(text, as_of)) for name, text in texts]
+    batches = []
+    for name, text in texts:
+        listing = parse_listing(text, as_of)
+        if not listing.entries:
+            raise InputError(f"{name}: no papers found; is this a Daily Papers listing?")
+        when = listing.date.isoformat() if listing.date else None
+        source = Source(file=name, listing_date=when, imported=stamp)
+        papers = [_paper(entry, "", source, stamp) for entry in listing.entries]
+        batches.append(Batch(name, papers, list(listing.skipped)))
+    return import_papers(store, batches, progress)
+
+
+def import_papers(
+    store: Store,
+    batches: list[Batch],
+    progress: Callable[[int, int], None] | None = None,
+) -> Outcome:
+    """Match each incoming record to a library paper, merge or add, in one commit."""
     reports = []
-    total = sum(len(listing.entries) for _, listing in parsed)
+    total = sum(len(batch.papers) for batch in batches)
     done = 0
     with store.transaction():
         index = DedupIndex(store.identities())
         pending: dict[str, Paper] = {}
         before: dict[str, Paper] = {}
-        for name, listing in parsed:
-            report = Report(name, parsed=len(listing.entries), skipped=list(listing.skipped))
-            if not listing.entries:
-                raise InputError(f"{name}: no papers found; is this a Daily Papers listing?")
-            when = listing.date.isoformat() if listing.date else None
-            source = Source(file=name, listing_date=when, imported=stamp)
-            for entry in listing.entries:
+        for batch in batches:
+            report = Report(batch.name, parsed=len(batch.papers), skipped=list(batch.skipped))
+            for incoming in batch.papers:
                 done += 1
                 if progress is not None and done % 200 == 0:
                     progress(done, total)
-                found = index.find(entry.title, entry.arxiv_id)
+                found = index.find(incoming.title, incoming.arxiv_id)
                 if found is None:
-                    pid = store.new_id(title_key(entry.title), taken=pending)
-                    paper = pending[pid] = _paper(entry, pid, source, stamp)
+                    pid = store.new_id(title_key(incoming.title), taken=pending)
+                    paper = pending[pid] = incoming.replace(id=pid)
                     index.add(pid, paper.title, paper.arxiv_id)
                     report.added += 1
                     continue
                 existing = pending.get(found) or store.get(found)
-                merged = merge(existing, _paper(entry, found, source, stamp))
+                merged = merge(existing, incoming.replace(id=found))
                 if merged == existing:
-                    report.skipped.append(f"'{_short(entry.title)}': already in the library")
+                    report.skipped.append(f"'{_short(incoming.title)}': already in the library")
                 else:
                     if found in store:
                         before.setdefault(found, existing)

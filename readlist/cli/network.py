@@ -1,0 +1,203 @@
+"""`resolve`, `pull` and `add`: the commands that talk to arXiv and the Hub.
+
+Network libraries are imported only when one of these runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from readlist.cli.common import date_arg, load_config, open_store, print_json
+
+if TYPE_CHECKING:
+    from readlist.resolving import Outcome, Result
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_WEEK = re.compile(r"^\d{4}-W\d{2}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+LABELS = {"missing": "not found"}
+
+
+def _safe(text: str) -> str:
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _pattern(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        if not pattern.match(text):
+            raise argparse.ArgumentTypeError(f"not a {what}: {text!r}")
+        return text
+
+    return check
+
+
+def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("resolve", parents=[db], help="find each paper's arXiv record")
+    p.add_argument("ids", nargs="*", metavar="ID", help="papers to resolve (default: unresolved)")
+    p.add_argument("--retry", action="store_true", help="also retry failed and not-found papers")
+    p.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    decide = p.add_mutually_exclusive_group()
+    decide.add_argument(
+        "--accept",
+        nargs="?",
+        const="",
+        metavar="ARXIV_ID",
+        help="accept the stored candidate, or the arXiv id given",
+    )
+    decide.add_argument("--reject", action="store_true", help="mark the paper as not on arXiv")
+    p.set_defaults(func=cmd_resolve)
+
+    p = sub.add_parser("pull", parents=[db], help="import Daily Papers from the Hub")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--date", type=date_arg, metavar="YYYY-MM-DD", help="one day")
+    when.add_argument(
+        "--week", type=_pattern(_WEEK, "YYYY-Www week"), metavar="YYYY-Www", help="one week"
+    )
+    when.add_argument(
+        "--month", type=_pattern(_MONTH, "YYYY-MM month"), metavar="YYYY-MM", help="one month"
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_pull)
+
+    p = sub.add_parser("add", parents=[db], help="add papers by arXiv id or URL")
+    p.add_argument("refs", nargs="+", metavar="ID_OR_URL")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_add)
+
+
+class _Bar:
+    """A one-line progress bar on stderr, only when stderr is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.on = sys.stderr.isatty()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.on or not total:
+            return
+        filled = 30 * done // total
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+        sys.stderr.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def result_line(result: Result) -> str:
+    label = LABELS.get(result.status, result.status)
+    head = f"{label:9} {result.paper_id}  "
+    if result.status in ("resolved", "merged"):
+        text = f"{result.arxiv_id}  {result.title}"
+        if result.status == "merged":
+            text += f" ({result.reason})"
+    elif result.status == "unsure" and result.candidate:
+        cand = result.candidate
+        text = (
+            f"{result.title}  ?  arXiv {cand.get('arxiv_id')} {cand.get('title')!r} "
+            f"({cand.get('published') or 'undated'}; {result.reason})"
+        )
+    else:
+        text = f"{result.title}: {result.reason}"
+    return head + _safe(text)
+
+
+def _report(outcome: Outcome, as_json: bool, extra: dict[str, Any] | None = None) -> int:
+    if as_json:
+        print_json(
+            {
+                **(extra or {}),
+                "results": [r.to_json() for r in outcome.results],
+                "counts": dict(outcome.counts()),
+                "interrupted": outcome.interrupted,
+                "error": outcome.error,
+            }
+        )
+    else:
+        for result in outcome.results:
+            print(result_line(result))
+        if outcome.results or not outcome.error:
+            print(outcome.summary())
+    if outcome.error:
+        print(f"readlist: error: {_safe(outcome.error)}", file=sys.stderr)
+        return 1
+    return 130 if outcome.interrupted else 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from readlist.cli.common import UsageError
+    from readlist.resolving import Sources, accept, reject, resolve, targets
+    from readlist.sources.ids import parse_reference
+
+    config = load_config(args)
+    store = open_store(args)
+    with store:
+        ids = [store.resolve(ref) for ref in args.ids]
+        if args.reject or args.accept is not None:
+            if len(ids) != 1:
+                raise UsageError("--accept and --reject take exactly one paper ID")
+            if args.reject:
+                return _report(reject(store, ids[0]), args.json)
+            by_hand = parse_reference(args.accept).id if args.accept else None
+            with Sources(config.network) as sources:
+                return _report(accept(store, ids[0], sources, by_hand), args.json)
+        if not ids:
+            ids = targets(store, retry=args.retry)
+        bar = _Bar("resolving")
+        try:
+            with Sources(config.network) as sources:
+                outcome = resolve(store, ids, sources, dry_run=args.dry_run, progress=bar)
+        finally:
+            bar.close()
+    return _report(outcome, args.json, {"dry_run": args.dry_run})
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from readlist.pulling import pull
+    from readlist.resolving import Sources
+
+    config = load_config(args)
+    period, value = "date", None
+    if args.date:
+        value = args.date.isoformat()
+    elif args.week:
+        period, value = "week", args.week
+    elif args.month:
+        period, value = "month", args.month
+    bar = _Bar("fetching")
+    with open_store(args) as store, Sources(config.network) as sources:
+        try:
+            pulled = pull(store, sources, period, value, progress=bar)
+        finally:
+            bar.close()
+    if not args.json:
+        print(_safe(pulled.report.summary()))
+        for reason in pulled.report.skipped:
+            print(f"  skipped {_safe(reason)}")
+    return _report(pulled.resolved, args.json, {"import": vars(pulled.report)})
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from readlist.pulling import add
+    from readlist.resolving import Sources
+    from readlist.sources.ids import parse_reference
+
+    refs = [parse_reference(r) for r in args.refs]  # all valid before any request
+    config = load_config(args)
+    with open_store(args) as store, Sources(config.network) as sources:
+        pulled = add(store, refs, sources)
+    if not args.json:
+        for reason in pulled.report.skipped:
+            print(f"skipped   {_safe(reason)}")
+        for arxiv_id in pulled.not_found:
+            print(f"not found {arxiv_id}: arXiv has no such paper")
+    code = _report(pulled.resolved, args.json, {"not_found": pulled.not_found})
+    return code or (1 if pulled.not_found else 0)

@@ -1,0 +1,115 @@
+"""Papers from the network into the library: `pull` (Hub Daily Papers) and `add` (arXiv ids).
+
+Both build incoming records, run them through the import pipeline (same dedup, same
+report), then fill in the arXiv record like any resolved paper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from readlist.importing import Batch, Report, import_papers
+from readlist.model import Paper, Source
+from readlist.resolving import Outcome, Progress, Result, Sources, commit_plan, resolve
+from readlist.sources.arxiv import ArxivRecord
+from readlist.sources.http import Offline
+from readlist.sources.hub import HubPaper
+from readlist.sources.ids import ArxivId
+from readlist.sources.resolve import apply_record, needs_record
+from readlist.store import Store
+
+
+@dataclass
+class Pulled:
+    """The import report, and what fetching the arXiv records did."""
+
+    report: Report
+    resolved: Outcome
+    not_found: list[str] = field(default_factory=list)
+
+
+def _stamp(now: str | None) -> str:
+    return now or dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def paper_from_hub(hub: HubPaper, source: Source, stamp: str) -> Paper:
+    return Paper(
+        id="",
+        title=hub.title,
+        abstract=hub.abstract,
+        authors=list(hub.authors),
+        authors_count=len(hub.authors) or None,
+        organization=hub.organization,
+        organization_slug=hub.organization_slug,
+        date=hub.published,
+        upvotes=hub.upvotes,
+        arxiv_id=hub.arxiv_id,
+        added=stamp,
+        sources=[source],
+        github=hub.github,
+        project_page=hub.project_page,
+        ai_keywords=list(hub.ai_keywords),
+    )
+
+
+def pull(
+    store: Store,
+    sources: Sources,
+    period: str = "date",
+    value: str | None = None,
+    *,
+    progress: Progress | None = None,
+    now: str | None = None,
+) -> Pulled:
+    """Import one day, week or month of Daily Papers (the latest day when `value` is None)."""
+    stamp = _stamp(now)
+    hub = list(sources.hub.daily(period, value))
+    name = f"hub:daily_papers?{period}={value}" if value else "hub:daily_papers"
+    papers = [
+        paper_from_hub(
+            h, Source(name, h.listed or (value if period == "date" else None), stamp), stamp
+        )
+        for h in hub
+    ]
+    imported = import_papers(store, [Batch(name, papers)])
+    touched = [p.id for p in imported.after if needs_record(store.get(p.id))]
+    resolved = resolve(store, touched, sources, progress=progress, now=stamp)
+    return Pulled(imported.reports[0], resolved)
+
+
+def paper_from_record(record: ArxivRecord, stamp: str) -> Paper:
+    source = Source("arxiv", record.published, stamp)
+    base = Paper(id="", title=record.title, date=record.published, added=stamp, sources=[source])
+    return apply_record(base, record)
+
+
+def add(
+    store: Store, ids: Sequence[ArxivId], sources: Sources, *, now: str | None = None
+) -> Pulled:
+    """Add papers by arXiv id: one batched fetch, then the import pipeline."""
+    stamp = _stamp(now)
+    wanted = [i.id for i in ids]
+    outcome = Outcome()
+    try:
+        records = sources.arxiv.fetch(wanted)
+    except Offline as exc:
+        outcome.error = str(exc)
+        return Pulled(Report("arxiv"), outcome)
+    found = [records[i] for i in dict.fromkeys(wanted) if i in records]
+    imported = import_papers(store, [Batch("arxiv", [paper_from_record(r, stamp) for r in found])])
+    by_id = {r.arxiv_id: r for r in found}
+    plan = {
+        p.id: ("resolved", by_id[p.arxiv_id])
+        for p in imported.after
+        if p.arxiv_id in by_id and needs_record(p)
+    }
+    if plan:
+        commit_plan(store, plan, outcome, stamp, dry_run=False)
+    done = {r.paper_id for r in outcome.results}
+    for paper in imported.after:
+        if paper.id not in done:
+            outcome.results.append(Result(paper.id, paper.title, "resolved", paper.arxiv_id))
+    missing = [i for i in dict.fromkeys(wanted) if i not in records]
+    return Pulled(imported.reports[0], outcome, missing)

@@ -1,0 +1,316 @@
+"""Resolve library papers to arXiv records: find candidates, fetch, apply per batch.
+
+The network clients (readlist.sources) return records and decisions; this module
+applies them through the store, one atomic commit per batch of up to 100 papers, so an
+interrupted run keeps every finished batch. It runs the same from the CLI and from a
+TUI worker: pass `progress(done, total)` and a `cancel` event through `Sources`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from readlist.config import Network
+from readlist.dedup import merge
+from readlist.errors import InputError
+from readlist.model import Paper
+from readlist.sources.arxiv import BATCH, ArxivClient, ArxivRecord
+from readlist.sources.http import Cancelled, Http, Offline, SourceError
+from readlist.sources.hub import HubClient, HubPaper
+from readlist.sources.resolve import Candidate, Decision, apply_record, decide
+from readlist.store import Store
+
+Progress = Callable[[int, int], None]
+SKIPPED_UNLESS_RETRY = ("failed", "missing")
+
+
+class Sources:
+    """The clients for one run, sharing one polite HTTP session."""
+
+    def __init__(
+        self,
+        net: Network,
+        *,
+        cancel: threading.Event | None = None,
+        backoff: float = 1.0,
+        tries: int = 3,
+    ) -> None:
+        self.http = Http(net.timeout, tries=tries, backoff=backoff, cancel=cancel)
+        self.arxiv = ArxivClient(self.http, net.arxiv_api, net.arxiv_delay)
+        self.hub = HubClient(self.http, net.hf_endpoint)
+        self._daily: dict[str, list[HubPaper]] = {}
+
+    def __enter__(self) -> Sources:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.http.close()
+
+    def daily(self, day: str) -> list[HubPaper]:
+        """One listing day's papers, fetched once per run."""
+        if day not in self._daily:
+            self._daily[day] = list(self.hub.daily("date", day))
+        return self._daily[day]
+
+
+@dataclass
+class Result:
+    """What resolving did (or would do) to one paper."""
+
+    paper_id: str
+    title: str
+    status: str  # resolved, merged, unsure, missing, failed
+    arxiv_id: str | None = None
+    reason: str = ""
+    candidate: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.paper_id,
+            "title": self.title,
+            "status": self.status,
+            "arxiv_id": self.arxiv_id,
+            "reason": self.reason or None,
+            "candidate": self.candidate,
+        }
+
+
+@dataclass
+class Outcome:
+    """Every paper's result, what changed (for undo), and why the run stopped early."""
+
+    results: list[Result] = field(default_factory=list)
+    before: list[Paper] = field(default_factory=list)
+    after: list[Paper] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    interrupted: bool = False
+    error: str | None = None
+
+    def counts(self) -> Counter[str]:
+        return Counter(r.status for r in self.results)
+
+    def summary(self) -> str:
+        c = self.counts()
+        parts = [f"{c[s]} {s}" for s in ("resolved", "merged", "unsure", "missing", "failed")]
+        text = ", ".join(parts).replace("missing", "not found")
+        return text + (" (interrupted)" if self.interrupted else "")
+
+
+def targets(store: Store, retry: bool = False) -> list[str]:
+    """Papers without an arXiv record; those that failed or were not found only on retry."""
+    out = []
+    for pid, doc in store.records().items():
+        if doc.get("arxiv_version") is not None and doc.get("arxiv_id"):
+            continue
+        status = (doc.get("resolution") or {}).get("status")
+        if not retry and status in SKIPPED_UNLESS_RETRY:
+            continue
+        out.append(pid)
+    return out
+
+
+def find(paper: Paper, sources: Sources, found: dict[str, ArxivRecord]) -> Decision:
+    """Candidates from the listing's day, then Hub search, then an arXiv title search."""
+    candidates: list[Candidate] = []
+    for day in dict.fromkeys(s.listing_date for s in paper.sources if s.listing_date):
+        candidates += [Candidate.of(h) for h in sources.daily(day)]
+    decision = decide(paper, candidates)
+    if decision.status == "match":
+        return decision
+    candidates += [Candidate.of(h) for h in sources.hub.search(paper.title)]
+    decision = decide(paper, candidates)
+    if decision.status != "none":
+        return decision
+    records = sources.arxiv.search_title(paper.title)
+    found.update((r.arxiv_id, r) for r in records)
+    return decide(paper, candidates + [Candidate.of(r) for r in records])
+
+
+def resolve(
+    store: Store,
+    ids: Sequence[str],
+    sources: Sources,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    now: str | None = None,
+) -> Outcome:
+    """Resolve `ids` in batches; each batch is found, fetched, then committed at once."""
+    stamp = now or dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    outcome = Outcome()
+    total = len(ids)
+    try:
+        for start in range(0, total, BATCH):
+            chunk = [pid for pid in ids[start : start + BATCH] if pid in store]
+            plan = _plan(store, chunk, sources)
+            commit_plan(store, plan, outcome, stamp, dry_run)
+            if progress is not None:
+                progress(min(start + BATCH, total), total)
+    except (Cancelled, KeyboardInterrupt):
+        outcome.interrupted = True
+    except Offline as exc:
+        outcome.error = str(exc)
+    return outcome
+
+
+_Plan = dict[str, tuple[str, Any]]  # pid -> (status, record | Decision | reason)
+
+
+def _plan(store: Store, chunk: Iterable[str], sources: Sources) -> _Plan:
+    plan: _Plan = {}
+    want: dict[str, str] = {}
+    records: dict[str, ArxivRecord] = {}
+    for pid in chunk:
+        paper = store.get(pid)
+        if paper.arxiv_id:
+            want[pid] = paper.arxiv_id
+            continue
+        try:
+            decision = find(paper, sources, records)
+        except Offline:
+            raise
+        except SourceError as exc:
+            plan[pid] = ("failed", str(exc))
+            continue
+        if decision.status == "match" and decision.candidate:
+            want[pid] = decision.candidate.arxiv_id
+        elif decision.status == "unsure":
+            plan[pid] = ("unsure", decision)
+        else:
+            plan[pid] = ("missing", "not found on the Hub or arXiv")
+    try:
+        records.update(sources.arxiv.fetch(a for a in want.values() if a not in records))
+    except Offline:
+        raise
+    except SourceError as exc:
+        plan.update((pid, ("failed", str(exc))) for pid in want)
+        return plan
+    for pid, arxiv_id in want.items():
+        record = records.get(arxiv_id)
+        plan[pid] = ("resolved", record) if record else ("missing", f"arXiv has no {arxiv_id}")
+    return plan
+
+
+def commit_plan(store: Store, plan: _Plan, outcome: Outcome, stamp: str, dry_run: bool) -> None:
+    with store.transaction():
+        holders = {aid: pid for pid, _, aid in store.identities() if aid}
+        changed: dict[str, Paper] = {}
+        gone: list[str] = []
+        for pid, (status, data) in plan.items():
+            if pid not in store or pid in gone:
+                continue
+            paper = changed.get(pid) or store.get(pid)
+            result = Result(pid, paper.title, status)
+            outcome.results.append(result)
+            if status == "resolved":
+                new = apply_record(paper, data)
+                result.arxiv_id = new.arxiv_id
+                other = holders.get(data.arxiv_id)
+                if other and other != pid and other in store and other not in gone:
+                    keep = changed.get(other) or store.get(other)
+                    new = merge_papers(keep, new)
+                    gone.append(pid)
+                    result.status, result.reason = "merged", f"into {other}"
+                holders[data.arxiv_id] = new.id
+                changed[new.id] = new
+                continue
+            if status == "unsure":
+                assert isinstance(data, Decision)
+                assert data.candidate
+                result.candidate = data.candidate.to_doc()
+                result.arxiv_id, result.reason = data.candidate.arxiv_id, data.reason
+                info: dict[str, Any] = {"status": "unsure", "reason": data.reason}
+                info["candidate"] = result.candidate
+            else:
+                result.reason = str(data)
+                info = {"status": status, "reason": result.reason}
+            changed[pid] = paper.replace(resolution={**info, "at": stamp})
+        if dry_run:
+            return
+        outcome.before += [store.get(pid) for pid in {**changed, **dict.fromkeys(gone)}]
+        store.put(changed[pid] for pid in changed if pid not in gone)
+        store.remove(gone)
+        outcome.after += [changed[pid] for pid in changed if pid not in gone]
+        outcome.removed += gone
+
+
+def accept(
+    store: Store, pid: str, sources: Sources, arxiv_id: str | None = None, now: str | None = None
+) -> Outcome:
+    """Apply the stored unsure candidate, or `arxiv_id` named by hand."""
+    paper = store.get(pid)
+    if arxiv_id is None:
+        candidate = (paper.resolution or {}).get("candidate") or {}
+        arxiv_id = candidate.get("arxiv_id") if isinstance(candidate, dict) else None
+        if not isinstance(arxiv_id, str):
+            raise InputError(f"{pid}: no candidate to accept; name the arXiv id")
+    stamp = now or dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    outcome = Outcome()
+    try:
+        records = sources.arxiv.fetch([arxiv_id])
+    except Offline as exc:
+        outcome.error = str(exc)
+        return outcome
+    record = records.get(arxiv_id)
+    plan: _Plan = {pid: ("resolved", record) if record else ("missing", f"arXiv has no {arxiv_id}")}
+    if record is None:
+        outcome.results.append(Result(pid, paper.title, "missing", arxiv_id, plan[pid][1]))
+        return outcome
+    commit_plan(store, plan, outcome, stamp, dry_run=False)
+    return outcome
+
+
+def reject(store: Store, pid: str, now: str | None = None) -> Outcome:
+    """Mark a paper as not on arXiv, so plain `resolve` runs leave it alone."""
+    stamp = now or dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    outcome = Outcome()
+    commit_plan(store, {pid: ("missing", "rejected: not on arXiv")}, outcome, stamp, False)
+    return outcome
+
+
+def merge_papers(keep: Paper, other: Paper) -> Paper:
+    """Two library papers that are one arXiv paper: nothing of either is lost.
+
+    Metadata fills in as in an import; the user's state is unioned (read or starred
+    if either was, both notes, every tag, the earlier added date, a stored key kept).
+    """
+    merged = apply_record(keep, _record_of(other)) if other.arxiv_version else keep
+    merged = merge(merged, other)
+    notes = [n for n in (keep.notes, other.notes) if n.strip()]
+    have = {t.casefold() for t in keep.tags}
+    tags = keep.tags + [t for t in other.tags if t.casefold() not in have]
+    return merged.replace(
+        read=keep.read or other.read,
+        read_at=keep.read_at or other.read_at,
+        starred=keep.starred or other.starred,
+        notes="\n\n".join(dict.fromkeys(notes)),
+        tags=tags,
+        added=min(a for a in (keep.added, other.added) if a) if keep.added or other.added else "",
+        bibkey=keep.bibkey or other.bibkey,
+        ai_keywords=keep.ai_keywords or other.ai_keywords,
+    )
+
+
+def _record_of(paper: Paper) -> ArxivRecord:
+    return ArxivRecord(
+        arxiv_id=paper.arxiv_id or "",
+        version=paper.arxiv_version,
+        title=paper.title,
+        authors=tuple(paper.authors),
+        abstract=paper.abstract,
+        published=paper.published,
+        updated=paper.updated,
+        primary_category=paper.primary_category,
+        categories=tuple(paper.categories),
+        doi=paper.doi,
+        journal_ref=paper.journal_ref,
+        comment=paper.arxiv_comment,
+    )
+
+
+__all__ = ["Candidate", "Http", "HubClient", "Outcome", "Result", "Sources", "resolve"]

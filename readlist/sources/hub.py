@@ -1,0 +1,142 @@
+"""The Hugging Face papers API: Daily Papers by day, week or month, search, one paper.
+
+The JSON shapes are those `huggingface_hub.hf_api.PaperInfo` parses. Every field is
+optional and unknown fields are ignored; a value of the wrong type counts as absent.
+huggingface_hub itself is not used: it costs more import time than httpx, and the three
+GETs it would make for us are simple.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from readlist.sources.clean import plain
+from readlist.sources.http import Http, HttpStatusError, SourceError
+from readlist.sources.ids import parse_id
+
+PAGE = 50
+MAX_PAGES = 200
+
+
+@dataclass(frozen=True)
+class HubPaper:
+    """One paper as the Hub lists it."""
+
+    arxiv_id: str
+    title: str
+    authors: tuple[str, ...] = ()
+    abstract: str = ""
+    published: str | None = None  # the arXiv date, YYYY-MM-DD
+    listed: str | None = None  # the day it was on Daily Papers
+    upvotes: int = 0
+    github: str | None = None
+    project_page: str | None = None
+    ai_keywords: tuple[str, ...] = ()
+    organization: str | None = None
+    organization_slug: str | None = None
+
+
+def _str(value: Any) -> str | None:
+    return (plain(value) or None) if isinstance(value, str) else None
+
+
+def _url(value: Any) -> str | None:
+    text = _str(value)
+    return text if text and text.startswith(("https://", "http://")) else None
+
+
+def parse_paper(item: Any) -> HubPaper | None:
+    """A daily-papers item (`{"paper": {...}, ...}`) or a bare paper; None if unusable."""
+    if not isinstance(item, dict):
+        return None
+    inner = item.get("paper")
+    paper: dict[str, Any] = inner if isinstance(inner, dict) else item
+
+    def get(key: str) -> Any:
+        value = paper.get(key)
+        return item.get(key) if value is None else value
+
+    ident = parse_id(str(paper.get("id") or ""))
+    title = _str(get("title"))
+    if ident is None or title is None:
+        return None
+    authors = paper.get("authors")
+    names = tuple(
+        n for a in (authors if isinstance(authors, list) else ()) if (n := _str(_get(a, "name")))
+    )
+    keywords = get("ai_keywords")
+    org = get("organization")
+    upvotes = get("upvotes")
+    listed = item.get("publishedAt") if inner is not None else None
+    return HubPaper(
+        arxiv_id=ident.id,
+        title=title,
+        authors=names,
+        abstract=_str(get("summary")) or "",
+        published=_date(paper.get("publishedAt")),
+        listed=_date(listed),
+        upvotes=upvotes if type(upvotes) is int and upvotes > 0 else 0,
+        github=_url(get("githubRepo")),
+        project_page=_url(get("projectPage")),
+        ai_keywords=tuple(
+            w for k in (keywords if isinstance(keywords, list) else ()) if (w := _str(k))
+        ),
+        organization=_str(_get(org, "fullname")) or _str(_get(org, "name")),
+        organization_slug=_str(_get(org, "name")),
+    )
+
+
+def _get(obj: Any, key: str) -> Any:
+    return obj.get(key) if isinstance(obj, dict) else None
+
+
+def _date(value: Any) -> str | None:
+    text = _str(value)
+    if text and len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        return text[:10]
+    return None
+
+
+class HubClient:
+    def __init__(self, http: Http, endpoint: str) -> None:
+        self.http = http
+        self.endpoint = endpoint.rstrip("/")
+
+    def _json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        response = self.http.get(f"{self.endpoint}{path}", params)
+        try:
+            return response.json()
+        except ValueError:
+            raise SourceError(f"the Hub sent malformed JSON for {path}") from None
+
+    def daily(self, period: str, value: str | None) -> Iterator[HubPaper]:
+        """Daily Papers for `period` (date, week or month) = `value`, every page."""
+        for page in range(MAX_PAGES):
+            params: dict[str, Any] = {"p": page, "limit": PAGE}
+            if value is not None:
+                params[period] = value
+            items = self._json("/api/daily_papers", params)
+            if not isinstance(items, list):
+                raise SourceError("the Hub sent an unexpected daily-papers shape")
+            for item in items:
+                paper = parse_paper(item)
+                if paper is not None:
+                    yield paper
+            if len(items) < PAGE:
+                return
+
+    def search(self, query: str) -> list[HubPaper]:
+        items = self._json("/api/papers/search", {"q": query})
+        if not isinstance(items, list):
+            return []
+        return [p for item in items if (p := parse_paper(item)) is not None]
+
+    def paper(self, arxiv_id: str) -> HubPaper | None:
+        try:
+            return parse_paper(self._json(f"/api/papers/{arxiv_id}"))
+        except HttpStatusError as exc:
+            if exc.status == 404:
+                return None
+            raise

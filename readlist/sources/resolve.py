@@ -1,0 +1,131 @@
+"""Which arXiv paper a library paper is: pure decisions over records, no I/O.
+
+A match is applied automatically only when the titles agree (equal title keys, or the
+dedup module's conservative near-match) and nothing known contradicts it. Anything
+weaker becomes an *unsure* candidate for the user to accept or reject.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from rapidfuzz import fuzz
+
+from readlist.dedup import near_match
+from readlist.model import Paper, title_key, title_words
+from readlist.sources.arxiv import ArxivRecord
+from readlist.sources.hub import HubPaper
+
+MAX_DATE_GAP = dt.timedelta(days=366)
+UNSURE_RATIO = 85.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An arXiv paper a library paper might be, with what we know to check it."""
+
+    arxiv_id: str
+    title: str
+    authors: tuple[str, ...]
+    published: str | None
+    source: str  # "hub" or "arxiv"
+
+    @classmethod
+    def of(cls, record: ArxivRecord | HubPaper) -> Candidate:
+        source = "arxiv" if isinstance(record, ArxivRecord) else "hub"
+        return cls(record.arxiv_id, record.title, record.authors, record.published, source)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "arxiv_id": self.arxiv_id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "published": self.published,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: Literal["match", "unsure", "none"]
+    candidate: Candidate | None = None
+    reason: str = ""
+
+
+def _day(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def contradiction(paper: Paper, cand: Candidate, exact: bool) -> str | None:
+    """What known fact speaks against `cand`, or None."""
+    mine, theirs = _day(paper.date), _day(cand.published)
+    if mine and theirs and abs(mine - theirs) > MAX_DATE_GAP:
+        return f"dated {mine}, but arXiv {cand.arxiv_id} is from {theirs}"
+    count = paper.authors_count or (len(paper.authors) if paper.authors else None)
+    if not exact and count and cand.authors and count != len(cand.authors):
+        return f"{count} authors listed, but arXiv {cand.arxiv_id} has {len(cand.authors)}"
+    return None
+
+
+def decide(paper: Paper, candidates: Iterable[Candidate]) -> Decision:
+    """Match, unsure (with the best candidate and why) or none."""
+    unique = list({c.arxiv_id: c for c in candidates}.values())
+    key, words = title_key(paper.title), title_words(paper.title)
+    good: list[Candidate] = []
+    doubtful: list[tuple[Candidate, str]] = []
+    near: list[tuple[float, Candidate]] = []
+    for cand in unique:
+        exact = title_key(cand.title) == key
+        if exact or near_match(words, title_words(cand.title)):
+            why = contradiction(paper, cand, exact)
+            if why is None:
+                good.append(cand)
+            else:
+                doubtful.append((cand, why))
+        else:
+            score = fuzz.ratio(words, title_words(cand.title))
+            if score >= UNSURE_RATIO:
+                near.append((score, cand))
+    if len(good) == 1:
+        return Decision("match", good[0])
+    if good:
+        ids = ", ".join(c.arxiv_id for c in good)
+        return Decision("unsure", good[0], f"several arXiv papers have this title ({ids})")
+    if doubtful:
+        return Decision("unsure", doubtful[0][0], doubtful[0][1])
+    if near:
+        score, cand = max(near, key=lambda t: t[0])
+        return Decision("unsure", cand, f"title differs: {cand.title!r}")
+    return Decision("none")
+
+
+def apply_record(paper: Paper, record: ArxivRecord) -> Paper:
+    """The paper with arXiv's record filled in; the user's own state is untouched."""
+    link = f"https://arxiv.org/abs/{record.arxiv_id}"
+    return paper.replace(
+        title=paper.title or record.title,
+        abstract=paper.abstract or record.abstract,
+        arxiv_id=record.arxiv_id,
+        arxiv_version=record.version,
+        authors=list(record.authors) or paper.authors,
+        authors_count=paper.authors_count or (len(record.authors) or None),
+        primary_category=record.primary_category,
+        categories=list(record.categories),
+        doi=record.doi or paper.doi,
+        journal_ref=record.journal_ref or paper.journal_ref,
+        arxiv_comment=record.comment,
+        published=record.published,
+        updated=record.updated,
+        links=paper.links if link in paper.links else [*paper.links, link],
+        resolution=None,
+    )
+
+
+def needs_record(paper: Paper) -> bool:
+    """Not yet resolved: no arXiv record has been applied."""
+    return paper.arxiv_version is None or not paper.arxiv_id
