@@ -37,7 +37,7 @@ class Sources:
         net: Network,
         *,
         cancel: threading.Event | None = None,
-        backoff: float = 1.0,
+        backoff: float | None = None,
         tries: int = 3,
     ) -> None:
         self.http = Http(net.timeout, tries=tries, backoff=backoff, cancel=cancel)

@@ -44,3 +44,53 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def seeded(store: Store) -> Store:
     import_texts(store, read_inputs([str(SEEDS)]), AS_OF)
     return store
+
+
+_LOOPBACK_NAMES = frozenset(["localhost", "127.0.0.1", "::1", "ip6-localhost"])
+
+
+def is_loopback(host: object) -> bool:
+    import ipaddress
+
+    if not isinstance(host, str):
+        return False
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach the internet: sockets connect to loopback (or a Unix path) only."""
+    import socket
+
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def check(sock: socket.socket, address: object) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0] if isinstance(address, tuple) else address
+            if not is_loopback(host):
+                raise ConnectionRefusedError(f"test tried to reach {host!r}: loopback only")
+
+    def connect(self: socket.socket, address: object) -> None:
+        check(self, address)
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        check(self, address)
+        return real_connect_ex(self, address)  # type: ignore[arg-type]
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and not is_loopback(name):
+            raise socket.gaierror(socket.EAI_NONAME, f"test tried to resolve {name!r}: loopback only")
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

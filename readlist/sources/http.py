@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 USER_AGENT = f"readlist/{__version__} (terminal reading list; python-httpx)"
 MAX_RETRY_AFTER = 120.0
+DEFAULT_BACKOFF = 1.0  # seconds before the first retry; doubles each time
 
 
 class SourceError(ReadlistError):
@@ -58,7 +59,7 @@ class Http:
         timeout: float,
         *,
         tries: int = 3,
-        backoff: float = 1.0,
+        backoff: float | None = None,
         cancel: threading.Event | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
@@ -72,7 +73,7 @@ class Http:
             transport=transport,
         )
         self.tries = max(1, tries)
-        self.backoff = backoff
+        self.backoff = DEFAULT_BACKOFF if backoff is None else backoff
         self.cancel = cancel or threading.Event()
         self.requests: Counter[str] = Counter()  # per host, every try counted
         self._delays: dict[str, float] = {}
