@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,7 +161,7 @@ def resolve(
 _Plan = dict[str, tuple[str, Any]]  # pid -> (status, record | Decision | reason)
 
 
-def _plan(store: Store, chunk: Iterable[str], sources: Sources) -> _Plan:
+def _plan(store: Store, chunk: Sequence[str], sources: Sources) -> _Plan:
     plan: _Plan = {}
     want: dict[str, str] = {}
     records: dict[str, ArxivRecord] = {}
@@ -189,16 +189,19 @@ def _plan(store: Store, chunk: Iterable[str], sources: Sources) -> _Plan:
         raise
     except SourceError as exc:
         plan.update((pid, ("failed", str(exc))) for pid in want)
-        return plan
-    for pid, arxiv_id in want.items():
-        record = records.get(arxiv_id)
-        plan[pid] = ("resolved", record) if record else ("missing", f"arXiv has no {arxiv_id}")
-    return plan
+    else:
+        for pid, arxiv_id in want.items():
+            record = records.get(arxiv_id)
+            plan[pid] = ("resolved", record) if record else ("missing", f"arXiv has no {arxiv_id}")
+    return {pid: plan[pid] for pid in chunk if pid in plan}  # in the order asked
 
 
 def commit_plan(store: Store, plan: _Plan, outcome: Outcome, stamp: str, dry_run: bool) -> None:
     with store.transaction():
-        holders = {aid: pid for pid, _, aid in store.identities() if aid}
+        holders: dict[str, str] = {}
+        for pid, _, aid in store.identities():
+            if aid:
+                holders.setdefault(aid, pid)
         changed: dict[str, Paper] = {}
         gone: list[str] = []
         for pid, (status, data) in plan.items():

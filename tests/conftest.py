@@ -88,7 +88,9 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
         name = host.decode() if isinstance(host, bytes) else host
         if name is not None and not is_loopback(name):
-            raise socket.gaierror(socket.EAI_NONAME, f"test tried to resolve {name!r}: loopback only")
+            raise socket.gaierror(
+                socket.EAI_NONAME, f"test tried to resolve {name!r}: loopback only"
+            )
         return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", connect)

@@ -95,19 +95,21 @@ class _Bar:
 def result_line(result: Result) -> str:
     label = LABELS.get(result.status, result.status)
     head = f"{label:9} {result.paper_id}  "
+    title = _safe(result.title)
     if result.status in ("resolved", "merged"):
-        text = f"{result.arxiv_id}  {result.title}"
+        text = f"{result.arxiv_id}  {title}"
         if result.status == "merged":
             text += f" ({result.reason})"
     elif result.status == "unsure" and result.candidate:
         cand = result.candidate
         text = (
-            f"{result.title}  ?  arXiv {cand.get('arxiv_id')} {cand.get('title')!r} "
-            f"({cand.get('published') or 'undated'}; {result.reason})"
+            f"{title}  ?  arXiv {_safe(str(cand.get('arxiv_id')))} "
+            f"{_safe(str(cand.get('title')))!r} "
+            f"({cand.get('published') or 'undated'}; {_safe(result.reason)})"
         )
     else:
-        text = f"{result.title}: {result.reason}"
-    return head + _safe(text)
+        text = f"{title}: {_safe(result.reason)}"
+    return head + text
 
 
 def _report(outcome: Outcome, as_json: bool, extra: dict[str, Any] | None = None) -> int:

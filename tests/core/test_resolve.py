@@ -1,0 +1,323 @@
+"""Resolving: the match rules, and `readlist resolve` against fake APIs on loopback."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from readlist.cli import main
+from readlist.config import load
+from readlist.model import Paper, Source
+from readlist.paths import resolve as resolve_paths
+from readlist.resolving import Sources, resolve, targets
+from readlist.sources.resolve import Candidate, decide
+from readlist.store import Store
+from tests.core.netfake import FakeApis, Rec, daily_item, write_config
+
+DAY = "2025-11-20"
+
+
+def _paper(pid: str, title: str, **kw: object) -> Paper:
+    kw.setdefault("sources", [Source("listing.txt", DAY, "2025-11-21T10:00:00+00:00")])
+    kw.setdefault("added", "2025-11-21T10:00:00+00:00")
+    return Paper(id=pid, title=title, **kw)  # type: ignore[arg-type]
+
+
+def _cand(arxiv_id: str, title: str, n: int = 3, published: str = "2025-11-10") -> Candidate:
+    return Candidate(arxiv_id, title, tuple(f"A{i}" for i in range(n)), published, "hub")
+
+
+LONG = "Scaling Streaming Video Diffusion Models for Real Time Generation"
+
+
+def test_exact_title_matches() -> None:
+    d = decide(_paper("p", LONG, date="2025-11-12"), [_cand("2511.1", LONG.upper() + "!")])
+    assert (d.status, d.candidate and d.candidate.arxiv_id) == ("match", "2511.1")
+
+
+def test_part_one_never_matches_part_two() -> None:
+    d = decide(_paper("p", LONG + ": Part I"), [_cand("2511.2", LONG + ": Part II")])
+    assert d.status == "unsure"
+
+
+def test_same_title_more_than_a_year_off_is_unsure() -> None:
+    paper = _paper("p", LONG, date="2025-11-12")
+    d = decide(paper, [_cand("2201.3", LONG, published="2022-01-05")])
+    assert d.status == "unsure"
+    assert "2022-01-05" in d.reason
+
+
+def test_fuzzy_title_with_other_author_count_is_unsure() -> None:
+    paper = _paper("p", LONG, authors_count=6)
+    fuzzy = LONG.replace("Models", "Model")
+    assert decide(paper, [_cand("2511.4", fuzzy, n=6)]).status == "match"
+    d = decide(paper, [_cand("2511.4", fuzzy, n=2)])
+    assert d.status == "unsure"
+    assert "6 authors" in d.reason
+    # An exact title is not doubted for its author count.
+    assert decide(paper, [_cand("2511.4", LONG, n=2)]).status == "match"
+
+
+def test_two_candidates_with_the_same_title_are_unsure() -> None:
+    d = decide(_paper("p", LONG), [_cand("2511.5", LONG), _cand("2511.6", LONG)])
+    assert d.status == "unsure"
+    assert "2511.5" in d.reason
+    assert "2511.6" in d.reason
+
+
+def test_unrelated_titles_are_not_candidates() -> None:
+    assert decide(_paper("p", LONG), [_cand("2511.7", "Something Else Entirely")]).status == "none"
+
+
+# --- end to end ----------------------------------------------------------------
+
+
+def _library(home: Path) -> Store:
+    return Store(resolve_paths().library)
+
+
+def _digest(home: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(home.glob("library.json*")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()
+
+
+STREAM = Rec(
+    "2511.07399",
+    "StreamDiffusionV2: A Streaming System for Dynamic and Interactive Video Generation",
+    ["Tianrui Feng", "Zhi Li", "Shuo Yang", "Haocheng Xi", "Muyang Li", "Jürgen Müller"],
+    published="2025-11-10",
+    version=2,
+    categories=["cs.CV", "cs.AI"],
+    doi="10.1000/stream",
+)
+ARXIV_ONLY = Rec(
+    "2510.01234", "A Paper Only arXiv Knows About in Its Title Search", ["Ann Lee", "Bo Wu"]
+)
+
+
+@pytest.fixture
+def lib(apis: FakeApis, isolated_home: Path) -> Store:
+    apis.add(STREAM)
+    apis.add(ARXIV_ONLY, hub=False)
+    apis.daily[DAY] = [daily_item(STREAM, DAY)]
+    store = _library(isolated_home)
+    store.put(
+        [
+            _paper(
+                "aaaaaaa",
+                STREAM.title,
+                authors_count=6,
+                date="2025-11-12",
+                read=True,
+                starred=True,
+                notes="my notes",
+                tags=["video"],
+                bibkey="mykey2025",
+                links=["https://github.com/x/streamdiffusionv2"],
+            ),
+            _paper("bbbbbbb", ARXIV_ONLY.title, sources=[]),
+            _paper("ccccccc", "Nobody Has Heard Of This Paper At All", sources=[]),
+        ]
+    )
+    return store
+
+
+def test_resolve_applies_records_and_keeps_user_state(
+    lib: Store, apis: FakeApis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["resolve"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("resolved  aaaaaaa  2511.07399  StreamDiffusionV2")
+    assert out[1].startswith("resolved  bbbbbbb  2510.01234")
+    assert out[2].startswith("not found ccccccc  Nobody Has Heard")
+    assert out[-1] == "2 resolved, 0 merged, 0 unsure, 1 not found, 0 failed"
+    lib.refresh()
+    p = lib.get("aaaaaaa")
+    assert p.authors == STREAM.authors
+    assert (p.arxiv_id, p.arxiv_version, p.published) == ("2511.07399", 2, "2025-11-10")
+    assert (p.primary_category, p.categories, p.doi) == (
+        "cs.CV",
+        ["cs.CV", "cs.AI"],
+        "10.1000/stream",
+    )
+    assert p.links[-1] == "https://arxiv.org/abs/2511.07399"
+    assert p.page_url() == "https://arxiv.org/abs/2511.07399"
+    assert (p.read, p.starred, p.notes, p.tags, p.bibkey) == (
+        True,
+        True,
+        "my notes",
+        ["video"],
+        "mykey2025",
+    )
+    assert p.added == "2025-11-21T10:00:00+00:00"
+    assert lib.get("ccccccc").resolution == {
+        "status": "missing",
+        "reason": "not found on the Hub or arXiv",
+        "at": lib.get("ccccccc").resolution["at"],  # type: ignore[index]
+    }
+    # Requests: the listing's day, Hub searches for the two it lacked, one arXiv title
+    # search each for those, and one batched record request.
+    arxiv = apis.requests("arxiv")
+    assert [c.get("id_list") for c in arxiv if "id_list" in c] == ["2511.07399"]
+    assert len([c for c in arxiv if "search_query" in c]) == 2
+    assert len(apis.requests("daily")) == 1
+
+
+def test_not_found_is_skipped_until_retry(lib: Store, apis: FakeApis) -> None:
+    assert main(["resolve"]) == 0
+    lib.refresh()
+    assert targets(lib) == []
+    assert targets(lib, retry=True) == ["ccccccc"]
+    apis.log.clear()
+    assert main(["resolve"]) == 0
+    assert apis.log == []
+    assert main(["resolve", "--retry"]) == 0
+    assert apis.requests("search")
+
+
+def test_dry_run_writes_nothing(
+    lib: Store, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _digest(isolated_home)
+    assert main(["resolve", "--dry-run", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["dry_run"] is True
+    assert [r["status"] for r in data["results"]] == ["resolved", "resolved", "missing"]
+    assert data["results"][0]["arxiv_id"] == "2511.07399"
+    assert _digest(isolated_home) == before
+
+
+def test_offline_is_one_line_and_changes_nothing(
+    lib: Store, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    dead = f"http://127.0.0.1:{port}"
+    write_config(isolated_home, lib_server := _Dead(dead))  # type: ignore[arg-type]
+    assert lib_server
+    before = _digest(isolated_home)
+    assert main(["resolve"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"readlist: error: cannot reach 127.0.0.1:{port}: [Errno 111] Connection refused"
+    ]
+    assert _digest(isolated_home) == before
+
+
+class _Dead:
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def url_for(self, path: str) -> str:
+        return self.base + path
+
+
+def test_failures_are_recorded_and_retried(
+    lib: Store, apis: FakeApis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    apis.server.clear()
+    apis.server.expect_request("/api/query").respond_with_data("busy", status=503)
+    apis.server.expect_request("/api/daily_papers").respond_with_data("[]")
+    apis.server.expect_request("/api/papers/search").respond_with_data("[]")
+    assert main(["resolve", "aaaaaaa", "bbbbbbb"]) == 0
+    out = capsys.readouterr().out
+    assert "failed    bbbbbbb" in out
+    assert "HTTP 503 (3 tries)" in out
+    lib.refresh()
+    assert lib.get("bbbbbbb").resolution["status"] == "failed"  # type: ignore[index]
+    assert lib.get("bbbbbbb").arxiv_id is None
+    assert targets(lib) == ["ccccccc"]
+    assert set(targets(lib, retry=True)) == {"aaaaaaa", "bbbbbbb", "ccccccc"}
+
+
+def test_unsure_is_stored_then_accepted_or_rejected(
+    apis: FakeApis, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    older = Rec("2101.00001", STREAM.title, ["X"], published="2021-01-02")
+    apis.add(older)
+    store = _library(isolated_home)
+    store.put([_paper("ddddddd", STREAM.title, date="2025-11-12", sources=[])])
+    assert main(["resolve"]) == 0
+    assert "unsure    ddddddd" in capsys.readouterr().out
+    store.refresh()
+    p = store.get("ddddddd")
+    assert p.arxiv_id is None
+    assert p.resolution["candidate"]["arxiv_id"] == "2101.00001"  # type: ignore[index]
+    assert main(["resolve", "ddddddd", "--accept"]) == 0
+    store.refresh()
+    assert store.get("ddddddd").arxiv_id == "2101.00001"
+    apis.add(STREAM)
+    assert main(["resolve", "ddddddd", "--accept", "arXiv:2511.07399"]) == 0
+    store.refresh()
+    assert store.get("ddddddd").arxiv_id == "2511.07399"
+    assert main(["resolve", "ddddddd", "--reject"]) == 0
+    store.refresh()
+    assert store.get("ddddddd").resolution["status"] == "missing"  # type: ignore[index]
+
+
+def test_accept_rejects_a_malformed_id_before_any_request(
+    lib: Store, apis: FakeApis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["resolve", "ccccccc", "--accept", "2511.7"]) == 1
+    assert "not an arXiv id" in capsys.readouterr().err
+    assert apis.log == []
+
+
+def test_two_papers_with_one_arxiv_id_merge_losslessly(apis: FakeApis, isolated_home: Path) -> None:
+    apis.add(STREAM)
+    store = _library(isolated_home)
+    store.put(
+        [
+            _paper(
+                "eeeeeee",
+                "StreamDiffusion V2 (listing typo)",
+                arxiv_id="2511.07399",
+                tags=["a"],
+                notes="one",
+            ),
+            _paper(
+                "fffffff",
+                "Other title",
+                arxiv_id="2511.07399",
+                tags=["b"],
+                starred=True,
+                notes="two",
+                bibkey="k1",
+            ),
+        ]
+    )
+    assert main(["resolve"]) == 0
+    store.refresh()
+    assert len(store) == 1
+    (kept,) = store.papers()
+    assert kept.tags == ["a", "b"]
+    assert kept.starred
+    assert kept.notes == "one\n\ntwo"
+    assert kept.bibkey == "k1"
+    assert kept.arxiv_version == 2
+
+
+def test_interrupt_keeps_whole_batches(apis: FakeApis, isolated_home: Path) -> None:
+    recs = [Rec(f"2511.{i:05d}", f"Paper number {i}", ["A"]) for i in range(150)]
+    apis.add(*recs)
+    store = _library(isolated_home)
+    store.put([_paper(f"p{i:06d}", r.title, arxiv_id=r.arxiv_id) for i, r in enumerate(recs)])
+
+    def stop(done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    net = load(isolated_home / "config.toml").network
+    with Sources(net) as sources:
+        outcome = resolve(store, sorted(store.records()), sources, progress=stop)
+    assert outcome.interrupted
+    assert len(outcome.results) == 100
+    fresh = _library(isolated_home)
+    assert sum(1 for p in fresh.papers() if p.arxiv_version) == 100
+    assert len(targets(fresh)) == 50
