@@ -1,0 +1,149 @@
+"""`readlist pull` and `readlist add` against fake Hub and arXiv APIs on loopback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from readlist.cli import main
+from readlist.paths import resolve as resolve_paths
+from readlist.store import Store
+from tests.core.netfake import FakeApis, Rec, daily_item
+
+DAY = "2025-11-20"
+RECS = [
+    Rec(f"2511.{i:05d}", f"Daily paper number {i} about streaming", [f"Au{i}", "Bo"])
+    for i in range(60)
+]
+
+
+def _store() -> Store:
+    return Store(resolve_paths().library)
+
+
+def _items(upvotes: int) -> list[dict[str, object]]:
+    return [
+        daily_item(
+            r,
+            DAY,
+            upvotes=upvotes,
+            githubRepo="https://github.com/acme/x",
+            projectPage="https://acme.example/x",
+            ai_keywords=["streaming", "video diffusion"],
+        )
+        for r in RECS
+    ]
+
+
+def test_pull_imports_every_page_then_fetches_records(
+    apis: FakeApis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    apis.add(*RECS)
+    apis.daily[DAY] = _items(7)
+    assert main(["pull", "--date", DAY]) == 0
+    out = capsys.readouterr().out
+    assert f"hub:daily_papers?date={DAY}: 60 parsed, 60 added, 0 merged, 0 skipped" in out
+    assert out.strip().endswith("60 resolved, 0 merged, 0 unsure, 0 not found, 0 failed")
+    assert [c["p"] for c in apis.requests("daily")] == ["0", "1"]
+    assert len(apis.requests("arxiv")) == 1  # one batch of 60 ids
+    store = _store()
+    p = next(p for p in store.papers() if p.arxiv_id == "2511.00003")
+    assert p.authors == ["Au3", "Bo"]
+    assert p.ai_keywords == ["streaming", "video diffusion"]
+    assert (p.upvotes, p.github, p.project_page) == (
+        7,
+        "https://github.com/acme/x",
+        "https://acme.example/x",
+    )
+    assert p.arxiv_version == 1
+    assert p.page_url() == "https://arxiv.org/abs/2511.00003"
+    assert p.sources[0].listing_date == DAY
+
+
+def test_pull_again_only_raises_upvotes(apis: FakeApis) -> None:
+    apis.add(*RECS)
+    apis.daily[DAY] = _items(7)
+    assert main(["pull", "--date", DAY]) == 0
+    store = _store()
+    pid = next(p.id for p in store.papers() if p.arxiv_id == "2511.00001")
+    assert main(["mark", "--star", pid]) == 0
+    apis.daily[DAY] = _items(30)
+    assert main(["pull", "--date", DAY]) == 0
+    apis.daily[DAY] = _items(2)
+    apis.log.clear()
+    assert main(["pull", "--date", DAY]) == 0
+    assert apis.requests("arxiv") == []  # already resolved: nothing to fetch
+    store.refresh()
+    assert len(store) == 60
+    p = store.get(pid)
+    assert p.upvotes == 30
+    assert p.starred
+
+
+def test_pull_defaults_to_the_latest_day_and_takes_week_and_month(apis: FakeApis) -> None:
+    apis.add(*RECS[:2])
+    apis.daily[DAY] = _items(1)[:2]
+    apis.daily["2025-W47"] = _items(1)[:1]
+    assert main(["pull"]) == 0
+    assert "date" not in apis.requests("daily")[0]
+    assert main(["pull", "--week", "2025-W47"]) == 0
+    assert apis.requests("daily")[-1]["week"] == "2025-W47"
+    assert main(["pull", "--month", "2025-11", "--json"]) == 0
+    assert apis.requests("daily")[-1]["month"] == "2025-11"
+
+
+def test_pull_rejects_a_bad_week(apis: FakeApis, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["pull", "--week", "2025-47"])
+    assert caught.value.code == 2
+    assert apis.log == []
+
+
+def test_add_accepts_every_form(apis: FakeApis, capsys: pytest.CaptureFixture[str]) -> None:
+    old = Rec("hep-th/9901001", "An Old Style Paper", ["Ed Witten"], published="1999-01-04")
+    apis.add(*RECS[:4], old)
+    refs = [
+        "2511.00000",
+        "arXiv:2511.00001v1",
+        "https://arxiv.org/pdf/2511.00002v1.pdf",
+        "https://huggingface.co/papers/2511.00003",
+        "hep-th/9901001",
+    ]
+    assert main(["add", *refs]) == 0
+    assert len(apis.requests("arxiv")) == 1
+    store = _store()
+    assert sorted(p.arxiv_id or "" for p in store.papers()) == [
+        "2511.00000",
+        "2511.00001",
+        "2511.00002",
+        "2511.00003",
+        "hep-th/9901001",
+    ]
+    witten = next(p for p in store.papers() if p.arxiv_id == "hep-th/9901001")
+    assert (witten.authors, witten.published, witten.title) == (
+        ["Ed Witten"],
+        "1999-01-04",
+        "An Old Style Paper",
+    )
+    # Adding again changes nothing.
+    assert main(["add", "2511.00000"]) == 0
+    assert "already in the library" in capsys.readouterr().out
+    assert len(_store()) == 5
+
+
+def test_add_malformed_id_sends_nothing(apis: FakeApis, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["add", "2511.00000", "2511.7"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["readlist: error: not an arXiv id or URL: '2511.7'"]
+    assert apis.log == []
+    assert not Path(resolve_paths().library).exists()
+
+
+def test_add_unknown_id_is_reported(apis: FakeApis, capsys: pytest.CaptureFixture[str]) -> None:
+    apis.add(RECS[0])
+    assert main(["add", "2511.00000", "2511.99999", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["not_found"] == ["2511.99999"]
+    assert [r["arxiv_id"] for r in data["results"]] == ["2511.00000"]
