@@ -16,20 +16,25 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
     p.add_argument(
         "--as-of", type=date_arg, metavar="DATE", help="day the listing was copied (YYYY-MM-DD)"
     )
+    p.add_argument("--resolve", action="store_true", help="then resolve the new papers on arXiv")
     p.set_defaults(func=cmd_import)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from readlist.importing import import_texts, read_inputs
+    from readlist.importing import import_listings, read_inputs
 
     stdin = sys.stdin.buffer.read() if "-" in args.paths else None
     texts = read_inputs(args.paths, stdin)
     store = open_store(args)
     with store:
-        reports = import_texts(store, texts, args.as_of or dt.date.today())
-    for report in reports:
+        outcome = import_listings(store, texts, args.as_of or dt.date.today())
+    for report in outcome.reports:
         print(report.summary())
         for reason in report.skipped:
             print(f"  skipped {reason}")
     print(f"library: {len(store)} papers in {store.path}")
+    if args.resolve and outcome.created:
+        from readlist.cli.network import resolve_ids
+
+        return resolve_ids(args, store, outcome.created)
     return 0

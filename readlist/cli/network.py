@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from readlist.cli.common import date_arg, load_config, open_store, print_json
 
 if TYPE_CHECKING:
+    from readlist.config import Config
     from readlist.resolving import Outcome, Result
+    from readlist.store import Store
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _WEEK = re.compile(r"^\d{4}-W\d{2}$")
@@ -136,7 +138,7 @@ def _report(outcome: Outcome, as_json: bool, extra: dict[str, Any] | None = None
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     from readlist.cli.common import UsageError
-    from readlist.resolving import Sources, accept, reject, resolve, targets
+    from readlist.resolving import Sources, accept, reject, targets
     from readlist.sources.ids import parse_reference
 
     config = load_config(args)
@@ -153,13 +155,25 @@ def cmd_resolve(args: argparse.Namespace) -> int:
                 return _report(accept(store, ids[0], sources, by_hand), args.json)
         if not ids:
             ids = targets(store, retry=args.retry)
-        bar = _Bar("resolving")
-        try:
-            with Sources(config.network) as sources:
-                outcome = resolve(store, ids, sources, dry_run=args.dry_run, progress=bar)
-        finally:
-            bar.close()
-    return _report(outcome, args.json, {"dry_run": args.dry_run})
+        return resolve_ids(args, store, ids, config)
+
+
+def resolve_ids(
+    args: argparse.Namespace, store: Store, ids: list[str], config: Config | None = None
+) -> int:
+    """Resolve `ids` with a progress bar, print the results; the exit status."""
+    from readlist.resolving import Sources, resolve
+
+    config = config or load_config(args)
+    dry_run = getattr(args, "dry_run", False)
+    as_json = getattr(args, "json", False)
+    bar = _Bar("resolving")
+    try:
+        with store, Sources(config.network) as sources:
+            outcome = resolve(store, ids, sources, dry_run=dry_run, progress=bar)
+    finally:
+        bar.close()
+    return _report(outcome, as_json, {"dry_run": dry_run})
 
 
 def cmd_pull(args: argparse.Namespace) -> int:

@@ -321,3 +321,21 @@ def test_interrupt_keeps_whole_batches(apis: FakeApis, isolated_home: Path) -> N
     fresh = _library(isolated_home)
     assert sum(1 for p in fresh.papers() if p.arxiv_version) == 100
     assert len(targets(fresh)) == 50
+
+
+def test_import_resolve_resolves_the_new_papers(
+    apis: FakeApis, isolated_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    apis.add(STREAM)
+    listing = tmp_path / "l.txt"
+    listing.write_text(
+        f"Daily Papers\n\n{STREAM.title}\n\nWe present a streaming system.\n\n"
+        "• 6 authors\n·\nNov 12, 2025 40\n"
+    )
+    assert main(["import", str(listing), "--resolve"]) == 0
+    out = capsys.readouterr().out
+    assert "1 added" in out
+    assert "resolved" in out
+    (paper,) = _library(isolated_home).papers()
+    assert paper.arxiv_id == "2511.07399"
+    assert paper.authors == STREAM.authors
