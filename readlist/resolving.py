@@ -21,8 +21,14 @@ from readlist.errors import InputError
 from readlist.model import Paper
 from readlist.sources.arxiv import BATCH, ArxivClient, ArxivRecord
 from readlist.sources.http import Cancelled, Http, Offline, SourceError
-from readlist.sources.hub import HubClient, HubPaper
-from readlist.sources.resolve import Candidate, Decision, apply_record, decide
+from readlist.sources.hub import HubClient
+from readlist.sources.resolve import (
+    Candidate,
+    CandidateIndex,
+    Decision,
+    apply_record,
+    decide,
+)
 from readlist.store import Store
 
 Progress = Callable[[int, int], None]
@@ -43,7 +49,7 @@ class Sources:
         self.http = Http(net.timeout, tries=tries, backoff=backoff, cancel=cancel)
         self.arxiv = ArxivClient(self.http, net.arxiv_api, net.arxiv_delay)
         self.hub = HubClient(self.http, net.hf_endpoint)
-        self._daily: dict[str, list[HubPaper]] = {}
+        self._daily: dict[str, CandidateIndex] = {}
 
     def __enter__(self) -> Sources:
         return self
@@ -51,10 +57,10 @@ class Sources:
     def __exit__(self, *exc: object) -> None:
         self.http.close()
 
-    def daily(self, day: str) -> list[HubPaper]:
-        """One listing day's papers, fetched once per run."""
+    def daily(self, day: str) -> CandidateIndex:
+        """One listing day's papers, fetched and indexed once per run."""
         if day not in self._daily:
-            self._daily[day] = list(self.hub.daily("date", day))
+            self._daily[day] = CandidateIndex(map(Candidate.of, self.hub.daily("date", day)))
         return self._daily[day]
 
 
@@ -118,7 +124,7 @@ def find(paper: Paper, sources: Sources, found: dict[str, ArxivRecord]) -> Decis
     """Candidates from the listing's day, then Hub search, then an arXiv title search."""
     candidates: list[Candidate] = []
     for day in dict.fromkeys(s.listing_date for s in paper.sources if s.listing_date):
-        candidates += [Candidate.of(h) for h in sources.daily(day)]
+        candidates += sources.daily(day).lookup(paper.title)
     decision = decide(paper, candidates)
     if decision.status == "match":
         return decision

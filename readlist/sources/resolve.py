@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from rapidfuzz import fuzz
 
-from readlist.dedup import near_match
+from readlist.dedup import DedupIndex, near_match
 from readlist.model import Paper, title_key, title_words
 from readlist.sources.arxiv import ArxivRecord
 from readlist.sources.hub import HubPaper
@@ -52,6 +52,31 @@ class Decision:
     status: Literal["match", "unsure", "none"]
     candidate: Candidate | None = None
     reason: str = ""
+
+
+class CandidateIndex:
+    """A day's listing as candidates, looked up by title without scanning them all.
+
+    Exact title keys are a dict lookup and near-matches use dedup's blocked index, so
+    resolving n papers from one listing costs O(n), not O(n^2).
+    """
+
+    def __init__(self, candidates: Iterable[Candidate]) -> None:
+        self._by_key: dict[str, list[Candidate]] = {}
+        self._by_id: dict[str, Candidate] = {}
+        self._fuzzy = DedupIndex()
+        for cand in candidates:
+            self._by_key.setdefault(title_key(cand.title), []).append(cand)
+            if cand.arxiv_id not in self._by_id:
+                self._by_id[cand.arxiv_id] = cand
+                self._fuzzy.add(cand.arxiv_id, cand.title)
+
+    def lookup(self, title: str) -> list[Candidate]:
+        hits = self._by_key.get(title_key(title))
+        if hits:
+            return list(hits)
+        found = self._fuzzy.find(title)
+        return [self._by_id[found]] if found else []
 
 
 def _day(text: str | None) -> dt.date | None:

@@ -339,3 +339,15 @@ def test_import_resolve_resolves_the_new_papers(
     (paper,) = _library(isolated_home).papers()
     assert paper.arxiv_id == "2511.07399"
     assert paper.authors == STREAM.authors
+
+
+def test_candidate_index_finds_exact_twins_and_near_matches() -> None:
+    from readlist.sources.resolve import CandidateIndex
+
+    index = CandidateIndex(
+        [_cand("2511.1", LONG), _cand("2511.2", LONG.lower()), _cand("2511.3", "Other Paper")]
+    )
+    assert [c.arxiv_id for c in index.lookup(LONG + ".")] == ["2511.1", "2511.2"]
+    assert [c.arxiv_id for c in index.lookup(LONG.replace("Models", "Model"))] == ["2511.1"]
+    assert index.lookup(LONG + ": Part II") == []
+    assert index.lookup("Unrelated") == []
