@@ -22,6 +22,7 @@ from readlist.model import Paper
 from readlist.sources.arxiv import BATCH, ArxivClient, ArxivRecord
 from readlist.sources.http import Cancelled, Http, Offline, SourceError
 from readlist.sources.hub import HubClient
+from readlist.sources.ids import parse_id
 from readlist.sources.resolve import (
     Candidate,
     CandidateIndex,
@@ -174,7 +175,11 @@ def _plan(store: Store, chunk: Sequence[str], sources: Sources) -> _Plan:
     for pid in chunk:
         paper = store.get(pid)
         if paper.arxiv_id:
-            want[pid] = paper.arxiv_id
+            ident = parse_id(paper.arxiv_id)
+            if ident is None:  # one bad id must not fail its whole batch of 100
+                plan[pid] = ("failed", f"not a valid arXiv id: {paper.arxiv_id!r}")
+            else:
+                want[pid] = ident.id
             continue
         try:
             decision = find(paper, sources, records)

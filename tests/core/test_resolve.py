@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -351,3 +352,44 @@ def test_candidate_index_finds_exact_twins_and_near_matches() -> None:
     assert [c.arxiv_id for c in index.lookup(LONG.replace("Models", "Model"))] == ["2511.1"]
     assert index.lookup(LONG + ": Part II") == []
     assert index.lookup("Unrelated") == []
+
+
+def test_bad_stored_id_fails_alone(apis: FakeApis, isolated_home: Path) -> None:
+    apis.add(STREAM)
+    store = _library(isolated_home)
+    store.put(
+        [
+            _paper("ggggggg", STREAM.title, arxiv_id="2511.07399", sources=[]),
+            _paper("hhhhhhh", "Bad id from a .bib file", arxiv_id="12345", sources=[]),
+        ]
+    )
+    assert main(["resolve"]) == 0
+    store.refresh()
+    assert store.get("ggggggg").arxiv_version == 2
+    assert store.get("hhhhhhh").resolution["status"] == "failed"  # type: ignore[index]
+    assert [c["id_list"] for c in apis.requests("arxiv")] == ["2511.07399"]
+
+
+def test_hostile_text_is_harmless_in_output(
+    apis: FakeApis, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = _library(isolated_home)
+    store.put([_paper("iiiiiii", "Evil \x1b]52;c;aGk=\x07 title \x1b[2J here", sources=[])])
+    assert main(["resolve"]) == 0
+    out = capsys.readouterr().out
+    assert "not found iiiiiii  Evil" in out
+    assert "\x1b" not in out
+    assert "\x07" not in out
+
+
+def test_progress_bar_only_on_a_terminal(
+    apis: FakeApis, lib: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["resolve", "--dry-run"]) == 0
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["resolve", "--dry-run"]) == 0
+    captured = capsys.readouterr()
+    assert "resolving [" in captured.err
+    assert "3/3" in captured.err
+    assert "resolving [" not in captured.out
