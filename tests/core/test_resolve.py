@@ -14,7 +14,7 @@ from readlist.cli import main
 from readlist.config import load
 from readlist.model import Paper, Source
 from readlist.paths import resolve as resolve_paths
-from readlist.resolving import Sources, resolve, targets
+from readlist.resolving import Outcome, Sources, resolve, targets
 from readlist.sources.resolve import Candidate, decide
 from readlist.store import Store
 from tests.core.netfake import FakeApis, Rec, daily_item, write_config
@@ -393,3 +393,82 @@ def test_progress_bar_only_on_a_terminal(
     assert "resolving [" in captured.err
     assert "3/3" in captured.err
     assert "resolving [" not in captured.out
+
+
+def test_ctrl_c_in_a_real_process_keeps_finished_batches(
+    apis: FakeApis, isolated_home: Path
+) -> None:
+    """SIGINT while the second batch is in flight: exit 130, no traceback, batch 1 kept."""
+    import signal
+    import subprocess
+    import threading
+    import time
+
+    from werkzeug import Request, Response
+
+    from tests.core.netfake import feed
+
+    recs = [Rec(f"2511.{i:05d}", f"Paper number {i}", ["A"]) for i in range(150)]
+    apis.add(*recs)
+    store = _library(isolated_home)
+    store.put([_paper(f"p{i:06d}", r.title, arxiv_id=r.arxiv_id) for i, r in enumerate(recs)])
+    second = threading.Event()
+    release = threading.Event()
+
+    def handler(request: Request) -> Response:
+        ids = request.args["id_list"].split(",")
+        if ids[0] != recs[0].arxiv_id:
+            second.set()
+            release.wait(10)
+        return Response(feed([apis.arxiv[i] for i in ids]), content_type="application/atom+xml")
+
+    apis.server.clear()
+    apis.server.expect_request("/api/query").respond_with_handler(handler)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "readlist", "resolve"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert second.wait(20)
+        time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        release.set()
+        proc.kill()
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    assert out.strip().splitlines()[-1].endswith("(interrupted)")
+    fresh = _library(isolated_home)
+    assert sum(1 for p in fresh.papers() if p.arxiv_version) == 100
+
+
+def test_a_worker_thread_can_cancel_between_requests(apis: FakeApis, isolated_home: Path) -> None:
+    """The TUI's shape: resolve in a thread, progress callbacks, a cancel flag."""
+    import threading
+
+    recs = [Rec(f"2511.{i:05d}", f"Paper number {i}", ["A"]) for i in range(250)]
+    apis.add(*recs)
+    store = _library(isolated_home)
+    store.put([_paper(f"p{i:06d}", r.title, arxiv_id=r.arxiv_id) for i, r in enumerate(recs)])
+    cancel = threading.Event()
+    seen: list[tuple[int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total))
+        cancel.set()  # the user pressed Escape after the first batch
+
+    net = load(isolated_home / "config.toml").network
+    result: list[Outcome] = []
+    with Sources(net, cancel=cancel) as sources:
+        worker = threading.Thread(
+            target=lambda: result.append(resolve(store, targets(store), sources, progress=progress))
+        )
+        worker.start()
+        worker.join(20)
+    assert seen == [(100, 250)]
+    assert result[0].interrupted
+    assert len(apis.requests("arxiv")) == 1
+    assert len(targets(_library(isolated_home))) == 150
