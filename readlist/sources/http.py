@@ -78,6 +78,7 @@ class Http:
         self.requests: Counter[str] = Counter()  # per host, every try counted
         self._delays: dict[str, float] = {}
         self._next: dict[str, float] = {}
+        self._gave_up: dict[str, str] = {}  # host -> the error after its last try
         self._lock = threading.Lock()
 
     def close(self) -> None:
@@ -94,10 +95,16 @@ class Http:
         self._delays[_host(url)] = seconds
 
     def get(self, url: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
-        """A 2xx response, or NetworkError after the last try (Offline at once)."""
+        """A 2xx response, or NetworkError after the last try (Offline at once).
+
+        A host that failed every try once in this session fails at once afterwards,
+        so a down server costs one round of retries per run, not one per paper.
+        """
         host = _host(url)
         reason = "no answer"
         with self._lock:
+            if host in self._gave_up:
+                raise NetworkError(self._gave_up[host])
             for attempt in range(self.tries):
                 self._wait(self._next.get(host, 0.0) - time.monotonic())
                 self.requests[host] += 1
@@ -120,7 +127,8 @@ class Http:
                     self._next[host] = time.monotonic() + self._delays.get(host, 0.0)
                 if attempt + 1 < self.tries:
                     self._wait(wait)
-        raise NetworkError(f"cannot reach {host}: {reason} ({self.tries} tries)")
+            self._gave_up[host] = f"cannot reach {host}: {reason} ({self.tries} tries)"
+            raise NetworkError(self._gave_up[host])
 
     def _wait(self, seconds: float) -> None:
         if self.cancel.is_set():

@@ -472,3 +472,15 @@ def test_a_worker_thread_can_cancel_between_requests(apis: FakeApis, isolated_ho
     assert result[0].interrupted
     assert len(apis.requests("arxiv")) == 1
     assert len(targets(_library(isolated_home))) == 150
+
+
+def test_a_down_server_costs_one_round_of_retries_per_run(
+    lib: Store, apis: FakeApis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    apis.server.clear()
+    apis.server.expect_request("/api/papers/search").respond_with_data("down", status=503)
+    assert main(["resolve", "bbbbbbb", "ccccccc"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in out[:2]] == [["failed", "bbbbbbb"], ["failed", "ccccccc"]]
+    assert all("HTTP 503 (3 tries)" in line for line in out[:2])
+    assert len(apis.server.log) == 3
