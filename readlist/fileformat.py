@@ -122,3 +122,69 @@ def parse_journal_line(line: bytes) -> Any:
     if len(crc) != 8 or int(crc, 16) != zlib.crc32(body):
         raise ValueError("checksum mismatch")
     return orjson.loads(body)
+
+
+class Malformed(ValueError):
+    """Valid JSON in the wrong shape; the message says what is wrong, for one line."""
+
+
+def _count(value: object, what: str, minimum: int) -> int:
+    if type(value) is not int or value < minimum:
+        raise Malformed(f"{what} must be an integer ≥ {minimum}, not {_show(value)}")
+    return value
+
+
+def _show(value: object) -> str:
+    text = orjson.dumps(value).decode() if value is not None else "missing"
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def check_meta(data: object) -> tuple[int, int]:
+    """(schema, generation) of a parsed snapshot, whose shape is checked throughout."""
+    if not isinstance(data, dict) or not isinstance(data.get(META), dict):
+        raise Malformed("not a readlist library (no schema version)")
+    doc = data[META].get("1")
+    if not isinstance(doc, dict) or "schema" not in doc:
+        raise Malformed("not a readlist library (no schema version)")
+    schema = _count(doc["schema"], "library schema", 1)
+    generation = _count(doc.get("generation", 0), "library generation", 0)
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise Malformed(f"table {_show(name)} is not an object")
+        if name != META:
+            check_docs(name, table)
+    return schema, generation
+
+
+def check_docs(table: str, docs: dict[str, Any]) -> None:
+    """Every paper is an object with a string title; other tables hold objects."""
+    if table == "papers":
+        for doc_id, doc in docs.items():
+            if type(doc) is not dict or type(doc.get("title")) is not str:
+                raise Malformed(f"paper {_show(doc_id)} is not an object with a title")
+    elif not all(type(doc) is dict for doc in docs.values()):
+        raise Malformed(f"table {_show(table)} holds a document that is not an object")
+
+
+def check_header(header: object) -> int:
+    """The generation a journal's header line names."""
+    if not isinstance(header, dict) or header.get("journal") != 1:
+        raise Malformed("journal header is not a readlist journal header")
+    return _count(header.get("generation"), "journal generation", 0)
+
+
+def check_record(record: object) -> dict[str, Any]:
+    """A commit line: {"set": {table: {id: doc}}, "del": {table: [id, ...]}}."""
+    if not isinstance(record, dict) or not set(record) <= {"set", "del"}:
+        raise Malformed("journal record is not a readlist commit")
+    sets, dels = record.get("set", {}), record.get("del", {})
+    if not isinstance(sets, dict) or not isinstance(dels, dict):
+        raise Malformed("journal record is not a readlist commit")
+    for table, docs in sets.items():
+        if not isinstance(docs, dict):
+            raise Malformed(f"journal record sets table {_show(table)} to a non-object")
+        check_docs(table, docs)
+    for table, ids in dels.items():
+        if not isinstance(ids, list) or not all(type(i) is str for i in ids):
+            raise Malformed(f"journal record deletes from {_show(table)} with bad ids")
+    return record

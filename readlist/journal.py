@@ -1,0 +1,443 @@
+"""The library's files on disk, as a TinyDB `Storage`: snapshot, journal and lock.
+
+Layout, next to the library file `L` (like SQLite's write-ahead log):
+
+* `L` is a TinyDB-format JSON snapshot, with a `_readlist` table holding the schema
+  version and a generation number. It is only ever replaced whole: temp file, fsync,
+  `os.replace`, fsync of the directory.
+* `L-journal` is an append-only log of changes since that snapshot. Its first line
+  names the snapshot generation it belongs to; every further line is `CRC32 JSON`, one
+  commit, appended and fsynced. A journal of an older generation (left by a compaction
+  interrupted between its two renames) is stale and ignored.
+* `L.lock` serialises writers; `.L.KIND-PID-RANDOM.tmp` are temp files of writers.
+
+The rule: bytes that are not proven redundant are never dropped, truncated or replaced.
+A journal is redundant only when its header parses, with a valid CRC, and names an
+older generation than the snapshot. Only an unterminated last line is a torn write (it
+was never acknowledged): readers ignore it and a writer, under the lock, cuts it off.
+Anything else that does not parse, or parses to the wrong shape, is a `LibraryError`
+naming the file, and the files are left exactly as they are.
+
+TinyDB can open a library through this class (`TinyDB(path, storage=JournalStorage)`)
+and sees every paper, journal included. Its writes are whole-database writes, as with
+TinyDB's own JSONStorage: they compact, under the lock, and are refused when another
+process changed the library since it was read. readlist itself writes through
+`Store`, which mutates the data this storage owns and calls `commit` with the changed
+ids: one appended line instead of TinyDB's table rebuild (see store.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import grp
+import os
+import pwd
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import filelock
+import orjson
+from tinydb.storages import Storage
+
+from readlist.atomic import atomic_write
+from readlist.errors import LibraryError, LockedError
+from readlist.fileformat import (
+    META,
+    Malformed,
+    Truncated,
+    check_header,
+    check_meta,
+    check_record,
+    gc_paused,
+    journal_line,
+    parse_journal_line,
+    read_lines,
+    write_lines,
+)
+from readlist.model import SCHEMA_VERSION
+
+PAPERS = "papers"
+COMPACT_MIN_BYTES = 1 << 20
+Data = dict[str, dict[str, dict[str, Any]]]
+
+
+def _ident(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def unsafe_reason(st: os.stat_result) -> str | None:
+    """Why a file with this status must not be trusted as ours, or None.
+
+    Group-writable is fine only for a user-private group (umask 002 systems).
+    """
+    euid = os.geteuid()
+    if st.st_uid != euid:
+        return f"is owned by another user (uid {st.st_uid}, you are {euid})"
+    if st.st_mode & 0o002:
+        return f"is writable by others (mode {st.st_mode & 0o777:04o}); run chmod o-w on it"
+    if st.st_mode & 0o020 and not _private_group(st.st_gid, euid):
+        return f"is writable by its group (mode {st.st_mode & 0o777:04o}); run chmod g-w on it"
+    return None
+
+
+def _private_group(gid: int, uid: int) -> bool:
+    try:
+        group, user = grp.getgrgid(gid), pwd.getpwuid(uid)
+    except KeyError:
+        return False
+    return group.gr_name == user.pw_name and not set(group.gr_mem) - {user.pw_name}
+
+
+class JournalStorage(Storage):
+    """A TinyDB storage whose data lives in memory, backed by a snapshot and a journal."""
+
+    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
+        self.path = Path(path)
+        self.journal = self.path.with_name(self.path.name + "-journal")
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._lock = filelock.FileLock(str(self.lock_path), timeout=lock_timeout)
+        self._data: Data | None = None
+        self.generation = 0
+        self._snap_ident: tuple[int, int, int] | None = None
+        self._journal_ino: int | None = None
+        self._journal_offset = 0
+        self._header_len = 0
+        self._journal_valid = False  # False: no journal, or a stale (redundant) one
+        self.touched: set[str] | None = set()  # ids changed by catch-up; None means all
+
+    # TinyDB's Storage interface --------------------------------------------------
+    def read(self) -> Data:
+        if self._data is None:
+            self.load()
+        assert self._data is not None
+        return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """A TinyDB client's whole-database write: a compaction, refused if stale."""
+        with self.locked():
+            if self.changed_on_disk():
+                raise LibraryError(
+                    f"{self.path}: library changed on disk since it was read; reopen it"
+                )
+            self._data = data
+            self.compact()
+
+    def close(self) -> None:
+        pass
+
+    @property
+    def data(self) -> Data:
+        return self.read()
+
+    # Safety ------------------------------------------------------------------------
+    def files(self) -> list[Path]:
+        return [self.path, self.journal, self.lock_path]
+
+    def check_files(self) -> None:
+        """Refuse library files that another user owns or can write."""
+        for file in self.files():
+            try:
+                st = file.stat()
+            except FileNotFoundError:
+                continue
+            reason = unsafe_reason(st)
+            if reason:
+                raise LibraryError(f"{file}: {reason}; refusing to use this library")
+
+    def _dirs(self) -> set[Path]:
+        """Where temp files of this library can be: beside it, or beside its targets."""
+        return {self.path.parent.resolve()} | {
+            Path(os.path.realpath(f)).parent for f in (self.path, self.journal)
+        }
+
+    def is_own_file(self, candidate: str | os.PathLike[str]) -> bool:
+        """True if `candidate` resolves to the library, its journal, lock or temp files."""
+        real = Path(os.path.realpath(candidate))
+        if real in {Path(os.path.realpath(f)) for f in self.files()}:
+            return True
+        names = {self.path.name, Path(os.path.realpath(self.path)).name}
+        return real.parent in self._dirs() and any(real.name.startswith(f".{n}.") for n in names)
+
+    def remove_stale_temps(self) -> None:
+        """Delete temp files of writers that died; only called under the lock.
+
+        Writers make temp files only while holding the lock, so any found by the
+        lock's holder belongs to a writer that is gone.
+        """
+        name = re.escape(self.path.name)
+        pattern = re.compile(
+            rf"\.{name}\.(compact|journal)-\d+-[0-9a-f]+\.tmp"  # ours
+            rf"|\.{name}(-journal)?\.[a-z0-9_]{{8}}\.tmp"  # older readlist (mkstemp)
+        )
+        for folder in self._dirs():
+            with contextlib.suppress(OSError), os.scandir(folder) as entries:
+                for entry in entries:
+                    if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                        with contextlib.suppress(FileNotFoundError):
+                            os.unlink(entry.path)
+
+    @contextlib.contextmanager
+    def locked(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the writers' lock; LockedError if another process keeps it too long."""
+        try:
+            self._lock.acquire(timeout=timeout)
+        except filelock.Timeout:
+            raise LockedError(
+                f"{self.path}: library is locked by another readlist process; try again"
+            ) from None
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    # Loading -------------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def journal_holds_data(self) -> bool:
+        try:
+            return self.journal.stat().st_size > 0
+        except FileNotFoundError:
+            return False
+
+    def load(self) -> None:
+        """Read snapshot and journal. Retries when a compaction races with the read."""
+        self.check_files()
+        for _ in range(20):
+            if self._load_once():
+                return
+        raise LibraryError(f"{self.path}: library keeps changing while being read; try again")
+
+    def _load_once(self) -> bool:
+        ident = _ident(self.path)
+        try:
+            with open(self.path, "rb") as fh, gc_paused():
+                data, generation = self._parse_snapshot(fh)
+        except FileNotFoundError:
+            if self.journal_holds_data():
+                raise LibraryError(
+                    f"{self.path}: library file is missing but its journal {self.journal} "
+                    "holds data; restore the library file (or move the journal away)"
+                ) from None
+            raise LibraryError(f"{self.path}: library file does not exist") from None
+        except OSError as exc:
+            raise LibraryError(f"{self.path}: cannot read library ({exc.strerror})") from None
+        self._data = data
+        self.touched = None
+        self.generation = generation
+        self._snap_ident = ident
+        self._journal_ino = None
+        self._journal_offset = self._header_len = 0
+        self._journal_valid = False
+        return self._catch_up()
+
+    def _parse_snapshot(self, fh: BinaryIO) -> tuple[Data, int]:
+        try:
+            data = read_lines(fh)
+            if data is None:  # not our one-document-per-line layout: parse it whole
+                fh.seek(0)
+                raw = fh.read()
+                if not raw.strip():
+                    raise LibraryError(f"{self.path}: library file is empty; not touching it")
+                data = orjson.loads(raw)
+            schema, generation = check_meta(data)
+        except (orjson.JSONDecodeError, Truncated) as exc:
+            raise LibraryError(f"{self.path}: library file is corrupt ({exc})") from None
+        except Malformed as exc:
+            raise LibraryError(f"{self.path}: {exc}; not touching it") from None
+        if schema > SCHEMA_VERSION:
+            raise LibraryError(
+                f"{self.path}: library schema {schema} is newer than this readlist "
+                f"understands ({SCHEMA_VERSION}); upgrade readlist"
+            )
+        del data[META]
+        data.setdefault(PAPERS, {})
+        return data, generation
+
+    def _corrupt(self, offset: int, why: str) -> LibraryError:
+        return LibraryError(
+            f"{self.journal}: journal is corrupt at byte {offset} ({why}); not touching it"
+        )
+
+    def _catch_up(self) -> bool:
+        """Apply journal lines appended since the last look; False means reload all."""
+        try:
+            fh = open(self.journal, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            if self._journal_offset > self._header_len:
+                raise LibraryError(
+                    f"{self.journal}: journal disappeared while readlist was using it; "
+                    "changes in it are not in the library file"
+                ) from None
+            self._journal_valid = False
+            self._journal_ino = None
+            self._journal_offset = self._header_len = 0
+            return True
+        with fh:
+            st = os.fstat(fh.fileno())
+            if self._journal_ino is not None and st.st_ino != self._journal_ino:
+                return False
+            if st.st_size < self._journal_offset:
+                return False
+            if self._journal_ino is None:
+                if st.st_size == 0:  # holds nothing: as good as no journal
+                    return True
+                if not self._read_header(fh, st):
+                    return False
+                if not self._journal_valid:
+                    return True
+            fh.seek(self._journal_offset)
+            chunk = fh.read()
+        *lines, _torn_tail = chunk.split(b"\n")  # an unterminated tail was never acknowledged
+        for line in lines:
+            try:
+                record = check_record(parse_journal_line(line))
+            except Malformed as exc:
+                raise self._corrupt(self._journal_offset, str(exc)) from None
+            except ValueError:
+                raise self._corrupt(self._journal_offset, "checksum mismatch") from None
+            self._apply(record)
+            self._journal_offset += len(line) + 1
+        return True
+
+    def _read_header(self, fh: BinaryIO, st: os.stat_result) -> bool:
+        line = fh.readline()
+        try:
+            if not line.endswith(b"\n"):
+                raise ValueError("header line is incomplete")
+            gen = check_header(parse_journal_line(line[:-1]))
+        except Malformed as exc:
+            raise self._corrupt(0, str(exc)) from None
+        except ValueError:
+            raise self._corrupt(0, "bad header line") from None
+        if gen > self.generation:
+            if _ident(self.path) != self._snap_ident:
+                return False  # a compaction replaced both files after we read the snapshot
+            raise LibraryError(
+                f"{self.journal}: journal is of generation {gen}, newer than the library "
+                f"file {self.path} ({self.generation}); was an old library file restored? "
+                "not touching them"
+            )
+        self._journal_ino = st.st_ino
+        self._journal_valid = gen == self.generation
+        self._header_len = len(line) if self._journal_valid else 0
+        self._journal_offset = len(line) if self._journal_valid else st.st_size
+        return True
+
+    def _apply(self, record: Mapping[str, Any]) -> None:
+        assert self._data is not None
+        for table, docs in record.get("set", {}).items():
+            self._data.setdefault(table, {}).update(docs)
+            if self.touched is not None:
+                self.touched.update(docs)
+        for table, ids in record.get("del", {}).items():
+            for doc_id in ids:
+                if self.touched is not None:
+                    self.touched.add(doc_id)
+                self._data.get(table, {}).pop(doc_id, None)
+
+    def changed_on_disk(self) -> bool:
+        """True when the files differ from what this storage last read or wrote."""
+        if _ident(self.path) != self._snap_ident:
+            return True
+        journal = _ident(self.journal)
+        if journal is None:
+            return self._journal_ino is not None
+        return journal[0] != self._journal_ino or journal[1] != self._journal_offset
+
+    def refresh(self) -> bool:
+        """Catch up with other processes' commits; True if anything was read.
+
+        Two stat calls when nothing changed, which is what the TUI's polling costs.
+        """
+        if self._data is None or _ident(self.path) != self._snap_ident:
+            self.load()
+            return True
+        if not self.changed_on_disk():
+            return False
+        if not self._catch_up():
+            self.load()
+        return True
+
+    # Writing (caller holds the lock and has caught up) -------------------------------
+    def create(self) -> None:
+        """A new, empty library; refused if a journal with data is in the way."""
+        if self.journal_holds_data():
+            raise LibraryError(
+                f"{self.path}: no library file, but its journal {self.journal} holds data; "
+                "not creating a new library over it"
+            )
+        self.check_files()
+        self._data = {PAPERS: {}}
+        self.generation = 0
+        self.compact()
+
+    def commit(self, changed: Mapping[str, Iterable[str]]) -> None:
+        """Append one durable journal line holding the current state of `changed` docs."""
+        data = self.read()
+        record: dict[str, Any] = {"set": {}, "del": {}}
+        for table, ids in changed.items():
+            docs = data.get(table, {})
+            for doc_id in ids:
+                if doc_id in docs:
+                    record["set"].setdefault(table, {})[doc_id] = docs[doc_id]
+                else:
+                    record["del"].setdefault(table, []).append(doc_id)
+        if not record["set"] and not record["del"]:
+            return
+        if not self._journal_valid:
+            self._reset_journal()
+        line = journal_line(record)
+        with open(self.journal, "r+b") as fh:
+            if os.fstat(fh.fileno()).st_ino != self._journal_ino:
+                raise LibraryError(f"{self.journal}: journal was replaced; not writing")
+            fh.truncate(self._journal_offset)  # drop a torn, never acknowledged tail
+            fh.seek(self._journal_offset)
+            try:
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    fh.truncate(self._journal_offset)
+                raise
+        self._journal_offset += len(line)
+
+    def _reset_journal(self) -> None:
+        """Start a new journal; only over none, an empty one, or a stale one."""
+        assert not self._journal_valid or self._journal_offset == self._header_len
+        header = journal_line({"journal": 1, "generation": self.generation})
+        atomic_write(self.journal, header, temp_for=self.path, kind="journal")
+        self._journal_ino = self.journal.stat().st_ino
+        self._journal_offset = self._header_len = len(header)
+        self._journal_valid = True
+
+    def needs_compaction(self, factor: float = 0.25) -> bool:
+        if not self._journal_valid:
+            return False
+        snap = self._snap_ident[1] if self._snap_ident else 0
+        return self._journal_offset > max(COMPACT_MIN_BYTES, snap * factor)
+
+    def snapshot_lines(self) -> Iterator[bytes]:
+        """The whole library, journal folded in, in the library file's format."""
+        meta = {"1": {"schema": SCHEMA_VERSION, "generation": self.generation}}
+        return write_lines(meta, self.read())
+
+    def compact(self) -> None:
+        """Fold the journal into a new snapshot (generation + 1), then start a new journal.
+
+        The old journal is then redundant: everything in it is in the new snapshot,
+        which names a newer generation.
+        """
+        self.remove_stale_temps()
+        self.generation += 1
+        atomic_write(self.path, self.snapshot_lines(), temp_for=self.path, kind="compact")
+        self._snap_ident = _ident(self.path)
+        self._journal_valid = False
+        self._reset_journal()
