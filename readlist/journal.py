@@ -99,8 +99,10 @@ class JournalStorage(Storage):
 
     def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
         self.path = Path(path)
-        self.journal = self.path.with_name(self.path.name + "-journal")
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        # A library behind a symlink keeps its journal and lock beside the real file.
+        self.real = Path(os.path.realpath(self.path))
+        self.journal = self.real.with_name(self.real.name + "-journal")
+        self.lock_path = self.real.with_name(self.real.name + ".lock")
         self._lock = filelock.FileLock(str(self.lock_path), timeout=lock_timeout)
         self._data: Data | None = None
         self.generation = 0
@@ -150,19 +152,12 @@ class JournalStorage(Storage):
             if reason:
                 raise LibraryError(f"{file}: {reason}; refusing to use this library")
 
-    def _dirs(self) -> set[Path]:
-        """Where temp files of this library can be: beside it, or beside its targets."""
-        return {self.path.parent.resolve()} | {
-            Path(os.path.realpath(f)).parent for f in (self.path, self.journal)
-        }
-
     def is_own_file(self, candidate: str | os.PathLike[str]) -> bool:
         """True if `candidate` resolves to the library, its journal, lock or temp files."""
         real = Path(os.path.realpath(candidate))
         if real in {Path(os.path.realpath(f)) for f in self.files()}:
             return True
-        names = {self.path.name, Path(os.path.realpath(self.path)).name}
-        return real.parent in self._dirs() and any(real.name.startswith(f".{n}.") for n in names)
+        return real.parent == self.real.parent and real.name.startswith(f".{self.real.name}.")
 
     def remove_stale_temps(self) -> None:
         """Delete temp files of writers that died; only called under the lock.
@@ -170,17 +165,16 @@ class JournalStorage(Storage):
         Writers make temp files only while holding the lock, so any found by the
         lock's holder belongs to a writer that is gone.
         """
-        name = re.escape(self.path.name)
+        name = re.escape(self.real.name)
         pattern = re.compile(
             rf"\.{name}\.(compact|journal)-\d+-[0-9a-f]+\.tmp"  # ours
             rf"|\.{name}(-journal)?\.[a-z0-9_]{{8}}\.tmp"  # older readlist (mkstemp)
         )
-        for folder in self._dirs():
-            with contextlib.suppress(OSError), os.scandir(folder) as entries:
-                for entry in entries:
-                    if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                        with contextlib.suppress(FileNotFoundError):
-                            os.unlink(entry.path)
+        with contextlib.suppress(OSError), os.scandir(self.real.parent) as entries:
+            for entry in entries:
+                if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
 
     @contextlib.contextmanager
     def locked(self, timeout: float | None = None) -> Iterator[None]:
@@ -413,7 +407,7 @@ class JournalStorage(Storage):
         """Start a new journal; only over none, an empty one, or a stale one."""
         assert not self._journal_valid or self._journal_offset == self._header_len
         header = journal_line({"journal": 1, "generation": self.generation})
-        atomic_write(self.journal, header, temp_for=self.path, kind="journal")
+        atomic_write(self.journal, header, temp_for=self.real, kind="journal")
         self._journal_ino = self.journal.stat().st_ino
         self._journal_offset = self._header_len = len(header)
         self._journal_valid = True
@@ -437,7 +431,7 @@ class JournalStorage(Storage):
         """
         self.remove_stale_temps()
         self.generation += 1
-        atomic_write(self.path, self.snapshot_lines(), temp_for=self.path, kind="compact")
+        atomic_write(self.path, self.snapshot_lines(), temp_for=self.real, kind="compact")
         self._snap_ident = _ident(self.path)
         self._journal_valid = False
         self._reset_journal()

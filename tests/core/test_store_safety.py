@@ -1,0 +1,399 @@
+"""The store refuses what it cannot prove safe, and leaves the files exactly as they were."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from readlist import actions
+from readlist.atomic import atomic_write
+from readlist.cli import main
+from readlist.errors import LibraryError
+from readlist.fileformat import journal_line
+from readlist.model import Paper
+from readlist.store import Store
+
+
+def make(store: Store, n: int) -> list[str]:
+    store.put(Paper(id=f"p{i:05d}", title=f"Paper {i}") for i in range(n))
+    return [f"p{i:05d}" for i in range(n)]
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    """Every file in the library's folder except the (empty) lock file, by content."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.endswith(".lock")
+    }
+
+
+@pytest.fixture
+def live(store: Store) -> Store:
+    """A library with papers in the snapshot and more changes in the journal."""
+    ids = make(store, 4)
+    store.compact()
+    actions.set_starred(store, ids[:1], True)
+    actions.change_tags(store, ids[1:2], add=["x"])
+    return store
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    err = capsys.readouterr().err
+    return code, err
+
+
+def assert_refused(
+    path: Path, capsys: pytest.CaptureFixture[str], match: str, *commands: list[str]
+) -> None:
+    before = hashes(path.parent)
+    with pytest.raises(LibraryError, match=match) as info:
+        Store(path)
+    assert "\n" not in str(info.value)
+    for command in commands:
+        code, err = run_cli(capsys, "--db", str(path), *command)
+        assert code == 1, command
+        assert err.count("\n") == 1, err
+        assert match in err
+        assert "Traceback" not in err
+    assert hashes(path.parent) == before
+
+
+# -- item 2: a corrupt journal ---------------------------------------------------------
+
+
+def test_flipped_byte_in_journal_header_is_an_error_and_touches_nothing(
+    live: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = bytearray(live.journal_path.read_bytes())
+    raw[12] ^= 0x01  # inside the header's JSON: the CRC no longer matches
+    live.journal_path.write_bytes(bytes(raw))
+    assert_refused(
+        live.path,
+        capsys,
+        "journal is corrupt at byte 0",
+        ["list"],
+        ["mark", "p00000", "--unstar"],
+        ["import", str(Path(__file__).parents[2] / "seeds")],
+    )
+
+
+def test_complete_last_line_with_bad_crc_is_corruption_not_a_torn_write(
+    live: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = live.journal_path.read_bytes()
+    assert raw.endswith(b"\n")
+    live.journal_path.write_bytes(raw.replace(b'"x"', b'"y"'))
+    assert_refused(live.path, capsys, "journal is corrupt", ["list"], ["mark", "p00002", "--read"])
+
+
+def test_torn_tail_is_ignored_on_read_and_cut_off_by_the_next_writer(live: Store) -> None:
+    good = live.journal_path.read_bytes()
+    torn = journal_line({"set": {"papers": {"p00003": {"title": "never acknowledged"}}}})[:-1]
+    live.journal_path.write_bytes(good + torn)
+    with Store(live.path) as reader:
+        assert reader.get("p00003").title == "Paper 3"
+    assert live.journal_path.read_bytes() == good + torn  # a reader changes nothing
+    with Store(live.path) as writer:
+        actions.set_read(writer, ["p00002"], True)
+    after = live.journal_path.read_bytes()
+    assert after.startswith(good)
+    assert torn not in after
+    with Store(live.path) as again:
+        assert again.get("p00002").read
+        assert again.get("p00000").starred
+        assert again.get("p00003").title == "Paper 3"
+
+
+def test_journal_newer_than_the_library_file_is_refused(
+    live: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old_snapshot = live.path.read_bytes()
+    live.compact()  # generation + 1 on both files
+    actions.set_read(live, ["p00003"], True)
+    live.path.write_bytes(old_snapshot)  # "restored" an older library file
+    assert_refused(live.path, capsys, "newer than the library file", ["list"])
+
+
+def test_journal_that_vanishes_while_holding_changes_stops_the_writer(live: Store) -> None:
+    before = live.path.read_bytes()
+    live.journal_path.unlink()
+    with pytest.raises(LibraryError, match="journal disappeared"):
+        actions.set_read(live, ["p00003"], True)
+    assert live.path.read_bytes() == before
+    assert not live.journal_path.exists()
+
+
+def test_stale_journal_from_an_older_generation_is_replaced(live: Store) -> None:
+    """The one case where the store may replace a journal: proven redundant."""
+    old_journal = live.journal_path.read_bytes()
+    live.compact()
+    live.journal_path.write_bytes(old_journal)  # as if the compaction died before its rename
+    with Store(live.path) as again:
+        assert again.get("p00001").tags == ["x"]
+        actions.set_read(again, ["p00003"], True)
+    assert not live.journal_path.read_bytes().startswith(old_journal[:20])
+
+
+# -- item 3: the library file deleted while its journal remains --------------------------
+
+
+def test_deleted_library_file_with_journal_is_refused(
+    live: Store, capsys: pytest.CaptureFixture[str], seeds_dir: Path
+) -> None:
+    live.path.unlink()
+    assert_refused(
+        live.path,
+        capsys,
+        "holds data",
+        ["list"],
+        ["mark", "p00000", "--read"],
+        ["import", str(seeds_dir)],
+    )
+    with pytest.raises(LibraryError, match=str(live.journal_path)):
+        Store(live.path, create=True)
+    with pytest.raises(LibraryError, match="holds data"):
+        Store(live.path, create=False)
+    assert not live.path.exists()
+
+
+def test_deleted_library_file_is_noticed_by_an_open_store(live: Store) -> None:
+    journal = live.journal_path.read_bytes()
+    live.path.unlink()
+    with pytest.raises(LibraryError, match="holds data"):
+        actions.set_read(live, ["p00003"], True)
+    assert live.journal_path.read_bytes() == journal
+    assert not live.path.exists()
+
+
+# -- item 14: malformed but valid JSON ----------------------------------------------------
+
+META_OK = b'{"_readlist": {"1": {"schema": 1, "generation": 1}}, '
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "message"),
+    [
+        (b'{"_readlist": {"1": {"schema": 1, "generation": "2"}}, "papers": {}}', "generation"),
+        (b'{"_readlist": {"1": {"schema": 1, "generation": 1.5}}, "papers": {}}', "generation"),
+        (b'{"_readlist": {"1": {"schema": 1, "generation": -1}}, "papers": {}}', "generation"),
+        (b'{"_readlist": {"1": {"schema": 1, "generation": null}}, "papers": {}}', "generation"),
+        (b'{"_readlist": {"1": {"schema": -1}}, "papers": {}}', "schema must be"),
+        (b'{"_readlist": {"1": {"schema": "1"}}, "papers": {}}', "schema must be"),
+        (b'{"_readlist": {"1": {"schema": 1.0}}, "papers": {}}', "schema must be"),
+        (b'{"_readlist": {"1": {"schema": true}}, "papers": {}}', "schema must be"),
+        (b'{"_readlist": {"1": {"schema": 0}}, "papers": {}}', "schema must be"),
+        (b'{"_readlist": [1], "papers": {}}', "not a readlist library"),
+        (META_OK + b'"papers": []}', "is not an object"),
+        (META_OK + b'"papers": {"a": 1}}', "not an object with a title"),
+        (META_OK + b'"papers": {"a": {"abstract": "no title"}}}', "not an object with a title"),
+        (META_OK + b'"papers": {"a": {"title": 7}}}', "not an object with a title"),
+        (META_OK + b'"papers": {}, "other": {"1": []}}', "not an object"),
+    ],
+)
+def test_malformed_library_file_is_one_line_and_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], snapshot: bytes, message: str
+) -> None:
+    path = tmp_path / "library.json"
+    path.write_bytes(snapshot)
+    assert_refused(path, capsys, message, ["list"], ["mark", "a", "--read"])
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ([1, 2], "not a readlist commit"),
+        ({"set": [], "del": {}}, "not a readlist commit"),
+        ({"put": {}}, "not a readlist commit"),
+        ({"set": {"papers": []}}, "non-object"),
+        ({"set": {"papers": {"a": "title"}}}, "not an object with a title"),
+        ({"set": {"papers": {"a": {"title": None}}}}, "not an object with a title"),
+        ({"del": {"papers": "p00000"}}, "bad ids"),
+        ({"del": {"papers": [1]}}, "bad ids"),
+    ],
+)
+def test_malformed_journal_record_is_one_line_and_untouched(
+    live: Store, capsys: pytest.CaptureFixture[str], record: object, message: str
+) -> None:
+    with open(live.journal_path, "ab") as fh:
+        fh.write(journal_line(record))
+    assert_refused(live.path, capsys, message, ["list"], ["mark", "p00000", "--read"])
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"journal": 1, "generation": "1"},
+        {"journal": 1},
+        {"generation": 1},
+        [1],
+        {"journal": 1, "generation": True},
+    ],
+)
+def test_malformed_journal_header_is_refused(
+    live: Store, capsys: pytest.CaptureFixture[str], header: object
+) -> None:
+    lines = live.journal_path.read_bytes().split(b"\n", 1)
+    live.journal_path.write_bytes(journal_line(header) + lines[1])
+    assert_refused(live.path, capsys, "journal is corrupt at byte 0", ["list"])
+
+
+# -- item 14: permissions, ownership, temp files, symlinks ---------------------------------
+
+
+@pytest.fixture
+def umask() -> Iterator[None]:
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.usefixtures("umask")
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o077, 0o600)])
+def test_new_library_files_honour_the_umask(tmp_path: Path, mask: int, expected: int) -> None:
+    os.umask(mask)
+    with Store(tmp_path / "library.json") as store:
+        make(store, 2)
+        store.compact()
+        store.backup(tmp_path / "backup.json")
+    assert mode(tmp_path / "library.json") == expected
+    assert mode(tmp_path / "library.json-journal") == expected
+    assert mode(tmp_path / "backup.json") == expected
+
+
+@pytest.mark.usefixtures("umask")
+def test_replacing_a_library_file_keeps_its_mode(store: Store) -> None:
+    make(store, 2)
+    store.path.chmod(0o640)
+    store.journal_path.chmod(0o600)
+    store.compact()
+    assert (mode(store.path), mode(store.journal_path)) == (0o640, 0o600)
+
+
+def test_atomic_write_writes_through_a_symlink(tmp_path: Path) -> None:
+    target = tmp_path / "real" / "refs.bib"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    link = tmp_path / "refs.bib"
+    link.symlink_to(target)
+    atomic_write(link, [b"new ", b"text"])
+    assert link.is_symlink()
+    assert target.read_bytes() == b"new text"
+    assert mode(target) == 0o640
+    assert sorted(p.name for p in target.parent.iterdir()) == ["refs.bib"]
+
+
+def test_library_behind_a_symlink_stays_a_symlink(tmp_path: Path) -> None:
+    real = tmp_path / "dotfiles" / "library.json"
+    real.parent.mkdir()
+    with Store(real) as store:
+        make(store, 2)
+    link = tmp_path / "library.json"
+    link.symlink_to(real)
+    with Store(link) as store:
+        actions.set_read(store, ["p00001"], True)
+        store.compact()
+    assert link.is_symlink()
+    with Store(real) as again:
+        assert again.get("p00001").read
+
+
+@pytest.mark.parametrize("which", ["library.json", "library.json-journal", "library.json.lock"])
+@pytest.mark.parametrize("bits", [0o002, 0o020])
+def test_files_writable_by_others_are_refused(
+    live: Store,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    which: str,
+    bits: int,
+) -> None:
+    monkeypatch.setattr("readlist.journal._private_group", lambda gid, uid: False)
+    file = live.path.parent / which
+    file.touch()
+    file.chmod(mode(file) | bits)
+    assert_refused(live.path, capsys, "writable by", ["list"], ["mark", "p00000", "--read"])
+
+
+def test_group_writable_is_fine_for_a_user_private_group(
+    live: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    live.journal_path.chmod(0o660)
+    monkeypatch.setattr("readlist.journal._private_group", lambda gid, uid: True)
+    with Store(live.path) as again:
+        assert len(again) == 4
+
+
+@pytest.mark.parametrize("which", ["library.json", "library.json-journal", "library.json.lock"])
+def test_files_owned_by_another_user_are_refused(
+    live: Store, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, which: str
+) -> None:
+    """Only `which` appears to belong to someone else (uid + 7)."""
+    real_stat = Path.stat
+
+    def fake_stat(self: Path, **kw: bool) -> os.stat_result:
+        st = real_stat(self, **kw)
+        if self.name != which:
+            return st
+        fields = list(st)
+        fields[stat.ST_UID] = os.geteuid() + 7
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(Path, "stat", fake_stat)
+    assert_refused(live.path, capsys, "owned by another user", ["list"])
+
+
+def test_other_owner_is_checked_against_the_effective_uid(
+    live: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "geteuid", lambda: os.getuid() + 1)
+    with pytest.raises(LibraryError, match="owned by another user"):
+        Store(live.path)
+
+
+def test_stale_temp_files_are_removed_under_the_lock(live: Store) -> None:
+    folder = live.path.parent
+    stale = [
+        folder / ".library.json.compact-99999-deadbeef.tmp",
+        folder / ".library.json.journal-4242-0a1b2c3d.tmp",
+        folder / ".library.json.k2j4_x9q.tmp",  # an older readlist's mkstemp name
+    ]
+    keep = [folder / ".library.json.notes", folder / "other.json.compact-1-ab.tmp"]
+    for path in stale + keep:
+        path.write_bytes(b"x" * 1000)
+    with Store(live.path) as reader:
+        assert len(reader) == 4
+    assert all(p.exists() for p in stale)  # a reader does not hold the lock
+    with Store(live.path) as writer:
+        actions.set_read(writer, ["p00000"], True)
+    assert not any(p.exists() for p in stale)
+    assert all(p.exists() for p in keep)
+
+
+def test_compaction_temp_files_are_named_recognisably(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(store, 2)
+    seen: list[str] = []
+    real = os.replace
+
+    def spy(src: str, dst: str) -> None:
+        seen.append(Path(src).name)
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    store.compact()
+    assert [n.split("-")[0] for n in seen] == [".library.json.compact", ".library.json.journal"]
+    assert all(n.endswith(".tmp") and f"-{os.getpid()}-" in n for n in seen)
