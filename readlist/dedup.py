@@ -7,6 +7,7 @@ marker, so "Part I" never merges with "Part II", nor "v2" with "v3".
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -127,3 +128,35 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
         ],
     )
     return merged
+
+
+_STATE = frozenset(
+    ["id", "read", "read_at", "starred", "notes", "tags", "added", "links", "sources", "upvotes"]
+)
+
+
+def restore(existing: Paper, saved: Paper) -> Paper:
+    """Fold a backed-up copy of a paper into the library's: nothing either holds is lost.
+
+    Metadata merges as for a listing; read and starred hold if either copy has them,
+    tags are unioned, a note missing from the library's is appended to it, the earlier
+    added date wins, and every other empty field is filled from the backup.
+    """
+    merged = merge(existing, saved)
+    fill = {
+        f.name: getattr(saved, f.name)
+        for f in dataclasses.fields(Paper)
+        if f.name not in _STATE and not getattr(merged, f.name) and getattr(saved, f.name)
+    }
+    notes = existing.notes
+    if saved.notes and saved.notes not in notes:
+        notes = f"{notes}\n\n{saved.notes}" if notes else saved.notes
+    return merged.replace(
+        read=existing.read or saved.read,
+        read_at=existing.read_at if existing.read else saved.read_at,
+        starred=existing.starred or saved.starred,
+        tags=existing.tags + [t for t in saved.tags if t not in existing.tags],
+        notes=notes,
+        added=min(filter(None, (existing.added, saved.added)), default=""),
+        **fill,
+    )

@@ -7,10 +7,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readlist.dedup import DedupIndex, merge
+import orjson
+
+from readlist.dedup import DedupIndex, merge, restore
 from readlist.errors import InputError
+from readlist.fileformat import META, Malformed, check_meta
 from readlist.listing import Entry, decode, parse_listing
-from readlist.model import Paper, Source, title_key
+from readlist.model import SCHEMA_VERSION, Paper, Source, title_key
 from readlist.store import Store
 
 
@@ -107,6 +110,9 @@ class Batch:
     name: str
     papers: list[Paper]  # their ids are ignored: the library assigns or finds one
     skipped: list[str] = field(default_factory=list)
+    # A readlist backup: ids are kept, and a known paper merges by `dedup.restore`,
+    # which keeps the user state of both copies.
+    restore: bool = False
 
 
 def import_listings(
@@ -121,6 +127,10 @@ def import_listings(
     stamp = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
     batches = []
     for name, text in texts:
+        backup = read_backup(name, text)
+        if backup is not None:
+            batches.append(Batch(name, backup, restore=True))
+            continue
         listing = parse_listing(text, as_of)
         if not listing.entries:
             raise InputError(f"{name}: no papers found; is this a Daily Papers listing?")
@@ -150,15 +160,20 @@ def import_papers(
                 done += 1
                 if progress is not None and done % 200 == 0:
                     progress(done, total)
-                found = index.find(incoming.title, incoming.arxiv_id)
+                known = batch.restore and (incoming.id in pending or incoming.id in store)
+                found = incoming.id if known else index.find(incoming.title, incoming.arxiv_id)
                 if found is None:
-                    pid = store.new_id(title_key(incoming.title), taken=pending)
+                    pid = (
+                        incoming.id
+                        if batch.restore
+                        else store.new_id(title_key(incoming.title), taken=pending)
+                    )
                     paper = pending[pid] = incoming.replace(id=pid)
                     index.add(pid, paper.title, paper.arxiv_id)
                     report.added += 1
                     continue
                 existing = pending.get(found) or store.get(found)
-                merged = merge(existing, incoming.replace(id=found))
+                merged = (restore if batch.restore else merge)(existing, incoming.replace(id=found))
                 if merged == existing:
                     report.skipped.append(f"'{_short(incoming.title)}': already in the library")
                 else:
@@ -172,6 +187,28 @@ def import_papers(
         progress(total, total)
     created = [pid for pid in pending if pid not in before]
     return Outcome(reports, list(before.values()), list(pending.values()), created)
+
+
+def read_backup(name: str, text: str) -> list[Paper] | None:
+    """The papers of a readlist backup (or library file), recognised by its meta table;
+    None for any other text."""
+    if not text.lstrip("\ufeff \t\r\n").startswith("{"):
+        return None
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or META not in data:
+        return None
+    try:
+        schema, _ = check_meta(data)
+        if schema > SCHEMA_VERSION:
+            raise Malformed(f"schema {schema} is newer than this readlist understands")
+        return [Paper.from_doc(pid, doc) for pid, doc in data.get("papers", {}).items()]
+    except Malformed as exc:
+        raise InputError(f"{name}: not a usable readlist backup ({exc})") from None
+    except (KeyError, TypeError, ValueError):
+        raise InputError(f"{name}: not a usable readlist backup (a paper is malformed)") from None
 
 
 def _short(text: str, width: int = 50) -> str:

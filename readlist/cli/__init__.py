@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 
 from readlist import __version__
-from readlist.cli import edit, export, importing, network, papers
+from readlist.cli import backup, edit, export, importing, network, papers
 from readlist.cli.common import Parser, UsageError
 from readlist.errors import ReadlistError
 
-GROUPS = (importing, papers, edit, export, network)
+GROUPS = (importing, papers, edit, export, network, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:

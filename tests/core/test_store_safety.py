@@ -9,14 +9,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tinydb import TinyDB
+from tinydb.table import Table
 
 from readlist import actions
 from readlist.atomic import atomic_write
 from readlist.cli import main
 from readlist.errors import LibraryError
 from readlist.fileformat import journal_line
+from readlist.journal import JournalStorage
 from readlist.model import Paper
-from readlist.store import Store
+from readlist.store import LibraryDB, Store
 
 
 def make(store: Store, n: int) -> list[str]:
@@ -397,3 +400,144 @@ def test_compaction_temp_files_are_named_recognisably(
     store.compact()
     assert [n.split("-")[0] for n in seen] == [".library.json.compact", ".library.json.journal"]
     assert all(n.endswith(".tmp") and f"-{os.getpid()}-" in n for n in seen)
+
+
+# -- TinyDB, honestly; backup and restore ----------------------------------------------------
+
+
+class StrIds(Table):
+    document_id_class = str  # type: ignore[assignment]
+
+
+def test_tinydb_with_readlist_storage_sees_every_paper_of_a_live_library(live: Store) -> None:
+    assert live.journal_path.stat().st_size > 100  # papers changed since the snapshot
+    with LibraryDB(live.path) as db:
+        docs = {doc.doc_id: doc for doc in db.table("papers").all()}
+    assert sorted(docs) == ["p00000", "p00001", "p00002", "p00003"]
+    assert docs["p00000"]["starred"] is True
+    assert docs["p00001"]["tags"] == ["x"]
+    with TinyDB(live.path, storage=JournalStorage) as plain:
+        assert len(plain.table("papers")) == 4
+
+
+def test_tinydb_write_through_readlist_storage_is_durable(live: Store) -> None:
+    with LibraryDB(live.path) as db:
+        db.table("papers").update({"notes": "via tinydb"}, doc_ids=["p00002"])
+    with Store(live.path) as again:
+        assert again.get("p00002").notes == "via tinydb"
+        assert again.get("p00001").tags == ["x"]
+
+
+def test_tinydb_write_is_refused_when_the_library_changed_since_it_was_read(
+    live: Store,
+) -> None:
+    with LibraryDB(live.path) as db:
+        table = db.table("papers")
+        assert len(table) == 4
+        actions.set_read(live, ["p00003"], True)  # another writer, after TinyDB read
+        with pytest.raises(LibraryError, match="changed on disk"):
+            table.update({"notes": "stale"}, doc_ids=["p00002"])
+    with Store(live.path) as again:
+        assert again.get("p00003").read
+        assert again.get("p00002").notes == ""
+
+
+def test_backup_is_one_file_that_stock_tinydb_reads_whole(live: Store, tmp_path: Path) -> None:
+    dest = tmp_path / "elsewhere" / "backup.json"
+    dest.parent.mkdir()
+    before = hashes(live.path.parent)
+    assert live.backup(dest) == 4
+    assert hashes(live.path.parent) == before  # a backup changes nothing in the library
+    with TinyDB(dest) as db:  # stock JSONStorage
+        assert len(db.table("papers")) == 4
+    with TinyDB(dest) as db:
+        db.table_class = StrIds
+        docs = {doc.doc_id: doc for doc in db.table("papers").all()}
+    assert docs["p00000"]["starred"] is True
+    assert docs["p00001"]["tags"] == ["x"]
+    with LibraryDB(dest) as db:
+        assert len(db.table("papers")) == 4
+
+
+def test_backup_refuses_the_library_own_files(live: Store, tmp_path: Path) -> None:
+    link = tmp_path / "innocent.json"
+    link.symlink_to(live.path)
+    targets = [
+        live.path,
+        live.journal_path,
+        live.lock_path,
+        live.path.parent / ".library.json.compact-1-ab.tmp",
+        link,
+        live.path.parent / "." / "library.json-journal",
+    ]
+    before = hashes(live.path.parent)
+    for target in targets:
+        with pytest.raises(LibraryError, match="one of the library's own files"):
+            live.backup(target)
+    assert hashes(live.path.parent) == before
+
+
+def test_backup_and_restore_through_the_cli(
+    live: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    actions.set_note(live, ["p00003"], "my note")
+    live.put([live.get("p00002").replace(bibkey="paper2026two", read=True)])
+    backup = tmp_path / "backup.json"
+    assert main(["--db", str(live.path), "backup", str(backup)]) == 0
+    assert capsys.readouterr().out == f"backed up 4 papers to {backup}\n"
+
+    fresh = tmp_path / "fresh" / "library.json"
+    assert main(["--db", str(fresh), "import", str(backup)]) == 0
+    with Store(fresh) as restored, Store(live.path) as original:
+        assert [p.to_doc() for p in restored.papers()] == [p.to_doc() for p in original.papers()]
+        assert [p.id for p in restored.papers()] == [p.id for p in original.papers()]
+
+
+def test_restore_into_a_changed_library_loses_nothing(live: Store, tmp_path: Path) -> None:
+    backup = tmp_path / "backup.json"
+    actions.set_note(live, ["p00003"], "old note")
+    live.backup(backup)
+    # Since the backup: a paper was unstarred, retagged, re-noted, another added.
+    actions.set_starred(live, ["p00000"], False)
+    actions.change_tags(live, ["p00001"], add=["y"], remove=["x"])
+    actions.set_note(live, ["p00003"], "new note")
+    live.put([Paper(id="p00009", title="Paper 9")])
+    assert main(["--db", str(live.path), "import", str(backup)]) == 0
+    with Store(live.path) as after:
+        assert len(after) == 5
+        assert after.get("p00000").starred  # either copy starred it
+        assert after.get("p00001").tags == ["y", "x"]
+        assert after.get("p00003").notes == "new note\n\nold note"
+        assert after.get("p00009").title == "Paper 9"
+    assert main(["--db", str(live.path), "import", str(backup)]) == 0  # idempotent
+    with Store(live.path) as again:
+        assert again.get("p00003").notes == "new note\n\nold note"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"_readlist": {"1": {"schema": 99}}, "papers": {}}', "newer"),
+        (b'{"_readlist": {"1": {"schema": 1}}, "papers": {"a": {"tags": []}}}', "title"),
+        (
+            b'{"_readlist": {"1": {"schema": 1}}, "papers": {"a": {"title": "t", "sources": [1]}}}',
+            "malformed",
+        ),
+    ],
+)
+def test_bad_backup_is_refused_on_import(
+    live: Store,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    message: str,
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    before = hashes(live.path.parent)
+    code, err = run_cli(capsys, "--db", str(live.path), "import", str(bad))
+    assert code == 1
+    assert err.count("\n") == 1
+    assert "not a usable readlist backup" in err
+    assert message in err
+    assert hashes(live.path.parent) == before
