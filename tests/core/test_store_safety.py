@@ -98,7 +98,8 @@ def test_complete_last_line_with_bad_crc_is_corruption_not_a_torn_write(
 
 def test_torn_tail_is_ignored_on_read_and_cut_off_by_the_next_writer(live: Store) -> None:
     good = live.journal_path.read_bytes()
-    torn = journal_line({"set": {"papers": {"p00003": {"title": "never acknowledged"}}}})[:-1]
+    title = "never acknowledged " * 50  # longer than the next line, so it must be cut
+    torn = journal_line({"set": {"papers": {"p00003": {"title": title}}}})[:-1]
     live.journal_path.write_bytes(good + torn)
     with Store(live.path) as reader:
         assert reader.get("p00003").title == "Paper 3"
@@ -107,7 +108,8 @@ def test_torn_tail_is_ignored_on_read_and_cut_off_by_the_next_writer(live: Store
         actions.set_read(writer, ["p00002"], True)
     after = live.journal_path.read_bytes()
     assert after.startswith(good)
-    assert torn not in after
+    assert after.endswith(b"\n")
+    assert after[len(good) :].count(b"\n") == 1  # exactly the new line: the tail is gone
     with Store(live.path) as again:
         assert again.get("p00002").read
         assert again.get("p00000").starred
@@ -383,6 +385,14 @@ def test_stale_temp_files_are_removed_under_the_lock(live: Store) -> None:
         actions.set_read(writer, ["p00000"], True)
     assert not any(p.exists() for p in stale)
     assert all(p.exists() for p in keep)
+
+
+def test_compaction_removes_stale_temp_files(live: Store) -> None:
+    actions.set_read(live, ["p00000"], True)  # this store's first write already swept
+    stale = live.path.parent / ".library.json.compact-99999-deadbeef.tmp"
+    stale.write_bytes(b"x" * 1000)
+    live.compact()
+    assert not stale.exists()
 
 
 def test_compaction_temp_files_are_named_recognisably(
