@@ -389,9 +389,14 @@ class JournalStorage(Storage):
             self._reset_journal()
         line = journal_line(record)
         with open(self.journal, "r+b") as fh:
-            if os.fstat(fh.fileno()).st_ino != self._journal_ino:
+            st = os.fstat(fh.fileno())
+            if st.st_ino != self._journal_ino:
                 raise LibraryError(f"{self.journal}: journal was replaced; not writing")
-            fh.truncate(self._journal_offset)  # drop a torn, never acknowledged tail
+            if st.st_size > self._journal_offset:
+                fh.seek(self._journal_offset)
+                if b"\n" in fh.read():  # complete lines this store has not read
+                    raise LibraryError(f"{self.journal}: journal changed unseen; not writing")
+                fh.truncate(self._journal_offset)  # a torn, never acknowledged tail
             fh.seek(self._journal_offset)
             try:
                 fh.write(line)

@@ -551,3 +551,14 @@ def test_bad_backup_is_refused_on_import(
     assert "not a usable readlist backup" in err
     assert message in err
     assert hashes(live.path.parent) == before
+
+
+def test_commit_never_cuts_off_complete_lines_it_has_not_read(live: Store) -> None:
+    """Even a caller that skipped catching up cannot truncate acknowledged changes."""
+    with Store(live.path) as other:
+        actions.set_read(other, ["p00003"], True)
+    journal = live.journal_path.read_bytes()
+    storage = live._storage
+    with pytest.raises(LibraryError, match="changed unseen"):
+        storage.commit({"papers": ["p00002"]})
+    assert live.journal_path.read_bytes() == journal
