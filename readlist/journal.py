@@ -29,9 +29,7 @@ ids: one appended line instead of TinyDB's table rebuild (see store.py).
 from __future__ import annotations
 
 import contextlib
-import grp
 import os
-import pwd
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -56,6 +54,7 @@ from readlist.fileformat import (
     read_lines,
     write_lines,
 )
+from readlist.fileperms import unsafe_reason
 from readlist.model import SCHEMA_VERSION
 
 PAPERS = "papers"
@@ -69,29 +68,6 @@ def _ident(path: Path) -> tuple[int, int, int] | None:
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def unsafe_reason(st: os.stat_result) -> str | None:
-    """Why a file with this status must not be trusted as ours, or None.
-
-    Group-writable is fine only for a user-private group (umask 002 systems).
-    """
-    euid = os.geteuid()
-    if st.st_uid != euid:
-        return f"is owned by another user (uid {st.st_uid}, you are {euid})"
-    if st.st_mode & 0o002:
-        return f"is writable by others (mode {st.st_mode & 0o777:04o}); run chmod o-w on it"
-    if st.st_mode & 0o020 and not _private_group(st.st_gid, euid):
-        return f"is writable by its group (mode {st.st_mode & 0o777:04o}); run chmod g-w on it"
-    return None
-
-
-def _private_group(gid: int, uid: int) -> bool:
-    try:
-        group, user = grp.getgrgid(gid), pwd.getpwuid(uid)
-    except KeyError:
-        return False
-    return group.gr_name == user.pw_name and not set(group.gr_mem) - {user.pw_name}
 
 
 class JournalStorage(Storage):
@@ -195,10 +171,22 @@ class JournalStorage(Storage):
         return self.path.exists()
 
     def journal_holds_data(self) -> bool:
+        """False only for no journal, an empty one, or a valid header with nothing after it."""
+        return self._peek_journal()[1]
+
+    def _peek_journal(self) -> tuple[int, bool]:
+        """(the generation its header names, or -1; whether it holds data)."""
         try:
-            return self.journal.stat().st_size > 0
+            with open(self.journal, "rb") as fh:
+                line = fh.readline(4096)
+                if not line:
+                    return -1, False
+                gen = check_header(parse_journal_line(line.rstrip(b"\n")))
+                return gen, not line.endswith(b"\n") or bool(fh.read(1))
         except FileNotFoundError:
-            return False
+            return -1, False
+        except ValueError:  # not a header we can read: assume it matters
+            return -1, True
 
     def load(self) -> None:
         """Read snapshot and journal. Retries when a compaction races with the read."""
@@ -362,14 +350,16 @@ class JournalStorage(Storage):
     # Writing (caller holds the lock and has caught up) -------------------------------
     def create(self) -> None:
         """A new, empty library; refused if a journal with data is in the way."""
-        if self.journal_holds_data():
+        old_generation, holds_data = self._peek_journal()
+        if holds_data:
             raise LibraryError(
                 f"{self.path}: no library file, but its journal {self.journal} holds data; "
                 "not creating a new library over it"
             )
         self.check_files()
         self._data = {PAPERS: {}}
-        self.generation = 0
+        # Newer than an empty journal left behind, so that it reads as stale.
+        self.generation = max(0, old_generation)
         self.compact()
 
     def commit(self, changed: Mapping[str, Iterable[str]]) -> None:

@@ -325,7 +325,7 @@ def test_files_writable_by_others_are_refused(
     which: str,
     bits: int,
 ) -> None:
-    monkeypatch.setattr("readlist.journal._private_group", lambda gid, uid: False)
+    monkeypatch.setattr("readlist.fileperms._private_group", lambda gid, uid: False)
     file = live.path.parent / which
     file.touch()
     file.chmod(mode(file) | bits)
@@ -336,7 +336,7 @@ def test_group_writable_is_fine_for_a_user_private_group(
     live: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     live.journal_path.chmod(0o660)
-    monkeypatch.setattr("readlist.journal._private_group", lambda gid, uid: True)
+    monkeypatch.setattr("readlist.fileperms._private_group", lambda gid, uid: True)
     with Store(live.path) as again:
         assert len(again) == 4
 
@@ -562,3 +562,42 @@ def test_commit_never_cuts_off_complete_lines_it_has_not_read(live: Store) -> No
     with pytest.raises(LibraryError, match="changed unseen"):
         storage.commit({"papers": ["p00002"]})
     assert live.journal_path.read_bytes() == journal
+
+
+def test_a_journal_with_only_its_header_does_not_block_a_new_library(
+    store: Store, seeds_dir: Path
+) -> None:
+    make(store, 3)
+    store.compact()  # the journal is now just a header
+    store.path.unlink()
+    assert main(["--db", str(store.path), "import", str(seeds_dir)]) == 0
+    with Store(store.path) as fresh:
+        assert "p00000" not in fresh
+        assert len(fresh) > 200
+
+
+def test_creating_over_a_header_only_journal_survives_a_crash_between_renames(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make(store, 3)
+    for _ in range(3):
+        store.compact()  # the journal is now just a header of generation 4
+    store.path.unlink()
+    real = os.replace
+    calls = {"n": 0}
+
+    def second_fails(src: str, dst: str) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(5, "killed here")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", second_fails)
+    with pytest.raises(OSError, match="killed here"):
+        Store(store.path)
+    monkeypatch.undo()
+    with Store(store.path) as fresh:  # the old journal reads as stale, not newer
+        assert len(fresh) == 0
+        fresh.put([Paper(id="n1", title="New")])
+    with Store(store.path) as again:
+        assert [p.id for p in again.papers()] == ["n1"]
