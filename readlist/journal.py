@@ -45,6 +45,7 @@ from readlist.fileformat import (
     META,
     Malformed,
     Truncated,
+    check_docs,
     check_header,
     check_meta,
     check_record,
@@ -97,12 +98,25 @@ class JournalStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        """A TinyDB client's whole-database write: a compaction, refused if stale."""
+        """A TinyDB client's whole-database write: a compaction, refused if stale.
+
+        TinyDB has already changed the documents in memory; after a refusal the next
+        read starts again from the files.
+        """
         with self.locked():
-            if self.changed_on_disk():
-                raise LibraryError(
-                    f"{self.path}: library changed on disk since it was read; reopen it"
-                )
+            try:
+                if self.changed_on_disk():
+                    raise LibraryError(
+                        f"{self.path}: library changed on disk since it was read; reopen it"
+                    )
+                for name, docs in data.items():
+                    check_docs(name, docs)
+            except Malformed as exc:
+                self._data = None
+                raise LibraryError(f"{self.path}: not writing: {exc}") from None
+            except LibraryError:
+                self._data = None
+                raise
             self._data = data
             self.compact()
 

@@ -601,3 +601,13 @@ def test_creating_over_a_header_only_journal_survives_a_crash_between_renames(
         fresh.put([Paper(id="n1", title="New")])
     with Store(store.path) as again:
         assert [p.id for p in again.papers()] == ["n1"]
+
+
+def test_tinydb_cannot_write_a_paper_readlist_would_refuse(live: Store) -> None:
+    before = hashes(live.path.parent)
+    with LibraryDB(live.path) as db:
+        table = db.table("papers")
+        with pytest.raises(LibraryError, match="not writing"):
+            table.update({"title": None}, doc_ids=["p00002"])
+        assert table.get(doc_id="p00002")["title"] == "Paper 2"
+    assert hashes(live.path.parent) == before
