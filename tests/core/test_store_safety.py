@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -611,3 +615,44 @@ def test_tinydb_cannot_write_a_paper_readlist_would_refuse(live: Store) -> None:
             table.update({"title": None}, doc_ids=["p00002"])
         assert table.get(doc_id="p00002")["title"] == "Paper 2"
     assert hashes(live.path.parent) == before
+
+
+COMPACTOR = """
+import sys
+from pathlib import Path
+from readlist.store import Store
+store = Store(Path(sys.argv[1]))
+print("ready", flush=True)
+while True:
+    store.compact()
+"""
+
+
+def temps(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.startswith(".library.json.")]
+
+
+def test_kill_during_compaction_leaves_temp_files_the_next_writer_removes(store: Store) -> None:
+    store.put(Paper(id=f"p{i:05d}", title=f"Paper {i}", abstract="x" * 2000) for i in range(2000))
+    actions.set_starred(store, ["p00007"], True)
+    left: list[Path] = []
+    for _ in range(10):  # until a kill lands mid-write (almost always the first)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", COMPACTOR, str(store.path)], stdout=subprocess.PIPE
+        )
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        deadline = time.monotonic() + 10
+        while not temps(store.path.parent) and time.monotonic() < deadline:
+            pass
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        left = temps(store.path.parent)
+        if left:
+            break
+    assert left, "never caught a compaction mid-write"
+    with Store(store.path) as after:
+        assert len(after) == 2000
+        assert after.get("p00007").starred
+        actions.set_read(after, ["p00001"], True)
+    assert temps(store.path.parent) == []
