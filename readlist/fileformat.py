@@ -82,7 +82,9 @@ def read_lines(fh: BinaryIO) -> dict[str, Any] | None:
         elif not line or line[0] == _CLOSE:
             table = None
         else:
-            split = line[:64].tobytes().index(b'":') + 1
+            split = line[:64].tobytes().find(b'":') + 1
+            if not split:
+                raise Truncated("bad document line")
             end = len(line) - 1 if line[-1] == _COMMA else len(line)
             table[orjson.loads(line[:split])] = orjson.loads(line[split + 1 : end])
     if not closed:

@@ -125,7 +125,7 @@ class Store:
             for pid, doc in self._raw().items():
                 paper = cache.get(pid)
                 if paper is None:
-                    paper = cache[pid] = Paper.from_doc(pid, doc)
+                    paper = cache[pid] = self._paper(pid, doc)
                 out.append(paper)
         return out
 
@@ -140,8 +140,16 @@ class Store:
             doc = self._raw().get(paper_id)
             if doc is None:
                 raise NotFoundError(f"no paper with id {paper_id}")
-            paper = self._cache[paper_id] = Paper.from_doc(paper_id, doc)
+            paper = self._cache[paper_id] = self._paper(paper_id, doc)
         return paper
+
+    def _paper(self, pid: str, doc: dict[str, Any]) -> Paper:
+        try:
+            return Paper.from_doc(pid, doc)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise LibraryError(
+                f"{self.path}: paper {pid} is malformed ({type(exc).__name__}: {exc})"
+            ) from None
 
     def resolve(self, ref: str) -> str:
         """An id from a full id or a unique prefix of at least four characters."""

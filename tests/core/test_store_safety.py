@@ -215,6 +215,30 @@ def test_malformed_library_file_is_one_line_and_untouched(
 
 
 @pytest.mark.parametrize(
+    "doc",
+    [
+        b'{"title": "t", "sources": [1]}',
+        b'{"title": "t", "tags": 5}',
+        b'{"title": "t", "sources": 1}',
+    ],
+)
+def test_paper_with_malformed_fields_is_one_line_when_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: bytes
+) -> None:
+    path = tmp_path / "library.json"
+    path.write_bytes(META_OK + b'"papers": {"abcd123": ' + doc + b"}}")
+    before = hashes(tmp_path)
+    with Store(path) as store, pytest.raises(LibraryError, match="paper abcd123 is malformed"):
+        store.papers()
+    for command in (["list"], ["show", "abcd123"], ["mark", "abcd123", "--read"]):
+        code, err = run_cli(capsys, "--db", str(path), *command)
+        assert code == 1
+        assert err.count("\n") == 1
+        assert "paper abcd123 is malformed" in err
+    assert hashes(tmp_path) == before
+
+
+@pytest.mark.parametrize(
     ("record", "message"),
     [
         ([1, 2], "not a readlist commit"),
