@@ -680,3 +680,12 @@ def test_kill_during_compaction_leaves_temp_files_the_next_writer_removes(store:
         assert after.get("p00007").starred
         actions.set_read(after, ["p00001"], True)
     assert temps(store.path.parent) == []
+
+
+def test_document_line_without_its_id_is_corrupt(
+    live: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = live.path.read_bytes()
+    assert b'\n"p00001":{' in raw  # one document per line
+    live.path.write_bytes(raw.replace(b'\n"p00001":{', b"\n{"))
+    assert_refused(live.path, capsys, "library file is corrupt", ["list"])
