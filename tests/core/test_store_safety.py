@@ -687,5 +687,8 @@ def test_document_line_without_its_id_is_corrupt(
 ) -> None:
     raw = live.path.read_bytes()
     assert b'\n"p00001":{' in raw  # one document per line
-    live.path.write_bytes(raw.replace(b'\n"p00001":{', b"\n{"))
+    lines = raw.split(b"\n")
+    n = next(i for i, line in enumerate(lines) if line.startswith(b'"p00001":'))
+    lines[n] = b"[1, 2, 3],"
+    live.path.write_bytes(b"\n".join(lines))
     assert_refused(live.path, capsys, "library file is corrupt", ["list"])
