@@ -217,10 +217,7 @@ class JournalStorage(Storage):
                 data, generation = self._parse_snapshot(fh)
         except FileNotFoundError:
             if self.journal_holds_data():
-                raise LibraryError(
-                    f"{self.path}: library file is missing but its journal {self.journal} "
-                    "holds data; restore the library file (or move the journal away)"
-                ) from None
+                raise self._orphan_journal() from None
             raise LibraryError(f"{self.path}: library file does not exist") from None
         except OSError as exc:
             raise LibraryError(f"{self.path}: cannot read library ({exc.strerror})") from None
@@ -232,6 +229,12 @@ class JournalStorage(Storage):
         self._journal_offset = self._header_len = 0
         self._journal_valid = False
         return self._catch_up()
+
+    def _orphan_journal(self) -> LibraryError:
+        return LibraryError(
+            f"{self.path}: library file is missing but its journal {self.journal} holds "
+            "data; restore the library file (or move the journal away); not touching either"
+        )
 
     def _parse_snapshot(self, fh: BinaryIO) -> tuple[Data, int]:
         try:
@@ -366,10 +369,7 @@ class JournalStorage(Storage):
         """A new, empty library; refused if a journal with data is in the way."""
         old_generation, holds_data = self._peek_journal()
         if holds_data:
-            raise LibraryError(
-                f"{self.path}: no library file, but its journal {self.journal} holds data; "
-                "not creating a new library over it"
-            )
+            raise self._orphan_journal()
         self.check_files()
         self._data = {PAPERS: {}}
         # Newer than an empty journal left behind, so that it reads as stale.
