@@ -190,8 +190,8 @@ def import_papers(
 
 
 def read_backup(name: str, text: str) -> list[Paper] | None:
-    """The papers of a readlist backup (or library file), recognised by its meta table;
-    None for any other text."""
+    """The papers of a readlist backup, recognised by its meta table; None for any other
+    text. A bare library file is refused: without its journal it may lack most papers."""
     if not text.lstrip("\ufeff \t\r\n").startswith("{"):
         return None
     try:
@@ -204,6 +204,11 @@ def read_backup(name: str, text: str) -> list[Paper] | None:
         schema, _ = check_meta(data)
         if schema > SCHEMA_VERSION:
             raise Malformed(f"schema {schema} is newer than this readlist understands")
+        if data[META]["1"].get("backup") is not True:
+            raise InputError(
+                f"{name}: a library file, not a backup: its journal may hold more papers; "
+                f"import a backup made with: readlist --db {name} backup FILE"
+            )
         return [Paper.from_doc(pid, doc) for pid, doc in data.get("papers", {}).items()]
     except Malformed as exc:
         raise InputError(f"{name}: not a usable readlist backup ({exc})") from None

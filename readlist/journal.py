@@ -427,10 +427,13 @@ class JournalStorage(Storage):
         snap = self._snap_ident[1] if self._snap_ident else 0
         return self._journal_offset > max(COMPACT_MIN_BYTES, snap * factor)
 
-    def snapshot_lines(self) -> Iterator[bytes]:
-        """The whole library, journal folded in, in the library file's format."""
-        meta = {"1": {"schema": SCHEMA_VERSION, "generation": self.generation}}
-        return write_lines(meta, self.read())
+    def snapshot_lines(self, *, backup: bool = False) -> Iterator[bytes]:
+        """The whole library, journal folded in, in the library file's format; a backup
+        says so in its meta table, so that `import` can tell it from a bare library file."""
+        meta: dict[str, Any] = {"schema": SCHEMA_VERSION, "generation": self.generation}
+        if backup:
+            meta["backup"] = True
+        return write_lines({"1": meta}, self.read())
 
     def compact(self) -> None:
         """Fold the journal into a new snapshot (generation + 1), then start a new journal.

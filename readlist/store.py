@@ -262,5 +262,5 @@ class Store:
             raise LibraryError(f"{dest}: is one of the library's own files; back up elsewhere")
         with self._thread_lock, self._storage.locked():
             self.refresh()
-            atomic_write(Path(dest), self._storage.snapshot_lines(), kind="backup")
+            atomic_write(Path(dest), self._storage.snapshot_lines(backup=True), kind="backup")
             return len(self)

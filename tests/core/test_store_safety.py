@@ -515,6 +515,18 @@ def test_backup_refuses_the_library_own_files(live: Store, tmp_path: Path) -> No
     assert hashes(live.path.parent) == before
 
 
+def test_a_bare_library_file_is_not_imported_as_a_backup(
+    live: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Most papers may be in its journal: importing the file alone would lose them."""
+    target = tmp_path / "other" / "library.json"
+    code, err = run_cli(capsys, "--db", str(target), "import", str(live.path))
+    assert code == 1
+    assert "a library file, not a backup" in err
+    with Store(target) as other:
+        assert len(other) == 0
+
+
 def test_backup_and_restore_through_the_cli(
     live: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -552,15 +564,17 @@ def test_restore_into_a_changed_library_loses_nothing(live: Store, tmp_path: Pat
         assert again.get("p00003").notes == "new note\n\nold note"
 
 
+BACKUP_META = b'{"_readlist": {"1": {"schema": 1, "backup": true}}, '
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b'{"_readlist": {"1": {"schema": 99}}, "papers": {}}', "newer"),
-        (b'{"_readlist": {"1": {"schema": 1}}, "papers": {"a": {"tags": []}}}', "title"),
-        (
-            b'{"_readlist": {"1": {"schema": 1}}, "papers": {"a": {"title": "t", "sources": [1]}}}',
-            "malformed",
-        ),
+        (b'{"_readlist": {"1": {"schema": 99, "backup": true}}, "papers": {}}', "newer"),
+        (BACKUP_META + b'"papers": {"a": {"tags": []}}}', "not a usable readlist backup"),
+        (BACKUP_META + b'"papers": {"a": {"title": "t", "sources": [1]}}}', "malformed"),
+        (BACKUP_META + b'"papers": []}', "not a usable readlist backup"),
+        (b'{"_readlist": {"1": {"schema": 1}}, "papers": {}}', "a library file, not a backup"),
     ],
 )
 def test_bad_backup_is_refused_on_import(
@@ -576,7 +590,6 @@ def test_bad_backup_is_refused_on_import(
     code, err = run_cli(capsys, "--db", str(live.path), "import", str(bad))
     assert code == 1
     assert err.count("\n") == 1
-    assert "not a usable readlist backup" in err
     assert message in err
     assert hashes(live.path.parent) == before
 
