@@ -269,7 +269,7 @@ class JournalStorage(Storage):
         try:
             fh = open(self.journal, "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:
-            if self._journal_offset > self._header_len:
+            if self._journal_valid and self._journal_offset > self._header_len:
                 raise LibraryError(
                     f"{self.journal}: journal disappeared while readlist was using it; "
                     "changes in it are not in the library file"
@@ -281,11 +281,15 @@ class JournalStorage(Storage):
         with fh:
             st = os.fstat(fh.fileno())
             if self._journal_ino is not None and st.st_ino != self._journal_ino:
-                return False
+                return False  # replaced by a compaction: start again from the snapshot
             if st.st_size < self._journal_offset:
-                return False
+                raise LibraryError(
+                    f"{self.journal}: journal shrank below what readlist already read; "
+                    "changes were lost outside readlist; not touching it"
+                )
             if self._journal_ino is None:
                 if st.st_size == 0:  # holds nothing: as good as no journal
+                    self._journal_ino = st.st_ino
                     return True
                 if not self._read_header(fh, st):
                     return False

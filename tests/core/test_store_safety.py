@@ -705,3 +705,36 @@ def test_document_line_without_its_id_is_corrupt(
     lines[n] = b"[1, 2, 3],"
     live.path.write_bytes(b"\n".join(lines))
     assert_refused(live.path, capsys, "library file is corrupt", ["list"])
+
+
+def test_journal_that_shrinks_below_what_was_read_stops_the_writer(live: Store) -> None:
+    journal = live.journal_path.read_bytes()
+    cut = journal[: journal.rindex(b"\n", 0, len(journal) - 1) + 1]  # drop the last commit
+    with open(live.journal_path, "r+b") as fh:  # same file, shorter
+        fh.truncate(len(cut))
+    with pytest.raises(LibraryError, match="journal shrank"):
+        actions.set_read(live, ["p00003"], True)
+    assert live.journal_path.read_bytes() == cut
+
+
+def test_a_stale_journal_may_vanish(live: Store) -> None:
+    old_journal = live.journal_path.read_bytes()
+    live.compact()
+    live.journal_path.write_bytes(old_journal)
+    with Store(live.path) as again:
+        live.journal_path.unlink()
+        actions.set_read(again, ["p00003"], True)
+    with Store(live.path) as third:
+        assert third.get("p00003").read
+        assert third.get("p00001").tags == ["x"]
+
+
+def test_an_empty_journal_is_not_a_change_on_every_poll(live: Store) -> None:
+    live.compact()
+    live.journal_path.write_bytes(b"")
+    with Store(live.path) as again:
+        assert not again.refresh()
+        assert not again.refresh()
+        actions.set_read(again, ["p00003"], True)
+    with Store(live.path) as third:
+        assert third.get("p00003").read
