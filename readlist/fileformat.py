@@ -92,6 +92,22 @@ def read_lines(fh: BinaryIO) -> dict[str, Any] | None:
     return data
 
 
+def parse_snapshot(fh: BinaryIO) -> tuple[Data, int, int]:
+    """(tables without the meta table, schema, generation) of a snapshot in our layout
+    or any other TinyDB JSON layout, its shape checked throughout."""
+    data = read_lines(fh)
+    if data is None:  # not our one-document-per-line layout: parse it whole
+        fh.seek(0)
+        raw = fh.read()
+        if not raw.strip():
+            raise Malformed("library file is empty")
+        data = orjson.loads(raw)
+    schema, generation = check_meta(data)
+    del data[META]
+    data.setdefault("papers", {})
+    return data, schema, generation
+
+
 def chunked_lines(fh: BinaryIO, size: int = 1 << 23) -> Iterator[memoryview]:
     """The lines of `fh` (without newlines) as views into large chunks."""
     rest = b""

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -42,20 +41,18 @@ from tinydb.storages import Storage
 from readlist.atomic import atomic_write
 from readlist.errors import LibraryError, LockedError
 from readlist.fileformat import (
-    META,
     Malformed,
     Truncated,
     check_docs,
     check_header,
-    check_meta,
     check_record,
     gc_paused,
     journal_line,
     parse_journal_line,
-    read_lines,
+    parse_snapshot,
     write_lines,
 )
-from readlist.fileperms import unsafe_reason
+from readlist.libfiles import check_trusted, is_own_file, remove_stale_temps
 from readlist.model import SCHEMA_VERSION
 
 PAPERS = "papers"
@@ -133,38 +130,15 @@ class JournalStorage(Storage):
 
     def check_files(self) -> None:
         """Refuse library files that another user owns or can write."""
-        for file in self.files():
-            try:
-                st = file.stat()
-            except FileNotFoundError:
-                continue
-            reason = unsafe_reason(st)
-            if reason:
-                raise LibraryError(f"{file}: {reason}; refusing to use this library")
+        check_trusted(self.files())
 
     def is_own_file(self, candidate: str | os.PathLike[str]) -> bool:
         """True if `candidate` resolves to the library, its journal, lock or temp files."""
-        real = Path(os.path.realpath(candidate))
-        if real in {Path(os.path.realpath(f)) for f in self.files()}:
-            return True
-        return real.parent == self.real.parent and real.name.startswith(f".{self.real.name}.")
+        return is_own_file(self.real, self.files(), candidate)
 
     def remove_stale_temps(self) -> None:
-        """Delete temp files of writers that died; only called under the lock.
-
-        Writers make temp files only while holding the lock, so any found by the
-        lock's holder belongs to a writer that is gone.
-        """
-        name = re.escape(self.real.name)
-        pattern = re.compile(
-            rf"\.{name}\.(compact|journal)-\d+-[0-9a-f]+\.tmp"  # ours
-            rf"|\.{name}(-journal)?\.[a-z0-9_]{{8}}\.tmp"  # older readlist (mkstemp)
-        )
-        with contextlib.suppress(OSError), os.scandir(self.real.parent) as entries:
-            for entry in entries:
-                if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(entry.path)
+        """Delete temp files of writers that died; only called under the lock."""
+        remove_stale_temps(self.real)
 
     @contextlib.contextmanager
     def locked(self, timeout: float | None = None) -> Iterator[None]:
@@ -238,14 +212,7 @@ class JournalStorage(Storage):
 
     def _parse_snapshot(self, fh: BinaryIO) -> tuple[Data, int]:
         try:
-            data = read_lines(fh)
-            if data is None:  # not our one-document-per-line layout: parse it whole
-                fh.seek(0)
-                raw = fh.read()
-                if not raw.strip():
-                    raise LibraryError(f"{self.path}: library file is empty; not touching it")
-                data = orjson.loads(raw)
-            schema, generation = check_meta(data)
+            data, schema, generation = parse_snapshot(fh)
         except (orjson.JSONDecodeError, Truncated) as exc:
             raise LibraryError(f"{self.path}: library file is corrupt ({exc})") from None
         except Malformed as exc:
@@ -255,8 +222,6 @@ class JournalStorage(Storage):
                 f"{self.path}: library schema {schema} is newer than this readlist "
                 f"understands ({SCHEMA_VERSION}); upgrade readlist"
             )
-        del data[META]
-        data.setdefault(PAPERS, {})
         return data, generation
 
     def _corrupt(self, offset: int, why: str) -> LibraryError:

@@ -353,7 +353,7 @@ def test_files_writable_by_others_are_refused(
     which: str,
     bits: int,
 ) -> None:
-    monkeypatch.setattr("readlist.fileperms._private_group", lambda gid, uid: False)
+    monkeypatch.setattr("readlist.libfiles._private_group", lambda gid, uid: False)
     file = live.path.parent / which
     file.touch()
     file.chmod(mode(file) | bits)
@@ -364,7 +364,7 @@ def test_group_writable_is_fine_for_a_user_private_group(
     live: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     live.journal_path.chmod(0o660)
-    monkeypatch.setattr("readlist.fileperms._private_group", lambda gid, uid: True)
+    monkeypatch.setattr("readlist.libfiles._private_group", lambda gid, uid: True)
     with Store(live.path) as again:
         assert len(again) == 4
 
