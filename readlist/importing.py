@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from readlist.changes import Change
 from readlist.dedup import DedupIndex, merge
 from readlist.errors import InputError
 from readlist.listing import Entry, decode, parse_listing
@@ -16,12 +17,11 @@ from readlist.store import Store
 
 @dataclass
 class Outcome:
-    """An import's reports, plus what it changed (for undo)."""
+    """An import's reports, plus what it changed: the papers it created and, on merged
+    papers, the fields it filled (the same `Change` every action returns, for undo)."""
 
     reports: list[Report]
-    before: list[Paper]
-    after: list[Paper]
-    created: list[str]
+    change: Change
 
 
 @dataclass
@@ -170,8 +170,9 @@ def import_papers(
         store.put(pending.values())
     if progress is not None:
         progress(total, total)
-    created = [pid for pid in pending if pid not in before]
-    return Outcome(reports, list(before.values()), list(pending.values()), created)
+    created = [paper for pid, paper in pending.items() if pid not in before]
+    changed = [pending[pid] for pid in before]
+    return Outcome(reports, Change.between("import", before.values(), changed, created))
 
 
 def _short(text: str, width: int = 50) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from readlist import actions
-from readlist.model import Paper
+from readlist import changes
+from readlist.changes import Applied, Change
 from readlist.selection import SORTS, Selection, select
 from readlist.store import Store
 
@@ -29,46 +28,38 @@ _VIEW_FILTERS = {
 }
 
 
-@dataclass
-class Change:
-    """One undoable step: papers before and after, and ids it created."""
-
-    label: str
-    before: list[Paper]
-    after: list[Paper]
-    created: list[str] = field(default_factory=list)
-
-
 class History:
-    """Undo and redo over store changes, at least `limit` steps deep."""
+    """Undo and redo over store changes, at least `limit` steps deep.
+
+    Steps are field-level `Change`s: undo restores a field only where it still holds
+    the value the step set, so it never overwrites another process's later write.
+    """
 
     def __init__(self, limit: int = 200) -> None:
         self._undo: deque[Change] = deque(maxlen=limit)
         self._redo: list[Change] = []
 
     def record(self, change: Change) -> None:
-        if change.before == change.after and not change.created:
+        if not change:
             return
         self._undo.append(change)
         self._redo.clear()
 
-    def undo(self, store: Store) -> Change | None:
+    def undo(self, store: Store) -> Applied | None:
         if not self._undo:
             return None
         change = self._undo.pop()
-        with store.transaction():
-            store.remove(change.created)
-            actions.restore(store, change.before)
+        applied = changes.undo(store, change)
         self._redo.append(change)
-        return change
+        return applied
 
-    def redo(self, store: Store) -> Change | None:
+    def redo(self, store: Store) -> Applied | None:
         if not self._redo:
             return None
         change = self._redo.pop()
-        actions.restore(store, change.after)
+        applied = changes.redo(store, change)
         self._undo.append(change)
-        return change
+        return applied
 
     def __len__(self) -> int:
         return len(self._undo)
@@ -250,16 +241,13 @@ class Session:
         return [current] if current else []
 
     # Changes -------------------------------------------------------------------
-    def apply(self, label: str, change: actions.Change) -> Change:
+    def apply(self, change: Change) -> Change:
         """Record a change for undo and keep the counts current without a recount."""
-        before, after = change
-        step = Change(label, before, after)
-        self.history.record(step)
+        self.history.record(change)
         if self._counts is not None:
-            for old, new in zip(before, after, strict=True):
-                self._counts["unread"] += int(old.read) - int(new.read)
-                self._counts["starred"] += int(new.starred) - int(old.starred)
-        return step
+            self._counts["unread"] -= change.flips("read")
+            self._counts["starred"] += change.flips("starred")
+        return change
 
     def forget_counts(self) -> None:
         """Recount on next use (after undo, imports, other processes' changes)."""

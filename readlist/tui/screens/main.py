@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from readlist import actions
+from readlist.changes import Applied
 from readlist.session import VIEWS, Session
 from readlist.stats import compute
 from readlist.tui.common import blink, escape
@@ -204,23 +205,21 @@ class MainScreen(TransferScreen):
         ids = self._targets()
         if ids:
             value = not all(self.store.get(i).read for i in ids)
-            self.session.apply(
-                "read" if value else "unread", actions.set_read(self.store, ids, value)
-            )
+            self.session.apply(actions.set_read(self.store, ids, value))
             self.changed(ids)
 
     def action_toggle_star(self) -> None:
         ids = self._targets()
         if ids:
             value = not all(self.store.get(i).starred for i in ids)
-            self.session.apply("star", actions.set_starred(self.store, ids, value))
+            self.session.apply(actions.set_starred(self.store, ids, value))
             self.changed(ids)
 
     def action_triage(self) -> None:
         pid = self.current
         if pid is None:
             return
-        self.session.apply("read", actions.set_read(self.store, [pid], True))
+        self.session.apply(actions.set_read(self.store, [pid], True))
         following = self.session.next_unread(pid)
         self.changed([pid])
         if following is not None:
@@ -236,7 +235,7 @@ class MainScreen(TransferScreen):
 
         def save(text: str | None) -> None:
             if text is not None and text != self.store.get(pid).notes:
-                self.session.apply("note", actions.set_note(self.store, [pid], text))
+                self.session.apply(actions.set_note(self.store, [pid], text))
                 self.changed([pid], text=True)
 
         self.app.push_screen(NoteEditor(paper.title, paper.notes), save)
@@ -259,7 +258,7 @@ class MainScreen(TransferScreen):
                 return
             add = [t for t in clean if t not in common]
             remove = [t for t in common if t.casefold() not in {c.casefold() for c in clean}]
-            self.session.apply("tags", actions.change_tags(self.store, ids, add, remove))
+            self.session.apply(actions.change_tags(self.store, ids, add, remove))
             self.changed(ids, text=True)
 
         self.app.push_screen(TagEditor(heading, common, self.session.tags()), save)
@@ -347,22 +346,21 @@ class MainScreen(TransferScreen):
 
     # Undo ----------------------------------------------------------------------
     def action_undo(self) -> None:
-        step = self.session.history.undo(self.store)
-        if step is None:
-            self.notify("Nothing to undo.")
-            return
-        self.session.forget_counts()
-        self.changed([p.id for p in step.before] + step.created, text=True)
-        self.notify(f"Undid {step.label}.")
+        self._undo_redo(self.session.history.undo(self.store), "Undid", "undo")
 
     def action_redo(self) -> None:
-        step = self.session.history.redo(self.store)
-        if step is None:
-            self.notify("Nothing to redo.")
+        self._undo_redo(self.session.history.redo(self.store), "Redid", "redo")
+
+    def _undo_redo(self, applied: Applied | None, verb: str, what: str) -> None:
+        if applied is None:
+            self.notify(f"Nothing to {what}.")
             return
         self.session.forget_counts()
-        self.changed([p.id for p in step.after], text=True)
-        self.notify(f"Redid {step.label}.")
+        self.changed(applied.change.ids, text=True)
+        warn = bool(applied.skipped)
+        self.notify(
+            applied.summary(verb), severity="warning" if warn else "information", markup=False
+        )
 
     # Other screens -------------------------------------------------------------
     def action_open_link(self) -> None:

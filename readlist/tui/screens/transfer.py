@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar
 
 from readlist.selection import Selection, select
-from readlist.session import Change, Session
+from readlist.session import Session
 from readlist.store import Store
 from readlist.tui.messages import ExportFinished, ImportFinished, ImportProgress, JobFailed
 from readlist.tui.screens.export import ExportDialog, ExportRequest
@@ -83,10 +83,8 @@ class TransferScreen(Screen[None]):
     def on_import_finished(self, message: ImportFinished) -> None:
         outcome = message.outcome
         self.query_one("#progress", ProgressBar).remove_class("visible")
-        self.session.history.record(
-            Change("import", outcome.before, outcome.after, outcome.created)
-        )
-        self.session.reindex([p.id for p in outcome.after])
+        self.session.history.record(outcome.change)
+        self.session.reindex(outcome.change.ids)
         self.session.forget_counts()
         self.session.recompute()
         self.show_rows()
