@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from readlist.changes import Change
-from readlist.errors import InputError
+from readlist.errors import InputError, ReadlistError
 from readlist.model import Paper
 from readlist.store import Store
 
@@ -43,8 +43,24 @@ def set_starred(store: Store, ids: Sequence[str], value: bool) -> Change:
     return _apply(store, "star" if value else "unstar", ids, lambda p: p.replace(starred=value))
 
 
-def set_note(store: Store, ids: Sequence[str], text: str) -> Change:
-    return _apply(store, "note", ids, lambda p: p.replace(notes=text))
+class ChangedElsewhere(ReadlistError):
+    """The stored value is no longer the one the user started editing from."""
+
+    def __init__(self, paper_id: str, current: str) -> None:
+        super().__init__(f"{paper_id}: changed elsewhere while being edited")
+        self.current = current
+
+
+def set_note(store: Store, ids: Sequence[str], text: str, *, expect: str | None = None) -> Change:
+    """Set the note; with `expect`, only where the stored note still equals it (checked
+    under the store's lock, so no other process can write in between)."""
+    with store.transaction():
+        if expect is not None:
+            for pid in ids:
+                current = store.get(pid).notes
+                if current != expect:
+                    raise ChangedElsewhere(pid, current)
+        return _apply(store, "note", ids, lambda p: p.replace(notes=text))
 
 
 def clean_tag(name: str) -> str:

@@ -2,6 +2,12 @@
 
 A `Session` holds the view (all/unread/starred/read, a tag, a sort, a query), the
 ids it shows, and the bulk selection. `History` keeps changes for undo and redo.
+
+Threads: one thread (the TUI's UI thread) owns the session and its store. Workers
+that write open their own `Store` on the same file, like another process, and the
+owner catches up with `refresh`. The one thing workers read is the search index: it
+is built from a copy of the records and replaced, never mutated, when papers change,
+so a search running in a worker always sees one consistent index.
 """
 
 from __future__ import annotations
@@ -133,13 +139,15 @@ class Session:
 
         with self._index_lock:
             if self._index is None:
-                self._index = SearchIndex(self.store.records())
+                # Copying is one C call that no other thread can interleave with.
+                self._index = SearchIndex(dict(self.store.records()))
             return self._index
 
     def reindex(self, ids: Iterable[str]) -> None:
-        """Tell the search index that these papers' text may have changed."""
-        if self._index is not None:
-            self._index.update(self.store.records(), ids)
+        """Swap in an index that knows these papers' new text (tags, notes, imports)."""
+        with self._index_lock:
+            if self._index is not None:
+                self._index = self._index.updated(self.store.records(), ids)
 
     def recompute_after(self, ids: Iterable[str]) -> None:
         """Update the view after these papers changed, cheaply when possible.
@@ -259,6 +267,7 @@ class Session:
         ids = self.ids
         start = ids.index(after) + 1 if after in ids else 0
         for pid in ids[start:] + ids[:start]:
-            if not records[pid].get("read"):
+            record = records.get(pid)
+            if record is not None and not record.get("read"):
                 return pid
         return None

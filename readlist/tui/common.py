@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from textual import markup
 from textual.app import App
+
+from readlist.text import clean_display
 
 
 def blink(app: App[object]) -> bool:
@@ -11,5 +14,5 @@ def blink(app: App[object]) -> bool:
 
 
 def escape(text: str) -> str:
-    """Make text safe inside Textual markup."""
-    return text.replace("[", "\\[")
+    """Make user text safe inside Textual markup: no tags, no control characters."""
+    return markup.escape(clean_display(text))

@@ -19,9 +19,11 @@ from readlist import actions
 from readlist.changes import Applied
 from readlist.session import VIEWS, Session
 from readlist.stats import compute
+from readlist.text import clean_display
 from readlist.tui.common import blink, escape
+from readlist.tui.edits import Edits
+from readlist.tui.messages import LibraryChanged
 from readlist.tui.screens.help import HelpScreen, help_rows
-from readlist.tui.screens.note import NoteEditor
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.tags import TagEditor
 from readlist.tui.screens.transfer import TransferScreen
@@ -91,11 +93,12 @@ class MainScreen(TransferScreen):
         self.session = session
         self.store = session.store
         self.export_dir = export_dir
+        self.edits = Edits(self)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search titles, tags, notes, abstracts…", id="search")
         with Horizontal(id="body"):
-            yield PaperList(self.store.records().__getitem__, id="papers")
+            yield PaperList(lambda pid: self.store.records().get(pid), id="papers")
             yield DetailPane(id="detail")
         yield ProgressBar(id="progress", show_eta=False)
         yield Static(id="status")
@@ -108,7 +111,7 @@ class MainScreen(TransferScreen):
         self.papers.focus()
         self.call_after_refresh(self.build_index)
 
-    @work(thread=True, group="index")
+    @work(thread=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
         """Build the search index after the first paint, so "/" answers at once.
 
@@ -142,10 +145,10 @@ class MainScreen(TransferScreen):
         c = s.counts()
         parts = [f"[b]{s.view}[/b]"]
         if s.tag:
-            parts.append(f"#{escape(s.tag)}")
+            parts.append(f"#{escape(clean_display(s.tag))}")
         parts.append(f"sort: {s.sort}")
         if s.query:
-            parts.append(f"search: “{escape(s.query)}”")
+            parts.append(f"search: “{escape(clean_display(s.query))}”")
         counts = (
             f"{c['shown']} shown / {c['total']} total · {c['unread']} unread · {c['starred']} ★"
         )
@@ -161,6 +164,13 @@ class MainScreen(TransferScreen):
         keep = self.current
         self.session.recompute_after(ids)
         self.show_rows(keep)
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        """Another process changed the library; the session has caught up already."""
+        self.show_rows()
+
+    def on_screen_resume(self) -> None:
+        self.show_rows()  # back from a modal: show whatever changed meanwhile
 
     def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
         self.show_detail()
@@ -199,7 +209,7 @@ class MainScreen(TransferScreen):
 
     # Changing papers -----------------------------------------------------------
     def _targets(self) -> list[str]:
-        return self.session.targets(self.current)
+        return [i for i in self.session.targets(self.current) if i in self.store]
 
     def action_toggle_read(self) -> None:
         ids = self._targets()
@@ -228,40 +238,13 @@ class MainScreen(TransferScreen):
             self.update_status("all read")
 
     def action_note(self) -> None:
-        pid = self.current
-        if pid is None:
-            return
-        paper = self.store.get(pid)
-
-        def save(text: str | None) -> None:
-            if text is not None and text != self.store.get(pid).notes:
-                self.session.apply(actions.set_note(self.store, [pid], text))
-                self.changed([pid], text=True)
-
-        self.app.push_screen(NoteEditor(paper.title, paper.notes), save)
+        if self.current is not None:
+            self.edits.note(self.current)
 
     def action_tags(self) -> None:
         ids = self._targets()
-        if not ids:
-            return
-        tag_lists = [self.store.get(i).tags for i in ids]
-        common = [t for t in tag_lists[0] if all(t in tags for tags in tag_lists[1:])]
-        heading = f"Tags for {len(ids)} papers" if len(ids) > 1 else "Tags"
-
-        def save(tags: list[str] | None) -> None:
-            if tags is None:
-                return
-            try:
-                clean = [actions.clean_tag(t) for t in tags]
-            except Exception as exc:  # InputError: one line for the user
-                self.notify(str(exc), severity="error")
-                return
-            add = [t for t in clean if t not in common]
-            remove = [t for t in common if t.casefold() not in {c.casefold() for c in clean}]
-            self.session.apply(actions.change_tags(self.store, ids, add, remove))
-            self.changed(ids, text=True)
-
-        self.app.push_screen(TagEditor(heading, common, self.session.tags()), save)
+        if ids:
+            self.edits.tags(ids)
 
     # Views and search ----------------------------------------------------------
     def action_view(self, view: str) -> None:
@@ -277,7 +260,8 @@ class MainScreen(TransferScreen):
 
         current = [self.session.tag] if self.session.tag else []
         self.app.push_screen(
-            TagEditor("Show only tag (empty: all)", current, self.session.tags()), chosen
+            TagEditor("Show only tag (empty: all)", current, self.session.tags(), replace=True),
+            chosen,
         )
 
     def action_cycle_sort(self) -> None:
@@ -301,7 +285,7 @@ class MainScreen(TransferScreen):
             value = event.value
             self._search_timer = self.set_timer(SEARCH_PAUSE, lambda: self.full_search(value))
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def full_search(self, query: str) -> None:
         ids = self.session.search(query)
         self.post_message(self.SearchDone(query, ids))
@@ -372,7 +356,7 @@ class MainScreen(TransferScreen):
             self.notify("This paper has no web link.", severity="warning")
             return
         webbrowser.open(urls[0])
-        self.notify(f"Opened {urls[0]}")
+        self.notify(f"Opened {clean_display(urls[0])}", markup=False)
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen(compute(self.store.records().values())))
