@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import markup
 from textual.app import App
 
 from readlist.text import clean_display
@@ -14,5 +13,9 @@ def blink(app: App[object]) -> bool:
 
 
 def escape(text: str) -> str:
-    """Make user text safe inside Textual markup: no tags, no control characters."""
-    return markup.escape(clean_display(text))
+    """Make user text safe where Textual insists on markup (prefer Content or Text).
+
+    Every "[" is escaped (Textual's own `escape` misses an unclosed "[/"), and a
+    trailing backslash is dropped so it cannot escape the markup that follows.
+    """
+    return clean_display(text).replace("[", "\\[").rstrip("\\")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 from readlist import actions
 from readlist.importing import import_listings
+from readlist.model import Paper
 from readlist.session import Session
 from readlist.store import Store
 from tests.conftest import AS_OF
@@ -116,7 +119,7 @@ def test_undoing_an_import_keeps_papers_edited_since(seeded: Store) -> None:
         assert len(again) == 255
 
 
-def test_view_filters_and_cheap_updates(seeded: Store) -> None:
+def test_view_filters_follow_changes(seeded: Store) -> None:
     session = Session(seeded)
     first, second = session.ids[:2]
     session.set_view("unread")
@@ -155,3 +158,32 @@ def test_stats_series_fills_quiet_weeks() -> None:
     series = compute(records).series(5)
     assert [w for w, _, _ in series] == ["2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48"]
     assert [(a, r) for _, a, r in series] == [(1, 0), (0, 1), (0, 0), (0, 0), (1, 0)]
+
+
+def test_search_in_another_thread_while_papers_are_reindexed(seeded: Store) -> None:
+    """A worker's full search and the UI's reindex after an import, at the same time."""
+    session = Session(seeded)
+    session.index.warm()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def search() -> None:
+        while not stop.is_set():
+            try:
+                session.search("video diffusion streaming")
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    worker = threading.Thread(target=search)
+    worker.start()
+    try:
+        for n in range(60):
+            papers = [Paper(id=f"n{n:03d}{k}", title=f"Video diffusion {n} {k}") for k in range(20)]
+            seeded.put(papers)
+            session.reindex([p.id for p in papers])
+    finally:
+        stop.set()
+        worker.join()
+    assert errors == []
+    assert len(session.index) == 254 + 60 * 20

@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar, Static
@@ -20,7 +21,7 @@ from readlist.changes import Applied
 from readlist.session import VIEWS, Session
 from readlist.stats import compute
 from readlist.text import clean_display
-from readlist.tui.common import blink, escape
+from readlist.tui.common import blink
 from readlist.tui.edits import Edits
 from readlist.tui.messages import LibraryChanged
 from readlist.tui.screens.help import HelpScreen, help_rows
@@ -143,18 +144,19 @@ class MainScreen(TransferScreen):
     def update_status(self, note: str = "") -> None:
         s = self.session
         c = s.counts()
-        parts = [f"[b]{s.view}[/b]"]
+        # Content, not markup: a tag or a query is the user's text, shown as typed.
+        parts: list[str | tuple[str, str]] = [(s.view, "bold")]
         if s.tag:
-            parts.append(f"#{escape(clean_display(s.tag))}")
-        parts.append(f"sort: {s.sort}")
+            parts += [" · #", clean_display(s.tag)]
+        parts.append(f" · sort: {s.sort}")
         if s.query:
-            parts.append(f"search: “{escape(clean_display(s.query))}”")
+            parts.append(f" · search: “{clean_display(s.query)}”")
         counts = (
             f"{c['shown']} shown / {c['total']} total · {c['unread']} unread · {c['starred']} ★"
         )
         if c["selected"]:
             counts += f" · {c['selected']} selected"
-        text = " · ".join(parts) + "   " + counts + (f"   {note}" if note else "")
+        text = Content.assemble(*parts, "   " + counts + (f"   {note}" if note else ""))
         self.query_one("#status", Static).update(text, layout=False)  # one fixed line
 
     def changed(self, ids: list[str], text: bool = False) -> None:

@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from readlist.text import clean_display
-from readlist.tui.common import blink, escape
+from readlist.tui.common import blink
 from readlist.tui.screens.confirm import Confirm
 
 
@@ -30,7 +31,7 @@ class NoteEditor(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"Note: [b]{escape(clean_display(self.paper_title))}[/b]")
+            yield Label(Content.assemble("Note: ", (clean_display(self.paper_title), "bold")))
             yield TextArea(self.draft, id="note-text", soft_wrap=True)
             yield Label("ctrl+s save · esc cancel", classes="hint")
 
