@@ -54,17 +54,15 @@ class History:
     def undo(self, store: Store) -> Applied | None:
         if not self._undo:
             return None
-        change = self._undo.pop()
-        applied = changes.undo(store, change)
-        self._redo.append(change)
+        applied = changes.undo(store, self._undo[-1])  # if this raises, the step stays
+        self._redo.append(self._undo.pop())
         return applied
 
     def redo(self, store: Store) -> Applied | None:
         if not self._redo:
             return None
-        change = self._redo.pop()
-        applied = changes.redo(store, change)
-        self._undo.append(change)
+        applied = changes.redo(store, self._redo[-1])
+        self._undo.append(self._redo.pop())
         return applied
 
     def __len__(self) -> int:
@@ -88,6 +86,7 @@ class Session:
         self._index_lock = threading.Lock()
         self._base: list[str] = []
         self._counts: dict[str, int] | None = None
+        self._catch_ups = store.catch_ups
         self.recompute()
 
     # The view ------------------------------------------------------------------
@@ -193,8 +192,11 @@ class Session:
         return self.sort
 
     def refresh(self) -> bool:
-        """Pick up other processes' changes; True when the store had any."""
-        touched = self.store.refresh()
+        """Pick up other processes' changes; True when the store had any, including
+        those a write of ours read in first (a write catches up before it commits)."""
+        self.store.refresh()
+        touched = self.store.catch_ups != self._catch_ups
+        self._catch_ups = self.store.catch_ups
         if touched:
             with self._index_lock:
                 self._index = None

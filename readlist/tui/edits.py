@@ -7,9 +7,11 @@ diff (added and removed) to the current tags, for one paper or many.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from readlist import actions
+from readlist.changes import Change
 from readlist.errors import ReadlistError
 from readlist.tui.screens.note import NoteConflict, NoteEditor
 from readlist.tui.screens.tags import TagEditor
@@ -23,6 +25,20 @@ class Edits:
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
+
+    def apply(self, make: Callable[[], Change], ids: list[str], text: bool = False) -> bool:
+        """Run an action and record it for undo. A paper removed elsewhere or a lock
+        held too long is a one-line notice and a catch-up, never a crash."""
+        screen = self.screen
+        try:
+            screen.session.apply(make())
+        except ReadlistError as exc:
+            screen.notify(str(exc), severity="error", markup=False)
+            if screen.session.refresh():
+                screen.show_rows()
+            return False
+        screen.changed(ids, text=text)
+        return True
 
     def _gone(self, pid: str, draft: str | None = None) -> bool:
         """Catch up with other processes; tell the user if the paper was removed."""
@@ -113,7 +129,8 @@ class Edits:
                     markup=False,
                 )
             if present and (add or remove):
-                screen.session.apply(actions.change_tags(screen.store, present, add, remove))
-                screen.changed(present, text=True)
+                self.apply(
+                    lambda: actions.change_tags(screen.store, present, add, remove), present, True
+                )
 
         screen.app.push_screen(TagEditor(heading, common, screen.session.tags()), saved)

@@ -11,6 +11,7 @@ import webbrowser
 from pathlib import Path
 from typing import Any
 
+import filelock
 import pytest
 from textual.content import Content
 from textual.widgets import Input, TextArea
@@ -22,7 +23,7 @@ from readlist.model import Paper
 from readlist.selection import Selection, select
 from readlist.store import Store
 from readlist.tui import jobs
-from readlist.tui.app import ReadlistApp
+from readlist.tui.app import ReadlistApp, create_app
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.importing import ImportDialog
 from readlist.tui.screens.main import MainScreen
@@ -397,3 +398,52 @@ async def test_import_dialog_error_is_one_notification(make_app: AppFactory, lib
         await pilot.press("i", "enter")
         assert isinstance(app.screen, ImportDialog)
         assert notes(app)[-1] == "Give a path or paste a listing."
+
+
+async def test_a_key_on_a_paper_removed_since_the_last_refresh(
+    make_app: AppFactory, library: Path
+) -> None:
+    ids = order(library)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        with Store(library) as other:
+            other.remove(ids[:1])
+        await pilot.press("space")  # the list still shows it: the write finds it gone
+        assert notes(app)[-1] == f"no paper with id {ids[0]}"
+        assert main(app).papers.ids[0] == ids[1]  # and the list caught up
+        await pilot.press("s")
+    with on_disk(library) as store:
+        assert store.get(ids[1]).starred
+
+
+async def test_a_lock_held_elsewhere_is_a_notice_and_undo_keeps_its_step(
+    library: Path, tmp_path: Path
+) -> None:
+    pid = order(library)[0]
+    app = create_app(Store(library, lock_timeout=0.2), blink=False, watch=None, export_dir=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        lock = filelock.FileLock(f"{library}.lock")
+        with lock:  # another process holds the library
+            await pilot.press("r")
+            assert "locked by another readlist process" in notes(app)[-1]
+            await pilot.press("u")
+            assert "locked by another readlist process" in notes(app)[-1]
+        await pilot.press("u")
+        assert notes(app)[-1] == "Undid star."
+    with on_disk(library) as store:
+        assert (store.get(pid).starred, store.get(pid).read) == (False, False)
+
+
+async def test_papers_another_process_added_show_even_if_a_write_read_them_first(
+    make_app: AppFactory, library: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        with Store(library) as other:
+            other.put([Paper(id="0000001", title="Added Elsewhere")])
+        await pilot.press("s")  # this write catches up with the commit before its own
+        app.check_for_changes()  # the timer: nothing new on disk since that write
+        await pilot.pause()
+        assert "255 total" in str(main(app).query_one("#status").render())
+        assert "0000001" in main(app).papers.ids

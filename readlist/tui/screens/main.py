@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,8 +19,10 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 
 from readlist import actions
 from readlist.changes import Applied
+from readlist.errors import ReadlistError
 from readlist.session import VIEWS, Session
 from readlist.stats import compute
+from readlist.store import Store
 from readlist.text import clean_display
 from readlist.tui.common import blink
 from readlist.tui.edits import Edits
@@ -112,7 +115,7 @@ class MainScreen(TransferScreen):
         self.papers.focus()
         self.call_after_refresh(self.build_index)
 
-    @work(thread=True, group="index", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
         """Build the search index after the first paint, so "/" answers at once.
 
@@ -170,6 +173,7 @@ class MainScreen(TransferScreen):
     def on_library_changed(self, message: LibraryChanged) -> None:
         """Another process changed the library; the session has caught up already."""
         self.show_rows()
+        self.build_index()  # a fresh one, off the UI thread, before "/" needs it
 
     def on_screen_resume(self) -> None:
         self.show_rows()  # back from a modal: show whatever changed meanwhile
@@ -217,23 +221,23 @@ class MainScreen(TransferScreen):
         ids = self._targets()
         if ids:
             value = not all(self.store.get(i).read for i in ids)
-            self.session.apply(actions.set_read(self.store, ids, value))
-            self.changed(ids)
+            self.edits.apply(lambda: actions.set_read(self.store, ids, value), ids)
 
     def action_toggle_star(self) -> None:
         ids = self._targets()
         if ids:
             value = not all(self.store.get(i).starred for i in ids)
-            self.session.apply(actions.set_starred(self.store, ids, value))
-            self.changed(ids)
+            self.edits.apply(lambda: actions.set_starred(self.store, ids, value), ids)
 
     def action_triage(self) -> None:
         pid = self.current
-        if pid is None:
+        if pid is None or pid not in self.store:
             return
-        self.session.apply(actions.set_read(self.store, [pid], True))
-        following = self.session.next_unread(pid)
-        self.changed([pid])
+        following = self.session.next_unread(pid)  # before pid leaves an unread view
+        if following == pid:
+            following = None  # it was the last unread paper
+        if not self.edits.apply(lambda: actions.set_read(self.store, [pid], True), [pid]):
+            return
         if following is not None:
             self.papers.move_to(following)
         else:
@@ -332,12 +336,17 @@ class MainScreen(TransferScreen):
 
     # Undo ----------------------------------------------------------------------
     def action_undo(self) -> None:
-        self._undo_redo(self.session.history.undo(self.store), "Undid", "undo")
+        self._undo_redo(self.session.history.undo, "Undid", "undo")
 
     def action_redo(self) -> None:
-        self._undo_redo(self.session.history.redo(self.store), "Redid", "redo")
+        self._undo_redo(self.session.history.redo, "Redid", "redo")
 
-    def _undo_redo(self, applied: Applied | None, verb: str, what: str) -> None:
+    def _undo_redo(self, step: Callable[[Store], Applied | None], verb: str, what: str) -> None:
+        try:
+            applied = step(self.store)
+        except ReadlistError as exc:  # the lock held too long: the step stays on the stack
+            self.notify(str(exc), severity="error", markup=False)
+            return
         if applied is None:
             self.notify(f"Nothing to {what}.")
             return

@@ -48,6 +48,8 @@ class TransferScreen(Screen[None]):
         jobs.run_export(self.store.path, ids, request, self.post_message)
 
     def on_export_finished(self, message: ExportFinished) -> None:
+        if self.session.refresh():  # the job stored the keys it assigned
+            self.show_rows()
         self.notify(
             f"Exported {message.count} entries to {message.path}", title="Export", markup=False
         )
