@@ -14,6 +14,7 @@ from readlist.changes import Change
 from readlist.errors import InputError, ReadlistError
 from readlist.model import Paper
 from readlist.store import Store
+from readlist.text import clean_display
 
 _SPACE = re.compile(r"\s+")
 
@@ -64,9 +65,10 @@ def set_note(store: Store, ids: Sequence[str], text: str, *, expect: str | None 
 
 
 def clean_tag(name: str) -> str:
-    """Tags are single words: spaces become dashes, commas are not allowed."""
+    """Tags are single words: spaces become dashes; commas and control characters are
+    not allowed."""
     tag = _SPACE.sub("-", name.strip())
-    if not tag or "," in tag or tag.startswith(("+", "-")):
+    if not tag or "," in tag or tag.startswith(("+", "-")) or clean_display(tag) != tag:
         raise InputError(f"invalid tag name {name!r}")
     return tag
 

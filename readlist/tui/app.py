@@ -18,7 +18,13 @@ from readlist.tui.screens.main import MainScreen
 
 
 class ReadlistApp(App[None]):
-    """Shows one library. The store is passed in; the app never opens files itself."""
+    """Shows one library. The store is passed in; the app never opens files itself.
+
+    One thread owns the store: the UI thread. It alone writes through it and refreshes
+    it (the 1-second check below). Import and export workers open their own Store on
+    the same file, as another process would; the file lock orders the writes, and the
+    refresh picks theirs up. Workers never touch widgets: they post messages.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "readlist"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from readlist import actions
 from readlist.changes import Change
 from readlist.errors import ReadlistError
+from readlist.text import clean_display
 from readlist.tui.screens.note import NoteConflict, NoteEditor
 from readlist.tui.screens.tags import TagEditor
 
@@ -33,7 +34,7 @@ class Edits:
         try:
             screen.session.apply(make())
         except ReadlistError as exc:
-            screen.notify(str(exc), severity="error", markup=False)
+            screen.notify(clean_display(str(exc)), severity="error", markup=False)
             if screen.session.refresh():
                 screen.show_rows()
             return False
@@ -62,12 +63,13 @@ class Edits:
         """Edit the note; `draft` reopens the editor on the user's unsaved text."""
         paper = self.screen.store.get(pid)
         opened = paper.notes
+        shown = clean_display(opened)  # saving, too, drops control characters
 
         def saved(text: str | None) -> None:
             if text is not None and text != opened:
                 self.save_note(pid, text, opened)
 
-        self.screen.app.push_screen(NoteEditor(paper.title, opened, draft), saved)
+        self.screen.app.push_screen(NoteEditor(paper.title, shown, draft), saved)
 
     def save_note(self, pid: str, text: str, opened: str | None) -> None:
         """Save `text` if the stored note is still `opened` (None: whatever it is)."""
@@ -81,7 +83,8 @@ class Edits:
             return
         except ReadlistError as exc:
             screen.app.copy_to_clipboard(text)
-            screen.notify(f"{exc} (your note is on the clipboard)", severity="error", markup=False)
+            message = clean_display(f"{exc} (your note is on the clipboard)")
+            screen.notify(message, severity="error", markup=False)
             return
         screen.changed([pid], text=True)
 
@@ -113,7 +116,7 @@ class Edits:
             try:
                 clean = [actions.clean_tag(t) for t in tags]
             except ReadlistError as exc:  # one line for the user
-                screen.notify(str(exc), severity="error", markup=False)
+                screen.notify(clean_display(str(exc)), severity="error", markup=False)
                 return
             kept = {c.casefold() for c in clean}
             opened = {t.casefold() for t in common}

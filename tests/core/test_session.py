@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from readlist import actions
+from readlist.errors import InputError
 from readlist.importing import import_listings
 from readlist.model import Paper
 from readlist.session import Session
@@ -187,3 +190,10 @@ def test_search_in_another_thread_while_papers_are_reindexed(seeded: Store) -> N
         worker.join()
     assert errors == []
     assert len(session.index) == 254 + 60 * 20
+
+
+def test_tag_names_with_control_characters_are_refused() -> None:
+    assert actions.clean_tag(" machine learning ") == "machine-learning"
+    for bad in ("a\x1b[2J", "x\x07", "c1\x9b"):
+        with pytest.raises(InputError, match="invalid tag name"):
+            actions.clean_tag(bad)

@@ -354,7 +354,7 @@ async def test_markup_and_escapes_in_user_text_are_shown_harmlessly(
                     title=HOSTILE,
                     abstract="[/] abstract \x1b[31m",
                     links=["https://x.example/[/]a"],
-                    notes="note [/]",
+                    notes="note [/]\x1b[2J",
                     tags=["t[/]"],
                 )
             ]
@@ -372,7 +372,12 @@ async def test_markup_and_escapes_in_user_text_are_shown_harmlessly(
         assert isinstance(app.screen, StatsScreen)
         await pilot.press("escape", "number_sign", "enter", "ctrl+p", *"Bad")
         await pilot.pause(0.5)
-        await pilot.press("escape", "n", "escape", "slash", *"[/]")
+        await pilot.press("escape", "n")
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.query_one(TextArea).text == "note [/][2J"
+        await pilot.press("escape")  # unchanged (as shown): closes without asking
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("slash", *"[/]")
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -345,7 +345,7 @@ class MainScreen(TransferScreen):
         try:
             applied = step(self.store)
         except ReadlistError as exc:  # the lock held too long: the step stays on the stack
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(clean_display(str(exc)), severity="error", markup=False)
             return
         if applied is None:
             self.notify(f"Nothing to {what}.")

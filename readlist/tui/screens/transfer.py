@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 from readlist.selection import Selection, select
 from readlist.session import Session
 from readlist.store import Store
+from readlist.text import clean_display
 from readlist.tui.messages import ExportFinished, ImportFinished, ImportProgress, JobFailed
 from readlist.tui.screens.export import ExportDialog, ExportRequest
 from readlist.tui.screens.importing import ImportDialog, ImportRequest
@@ -51,13 +52,15 @@ class TransferScreen(Screen[None]):
         if self.session.refresh():  # the job stored the keys it assigned
             self.show_rows()
         self.notify(
-            f"Exported {message.count} entries to {message.path}", title="Export", markup=False
+            clean_display(f"Exported {message.count} entries to {message.path}"),
+            title="Export",
+            markup=False,
         )
 
     def on_job_failed(self, message: JobFailed) -> None:
         self.query_one("#progress", ProgressBar).remove_class("visible")
         self.notify(
-            message.error,
+            clean_display(message.error),
             title=f"{message.what.capitalize()} failed",
             severity="error",
             markup=False,
