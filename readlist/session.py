@@ -127,7 +127,8 @@ class Session:
     def search(self, query: str, abstracts: bool = True) -> list[str]:
         found = self.index.search_ids(query, abstracts=abstracts)
         if self.selection == Selection():
-            return found  # the view is everything: nothing to filter out
+            records = self.store.records()  # the index may still know removed papers
+            return [i for i in found if i in records]
         base = set(self._base)
         return [i for i in found if i in base]
 

@@ -15,9 +15,9 @@ from readlist.store import Store
 from tests.conftest import AS_OF
 
 
-def _stars(store: Store, ids: list[str]) -> list[bool]:
-    with Store(store.path) as again:  # what is on disk, not this store's memory
-        return [again.get(i).starred for i in ids]
+def _stars(reader: Store, ids: list[str]) -> list[bool]:
+    reader.refresh()  # a second Store on the file: what is on disk, not our memory
+    return [reader.get(i).starred for i in ids]
 
 
 def test_undo_and_redo_walk_150_steps_back_and_forth_one_state_at_a_time(
@@ -25,21 +25,22 @@ def test_undo_and_redo_walk_150_steps_back_and_forth_one_state_at_a_time(
 ) -> None:
     session = Session(seeded)
     ids = session.ids[:3]
-    states = [_stars(seeded, ids)]
+    disk = Store(seeded.path)
+    states = [_stars(disk, ids)]
     for n in range(150):
         pid = ids[(n * n + n // 7) % 3]  # an irregular order, so a wrong step shows
         session.apply(actions.set_starred(seeded, [pid], not seeded.get(pid).starred))
-        states.append(_stars(seeded, ids))
+        states.append(_stars(disk, ids))
     assert len(session.history) == 150
     for n in range(150, 0, -1):
         applied = session.history.undo(seeded)
         assert applied is not None
         assert not applied.skipped
-        assert _stars(seeded, ids) == states[n - 1], f"after undoing step {n}"
+        assert _stars(disk, ids) == states[n - 1], f"after undoing step {n}"
     assert session.history.undo(seeded) is None
     for n in range(1, 151):
         assert session.history.redo(seeded) is not None
-        assert _stars(seeded, ids) == states[n], f"after redoing step {n}"
+        assert _stars(disk, ids) == states[n], f"after redoing step {n}"
     assert session.history.redo(seeded) is None
 
 
@@ -197,3 +198,15 @@ def test_tag_names_with_control_characters_are_refused() -> None:
     for bad in ("a\x1b[2J", "x\x07", "c1\x9b"):
         with pytest.raises(InputError, match="invalid tag name"):
             actions.clean_tag(bad)
+
+
+def test_search_never_shows_papers_an_undone_import_removed(seeded: Store) -> None:
+    session = Session(seeded)
+    session.index.warm()
+    outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF)
+    session.history.record(outcome.change)
+    session.reindex(outcome.change.ids)
+    assert len(session.search("brand new paper undo")) == 2
+    session.history.undo(seeded)
+    session.reindex(outcome.change.ids)
+    assert session.search("brand new paper undo") == []
