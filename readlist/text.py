@@ -63,10 +63,10 @@ def describe_stats(stats: Stats) -> str:
     return "\n".join(lines)
 
 
-_CONTROL = {c: None for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (9, 10)}
+_DISPLAY_CONTROL = {c: None for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (9, 10)}
 
 
 def clean_display(text: str) -> str:
     """Text without C0/C1 control characters (newline and tab stay), so a title can
     never move the cursor, retitle the window or set the clipboard when shown."""
-    return text.translate(_CONTROL)
+    return text.translate(_DISPLAY_CONTROL)
