@@ -22,6 +22,12 @@ class Outcome:
 
     reports: list[Report]
     change: Change
+    after: list[Paper] = field(default_factory=list)  # new and merged, as written
+
+    @property
+    def created(self) -> list[str]:
+        """Ids of the papers the import added."""
+        return list(self.change.created)
 
 
 @dataclass
@@ -172,7 +178,8 @@ def import_papers(
         progress(total, total)
     created = [paper for pid, paper in pending.items() if pid not in before]
     changed = [pending[pid] for pid in before]
-    return Outcome(reports, Change.between("import", before.values(), changed, created))
+    change = Change.between("import", before.values(), changed, created)
+    return Outcome(reports, change, list(pending.values()))
 
 
 def _short(text: str, width: int = 50) -> str:
