@@ -1,7 +1,7 @@
 """The changes a user makes to papers, shared by the CLI and the TUI.
 
 Each function applies its change to the latest stored version of each paper, in one
-atomic commit, and returns the papers as they were before (for undo) and after.
+atomic commit, and returns a `Change`: the fields it changed, old and new (for undo).
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from readlist.errors import InputError
+from readlist.changes import Change
+from readlist.errors import InputError, ReadlistError
 from readlist.model import Paper
 from readlist.store import Store
+from readlist.text import clean_display
 
-Change = tuple[list[Paper], list[Paper]]
 _SPACE = re.compile(r"\s+")
 
 
@@ -22,34 +23,52 @@ def now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _apply(store: Store, ids: Sequence[str], fn: Callable[[Paper], Paper]) -> Change:
+def _apply(store: Store, label: str, ids: Sequence[str], fn: Callable[[Paper], Paper]) -> Change:
     with store.transaction():
         before = [store.get(pid) for pid in ids]
         after = store.modify(ids, fn)
-    return before, after
+    return Change.between(label, before, after)
 
 
 def set_read(store: Store, ids: Sequence[str], value: bool) -> Change:
     stamp = now()
     return _apply(
         store,
+        "read" if value else "unread",
         ids,
         lambda p: p if p.read == value else p.replace(read=value, read_at=stamp if value else None),
     )
 
 
 def set_starred(store: Store, ids: Sequence[str], value: bool) -> Change:
-    return _apply(store, ids, lambda p: p.replace(starred=value))
+    return _apply(store, "star" if value else "unstar", ids, lambda p: p.replace(starred=value))
 
 
-def set_note(store: Store, ids: Sequence[str], text: str) -> Change:
-    return _apply(store, ids, lambda p: p.replace(notes=text))
+class ChangedElsewhere(ReadlistError):
+    """The stored value is no longer the one the user started editing from."""
+
+    def __init__(self, paper_id: str, current: str) -> None:
+        super().__init__(f"{paper_id}: changed elsewhere while being edited")
+        self.current = current
+
+
+def set_note(store: Store, ids: Sequence[str], text: str, *, expect: str | None = None) -> Change:
+    """Set the note; with `expect`, only where the stored note still equals it (checked
+    under the store's lock, so no other process can write in between)."""
+    with store.transaction():
+        if expect is not None:
+            for pid in ids:
+                current = store.get(pid).notes
+                if current != expect:
+                    raise ChangedElsewhere(pid, current)
+        return _apply(store, "note", ids, lambda p: p.replace(notes=text))
 
 
 def clean_tag(name: str) -> str:
-    """Tags are single words: spaces become dashes, commas are not allowed."""
+    """Tags are single words: spaces become dashes; commas and control characters are
+    not allowed."""
     tag = _SPACE.sub("-", name.strip())
-    if not tag or "," in tag or tag.startswith(("+", "-")):
+    if not tag or "," in tag or tag.startswith(("+", "-")) or clean_display(tag) != tag:
         raise InputError(f"invalid tag name {name!r}")
     return tag
 
@@ -72,9 +91,4 @@ def change_tags(
     store: Store, ids: Sequence[str], add: Iterable[str] = (), remove: Iterable[str] = ()
 ) -> Change:
     add, remove = list(add), list(remove)
-    return _apply(store, ids, lambda p: p.replace(tags=edit_tags(p.tags, add, remove)))
-
-
-def restore(store: Store, papers: Iterable[Paper]) -> None:
-    """Put papers back exactly as given: the basis of undo."""
-    store.put(papers)
+    return _apply(store, "tags", ids, lambda p: p.replace(tags=edit_tags(p.tags, add, remove)))

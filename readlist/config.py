@@ -8,6 +8,7 @@ readlist from starting.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from readlist.errors import ReadlistError
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
+# What Textual accepts as a key: modifiers, then one printable character or a key
+# name such as "question_mark", "pagedown" or "f5".
+_KEY = re.compile(r"((ctrl|shift|alt|meta|super|hyper)\+)*([a-z][a-z0-9_]*|[^\s,+\[\]\\])", re.I)
 
 
 @dataclass(frozen=True)
@@ -99,10 +103,18 @@ class _Reader:
     def keymap(self, raw: Any) -> dict[str, str]:
         out: dict[str, str] = {}
         for key, value in self.table("keymap", raw).items():
-            if isinstance(value, str):
-                out[key] = value
-            else:
+            if not isinstance(value, str):
                 self.warn(f"[keymap] {key!r} must be a string of keys, ignored")
+                continue
+            keys = [k.strip() for k in value.split(",")]
+            bad = [k for k in keys if not _KEY.fullmatch(k)]
+            if bad:
+                self.warn(
+                    f"[keymap] {key!r}: {', '.join(map(repr, bad))} is not a key name, ignored"
+                )
+            good = [k for k in keys if _KEY.fullmatch(k)]
+            if good:
+                out[key] = ",".join(good)
         return out
 
     def network(self, raw: Any, env: Mapping[str, str]) -> Network:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 
+from readlist.changes import Change
 from readlist.dedup import DedupIndex, merge, restore
 from readlist.errors import InputError
 from readlist.fileformat import META, Malformed, check_meta
@@ -19,12 +20,17 @@ from readlist.store import Store
 
 @dataclass
 class Outcome:
-    """An import's reports, plus what it changed (for undo)."""
+    """An import's reports, plus what it changed: the papers it created and, on merged
+    papers, the fields it filled (the same `Change` every action returns, for undo)."""
 
     reports: list[Report]
-    before: list[Paper]
-    after: list[Paper]
-    created: list[str]
+    change: Change
+    after: list[Paper] = field(default_factory=list)  # new and merged, as written
+
+    @property
+    def created(self) -> list[str]:
+        """Ids of the papers the import added."""
+        return list(self.change.created)
 
 
 @dataclass
@@ -185,8 +191,10 @@ def import_papers(
         store.put(pending.values())
     if progress is not None:
         progress(total, total)
-    created = [pid for pid in pending if pid not in before]
-    return Outcome(reports, list(before.values()), list(pending.values()), created)
+    created = [paper for pid, paper in pending.items() if pid not in before]
+    changed = [pending[pid] for pid in before]
+    change = Change.between("import", before.values(), changed, created)
+    return Outcome(reports, change, list(pending.values()))
 
 
 def read_backup(name: str, text: str) -> list[Paper] | None:

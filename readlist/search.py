@@ -20,6 +20,7 @@ more character costs one pass over the title vocabulary.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -84,6 +85,24 @@ class SearchIndex:
     def warm(self) -> None:
         """Build the lazy parts now (the TUI does this in a worker after first paint)."""
         self._title_words()
+
+    def updated(self, records: Records, ids: Iterable[str]) -> SearchIndex:
+        """A new index with these papers added or refreshed; this one stays as it is.
+
+        Another thread may be searching this index right now, so it is never mutated
+        once shared: the caller swaps the new one in. Copying the row lists costs a few
+        milliseconds at 100k papers; the lazy parts are rebuilt on the next search.
+        """
+        new = copy.copy(self)
+        new.ids = list(self.ids)
+        new._pos = dict(self._pos)
+        new._titles = list(self._titles)
+        new._extra = list(self._extra)
+        new._abstracts = list(self._abstracts)
+        new._upvotes = list(self._upvotes)
+        new._cache = {}
+        new.update(records, ids)
+        return new
 
     def update(self, records: Records, ids: Iterable[str]) -> None:
         """Add new papers and refresh changed ones (tags, notes, imports)."""
@@ -180,7 +199,7 @@ class SearchIndex:
             extra = self._extra_scores(word, limit)
             cached = (title, extra, _NOT_YET)
             if len(self._cache) >= _CACHE_WORDS:
-                self._cache.pop(next(iter(self._cache)))
+                self._cache.pop(next(iter(self._cache), ""), None)
             self._cache[word] = cached
         if abstracts and cached[2] is _NOT_YET:
             if len(word) < MIN_ABSTRACT_WORD:

@@ -2,6 +2,12 @@
 
 A `Session` holds the view (all/unread/starred/read, a tag, a sort, a query), the
 ids it shows, and the bulk selection. `History` keeps changes for undo and redo.
+
+Threads: one thread (the TUI's UI thread) owns the session and its store. Workers
+that write open their own `Store` on the same file, like another process, and the
+owner catches up with `refresh`. The one thing workers read is the search index: it
+is built from a copy of the records and replaced, never mutated, when papers change,
+so a search running in a worker always sees one consistent index.
 """
 
 from __future__ import annotations
@@ -9,11 +15,10 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from readlist import actions
-from readlist.model import Paper
+from readlist import changes
+from readlist.changes import Applied, Change
 from readlist.selection import SORTS, Selection, select
 from readlist.store import Store
 
@@ -29,46 +34,36 @@ _VIEW_FILTERS = {
 }
 
 
-@dataclass
-class Change:
-    """One undoable step: papers before and after, and ids it created."""
-
-    label: str
-    before: list[Paper]
-    after: list[Paper]
-    created: list[str] = field(default_factory=list)
-
-
 class History:
-    """Undo and redo over store changes, at least `limit` steps deep."""
+    """Undo and redo over store changes, at least `limit` steps deep.
+
+    Steps are field-level `Change`s: undo restores a field only where it still holds
+    the value the step set, so it never overwrites another process's later write.
+    """
 
     def __init__(self, limit: int = 200) -> None:
         self._undo: deque[Change] = deque(maxlen=limit)
         self._redo: list[Change] = []
 
     def record(self, change: Change) -> None:
-        if change.before == change.after and not change.created:
+        if not change:
             return
         self._undo.append(change)
         self._redo.clear()
 
-    def undo(self, store: Store) -> Change | None:
+    def undo(self, store: Store) -> Applied | None:
         if not self._undo:
             return None
-        change = self._undo.pop()
-        with store.transaction():
-            store.remove(change.created)
-            actions.restore(store, change.before)
-        self._redo.append(change)
-        return change
+        applied = changes.undo(store, self._undo[-1])  # if this raises, the step stays
+        self._redo.append(self._undo.pop())
+        return applied
 
-    def redo(self, store: Store) -> Change | None:
+    def redo(self, store: Store) -> Applied | None:
         if not self._redo:
             return None
-        change = self._redo.pop()
-        actions.restore(store, change.after)
-        self._undo.append(change)
-        return change
+        applied = changes.redo(store, self._redo[-1])
+        self._undo.append(self._redo.pop())
+        return applied
 
     def __len__(self) -> int:
         return len(self._undo)
@@ -91,6 +86,7 @@ class Session:
         self._index_lock = threading.Lock()
         self._base: list[str] = []
         self._counts: dict[str, int] | None = None
+        self._catch_ups = store.catch_ups
         self.recompute()
 
     # The view ------------------------------------------------------------------
@@ -131,7 +127,8 @@ class Session:
     def search(self, query: str, abstracts: bool = True) -> list[str]:
         found = self.index.search_ids(query, abstracts=abstracts)
         if self.selection == Selection():
-            return found  # the view is everything: nothing to filter out
+            records = self.store.records()  # the index may still know removed papers
+            return [i for i in found if i in records]
         base = set(self._base)
         return [i for i in found if i in base]
 
@@ -142,13 +139,15 @@ class Session:
 
         with self._index_lock:
             if self._index is None:
-                self._index = SearchIndex(self.store.records())
+                # Copying is one C call that no other thread can interleave with.
+                self._index = SearchIndex(dict(self.store.records()))
             return self._index
 
     def reindex(self, ids: Iterable[str]) -> None:
-        """Tell the search index that these papers' text may have changed."""
-        if self._index is not None:
-            self._index.update(self.store.records(), ids)
+        """Swap in an index that knows these papers' new text (tags, notes, imports)."""
+        with self._index_lock:
+            if self._index is not None:
+                self._index = self._index.updated(self.store.records(), ids)
 
     def recompute_after(self, ids: Iterable[str]) -> None:
         """Update the view after these papers changed, cheaply when possible.
@@ -194,8 +193,11 @@ class Session:
         return self.sort
 
     def refresh(self) -> bool:
-        """Pick up other processes' changes; True when the store had any."""
-        touched = self.store.refresh()
+        """Pick up other processes' changes; True when the store had any, including
+        those a write of ours read in first (a write catches up before it commits)."""
+        self.store.refresh()
+        touched = self.store.catch_ups != self._catch_ups
+        self._catch_ups = self.store.catch_ups
         if touched:
             with self._index_lock:
                 self._index = None
@@ -250,16 +252,13 @@ class Session:
         return [current] if current else []
 
     # Changes -------------------------------------------------------------------
-    def apply(self, label: str, change: actions.Change) -> Change:
+    def apply(self, change: Change) -> Change:
         """Record a change for undo and keep the counts current without a recount."""
-        before, after = change
-        step = Change(label, before, after)
-        self.history.record(step)
+        self.history.record(change)
         if self._counts is not None:
-            for old, new in zip(before, after, strict=True):
-                self._counts["unread"] += int(old.read) - int(new.read)
-                self._counts["starred"] += int(new.starred) - int(old.starred)
-        return step
+            self._counts["unread"] -= change.flips("read")
+            self._counts["starred"] += change.flips("starred")
+        return change
 
     def forget_counts(self) -> None:
         """Recount on next use (after undo, imports, other processes' changes)."""
@@ -271,6 +270,7 @@ class Session:
         ids = self.ids
         start = ids.index(after) + 1 if after in ids else 0
         for pid in ids[start:] + ids[:start]:
-            if not records[pid].get("read"):
+            record = records.get(pid)
+            if record is not None and not record.get("read"):
                 return pid
         return None

@@ -62,6 +62,9 @@ class Store:
         # A TUI worker may import while the UI thread toggles a star: one at a time.
         self._thread_lock = threading.RLock()
         self._cache: dict[str, Paper] = {}
+        # How often other processes' commits were read in, by `refresh` or by a write
+        # catching up first: a view compares it to know it must re-read.
+        self.catch_ups = 0
         if self._storage.exists():
             self._storage.load()
         elif create:
@@ -177,6 +180,7 @@ class Store:
         """Pick up changes other processes made; True when there were any."""
         changed = self._storage.refresh()
         if changed:
+            self.catch_ups += 1
             touched = self._storage.touched
             if touched is None:
                 self._cache.clear()
@@ -212,6 +216,7 @@ class Store:
             except BaseException:
                 self._changed = None
                 self._storage.load()  # throw away the uncommitted in-memory changes
+                self.catch_ups += 1  # and whatever else that reload read in
                 self._storage.touched = set()
                 self._cache.clear()
                 raise

@@ -61,3 +61,12 @@ def describe_stats(stats: Stats) -> str:
         lines += ["", "week        added   read"]
         lines += [f"{w}  {a:>7} {r:>6}" for w, a, r in weeks]
     return "\n".join(lines)
+
+
+_DISPLAY_CONTROL = {c: None for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (9, 10)}
+
+
+def clean_display(text: str) -> str:
+    """Text without C0/C1 control characters (newline and tab stay), so a title can
+    never move the cursor, retitle the window or set the clipboard when shown."""
+    return text.translate(_DISPLAY_CONTROL)

@@ -76,7 +76,8 @@ def cmd_tag(args: argparse.Namespace) -> int:
     remove = [actions.clean_tag(o[1:]) for o in ops if o[0] == "-"]
     with open_store(args) as store:
         resolved = [store.resolve(i) for i in ids]
-        _, after = actions.change_tags(store, resolved, add, remove)
+        actions.change_tags(store, resolved, add, remove)
+        after = [store.get(pid) for pid in resolved]
     for paper in after:
         print(f"{paper.id}  {' '.join('#' + t for t in paper.tags) or '(no tags)'}")
     return 0

@@ -13,11 +13,18 @@ from readlist.config import Config
 from readlist.session import Session
 from readlist.store import Store
 from readlist.tui.commands import ReadlistCommands
+from readlist.tui.messages import LibraryChanged
 from readlist.tui.screens.main import MainScreen
 
 
 class ReadlistApp(App[None]):
-    """Shows one library. The store is passed in; the app never opens files itself."""
+    """Shows one library. The store is passed in; the app never opens files itself.
+
+    One thread owns the store: the UI thread. It alone writes through it and refreshes
+    it (the 1-second check below). Import and export workers open their own Store on
+    the same file, as another process would; the file lock orders the writes, and the
+    refresh picks theirs up. Workers never touch widgets: they post messages.
+    """
 
     CSS_PATH = "app.tcss"
     TITLE = "readlist"
@@ -61,15 +68,22 @@ class ReadlistApp(App[None]):
                     f"config.toml: no such binding id: {', '.join(unknown)} (see ? for ids)",
                     severity="warning",
                     timeout=10,
+                    markup=False,
                 )
         self.push_screen(MainScreen(self.session, self.export_dir))
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_for_changes)
 
     def check_for_changes(self) -> None:
-        """Show what other processes (a CLI import, say) changed, without a restart."""
-        if self.session.refresh() and isinstance(self.screen, MainScreen):
-            self.screen.show_rows()
+        """Show what other processes (a CLI import, say) changed, without a restart.
+
+        The main screen is told even while a modal is on top of it, so the list
+        behind the modal never shows ids the store no longer has.
+        """
+        if self.session.refresh():
+            for screen in self.screen_stack:
+                if isinstance(screen, MainScreen):
+                    screen.post_message(LibraryChanged())
 
 
 def known_binding_ids() -> set[str]:
@@ -84,6 +98,7 @@ def known_binding_ids() -> set[str]:
         help.HelpScreen,
         importing.ImportDialog,
         note.NoteEditor,
+        note.NoteConflict,
         stats.StatsScreen,
         tags.TagEditor,
     ]

@@ -5,7 +5,11 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from readlist.text import clean_display
+from readlist.tui.common import escape
 
 if TYPE_CHECKING:
     from readlist.search import SearchIndex
@@ -54,10 +58,14 @@ class ReadlistCommands(Provider):
         for rank, hit in enumerate(index.search(query, limit=20, abstracts=False)):
             if hit.tier != 0:
                 break
-            title = records[hit.id]["title"]
+            record = records.get(hit.id)
+            if record is None:
+                continue  # removed elsewhere since the index was built
+            title = f"Jump to: {clean_display(record.get('title') or '')}"
             yield Hit(
                 0.9 - rank * 0.01,
-                f"Jump to: {title}",
+                Text(title),  # a Text is shown as is; a str would be parsed as markup
                 partial(main.jump_to, hit.id),
-                help=f"{hit.id} · {records[hit.id].get('date') or ''}",
+                text=title,
+                help=escape(f"{hit.id} · {record.get('date') or ''}"),
             )

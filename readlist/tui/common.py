@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.app import App
 
+from readlist.text import clean_display
+
 
 def blink(app: App[object]) -> bool:
     """Whether text cursors blink (tests and snapshots switch it off)."""
@@ -11,5 +13,9 @@ def blink(app: App[object]) -> bool:
 
 
 def escape(text: str) -> str:
-    """Make text safe inside Textual markup."""
-    return text.replace("[", "\\[")
+    """Make user text safe where Textual insists on markup (prefer Content or Text).
+
+    Every "[" is escaped (Textual's own `escape` misses an unclosed "[/"), and a
+    trailing backslash is dropped so it cannot escape the markup that follows.
+    """
+    return clean_display(text).replace("[", "\\[").rstrip("\\")

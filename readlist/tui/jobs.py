@@ -1,10 +1,17 @@
 """Import and export bodies for worker threads. They never touch widgets: they post
-messages, and the screen's handlers turn those into UI."""
+messages, and the screen's handlers turn those into UI.
+
+Nor do they touch the UI's `Store`: each job opens its own on the same file, exactly
+as another readlist process would, and the file lock orders the writes. The UI thread
+then picks the job's commit up with its ordinary refresh, so one thread owns the
+UI's store and the search index, and no state is shared between threads.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from textual.message import Message
 
@@ -22,7 +29,7 @@ from readlist.tui.screens.importing import ImportRequest
 Post = Callable[[Message], object]
 
 
-def run_import(store: Store, request: ImportRequest, post: Post) -> None:
+def run_import(path: Path, request: ImportRequest, post: Post) -> None:
     try:
         if request.text:
             texts = [("<paste>", decode(request.text.encode("utf-8"), "pasted text"))]
@@ -32,17 +39,20 @@ def run_import(store: Store, request: ImportRequest, post: Post) -> None:
         def progress(done: int, total: int) -> None:
             post(ImportProgress(done, total))
 
-        outcome = import_listings(store, texts, dt.date.today(), progress=progress)
+        with Store(path, create=False) as store:
+            outcome = import_listings(store, texts, dt.date.today(), progress=progress)
     except (ReadlistError, OSError) as exc:
         post(JobFailed("import", str(exc)))
         return
     post(ImportFinished(outcome))
 
 
-def run_export(store: Store, ids: list[str], request: ExportRequest, post: Post) -> None:
+def run_export(path: Path, ids: list[str], request: ExportRequest, post: Post) -> None:
     try:
-        papers = [store.get(i) for i in ids]
-        text = export_papers(store, papers, Options(style=request.style, unicode=request.unicode))
+        with Store(path, create=False) as store:
+            papers = [store.get(i) for i in ids if i in store]
+            options = Options(style=request.style, unicode=request.unicode)
+            text = export_papers(store, papers, options)
         atomic_write(request.path, text.encode("utf-8"))
     except (ReadlistError, OSError) as exc:
         post(JobFailed("export", str(exc)))

@@ -10,6 +10,10 @@ if TYPE_CHECKING:
     from readlist.importing import Outcome
 
 
+class LibraryChanged(Message):
+    """The session caught up with other processes' changes: repaint what shows them."""
+
+
 class ImportProgress(Message):
     def __init__(self, done: int, total: int) -> None:
         self.done = done

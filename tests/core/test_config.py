@@ -87,3 +87,20 @@ def test_readlist_home_holds_data_and_config(tmp_path: Path) -> None:
     default = paths.resolve(env={})
     assert default.library.name == "library.json"
     assert "readlist" in str(default.data_dir)
+
+
+def test_keymap_keys_that_are_not_key_names_warn_and_are_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[keymap]\n"readlist.star" = "[/],x"\n"readlist.read" = "ctrl+"\n'
+        '"readlist.down" = "j,question_mark,ctrl+shift+down,/"\n'
+    )
+    config = load(path)
+    assert config.keymap == {
+        "readlist.star": "x",
+        "readlist.down": "j,question_mark,ctrl+shift+down,/",
+    }
+    assert config.warnings == (
+        "config.toml: [keymap] 'readlist.star': '[/]' is not a key name, ignored",
+        "config.toml: [keymap] 'readlist.read': 'ctrl+' is not a key name, ignored",
+    )

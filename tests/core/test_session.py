@@ -2,51 +2,128 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
+
 from readlist import actions
+from readlist.errors import InputError
 from readlist.importing import import_listings
-from readlist.session import Change, Session
+from readlist.model import Paper
+from readlist.session import Session
 from readlist.store import Store
 from tests.conftest import AS_OF
 
 
-def test_history_undoes_150_steps_in_order(seeded: Store) -> None:
+def _stars(reader: Store, ids: list[str]) -> list[bool]:
+    reader.refresh()  # a second Store on the file: what is on disk, not our memory
+    return [reader.get(i).starred for i in ids]
+
+
+def test_undo_and_redo_walk_150_steps_back_and_forth_one_state_at_a_time(
+    seeded: Store,
+) -> None:
     session = Session(seeded)
     ids = session.ids[:3]
+    disk = Store(seeded.path)
+    states = [_stars(disk, ids)]
     for n in range(150):
-        pid = ids[n % 3]
-        paper = seeded.get(pid)
-        session.apply("star", actions.set_starred(seeded, [pid], not paper.starred))
+        pid = ids[(n * n + n // 7) % 3]  # an irregular order, so a wrong step shows
+        session.apply(actions.set_starred(seeded, [pid], not seeded.get(pid).starred))
+        states.append(_stars(disk, ids))
     assert len(session.history) == 150
-    for _ in range(150):
-        assert session.history.undo(seeded) is not None
+    for n in range(150, 0, -1):
+        applied = session.history.undo(seeded)
+        assert applied is not None
+        assert not applied.skipped
+        assert _stars(disk, ids) == states[n - 1], f"after undoing step {n}"
     assert session.history.undo(seeded) is None
-    with Store(seeded.path) as again:
-        assert not any(again.get(i).starred for i in ids)
-    for _ in range(150):
-        session.history.redo(seeded)
-    assert [seeded.get(i).starred for i in ids] == [False, False, False]  # 50 flips each
+    for n in range(1, 151):
+        assert session.history.redo(seeded) is not None
+        assert _stars(disk, ids) == states[n], f"after redoing step {n}"
+    assert session.history.redo(seeded) is None
 
 
-def test_import_is_undoable(seeded: Store) -> None:
+def test_undo_keeps_what_another_process_wrote_since(seeded: Store) -> None:
     session = Session(seeded)
-    listing = (
-        "A Brand New Paper About Testing Undo\n\nAbstract.\n\n"
-        "StreamDiffusionV2: A Streaming System for Dynamic and Interactive Video Generation\n\n"
-        "x\n\nadobe Adobe\n·\nNov 10 99\n"
-    )
+    pid = session.ids[0]
+    session.apply(actions.set_starred(seeded, [pid], True))
+    with Store(seeded.path) as other:  # another process: a tag and a note
+        actions.change_tags(other, [pid], ["later"])
+        actions.set_note(other, [pid], "written elsewhere")
+    applied = session.history.undo(seeded)
+    assert applied is not None
+    assert not applied.skipped
+    with Store(seeded.path) as again:
+        paper = again.get(pid)
+        assert (paper.starred, paper.tags, paper.notes) == (False, ["later"], "written elsewhere")
+
+
+def test_undo_skips_a_field_changed_elsewhere_and_says_so(seeded: Store) -> None:
+    session = Session(seeded)
+    pid, other_pid = session.ids[:2]
+    session.apply(actions.set_note(seeded, [pid, other_pid], "mine"))
+    with Store(seeded.path) as other:
+        actions.set_note(other, [pid], "theirs")
+    applied = session.history.undo(seeded)
+    assert applied is not None
+    assert applied.skipped == [(pid, "notes")]
+    assert "Not undone: changed elsewhere (1 field of 1 paper)" in applied.summary("Undid")
+    with Store(seeded.path) as again:
+        assert again.get(pid).notes == "theirs"
+        assert again.get(other_pid).notes == ""
+    session.history.redo(seeded)  # redo, too, leaves "theirs" alone
+    with Store(seeded.path) as again:
+        assert again.get(pid).notes == "theirs"
+        assert again.get(other_pid).notes == "mine"
+
+
+LISTING = (
+    "A Brand New Paper About Testing Undo\n\nAbstract.\n\n"
+    "Another Brand New Paper About Undo\n\nAbstract two.\n\n"
+    "StreamDiffusionV2: A Streaming System for Dynamic and Interactive Video Generation\n\n"
+    "x\n\nadobe Adobe\n·\nNov 10 99\n"
+)
+
+
+def test_import_is_undoable_and_redoable(seeded: Store) -> None:
+    session = Session(seeded)
     before = {p.id: p for p in seeded.papers()}
-    outcome = import_listings(seeded, [("new.txt", listing)], AS_OF)
-    session.history.record(Change("import", outcome.before, outcome.after, outcome.created))
-    assert len(seeded) == 255
+    outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF)
+    session.history.record(outcome.change)
+    assert len(seeded) == 256
     session.history.undo(seeded)
     with Store(seeded.path) as again:
-        assert len(again) == 254
         assert {p.id: p for p in again.papers()} == before
     session.history.redo(seeded)
-    assert len(seeded) == 255
+    with Store(seeded.path) as again:
+        assert len(again) == 256
 
 
-def test_view_filters_and_cheap_updates(seeded: Store) -> None:
+def test_undoing_an_import_keeps_papers_edited_since(seeded: Store) -> None:
+    session = Session(seeded)
+    outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF)
+    session.history.record(outcome.change)
+    new_ids = list(outcome.change.created)
+    assert len(new_ids) == 2
+    (merged,) = outcome.change.edits
+    assert "upvotes" in outcome.change.edits[merged]  # the import raised them to 99
+    with Store(seeded.path) as other:  # the CLI stars one new paper and notes the merged one
+        actions.set_starred(other, [new_ids[0]], True)
+        actions.set_note(other, [merged], "keep me")
+    applied = session.history.undo(seeded)
+    assert applied is not None
+    assert applied.skipped == [(new_ids[0], "paper")]
+    with Store(seeded.path) as again:
+        assert new_ids[0] in again
+        assert again.get(new_ids[0]).starred
+        assert new_ids[1] not in again
+        assert again.get(merged).notes == "keep me"
+        assert again.get(merged).upvotes != 99  # what the import filled is reverted
+        assert len(again) == 255
+
+
+def test_view_filters_follow_changes(seeded: Store) -> None:
     session = Session(seeded)
     first, second = session.ids[:2]
     session.set_view("unread")
@@ -85,3 +162,51 @@ def test_stats_series_fills_quiet_weeks() -> None:
     series = compute(records).series(5)
     assert [w for w, _, _ in series] == ["2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48"]
     assert [(a, r) for _, a, r in series] == [(1, 0), (0, 1), (0, 0), (0, 0), (1, 0)]
+
+
+def test_search_in_another_thread_while_papers_are_reindexed(seeded: Store) -> None:
+    """A worker's full search and the UI's reindex after an import, at the same time."""
+    session = Session(seeded)
+    session.index.warm()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def search() -> None:
+        while not stop.is_set():
+            try:
+                session.search("video diffusion streaming")
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    worker = threading.Thread(target=search)
+    worker.start()
+    try:
+        for n in range(60):
+            papers = [Paper(id=f"n{n:03d}{k}", title=f"Video diffusion {n} {k}") for k in range(20)]
+            seeded.put(papers)
+            session.reindex([p.id for p in papers])
+    finally:
+        stop.set()
+        worker.join()
+    assert errors == []
+    assert len(session.index) == 254 + 60 * 20
+
+
+def test_tag_names_with_control_characters_are_refused() -> None:
+    assert actions.clean_tag(" machine learning ") == "machine-learning"
+    for bad in ("a\x1b[2J", "x\x07", "c1\x9b"):
+        with pytest.raises(InputError, match="invalid tag name"):
+            actions.clean_tag(bad)
+
+
+def test_search_never_shows_papers_an_undone_import_removed(seeded: Store) -> None:
+    session = Session(seeded)
+    session.index.warm()
+    outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF)
+    session.history.record(outcome.change)
+    session.reindex(outcome.change.ids)
+    assert len(session.search("brand new paper undo")) == 2
+    session.history.undo(seeded)
+    session.reindex(outcome.change.ids)
+    assert session.search("brand new paper undo") == []

@@ -79,6 +79,9 @@ async def test_import_of_a_bad_file_reports_and_changes_nothing(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert [(n.title, "\n" in n.message) for n in errors] == [("Import failed", False)]
+        assert str(bad) in errors[0].message
     with on_disk(library) as store:
         assert len(store) == 254
 

@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 
 from readlist import actions
 from readlist.store import Store
+from readlist.tui.screens.main import SEARCH_PAUSE
 from tests.tui.conftest import SIZE, AppFactory
 
 READ_AT = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC).isoformat()
@@ -33,7 +34,11 @@ def prepare(library: Path) -> None:
         actions.set_starred(store, [ids[5]], True)
 
 
-async def settle(pilot: Pilot[Any]) -> None:
+async def search_and_settle(pilot: Pilot[Any]) -> None:
+    """Type the query, then wait for the abstract search that starts when typing pauses
+    (`press=` would run after `run_before`, so it could not wait for anything)."""
+    await pilot.press("slash", *"video diffusion")
+    await pilot.pause(SEARCH_PAUSE + 0.1)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -50,9 +55,7 @@ def test_detail_scrolled(snap_compare: Any, make_app: AppFactory, library: Path)
 
 def test_search_results(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
     prepare(library)
-    assert snap_compare(
-        make_app(), press=["slash", *"video diffusion"], terminal_size=SIZE, run_before=settle
-    )
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=search_and_settle)
 
 
 def test_help_screen(snap_compare: Any, make_app: AppFactory, library: Path) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -63,7 +64,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("action")
         table.add_column("what it does", style="dim")
         for row in self.rows:
-            table.add_row(row.keys, row.description, row.tooltip)
+            # Text, not str: a key from config.toml is data, never Rich markup.
+            table.add_row(Text(row.keys), Text(row.description), Text(row.tooltip))
         with Vertical(classes="dialog wide tall"):
             yield Label("[b]readlist keys[/b]  (remap them in config.toml under \\[keymap])")
             with VerticalScroll():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import webbrowser
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -11,16 +12,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from readlist import actions
+from readlist.changes import Applied
+from readlist.errors import ReadlistError
 from readlist.session import VIEWS, Session
 from readlist.stats import compute
-from readlist.tui.common import blink, escape
+from readlist.store import Store
+from readlist.text import clean_display
+from readlist.tui.common import blink
+from readlist.tui.edits import Edits
+from readlist.tui.messages import LibraryChanged
 from readlist.tui.screens.help import HelpScreen, help_rows
-from readlist.tui.screens.note import NoteEditor
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.tags import TagEditor
 from readlist.tui.screens.transfer import TransferScreen
@@ -90,11 +97,12 @@ class MainScreen(TransferScreen):
         self.session = session
         self.store = session.store
         self.export_dir = export_dir
+        self.edits = Edits(self)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search titles, tags, notes, abstracts…", id="search")
         with Horizontal(id="body"):
-            yield PaperList(self.store.records().__getitem__, id="papers")
+            yield PaperList(lambda pid: self.store.records().get(pid), id="papers")
             yield DetailPane(id="detail")
         yield ProgressBar(id="progress", show_eta=False)
         yield Static(id="status")
@@ -107,7 +115,7 @@ class MainScreen(TransferScreen):
         self.papers.focus()
         self.call_after_refresh(self.build_index)
 
-    @work(thread=True, group="index")
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self) -> None:
         """Build the search index after the first paint, so "/" answers at once.
 
@@ -139,18 +147,19 @@ class MainScreen(TransferScreen):
     def update_status(self, note: str = "") -> None:
         s = self.session
         c = s.counts()
-        parts = [f"[b]{s.view}[/b]"]
+        # Content, not markup: a tag or a query is the user's text, shown as typed.
+        parts: list[str | tuple[str, str]] = [(s.view, "bold")]
         if s.tag:
-            parts.append(f"#{escape(s.tag)}")
-        parts.append(f"sort: {s.sort}")
+            parts += [" · #", clean_display(s.tag)]
+        parts.append(f" · sort: {s.sort}")
         if s.query:
-            parts.append(f"search: “{escape(s.query)}”")
+            parts.append(f" · search: “{clean_display(s.query)}”")
         counts = (
             f"{c['shown']} shown / {c['total']} total · {c['unread']} unread · {c['starred']} ★"
         )
         if c["selected"]:
             counts += f" · {c['selected']} selected"
-        text = " · ".join(parts) + "   " + counts + (f"   {note}" if note else "")
+        text = Content.assemble(*parts, "   " + counts + (f"   {note}" if note else ""))
         self.query_one("#status", Static).update(text, layout=False)  # one fixed line
 
     def changed(self, ids: list[str], text: bool = False) -> None:
@@ -160,6 +169,14 @@ class MainScreen(TransferScreen):
         keep = self.current
         self.session.recompute_after(ids)
         self.show_rows(keep)
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        """Another process changed the library; the session has caught up already."""
+        self.show_rows()
+        self.build_index()  # a fresh one, off the UI thread, before "/" needs it
+
+    def on_screen_resume(self) -> None:
+        self.show_rows()  # back from a modal: show whatever changed meanwhile
 
     def on_paper_list_highlighted(self, message: PaperList.Highlighted) -> None:
         self.show_detail()
@@ -198,71 +215,42 @@ class MainScreen(TransferScreen):
 
     # Changing papers -----------------------------------------------------------
     def _targets(self) -> list[str]:
-        return self.session.targets(self.current)
+        return [i for i in self.session.targets(self.current) if i in self.store]
 
     def action_toggle_read(self) -> None:
         ids = self._targets()
         if ids:
             value = not all(self.store.get(i).read for i in ids)
-            self.session.apply(
-                "read" if value else "unread", actions.set_read(self.store, ids, value)
-            )
-            self.changed(ids)
+            self.edits.apply(lambda: actions.set_read(self.store, ids, value), ids)
 
     def action_toggle_star(self) -> None:
         ids = self._targets()
         if ids:
             value = not all(self.store.get(i).starred for i in ids)
-            self.session.apply("star", actions.set_starred(self.store, ids, value))
-            self.changed(ids)
+            self.edits.apply(lambda: actions.set_starred(self.store, ids, value), ids)
 
     def action_triage(self) -> None:
         pid = self.current
-        if pid is None:
+        if pid is None or pid not in self.store:
             return
-        self.session.apply("read", actions.set_read(self.store, [pid], True))
-        following = self.session.next_unread(pid)
-        self.changed([pid])
+        following = self.session.next_unread(pid)  # before pid leaves an unread view
+        if following == pid:
+            following = None  # it was the last unread paper
+        if not self.edits.apply(lambda: actions.set_read(self.store, [pid], True), [pid]):
+            return
         if following is not None:
             self.papers.move_to(following)
         else:
             self.update_status("all read")
 
     def action_note(self) -> None:
-        pid = self.current
-        if pid is None:
-            return
-        paper = self.store.get(pid)
-
-        def save(text: str | None) -> None:
-            if text is not None and text != self.store.get(pid).notes:
-                self.session.apply("note", actions.set_note(self.store, [pid], text))
-                self.changed([pid], text=True)
-
-        self.app.push_screen(NoteEditor(paper.title, paper.notes), save)
+        if self.current is not None:
+            self.edits.note(self.current)
 
     def action_tags(self) -> None:
         ids = self._targets()
-        if not ids:
-            return
-        tag_lists = [self.store.get(i).tags for i in ids]
-        common = [t for t in tag_lists[0] if all(t in tags for tags in tag_lists[1:])]
-        heading = f"Tags for {len(ids)} papers" if len(ids) > 1 else "Tags"
-
-        def save(tags: list[str] | None) -> None:
-            if tags is None:
-                return
-            try:
-                clean = [actions.clean_tag(t) for t in tags]
-            except Exception as exc:  # InputError: one line for the user
-                self.notify(str(exc), severity="error")
-                return
-            add = [t for t in clean if t not in common]
-            remove = [t for t in common if t.casefold() not in {c.casefold() for c in clean}]
-            self.session.apply("tags", actions.change_tags(self.store, ids, add, remove))
-            self.changed(ids, text=True)
-
-        self.app.push_screen(TagEditor(heading, common, self.session.tags()), save)
+        if ids:
+            self.edits.tags(ids)
 
     # Views and search ----------------------------------------------------------
     def action_view(self, view: str) -> None:
@@ -278,7 +266,8 @@ class MainScreen(TransferScreen):
 
         current = [self.session.tag] if self.session.tag else []
         self.app.push_screen(
-            TagEditor("Show only tag (empty: all)", current, self.session.tags()), chosen
+            TagEditor("Show only tag (empty: all)", current, self.session.tags(), replace=True),
+            chosen,
         )
 
     def action_cycle_sort(self) -> None:
@@ -302,7 +291,7 @@ class MainScreen(TransferScreen):
             value = event.value
             self._search_timer = self.set_timer(SEARCH_PAUSE, lambda: self.full_search(value))
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def full_search(self, query: str) -> None:
         ids = self.session.search(query)
         self.post_message(self.SearchDone(query, ids))
@@ -347,22 +336,26 @@ class MainScreen(TransferScreen):
 
     # Undo ----------------------------------------------------------------------
     def action_undo(self) -> None:
-        step = self.session.history.undo(self.store)
-        if step is None:
-            self.notify("Nothing to undo.")
-            return
-        self.session.forget_counts()
-        self.changed([p.id for p in step.before] + step.created, text=True)
-        self.notify(f"Undid {step.label}.")
+        self._undo_redo(self.session.history.undo, "Undid", "undo")
 
     def action_redo(self) -> None:
-        step = self.session.history.redo(self.store)
-        if step is None:
-            self.notify("Nothing to redo.")
+        self._undo_redo(self.session.history.redo, "Redid", "redo")
+
+    def _undo_redo(self, step: Callable[[Store], Applied | None], verb: str, what: str) -> None:
+        try:
+            applied = step(self.store)
+        except ReadlistError as exc:  # the lock held too long: the step stays on the stack
+            self.notify(clean_display(str(exc)), severity="error", markup=False)
+            return
+        if applied is None:
+            self.notify(f"Nothing to {what}.")
             return
         self.session.forget_counts()
-        self.changed([p.id for p in step.after], text=True)
-        self.notify(f"Redid {step.label}.")
+        self.changed(applied.change.ids, text=True)
+        warn = bool(applied.skipped)
+        self.notify(
+            applied.summary(verb), severity="warning" if warn else "information", markup=False
+        )
 
     # Other screens -------------------------------------------------------------
     def action_open_link(self) -> None:
@@ -374,7 +367,7 @@ class MainScreen(TransferScreen):
             self.notify("This paper has no web link.", severity="warning")
             return
         webbrowser.open(urls[0])
-        self.notify(f"Opened {urls[0]}")
+        self.notify(f"Opened {clean_display(urls[0])}", markup=False)
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen(compute(self.store.records().values())))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, TextArea
+from textual.widgets import Label, Static, TextArea
 
-from readlist.tui.common import blink, escape
+from readlist.text import clean_display
+from readlist.tui.common import blink
 from readlist.tui.screens.confirm import Confirm
 
 
@@ -20,15 +23,16 @@ class NoteEditor(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Close without saving"),
     ]
 
-    def __init__(self, title: str, text: str) -> None:
+    def __init__(self, title: str, text: str, draft: str | None = None) -> None:
         super().__init__()
         self.paper_title = title
         self.original = text
+        self.draft = text if draft is None else draft
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(f"Note: [b]{escape(self.paper_title)}[/b]")
-            yield TextArea(self.original, id="note-text", soft_wrap=True)
+            yield Label(Content.assemble("Note: ", (clean_display(self.paper_title), "bold")))
+            yield TextArea(self.draft, id="note-text", soft_wrap=True)
             yield Label("ctrl+s save · esc cancel", classes="hint")
 
     def on_mount(self) -> None:
@@ -54,3 +58,50 @@ class NoteEditor(ModalScreen[str | None]):
                 self.dismiss(None)
 
         self.app.push_screen(Confirm("Discard your changes to this note?"), answered)
+
+
+class NoteConflict(ModalScreen[str]):
+    """The note changed elsewhere while it was being edited: overwrite it with yours,
+    keep theirs (yours goes to the clipboard), or go back to editing yours."""
+
+    BINDINGS = [
+        Binding(
+            "o",
+            "answer('overwrite')",
+            "Overwrite",
+            id="conflict.overwrite",
+            tooltip="Save your note over theirs",
+        ),
+        Binding(
+            "k",
+            "answer('theirs')",
+            "Keep theirs",
+            id="conflict.theirs",
+            tooltip="Keep the other note; yours is copied to the clipboard",
+        ),
+        Binding(
+            "escape",
+            "answer('edit')",
+            "Back",
+            id="conflict.back",
+            tooltip="Go back to editing your note",
+        ),
+    ]
+
+    def __init__(self, theirs: str) -> None:
+        super().__init__()
+        self.theirs = theirs
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("[b]This note was changed elsewhere while you edited it.[/b]")
+            yield Label("Now it reads:")
+            yield Static(Text(clean_display(self.theirs) or "(empty)", style="italic"))
+            yield Label(
+                "[b]o[/b] overwrite with yours · [b]k[/b] keep theirs (yours to the clipboard)"
+                " · [b]esc[/b] back to your text",
+                classes="hint",
+            )
+
+    def action_answer(self, choice: str) -> None:
+        self.dismiss(choice)

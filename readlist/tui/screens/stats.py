@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Sparkline, Static
 
 from readlist.stats import Stats
+from readlist.text import clean_display
 
 BAR = 30
 
@@ -45,7 +46,9 @@ def tags_table(stats: Stats) -> Table | Text:
     table.add_column()
     for tag, count in stats.tags.most_common(15):
         table.add_row(
-            "#" + tag, str(count), Text("█" * max(1, round(BAR * count / top)), style="cyan")
+            Text("#" + clean_display(tag)),
+            str(count),
+            Text("█" * max(1, round(BAR * count / top)), style="cyan"),
         )
     return table
 

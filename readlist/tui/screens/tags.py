@@ -32,14 +32,21 @@ class TagSuggester(Suggester):
 
 
 class TagEditor(ModalScreen[list[str] | None]):
-    """Returns the new list of tags, or None when cancelled."""
+    """Returns the new list of tags, or None when cancelled.
+
+    It opens with the current tags and the cursor after them, so typing adds a tag;
+    `replace` selects them instead, for a one-tag choice such as the tag filter.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="tags.cancel", tooltip="Close without saving"),
     ]
 
-    def __init__(self, heading: str, current: list[str], known: list[str]) -> None:
+    def __init__(
+        self, heading: str, current: list[str], known: list[str], *, replace: bool = False
+    ) -> None:
         super().__init__()
+        self.replace = replace
         self.heading = heading
         self.current = current
         self.known = known
@@ -47,8 +54,10 @@ class TagEditor(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.heading)
+            value = " ".join(self.current)
             yield Input(
-                " ".join(self.current),
+                value + " " if value and not self.replace else value,
+                select_on_focus=self.replace,
                 placeholder="tag another-tag …",
                 suggester=TagSuggester(self.known),
                 id="tags-input",
@@ -59,6 +68,8 @@ class TagEditor(ModalScreen[list[str] | None]):
         box = self.query_one(Input)
         box.cursor_blink = blink(self.app)
         box.focus()
+        if not self.replace:
+            box.cursor_position = len(box.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.split())

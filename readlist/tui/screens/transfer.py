@@ -10,10 +10,12 @@ from pathlib import Path
 from textual import work
 from textual.screen import Screen
 from textual.widgets import ProgressBar
+from textual.worker import Worker, WorkerState
 
 from readlist.selection import Selection, select
-from readlist.session import Change, Session
+from readlist.session import Session
 from readlist.store import Store
+from readlist.text import clean_display
 from readlist.tui.messages import ExportFinished, ImportFinished, ImportProgress, JobFailed
 from readlist.tui.screens.export import ExportDialog, ExportRequest
 from readlist.tui.screens.importing import ImportDialog, ImportRequest
@@ -40,18 +42,36 @@ class TransferScreen(Screen[None]):
 
         self.app.push_screen(ExportDialog(counts, self.export_dir / "readlist.bib"), chosen)
 
-    @work(thread=True, group="export")
+    @work(thread=True, group="export", exit_on_error=False)
     def run_export(self, request: ExportRequest, ids: list[str]) -> None:
         from readlist.tui import jobs  # bibtexparser and pylatexenc load on first use
 
-        jobs.run_export(self.store, ids, request, self.post_message)
+        jobs.run_export(self.store.path, ids, request, self.post_message)
 
     def on_export_finished(self, message: ExportFinished) -> None:
-        self.notify(f"Exported {message.count} entries to {message.path}", title="Export")
+        if self.session.refresh():  # the job stored the keys it assigned
+            self.show_rows()
+        self.notify(
+            clean_display(f"Exported {message.count} entries to {message.path}"),
+            title="Export",
+            markup=False,
+        )
 
     def on_job_failed(self, message: JobFailed) -> None:
         self.query_one("#progress", ProgressBar).remove_class("visible")
-        self.notify(message.error, title=f"{message.what.capitalize()} failed", severity="error")
+        self.notify(
+            clean_display(message.error),
+            title=f"{message.what.capitalize()} failed",
+            severity="error",
+            markup=False,
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that raised (a bug, not bad input) becomes a message, not an exit."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            what = event.worker.group or event.worker.name or "job"
+            self.post_message(JobFailed(what, f"{type(error).__name__}: {error}"))
 
     def export_ids(self, scope: str) -> list[str]:
         if scope == "selection":
@@ -71,11 +91,11 @@ class TransferScreen(Screen[None]):
 
         self.app.push_screen(ImportDialog(), chosen)
 
-    @work(thread=True, exclusive=True, group="import")
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, request: ImportRequest) -> None:
         from readlist.tui import jobs
 
-        jobs.run_import(self.store, request, self.post_message)
+        jobs.run_import(self.store.path, request, self.post_message)
 
     def on_import_progress(self, message: ImportProgress) -> None:
         self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
@@ -83,12 +103,8 @@ class TransferScreen(Screen[None]):
     def on_import_finished(self, message: ImportFinished) -> None:
         outcome = message.outcome
         self.query_one("#progress", ProgressBar).remove_class("visible")
-        self.session.history.record(
-            Change("import", outcome.before, outcome.after, outcome.created)
-        )
-        self.session.reindex([p.id for p in outcome.after])
-        self.session.forget_counts()
-        self.session.recompute()
+        self.session.history.record(outcome.change)
+        self.session.refresh()  # the job wrote through its own store: catch up
         self.show_rows()
         added = sum(r.added for r in outcome.reports)
         merged = sum(r.merged for r in outcome.reports)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
+from rich.style import Style
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from readlist.model import Paper
-from readlist.text import byline
+from readlist.text import byline, clean_display
 
 
 def describe(paper: Paper) -> RenderableType:
@@ -16,7 +17,7 @@ def describe(paper: Paper) -> RenderableType:
 
     Notes come before the abstract: when triaging, your own words matter most.
     """
-    head = Text(paper.title, style="bold")
+    head = Text(clean_display(paper.title), style="bold")
     facts = Text(style="dim")
     parts = [
         byline(paper),
@@ -26,16 +27,20 @@ def describe(paper: Paper) -> RenderableType:
         "★ starred" if paper.starred else "",
         paper.id,
     ]
-    facts.append("  ·  ".join(p for p in parts if p))
+    facts.append(clean_display("  ·  ".join(p for p in parts if p)))
     blocks: list[RenderableType] = [head, facts]
     if paper.tags:
-        blocks.append(Text(" ".join("#" + t for t in paper.tags), style="bold cyan"))
+        tags = clean_display(" ".join("#" + t for t in paper.tags))
+        blocks.append(Text(tags, style="bold cyan"))
     for link in paper.links:
-        blocks.append(Text(link, style=f"underline link {link}"))
+        # A Style object, not a style string: a link is data, never parsed as style.
+        shown = clean_display(link)
+        blocks.append(Text(shown, style=Style(underline=True, link=shown)))
     if paper.notes:
-        blocks += [Text(""), Text("Notes", style="bold"), Text(paper.notes, style="italic")]
+        notes = clean_display(paper.notes)
+        blocks += [Text(""), Text("Notes", style="bold"), Text(notes, style="italic")]
     blocks.append(Text(""))
-    blocks.append(Text(paper.abstract or "(no abstract)"))
+    blocks.append(Text(clean_display(paper.abstract) or "(no abstract)"))
     return Group(*blocks)
 
 

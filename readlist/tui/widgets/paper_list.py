@@ -1,7 +1,9 @@
 """The paper list: a Line API widget that renders only the rows on screen.
 
 It holds ids and reads each visible row's fields from the store's records, so a
-list of 100k papers costs no more to paint or move through than a list of 50.
+list of 100k papers costs no more to paint or move through than a list of 50. The
+lookup is asked again for every row it paints, and an id it no longer knows (another
+process removed the paper, and the list has not been told yet) is painted as gone.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from readlist.selection import Record
+from readlist.text import clean_display
 
 DATE_WIDTH = 10
 VOTES_WIDTH = 5
@@ -66,7 +69,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def __init__(
         self,
-        lookup: Callable[[str], Record],
+        lookup: Callable[[str], Record | None],
         *,
         id: str | None = None,
     ) -> None:
@@ -150,7 +153,12 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         if not 0 <= index < len(self._ids):
             return Strip.blank(width, base)
         pid = self._ids[index]
-        row = self._row(pid, self._lookup(pid), width, base)
+        record = self._lookup(pid)
+        if record is None:
+            gone = base + self.get_component_rich_style("paper-list--meta")
+            row = [Segment("     " + _fit("(removed elsewhere)", max(8, width - 5)), gone)]
+        else:
+            row = self._row(pid, record, width, base)
         if pid in self._selected:
             picked = self.get_component_rich_style("paper-list--selected")
             row = [Segment(t, (s or base) + picked) for t, s, _ in row]
@@ -165,9 +173,9 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         if not record.get("read"):
             title_style = base + self.get_component_rich_style("paper-list--unread")
         star = base + self.get_component_rich_style("paper-list--star")
-        tags = " ".join("#" + t for t in record.get("tags", ()))
+        tags = clean_display(" ".join("#" + t for t in record.get("tags", ())))
         tags_width = TAGS_WIDTH if width >= 90 else 0
-        date = (record.get("date") or "")[:DATE_WIDTH]
+        date = clean_display(record.get("date") or "")[:DATE_WIDTH]
         votes = record.get("upvotes") or 0
         fixed = 5 + (DATE_WIDTH + 1) + (VOTES_WIDTH + 1) + (tags_width + 1 if tags_width else 0)
         title_width = max(8, width - fixed)
@@ -176,7 +184,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment("●" if not record.get("read") else " ", title_style),
             Segment("★" if record.get("starred") else " ", star),
             Segment("  ", base),
-            Segment(_fit(record["title"], title_width), title_style),
+            Segment(_fit(clean_display(record.get("title") or ""), title_width), title_style),
             Segment(" " + date.ljust(DATE_WIDTH), meta),
             Segment(" " + (f"▲{votes}" if votes else "").rjust(VOTES_WIDTH), meta),
         ]
