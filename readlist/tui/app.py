@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from readlist.config import Config
+from readlist.errors import ReadlistError
 from readlist.session import Session
 from readlist.store import Store
 from readlist.tui.commands import ReadlistCommands
@@ -56,6 +57,7 @@ class ReadlistApp(App[None]):
         self.watch_interval = watch
         self.session = Session(store)
         self.export_dir = export_dir or Path.cwd()
+        self._refresh_error: str | None = None
 
     def on_mount(self) -> None:
         for warning in self.config.warnings:
@@ -80,7 +82,19 @@ class ReadlistApp(App[None]):
         The main screen is told even while a modal is on top of it, so the list
         behind the modal never shows ids the store no longer has.
         """
-        if self.session.refresh():
+        try:
+            changed = self.session.refresh()
+        except ReadlistError as exc:
+            # The store refused the library (deleted, corrupt, not ours): say so once,
+            # keep the app and the user's screen, and keep checking.
+            if str(exc) != self._refresh_error:
+                self._refresh_error = str(exc)
+                self.notify(str(exc), title="Library", severity="error", timeout=30, markup=False)
+            return
+        if self._refresh_error is not None:
+            self._refresh_error = None
+            self.notify("The library can be read again.", title="Library")
+        if changed:
             for screen in self.screen_stack:
                 if isinstance(screen, MainScreen):
                     screen.post_message(LibraryChanged())

@@ -452,3 +452,21 @@ async def test_papers_another_process_added_show_even_if_a_write_read_them_first
         await pilot.pause()
         assert "255 total" in str(main(app).query_one("#status").render())
         assert "0000001" in main(app).papers.ids
+
+
+async def test_a_library_deleted_while_the_tui_runs_is_reported_not_a_crash(
+    make_app: AppFactory, library: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        with Store(library) as other:
+            other.put([other.get(order(library)[0]).replace(starred=True)])  # journal has data
+        library.unlink()
+        app.check_for_changes()
+        app.check_for_changes()  # said once, not every second
+        await pilot.pause()
+        errors = [n for n in notes(app) if "does not exist" in n or "journal" in n]
+        assert len(errors) == 1, notes(app)
+        assert app.is_running
+        await pilot.press("j", "q")
+    assert app.return_code == 0
