@@ -29,7 +29,8 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
-from readlist.model import Paper
+from readlist.links import clean_url
+from readlist.model import Paper, is_code_repo
 
 STYLES = ("bibtex", "biblatex")
 _SPECIAL = {
@@ -246,11 +247,9 @@ def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]
 
 
 def url_of(paper: Paper) -> str | None:
-    """The paper's own page (see `Paper.page_url`), braces (never valid) %-encoded."""
-    url = paper.page_url()
-    if url is None:
-        return None
-    return url.replace("{", "%7B").replace("}", "%7D")
+    """The paper's own page (see `Paper.page_url`), checked and %-encoded again, so a
+    link stored before links were checked cannot smuggle TeX into the `url` field."""
+    return next((u for u in map(clean_url, paper.web_links()) if u and not is_code_repo(u)), None)
 
 
 def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:

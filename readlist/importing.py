@@ -42,6 +42,7 @@ class Report:
     added: int = 0
     merged: int = 0
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -119,6 +120,7 @@ class Batch:
     # A readlist backup: ids are kept, and a known paper merges by `dedup.restore`,
     # which keeps the user state of both copies.
     restore: bool = False
+    warnings: list[str] = field(default_factory=list)  # e.g. links dropped as unsafe
 
 
 def import_listings(
@@ -143,7 +145,7 @@ def import_listings(
         when = listing.date.isoformat() if listing.date else None
         source = Source(file=name, listing_date=when, imported=stamp)
         papers = [_paper(entry, "", source, stamp) for entry in listing.entries]
-        batches.append(Batch(name, papers, list(listing.skipped)))
+        batches.append(Batch(name, papers, list(listing.skipped), warnings=list(listing.warnings)))
     return import_papers(store, batches, progress)
 
 
@@ -161,7 +163,12 @@ def import_papers(
         pending: dict[str, Paper] = {}
         before: dict[str, Paper] = {}
         for batch in batches:
-            report = Report(batch.name, parsed=len(batch.papers), skipped=list(batch.skipped))
+            report = Report(
+                batch.name,
+                parsed=len(batch.papers),
+                skipped=list(batch.skipped),
+                warnings=list(batch.warnings),
+            )
             for incoming in batch.papers:
                 done += 1
                 if progress is not None and done % 200 == 0:

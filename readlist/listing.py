@@ -17,6 +17,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from readlist.errors import InputError
+from readlist.links import BadLink, check_url
+from readlist.text import clean as strip_controls
 
 HEADER_LINES = frozenset(
     s.casefold()
@@ -33,10 +35,11 @@ _DATE = re.compile(
     r"^(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+(?P<day>\d{1,2})(?:,\s*(?P<year>\d{4}))?(?:\s+(?P<up>\d+))?$"
 )
 _AUTHORS = re.compile(r"^[•*]\s*(?P<n>\d+)\s+authors?$", re.IGNORECASE)
-_ANCHOR = re.compile(
-    r"<a\s[^>]*?href\s*=\s*[\"'](?P<href>[^\"']*)[\"'][^>]*>(?P<text>.*?)</a\s*>",
-    re.IGNORECASE | re.DOTALL,
-)
+# Anchors are found tag by tag in one pass: a pattern spanning from `<a` to `</a>`
+# rescans the rest of the text for every unclosed anchor, which is quadratic.
+_A_TAG = re.compile(r"<(/?)a(?:\s[^<>]*)?>", re.IGNORECASE)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^<>]+>")
 _URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+")
 _ARXIV = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/)(?P<id>\d{4}\.\d{4,5})", re.IGNORECASE
@@ -70,6 +73,7 @@ class Listing:
     date: dt.date | None
     entries: list[Entry]
     skipped: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def decode(data: bytes, name: str) -> str:
@@ -98,8 +102,10 @@ def decode(data: bytes, name: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Normalise what real pastes contain: CRLF, BOMs, odd spaces, tabs, trailing blanks."""
+    """Normalise what real pastes contain: CRLF, BOMs, odd spaces, tabs, trailing blanks,
+    and drop control characters, so no imported field can carry a terminal escape."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = strip_controls(text)
     if text.isascii():
         text = text.replace("\t", " ")
     else:
@@ -172,31 +178,61 @@ def _apply_metadata(entry: Entry, lines: list[str], ref: dt.date) -> None:
 
 def _strip_url(url: str) -> str:
     url = url.rstrip(".,;:!?")
-    while url.endswith(")") and url.count("(") < url.count(")"):
+    unbalanced = url.count(")") - url.count("(")  # counted once: this loop stays linear
+    while url.endswith(")") and unbalanced > 0:
         url = url[:-1].rstrip(".,;:!?")
+        unbalanced -= 1
     return url
 
 
-def clean_abstract(text: str) -> tuple[str, list[str]]:
-    """Replace HTML anchors by their URL and collect every link, in order, once."""
+def _anchor(tag: str, inner: str, links: list[str], dropped: list[str]) -> str:
+    """An anchor's replacement text: its link, or its text when the link is dropped."""
+    text = _ANY_TAG.sub("", inner).strip()
+    m = _HREF.search(tag)
+    if m is None:
+        return text
+    # Only the attribute's own surrounding spaces go; `&#10;` inside counts as the link.
+    href = html.unescape(next(g for g in m.groups() if g is not None).strip())
+    try:
+        url = check_url(href)
+    except BadLink as exc:
+        dropped.append(f"dropped link '{_short(href)}': {exc}")
+        return text
+    links.append(url)
+    return url + (text[-1] if text[-1:] in ".,;:" else "")
+
+
+def _replace_anchors(text: str, links: list[str], dropped: list[str]) -> str:
+    out: list[str] = []
+    pos = 0
+    opener: re.Match[str] | None = None
+    for m in _A_TAG.finditer(text):
+        if not m[1]:
+            opener = m  # an earlier opener without a closer stays as text
+        elif opener is not None:
+            out.append(text[pos : opener.start()])
+            out.append(_anchor(opener[0], text[opener.end() : m.start()], links, dropped))
+            pos, opener = m.end(), None
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def clean_abstract(text: str, dropped: list[str] | None = None) -> tuple[str, list[str]]:
+    """Replace HTML anchors by their URL and collect every link, in order, once.
+
+    Links that are not safe http(s) URLs are left out, with a reason in `dropped`.
+    """
     links: list[str] = []
-
-    def anchor(m: re.Match[str]) -> str:
-        href = html.unescape(m["href"]).strip()
-        inner = re.sub(r"<[^>]+>", "", m["text"]).strip()
-        tail = inner[-1] if inner[-1:] in ".,;:" else ""
-        if href.startswith(("http://", "https://")):
-            links.append(href)
-        return href + tail
-
+    dropped = [] if dropped is None else dropped
     if "<" in text:
-        text = _ANCHOR.sub(anchor, text)
-    links.extend(_strip_url(u) for u in _URL.findall(text))
-    seen: dict[str, None] = {}
-    for link in links:
-        if link and link not in seen:
-            seen[link] = None
-    return " ".join(text.split()), list(seen)
+        text = _replace_anchors(text, links, dropped)
+    for found in _URL.findall(text):
+        raw = _strip_url(found)
+        try:
+            links.append(check_url(raw))
+        except BadLink as exc:
+            dropped.append(f"dropped link '{_short(raw)}': {exc}")
+    return " ".join(text.split()), list(dict.fromkeys(link for link in links if link))
 
 
 def _arxiv_id(links: list[str]) -> str | None:
@@ -207,8 +243,8 @@ def _arxiv_id(links: list[str]) -> str | None:
     return None
 
 
-def _entry(title: str, abstract: str) -> Entry:
-    text, links = clean_abstract(abstract)
+def _entry(title: str, abstract: str, dropped: list[str]) -> Entry:
+    text, links = clean_abstract(abstract, dropped)
     return Entry(
         title=" ".join(title.split()), abstract=text, links=links, arxiv_id=_arxiv_id(links)
     )
@@ -229,6 +265,7 @@ def parse_listing(text: str, as_of: dt.date) -> Listing:
 
     entries: list[Entry] = []
     skipped: list[str] = []
+    warnings: list[str] = []
     group: list[str] = []
 
     def flush(meta: list[str] | None) -> None:
@@ -237,7 +274,7 @@ def parse_listing(text: str, as_of: dt.date) -> Listing:
             if len(pair) == 1:
                 skipped.append(f"'{_short(pair[0])}': title without an abstract")
                 continue
-            entry = _entry(pair[0], pair[1])
+            entry = _entry(pair[0], pair[1], warnings)
             if meta is not None and n == len(pairs) - 1:
                 _apply_metadata(entry, meta, ref)
             entries.append(entry)
@@ -252,7 +289,7 @@ def parse_listing(text: str, as_of: dt.date) -> Listing:
         else:
             flush(meta)
     flush(None)
-    return Listing(date=listing_date, entries=entries, skipped=skipped)
+    return Listing(date=listing_date, entries=entries, skipped=skipped, warnings=warnings)
 
 
 def _short(text: str, width: int = 50) -> str:

@@ -7,6 +7,37 @@ import textwrap
 from readlist.model import Paper
 from readlist.stats import Stats
 
+# C0 (but newline and tab), DEL and C1: what a terminal would act on instead of show.
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
+_CONTROL_LINE = {**_CONTROL, 0x09: " ", 0x0A: " "}
+
+
+def clean(text: str) -> str:
+    """`text` without control characters (newline and tab stay), so that an escape
+    sequence in a title is shown as text instead of acting on the terminal."""
+    return text.translate(_CONTROL)
+
+
+def clean_line(text: str) -> str:
+    """Like `clean`, for one-line output: newlines and tabs become spaces too, and
+    undecodable bytes (surrogates from argv or file names) become U+FFFD."""
+    return decodable(text).translate(_CONTROL_LINE)
+
+
+def decodable(text: str) -> str:
+    """`text` with lone surrogates (how Python keeps undecodable bytes) replaced."""
+    if text.isascii():
+        return text
+    try:
+        return text.encode("utf-8").decode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # undecodable argv bytes
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")  # other lone surrogates
+    return raw.decode("utf-8", "replace")
+
 
 def byline(paper: Paper) -> str:
     """Who wrote it, as far as the listing tells: names, organisation or a count."""
@@ -43,7 +74,7 @@ def describe(paper: Paper, width: int = 78) -> str:
         lines += ["", textwrap.fill(paper.abstract, width)]
     if paper.notes:
         lines += ["", "Notes:", paper.notes]
-    return "\n".join(lines)
+    return clean("\n".join(lines))
 
 
 def describe_stats(stats: Stats) -> str:
@@ -60,13 +91,10 @@ def describe_stats(stats: Stats) -> str:
     if weeks:
         lines += ["", "week        added   read"]
         lines += [f"{w}  {a:>7} {r:>6}" for w, a, r in weeks]
-    return "\n".join(lines)
-
-
-_DISPLAY_CONTROL = {c: None for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (9, 10)}
+    return clean("\n".join(lines))
 
 
 def clean_display(text: str) -> str:
     """Text without C0/C1 control characters (newline and tab stay), so a title can
     never move the cursor, retitle the window or set the clipboard when shown."""
-    return text.translate(_DISPLAY_CONTROL)
+    return clean(text)

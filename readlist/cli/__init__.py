@@ -15,6 +15,7 @@ from readlist import __version__
 from readlist.cli import backup, edit, export, importing, network, papers
 from readlist.cli.common import Parser, UsageError
 from readlist.errors import ReadlistError
+from readlist.text import clean_line, decodable
 
 GROUPS = (importing, papers, edit, export, network, backup)
 
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _check_text_args(args)
     if args.command is None:
         from readlist.tui.launch import launch
 
@@ -45,15 +47,35 @@ def run(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+# Arguments that name files may hold any bytes the file system allows; the rest is text.
+_PATH_ARGS = frozenset({"db", "paths", "output"})
+
+
+def _check_text_args(args: argparse.Namespace) -> None:
+    """Refuse undecodable bytes (surrogateescape'd argv) in text arguments up front,
+    instead of failing deep inside when they are stored or compared."""
+    for name, value in vars(args).items():
+        if name in _PATH_ARGS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and decodable(item) != item:
+                raise UsageError(f"argument is not valid UTF-8: {decodable(item)!r}")
+
+
+def say(message: str) -> None:
+    """One line on stderr: controls made harmless, undecodable bytes shown escaped."""
+    print(clean_line(message), file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: every failure is one line on stderr and a non-zero status."""
     try:
         return run(argv)
     except UsageError as exc:
-        print(f"readlist: error: {exc}", file=sys.stderr)
+        say(f"readlist: error: {exc}")
         return 2
     except ReadlistError as exc:
-        print(f"readlist: error: {exc}", file=sys.stderr)
+        say(f"readlist: error: {exc}")
         return 1
     except KeyboardInterrupt:
         return 130
@@ -63,12 +85,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
-        print(f"readlist: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        say(f"readlist: error: {exc.strerror or exc}{where}")
         return 1
     except Exception as exc:
         if os.environ.get("READLIST_DEBUG"):
             raise
-        print(f"readlist: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        say(f"readlist: internal error: {type(exc).__name__}: {exc}")
         return 1
 
 

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from readlist.config import Config
-from readlist.errors import ReadlistError
+from readlist.errors import InputError, ReadlistError
 from readlist.model import Paper
 from readlist.selection import Selection
 from readlist.store import Store
+from readlist.text import clean_line
 
 
 class UsageError(ReadlistError):
@@ -24,7 +25,8 @@ class Parser(argparse.ArgumentParser):
     """Usage errors are one line and exit 2, like every other error here."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        message = clean_line(f"{self.prog}: error: {message} (see '{self.prog} --help')")
+        self.exit(2, message + "\n")
 
 
 def date_arg(text: str) -> dt.date:
@@ -60,7 +62,7 @@ def load_config(args: argparse.Namespace) -> Config:
 
     loaded = config.load(paths.resolve(getattr(args, "db", None)).config_file)
     for warning in loaded.warnings:
-        print(f"readlist: warning: {warning}", file=sys.stderr)
+        print(clean_line(f"readlist: warning: {warning}"), file=sys.stderr)
     return loaded
 
 
@@ -68,6 +70,17 @@ def open_store(args: argparse.Namespace) -> Store:
     from readlist import paths
 
     return Store(paths.resolve(getattr(args, "db", None)).library)
+
+
+def read_stdin_text() -> str:
+    """Standard input as UTF-8 text; anything else is a one-line error."""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("<stdin>: not UTF-8 text") from None
 
 
 def print_json(data: Any) -> None:
@@ -81,12 +94,12 @@ def line_for(paper: Paper, width: int | None) -> str:
     star = "★" if paper.starred else " "
     tags = ("  #" + " #".join(paper.tags)) if paper.tags else ""
     head = f"{paper.id}  {mark}{star} {paper.date or '':10} {paper.upvotes:>4}  "
-    title = paper.title
+    title = clean_line(paper.title)
     if width is not None:
         room = max(10, width - len(head) - len(tags))
         if len(title) > room:
             title = title[: room - 1] + "…"
-    return head + title + tags
+    return clean_line(head + title + tags)
 
 
 def print_papers(papers: Sequence[Paper]) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from readlist.cli.common import UsageError, open_store
+from readlist.cli.common import UsageError, open_store, read_stdin_text
+from readlist.text import clean, clean_line
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
@@ -54,9 +54,9 @@ def cmd_note(args: argparse.Namespace) -> int:
         if args.text is None:
             note = store.get(pid).notes
             if note:
-                print(note)
+                print(clean(note))
             return 0
-        text = sys.stdin.read() if args.text == "-" else args.text
+        text = read_stdin_text() if args.text == "-" else args.text
         actions.set_note(store, [pid], text.strip("\n"))
     return 0
 
@@ -79,5 +79,5 @@ def cmd_tag(args: argparse.Namespace) -> int:
         actions.change_tags(store, resolved, add, remove)
         after = [store.get(pid) for pid in resolved]
     for paper in after:
-        print(f"{paper.id}  {' '.join('#' + t for t in paper.tags) or '(no tags)'}")
+        print(clean_line(f"{paper.id}  {' '.join('#' + t for t in paper.tags) or '(no tags)'}"))
     return 0

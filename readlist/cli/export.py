@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from readlist.cli.common import add_selection, open_store, selection_of
+from readlist.text import clean_line
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
@@ -38,5 +39,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
         where = "stdout"
-    print(f"exported {count} entr{'ies' if count != 1 else 'y'} to {where}", file=sys.stderr)
+    done = f"exported {count} entr{'ies' if count != 1 else 'y'} to {where}"
+    print(clean_line(done), file=sys.stderr)
     return 0

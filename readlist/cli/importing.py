@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from readlist.cli.common import date_arg, open_store
+from readlist.text import clean_line
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
@@ -29,10 +30,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     with store:
         outcome = import_listings(store, texts, args.as_of or dt.date.today())
     for report in outcome.reports:
-        print(report.summary())
+        print(clean_line(report.summary()))
         for reason in report.skipped:
-            print(f"  skipped {reason}")
-    print(f"library: {len(store)} papers in {store.path}")
+            print(clean_line(f"  skipped {reason}"))
+        for warning in report.warnings:
+            print(clean_line(f"  warning: {warning}"))
+    print(clean_line(f"library: {len(store)} papers in {store.path}"))
     if args.resolve and outcome.created:
         from readlist.cli.network import resolve_ids
 

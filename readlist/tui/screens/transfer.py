@@ -109,4 +109,6 @@ class TransferScreen(Screen[None]):
         added = sum(r.added for r in outcome.reports)
         merged = sum(r.merged for r in outcome.reports)
         skipped = sum(len(r.skipped) for r in outcome.reports)
-        self.notify(f"{added} added, {merged} merged, {skipped} skipped", title="Import")
+        dropped = sum(len(r.warnings) for r in outcome.reports)
+        note = f", {dropped} unsafe links dropped" if dropped else ""
+        self.notify(f"{added} added, {merged} merged, {skipped} skipped{note}", title="Import")
