@@ -6,6 +6,8 @@ once, and stored on the paper; a key once given never changes.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -64,6 +66,42 @@ def export_ids(store: Store, ids: Sequence[str], options: Options | None = None)
     return text, len({p.id for p in papers})
 
 
-def write_bib(path: Path, text: str) -> None:
-    """Replace `path` atomically with the exported text."""
-    atomic_write(path, text.encode("utf-8"))
+def _library_files(library: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The library's own files (as given and through symlinks), and the
+    (directory, prefix) pairs that name its temp files."""
+    files: list[Path] = []
+    temps: list[tuple[Path, str]] = []
+    for lib in dict.fromkeys((Path(os.path.abspath(library)), Path(os.path.realpath(library)))):
+        folder = Path(os.path.realpath(lib.parent))
+        files += [folder / lib.name, folder / f"{lib.name}-journal", folder / f"{lib.name}.lock"]
+        temps.append((folder, f".{lib.name}."))
+    return files, temps
+
+
+def check_output(path: Path, library: Path) -> Path:
+    """Where an export to `path` really lands (through symlinks), refusing the
+    library's own files, a missing directory, and what is not a file."""
+    target = Path(os.path.realpath(path))
+    files, temps = _library_files(library)
+    same = target in files or any(
+        target.parent == folder and target.name.startswith(prefix) for folder, prefix in temps
+    )
+    if not same and target.exists():
+        with contextlib.suppress(OSError):
+            same = any(f.exists() and os.path.samefile(target, f) for f in files)
+    if same:
+        raise ReadlistError(f"{path}: that is a file of the library {library}; not overwriting it")
+    if not target.parent.is_dir():
+        raise ReadlistError(f"{path}: no such directory {target.parent}")
+    if target.exists() and not target.is_file():
+        raise ReadlistError(f"{path}: not a regular file; not overwriting it")
+    return target
+
+
+def write_bib(path: Path, text: str, library: Path) -> None:
+    """Replace `path` (or, for a symlink, its target) atomically with the exported text."""
+    target = check_output(path, library)
+    try:
+        atomic_write(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise ReadlistError(f"{path}: cannot write ({exc.strerror})") from None

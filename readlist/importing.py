@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 
 from readlist.changes import Change
+from readlist.config import DEFAULT_MAX_INPUT_BYTES
 from readlist.dedup import DedupIndex, merge, restore
 from readlist.errors import InputError
 from readlist.fileformat import META, Malformed, check_meta
-from readlist.listing import Entry, decode, parse_listing
+from readlist.listing import Entry, Listing, decode, looks_like_listing, parse_listing
 from readlist.model import SCHEMA_VERSION, Paper, Source, title_key
 from readlist.store import Store
+from readlist.text import decodable
 
 
 @dataclass
@@ -51,16 +57,73 @@ class Report:
         )
 
 
-def read_inputs(paths: Iterable[str], stdin: bytes | None = None) -> list[tuple[str, str]]:
+def _limit_error(name: str, limit: int) -> InputError:
+    return InputError(
+        f"{name}: input is larger than the {_mb(limit)} limit ([import] max_size_mb in config)"
+    )
+
+
+def _mb(limit: int) -> str:
+    return f"{limit / (1 << 20):g} MB" if limit >= 1 << 20 else f"{limit} bytes"
+
+
+def read_capped(fh: BinaryIO, limit: int, name: str) -> bytes:
+    """At most `limit` bytes from `fh`; more is an error, found by reading one byte more."""
+    chunks: list[bytes] = []
+    left = limit + 1
+    while left > 0:
+        chunk = fh.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    if left <= 0:
+        raise _limit_error(name, limit)
+    return b"".join(chunks)
+
+
+def read_file(path: Path, limit: int = DEFAULT_MAX_INPUT_BYTES) -> bytes:
+    """A regular file's bytes. FIFOs, devices and sockets are refused before reading:
+    a FIFO would block forever, `/dev/zero` would never end. Opening non-blocking
+    and checking the open descriptor leaves no window to swap the file in between."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{path}: is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file; only files and - can be imported")
+        if st.st_size > limit:
+            raise _limit_error(str(path), limit)
+        try:
+            return read_capped(fh, limit, str(path))
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def read_inputs(
+    paths: Iterable[str],
+    stdin: bytes | None = None,
+    limit: int = DEFAULT_MAX_INPUT_BYTES,
+) -> list[tuple[str, str]]:
     """Expand files, directories (their *.txt) and `-` into (name, text) pairs.
 
     Everything is read and decoded before anything is imported, so one bad input
-    stops the whole import instead of leaving it half done.
+    stops the whole import instead of leaving it half done. Each input may hold at
+    most `limit` bytes (read stdin with `read_capped`).
     """
     out: list[tuple[str, str]] = []
     for arg in paths:
         if arg == "-":
-            out.append(("<stdin>", decode(stdin or b"", "<stdin>")))
+            data = stdin or b""
+            if len(data) > limit:
+                raise _limit_error("<stdin>", limit)
+            out.append(("<stdin>", decode(data, "<stdin>")))
             continue
         path = Path(arg)
         if path.is_dir():
@@ -70,16 +133,35 @@ def read_inputs(paths: Iterable[str], stdin: bytes | None = None) -> list[tuple[
         else:
             files = [path]
         for file in files:
-            try:
-                data = file.read_bytes()
-            except FileNotFoundError:
-                raise InputError(f"{file}: no such file") from None
-            except IsADirectoryError:
-                raise InputError(f"{file}: is a directory") from None
-            except OSError as exc:
-                raise InputError(f"{file}: cannot read ({exc.strerror})") from None
-            out.append((file.name, decode(data, str(file))))
+            out.append((decodable(file.name), decode(read_file(file, limit), str(file))))
     return out
+
+
+_BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(][^,\n]*,", re.MULTILINE)
+FORMATS = ("auto", "listing")
+
+
+def detect_format(text: str, name: str = "") -> str:
+    """What an input looks like: "listing", "bibtex" or "unknown"."""
+    if looks_like_listing(text):
+        return "listing"
+    if name.lower().endswith(".bib") or _BIBTEX_ENTRY.search(text):
+        return "bibtex"
+    return "unknown"
+
+
+def check_format(name: str, text: str, fmt: str = "auto") -> None:
+    """Refuse, in one line, an input that is not a listing (unless `fmt` forces it)."""
+    if fmt == "listing":
+        return
+    found = detect_format(text, name)
+    if found == "bibtex":
+        raise InputError(f"{name}: looks like BibTeX; BibTeX import is not supported yet")
+    if found != "listing":
+        raise InputError(
+            f"not a Daily Papers listing: {name} (no header, no paper metadata); "
+            "--format listing imports it anyway"
+        )
 
 
 def _paper(entry: Entry, pid: str, source: Source, now: str) -> Paper:
@@ -105,9 +187,10 @@ def import_texts(
     texts: list[tuple[str, str]],
     as_of: dt.date,
     now: dt.datetime | None = None,
+    fmt: str = "auto",
 ) -> list[Report]:
     """Import decoded listings in one atomic commit and report per input."""
-    return import_listings(store, texts, as_of, now).reports
+    return import_listings(store, texts, as_of, now, fmt=fmt).reports
 
 
 @dataclass
@@ -123,15 +206,15 @@ class Batch:
     warnings: list[str] = field(default_factory=list)  # e.g. links dropped as unsafe
 
 
-def import_listings(
-    store: Store,
+def parse_inputs(
     texts: list[tuple[str, str]],
     as_of: dt.date,
+    fmt: str = "auto",
     now: dt.datetime | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Outcome:
-    """Like `import_texts`, and also return what changed; `progress(done, total)`
-    is called as entries are matched."""
+) -> list[Batch]:
+    """Read every input into a batch, refusing (before any library is opened or
+    created) one that is not a listing or a backup, unless `fmt` is "listing", and
+    one without papers."""
     stamp = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
     batches = []
     for name, text in texts:
@@ -139,14 +222,33 @@ def import_listings(
         if backup is not None:
             batches.append(Batch(name, backup, restore=True))
             continue
+        check_format(name, text, fmt)
         listing = parse_listing(text, as_of)
         if not listing.entries:
             raise InputError(f"{name}: no papers found; is this a Daily Papers listing?")
-        when = listing.date.isoformat() if listing.date else None
-        source = Source(file=name, listing_date=when, imported=stamp)
-        papers = [_paper(entry, "", source, stamp) for entry in listing.entries]
-        batches.append(Batch(name, papers, list(listing.skipped), warnings=list(listing.warnings)))
-    return import_papers(store, batches, progress)
+        batches.append(_batch(name, listing, stamp))
+    return batches
+
+
+def _batch(name: str, listing: Listing, stamp: str) -> Batch:
+    when = listing.date.isoformat() if listing.date else None
+    source = Source(file=name, listing_date=when, imported=stamp)
+    papers = [_paper(entry, "", source, stamp) for entry in listing.entries]
+    return Batch(name, papers, list(listing.skipped), warnings=list(listing.warnings))
+
+
+def import_listings(
+    store: Store,
+    texts: list[tuple[str, str]],
+    as_of: dt.date,
+    now: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    fmt: str = "auto",
+) -> Outcome:
+    """Like `import_texts`, and also return what changed; `progress(done, total)`
+    is called as entries are matched. Inputs that are not listings are refused
+    unless `fmt` is "listing"."""
+    return import_papers(store, parse_inputs(texts, as_of, fmt, now), progress)
 
 
 def import_papers(

@@ -250,6 +250,21 @@ def _entry(title: str, abstract: str, dropped: list[str]) -> Entry:
     )
 
 
+def looks_like_listing(text: str) -> bool:
+    """Whether `text` has the Daily Papers header or at least one metadata paragraph;
+    anything else (a README, an e-mail) would only yield made-up papers."""
+    paragraphs = (p for p in _BLANK_SPLIT.split(clean(text)) if p)
+    for paragraph in paragraphs:
+        if _metadata(paragraph) is not None:
+            return True
+        is_header, _ = _is_header(paragraph, dt.date.today())
+        if not is_header:
+            break
+        if "daily papers" in paragraph.casefold().split("\n"):
+            return True
+    return any(_metadata(p) is not None for p in paragraphs)
+
+
 def parse_listing(text: str, as_of: dt.date) -> Listing:
     """Parse cleaned or raw listing text; `as_of` is the day the listing was copied."""
     paragraphs = [p for p in _BLANK_SPLIT.split(clean(text)) if p]

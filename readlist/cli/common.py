@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import shutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 from readlist.config import Config
-from readlist.errors import InputError, ReadlistError
+from readlist.errors import InputError, LibraryError, ReadlistError
 from readlist.model import Paper
 from readlist.selection import Selection
 from readlist.store import Store
@@ -66,10 +68,29 @@ def load_config(args: argparse.Namespace) -> Config:
     return loaded
 
 
-def open_store(args: argparse.Namespace) -> Store:
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The library. Only commands that add papers may `create` it (and say so), so a
+    mistyped --db is an error instead of a new, empty library."""
     from readlist import paths
 
-    return Store(paths.resolve(getattr(args, "db", None)).library)
+    where = paths.resolve(getattr(args, "db", None))
+    return open_library(where.library, where.data_dir, create=create)
+
+
+def open_library(library: Path, data_dir: Path, *, create: bool) -> Store:
+    """Open `library`; with `create`, make it (and, only for the default data
+    directory, its folder), announcing it on stderr."""
+    if library.exists() or os.path.lexists(library):
+        return Store(library, create=False)
+    if not create:
+        raise LibraryError(f"no library at {library}; import something first")
+    if not library.parent.is_dir():
+        if library.parent != data_dir:
+            raise LibraryError(f"no library at {library}, and no directory {library.parent}")
+        library.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(library)
+    print(clean_line(f"readlist: created a new library at {library}"), file=sys.stderr)
+    return store
 
 
 def read_stdin_text() -> str:

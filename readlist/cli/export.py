@@ -26,14 +26,16 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from readlist.bibtex import Options
-    from readlist.exporting import choose, export_ids, write_bib
+    from readlist.exporting import check_output, choose, export_ids, write_bib
 
     ids_arg = [i for i in (args.ids or "").split(",") if i.strip()]
     with open_store(args) as store:
+        if args.output:  # before keys are stored: a refused export changes nothing
+            check_output(Path(args.output), store.path)
         ids = choose(store, selection_of(args), ids_arg, args.query)
         text, count = export_ids(store, ids, Options(style=args.style, unicode=args.unicode))
     if args.output:
-        write_bib(Path(args.output), text)
+        write_bib(Path(args.output), text, store.path)
         where = args.output
     else:
         sys.stdout.write(text)

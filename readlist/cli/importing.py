@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from typing import Any
 
-from readlist.cli.common import date_arg, open_store
+from readlist.cli.common import date_arg, load_config, open_store
 from readlist.text import clean_line
 
 
@@ -18,17 +18,26 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         "--as-of", type=date_arg, metavar="DATE", help="day the listing was copied (YYYY-MM-DD)"
     )
     p.add_argument("--resolve", action="store_true", help="then resolve the new papers on arXiv")
+    p.add_argument(
+        "--format",
+        choices=("auto", "listing"),
+        default="auto",
+        help="auto (default) refuses text that does not look like a listing; "
+        "listing imports it anyway",
+    )
     p.set_defaults(func=cmd_import)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from readlist.importing import import_listings, read_inputs
+    from readlist.importing import import_papers, parse_inputs, read_capped, read_inputs
 
-    stdin = sys.stdin.buffer.read() if "-" in args.paths else None
-    texts = read_inputs(args.paths, stdin)
-    store = open_store(args)
+    limit = load_config(args).max_input_bytes
+    stdin = read_capped(sys.stdin.buffer, limit, "<stdin>") if "-" in args.paths else None
+    texts = read_inputs(args.paths, stdin, limit)
+    batches = parse_inputs(texts, args.as_of or dt.date.today(), args.format)
+    store = open_store(args, create=True)
     with store:
-        outcome = import_listings(store, texts, args.as_of or dt.date.today())
+        outcome = import_papers(store, batches)
     for report in outcome.reports:
         print(clean_line(report.summary()))
         for reason in report.skipped:

@@ -15,10 +15,9 @@ from pathlib import Path
 
 from textual.message import Message
 
-from readlist.atomic import atomic_write
 from readlist.bibtex import Options
 from readlist.errors import ReadlistError
-from readlist.exporting import export_papers
+from readlist.exporting import check_output, export_papers, write_bib
 from readlist.importing import import_listings, read_inputs
 from readlist.listing import decode
 from readlist.store import Store
@@ -50,10 +49,11 @@ def run_import(path: Path, request: ImportRequest, post: Post) -> None:
 def run_export(path: Path, ids: list[str], request: ExportRequest, post: Post) -> None:
     try:
         with Store(path, create=False) as store:
+            check_output(request.path, store.path)  # before keys are stored
             papers = [store.get(i) for i in ids if i in store]
             options = Options(style=request.style, unicode=request.unicode)
             text = export_papers(store, papers, options)
-        atomic_write(request.path, text.encode("utf-8"))
+            write_bib(request.path, text, store.path)
     except (ReadlistError, OSError) as exc:
         post(JobFailed("export", str(exc)))
         return

@@ -6,13 +6,14 @@ import gc
 
 from readlist import config as config_mod
 from readlist import paths
-from readlist.store import Store
+from readlist.cli.common import open_library
 
 
 def launch(db: str | None) -> int:
     where = paths.resolve(db)
     cfg = config_mod.load(where.config_file)
-    store = Store(where.library)
+    # The first start on the default library creates it; a --db FILE must exist.
+    store = open_library(where.library, where.data_dir, create=db is None)
     # Everything loaded so far lives as long as the app: keep the GC from rescanning it.
     gc.freeze()
     from readlist.tui.app import create_app

@@ -185,7 +185,10 @@ def test_keys_survive_reopen_and_reimport(seeded: Store, tmp_path: Path) -> None
     export_papers(seeded, seeded.papers())
     keys = {p.id: p.bibkey for p in seeded.papers()}
     import_texts(
-        seeded, [("extra.txt", "StreamDiffusionV2: A Streaming System, again\n\nx\n")], AS_OF
+        seeded,
+        [("extra.txt", "StreamDiffusionV2: A Streaming System, again\n\nx\n")],
+        AS_OF,
+        fmt="listing",
     )
     with Store(seeded.path) as again:
         export_papers(again, again.papers())

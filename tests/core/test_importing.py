@@ -95,16 +95,18 @@ def test_missing_file_and_empty_directory(tmp_path: Path) -> None:
 def test_wrongly_encoded_file_is_decoded(tmp_path: Path, store: Store) -> None:
     path = tmp_path / "latin.txt"
     path.write_bytes(
-        "Caf\u00e9 na\u00efve models\n\nR\u00e9sum\u00e9 of results.\n".encode("cp1252")
+        "Daily Papers\n\nCaf\u00e9 na\u00efve models\n\nR\u00e9sum\u00e9 of results.\n".encode(
+            "cp1252"
+        )
     )
     import_texts(store, read_inputs([str(path)]), AS_OF)
     (p,) = store.papers()
     assert p.title == "Caf\u00e9 na\u00efve models"
 
 
-def test_text_that_is_no_listing_is_an_error(store: Store) -> None:
+def test_header_without_papers_is_an_error(store: Store) -> None:
     with pytest.raises(InputError, match="no papers found"):
-        import_texts(store, [("x.txt", "new\n\nSubscribe\n")], AS_OF)
+        import_texts(store, [("x.txt", "new\n\nDaily Papers\n\nSubscribe\n")], AS_OF)
     assert len(store) == 0
 
 
