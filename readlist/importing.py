@@ -125,6 +125,8 @@ def read_inputs(
                 raise _limit_error("<stdin>", limit)
             out.append(("<stdin>", decode(data, "<stdin>")))
             continue
+        if not arg:
+            raise InputError("empty path given to import")
         path = Path(arg)
         if path.is_dir():
             files = sorted(p for p in path.glob("*.txt") if p.is_file())
