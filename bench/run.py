@@ -235,6 +235,28 @@ def bench_tui(n: int) -> None:
         record(row)
 
 
+def hostile_listing(anchors: int = 20_000) -> str:
+    """About 420 KB: one abstract of unclosed `<a href='…'>` tags, the input that took
+    29 s when anchor parsing was quadratic."""
+    body = " ".join(f"<a href='x.y/{i:05d}'>" for i in range(anchors))
+    return f"Daily Papers\n\nA hostile paper\n\n{body}\n"
+
+
+def bench_hostile() -> None:
+    from readlist.listing import parse_listing
+
+    text = hostile_listing()
+    seconds = best_of(3, lambda: timed(lambda: parse_listing(text, AS_OF)))
+    what = f"parse hostile listing ({len(text) // 1000} KB, 20k unclosed <a>)"
+    record(Row(what, 1, seconds, "s", 1.0))
+
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
 SECTIONS = {"cli": bench_cli, "store": bench_store, "export": bench_export, "tui": bench_tui}
 
 
@@ -243,14 +265,17 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--only", default=",".join(SECTIONS))
+    parser.add_argument("--only", default=",".join(["parse", *SECTIONS]))
     args = parser.parse_args()
     os.environ.pop("READLIST_HOME", None)
     sizes = [int(s) for s in args.sizes.split(",")]
+    if "parse" in args.only.split(","):
+        bench_hostile()
     for n in sizes:
         print(f"-- {n:,} papers", flush=True)
         for name in args.only.split(","):
-            SECTIONS[name](n)
+            if name in SECTIONS:
+                SECTIONS[name](n)
     widths = [max(len(r.cells()[i]) for r in ROWS) for i in range(5)]
     header = ["measure", "papers", "result", "target", "met"]
     widths = [max(w, len(h)) for w, h in zip(widths, header, strict=True)]

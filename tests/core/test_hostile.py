@@ -282,7 +282,7 @@ import datetime as dt, sys
 from readlist.listing import parse_listing
 n = 20_000
 body = " ".join(f"<a href='http://e.x/{i}'>" for i in range(n))
-body += " http://x.example/" + ")" * 100_000 + " <a " * 50_000 + "<b" * 50_000
+body += " http://x.example/" + ")" * 200_000 + " <a " * 50_000 + "<b" * 50_000
 text = "Daily Papers\\n\\nA title\\n\\n" + body + "\\n"
 listing = parse_listing(text, dt.date(2026, 1, 1))
 assert len(listing.entries[0].links) == n + 1, len(listing.entries[0].links)
