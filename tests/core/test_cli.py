@@ -116,7 +116,19 @@ def test_note_from_stdin(
 
 @pytest.mark.parametrize("by", ["date", "upvotes", "title", "added"])
 def test_sort(capsys: pytest.CaptureFixture[str], lib: Path, by: str) -> None:
+    with Store(lib) as store:  # two papers added long after and long before the rest
+        store.put(
+            [
+                store.get(pid).replace(added=when)
+                for pid, when in zip(
+                    list(store.records())[100:102],
+                    ["2099-01-01T00:00:00", "2000-01-01T00:00:00"],
+                    strict=True,
+                )
+            ]
+        )
     papers = listing(capsys, lib, "--sort", by)
+    assert len(papers) == 254
     if by == "date":
         dates = [str(p["date"]) for p in papers if p["date"]]
         assert dates == sorted(dates, reverse=True)
@@ -124,9 +136,14 @@ def test_sort(capsys: pytest.CaptureFixture[str], lib: Path, by: str) -> None:
     elif by == "upvotes":
         ups = [int(str(p["upvotes"])) for p in papers]
         assert ups == sorted(ups, reverse=True)
+        assert ups[0] > ups[-1]
     elif by == "title":
         titles = [str(p["title"]).casefold() for p in papers]
         assert titles == sorted(titles)
+    else:
+        added = [str(p["added"]) for p in papers]
+        assert added == sorted(added, reverse=True)
+        assert (added[0], added[-1]) == ("2099-01-01T00:00:00", "2000-01-01T00:00:00")
 
 
 def test_search_ranks_title_matches_first(capsys: pytest.CaptureFixture[str], lib: Path) -> None:
@@ -181,27 +198,26 @@ def test_show_and_stats(capsys: pytest.CaptureFixture[str], lib: Path) -> None:
 def test_errors_are_one_line(
     capsys: pytest.CaptureFixture[str], lib: Path, argv: list[str], code: int, message: str
 ) -> None:
-    with pytest.raises(SystemExit) if code == 2 and argv[0] != "tag" else _nothing():
-        got = main(["--db", str(lib), *argv])
-        assert got == code
+    assert exit_code(["--db", str(lib), *argv]) == code
     err = capsys.readouterr().err
     assert message in err
     assert err.count("\n") == 1
     assert "Traceback" not in err
 
 
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+def exit_code(argv: list[str]) -> int:
+    """main()'s status, whether it returns it or argparse raises SystemExit with it."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
 
 
 def test_bad_inputs_exit_1_without_touching_library(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], lib: Path
 ) -> None:
-    before = lib.read_bytes()
+    journal = lib.with_name(lib.name + "-journal")
+    before = (lib.read_bytes(), journal.read_bytes())
     binary = tmp_path / "b.txt"
     binary.write_bytes(b"\x00\xff" * 50)
     for bad in (str(binary), str(tmp_path / "missing.txt")):
@@ -209,7 +225,7 @@ def test_bad_inputs_exit_1_without_touching_library(
         assert code == 1
         assert err.startswith("readlist: error: ")
         assert err.count("\n") == 1
-    assert lib.read_bytes() == before
+    assert (lib.read_bytes(), journal.read_bytes()) == before
 
 
 def test_corrupt_library_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -221,11 +237,13 @@ def test_corrupt_library_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert path.read_text() == "{ not json"
 
 
-def test_no_command_prints_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as info:
-        main(["--version"])
-    assert info.value.code == 0
+def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert exit_code(["--version"]) == 0
     assert capsys.readouterr().out.startswith("readlist ")
+    assert exit_code(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: readlist")
+    assert "With no command, opens the TUI." in " ".join(out.split())
 
 
 def test_subprocess_never_imports_textual(lib: Path) -> None:
