@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -95,6 +96,12 @@ def check_output(path: Path, library: Path) -> Path:
         raise ReadlistError(f"{path}: no such directory {target.parent}")
     if target.exists() and not target.is_file():
         raise ReadlistError(f"{path}: not a regular file; not overwriting it")
+    try:  # find an unwritable place now, before any key is stored
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ReadlistError(f"{path}: cannot write ({exc.strerror})") from None
     return target
 
 

@@ -296,3 +296,44 @@ def test_tui_start_errors_are_one_line(
     assert result.stderr.count("\n") == 1
     if library is not None:
         assert (home / "library.json").read_text() == library
+
+
+def test_only_import_creates_a_library_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "new.json"
+    for argv in (["list"], ["stats"], ["search", "x"], ["show", "abcd"], ["export"]):
+        assert main(["--db", str(path), *argv]) == 1
+        assert capsys.readouterr().err == (
+            f"readlist: error: no library at {path}; import something first\n"
+        )
+    assert list(tmp_path.iterdir()) == []
+    assert main(["--db", str(path), "import", str(SEEDS / "004_097c14f588d18b51.txt")]) == 0
+    assert capsys.readouterr().err == f"readlist: created a new library at {path}\n"
+    assert main(["--db", str(path), "import", str(SEEDS / "003_fe32cd4af316f013.txt")]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_default_data_dir_may_be_created_other_dirs_not(
+    tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = str(SEEDS / "004_097c14f588d18b51.txt")
+    assert main(["--db", str(tmp_path / "no" / "lib.json"), "import", seed]) == 1
+    assert "no directory" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
+    assert not isolated_home.exists()
+    assert main(["import", seed]) == 0
+    assert (isolated_home / "library.json").exists()
+
+
+def test_tui_on_a_missing_db_is_a_one_line_error(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "readlist", "--db", str(missing)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"readlist: error: no library at {missing}; import something first\n"
+    assert not missing.exists()

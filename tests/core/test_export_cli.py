@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -89,3 +90,18 @@ def test_biblatex_and_unicode_options(lib: Path, capsys: pytest.CaptureFixture[s
     assert out.count("@online{") == 254
     assert "Ω(1/R" in out  # UTF-8 kept, not \ensuremath{\Omega}
     assert "\\ensuremath{\\Omega}" not in out
+
+
+def test_export_through_a_symlink_writes_its_target(
+    lib: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "real" / "refs.bib"
+    target.parent.mkdir()
+    target.write_text("old\n")
+    link = tmp_path / "refs.bib"
+    link.symlink_to(target)
+    assert main(["--db", str(lib), "export", "-o", str(link)]) == 0
+    assert link.is_symlink()
+    assert os.readlink(link) == str(target)
+    assert len(parse(target.read_text())) == 254
+    assert capsys.readouterr().err == f"exported 254 entries to {link}\n"

@@ -1,0 +1,284 @@
+"""Bad input, table-driven: every kind gives exactly one line on stderr, a non-zero
+exit, no traceback, and leaves the library byte-for-byte as it was.
+
+Most kinds run `main()` in process (fast); the ones about processes, stdin, argv
+bytes and files that could hang run `python -m readlist` as a real subprocess."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from readlist.cli import main
+from tests.conftest import SEEDS
+
+SEED = SEEDS / "004_097c14f588d18b51.txt"
+ONE_PAPER_ID = "0"  # replaced by a real id prefix in `Env`
+
+
+@dataclass
+class Env:
+    """The per-test world: a library with papers, a scratch dir, a real paper id."""
+
+    lib: Path
+    tmp: Path
+    pid: str
+
+    @property
+    def journal(self) -> Path:
+        return self.lib.with_name(self.lib.name + "-journal")
+
+
+@dataclass
+class Case:
+    argv: Callable[[Env], list[str]]
+    message: str
+    code: int = 1
+    stdin: bytes | None = None
+    proc: bool = False
+    db: bool = True  # pass --db lib
+
+
+def _fifo(env: Env) -> list[str]:
+    fifo = env.tmp / "pipe.txt"
+    os.mkfifo(fifo)
+    return ["import", str(fifo)]
+
+
+def _write(name: str, data: bytes) -> Callable[[Env], list[str]]:
+    def argv(env: Env) -> list[str]:
+        path = env.tmp / name
+        path.write_bytes(data)
+        return ["import", str(path)]
+
+    return argv
+
+
+def _big(env: Env) -> list[str]:
+    (env.tmp / "home").mkdir(exist_ok=True)
+    (env.tmp / "home" / "config.toml").write_text("[import]\nmax_size_mb = 1\n")
+    path = env.tmp / "big.txt"
+    path.write_bytes(SEED.read_bytes() * (1 + (1 << 20) // SEED.stat().st_size))
+    return ["import", str(path)]
+
+
+def _big_stdin_config(env: Env) -> list[str]:
+    (env.tmp / "home").mkdir(exist_ok=True)
+    (env.tmp / "home" / "config.toml").write_text("[import]\nmax_size_mb = 1\n")
+    return ["import", "-"]
+
+
+def _corrupt(env: Env) -> list[str]:
+    env.lib.write_text("{ not json")
+    return ["list"]
+
+
+def _newer(env: Env) -> list[str]:
+    env.lib.write_bytes(env.lib.read_bytes().replace(b'"schema":1', b'"schema":99', 1))
+    return ["list"]
+
+
+def _untitled(env: Env) -> list[str]:
+    env.journal.unlink()
+    env.lib.write_text(
+        '{"_readlist":{"1":{"schema":1,"generation":0}},'
+        '"papers":{"abcdef1":{"abstract":"no title here"}}}'
+    )
+    return ["list"]
+
+
+def _symlink(env: Env) -> list[str]:
+    link = env.tmp / "refs.bib"
+    link.symlink_to(env.lib)
+    return ["export", "-o", str(link)]
+
+
+def _missing_dir_import(env: Env) -> list[str]:
+    return ["--db", str(env.tmp / "nodir" / "lib.json"), "import", str(SEED)]
+
+
+UTF16_JUNK = b"\xff\xfe" + "Daily Papers\n\nT".encode("utf-16-le") + b"\x00"
+BINARY = bytes(range(256)) * 40
+README = (SEEDS.parent / "README.md").read_bytes()
+
+CASES: dict[str, Case] = {
+    "show unknown id": Case(lambda e: ["show", "zzzzzzz"], "no paper with id zzzzzzz"),
+    "show too short prefix": Case(lambda e: ["show", e.pid[:2]], "no paper with id"),
+    "mark without a flag": Case(lambda e: ["mark", e.pid], "one of the arguments", 2),
+    "mark two flags": Case(lambda e: ["mark", e.pid, "--read", "--star"], "not allowed with", 2),
+    "mark unknown id": Case(lambda e: ["mark", "ffffff0", "--read"], "no paper with id"),
+    "tag without ops": Case(lambda e: ["tag", e.pid], "at least one ID and one", 2),
+    "tag unknown id": Case(lambda e: ["tag", "ffffff0", "+x"], "no paper with id"),
+    "note unknown id": Case(lambda e: ["note", "ffffff0", "x"], "no paper with id"),
+    "list bad sort": Case(lambda e: ["list", "--sort", "size"], "invalid choice", 2),
+    "list bad flag": Case(lambda e: ["list", "--bogus"], "unrecognized arguments", 2),
+    "search limit zero": Case(lambda e: ["search", "x", "--limit", "0"], "positive", 2),
+    "search limit text": Case(lambda e: ["search", "x", "--limit", "ten"], "positive", 2),
+    "import bad date": Case(lambda e: ["import", "--as-of", "yesterday", "x"], "YYYY-MM-DD", 2),
+    "import impossible date": Case(
+        lambda e: ["import", "--as-of", "2026-02-30", str(SEED)], "YYYY-MM-DD", 2
+    ),
+    "import missing file": Case(lambda e: ["import", str(e.tmp / "nope.txt")], "no such file"),
+    "import empty dir": Case(
+        lambda e: ["import", str(e.tmp / "empty")], "no *.txt listings in this directory"
+    ),
+    "import empty path": Case(lambda e: ["import", ""], "empty path"),
+    "import FIFO": Case(_fifo, "not a regular file", proc=True),
+    "import /dev/zero": Case(lambda e: ["import", "/dev/zero"], "not a regular file", proc=True),
+    "import oversize file": Case(_big, "larger than the 1 MB limit"),
+    "import oversize stdin": Case(
+        _big_stdin_config, "<stdin>: input is larger", stdin=b"x" * (1 << 20) + b"y", proc=True
+    ),
+    "import binary junk": Case(_write("junk.txt", BINARY), "binary file"),
+    "import UTF-16 junk": Case(_write("u16.txt", UTF16_JUNK), "broken UTF-16"),
+    "import empty file": Case(_write("empty.txt", b"\n \n"), "file is empty"),
+    "import README": Case(_write("README.md", README), "not a Daily Papers listing: README.md"),
+    "import e-mail on stdin": Case(
+        lambda e: ["import", "-"],
+        "not a Daily Papers listing: <stdin>",
+        stdin=b"Hi team,\n\nhave a look at this paper.\n\nBob\n",
+        proc=True,
+    ),
+    "import .bib": Case(_write("refs.bib", b"@misc{a,\n title={X}}\n"), "looks like BibTeX"),
+    "import header only": Case(_write("h.txt", b"Daily Papers\n\nDec 29\n"), "no papers found"),
+    "import into missing dir": Case(_missing_dir_import, "no directory", db=False),
+    "invalid UTF-8 id": Case(lambda e: ["show", "\udcff"], "not valid UTF-8", 2, proc=True),
+    "invalid UTF-8 note": Case(lambda e: ["note", e.pid, "a\udcffb"], "not valid UTF-8", 2),
+    "invalid UTF-8 stdin note": Case(
+        lambda e: ["note", e.pid, "-"], "<stdin>: not UTF-8 text", stdin=b"\xff\xfe\xfa"
+    ),
+    "export onto library": Case(lambda e: ["export", "-o", str(e.lib)], "a file of the library"),
+    "export onto journal": Case(
+        lambda e: ["export", "-o", str(e.journal)], "a file of the library"
+    ),
+    "export onto lock": Case(lambda e: ["export", "-o", f"{e.lib}.lock"], "a file of the library"),
+    "export onto temp file": Case(
+        lambda e: ["export", "-o", str(e.lib.with_name(f".{e.lib.name}.x1.tmp"))],
+        "a file of the library",
+    ),
+    "export via symlink to library": Case(_symlink, "a file of the library"),
+    "export via relative path": Case(
+        lambda e: ["export", "-o", f"{e.lib.parent}/./../{e.lib.parent.name}/{e.lib.name}"],
+        "a file of the library",
+    ),
+    "export into missing dir": Case(
+        lambda e: ["export", "-o", str(e.tmp / "no" / "refs.bib")], "no such directory"
+    ),
+    "export onto a directory": Case(lambda e: ["export", "-o", str(e.tmp)], "not a regular file"),
+    "export unwritable": Case(
+        lambda e: ["export", "-o", "/proc/readlist-test.bib"], "cannot write"
+    ),
+    "export nothing matches": Case(lambda e: ["export", "--tag", "nosuch"], "no papers match"),
+    "export unknown ids": Case(lambda e: ["export", "--ids", "ffffff0"], "no paper with id"),
+    "export bad style": Case(lambda e: ["export", "--style", "ris"], "invalid choice", 2),
+    "corrupt library": Case(_corrupt, "library file is corrupt"),
+    "library from a newer schema": Case(_newer, "schema 99 is newer"),
+    "paper without a title": Case(_untitled, "is malformed (no title)"),
+    "--db typo": Case(
+        lambda e: ["--db", str(e.lib) + "x", "list"], "import something first", db=False
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    root = tmp_path_factory.mktemp("template")
+    lib = root / "lib.json"
+    env = {**os.environ, "READLIST_HOME": str(root / "home")}
+    subprocess.run(
+        [sys.executable, "-m", "readlist", "--db", str(lib), "import", str(SEED)],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "readlist", "--db", str(lib), "list"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    ).stdout
+    return lib, out.split()[0]
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """Every file in the library's folder, by content hash (the lock may come and go)."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+        for p in sorted(folder.iterdir())
+        if not p.name.endswith(".lock")
+    }
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+def test_bad_input(
+    kind: str,
+    template: tuple[Path, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    case = CASES[kind]
+    folder = tmp_path / "library"
+    folder.mkdir()
+    for src in template[0].parent.glob("lib.json*"):
+        shutil.copy(src, folder / src.name)
+    scratch = tmp_path / "scratch"
+    (scratch / "empty").mkdir(parents=True)
+    env = Env(folder / "lib.json", scratch, template[1])
+    home = scratch / "home"
+    monkeypatch.setenv("READLIST_HOME", str(home))
+    argv = case.argv(env)
+    if case.db:
+        argv = ["--db", str(env.lib), *argv]
+    before = fingerprint(folder)
+
+    if case.proc:
+        result = subprocess.run(
+            [os.fsencode(a) for a in [sys.executable, "-m", "readlist", *argv]],
+            input=case.stdin or b"",
+            capture_output=True,
+            timeout=30,
+            env={**os.environ, "READLIST_HOME": str(home)},
+        )
+        code, err = result.returncode, result.stderr.decode("utf-8", "replace")
+    else:
+        if case.stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(case.stdin)))
+        try:
+            code = main(argv)
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        err = capsys.readouterr().err
+
+    assert code == case.code, err
+    assert err.count("\n") == 1, err
+    assert err.endswith("\n")
+    assert case.message in err
+    assert "Traceback" not in err
+    assert "internal error" not in err
+    assert fingerprint(folder) == before
+    assert not (scratch / "nodir").exists()
+
+
+def test_there_are_at_least_30_kinds() -> None:
+    assert len(CASES) >= 30
+    assert sum(c.proc for c in CASES.values()) >= 5
+
+
+def test_read_capped_stops_at_the_limit_on_an_endless_stream() -> None:
+    from readlist.errors import InputError
+    from readlist.importing import read_capped
+
+    with open("/dev/zero", "rb") as endless, pytest.raises(InputError, match="larger than"):
+        read_capped(endless, 100_000, "zeros")
+    assert read_capped(io.BytesIO(b"x" * 100), 100, "exact") == b"x" * 100
