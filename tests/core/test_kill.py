@@ -26,8 +26,11 @@ from readlist.store import Store
 
 kind, path = sys.argv[1], Path(sys.argv[2])
 store = Store(path)
-if not len(store):
-    store.put([Paper(id=f"p{i:03d}", title=f"Seed paper {i}") for i in range(50)])
+if not len(store):  # about 2 MB, so that a write takes long enough to be hit
+    store.put(
+        [Paper(id=f"p{i:03d}", title=f"Seed paper {i}", abstract="words " * 150) for i in range(50)]
+        + [Paper(id=f"s{i:04d}", title=f"Bulk {i}", abstract="words " * 300) for i in range(1000)]
+    )
 print("ready", flush=True)
 n = 0
 while True:
