@@ -16,7 +16,7 @@ from pathlib import Path
 from textual.message import Message
 
 from readlist.bibtex import Options
-from readlist.errors import ReadlistError
+from readlist.errors import InputError, ReadlistError
 from readlist.exporting import check_output, export_papers, write_bib
 from readlist.importing import import_listings, read_inputs
 from readlist.listing import decode
@@ -28,12 +28,15 @@ from readlist.tui.screens.importing import ImportRequest
 Post = Callable[[Message], object]
 
 
-def run_import(path: Path, request: ImportRequest, post: Post) -> None:
+def run_import(path: Path, request: ImportRequest, post: Post, limit: int) -> None:
     try:
         if request.text:
-            texts = [("<paste>", decode(request.text.encode("utf-8"), "pasted text"))]
+            data = request.text.encode("utf-8")
+            if len(data) > limit:
+                raise InputError(f"pasted text is larger than the {limit >> 20} MB limit")
+            texts = [("<paste>", decode(data, "pasted text"))]
         else:
-            texts = read_inputs([request.path])
+            texts = read_inputs([request.path], limit=limit)
 
         def progress(done: int, total: int) -> None:
             post(ImportProgress(done, total))

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import ProgressBar
 from textual.worker import Worker, WorkerState
 
+from readlist.config import DEFAULT_MAX_INPUT_BYTES as DEFAULT_LIMIT
 from readlist.selection import Selection, select
 from readlist.session import Session
 from readlist.store import Store
@@ -87,15 +88,16 @@ class TransferScreen(Screen[None]):
                 bar = self.query_one("#progress", ProgressBar)
                 bar.update(total=None, progress=0)
                 bar.add_class("visible")
-                self.run_import(request)
+                config = getattr(self.app, "config", None)
+                self.run_import(request, getattr(config, "max_input_bytes", DEFAULT_LIMIT))
 
         self.app.push_screen(ImportDialog(), chosen)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def run_import(self, request: ImportRequest) -> None:
+    def run_import(self, request: ImportRequest, limit: int = DEFAULT_LIMIT) -> None:
         from readlist.tui import jobs
 
-        jobs.run_import(self.store.path, request, self.post_message)
+        jobs.run_import(self.store.path, request, self.post_message, limit)
 
     def on_import_progress(self, message: ImportProgress) -> None:
         self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
