@@ -80,16 +80,17 @@ def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
 def open_library(library: Path, data_dir: Path, *, create: bool) -> Store:
     """Open `library`; with `create`, make it (and, only for the default data
     directory, its folder), announcing it on stderr."""
-    if library.exists() or os.path.lexists(library):
-        return Store(library, create=False)
-    if not create:
-        raise LibraryError(f"no library at {library}; import something first")
-    if not library.parent.is_dir():
-        if library.parent != data_dir:
-            raise LibraryError(f"no library at {library}, and no directory {library.parent}")
-        library.parent.mkdir(parents=True, exist_ok=True)
-    store = Store(library)
-    print(clean_line(f"readlist: created a new library at {library}"), file=sys.stderr)
+    existed = os.path.lexists(library)
+    if not existed and not os.path.lexists(library.with_name(library.name + "-journal")):
+        if not create:
+            raise LibraryError(f"no library at {library}; import something first")
+        if not library.parent.is_dir():
+            if library.parent != data_dir:
+                raise LibraryError(f"no library at {library}, and no directory {library.parent}")
+            library.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(library, create=create)  # refuses a journal that holds data, alone
+    if not existed and library.exists():
+        print(clean_line(f"readlist: created a new library at {library}"), file=sys.stderr)
     return store
 
 

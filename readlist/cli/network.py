@@ -189,7 +189,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
     elif args.month:
         period, value = "month", args.month
     bar = _Bar("fetching")
-    with open_store(args) as store, Sources(config.network) as sources:
+    with open_store(args, create=True) as store, Sources(config.network) as sources:
         try:
             pulled = pull(store, sources, period, value, progress=bar)
         finally:
@@ -208,7 +208,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     refs = [parse_reference(r) for r in args.refs]  # all valid before any request
     config = load_config(args)
-    with open_store(args) as store, Sources(config.network) as sources:
+    with open_store(args, create=True) as store, Sources(config.network) as sources:
         pulled = add(store, refs, sources)
     if not args.json:
         for reason in pulled.report.skipped:

@@ -182,7 +182,7 @@ CASES: dict[str, Case] = {
     "export bad style": Case(lambda e: ["export", "--style", "ris"], "invalid choice", 2),
     "corrupt library": Case(_corrupt, "library file is corrupt"),
     "library from a newer schema": Case(_newer, "schema 99 is newer"),
-    "paper without a title": Case(_untitled, "is malformed (no title)"),
+    "paper without a title": Case(_untitled, "is not an object with a title"),
     "--db typo": Case(
         lambda e: ["--db", str(e.lib) + "x", "list"], "import something first", db=False
     ),

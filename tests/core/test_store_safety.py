@@ -537,6 +537,7 @@ def test_backup_and_restore_through_the_cli(
     assert capsys.readouterr().out == f"backed up 4 papers to {backup}\n"
 
     fresh = tmp_path / "fresh" / "library.json"
+    fresh.parent.mkdir()  # only the default data directory is made on the fly
     assert main(["--db", str(fresh), "import", str(backup)]) == 0
     with Store(fresh) as restored, Store(live.path) as original:
         assert [p.to_doc() for p in restored.papers()] == [p.to_doc() for p in original.papers()]
