@@ -67,31 +67,20 @@ def export_ids(store: Store, ids: Sequence[str], options: Options | None = None)
     return text, len({p.id for p in papers})
 
 
-def _library_files(library: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The library's own files (as given and through symlinks), and the
-    (directory, prefix) pairs that name its temp files."""
-    files: list[Path] = []
-    temps: list[tuple[Path, str]] = []
-    for lib in dict.fromkeys((Path(os.path.abspath(library)), Path(os.path.realpath(library)))):
-        folder = Path(os.path.realpath(lib.parent))
-        files += [folder / lib.name, folder / f"{lib.name}-journal", folder / f"{lib.name}.lock"]
-        temps.append((folder, f".{lib.name}."))
-    return files, temps
-
-
-def check_output(path: Path, library: Path) -> Path:
+def check_output(path: Path, store: Store) -> Path:
     """Where an export to `path` really lands (through symlinks), refusing the
-    library's own files, a missing directory, and what is not a file."""
+    library's own files (even through a hard link), a missing directory, what is not
+    a file, and a directory readlist cannot write."""
     target = Path(os.path.realpath(path))
-    files, temps = _library_files(library)
-    same = target in files or any(
-        target.parent == folder and target.name.startswith(prefix) for folder, prefix in temps
-    )
+    same = store.is_own_file(path)
     if not same and target.exists():
+        own = (store.path, store.journal_path, store.lock_path)
         with contextlib.suppress(OSError):
-            same = any(f.exists() and os.path.samefile(target, f) for f in files)
+            same = any(f.exists() and os.path.samefile(target, f) for f in own)
     if same:
-        raise ReadlistError(f"{path}: that is a file of the library {library}; not overwriting it")
+        raise ReadlistError(
+            f"{path}: that is a file of the library {store.path}; not overwriting it"
+        )
     if not target.parent.is_dir():
         raise ReadlistError(f"{path}: no such directory {target.parent}")
     if target.exists() and not target.is_file():
@@ -105,9 +94,9 @@ def check_output(path: Path, library: Path) -> Path:
     return target
 
 
-def write_bib(path: Path, text: str, library: Path) -> None:
+def write_bib(path: Path, text: str, store: Store) -> None:
     """Replace `path` (or, for a symlink, its target) atomically with the exported text."""
-    target = check_output(path, library)
+    target = check_output(path, store)
     try:
         atomic_write(target, text.encode("utf-8"))
     except OSError as exc:

@@ -31,11 +31,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     ids_arg = [i for i in (args.ids or "").split(",") if i.strip()]
     with open_store(args) as store:
         if args.output:  # before keys are stored: a refused export changes nothing
-            check_output(Path(args.output), store.path)
+            check_output(Path(args.output), store)
         ids = choose(store, selection_of(args), ids_arg, args.query)
         text, count = export_ids(store, ids, Options(style=args.style, unicode=args.unicode))
     if args.output:
-        write_bib(Path(args.output), text, store.path)
+        write_bib(Path(args.output), text, store)
         where = args.output
     else:
         sys.stdout.write(text)

@@ -52,11 +52,11 @@ def run_import(path: Path, request: ImportRequest, post: Post, limit: int) -> No
 def run_export(path: Path, ids: list[str], request: ExportRequest, post: Post) -> None:
     try:
         with Store(path, create=False) as store:
-            check_output(request.path, store.path)  # before keys are stored
+            check_output(request.path, store)  # before keys are stored
             papers = [store.get(i) for i in ids if i in store]
             options = Options(style=request.style, unicode=request.unicode)
             text = export_papers(store, papers, options)
-            write_bib(request.path, text, store.path)
+            write_bib(request.path, text, store)
     except (ReadlistError, OSError) as exc:
         post(JobFailed("export", str(exc)))
         return

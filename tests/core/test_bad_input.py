@@ -102,6 +102,12 @@ def _symlink(env: Env) -> list[str]:
     return ["export", "-o", str(link)]
 
 
+def _hardlink(env: Env) -> list[str]:
+    link = env.tmp / "refs.bib"
+    os.link(env.journal, link)
+    return ["export", "-o", str(link)]
+
+
 def _missing_dir_import(env: Env) -> list[str]:
     return ["--db", str(env.tmp / "nodir" / "lib.json"), "import", str(SEED)]
 
@@ -166,6 +172,7 @@ CASES: dict[str, Case] = {
         "a file of the library",
     ),
     "export via symlink to library": Case(_symlink, "a file of the library"),
+    "export via hard link to journal": Case(_hardlink, "a file of the library"),
     "export via relative path": Case(
         lambda e: ["export", "-o", f"{e.lib.parent}/./../{e.lib.parent.name}/{e.lib.name}"],
         "a file of the library",
