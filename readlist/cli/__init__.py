@@ -48,7 +48,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 
 # Arguments that name files may hold any bytes the file system allows; the rest is text.
-_PATH_ARGS = frozenset({"db", "paths", "output"})
+_PATH_ARGS = frozenset({"db", "paths", "output", "file"})
 
 
 def _check_text_args(args: argparse.Namespace) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 
@@ -17,10 +18,12 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from readlist import paths
-    from readlist.store import Store
+    from readlist.cli.common import open_store
+    from readlist.exporting import check_output
+    from readlist.text import clean_line
 
-    with Store(paths.resolve(getattr(args, "db", None)).library, create=False) as store:
+    with open_store(args) as store:
+        check_output(Path(args.file), store)  # same rules as export -o
         count = store.backup(args.file)
-    print(f"backed up {count} paper{'s' * (count != 1)} to {args.file}")
+    print(clean_line(f"backed up {count} paper{'s' * (count != 1)} to {args.file}"))
     return 0

@@ -184,6 +184,11 @@ CASES: dict[str, Case] = {
     "export unwritable": Case(
         lambda e: ["export", "-o", "/proc/readlist-test.bib"], "cannot write"
     ),
+    "backup into missing dir": Case(
+        lambda e: ["backup", str(e.tmp / "no" / "b.json")], "no such directory"
+    ),
+    "backup onto journal": Case(lambda e: ["backup", str(e.journal)], "a file of the library"),
+    "backup onto a directory": Case(lambda e: ["backup", str(e.tmp)], "not a regular file"),
     "export nothing matches": Case(lambda e: ["export", "--tag", "nosuch"], "no papers match"),
     "export unknown ids": Case(lambda e: ["export", "--ids", "ffffff0"], "no paper with id"),
     "export bad style": Case(lambda e: ["export", "--style", "ris"], "invalid choice", 2),
@@ -275,6 +280,7 @@ def test_bad_input(
     assert "internal error" not in err
     assert fingerprint(folder) == before
     assert not (scratch / "nodir").exists()
+    assert not (scratch / "no").exists()
 
 
 def test_there_are_at_least_30_kinds() -> None:
