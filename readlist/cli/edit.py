@@ -57,7 +57,7 @@ def cmd_note(args: argparse.Namespace) -> int:
                 print(clean(note))
             return 0
         text = read_stdin_text() if args.text == "-" else args.text
-        actions.set_note(store, [pid], text.strip("\n"))
+        actions.set_note(store, [pid], clean(text).strip("\n"))
     return 0
 
 

@@ -124,6 +124,7 @@ CASES: dict[str, Case] = {
     "mark unknown id": Case(lambda e: ["mark", "ffffff0", "--read"], "no paper with id"),
     "tag without ops": Case(lambda e: ["tag", e.pid], "at least one ID and one", 2),
     "tag unknown id": Case(lambda e: ["tag", "ffffff0", "+x"], "no paper with id"),
+    "tag with an escape": Case(lambda e: ["tag", e.pid, "+a\x1b[2J"], "invalid tag name"),
     "note unknown id": Case(lambda e: ["note", "ffffff0", "x"], "no paper with id"),
     "list bad sort": Case(lambda e: ["list", "--sort", "size"], "invalid choice", 2),
     "list bad flag": Case(lambda e: ["list", "--bogus"], "unrecognized arguments", 2),

@@ -296,3 +296,11 @@ def test_hostile_listing_parses_in_linear_time() -> None:
     started = dt.datetime.now()
     subprocess.run([sys.executable, "-c", SLOW_PARSE], check=True, timeout=10)
     assert dt.datetime.now() - started < dt.timedelta(seconds=10)
+
+
+def test_notes_from_the_command_line_lose_control_characters(
+    dirty: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(dirty), "note", "abcdef1", f"line{ESCAPES}\ttwo"]) == 0
+    with Store(dirty) as store:
+        assert store.get("abcdef1").notes == "line]0;pwned[2J]52;c;ZXZpbA==31m\ttwo"
