@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -105,10 +106,18 @@ def read_stdin_text() -> str:
         raise InputError("<stdin>: not UTF-8 text") from None
 
 
+# orjson escapes C0 controls but writes DEL and C1 (U+0080-U+009F, e.g. CSI) as is;
+# in UTF-8 those are 0x7F and 0xC2 0x80-0x9F, which occur only inside JSON strings.
+_RAW_CONTROLS = re.compile(rb"\x7f|\xc2[\x80-\x9f]")
+
+
 def print_json(data: Any) -> None:
+    """JSON on stdout with every control character escaped, so a terminal shows it."""
     import orjson
 
-    sys.stdout.buffer.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+    raw = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+    raw = _RAW_CONTROLS.sub(lambda m: b"\\u%04x" % ord(m[0].decode()), raw)
+    sys.stdout.buffer.write(raw)
 
 
 def line_for(paper: Paper, width: int | None) -> str:

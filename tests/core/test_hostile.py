@@ -98,6 +98,8 @@ def test_json_output_escapes_control_characters(
 ) -> None:
     assert main(["--db", str(dirty), "list", "--json"]) == 0
     out = capsys.readouterr().out
+    assert "\x9b" not in out
+    assert "\x7f" not in out
     assert "\x1b" not in out
     assert "\x07" not in out
     assert json.loads(out)[0]["title"] == f"Evil {ESCAPES} title"
