@@ -44,6 +44,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         return launch(getattr(args, "db", None))
     code: int = args.func(args)
+    if code == 0 and getattr(args, "writes", False):
+        export.run_auto_exports(args)
     return code
 
 

@@ -15,12 +15,12 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
     how = p.add_mutually_exclusive_group(required=True)
     for flag in ("read", "unread", "star", "unstar"):
         how.add_argument(f"--{flag}", dest="how", action="store_const", const=flag)
-    p.set_defaults(func=cmd_mark)
+    p.set_defaults(func=cmd_mark, writes=True)
 
     p = sub.add_parser("note", parents=[db], help="set or print a paper's note")
     p.add_argument("id", metavar="ID")
     p.add_argument("text", nargs="?", metavar="TEXT|-", help="new note; - reads stdin")
-    p.set_defaults(func=cmd_note)
+    p.set_defaults(func=cmd_note, writes=True)
 
     p = sub.add_parser(
         "tag",
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         usage="readlist tag ID… +name -name",
     )
     p.add_argument("items", nargs=argparse.REMAINDER, metavar="ID… +name -name")
-    p.set_defaults(func=cmd_tag, tag_parser=p)
+    p.set_defaults(func=cmd_tag, tag_parser=p, writes=True)
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
@@ -52,6 +52,7 @@ def cmd_note(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         pid = store.resolve(args.id)
         if args.text is None:
+            args.writes = False
             note = store.get(pid).notes
             if note:
                 print(clean(note))

@@ -1,39 +1,104 @@
-"""`readlist export`: the selection options of `list`, written as BibTeX."""
+"""`readlist export`: the selection options of `list`, written as BibTeX.
+
+Also what a document cites (`--aux`, `--keys`), a file kept in step (`--watch`), and
+the `[[export.auto]]` files that every write command brings up to date.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from readlist.cli.common import add_selection, open_store, selection_of
+from readlist.cli.common import UsageError, add_selection, load_config, open_store, selection_of
 from readlist.text import clean_line
+
+if TYPE_CHECKING:
+    from readlist.citations import Cited
+    from readlist.store import Store
+
+WATCH_INTERVAL = 0.5  # seconds between looks at the library
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[db], help="export papers as BibTeX")
     add_selection(p)
     p.add_argument("--query", metavar="Q", help="only papers that `search Q` finds, in its order")
-    p.add_argument("--ids", metavar="ID,…", help="only these papers (ids or unique prefixes)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--ids", metavar="ID,…", help="only these papers (ids or unique prefixes)")
+    which.add_argument(
+        "--aux", metavar="FILE", help="only the papers a LaTeX .aux file cites, in citation order"
+    )
+    which.add_argument("--keys", metavar="KEY,…", help="only the papers with these citation keys")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="with --aux/--keys: exit 1 and write nothing if a key is not in the library",
+    )
     p.add_argument("--style", choices=("bibtex", "biblatex"), default="bibtex")
     p.add_argument("--unicode", action="store_true", help="keep UTF-8 instead of LaTeX escapes")
     p.add_argument(
         "-o", "--output", metavar="FILE", help="replace FILE atomically (default: stdout)"
     )
+    p.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep FILE (-o) up to date as the library (or the .aux) changes, until Ctrl-C",
+    )
     p.set_defaults(func=cmd_export)
+
+
+def _cited_keys(args: argparse.Namespace) -> list[str] | None:
+    from readlist.citations import parse_keys, read_aux
+
+    if args.aux:
+        return read_aux(Path(args.aux))
+    if args.keys is not None:
+        keys = parse_keys(args.keys)
+        if not keys:
+            raise UsageError("--keys needs at least one key")
+        return keys
+    return None
+
+
+def _choose(store: Store, args: argparse.Namespace, keys: list[str] | None) -> Cited:
+    from readlist.citations import Cited, match_keys
+    from readlist.exporting import choose
+    from readlist.selection import select
+
+    if keys is None:
+        ids_arg = [i for i in (args.ids or "").split(",") if i.strip()]
+        return Cited(choose(store, selection_of(args), ids_arg, args.query), [])
+    cited = match_keys(store.records(), keys, select(store.records()))
+    if not cited.ids:  # `choose` reads no ids as "no restriction"
+        return cited
+    return Cited(choose(store, selection_of(args), cited.ids, args.query), cited.missing)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from readlist.bibtex import Options
-    from readlist.exporting import check_output, choose, export_ids, write_bib
+    from readlist.exporting import check_output, export_ids, write_bib
 
-    ids_arg = [i for i in (args.ids or "").split(",") if i.strip()]
+    if args.strict and not (args.aux or args.keys):
+        raise UsageError("--strict goes with --aux or --keys")
+    if args.watch:
+        return watch(args)
+    keys = _cited_keys(args)
     with open_store(args) as store:
         if args.output:  # before keys are stored: a refused export changes nothing
             check_output(Path(args.output), store)
-        ids = choose(store, selection_of(args), ids_arg, args.query)
-        text, count = export_ids(store, ids, Options(style=args.style, unicode=args.unicode))
+        cited = _choose(store, args, keys)
+        if cited.missing:
+            if args.strict:
+                print(
+                    f"readlist: error: {cited.missing_message()} (--strict: nothing exported)",
+                    file=sys.stderr,
+                )
+                return 1
+            print(f"readlist: {cited.missing_message()}", file=sys.stderr)
+        text, count = export_ids(store, cited.ids, Options(style=args.style, unicode=args.unicode))
     if args.output:
         write_bib(Path(args.output), text, store)
         where = args.output
@@ -44,3 +109,88 @@ def cmd_export(args: argparse.Namespace) -> int:
     done = f"exported {count} entr{'ies' if count != 1 else 'y'} to {where}"
     print(clean_line(done), file=sys.stderr)
     return 0
+
+
+def _aux_state(args: argparse.Namespace) -> tuple[int, int] | None:
+    """The .aux's (mtime, size): LaTeX rewrites it on every run."""
+    try:
+        st = Path(args.aux).stat() if args.aux else None
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size) if st else None
+
+
+def watch(args: argparse.Namespace) -> int:
+    """Write once, then rewrite whenever the output would change, until Ctrl-C."""
+    from readlist.autoexport import write_if_changed
+    from readlist.bibtex import Options
+    from readlist.errors import ReadlistError
+    from readlist.exporting import check_output, export_papers
+
+    if not args.output:
+        raise UsageError("--watch needs -o FILE")
+    out = Path(args.output)
+    options = Options(style=args.style, unicode=args.unicode)
+    last_missing: list[str] | None = None
+    last_error = ""
+
+    def update(store: Store) -> None:
+        nonlocal last_missing
+        cited = _choose(store, args, _cited_keys(args))
+        if cited.missing != last_missing and (cited.missing or last_missing):
+            print(f"readlist: {cited.missing_message()}", file=sys.stderr)
+        last_missing = cited.missing
+        if args.strict and cited.missing:
+            return
+        text = export_papers(store, [store.get(i) for i in cited.ids], options)
+        if write_if_changed(check_output(out, store), text.encode("utf-8")):
+            n = len(set(cited.ids))
+            print(f"wrote {n} entr{'ies' if n != 1 else 'y'} to {out}", file=sys.stderr)
+
+    try:
+        with open_store(args) as store:
+            check_output(out, store)
+            aux = _aux_state(args)
+            update(store)  # errors here are the command's errors
+            print(f"watching; Ctrl-C stops (output {out})", file=sys.stderr)
+            while True:
+                time.sleep(WATCH_INTERVAL)
+                now = _aux_state(args)
+                if not (store.refresh() or now != aux):
+                    continue
+                aux = now
+                try:
+                    update(store)
+                    last_error = ""
+                except (ReadlistError, OSError) as exc:
+                    message = str(exc)
+                    if message != last_error:  # a half-written .aux: say so once, go on
+                        print(f"readlist: warning: {message}", file=sys.stderr)
+                    last_error = message
+    except KeyboardInterrupt:
+        print("readlist: stopped watching", file=sys.stderr)
+        return 0
+
+
+def run_auto_exports(args: argparse.Namespace) -> None:
+    """After a write command: bring `[[export.auto]]` files up to date.
+
+    Failures are warnings; they never change the command's exit status.
+    """
+    from readlist.autoexport import update_all
+    from readlist.errors import ReadlistError
+
+    try:
+        exports = load_config(args).auto_exports
+        if not exports:
+            return
+        with open_store(args) as store:
+            results = update_all(store, exports)
+    except (ReadlistError, OSError) as exc:
+        print(f"readlist: warning: auto-export: {exc}", file=sys.stderr)
+        return
+    for result in results:
+        if result.error is not None:
+            print(f"readlist: warning: {result.message()}", file=sys.stderr)
+        elif result.written:
+            print(f"readlist: {result.message()}", file=sys.stderr)

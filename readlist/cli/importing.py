@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         help="auto (default) refuses text that does not look like a listing; "
         "listing imports it anyway",
     )
-    p.set_defaults(func=cmd_import)
+    p.set_defaults(func=cmd_import, writes=True)
 
 
 def cmd_import(args: argparse.Namespace) -> int:

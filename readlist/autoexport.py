@@ -1,0 +1,130 @@
+"""Keep `.bib` files in step with the library: `[[export.auto]]` and `export --watch`.
+
+A file is rewritten (atomically) only when its bytes would change, so tools that
+watch it (latexmk, Overleaf's git sync) see no false change. An auto-export only
+replaces a file it wrote itself (it starts with `HEADER`), never a hand-kept one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from readlist.atomic import atomic_write
+from readlist.bibtex import Options, render
+from readlist.citations import shown
+from readlist.config import AutoExport
+from readlist.errors import InputError, ReadlistError
+from readlist.exporting import ensure_keys
+from readlist.selection import select
+from readlist.store import Store
+
+HEADER = b"% Written by readlist auto-export ([[export.auto]] in config.toml); edits are lost.\n"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one auto-export did: wrote the file, left it as it was, or failed."""
+
+    path: Path
+    count: int = 0
+    written: bool = False
+    error: str | None = None
+
+    def message(self) -> str:
+        where = shown(str(self.path))
+        if self.error is not None:
+            return f"auto-export {where}: {self.error}"
+        n = self.count
+        return f"auto-export: wrote {n} entr{'ies' if n != 1 else 'y'} to {where}"
+
+
+def refuse_library(store: Store, path: Path) -> None:
+    """An export must never replace the library, its journal or its lock."""
+    own = {store.path, store.journal_path, Path(str(store.path) + ".lock")}
+    target = os.path.realpath(path)
+    if any(os.path.realpath(p) == target for p in own):
+        raise InputError(f"{shown(str(path))}: that is the library itself; not overwriting it")
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Replace `path` with `data` unless it already holds exactly that; True if written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
+def selected(records: Mapping[str, Mapping[str, Any]], query: str) -> list[str]:
+    """The ids an auto-export holds: the query's matches, in the library's stable order."""
+    ordered = select(records)
+    if not query.strip():
+        return ordered
+    from readlist.search import rank
+
+    hits = set(rank(records, query))
+    return [i for i in ordered if i in hits]
+
+
+def _owned(path: Path) -> bool:
+    """True when `path` is absent, empty, or an earlier auto-export's output."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(HEADER))
+    except FileNotFoundError:
+        return True
+    return head in (b"", HEADER)
+
+
+def update_all(store: Store, exports: Sequence[AutoExport]) -> list[Result]:
+    """Bring every auto-export up to date; one failing export does not stop the others.
+
+    Papers newly selected get their citation keys first, all in one transaction.
+    """
+    records = store.records().copy()  # one consistent snapshot, even beside a writer thread
+    chosen: list[tuple[AutoExport, list[str]]] = []
+    results: dict[int, Result] = {}
+    for n, export in enumerate(exports):
+        try:
+            chosen.append((export, selected(records, export.query)))
+        except ReadlistError as exc:
+            results[n] = Result(export.path, error=str(exc))
+    keyless = {pid for _, ids in chosen for pid in ids if not records[pid].get("bibkey")}
+    if keyless:
+        try:
+            ensure_keys(store, [store.get(pid) for pid in keyless])
+        except ReadlistError as exc:
+            return [Result(e.path, error=f"cannot store citation keys: {exc}") for e in exports]
+    out: list[Result] = []
+    done = iter(chosen)
+    for n, export in enumerate(exports):
+        if n in results:
+            out.append(results[n])
+            continue
+        _, ids = next(done)
+        out.append(update_one(store, export, ids))
+    return out
+
+
+def update_one(store: Store, export: AutoExport, ids: Sequence[str]) -> Result:
+    """Render one auto-export and write it if its bytes changed."""
+    try:
+        refuse_library(store, export.path)
+        if not _owned(export.path):
+            raise InputError(
+                "not written by readlist auto-export; not replacing it (move it away first)"
+            )
+        papers = [store.get(pid) for pid in ids if pid in store]  # undo may drop one
+        text = render(papers, Options(style=export.style, unicode=export.unicode))
+        written = write_if_changed(export.path, HEADER + text.encode("utf-8"))
+    except ReadlistError as exc:
+        return Result(export.path, error=str(exc))
+    except OSError as exc:
+        return Result(export.path, error=exc.strerror or str(exc))
+    return Result(export.path, count=len(papers), written=written)

@@ -1,0 +1,162 @@
+"""`export --aux` / `--keys` / `--strict`: exactly what a document cites."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from readlist.citations import parse_aux, read_aux
+from readlist.cli import main
+from readlist.store import Store
+from tests.conftest import SEEDS
+from tests.core.bibcheck import parse
+
+KEYS = ("alpha", "beta", "gamma", "delta")
+
+
+@pytest.fixture
+def lib(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """The seed library; its first four papers hold the keys in KEYS."""
+    path = tmp_path / "lib.json"
+    assert main(["--db", str(path), "import", str(SEEDS)]) == 0
+    capsys.readouterr()
+    with Store(path) as store:
+        first = store.papers()[:4]
+        store.put(p.replace(bibkey=k) for p, k in zip(first, KEYS, strict=True))
+    return path
+
+
+def keys_of(text: str) -> list[str]:
+    return list(parse(text))
+
+
+def test_bibtex_biblatex_and_old_biblatex_forms() -> None:
+    text = (
+        "\\relax\n\\citation{b,a}\n\\citation{ c , b}\n"
+        "\\abx@aux@cite{0}{d}\n\\abx@aux@segm{0}{0}{d}\n\\abx@aux@cite{e}\n"
+        "\\abx@aux@cite{1}{f{x}}\n\\@input{ch1.aux}\n\\bibdata{refs}\n\\citation{broken"
+    )
+    cites = [("cite", k) for k in ("b", "a", "c", "b", "d", "e", "f{x}")]
+    assert parse_aux(text) == [*cites, ("input", "ch1.aux")]
+
+
+def test_nested_inputs_in_order_of_first_citation_and_cycles(tmp_path: Path) -> None:
+    (tmp_path / "ch").mkdir()
+    (tmp_path / "main.aux").write_text(
+        "\\citation{a}\n\\@input{ch/one.aux}\n\\citation{z,a}\n\\@input{missing.aux}\n"
+    )
+    # LaTeX names nested files relative to where it ran: the main .aux's directory.
+    (tmp_path / "ch" / "one.aux").write_text("\\citation{b}\\@input{main.aux}\\@input{ch/one.aux}")
+    assert read_aux(tmp_path / "main.aux") == ["a", "b", "z"]
+
+
+def test_real_latex_aux_with_include(tmp_path: Path) -> None:
+    if shutil.which("pdflatex") is None:
+        pytest.fail("pdflatex missing: install texlive-latex-base")
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\n\\cite{beta,alpha}\n"
+        "\\include{chapter}\n\\nocite{gamma}\\cite{beta}\n"
+        "\\bibliographystyle{plain}\\bibliography{refs}\n\\end{document}\n"
+    )
+    (tmp_path / "chapter.tex").write_text("In a chapter \\cite{delta}.\n")
+    subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "doc.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert "\\@input{chapter.aux}" in (tmp_path / "doc.aux").read_text()
+    assert read_aux(tmp_path / "doc.aux") == ["beta", "alpha", "delta", "gamma"]
+
+
+def test_export_aux_writes_cited_papers_in_citation_order(
+    lib: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aux = tmp_path / "paper.aux"
+    aux.write_text("\\citation{gamma,alpha}\n\\abx@aux@cite{0}{gamma}\n\\abx@aux@cite{0}{beta}\n")
+    out = tmp_path / "refs.bib"
+    assert main(["--db", str(lib), "export", "--aux", str(aux), "-o", str(out)]) == 0
+    assert capsys.readouterr().err == f"exported 3 entries to {out}\n"
+    assert keys_of(out.read_text()) == ["gamma", "alpha", "beta"]
+
+
+def test_unknown_keys_are_listed_and_exit_zero(
+    lib: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aux = tmp_path / "paper.aux"
+    aux.write_text("\\citation{nope1,alpha}\\citation{nope2,nope\x1b[31m3}")
+    assert main(["--db", str(lib), "export", "--aux", str(aux)]) == 0
+    out, err = capsys.readouterr()
+    assert keys_of(out) == ["alpha"]
+    assert err.splitlines()[0] == (
+        "readlist: 3 cited keys not in the library: nope1, nope2, nope?[31m3"
+    )
+    assert "\x1b" not in err
+
+
+def test_strict_writes_nothing_and_exits_one(
+    lib: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_text("keep me\n")
+    argv = ["--db", str(lib), "export", "--keys", "alpha,nope", "--strict", "-o", str(out)]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "readlist: error: 1 cited key not in the library: nope (--strict: nothing exported)\n"
+    )
+    assert out.read_text() == "keep me\n"
+    assert main(["--db", str(lib), "export", "--keys", "alpha,beta", "--strict"]) == 0
+    assert keys_of(capsys.readouterr().out) == ["alpha", "beta"]
+
+
+def test_keys_list_and_star_means_everything(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(lib), "export", "--keys", "delta, beta,delta"]) == 0
+    assert keys_of(capsys.readouterr().out) == ["delta", "beta"]
+    assert main(["--db", str(lib), "export", "--keys", "beta,*"]) == 0
+    everything = keys_of(capsys.readouterr().out)
+    assert len(everything) == 254
+    assert everything[0] == "beta"  # cited first, then the rest of the library
+
+
+def test_no_known_key_exports_nothing(
+    lib: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    aux = tmp_path / "paper.aux"
+    aux.write_text("\\citation{nope}")
+    assert main(["--db", str(lib), "export", "--aux", str(aux)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "readlist: 1 cited key not in the library: nope",
+        "readlist: error: no papers match; nothing exported",
+    ]
+
+
+def test_bad_arguments_are_one_line_errors(
+    lib: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(lib), "export", "--aux", str(tmp_path / "none.aux")]) == 1
+    assert (
+        capsys.readouterr().err == f"readlist: error: {tmp_path / 'none.aux'}: no such .aux file\n"
+    )
+    assert main(["--db", str(lib), "export", "--strict"]) == 2
+    assert "--strict goes with --aux or --keys" in capsys.readouterr().err
+    assert main(["--db", str(lib), "export", "--keys", " , "]) == 2
+    assert "--keys needs at least one key" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["--db", str(lib), "export", "--keys", "a", "--aux", "x.aux"])
+    assert exit_.value.code == 2
+    assert main(["--db", str(lib), "export", "--aux", str(tmp_path)]) == 1
+    assert "is a directory" in capsys.readouterr().err
+
+
+def test_output_never_replaces_the_library(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = lib.read_bytes()
+    assert main(["--db", str(lib), "export", "--keys", "alpha", "-o", str(lib)]) == 1
+    assert "that is a file of the library" in capsys.readouterr().err
+    assert lib.read_bytes() == before
