@@ -87,7 +87,7 @@ def update_all(store: Store, exports: Sequence[AutoExport]) -> list[Result]:
 
     Papers newly selected get their citation keys first, all in one transaction.
     """
-    records = store.records().copy()  # one consistent snapshot, even beside a writer thread
+    records = dict(store.records())  # one snapshot to select from, even beside a writer thread
     chosen: list[tuple[AutoExport, list[str]]] = []
     results: dict[int, Result] = {}
     for n, export in enumerate(exports):

@@ -1,0 +1,236 @@
+"""Auto-export through the CLI: the file changes when, and only when, its selection does."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bench.generate import generate
+from readlist.autoexport import HEADER, update_all
+from readlist.cli import main
+from readlist.config import AutoExport
+from readlist.store import Store
+from tests.conftest import SEEDS
+from tests.core.bibcheck import parse
+
+OLD = 946684800  # 2000-01-01: an mtime no rewrite could keep
+TAG = "qxjvkw"  # a word no seed title or abstract comes near
+
+
+@pytest.fixture
+def lib(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "lib.json"
+    assert main(["--db", str(path), "import", str(SEEDS)]) == 0
+    capsys.readouterr()
+    return path
+
+
+@pytest.fixture
+def ids(lib: Path) -> list[str]:
+    with Store(lib) as store:
+        return [p.id for p in store.papers()]
+
+
+def configure(home: Path, target: Path, query: str = TAG) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        f'[[export.auto]]\npath = "{target}"\nquery = "{query}"\nstyle = "bibtex"\n'
+    )
+
+
+def aged(path: Path) -> tuple[int, float]:
+    """Back-date the file, so that any rewrite at all shows in its mtime (and inode)."""
+    os.utime(path, (OLD, OLD))
+    st = path.stat()
+    return st.st_ino, st.st_mtime
+
+
+def untouched(path: Path, before: tuple[int, float]) -> bool:
+    st = path.stat()
+    return (st.st_ino, st.st_mtime) == before
+
+
+def titles(path: Path) -> list[str]:
+    data = path.read_bytes()
+    assert data.startswith(HEADER)
+    return [e["title"] for e in parse(data.decode()).values()]
+
+
+def run(lib: Path, *args: str) -> int:
+    return main(["--db", str(lib), *args])
+
+
+def test_file_changes_when_and_only_when_its_selection_does(
+    lib: Path,
+    ids: list[str],
+    tmp_path: Path,
+    isolated_home: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "thesis" / "refs.bib"
+    configure(isolated_home, out)
+    a, b, c = ids[:3]
+    assert run(lib, "tag", a, b, f"+{TAG}") == 0
+    assert capsys.readouterr().err == f"readlist: auto-export: wrote 2 entries to {out}\n"
+    assert len(titles(out)) == 2
+
+    # Outside the selection: a star, a note, a tag; the file is not even rewritten.
+    stamp = aged(out)
+    assert run(lib, "mark", c, "--star") == 0
+    assert run(lib, "note", c, "about this paper") == 0
+    assert run(lib, "tag", c, "+other") == 0
+    assert run(lib, "mark", a, "--read") == 0  # inside, but nothing BibTeX shows
+    assert untouched(out, stamp)
+    assert "auto-export" not in capsys.readouterr().err
+
+    # Inside: a note is exported as `annote`.
+    assert run(lib, "note", a, "cite for the related-work section") == 0
+    assert not untouched(out, stamp)
+    assert "related-work section" in out.read_text()
+
+    # The selection grows and shrinks.
+    stamp = aged(out)
+    assert run(lib, "tag", c, f"+{TAG}") == 0
+    assert len(titles(out)) == 3
+    assert run(lib, "tag", c, f"-{TAG}") == 0
+    assert len(titles(out)) == 2
+    assert not untouched(out, stamp)
+
+
+def test_every_write_command_updates_it(
+    lib: Path, tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "all.bib"
+    configure(isolated_home, out, query="")
+    assert run(lib, "mark", "--read", Store(lib).papers()[0].id) == 0
+    assert len(titles(out)) == 254
+    listing = tmp_path / "new.txt"
+    listing.write_text((SEEDS / sorted(os.listdir(SEEDS))[0]).read_text())
+    stamp = aged(out)
+    assert run(lib, "import", str(listing)) == 0  # only duplicates: nothing new
+    assert untouched(out, stamp)
+    listing.write_text(generate(1, seed=99))
+    assert run(lib, "import", str(listing)) == 0
+    assert len(titles(out)) == 255
+    capsys.readouterr()
+    assert run(lib, "note", Store(lib).papers()[0].id) == 0  # reading a note writes nothing
+    assert "auto-export" not in capsys.readouterr().err
+
+
+def test_keys_are_stored_once_and_then_citable(
+    lib: Path, ids: list[str], tmp_path: Path, isolated_home: Path
+) -> None:
+    out = tmp_path / "refs.bib"
+    configure(isolated_home, out)
+    assert run(lib, "tag", ids[0], ids[1], f"+{TAG}") == 0
+    keys = list(parse(out.read_text()))
+    with Store(lib) as store:
+        assert [store.get(i).bibkey for i in ids[:2]] == keys
+        assert update_all(store, [AutoExport(out, TAG)])[0].written is False
+
+
+def test_a_hand_kept_file_is_never_replaced(
+    lib: Path,
+    ids: list[str],
+    tmp_path: Path,
+    isolated_home: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_text("@book{mine, title={My own}}\n")
+    configure(isolated_home, out)
+    assert run(lib, "tag", ids[0], f"+{TAG}") == 0  # the command itself succeeds
+    err = capsys.readouterr().err
+    assert err == (
+        f"readlist: warning: auto-export {out}: not written by readlist auto-export; "
+        "not replacing it (move it away first)\n"
+    )
+    assert out.read_text() == "@book{mine, title={My own}}\n"
+
+
+def test_failures_are_warnings_and_the_library_is_refused(
+    lib: Path,
+    ids: list[str],
+    tmp_path: Path,
+    isolated_home: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure(isolated_home, lib)
+    before = lib.read_bytes()
+    assert run(lib, "mark", ids[0], "--star") == 0
+    assert "that is the library itself" in capsys.readouterr().err
+    with Store(lib) as store:
+        assert store.get(ids[0]).starred
+    assert not lib.read_bytes().startswith(HEADER)
+    assert lib.read_bytes() == before  # the star went to the journal; nothing replaced it
+    (isolated_home / "config.toml").write_text("[[export.auto]\n")
+    assert run(lib, "mark", ids[0], "--unstar") == 0
+    err = capsys.readouterr().err
+    assert err.startswith("readlist: warning: auto-export: ")
+    assert len(err.splitlines()) == 1
+
+
+def wait_for(check: Callable[[], bool], seconds: float = 15.0) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_watch_follows_another_process_until_interrupted(
+    lib: Path, ids: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "watched.bib"
+    assert run(lib, "tag", ids[0], ids[1], f"+{TAG}") == 0
+    cmd = [sys.executable, "-m", "readlist", "--db", str(lib), "export", "--watch"]
+    proc = subprocess.Popen(
+        [*cmd, "--query", TAG, "-o", str(out)], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert wait_for(out.exists)
+        assert len(parse(out.read_text())) == 2
+        stamp = aged(out)
+        assert run(lib, "mark", ids[5], "--star") == 0  # outside the selection
+        time.sleep(1.5)  # three polls
+        assert untouched(out, stamp)
+        assert run(lib, "tag", ids[2], f"+{TAG}") == 0  # inside: another process's write
+        assert wait_for(lambda: len(parse(out.read_text())) == 3)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0
+    assert err.splitlines()[-1] == "readlist: stopped watching"
+
+
+def test_watch_follows_the_aux_file(lib: Path, ids: list[str], tmp_path: Path) -> None:
+    with Store(lib) as store:
+        store.put(store.get(i).replace(bibkey=k) for i, k in zip(ids, ("a1", "b2"), strict=False))
+    aux, out = tmp_path / "doc.aux", tmp_path / "refs.bib"
+    aux.write_text("\\citation{a1}\n")
+    cmd = [sys.executable, "-m", "readlist", "--db", str(lib), "export", "--watch"]
+    proc = subprocess.Popen(
+        [*cmd, "--aux", str(aux), "-o", str(out)], stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert wait_for(lambda: out.exists() and list(parse(out.read_text())) == ["a1"])
+        aux.write_text("\\citation{b2,a1}\n\\citation{zz}\n")
+        assert wait_for(lambda: list(parse(out.read_text())) == ["b2", "a1"])
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0
+    assert "readlist: 1 cited key not in the library: zz" in err.splitlines()
+
+
+def test_watch_needs_an_output(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(lib, "export", "--watch") == 2
+    assert capsys.readouterr().err == "readlist: error: --watch needs -o FILE\n"
