@@ -13,8 +13,9 @@ from readlist.config import Config
 from readlist.errors import ReadlistError
 from readlist.session import Session
 from readlist.store import Store
+from readlist.tui.autoexport import AutoExporter
 from readlist.tui.commands import ReadlistCommands
-from readlist.tui.messages import LibraryChanged
+from readlist.tui.messages import AutoExportDone, LibraryChanged, PapersChanged
 from readlist.tui.screens.main import MainScreen
 
 
@@ -58,6 +59,7 @@ class ReadlistApp(App[None]):
         self.session = Session(store)
         self.export_dir = export_dir or Path.cwd()
         self._refresh_error: str | None = None
+        self.auto_export = AutoExporter(self, store, self.config.auto_exports)
 
     def on_mount(self) -> None:
         for warning in self.config.warnings:
@@ -73,8 +75,19 @@ class ReadlistApp(App[None]):
                     markup=False,
                 )
         self.push_screen(MainScreen(self.session, self.export_dir))
+        self.auto_export.start()
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_for_changes)
+
+    def on_papers_changed(self, message: PapersChanged) -> None:
+        self.auto_export.soon()
+
+    def on_auto_export_done(self, message: AutoExportDone) -> None:
+        for error in self.auto_export.news(message.results):
+            self.notify(error, title="Auto-export", severity="warning", markup=False)
+
+    def on_unmount(self) -> None:
+        self.auto_export.flush()
 
     def check_for_changes(self) -> None:
         """Show what other processes (a CLI import, say) changed, without a restart.

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from readlist.autoexport import Result
     from readlist.importing import Outcome
 
 
@@ -38,4 +39,16 @@ class ExportFinished(Message):
     def __init__(self, count: int, path: str) -> None:
         self.count = count
         self.path = path
+        super().__init__()
+
+
+class PapersChanged(Message):
+    """The screen changed papers (or undid a change): auto-exports may be stale."""
+
+
+class AutoExportDone(Message):
+    """An auto-export run finished in its worker."""
+
+    def __init__(self, results: list[Result]) -> None:
+        self.results = results
         super().__init__()

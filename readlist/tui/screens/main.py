@@ -26,7 +26,7 @@ from readlist.store import Store
 from readlist.text import clean_display
 from readlist.tui.common import blink
 from readlist.tui.edits import Edits
-from readlist.tui.messages import LibraryChanged
+from readlist.tui.messages import LibraryChanged, PapersChanged
 from readlist.tui.screens.help import HelpScreen, help_rows
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.tags import TagEditor
@@ -169,6 +169,7 @@ class MainScreen(TransferScreen):
         keep = self.current
         self.session.recompute_after(ids)
         self.show_rows(keep)
+        self.post_message(PapersChanged())
 
     def on_library_changed(self, message: LibraryChanged) -> None:
         """Another process changed the library; the session has caught up already."""

@@ -17,7 +17,13 @@ from readlist.selection import Selection, select
 from readlist.session import Session
 from readlist.store import Store
 from readlist.text import clean_display
-from readlist.tui.messages import ExportFinished, ImportFinished, ImportProgress, JobFailed
+from readlist.tui.messages import (
+    ExportFinished,
+    ImportFinished,
+    ImportProgress,
+    JobFailed,
+    PapersChanged,
+)
 from readlist.tui.screens.export import ExportDialog, ExportRequest
 from readlist.tui.screens.importing import ImportDialog, ImportRequest
 
@@ -108,6 +114,7 @@ class TransferScreen(Screen[None]):
         self.session.history.record(outcome.change)
         self.session.refresh()  # the job wrote through its own store: catch up
         self.show_rows()
+        self.post_message(PapersChanged())
         added = sum(r.added for r in outcome.reports)
         merged = sum(r.merged for r in outcome.reports)
         skipped = sum(len(r.skipped) for r in outcome.reports)

@@ -1,0 +1,86 @@
+"""Auto-export from the TUI: debounced, in a worker thread, flushed on exit.
+
+A burst of changes (triage runs at key-repeat speed) becomes one update, half a
+second after the last change. Runs never overlap, so the newest state is written last.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.timer import Timer
+
+from readlist.config import AutoExport
+from readlist.store import Store
+from readlist.tui.messages import AutoExportDone
+
+if TYPE_CHECKING:
+    from readlist.autoexport import Result
+
+DELAY = 0.5  # seconds after the last change
+
+
+class AutoExporter:
+    """Owned by the app: `soon()` after a change; the app shows `AutoExportDone`."""
+
+    def __init__(self, app: App[Any], store: Store, exports: Sequence[AutoExport]) -> None:
+        self.app = app
+        self.store = store
+        self.exports = tuple(exports)
+        self._timer: Timer | None = None
+        self._lock = threading.Lock()  # one run at a time, in order of starting
+        self._dirty = False
+        self._shown: dict[str, str] = {}  # path -> error last shown, to say it once
+
+    def start(self) -> None:
+        """At start-up, write only the files that do not exist yet (a new config)."""
+        if any(not e.path.exists() for e in self.exports):
+            self.soon()
+
+    def soon(self) -> None:
+        if not self.exports:
+            return
+        self._dirty = True
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.app.set_timer(DELAY, self._start, name="autoexport")
+
+    def _start(self) -> None:
+        self._timer = None
+        self.app.run_worker(
+            self._run, thread=True, exclusive=True, group="autoexport", exit_on_error=False
+        )
+
+    def _run(self) -> None:
+        """Worker body: no widgets here, only the store, the files and a message."""
+        from readlist.autoexport import update_all  # the BibTeX stack loads on first use
+
+        with self._lock:
+            self._dirty = False
+            results = update_all(self.store, self.exports)
+        self.app.post_message(AutoExportDone(results))
+
+    def flush(self) -> list[Result]:
+        """On exit: a change still waiting for its timer is written now, not lost."""
+        from readlist.autoexport import update_all
+
+        with self._lock:
+            if not self._dirty:
+                return []
+            self._dirty = False
+            return update_all(self.store, self.exports)
+
+    def news(self, results: list[Result]) -> list[str]:
+        """Errors worth a notification: each one once, until it goes away."""
+        out = []
+        for result in results:
+            key = str(result.path)
+            if result.error is None:
+                self._shown.pop(key, None)
+            elif self._shown.get(key) != result.error:
+                self._shown[key] = result.error
+                out.append(result.message())
+        return out

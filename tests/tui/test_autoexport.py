@@ -1,0 +1,128 @@
+"""Auto-export from the TUI: the file follows changes to its selection, off the UI thread."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.message import Message
+from textual.pilot import Pilot
+
+from readlist import autoexport
+from readlist.autoexport import HEADER
+from readlist.config import AutoExport, Config
+from readlist.store import Store
+from readlist.tui.messages import AutoExportDone
+from tests.core.bibcheck import parse
+from tests.tui.conftest import SIZE, AppFactory
+
+TAG = "qxjvkw"  # a word no seed title or abstract comes near
+OLD = 946684800
+
+
+def aged(path: Path) -> tuple[int, float]:
+    os.utime(path, (OLD, OLD))
+    st = path.stat()
+    return st.st_ino, st.st_mtime
+
+
+def stamp_of(path: Path) -> tuple[int, float]:
+    st = path.stat()
+    return st.st_ino, st.st_mtime
+
+
+def entries(path: Path) -> int:
+    data = path.read_bytes()
+    assert data.startswith(HEADER)
+    return len(parse(data.decode()))
+
+
+async def until(pilot: Pilot[Any], check: Callable[[], bool], seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The thread of every auto-export run."""
+    threads: list[str] = []
+    real = autoexport.update_all
+
+    def spy(store: Store, exports: Sequence[AutoExport]) -> list[autoexport.Result]:
+        threads.append(threading.current_thread().name)
+        return real(store, exports)
+
+    monkeypatch.setattr(autoexport, "update_all", spy)
+    return threads
+
+
+async def test_file_follows_its_selection_only(
+    make_app: AppFactory, tmp_path: Path, runs: list[str]
+) -> None:
+    out = tmp_path / "refs.bib"
+    app = make_app(Config(auto_exports=(AutoExport(out, TAG),)))
+    done: list[AutoExportDone] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, AutoExportDone):
+            done.append(message)
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await until(pilot, lambda: len(done) == 1)  # a configured file that is missing
+        assert out.read_bytes() == HEADER
+
+        await pilot.press("t", "ctrl+u", *TAG, "enter")  # the paper joins the selection
+        await until(pilot, lambda: len(done) == 2)
+        assert entries(out) == 1
+
+        stamp = aged(out)
+        await pilot.press("j", "s", "s", "s")  # another paper
+        await until(pilot, lambda: len(done) >= 3)
+        await pilot.pause(0.8)
+        assert len(done) == 3  # the burst of three changes was one update
+        await pilot.press("n", *"a note", "ctrl+s")
+        await until(pilot, lambda: len(done) == 4)
+        assert stamp_of(out) == stamp  # outside the selection: not even rewritten
+
+        await pilot.press("k", "n", *"cite this", "ctrl+s")  # inside: exported as annote
+        await until(pilot, lambda: len(done) == 5)
+        assert stamp_of(out) != stamp
+        assert "cite this" in out.read_text()
+    assert len(runs) == 5
+    assert threading.main_thread().name not in runs  # every run in a worker thread
+
+
+async def test_a_pending_change_is_written_on_quit(
+    make_app: AppFactory, tmp_path: Path, runs: list[str]
+) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_bytes(HEADER)
+    app = make_app(Config(auto_exports=(AutoExport(out, TAG),)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "ctrl+u", *TAG, "enter", "q")  # quit inside the debounce
+    assert runs == [threading.main_thread().name]  # the one run, done at exit
+    assert entries(out) == 1
+
+
+async def test_errors_are_notified_once(make_app: AppFactory, tmp_path: Path) -> None:
+    out = tmp_path / "refs.bib"
+    out.write_text("@book{mine, title={Mine}}\n")  # hand-kept: never replaced
+    app = make_app(Config(auto_exports=(AutoExport(out, TAG),)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t", "ctrl+u", *TAG, "enter")
+        await until(pilot, lambda: len(app._notifications) == 1)
+        await pilot.press("s")
+        await pilot.pause(1.0)
+        notes = [n.message for n in app._notifications]
+    assert notes == [
+        f"auto-export {out}: not written by readlist auto-export; "
+        "not replacing it (move it away first)"
+    ]
+    assert out.read_text() == "@book{mine, title={Mine}}\n"
