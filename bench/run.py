@@ -1,6 +1,6 @@
 """Measure readlist against the speed targets and print a table.
 
-    python -m bench.run [--sizes 1000,10000,100000] [--only store,cli,export,tui]
+    python -m bench.run [--sizes 1000,10000,100000] [--only store,cli,export,autoexport,tui]
 
 Libraries are generated once into bench/data/ (not committed) and reused.
 """
@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bench.generate import generate
 
@@ -227,6 +227,94 @@ def bench_export(n: int) -> None:
     remove_work_copies()
 
 
+def bench_autoexport(n: int) -> None:
+    """One `[[export.auto]]` update, as run after each change (CLI) or in a worker (TUI)."""
+    from readlist.autoexport import update_all
+    from readlist.config import AutoExport
+    from readlist.store import Store
+
+    lib = copy_library(library(n), f"work-auto-{n}.json")
+    target = 1.0 if n == 10_000 else None
+    out = DATA / f"work-auto-{n}.bib"
+    out.unlink(missing_ok=True)
+    everything = [AutoExport(out)]
+    with Store(lib) as store:
+        store.put(p.replace(bibkey=None) for p in store.papers())
+        start = time.perf_counter()
+        (first,) = update_all(store, everything)
+        seconds = time.perf_counter() - start
+        assert first.written, first
+        assert first.count == n, first
+        record(Row("auto-export, first (all papers; assigns + stores keys)", n, seconds, "s"))
+
+        def unchanged() -> float:
+            start = time.perf_counter()
+            (result,) = update_all(store, everything)
+            assert not result.written
+            return time.perf_counter() - start
+
+        record(
+            Row("auto-export update, all papers, no change", n, best_of(3, unchanged), "s", target)
+        )
+        times = []
+        for i, paper in enumerate(store.papers()[:3]):
+            store.put([paper.replace(notes=f"note {i}")])
+            start = time.perf_counter()
+            (result,) = update_all(store, everything)
+            times.append(time.perf_counter() - start)
+            assert result.written
+        record(Row("auto-export update, all papers, rewrite", n, max(times), "s", target))
+        memo: dict[Any, Any] = {}
+        update_all(store, everything, memo)
+        store.put([store.papers()[5].replace(notes="x")])
+        update_all(store, everything, memo)  # the change is in: memo holds the new state
+        start = time.perf_counter()
+        (result,) = update_all(store, everything, memo)
+        seconds = time.perf_counter() - start
+        assert not result.written
+        record(
+            Row(
+                "auto-export update, all papers, nothing shown changed (TUI memo)",
+                n,
+                seconds,
+                "s",
+                target,
+            )
+        )
+        query = [AutoExport(out, "video diffusion")]
+        out.unlink()
+        update_all(store, query)
+        start = time.perf_counter()
+        (result,) = update_all(store, query)
+        seconds = time.perf_counter() - start
+        record(Row(f"auto-export update, query ({result.count} papers)", n, seconds, "s", target))
+        pid = store.papers()[0].id
+    home = DATA / "work-auto-home"
+    home.mkdir(exist_ok=True)
+    (home / "config.toml").write_text(f'[[export.auto]]\npath = "{out}"\n')
+    env = {**os.environ, "READLIST_HOME": str(home)}
+
+    def mark(*extra: str) -> float:
+        start = time.perf_counter()
+        argv = [sys.executable, "-m", "readlist", "--db", str(lib), "mark", pid, *extra]
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+        return time.perf_counter() - start
+
+    out.unlink(missing_ok=True)
+    mark("--star")  # writes the file: all papers
+    record(
+        Row(
+            "mark --star, one auto-export of all (process)",
+            n,
+            best_of(3, lambda: mark("--read")),
+            "s",
+        )
+    )
+    shutil.rmtree(home)
+    out.unlink(missing_ok=True)
+    remove_work_copies()
+
+
 def bench_tui(n: int) -> None:
     from bench.tui import measure
 
@@ -257,7 +345,13 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-SECTIONS = {"cli": bench_cli, "store": bench_store, "export": bench_export, "tui": bench_tui}
+SECTIONS = {
+    "cli": bench_cli,
+    "store": bench_store,
+    "export": bench_export,
+    "autoexport": bench_autoexport,
+    "tui": bench_tui,
+}
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ replaces a file it wrote itself (it starts with `HEADER`), never a hand-kept one
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -82,7 +83,15 @@ def _owned(path: Path) -> bool:
     return head in (b"", HEADER)
 
 
-def update_all(store: Store, exports: Sequence[AutoExport]) -> list[Result]:
+Records = Mapping[str, Mapping[str, Any]]
+Memo = dict[AutoExport, tuple[list[Mapping[str, Any] | None], bytes]]
+"""What each export last wrote, and from which records: lets a long-running process
+(the TUI) skip rendering when neither the selected papers nor the file changed."""
+
+
+def update_all(
+    store: Store, exports: Sequence[AutoExport], memo: Memo | None = None
+) -> list[Result]:
     """Bring every auto-export up to date; one failing export does not stop the others.
 
     Papers newly selected get their citation keys first, all in one transaction.
@@ -101,6 +110,7 @@ def update_all(store: Store, exports: Sequence[AutoExport]) -> list[Result]:
             ensure_keys(store, [store.get(pid) for pid in keyless])
         except ReadlistError as exc:
             return [Result(e.path, error=f"cannot store citation keys: {exc}") for e in exports]
+        records = dict(store.records())
     out: list[Result] = []
     done = iter(chosen)
     for n, export in enumerate(exports):
@@ -108,11 +118,17 @@ def update_all(store: Store, exports: Sequence[AutoExport]) -> list[Result]:
             out.append(results[n])
             continue
         _, ids = next(done)
-        out.append(update_one(store, export, ids))
+        out.append(update_one(store, export, ids, records, memo))
     return out
 
 
-def update_one(store: Store, export: AutoExport, ids: Sequence[str]) -> Result:
+def update_one(
+    store: Store,
+    export: AutoExport,
+    ids: Sequence[str],
+    records: Records | None = None,
+    memo: Memo | None = None,
+) -> Result:
     """Render one auto-export and write it if its bytes changed."""
     try:
         refuse_library(store, export.path)
@@ -120,9 +136,17 @@ def update_one(store: Store, export: AutoExport, ids: Sequence[str]) -> Result:
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"
             )
+        docs = [records.get(pid) for pid in ids] if records is not None else []
+        if memo is not None and export in memo and memo[export][0] == docs:
+            with contextlib.suppress(FileNotFoundError):
+                if export.path.read_bytes() == memo[export][1]:
+                    return Result(export.path, count=len(ids))
         papers = [store.get(pid) for pid in ids if pid in store]  # undo may drop one
         text = render(papers, Options(style=export.style, unicode=export.unicode))
-        written = write_if_changed(export.path, HEADER + text.encode("utf-8"))
+        data = HEADER + text.encode("utf-8")
+        written = write_if_changed(export.path, data)
+        if memo is not None and records is not None:
+            memo[export] = (docs, data)
     except ReadlistError as exc:
         return Result(export.path, error=str(exc))
     except OSError as exc:

@@ -18,7 +18,7 @@ from readlist.store import Store
 from readlist.tui.messages import AutoExportDone
 
 if TYPE_CHECKING:
-    from readlist.autoexport import Result
+    from readlist.autoexport import Memo, Result
 
 DELAY = 0.5  # seconds after the last change
 
@@ -33,6 +33,7 @@ class AutoExporter:
         self._timer: Timer | None = None
         self._lock = threading.Lock()  # one run at a time, in order of starting
         self._dirty = False
+        self._memo: Memo = {}  # lets a change outside every selection skip the render
         self._shown: dict[str, str] = {}  # path -> error last shown, to say it once
 
     def start(self) -> None:
@@ -60,7 +61,7 @@ class AutoExporter:
 
         with self._lock:
             self._dirty = False
-            results = update_all(self.store, self.exports)
+            results = update_all(self.store, self.exports, self._memo)
         self.app.post_message(AutoExportDone(results))
 
     def flush(self) -> list[Result]:
@@ -71,7 +72,7 @@ class AutoExporter:
             if not self._dirty:
                 return []
             self._dirty = False
-            return update_all(self.store, self.exports)
+            return update_all(self.store, self.exports, self._memo)
 
     def news(self, results: list[Result]) -> list[str]:
         """Errors worth a notification: each one once, until it goes away."""

@@ -7,15 +7,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
 from bench.generate import generate
 from readlist.autoexport import HEADER, update_all
+from readlist.bibtex import Options
 from readlist.cli import main
 from readlist.config import AutoExport
+from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import SEEDS
 from tests.core.bibcheck import parse
@@ -134,6 +136,38 @@ def test_keys_are_stored_once_and_then_citable(
     with Store(lib) as store:
         assert [store.get(i).bibkey for i in ids[:2]] == keys
         assert update_all(store, [AutoExport(out, TAG)])[0].written is False
+
+
+def test_memo_skips_the_render_only_while_nothing_it_shows_changed(
+    lib: Path, ids: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readlist import autoexport
+
+    renders: list[int] = []
+    from readlist.bibtex import render as real
+
+    def counting(papers: Sequence[Paper], options: Options) -> str:
+        renders.append(len(papers))
+        return real(papers, options)
+
+    monkeypatch.setattr("readlist.autoexport.render", counting)
+    out = tmp_path / "refs.bib"
+    exports = [AutoExport(out, TAG)]
+    memo: autoexport.Memo = {}
+    with Store(lib) as store:
+        store.put(store.get(i).replace(tags=[TAG]) for i in ids[:2])
+        assert update_all(store, exports, memo)[0].written
+        first = out.read_bytes()
+        store.put([store.get(ids[9]).replace(notes="outside")])
+        assert update_all(store, exports, memo)[0].written is False
+        assert renders == [2]  # the second run rendered nothing
+        out.write_bytes(first + b"% an edit\n")  # someone touched the file: rewrite it
+        assert update_all(store, exports, memo)[0].written
+        assert out.read_bytes() == first
+        store.put([store.get(ids[0]).replace(notes="inside")])
+        assert update_all(store, exports, memo)[0].written
+        assert "inside" in out.read_text()
+        assert renders == [2, 2, 2]
 
 
 def test_a_hand_kept_file_is_never_replaced(

@@ -55,9 +55,11 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     threads: list[str] = []
     real = autoexport.update_all
 
-    def spy(store: Store, exports: Sequence[AutoExport]) -> list[autoexport.Result]:
+    def spy(
+        store: Store, exports: Sequence[AutoExport], memo: autoexport.Memo | None = None
+    ) -> list[autoexport.Result]:
         threads.append(threading.current_thread().name)
-        return real(store, exports)
+        return real(store, exports, memo)
 
     monkeypatch.setattr(autoexport, "update_all", spy)
     return threads
