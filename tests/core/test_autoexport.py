@@ -170,6 +170,27 @@ def test_memo_skips_the_render_only_while_nothing_it_shows_changed(
         assert renders == [2, 2, 2]
 
 
+def test_undo_keeps_a_key_given_since_the_change(
+    lib: Path, ids: list[str], tmp_path: Path
+) -> None:
+    from readlist import actions
+    from readlist.session import History
+
+    out = tmp_path / "refs.bib"
+    history = History()
+    with Store(lib) as store:
+        history.record(actions.change_tags(store, [ids[0]], add=[TAG]))
+        update_all(store, [AutoExport(out, TAG)])  # the paper is cited from now on
+        key = store.get(ids[0]).bibkey
+        assert key
+        history.undo(store)
+        assert store.get(ids[0]).tags == []
+        history.redo(store)
+        assert store.get(ids[0]).tags == [TAG]
+    with Store(lib) as store:
+        assert store.get(ids[0]).bibkey == key
+
+
 def test_a_hand_kept_file_is_never_replaced(
     lib: Path,
     ids: list[str],
