@@ -99,7 +99,13 @@ def update_all(
     records = dict(store.records())  # one snapshot to select from, even beside a writer thread
     chosen: list[tuple[AutoExport, list[str]]] = []
     results: dict[int, Result] = {}
+    targets: set[str] = set()
     for n, export in enumerate(exports):
+        target = os.path.realpath(export.path)
+        if target in targets:  # two owners would rewrite it after every change
+            results[n] = Result(export.path, error="named by an earlier [[export.auto]]; skipped")
+            continue
+        targets.add(target)
         try:
             chosen.append((export, selected(records, export.query)))
         except ReadlistError as exc:

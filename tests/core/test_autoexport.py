@@ -225,6 +225,14 @@ def test_failures_are_warnings_and_the_library_is_refused(
         assert store.get(ids[0]).starred
     assert not lib.read_bytes().startswith(HEADER)
     assert lib.read_bytes() == before  # the star went to the journal; nothing replaced it
+    twice = f'[[export.auto]]\npath = "{tmp_path / "a.bib"}"\n'
+    (isolated_home / "config.toml").write_text(twice * 2)
+    assert run(lib, "mark", ids[1], "--star") == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"readlist: auto-export: wrote 254 entries to {tmp_path / 'a.bib'}",
+        f"readlist: warning: auto-export {tmp_path / 'a.bib'}: named by an earlier "
+        "[[export.auto]]; skipped",
+    ]
     (isolated_home / "config.toml").write_text("[[export.auto]\n")
     assert run(lib, "mark", ids[0], "--unstar") == 0
     err = capsys.readouterr().err
