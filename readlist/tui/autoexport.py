@@ -59,9 +59,15 @@ class AutoExporter:
         """Worker body: no widgets here, only the store, the files and a message."""
         from readlist.autoexport import update_all  # the BibTeX stack loads on first use
 
+        from readlist.autoexport import Result
+
         with self._lock:
             self._dirty = False
-            results = update_all(self.store, self.exports, self._memo)
+            try:
+                results = update_all(self.store, self.exports, self._memo)
+            except Exception as exc:  # a bug must still reach the user, not vanish
+                error = f"internal error: {type(exc).__name__}: {exc}"
+                results = [Result(e.path, error=error) for e in self.exports]
         self.app.post_message(AutoExportDone(results))
 
     def flush(self) -> list[Result]:

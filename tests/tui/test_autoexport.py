@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from textual.message import Message
 from textual.pilot import Pilot
+from textual.widgets import TextArea
 
+from bench.generate import generate
 from readlist import autoexport
 from readlist.autoexport import HEADER
 from readlist.config import AutoExport, Config
@@ -99,6 +101,28 @@ async def test_file_follows_its_selection_only(
         assert "cite this" in out.read_text()
     assert len(runs) == 5
     assert threading.main_thread().name not in runs  # every run in a worker thread
+
+
+async def test_an_import_and_its_undo_update_the_file(make_app: AppFactory, tmp_path: Path) -> None:
+    out = tmp_path / "all.bib"
+    app = make_app(Config(auto_exports=(AutoExport(out),)))
+    done: list[AutoExportDone] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, AutoExportDone):
+            done.append(message)
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await until(pilot, lambda: len(done) == 1)
+        assert entries(out) == 254
+        await pilot.press("i")
+        app.screen.query_one(TextArea).text = generate(2, seed=5)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: len(done) == 2)
+        assert entries(out) == 256
+        await pilot.press("u")
+        await until(pilot, lambda: len(done) == 3)
+        assert entries(out) == 254
 
 
 async def test_a_pending_change_is_written_on_quit(
