@@ -57,9 +57,7 @@ class AutoExporter:
 
     def _run(self) -> None:
         """Worker body: no widgets here, only the store, the files and a message."""
-        from readlist.autoexport import update_all  # the BibTeX stack loads on first use
-
-        from readlist.autoexport import Result
+        from readlist.autoexport import Result, update_all  # BibTeX loads on first use
 
         with self._lock:
             self._dirty = False
