@@ -152,3 +152,18 @@ async def test_errors_are_notified_once(make_app: AppFactory, tmp_path: Path) ->
         "not replacing it (move it away first)"
     ]
     assert out.read_text() == "@book{mine, title={Mine}}\n"
+
+
+async def test_a_bug_in_the_worker_becomes_a_notice(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> list[autoexport.Result]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(autoexport, "update_all", broken)
+    out = tmp_path / "refs.bib"
+    app = make_app(Config(auto_exports=(AutoExport(out, TAG),)))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: len(app._notifications) == 1)
+        notes = [n.message for n in app._notifications]
+    assert notes == [f"auto-export {out}: internal error: RuntimeError: boom"]
