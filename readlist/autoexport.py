@@ -23,6 +23,7 @@ from readlist.exporting import ensure_keys
 from readlist.selection import select
 from readlist.store import Store
 
+_LIBRARY = "that is the library itself; not overwriting it"
 HEADER = b"% Written by readlist auto-export ([[export.auto]] in config.toml); edits are lost.\n"
 
 
@@ -43,12 +44,17 @@ class Result:
         return f"auto-export: wrote {n} entr{'ies' if n != 1 else 'y'} to {where}"
 
 
-def refuse_library(store: Store, path: Path) -> None:
-    """An export must never replace the library, its journal or its lock."""
+def is_library(store: Store, path: Path) -> bool:
+    """True when `path` is the library, its journal or its lock (links resolved)."""
     own = {store.path, store.journal_path, Path(str(store.path) + ".lock")}
     target = os.path.realpath(path)
-    if any(os.path.realpath(p) == target for p in own):
-        raise InputError(f"{shown(str(path))}: that is the library itself; not overwriting it")
+    return any(os.path.realpath(p) == target for p in own)
+
+
+def refuse_library(store: Store, path: Path) -> None:
+    """An export must never replace the library, its journal or its lock."""
+    if is_library(store, path):
+        raise InputError(f"{shown(str(path))}: {_LIBRARY}")
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -137,7 +143,8 @@ def update_one(
 ) -> Result:
     """Render one auto-export and write it if its bytes changed."""
     try:
-        refuse_library(store, export.path)
+        if is_library(store, export.path):
+            raise InputError(_LIBRARY)
         if not _owned(export.path):
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"

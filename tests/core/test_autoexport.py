@@ -220,7 +220,9 @@ def test_failures_are_warnings_and_the_library_is_refused(
     configure(isolated_home, lib)
     before = lib.read_bytes()
     assert run(lib, "mark", ids[0], "--star") == 0
-    assert "that is the library itself" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"readlist: warning: auto-export {lib}: that is the library itself; not overwriting it\n"
+    )
     with Store(lib) as store:
         assert store.get(ids[0]).starred
     assert not lib.read_bytes().startswith(HEADER)
