@@ -1,7 +1,9 @@
 """The `readlist` command line: one module per command group, each with `register`.
 
 Command modules import only what parsing needs; each command imports its heavy
-dependencies when it runs. Textual is imported only to open the TUI.
+dependencies when it runs. Textual is imported only to open the TUI. A command that
+changes papers sets `writes=True` (set_defaults); after it succeeds, the
+`[[export.auto]]` files are brought up to date.
 """
 
 from __future__ import annotations
