@@ -178,6 +178,7 @@ class _Reader:
                 self.warn(f"{where} unicode must be true or false, ignored")
                 continue
             path = Path(entry["path"]).expanduser()
+            path = self.path.parent / path  # relative to config.toml, not to where readlist runs
             out.append(AutoExport(path=path, query=query, style=style, unicode=unicode))
         return tuple(out)
 

@@ -76,6 +76,8 @@ def test_network_and_auto_exports_are_read(tmp_path: Path) -> None:
     )
     (auto,) = config.auto_exports
     assert auto.path == Path("~/thesis/refs.bib").expanduser()
+    path.write_text("[[export.auto]]\npath = 'refs/thesis.bib'\n")
+    assert load(path).auto_exports[0].path == tmp_path / "refs" / "thesis.bib"
     assert (auto.query, auto.style) == ("tag:thesis", "biblatex")
 
 
