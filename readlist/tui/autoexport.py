@@ -30,6 +30,7 @@ class AutoExporter:
         self.app = app
         self.store = store
         self.exports = tuple(exports)
+        self.delay = DELAY
         self._timer: Timer | None = None
         self._lock = threading.Lock()  # one run at a time, in order of starting
         self._dirty = False
@@ -47,7 +48,7 @@ class AutoExporter:
         self._dirty = True
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.app.set_timer(DELAY, self._start, name="autoexport")
+        self._timer = self.app.set_timer(self.delay, self._start, name="autoexport")
 
     def _start(self) -> None:
         self._timer = None

@@ -72,6 +72,7 @@ async def test_file_follows_its_selection_only(
 ) -> None:
     out = tmp_path / "refs.bib"
     app = make_app(Config(auto_exports=(AutoExport(out, TAG),)))
+    app.auto_export.delay = 1.0  # wider than a loaded machine's gap between key presses
     done: list[AutoExportDone] = []
 
     def hook(message: Message) -> None:
@@ -89,7 +90,7 @@ async def test_file_follows_its_selection_only(
         stamp = aged(out)
         await pilot.press("j", "s", "s", "s")  # another paper
         await until(pilot, lambda: len(done) >= 3)
-        await pilot.pause(0.8)
+        await pilot.pause(1.5)
         assert len(done) == 3  # the burst of three changes was one update
         await pilot.press("n", *"a note", "ctrl+s")
         await until(pilot, lambda: len(done) == 4)
@@ -131,6 +132,7 @@ async def test_a_pending_change_is_written_on_quit(
     out = tmp_path / "refs.bib"
     out.write_bytes(HEADER)
     app = make_app(Config(auto_exports=(AutoExport(out, TAG),)))
+    app.auto_export.delay = 60.0  # so only quitting can write it
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "ctrl+u", *TAG, "enter", "q")  # quit inside the debounce
     assert runs == [threading.main_thread().name]  # the one run, done at exit
