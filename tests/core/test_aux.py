@@ -53,7 +53,8 @@ def test_nested_inputs_in_order_of_first_citation_and_cycles(tmp_path: Path) -> 
     assert read_aux(tmp_path / "main.aux") == ["a", "b", "z"]
 
 
-def test_real_latex_aux_with_include(tmp_path: Path) -> None:
+def test_real_latex_aux_with_include(lib: Path, tmp_path: Path) -> None:
+    """pdflatex writes the .aux; the export of it is exactly what bibtex then wants."""
     if shutil.which("pdflatex") is None:
         pytest.fail("pdflatex missing: install texlive-latex-base")
     (tmp_path / "doc.tex").write_text(
@@ -71,6 +72,16 @@ def test_real_latex_aux_with_include(tmp_path: Path) -> None:
     )
     assert "\\@input{chapter.aux}" in (tmp_path / "doc.aux").read_text()
     assert read_aux(tmp_path / "doc.aux") == ["beta", "alpha", "delta", "gamma"]
+    refs = tmp_path / "refs.bib"
+    assert (
+        main(["--db", str(lib), "export", "--aux", str(tmp_path / "doc.aux"), "-o", str(refs)]) == 0
+    )
+    assert keys_of(refs.read_text()) == ["beta", "alpha", "delta", "gamma"]
+    subprocess.run(["bibtex", "doc"], cwd=tmp_path, capture_output=True, timeout=120, check=False)
+    log = (tmp_path / "doc.blg").read_text()
+    assert "Warning" not in log
+    assert "error" not in log.lower()
+    assert (tmp_path / "doc.bbl").read_text().count("\\bibitem") == 4
 
 
 def test_export_aux_writes_cited_papers_in_citation_order(
