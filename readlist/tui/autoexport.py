@@ -2,6 +2,8 @@
 
 A burst of changes (triage runs at key-repeat speed) becomes one update, half a
 second after the last change. Runs never overlap, so the newest state is written last.
+The runs share their own Store on the library file, as another process would: the
+UI thread's store is never touched from the worker, and the file lock orders writes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from textual.app import App
 from textual.timer import Timer
 
 from readlist.config import AutoExport
+from readlist.errors import ReadlistError
 from readlist.store import Store
 from readlist.tui.messages import AutoExportDone
 
@@ -28,7 +31,8 @@ class AutoExporter:
 
     def __init__(self, app: App[Any], store: Store, exports: Sequence[AutoExport]) -> None:
         self.app = app
-        self.store = store
+        self.library = store.path
+        self._store: Store | None = None  # the runs' own, opened by the first run
         self.exports = tuple(exports)
         self.delay = DELAY
         self._timer: Timer | None = None
@@ -56,28 +60,38 @@ class AutoExporter:
             self._run, thread=True, exclusive=True, group="autoexport", exit_on_error=False
         )
 
-    def _run(self) -> None:
-        """Worker body: no widgets here, only the store, the files and a message."""
+    def _update(self) -> list[Result]:
+        """One run; the caller holds the lock. Any failure becomes a result to show."""
         from readlist.autoexport import Result, update_all  # BibTeX loads on first use
 
+        try:
+            if self._store is None:
+                self._store = Store(self.library, create=False)
+            else:
+                self._store.refresh()  # catch up with the UI thread's (and others') writes
+            return update_all(self._store, self.exports, self._memo)
+        except (ReadlistError, OSError) as exc:
+            error = str(exc)
+        except Exception as exc:  # a bug must still reach the user, not vanish
+            error = f"internal error: {type(exc).__name__}: {exc}"
+        return [Result(e.path, error=error) for e in self.exports]
+
+    def _run(self) -> None:
+        """Worker body: no widgets here, only its own store, the files and a message."""
         with self._lock:
             self._dirty = False
-            try:
-                results = update_all(self.store, self.exports, self._memo)
-            except Exception as exc:  # a bug must still reach the user, not vanish
-                error = f"internal error: {type(exc).__name__}: {exc}"
-                results = [Result(e.path, error=error) for e in self.exports]
+            results = self._update()
         self.app.post_message(AutoExportDone(results))
 
     def flush(self) -> list[Result]:
         """On exit: a change still waiting for its timer is written now, not lost."""
-        from readlist.autoexport import update_all
-
         with self._lock:
-            if not self._dirty:
-                return []
+            results = self._update() if self._dirty else []
             self._dirty = False
-            return update_all(self.store, self.exports, self._memo)
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+            return results
 
     def news(self, results: list[Result]) -> list[str]:
         """Errors worth a notification: each one once, until it goes away."""
