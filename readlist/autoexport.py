@@ -45,10 +45,8 @@ class Result:
 
 
 def is_library(store: Store, path: Path) -> bool:
-    """True when `path` is the library, its journal or its lock (links resolved)."""
-    own = {store.path, store.journal_path, Path(str(store.path) + ".lock")}
-    target = os.path.realpath(path)
-    return any(os.path.realpath(p) == target for p in own)
+    """True when `path` is the library, its journal, lock or temp files (links resolved)."""
+    return store.is_own_file(path)
 
 
 def refuse_library(store: Store, path: Path) -> None:

@@ -2,8 +2,8 @@
 
 Command modules import only what parsing needs; each command imports its heavy
 dependencies when it runs. Textual is imported only to open the TUI. A command that
-changes papers sets `writes=True` (set_defaults); after it succeeds, the
-`[[export.auto]]` files are brought up to date.
+changes papers sets `writes=True` (set_defaults); when it returns, the
+`[[export.auto]]` files are brought up to date (also after a non-zero status).
 """
 
 from __future__ import annotations
@@ -46,7 +46,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 
         return launch(getattr(args, "db", None))
     code: int = args.func(args)
-    if code == 0 and getattr(args, "writes", False):
+    # Even a non-zero status may follow partial writes (a resolve with failures).
+    if getattr(args, "writes", False) and not getattr(args, "dry_run", False):
         export.run_auto_exports(args)
     return code
 

@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         help="accept the stored candidate, or the arXiv id given",
     )
     decide.add_argument("--reject", action="store_true", help="mark the paper as not on arXiv")
-    p.set_defaults(func=cmd_resolve)
+    p.set_defaults(func=cmd_resolve, writes=True)
 
     p = sub.add_parser("pull", parents=[db], help="import Daily Papers from the Hub")
     when = p.add_mutually_exclusive_group()
@@ -64,12 +64,12 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         "--month", type=_pattern(_MONTH, "YYYY-MM month"), metavar="YYYY-MM", help="one month"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=cmd_pull)
+    p.set_defaults(func=cmd_pull, writes=True)
 
     p = sub.add_parser("add", parents=[db], help="add papers by arXiv id or URL")
     p.add_argument("refs", nargs="+", metavar="ID_OR_URL")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=cmd_add)
+    p.set_defaults(func=cmd_add, writes=True)
 
 
 class _Bar:

@@ -21,6 +21,7 @@ from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import SEEDS
 from tests.core.bibcheck import parse
+from tests.core.netfake import FakeApis, Rec
 
 OLD = 946684800  # 2000-01-01: an mtime no rewrite could keep
 TAG = "qxjvkw"  # a word no seed title or abstract comes near
@@ -299,3 +300,17 @@ def test_watch_follows_the_aux_file(lib: Path, ids: list[str], tmp_path: Path) -
 def test_watch_needs_an_output(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(lib, "export", "--watch") == 2
     assert capsys.readouterr().err == "readlist: error: --watch needs -o FILE\n"
+
+
+def test_network_commands_update_it_too(
+    apis: FakeApis, isolated_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "all.bib"
+    config = isolated_home / "config.toml"
+    config.write_text(config.read_text() + f'[[export.auto]]\npath = "{out}"\n')
+    apis.add(Rec("2511.00001", "Zebra Striping in Attention Maps", ["Ada Lovelace"]))
+    assert main(["add", "2511.00001"]) == 0
+    assert titles(out) == ["Zebra Striping in Attention Maps"]
+    capsys.readouterr()
+    assert main(["add", "2511.00001", "2511.7"]) == 1  # refused before any write
+    assert "auto-export" not in capsys.readouterr().err
