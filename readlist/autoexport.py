@@ -37,11 +37,10 @@ class Result:
     error: str | None = None
 
     def message(self) -> str:
-        where = shown(str(self.path))
         if self.error is not None:
-            return f"auto-export {where}: {self.error}"
+            return shown(f"auto-export {self.path}: {self.error}")
         n = self.count
-        return f"auto-export: wrote {n} entr{'ies' if n != 1 else 'y'} to {where}"
+        return shown(f"auto-export: wrote {n} entr{'ies' if n != 1 else 'y'} to {self.path}")
 
 
 def is_library(store: Store, path: Path) -> bool:

@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 WATCH_INTERVAL = 0.5  # seconds between looks at the library
 
 
+def _say(message: str) -> None:
+    """One line on stderr, with control characters (terminal escapes) made harmless."""
+    from readlist.citations import shown
+
+    print(shown(message), file=sys.stderr)
+
+
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[db], help="export papers as BibTeX")
     add_selection(p)
@@ -145,14 +152,14 @@ def watch(args: argparse.Namespace) -> int:
         text = export_papers(store, [store.get(i) for i in cited.ids], options)
         if write_if_changed(check_output(out, store), text.encode("utf-8")):
             n = len(set(cited.ids))
-            print(f"wrote {n} entr{'ies' if n != 1 else 'y'} to {out}", file=sys.stderr)
+            _say(f"wrote {n} entr{'ies' if n != 1 else 'y'} to {out}")
 
     try:
         with open_store(args) as store:
             check_output(out, store)
             aux = _aux_state(args)
             update(store)  # errors here are the command's errors
-            print(f"watching; Ctrl-C stops (output {out})", file=sys.stderr)
+            _say(f"watching; Ctrl-C stops (output {out})")
             while True:
                 time.sleep(WATCH_INTERVAL)
                 now = _aux_state(args)
@@ -165,7 +172,7 @@ def watch(args: argparse.Namespace) -> int:
                 except (ReadlistError, OSError) as exc:
                     message = str(exc)
                     if message != last_error:  # a half-written .aux: say so once, go on
-                        print(f"readlist: warning: {message}", file=sys.stderr)
+                        _say(f"readlist: warning: {message}")
                     last_error = message
     except KeyboardInterrupt:
         print("readlist: stopped watching", file=sys.stderr)
@@ -187,7 +194,7 @@ def run_auto_exports(args: argparse.Namespace) -> None:
         with open_store(args) as store:
             results = update_all(store, exports)
     except (ReadlistError, OSError) as exc:
-        print(f"readlist: warning: auto-export: {exc}", file=sys.stderr)
+        _say(f"readlist: warning: auto-export: {exc}")
         return
     for result in results:
         if result.error is not None:

@@ -314,3 +314,12 @@ def test_network_commands_update_it_too(
     capsys.readouterr()
     assert main(["add", "2511.00001", "2511.7"]) == 1  # refused before any write
     assert "auto-export" not in capsys.readouterr().err
+
+
+def test_messages_make_terminal_escapes_harmless(lib: Path, tmp_path: Path) -> None:
+    out = tmp_path / "refs\x1b[2J.bib"
+    with Store(lib) as store:
+        (result,) = update_all(store, [AutoExport(out, TAG)])
+    assert result.written
+    assert result.message() == f"auto-export: wrote 0 entries to {tmp_path}/refs?[2J.bib"
+    assert out.read_bytes() == HEADER
