@@ -20,7 +20,7 @@ from readlist.config import AutoExport
 from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import SEEDS
-from tests.core.bibcheck import parse
+from tests.core.bibcheck import compile_bib, parse
 from tests.core.netfake import FakeApis, Rec
 
 OLD = 946684800  # 2000-01-01: an mtime no rewrite could keep
@@ -323,3 +323,17 @@ def test_messages_make_terminal_escapes_harmless(lib: Path, tmp_path: Path) -> N
     assert result.written
     assert result.message() == f"auto-export: wrote 0 entries to {tmp_path}/refs?[2J.bib"
     assert out.read_bytes() == HEADER
+
+
+def test_the_header_line_keeps_bibtex_quiet(lib: Path, tmp_path: Path) -> None:
+    out = tmp_path / "auto.bib"
+    with Store(lib) as store:
+        update_all(store, [AutoExport(out, "stream")])
+    text = out.read_text()
+    assert text.startswith(HEADER.decode())
+    work = tmp_path / "tex"
+    work.mkdir()
+    blg, pdf = compile_bib(text, work)
+    assert "Warning--" not in blg
+    assert "error message" not in blg
+    assert pdf.exists()
