@@ -171,9 +171,7 @@ def test_memo_skips_the_render_only_while_nothing_it_shows_changed(
         assert renders == [2, 2, 2]
 
 
-def test_undo_keeps_a_key_given_since_the_change(
-    lib: Path, ids: list[str], tmp_path: Path
-) -> None:
+def test_undo_keeps_a_key_given_since_the_change(lib: Path, ids: list[str], tmp_path: Path) -> None:
     from readlist import actions
     from readlist.session import History
 
