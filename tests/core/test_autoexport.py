@@ -19,7 +19,7 @@ from readlist.cli import main
 from readlist.config import AutoExport
 from readlist.model import Paper
 from readlist.store import Store
-from tests.conftest import SEEDS
+from tests.conftest import AS_OF, SEEDS
 from tests.core.bibcheck import compile_bib, parse
 from tests.core.netfake import FakeApis, Rec
 
@@ -188,6 +188,24 @@ def test_undo_keeps_a_key_given_since_the_change(lib: Path, ids: list[str], tmp_
         assert store.get(ids[0]).tags == [TAG]
     with Store(lib) as store:
         assert store.get(ids[0]).bibkey == key
+
+
+def test_keys_given_by_auto_export_do_not_block_undoing_an_import(
+    lib: Path, tmp_path: Path
+) -> None:
+    from readlist.importing import import_listings
+    from readlist.session import History
+
+    history = History()
+    with Store(lib) as store:
+        outcome = import_listings(store, [("new.txt", generate(2, seed=5))], AS_OF)
+        history.record(outcome.change)
+        (result,) = update_all(store, [AutoExport(tmp_path / "all.bib")])
+        assert result.count == 256  # the two new papers now hold keys
+        applied = history.undo(store)
+        assert applied is not None
+        assert applied.skipped == []
+        assert len(store) == 254
 
 
 def test_a_hand_kept_file_is_never_replaced(
