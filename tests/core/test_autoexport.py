@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from bibtexparser.entrypoint import parse_string
 
 from bench.generate import generate
 from readlist.autoexport import HEADER, update_all
@@ -58,6 +59,15 @@ def aged(path: Path) -> tuple[int, float]:
 def untouched(path: Path, before: tuple[int, float]) -> bool:
     st = path.stat()
     return (st.st_ino, st.st_mtime) == before
+
+
+def entries(path: Path) -> int:
+    """How many entries the file holds (parsed, without the slow LaTeX decoding)."""
+    data = path.read_bytes()
+    assert data.startswith(HEADER)
+    library = parse_string(data.decode())
+    assert not library.failed_blocks
+    return len(library.entries)
 
 
 def titles(path: Path) -> list[str]:
@@ -113,7 +123,7 @@ def test_every_write_command_updates_it(
     out = tmp_path / "all.bib"
     configure(isolated_home, out, query="")
     assert run(lib, "mark", "--read", Store(lib).papers()[0].id) == 0
-    assert len(titles(out)) == 254
+    assert entries(out) == 254
     listing = tmp_path / "new.txt"
     listing.write_text((SEEDS / sorted(os.listdir(SEEDS))[0]).read_text())
     stamp = aged(out)
@@ -121,7 +131,7 @@ def test_every_write_command_updates_it(
     assert untouched(out, stamp)
     listing.write_text(generate(1, seed=99))
     assert run(lib, "import", str(listing)) == 0
-    assert len(titles(out)) == 255
+    assert entries(out) == 255
     capsys.readouterr()
     assert run(lib, "note", Store(lib).papers()[0].id) == 0  # reading a note writes nothing
     assert "auto-export" not in capsys.readouterr().err
