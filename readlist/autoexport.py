@@ -19,11 +19,10 @@ from readlist.bibtex import Options, render
 from readlist.citations import shown
 from readlist.config import AutoExport
 from readlist.errors import InputError, ReadlistError
-from readlist.exporting import ensure_keys
+from readlist.exporting import check_output, ensure_keys
 from readlist.selection import select
 from readlist.store import Store
 
-_LIBRARY = "that is the library itself; not overwriting it"
 HEADER = b"% Written by readlist auto-export ([[export.auto]] in config.toml); edits are lost.\n"
 
 
@@ -43,15 +42,11 @@ class Result:
         return shown(f"auto-export: wrote {n} entr{'ies' if n != 1 else 'y'} to {self.path}")
 
 
-def is_library(store: Store, path: Path) -> bool:
-    """True when `path` is the library, its journal, lock or temp files (links resolved)."""
-    return store.is_own_file(path)
-
-
-def refuse_library(store: Store, path: Path) -> None:
-    """An export must never replace the library, its journal or its lock."""
-    if is_library(store, path):
-        raise InputError(f"{shown(str(path))}: {_LIBRARY}")
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
@@ -140,8 +135,8 @@ def update_one(
 ) -> Result:
     """Render one auto-export and write it if its bytes changed."""
     try:
-        if is_library(store, export.path):
-            raise InputError(_LIBRARY)
+        if store.is_own_file(export.path):
+            raise InputError("that is a file of the library; not overwriting it")
         if not _owned(export.path):
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"
@@ -154,7 +149,9 @@ def update_one(
         papers = [store.get(pid) for pid in ids if pid in store]  # undo may drop one
         text = render(papers, Options(style=export.style, unicode=export.unicode))
         data = HEADER + text.encode("utf-8")
-        written = write_if_changed(export.path, data)
+        written = _current(export.path) != data
+        if written:  # the full check (hard links, a writable directory) only to write
+            atomic_write(check_output(export.path, store), data)
         if memo is not None and records is not None:
             memo[export] = (docs, data)
     except ReadlistError as exc:

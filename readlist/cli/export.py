@@ -24,9 +24,7 @@ WATCH_INTERVAL = 0.5  # seconds between looks at the library
 
 def _say(message: str) -> None:
     """One line on stderr, with control characters (terminal escapes) made harmless."""
-    from readlist.citations import shown
-
-    print(shown(message), file=sys.stderr)
+    print(clean_line(message), file=sys.stderr)
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:

@@ -90,7 +90,10 @@ def test_file_changes_when_and_only_when_its_selection_does(
     out = tmp_path / "thesis" / "refs.bib"
     configure(isolated_home, out)
     a, b, c = ids[:3]
-    assert run(lib, "tag", a, b, f"+{TAG}") == 0
+    assert run(lib, "tag", a, f"+{TAG}") == 0  # like export -o: no directory is created
+    assert capsys.readouterr().err.endswith(f"no such directory {out.parent}\n")
+    out.parent.mkdir()
+    assert run(lib, "tag", b, f"+{TAG}") == 0
     assert capsys.readouterr().err == f"readlist: auto-export: wrote 2 entries to {out}\n"
     assert len(titles(out)) == 2
 
@@ -248,7 +251,7 @@ def test_failures_are_warnings_and_the_library_is_refused(
     before = lib.read_bytes()
     assert run(lib, "mark", ids[0], "--star") == 0
     assert capsys.readouterr().err == (
-        f"readlist: warning: auto-export {lib}: that is the library itself; not overwriting it\n"
+        f"readlist: warning: auto-export {lib}: that is a file of the library; not overwriting it\n"
     )
     with Store(lib) as store:
         assert store.get(ids[0]).starred
