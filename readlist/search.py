@@ -1,16 +1,22 @@
-"""Query -> ranked paper ids, with rapidfuzz.
+"""Query -> ranked paper ids, with rapidfuzz. The grammar itself is readlist.query.
 
 Ranking: papers whose title matches come first, then those whose tags or notes
 match, then those whose abstract does. Within a tier, a better fuzzy score wins, then
-more upvotes. Every word of the query must match in the field.
+more upvotes. Every word of the query must match in the field. Filters (`tag:x`,
+`is:due`, …) only keep or drop papers; a query of filters alone lists what they keep,
+newest added first. `-word` drops the papers that `word` would find.
 
-Each query word is fuzzy-matched against the words of the title (typos are forgiven;
-query words of up to 4 characters must occur exactly, inside a title word, so "rl"
-finds "RLHF"). A title word at least as long as the query word scores its
-`partial_ratio` (so "diffusion" finds "StreamDiffusionV2"); a shorter one its plain
-`ratio`, so "a" or "of" never match everything. Tags and notes get `partial_ratio`
-over their whole text. Abstracts are long: there a word of 3 or more characters
-must occur as typed.
+Each query word is fuzzy-matched against the words of the title. Query words of up
+to 4 characters must occur exactly, inside a title word, so "rl" finds "RLHF". A
+title word at least as long as the query word scores its `partial_ratio` (so
+"diffusion" finds "StreamDiffusionV2"); a shorter one its plain `ratio`, so "a" or
+"of" never match everything. From 5 letters on, one typo is forgiven, transpositions
+included (optimal string alignment distance 1: "vidoe" finds "Video"), and so is a
+swap at the start of a longer word ("agnet" finds "Agents"); from 7 letters on, any
+one edit at the start of a longer word. Tags and notes get `partial_ratio` over
+their whole text, and the same typo rule word by word. Abstracts are long: there a
+word of 3 or more characters must occur as typed. A quoted phrase must occur as
+typed (punctuation aside) in the field.
 
 Titles share most of their words, so scoring the distinct title words once and
 taking each title's best word is several times cheaper than scoring every title.
@@ -21,6 +27,7 @@ more character costs one pass over the title vocabulary.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -28,20 +35,21 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import OSA, Levenshtein
 
+from readlist.query import LONG_WORD, TYPO_MIN, Query, normalize, parse
 from readlist.selection import Record, Records
+
+__all__ = ["Hit", "SearchIndex", "cutoff", "normalize", "rank"]
 
 TITLE, TAGS_NOTES, ABSTRACT = 0, 1, 2
 NO_MATCH = 3
 MIN_ABSTRACT_WORD = 3
+TYPO_SCORE = 85  # a word found with one typo ranks below one found as typed
 _CACHE_WORDS = 32
 Scores = npt.NDArray[np.uint8]
+Ranked = tuple[npt.NDArray[np.intp], npt.NDArray[np.uint8], npt.NDArray[np.float32]]
 _NOT_YET: Scores = np.zeros(0, np.uint8)  # abstract scores not computed yet
-
-
-def normalize(text: str) -> str:
-    """Lower case, punctuation to spaces, single spaces (rapidfuzz's fast processor)."""
-    return " ".join(utils.default_process(text).split())
 
 
 def cutoff(word: str) -> int:
@@ -60,22 +68,79 @@ class Hit:
     score: float
 
 
+class _Vocab:
+    """The distinct words of some texts, and each text's word ids (flat + starts)."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        vocab: dict[str, int] = {"": 0}  # so a text without words still has one
+        tokens: list[int] = []
+        starts: list[int] = []
+        for text in texts:
+            starts.append(len(tokens))
+            tokens.extend(vocab.setdefault(w, len(vocab)) for w in (text.split() or [""]))
+        self.words = list(vocab)
+        self.lengths = np.fromiter((len(w) for w in self.words), np.int64, len(self.words))
+        self.tokens = np.asarray(tokens, np.int32)
+        self.starts = np.asarray(starts, np.int64)
+        self._prefixes: dict[int, tuple[npt.NDArray[np.intp], list[str]]] = {}
+
+    def best(self, word_scores: Scores) -> Scores:
+        """Each text's best score over its words."""
+        if not len(self.starts):
+            return np.zeros(0, np.uint8)
+        return np.maximum.reduceat(word_scores[self.tokens], self.starts).astype(np.uint8)
+
+    def typos(self, word: str) -> Scores:
+        """TYPO_SCORE for the vocabulary words that `word` finds with one typo."""
+        out = np.zeros(len(self.words), np.uint8)
+        n = len(word)
+        if n < TYPO_MIN:
+            return out
+        near = np.nonzero(np.abs(self.lengths - n) <= 1)[0]
+        if len(near):
+            hit = _distances([self.words[i] for i in near.tolist()], word, OSA.distance) <= 1
+            out[near[hit]] = TYPO_SCORE
+        if n >= LONG_WORD:
+            for k in (n - 1, n, n + 1):
+                picked, heads = self._heads(k)
+                if heads:
+                    out[picked[_distances(heads, word, OSA.distance) <= 1]] = TYPO_SCORE
+        else:
+            picked, heads = self._heads(n, longer=True)
+            if heads:
+                swap = (_distances(heads, word, OSA.distance) == 1) & (
+                    _distances(heads, word, Levenshtein.distance, 2) == 2
+                )
+                out[picked[swap]] = TYPO_SCORE
+        return out
+
+    def _heads(self, k: int, longer: bool = False) -> tuple[npt.NDArray[np.intp], list[str]]:
+        """The first `k` letters of the words at least `k` (or more than `k`) long."""
+        key = -k if longer else k
+        cached = self._prefixes.get(key)
+        if cached is None:
+            picked = np.nonzero(self.lengths > k if longer else self.lengths >= k)[0]
+            words = self.words
+            cached = self._prefixes[key] = (picked, [words[i][:k] for i in picked.tolist()])
+        return cached
+
+
 class SearchIndex:
     """Pre-processed search text for a set of papers, kept current with `update`."""
 
     def __init__(self, records: Records, ids: Iterable[str] | None = None) -> None:
         self.ids: list[str] = []
+        self._records = records
         self._pos: dict[str, int] = {}
         self._titles: list[str] = []
         self._extra: list[str] = []
         self._abstracts: list[str] = []
         self._upvotes: list[int] = []
+        self._added: list[str] = []
         self._cache: dict[str, tuple[Scores, Scores, Scores]] = {}
         self._filled: list[int] | None = None  # rows with tags or notes
-        self._words: (
-            tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64]]
-            | None
-        ) = None
+        self._extra_words: _Vocab | None = None  # their words
+        self._words: _Vocab | None = None
         self._upvotes_array: npt.NDArray[np.int64] | None = None
         self.update(records, records if ids is None else ids)
 
@@ -100,12 +165,14 @@ class SearchIndex:
         new._extra = list(self._extra)
         new._abstracts = list(self._abstracts)
         new._upvotes = list(self._upvotes)
+        new._added = list(self._added)
         new._cache = {}
         new.update(records, ids)
         return new
 
     def update(self, records: Records, ids: Iterable[str]) -> None:
         """Add new papers and refresh changed ones (tags, notes, imports)."""
+        self._records = records
         for pid in ids:
             record = records.get(pid)
             if record is None:
@@ -119,17 +186,29 @@ class SearchIndex:
                 self._extra.append(row[1])
                 self._abstracts.append(row[2])
                 self._upvotes.append(row[3])
+                self._added.append(row[4])
             else:
-                self._titles[at], self._extra[at], self._abstracts[at], self._upvotes[at] = row
+                self._titles[at], self._extra[at], self._abstracts[at] = row[:3]
+                self._upvotes[at], self._added[at] = row[3], row[4]
         self._cache.clear()
         self._filled = None
+        self._extra_words = None
         self._upvotes_array = None
         self._words = None
 
-    def search(self, query: str, limit: int | None = None, abstracts: bool = True) -> list[Hit]:
+    def search(
+        self,
+        query: str | Query,
+        limit: int | None = None,
+        abstracts: bool = True,
+        records: Records | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[Hit]:
         """Matches, best first. `abstracts=False` skips the slowest tier (for a fast first
-        answer while typing); the full answer orders the other tiers the same way."""
-        ranked = self._rank(query, abstracts)
+        answer while typing); the full answer orders the other tiers the same way.
+        Filters read `records` (default: those last given to `update`), so read and
+        starred changes count without an update. Raises QueryError for a bad query."""
+        ranked = self._rank(_parsed(query), abstracts, records, now)
         if ranked is None:
             return []
         order, tier, score = ranked
@@ -143,21 +222,33 @@ class SearchIndex:
             )
         ]
 
-    def search_ids(self, query: str, limit: int | None = None, abstracts: bool = True) -> list[str]:
+    def search_ids(
+        self,
+        query: str | Query,
+        limit: int | None = None,
+        abstracts: bool = True,
+        records: Records | None = None,
+        now: dt.datetime | None = None,
+    ) -> list[str]:
         """Like `search`, ids only: what a list view needs, without a Hit per match."""
-        ranked = self._rank(query, abstracts)
+        ranked = self._rank(_parsed(query), abstracts, records, now)
         if ranked is None:
             return []
         ids = self.ids
         return [ids[i] for i in ranked[0][:limit].tolist()]
 
     def _rank(
-        self, query: str, abstracts: bool
-    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint8], npt.NDArray[np.float32]] | None:
-        words = normalize(query).split()
+        self, query: Query, abstracts: bool, records: Records | None, now: dt.datetime | None
+    ) -> Ranked | None:
         n = len(self.ids)
-        if not words or not n:
+        if not query or not n:
             return None
+        keep = self._keep(query, abstracts, self._records if records is None else records, now)
+        if not query.ranks:
+            added = self._added
+            kept = sorted(np.nonzero(keep)[0].tolist(), key=added.__getitem__, reverse=True)
+            return np.asarray(kept, np.intp), np.zeros(n, np.uint8), np.zeros(n, np.float32)
+        words = [*query.words, *query.phrases]
         title = np.full(n, 255, np.uint16)
         extra = np.full(n, 255, np.uint16)
         # Words too short for abstracts neither match nor veto there.
@@ -183,20 +274,49 @@ class SearchIndex:
         in_title = title > 0
         tier[in_title] = TITLE
         score[in_title] = title_sum[in_title] / len(words)
-        found = np.nonzero(tier < NO_MATCH)[0]
+        found = np.nonzero((tier < NO_MATCH) & keep)[0]
         if self._upvotes_array is None:
             self._upvotes_array = np.asarray(self._upvotes, np.int64)
         upvotes = self._upvotes_array[found]
         order = found[np.lexsort((-upvotes, -score[found], tier[found]))]
         return order, tier, score
 
+    def _keep(
+        self, query: Query, abstracts: bool, records: Records, now: dt.datetime | None
+    ) -> npt.NDArray[np.bool_]:
+        """Which papers the filters keep and no excluded word or phrase finds."""
+        n = len(self.ids)
+        keep = np.ones(n, bool)
+        if query.filters:
+            context = query.context(records, now)
+            get = records.get
+            keep = np.fromiter(
+                (
+                    record is not None and query.keeps(record, context)
+                    for record in map(get, self.ids)
+                ),
+                bool,
+                count=n,
+            )
+        for word in (*query.excluded_words, *query.excluded_phrases):
+            t, e, a = self._word(word, abstracts)
+            found = (t > 0) | (e > 0)
+            if abstracts and len(word) >= MIN_ABSTRACT_WORD:
+                found |= a > 0
+            keep &= ~found
+        return keep
+
     def _word(self, word: str, abstracts: bool = True) -> tuple[Scores, Scores, Scores]:
         """Per-paper scores of one word: title, tags/notes (0 = no match), abstract (0/1)."""
         cached = self._cache.get(word)
         if cached is None:
-            limit = cutoff(word)
-            title = self._title_scores(word, limit)
-            extra = self._extra_scores(word, limit)
+            if " " in word:  # a phrase: as typed
+                title = _scores(self._titles, word, 100)
+                extra = self._extra_scores(word, 100)
+            else:
+                limit = cutoff(word)
+                title = self._title_scores(word, limit)
+                extra = self._extra_scores(word, limit)
             cached = (title, extra, _NOT_YET)
             if len(self._cache) >= _CACHE_WORDS:
                 self._cache.pop(next(iter(self._cache), ""), None)
@@ -211,42 +331,25 @@ class SearchIndex:
 
     def _title_scores(self, word: str, limit: int) -> Scores:
         """Each title's best score over its words (see the module docstring)."""
-        n = len(self._titles)
-        if not n:
+        if not self._titles:
             return np.zeros(0, np.uint8)
-        vocab, lengths, tokens, starts = self._title_words()
-        scores = np.zeros(len(vocab), np.uint8)
+        vocab = self._title_words()
+        scores = np.zeros(len(vocab.words), np.uint8)
         if limit >= 100:
-            scores[:] = np.fromiter((word in v for v in vocab), bool, count=len(vocab)) * 100
+            scores[:] = np.fromiter((word in v for v in vocab.words), bool, len(vocab.words)) * 100
         else:
-            long_ = np.nonzero(lengths >= len(word))[0]
-            short = np.nonzero(lengths < len(word))[0]
+            long_ = np.nonzero(vocab.lengths >= len(word))[0]
+            short = np.nonzero(vocab.lengths < len(word))[0]
             for picked, scorer in ((long_, fuzz.partial_ratio), (short, fuzz.ratio)):
                 if len(picked):
-                    words = [vocab[i] for i in picked.tolist()]
+                    words = [vocab.words[i] for i in picked.tolist()]
                     scores[picked] = _cdist(words, word, limit, scorer)
-        return np.maximum.reduceat(scores[tokens], starts).astype(np.uint8)
+        np.maximum(scores, vocab.typos(word), out=scores)
+        return vocab.best(scores)
 
-    def _title_words(
-        self,
-    ) -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
-        """Distinct title words, their lengths, and each title's word ids (flat + starts)."""
+    def _title_words(self) -> _Vocab:
         if self._words is None:
-            vocab: dict[str, int] = {"": 0}  # so a title without words still has one
-            tokens: list[int] = []
-            starts: list[int] = []
-            for title in self._titles:
-                starts.append(len(tokens))
-                words = title.split() or [""]
-                tokens.extend(vocab.setdefault(w, len(vocab)) for w in words)
-            words_list = list(vocab)
-            lengths = np.fromiter((len(w) for w in words_list), np.int64, count=len(words_list))
-            self._words = (
-                words_list,
-                lengths,
-                np.asarray(tokens, np.int32),
-                np.asarray(starts, np.int64),
-            )
+            self._words = _Vocab(self._titles)
         return self._words
 
     def _extra_scores(self, word: str, limit: int) -> Scores:
@@ -256,7 +359,14 @@ class SearchIndex:
         filled = self._filled
         out = np.zeros(len(self._extra), np.uint8)
         if filled:
-            out[filled] = _scores([self._extra[i] for i in filled], word, limit)
+            texts = [self._extra[i] for i in filled]
+            scores = _scores(texts, word, limit)
+            if " " not in word and len(word) >= TYPO_MIN:
+                if self._extra_words is None:
+                    self._extra_words = _Vocab(texts)
+                vocab = self._extra_words
+                np.maximum(scores, vocab.best(vocab.typos(word)), out=scores)
+            out[filled] = scores
         return out
 
     def _contains(self, word: str) -> Scores:
@@ -278,12 +388,17 @@ class SearchIndex:
         return out
 
 
-def _row(record: Record) -> tuple[str, str, str, int]:
+def _parsed(query: str | Query) -> Query:
+    return parse(query) if isinstance(query, str) else query
+
+
+def _row(record: Record) -> tuple[str, str, str, int, str]:
     return (
         normalize(record["title"]),
         normalize(" ".join(record.get("tags", ())) + " " + record.get("notes", "")),
-        utils.default_process(record.get("abstract", "")),
+        " ".join(utils.default_process(record.get("abstract", "")).split()),
         int(record.get("upvotes", 0)),
+        str(record.get("added", "")),
     )
 
 
@@ -308,8 +423,20 @@ def _cdist(texts: list[str], word: str, limit: int, scorer: Any) -> Scores:
     return np.ascontiguousarray(matrix[:, 0])
 
 
+def _distances(texts: list[str], word: str, scorer: Any, cutoff: int = 1) -> Scores:
+    """Edit distance from `word` to every text, capped at `cutoff + 1`; on both cores."""
+    matrix = process.cdist(
+        texts, [word], scorer=scorer, score_cutoff=cutoff, dtype=np.uint8, workers=-1
+    )
+    return np.ascontiguousarray(matrix[:, 0])
+
+
 def rank(
-    records: Records, query: str, limit: int | None = None, ids: Iterable[str] | None = None
+    records: Records,
+    query: str | Query,
+    limit: int | None = None,
+    ids: Iterable[str] | None = None,
 ) -> list[str]:
-    """Ids of the papers (all, or those in `ids`) matching `query`, best first."""
+    """Ids of the papers (all, or those in `ids`) matching `query`, best first.
+    Raises QueryError for a bad query."""
     return SearchIndex(records, ids).search_ids(query, limit)

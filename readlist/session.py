@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from readlist import changes
 from readlist.changes import Applied, Change
+from readlist.query import QueryError, parse
 from readlist.selection import SORTS, Selection, select
 from readlist.store import Store
 
@@ -78,6 +79,7 @@ class Session:
         self.tag: str | None = None
         self.sort = "added"
         self.query = ""
+        self.query_error: str | None = None  # why the query cannot be read, for the status
         self._ids: list[str] = []
         self._shown: set[str] | None = None
         self.selected: dict[str, None] = {}
@@ -118,17 +120,29 @@ class Session:
     def apply_query(self, query: str, abstracts: bool = True) -> list[str]:
         """Filter and rank the view by `query` (without re-reading the view)."""
         self.query = query
+        self.query_error = None
         if not query.strip():
             self.ids = list(self._base)
-        else:
+            return self.ids
+        try:
             self.ids = self.search(query, abstracts)
+        except QueryError as exc:  # keep showing what the last good query found
+            self.query_error = str(exc)
         return self.ids
 
     def search(self, query: str, abstracts: bool = True) -> list[str]:
-        found = self.index.search_ids(query, abstracts=abstracts)
+        """The view's papers that `query` finds, best first; with filters only, in the
+        view's order. Raises QueryError for a query the grammar cannot read."""
+        parsed = parse(query)
+        # Filters read the papers' current state; a copy is one C call that no other
+        # thread can interleave with (this runs in a worker too).
+        records = dict(self.store.records())
+        found = self.index.search_ids(parsed, abstracts=abstracts, records=records)
+        if not parsed.ranks:
+            hits = set(found)
+            return [i for i in self._base if i in hits]
         if self.selection == Selection():
-            records = self.store.records()  # the index may still know removed papers
-            return [i for i in found if i in records]
+            return [i for i in found if i in records]  # the index may know removed papers
         base = set(self._base)
         return [i for i in found if i in base]
 

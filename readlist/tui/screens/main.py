@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 from readlist import actions
 from readlist.changes import Applied
 from readlist.errors import ReadlistError
+from readlist.query import QueryError
 from readlist.session import VIEWS, Session
 from readlist.stats import compute
 from readlist.store import Store
@@ -154,6 +155,8 @@ class MainScreen(TransferScreen):
         parts.append(f" · sort: {s.sort}")
         if s.query:
             parts.append(f" · search: “{clean_display(s.query)}”")
+        if s.query_error:
+            parts.append((f" · {clean_display(s.query_error)}", "bold"))
         counts = (
             f"{c['shown']} shown / {c['total']} total · {c['unread']} unread · {c['starred']} ★"
         )
@@ -294,7 +297,10 @@ class MainScreen(TransferScreen):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def full_search(self, query: str) -> None:
-        ids = self.session.search(query)
+        try:
+            ids = self.session.search(query)
+        except QueryError:
+            return  # the status line already says why (apply_query saw it first)
         self.post_message(self.SearchDone(query, ids))
 
     def on_main_screen_search_done(self, message: SearchDone) -> None:

@@ -1,0 +1,235 @@
+"""The one query grammar of `/`, `readlist search` and `export --query`.
+
+Text becomes a `Query`: words and quoted phrases that rank (see readlist.search),
+words and phrases that exclude (`-word`), and field filters (`tag:x`, `is:due`, …)
+that only keep or drop papers and never rank. A filter never looks at abstracts, so
+`tag:llm` finds the papers tagged llm, not those whose abstract mentions it.
+
+An unknown field (`foo:bar`) is plain text, because titles have colons too; a known
+field with a bad value raises `QueryError` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from readlist.errors import InputError
+from readlist.selection import Record, Records, tag_in
+
+DUE_AFTER = dt.timedelta(days=7)
+STATES = ("starred", "unread", "read", "new", "noted", "due")
+FIELDS = ("tag", "author", "cat", "year", "is")
+TYPO_MIN = 5  # query words this long may carry one edit (a transposition counts as one)
+LONG_WORD = 7  # ... and this long, one edit against the start of a longer word
+
+GRAMMAR_HELP: list[tuple[str, str]] = [
+    ("word word", "every word must match: title, then tags and notes, then abstract"),
+    ("vidoe", "words of 5+ letters forgive one typo (transpositions too)"),
+    ('"a phrase"', "the words in this order, as typed"),
+    ("-word", "leave out papers that match word (also -tag:x, -is:read, …)"),
+    ("tag:x", "tagged x"),
+    ("author:name", "an author's name matches (typos forgiven like words)"),
+    ("cat:cs.CV", "arXiv category, primary or cross-listed (cat:cs for all cs.*)"),
+    ("year:2024", "published (else listed) in 2024; year:2023..2025 for a range"),
+    ("is:starred", "also is:unread, is:read, is:noted"),
+    ("is:new", "added by the latest import"),
+    ("is:due", "starred 7+ days ago and still unread"),
+]
+
+_TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
+_YEAR = re.compile(r"(\d{4})(?:\.\.(\d{4})?)?$")
+
+
+class QueryError(InputError):
+    """A query the grammar cannot read; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One `field:value`, or its negation `-field:value`."""
+
+    field: str
+    value: str
+    negated: bool = False
+    years: tuple[int, int] = (0, 9999)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What filters compare with besides the paper itself."""
+
+    newest_added: str = ""
+    now: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: `words` and `phrases` rank; the rest only filter."""
+
+    words: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    excluded_words: tuple[str, ...] = ()
+    excluded_phrases: tuple[str, ...] = ()
+    filters: tuple[Filter, ...] = ()
+
+    @property
+    def ranks(self) -> bool:
+        """Whether any text ranks the results (otherwise only filters apply)."""
+        return bool(self.words or self.phrases)
+
+    def __bool__(self) -> bool:
+        return bool(self.ranks or self.excluded_words or self.excluded_phrases or self.filters)
+
+    def context(self, records: Records, now: dt.datetime | None = None) -> Context:
+        """The context the filters need, computed only when a filter needs it."""
+        newest = ""
+        if any(f.field == "is" and f.value == "new" for f in self.filters):
+            newest = max((str(r.get("added", "")) for r in records.values()), default="")
+        return Context(newest, now or dt.datetime.now().astimezone())
+
+    def keeps(self, record: Record, context: Context) -> bool:
+        """Whether every filter keeps this paper."""
+        return all(_matches(f, record, context) != f.negated for f in self.filters)
+
+    def select(
+        self, records: Records, ids: Iterable[str], now: dt.datetime | None = None
+    ) -> list[str]:
+        """The ids (in their order) that every filter keeps."""
+        if not self.filters:
+            return list(ids)
+        context = self.context(records, now)
+        return [i for i in ids if self.keeps(records[i], context)]
+
+
+def parse(text: str) -> Query:
+    """Read a query; raise QueryError for a known field with a bad value."""
+    words: list[str] = []
+    phrases: list[str] = []
+    out_words: list[str] = []
+    out_phrases: list[str] = []
+    filters: list[Filter] = []
+    for m in _TOKEN.finditer(text):
+        negated, name, quoted, bare = m.group(1) == "-", m.group(2), m.group(3), m.group(4)
+        value = quoted if quoted is not None else bare
+        if name is not None and name.lower() in FIELDS:
+            filters.append(_filter(name.lower(), value.strip(), negated))
+            continue
+        if name is not None:  # an unknown field is text: "foo:bar" → foo bar
+            value = f"{name} {value}"
+        norm = normalize(value)
+        if not norm:
+            continue
+        if quoted is not None and " " in norm:
+            (out_phrases if negated else phrases).append(norm)
+        else:
+            (out_words if negated else words).extend(norm.split())
+    return Query(tuple(words), tuple(phrases), tuple(out_words), tuple(out_phrases), tuple(filters))
+
+
+def normalize(text: str) -> str:
+    """Lower case, punctuation to spaces, single spaces (rapidfuzz's fast processor)."""
+    from rapidfuzz import utils  # not at start-up: the TUI imports this module
+
+    return " ".join(utils.default_process(text).split())
+
+
+def word_matches(query_word: str, word: str) -> bool:
+    """The rule of readlist.search for one pair of words: `query_word` occurs in `word`;
+    or, from 5 letters on, one edit turns it into `word` (`vidoe` → video), or one swap
+    of neighbours into the start of `word` (`agnet` → agents); from 7 letters on, any
+    one edit into the start of `word` (`genrat` does not qualify, `genratio` does)."""
+    from rapidfuzz.distance import OSA
+
+    if query_word in word:
+        return True
+    n = len(query_word)
+    if n < TYPO_MIN or len(word) < n - 1:
+        return False
+    if OSA.distance(query_word, word, score_cutoff=1) <= 1:
+        return True
+    if n >= LONG_WORD:
+        return any(
+            OSA.distance(query_word, word[:k], score_cutoff=1) <= 1 for k in (n - 1, n, n + 1)
+        )
+    return len(word) > n and _swapped(query_word, word[:n])
+
+
+def _swapped(a: str, b: str) -> bool:
+    """`a` is `b` with two neighbouring letters swapped."""
+    from rapidfuzz.distance import OSA, Levenshtein
+
+    return OSA.distance(a, b, score_cutoff=1) == 1 and Levenshtein.distance(a, b) == 2
+
+
+def _filter(name: str, value: str, negated: bool) -> Filter:
+    if not value:
+        raise QueryError(f"{name}: needs a value (see the query grammar in the help)")
+    if name == "is":
+        state = value.lower()
+        if state not in STATES:
+            raise QueryError(f"is:{value}: expected one of {', '.join(STATES)}")
+        return Filter(name, state, negated)
+    if name == "year":
+        m = _YEAR.match(value)
+        if m is None:
+            raise QueryError(f"year:{value}: expected a year like 2024 or a range 2023..2025")
+        low = int(m.group(1))
+        high = low if "." not in value else int(m.group(2) or 9999)
+        if high < low:
+            raise QueryError(f"year:{value}: the range ends before it starts")
+        return Filter(name, value, negated, (low, high))
+    if name == "author":
+        if not normalize(value):
+            raise QueryError(f"author:{value}: needs a name")
+        return Filter(name, normalize(value), negated)
+    return Filter(name, value, negated)
+
+
+def _matches(f: Filter, record: Record, context: Context) -> bool:
+    if f.field == "tag":
+        return tag_in(f.value, record.get("tags", ()))
+    if f.field == "cat":
+        want = f.value.casefold()
+        cats = [record.get("primary_category") or "", *record.get("categories", ())]
+        return any(c.casefold() == want or c.casefold().startswith(want + ".") for c in cats)
+    if f.field == "year":
+        when = record.get("published") or record.get("date") or ""
+        return when[:4].isdigit() and f.years[0] <= int(when[:4]) <= f.years[1]
+    if f.field == "author":
+        return any(_name_matches(f.value, name) for name in record.get("authors", ()))
+    return _state(f.value, record, context)
+
+
+def _name_matches(query: str, name: str) -> bool:
+    """Every word of the query matches some word of the name."""
+    words = normalize(name).split()
+    return all(any(word_matches(q, w) for w in words) for q in query.split())
+
+
+def _state(state: str, record: Record, context: Context) -> bool:
+    if state == "starred":
+        return bool(record.get("starred"))
+    if state == "unread":
+        return not record.get("read")
+    if state == "read":
+        return bool(record.get("read"))
+    if state == "noted":
+        return bool(str(record.get("notes", "")).strip())
+    if state == "new":
+        return bool(context.newest_added) and record.get("added") == context.newest_added
+    # due: starred, still unread, starred (or, in older data, added) a week ago or more
+    if not record.get("starred") or record.get("read"):
+        return False
+    since = record.get("starred_at") or record.get("added")
+    if not since:
+        return True
+    try:
+        when = dt.datetime.fromisoformat(since)
+    except ValueError:
+        return True
+    if when.tzinfo is None:
+        when = when.astimezone()
+    return context.now - when >= DUE_AFTER
