@@ -41,7 +41,18 @@ def set_read(store: Store, ids: Sequence[str], value: bool) -> Change:
 
 
 def set_starred(store: Store, ids: Sequence[str], value: bool) -> Change:
-    return _apply(store, "star" if value else "unstar", ids, lambda p: p.replace(starred=value))
+    """Star or unstar; starring keeps when it happened, for `is:due`."""
+    stamp = now()
+    return _apply(
+        store,
+        "star" if value else "unstar",
+        ids,
+        lambda p: (
+            p
+            if p.starred == value
+            else p.replace(starred=value, starred_at=stamp if value else None)
+        ),
+    )
 
 
 class ChangedElsewhere(ReadlistError):

@@ -116,6 +116,8 @@ class Paper:
     # fields readlist does not model (journal, booktitle, volume, pages, publisher, ...).
     entry_type: str | None = None
     bibfields: dict[str, str] = field(default_factory=dict)
+    # When it was last starred (None: not starred, or starred before readlist kept this).
+    starred_at: str | None = None
 
     def to_doc(self) -> dict[str, Any]:
         """The stored form; `id` is the document key, so it is not repeated inside.
@@ -207,6 +209,7 @@ _OPTIONAL_FIELDS = (
     "project_page",
     "entry_type",
     "bibfields",
+    "starred_at",
 )
 _STORED_FIELDS = [
     f for f in dataclasses.fields(Paper) if f.name != "id" and f.name not in _OPTIONAL_FIELDS

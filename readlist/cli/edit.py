@@ -12,10 +12,13 @@ from readlist.text import clean, clean_line
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
     p = sub.add_parser("mark", parents=[db], help="mark papers read, unread, starred")
     p.add_argument("ids", nargs="+", metavar="ID")
-    how = p.add_mutually_exclusive_group(required=True)
-    for flag in ("read", "unread", "star", "unstar"):
-        how.add_argument(f"--{flag}", dest="how", action="store_const", const=flag)
-    p.set_defaults(func=cmd_mark, writes=True)
+    read = p.add_mutually_exclusive_group()
+    read.add_argument("--read", dest="read", action="store_const", const=True)
+    read.add_argument("--unread", dest="read", action="store_const", const=False)
+    star = p.add_mutually_exclusive_group()
+    star.add_argument("--star", dest="star", action="store_const", const=True)
+    star.add_argument("--unstar", dest="star", action="store_const", const=False)
+    p.set_defaults(func=cmd_mark, mark_parser=p, writes=True)
 
     p = sub.add_parser("note", parents=[db], help="set or print a paper's note")
     p.add_argument("id", metavar="ID")
@@ -33,16 +36,23 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
+    """--read/--unread and --star/--unstar combine into one change, one commit."""
     from readlist import actions
 
+    if args.read is None and args.star is None:
+        args.mark_parser.error("mark needs --read, --unread, --star or --unstar")
     with open_store(args) as store:
         ids = [store.resolve(i) for i in args.ids]
-        if args.how in ("read", "unread"):
-            actions.set_read(store, ids, args.how == "read")
-        else:
-            actions.set_starred(store, ids, args.how == "star")
-    word = {"read": "read", "unread": "unread", "star": "starred", "unstar": "unstarred"}
-    print(f"marked {len(ids)} paper{'s' * (len(ids) != 1)} {word[args.how]}")
+        with store.transaction():
+            if args.read is not None:
+                actions.set_read(store, ids, args.read)
+            if args.star is not None:
+                actions.set_starred(store, ids, args.star)
+    words = [
+        {True: "read", False: "unread", None: ""}[args.read],
+        {True: "starred", False: "unstarred", None: ""}[args.star],
+    ]
+    print(f"marked {len(ids)} paper{'s' * (len(ids) != 1)} {' and '.join(w for w in words if w)}")
     return 0
 
 

@@ -38,14 +38,21 @@ def listing(capsys: pytest.CaptureFixture[str], lib: Path, *extra: str) -> list[
 def test_import_prints_per_file_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--db", str(tmp_path / "l.json"), "import", str(SEEDS))
     assert code == 0
-    assert "000_8f436e6abbfddf26.txt: 45 parsed, 45 added, 0 merged, 0 skipped" in out
+    assert "000_8f436e6abbfddf26.txt: 45 added\n" in out
     assert "library: 254 papers" in out
     code, out, _ = run(capsys, "--db", str(tmp_path / "l.json"), "import", str(SEEDS))
-    assert "45 parsed, 0 added, 0 merged, 45 skipped" in out
+    # A re-import is one line per input, not one per paper.
+    assert out.splitlines()[:2] == [
+        "000_8f436e6abbfddf26.txt: 45 already in the library",
+        "001_e139fc054072c4c6.txt: 39 already in the library",
+    ]
+    assert len(out.splitlines()) == 6
+    code, out, _ = run(capsys, "--db", str(tmp_path / "l.json"), "import", "--verbose", str(SEEDS))
     assert (
-        "skipped 'StreamDiffusionV2: A Streaming System for Dynamic…': already in the library"
+        "  known   'StreamDiffusionV2: A Streaming System for Dynamic…': already in the library"
         in out
     )
+    assert len(out.splitlines()) == 6 + 294
 
 
 def test_default_location_is_readlist_home(
@@ -188,7 +195,9 @@ def test_show_and_stats(capsys: pytest.CaptureFixture[str], lib: Path) -> None:
     ("argv", "code", "message"),
     [
         (["show", "zzzzzzz"], 1, "no paper with id zzzzzzz"),
-        (["mark", "abc"], 2, "one of the arguments"),
+        (["mark", "abc"], 2, "mark needs --read, --unread, --star or --unstar"),
+        (["mark", "abc", "--read", "--unread"], 2, "not allowed with"),
+        (["mark", "abc", "--star", "--unstar"], 2, "not allowed with"),
         (["list", "--bogus"], 2, "unrecognized arguments"),
         (["list", "--read", "--unread"], 2, "not allowed with"),
         (["tag", "abcdef"], 2, "at least one ID and one"),
@@ -265,7 +274,7 @@ def test_stdin_import_via_console_script(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert result.returncode == 0, result.stderr
-    assert b"<stdin>: 64 parsed, 64 added" in result.stdout
+    assert b"<stdin>: 64 added\n" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -337,3 +346,18 @@ def test_tui_on_a_missing_db_is_a_one_line_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == f"readlist: error: no library at {missing}; import something first\n"
     assert not missing.exists()
+
+
+def test_mark_read_and_star_is_one_commit(capsys: pytest.CaptureFixture[str], lib: Path) -> None:
+    pid = str(listing(capsys, lib)[0]["id"])
+    journal = lib.with_name(lib.name + "-journal")
+    lines = len(journal.read_bytes().splitlines()) if journal.exists() else 0
+    code, out, _ = run(capsys, "--db", str(lib), "mark", pid, "--read", "--star")
+    assert code == 0
+    assert out == "marked 1 paper read and starred\n"
+    assert len(journal.read_bytes().splitlines()) == lines + 1
+    with Store(lib) as store:
+        paper = store.get(pid)
+    assert (paper.read, paper.starred) == (True, True)
+    assert paper.starred_at is not None
+    assert paper.read_at is not None
