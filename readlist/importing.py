@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -41,20 +42,62 @@ class Outcome:
 
 @dataclass
 class Report:
-    """What one input did to the library."""
+    """What one input did to the library: every parsed paper was added, merged (it
+    filled something in) or already known; `skipped` are pieces that are not papers."""
 
     name: str
     parsed: int = 0
     added: int = 0
     merged: int = 0
+    known: int = 0
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    filled: dict[str, int] = field(default_factory=dict)  # field -> papers it filled
+    papers: list[str] = field(default_factory=list)  # one line per paper, for --verbose
 
     def summary(self) -> str:
+        """One line: `x.txt: 254 already in the library`, or what changed and why not."""
+        parts = []
+        if self.added:
+            parts.append(f"{self.added} added")
+        if self.merged:
+            filled = ", ".join(
+                f"{name} ×{n}" if n > 1 else name for name, n in sorted(self.filled.items())
+            )
+            parts.append(f"{self.merged} merged (filled in {filled})")
+        if self.known:
+            parts.append(f"{self.known} already in the library")
+        if self.skipped:
+            whys: dict[str, int] = {}
+            for item in self.skipped:
+                whys[_why(item)] = whys.get(_why(item), 0) + 1
+            why = "; ".join(f"{w} ×{n}" if n > 1 else w for w, n in whys.items())
+            parts.append(f"{len(self.skipped)} skipped ({why})")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} unsafe links dropped")
+        kinds = sum(1 for n in (self.added, self.merged, self.known) if n)
+        head = f"{self.parsed} papers: " if kinds > 1 else ""
+        return f"{self.name}: {head}{', '.join(parts)}"
+
+    def details(self) -> list[str]:
+        """Each paper and skipped piece on its own line (`import --verbose`)."""
         return (
-            f"{self.name}: {self.parsed} parsed, {self.added} added, "
-            f"{self.merged} merged, {len(self.skipped)} skipped"
+            self.papers
+            + [f"skipped {item}" for item in self.skipped]
+            + [f"warning: {w}" for w in self.warnings]
         )
+
+
+def summary(reports: Iterable[Report]) -> str:
+    """The import report for a person, one line per input (CLI and TUI alike)."""
+    return "\n".join(r.summary() for r in reports)
+
+
+def _why(skipped: str) -> str:
+    """The reason part of a listing's skip note (`'Title': title without an abstract`)."""
+    if skipped.startswith("metadata "):
+        return "metadata without a paper"
+    return skipped.rpartition("': ")[2]
 
 
 def _limit_error(name: str, limit: int) -> InputError:
@@ -288,16 +331,26 @@ def import_papers(
                     paper = pending[pid] = incoming.replace(id=pid)
                     index.add(pid, paper.title, paper.arxiv_id)
                     report.added += 1
+                    report.papers.append(f"added   '{_short(incoming.title)}'")
                     continue
                 existing = pending.get(found) or store.get(found)
                 merged = (restore if batch.restore else merge)(existing, incoming.replace(id=found))
-                if merged == existing:
-                    report.skipped.append(f"'{_short(incoming.title)}': already in the library")
+                filled = _filled(existing, merged)
+                if filled:
+                    report.merged += 1
+                    for name in filled:
+                        report.filled[name] = report.filled.get(name, 0) + 1
+                    why = f"filled in {', '.join(filled)}"
+                    report.papers.append(f"merged  '{_short(incoming.title)}': {why}")
                 else:
+                    report.known += 1
+                    report.papers.append(
+                        f"known   '{_short(incoming.title)}': already in the library"
+                    )
+                if merged != existing:  # also when only the list of sources grew
                     if found in store:
                         before.setdefault(found, existing)
                     pending[found] = merged
-                    report.merged += 1
             reports.append(report)
         store.put(pending.values())
     if progress is not None:
@@ -333,6 +386,15 @@ def read_backup(name: str, text: str) -> list[Paper] | None:
         raise InputError(f"{name}: not a usable readlist backup ({exc})") from None
     except (KeyError, TypeError, ValueError):
         raise InputError(f"{name}: not a usable readlist backup (a paper is malformed)") from None
+
+
+def _filled(old: Paper, new: Paper) -> list[str]:
+    """The fields a merge changed, other than where the paper was seen."""
+    return [
+        f.name
+        for f in dataclasses.fields(Paper)
+        if f.name != "sources" and getattr(old, f.name) != getattr(new, f.name)
+    ]
 
 
 def _short(text: str, width: int = 50) -> str:

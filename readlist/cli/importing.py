@@ -25,6 +25,9 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         help="auto (default) refuses text that does not look like a listing; "
         "listing imports it anyway",
     )
+    p.add_argument(
+        "-v", "--verbose", action="store_true", help="list each paper: added, merged, known"
+    )
     p.set_defaults(func=cmd_import, writes=True)
 
 
@@ -40,10 +43,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         outcome = import_papers(store, batches)
     for report in outcome.reports:
         print(clean_line(report.summary()))
-        for reason in report.skipped:
-            print(clean_line(f"  skipped {reason}"))
-        for warning in report.warnings:
-            print(clean_line(f"  warning: {warning}"))
+        if args.verbose:
+            for line in report.details():
+                print(clean_line(f"  {line}"))
     print(clean_line(f"library: {len(store)} papers in {store.path}"))
     if args.resolve and outcome.created:
         from readlist.cli.network import resolve_ids

@@ -18,7 +18,8 @@ def test_seeds_make_254_papers(store: Store) -> None:
     assert sum(r.added for r in reports) == 254
     assert len(store) == 254
     for r in reports:
-        assert r.parsed == r.added + r.merged + len(r.skipped)
+        assert r.parsed == r.added + r.merged + r.known
+        assert r.skipped == []
 
 
 def test_every_listing_is_recorded(seeded: Store) -> None:
@@ -34,7 +35,8 @@ def test_reimport_changes_nothing(seeded: Store, tmp_path: Path) -> None:
     before = [p.to_json() for p in seeded.papers()]
     reports = import_texts(seeded, read_inputs([str(SEEDS)]), AS_OF)
     assert sum(r.added + r.merged for r in reports) == 0
-    assert all("already in the library" in s for r in reports for s in r.skipped)
+    assert sum(r.known for r in reports) == 294
+    assert reports[0].summary() == "000_8f436e6abbfddf26.txt: 45 already in the library"
     assert [p.to_json() for p in seeded.papers()] == before
     with Store(seeded.path) as again:
         assert [p.to_json() for p in again.papers()] == before
@@ -51,6 +53,12 @@ def test_merge_from_another_listing_keeps_user_state(store: Store) -> None:
     store.put([p.replace(starred=True, notes="keep", tags=["t"], read=True)])
     (report,) = import_texts(store, [("b.txt", second)], AS_OF)
     assert (report.added, report.merged) == (1, 1)
+    assert report.summary() == (
+        "b.txt: 2 papers: 1 added, 1 merged (filled in organization, organization_slug, upvotes)"
+    )
+    assert "merged  'SHARED paper title, for testing!': filled in organization, " in "\n".join(
+        report.details()
+    )
     merged = store.get(p.id)
     assert (merged.starred, merged.notes, merged.tags, merged.read) == (True, "keep", ["t"], True)
     assert merged.upvotes == 5
@@ -121,3 +129,18 @@ def test_library_file_is_json_with_schema(seeded: Store) -> None:
     data = json.loads(seeded.path.read_text())
     assert data["_readlist"]["1"]["schema"] == 1
     assert len(data["papers"]) == 254
+
+
+def test_report_says_why_a_piece_was_skipped(store: Store) -> None:
+    text = "Kept Paper\n\nAn abstract.\n\nDangling title\n"
+    (report,) = import_texts(store, [("c.txt", text)], AS_OF)
+    assert report.summary() == "c.txt: 1 added, 1 skipped (title without an abstract)"
+    assert report.details() == [
+        "added   'Kept Paper'",
+        "skipped 'Dangling title': title without an abstract",
+    ]
+
+
+def test_one_import_stamps_every_new_paper_alike(store: Store) -> None:
+    import_texts(store, read_inputs([str(SEEDS)]), AS_OF)
+    assert len({p.added for p in store.papers()}) == 1

@@ -115,9 +115,6 @@ class TransferScreen(Screen[None]):
         self.session.refresh()  # the job wrote through its own store: catch up
         self.show_rows()
         self.post_message(PapersChanged())
-        added = sum(r.added for r in outcome.reports)
-        merged = sum(r.merged for r in outcome.reports)
-        skipped = sum(len(r.skipped) for r in outcome.reports)
-        dropped = sum(len(r.warnings) for r in outcome.reports)
-        note = f", {dropped} unsafe links dropped" if dropped else ""
-        self.notify(f"{added} added, {merged} merged, {skipped} skipped{note}", title="Import")
+        from readlist.importing import summary
+
+        self.notify(clean_display(summary(outcome.reports)), title="Import", markup=False)
