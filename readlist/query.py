@@ -39,7 +39,7 @@ GRAMMAR_HELP: list[tuple[str, str]] = [
     ("is:due", "starred 7+ days ago and still unread"),
 ]
 
-_TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))')
+_TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S*))')
 _YEAR = re.compile(r"(\d{4})(?:\.\.(\d{4})?)?$")
 
 

@@ -39,7 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if not getattr(args, "dashed_words", False) or "--" in extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.query += extra  # `search video -gan`: an exclusion, not an option
     _check_text_args(args)
     if args.command is None:
         from readlist.tui.launch import launch

@@ -28,11 +28,15 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("search", parents=[db], help="fuzzy search")
+    p = sub.add_parser(
+        "search",
+        parents=[db],
+        help="fuzzy search: words, -word, tag: author: cat: year: is: (see README)",
+    )
     p.add_argument("query", nargs="+", metavar="QUERY")
     p.add_argument("--limit", type=positive, default=None, metavar="N")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=cmd_search)
+    p.set_defaults(func=cmd_search, dashed_words=True)
 
     p = sub.add_parser("stats", parents=[db], help="library statistics")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -361,3 +361,39 @@ def test_mark_read_and_star_is_one_commit(capsys: pytest.CaptureFixture[str], li
     assert (paper.read, paper.starred) == (True, True)
     assert paper.starred_at is not None
     assert paper.read_at is not None
+
+
+def test_search_forgives_typos_and_takes_filters(
+    capsys: pytest.CaptureFixture[str], lib: Path
+) -> None:
+    def found(*query: str) -> list[dict[str, str]]:
+        code, out, err = run(capsys, "--db", str(lib), "search", *query, "--json")
+        assert code == 0, err
+        hits: list[dict[str, str]] = json.loads(out)
+        return hits
+
+    hits = found("vidoe", "genration")
+    assert hits
+    for h in hits[:3]:
+        title = h["title"].lower()
+        assert "video" in title
+        assert "generation" in title
+    assert found("vidoe genration") == hits
+    pid = hits[0]["id"]
+    run(capsys, "--db", str(lib), "tag", pid, "+llm")
+    assert [h["id"] for h in found("tag:llm")] == [pid]  # not the abstracts that say LLM
+    assert pid not in [h["id"] for h in found("vidoe", "genration", "-tag:llm")]
+    assert pid not in [h["id"] for h in found("video", "-generation")]
+
+
+def test_search_with_a_bad_filter_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str], lib: Path
+) -> None:
+    code, out, err = run(capsys, "--db", str(lib), "search", "video", "year:soon")
+    assert code == 1
+    assert out == ""
+    assert err == "readlist: error: year:soon: expected a year like 2024 or a range 2023..2025\n"
+    code, _, err = run(capsys, "--db", str(lib), "export", "--query", "is:later")
+    assert code == 1
+    assert err.count("\n") == 1
+    assert "is:later: expected one of" in err
