@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -35,9 +36,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process, utils
-from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.distance import LCSseq
 
-from readlist.query import LONG_WORD, TYPO_MIN, Query, normalize, parse
+from readlist.query import TYPO_MIN, Query, normalize, parse, word_matches
 from readlist.selection import Record, Records
 
 __all__ = ["Hit", "SearchIndex", "cutoff", "normalize", "rank"]
@@ -91,37 +92,31 @@ class _Vocab:
         return np.maximum.reduceat(word_scores[self.tokens], self.starts).astype(np.uint8)
 
     def typos(self, word: str) -> Scores:
-        """TYPO_SCORE for the vocabulary words that `word` finds with one typo."""
+        """TYPO_SCORE for the vocabulary words that `word` finds with one typo
+        (the rule is readlist.query.word_matches)."""
         out = np.zeros(len(self.words), np.uint8)
         n = len(word)
         if n < TYPO_MIN:
             return out
-        near = np.nonzero(np.abs(self.lengths - n) <= 1)[0]
-        if len(near):
-            hit = _distances([self.words[i] for i in near.tolist()], word, OSA.distance) <= 1
-            out[near[hit]] = TYPO_SCORE
-        if n >= LONG_WORD:
-            for k in (n - 1, n, n + 1):
-                picked, heads = self._heads(k)
-                if heads:
-                    out[picked[_distances(heads, word, OSA.distance) <= 1]] = TYPO_SCORE
-        else:
-            picked, heads = self._heads(n, longer=True)
-            if heads:
-                swap = (_distances(heads, word, OSA.distance) == 1) & (
-                    _distances(heads, word, Levenshtein.distance, 2) == 2
-                )
-                out[picked[swap]] = TYPO_SCORE
+        # One edit leaves at least n - 1 letters in common with the word, or with the
+        # first n + 1 letters of a longer one: a cheap test that leaves few to check.
+        picked, heads = self._heads(n)
+        if heads:
+            common = _cdist(heads, word, n - 1, LCSseq.similarity)
+            words = self.words
+            for i in picked[common >= n - 1].tolist():
+                if word_matches(word, words[i]):
+                    out[i] = TYPO_SCORE
         return out
 
-    def _heads(self, k: int, longer: bool = False) -> tuple[npt.NDArray[np.intp], list[str]]:
-        """The first `k` letters of the words at least `k` (or more than `k`) long."""
-        key = -k if longer else k
-        cached = self._prefixes.get(key)
+    def _heads(self, n: int) -> tuple[npt.NDArray[np.intp], list[str]]:
+        """The words of `n - 1` letters or more, cut to `n + 1` (cached: typing on
+        asks for the next `n`)."""
+        cached = self._prefixes.get(n)
         if cached is None:
-            picked = np.nonzero(self.lengths > k if longer else self.lengths >= k)[0]
+            picked = np.nonzero(self.lengths >= n - 1)[0]
             words = self.words
-            cached = self._prefixes[key] = (picked, [words[i][:k] for i in picked.tolist()])
+            cached = self._prefixes[n] = (picked, [words[i][: n + 1] for i in picked.tolist()])
         return cached
 
 
@@ -383,7 +378,11 @@ class SearchIndex:
             candidates: Iterable[int] = np.nonzero(base)[0].tolist()
         else:
             candidates = range(len(texts))
-        hits = [i for i in candidates if word in texts[i]]
+        if " " in word:  # a phrase; abstracts keep runs of spaces (see _row)
+            pattern = re.compile(r"\s+".join(map(re.escape, word.split())))
+            hits = [i for i in candidates if pattern.search(texts[i])]
+        else:
+            hits = [i for i in candidates if word in texts[i]]
         out[hits] = 1
         return out
 
@@ -393,10 +392,12 @@ def _parsed(query: str | Query) -> Query:
 
 
 def _row(record: Record) -> tuple[str, str, str, int, str]:
+    """Title and tags/notes normalized; abstracts only processed (collapsing their
+    runs of spaces would double the cost of building the index)."""
     return (
         normalize(record["title"]),
         normalize(" ".join(record.get("tags", ())) + " " + record.get("notes", "")),
-        " ".join(utils.default_process(record.get("abstract", "")).split()),
+        utils.default_process(record.get("abstract", "")),
         int(record.get("upvotes", 0)),
         str(record.get("added", "")),
     )
@@ -419,14 +420,6 @@ def _cdist(texts: list[str], word: str, limit: int, scorer: Any) -> Scores:
     """`scorer(word, text)` for every text, 0 below `limit`; on both cores."""
     matrix = process.cdist(
         texts, [word], scorer=scorer, score_cutoff=limit, dtype=np.uint8, workers=-1
-    )
-    return np.ascontiguousarray(matrix[:, 0])
-
-
-def _distances(texts: list[str], word: str, scorer: Any, cutoff: int = 1) -> Scores:
-    """Edit distance from `word` to every text, capped at `cutoff + 1`; on both cores."""
-    matrix = process.cdist(
-        texts, [word], scorer=scorer, score_cutoff=cutoff, dtype=np.uint8, workers=-1
     )
     return np.ascontiguousarray(matrix[:, 0])
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from readlist.query import QueryError
 from readlist.text import clean_display
 from readlist.tui.common import escape
 
@@ -55,7 +56,11 @@ class ReadlistCommands(Provider):
                 )
         index: SearchIndex = main.session.index
         records = main.store.records()
-        for rank, hit in enumerate(index.search(query, limit=20, abstracts=False)):
+        try:
+            hits = index.search(query, limit=20, abstracts=False, records=records)
+        except QueryError:
+            return  # half-typed filters (`year:20`) find no papers here
+        for rank, hit in enumerate(hits):
             if hit.tier != 0:
                 break
             record = records.get(hit.id)

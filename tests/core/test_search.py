@@ -28,7 +28,7 @@ PAPERS = [
         added="2026-01-06T00:00",
     ),
     Paper("abs", "Unrelated Title", abstract="an llm that edits video", added="2026-01-07T00:00"),
-    Paper("gen", "Generation Tricks", abstract="video diffusion", added="2026-01-08T00:00"),
+    Paper("gen", "Generation Tricks", abstract="Video,  diffusion!", added="2026-01-08T00:00"),
 ]
 
 
