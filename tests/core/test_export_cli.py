@@ -71,6 +71,8 @@ def test_selection_matches_list_and_search(lib: Path, capsys: pytest.CaptureFixt
     ]
     searched = ids(capsys, lib, "search", "video diffusion")
     assert exported("--query", "video diffusion") == [with_keys[i] for i in searched]
+    assert exported("--query", "tag:survey -is:read") == [with_keys[every[3]]]
+    assert exported("--query", "tag:survey") == exported("--tag", "survey")
 
 
 def test_exported_selection_compiles(
