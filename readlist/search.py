@@ -31,24 +31,21 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, process, utils
-from rapidfuzz.distance import LCSseq
+from rapidfuzz import fuzz, utils
 
-from readlist.query import TYPO_MIN, Query, normalize, parse, word_matches
+from readlist.query import TYPO_MIN, Query, normalize, parse
 from readlist.selection import Record, Records
+from readlist.vocabulary import TYPO_SCORE, Scores, Vocabulary, cdist
 
-__all__ = ["Hit", "SearchIndex", "cutoff", "normalize", "rank"]
+__all__ = ["TYPO_SCORE", "Hit", "SearchIndex", "cutoff", "normalize", "rank"]
 
 TITLE, TAGS_NOTES, ABSTRACT = 0, 1, 2
 NO_MATCH = 3
 MIN_ABSTRACT_WORD = 3
-TYPO_SCORE = 85  # a word found with one typo ranks below one found as typed
 _CACHE_WORDS = 32
-Scores = npt.NDArray[np.uint8]
 Ranked = tuple[npt.NDArray[np.intp], npt.NDArray[np.uint8], npt.NDArray[np.float32]]
 _NOT_YET: Scores = np.zeros(0, np.uint8)  # abstract scores not computed yet
 
@@ -69,57 +66,6 @@ class Hit:
     score: float
 
 
-class _Vocab:
-    """The distinct words of some texts, and each text's word ids (flat + starts)."""
-
-    def __init__(self, texts: Iterable[str]) -> None:
-        vocab: dict[str, int] = {"": 0}  # so a text without words still has one
-        tokens: list[int] = []
-        starts: list[int] = []
-        for text in texts:
-            starts.append(len(tokens))
-            tokens.extend(vocab.setdefault(w, len(vocab)) for w in (text.split() or [""]))
-        self.words = list(vocab)
-        self.lengths = np.fromiter((len(w) for w in self.words), np.int64, len(self.words))
-        self.tokens = np.asarray(tokens, np.int32)
-        self.starts = np.asarray(starts, np.int64)
-        self._prefixes: dict[int, tuple[npt.NDArray[np.intp], list[str]]] = {}
-
-    def best(self, word_scores: Scores) -> Scores:
-        """Each text's best score over its words."""
-        if not len(self.starts):
-            return np.zeros(0, np.uint8)
-        return np.maximum.reduceat(word_scores[self.tokens], self.starts).astype(np.uint8)
-
-    def typos(self, word: str) -> Scores:
-        """TYPO_SCORE for the vocabulary words that `word` finds with one typo
-        (the rule is readlist.query.word_matches)."""
-        out = np.zeros(len(self.words), np.uint8)
-        n = len(word)
-        if n < TYPO_MIN:
-            return out
-        # One edit leaves at least n - 1 letters in common with the word, or with the
-        # first n + 1 letters of a longer one: a cheap test that leaves few to check.
-        picked, heads = self._heads(n)
-        if heads:
-            common = _cdist(heads, word, n - 1, LCSseq.similarity)
-            words = self.words
-            for i in picked[common >= n - 1].tolist():
-                if word_matches(word, words[i]):
-                    out[i] = TYPO_SCORE
-        return out
-
-    def _heads(self, n: int) -> tuple[npt.NDArray[np.intp], list[str]]:
-        """The words of `n - 1` letters or more, cut to `n + 1` (cached: typing on
-        asks for the next `n`)."""
-        cached = self._prefixes.get(n)
-        if cached is None:
-            picked = np.nonzero(self.lengths >= n - 1)[0]
-            words = self.words
-            cached = self._prefixes[n] = (picked, [words[i][: n + 1] for i in picked.tolist()])
-        return cached
-
-
 class SearchIndex:
     """Pre-processed search text for a set of papers, kept current with `update`."""
 
@@ -134,8 +80,8 @@ class SearchIndex:
         self._added: list[str] = []
         self._cache: dict[str, tuple[Scores, Scores, Scores]] = {}
         self._filled: list[int] | None = None  # rows with tags or notes
-        self._extra_words: _Vocab | None = None  # their words
-        self._words: _Vocab | None = None
+        self._extra_words: Vocabulary | None = None  # their words
+        self._words: Vocabulary | None = None
         self._upvotes_array: npt.NDArray[np.int64] | None = None
         self.update(records, records if ids is None else ids)
 
@@ -338,13 +284,13 @@ class SearchIndex:
             for picked, scorer in ((long_, fuzz.partial_ratio), (short, fuzz.ratio)):
                 if len(picked):
                     words = [vocab.words[i] for i in picked.tolist()]
-                    scores[picked] = _cdist(words, word, limit, scorer)
+                    scores[picked] = cdist(words, word, limit, scorer)
         np.maximum(scores, vocab.typos(word), out=scores)
         return vocab.best(scores)
 
-    def _title_words(self) -> _Vocab:
+    def _title_words(self) -> Vocabulary:
         if self._words is None:
-            self._words = _Vocab(self._titles)
+            self._words = Vocabulary(self._titles)
         return self._words
 
     def _extra_scores(self, word: str, limit: int) -> Scores:
@@ -358,7 +304,7 @@ class SearchIndex:
             scores = _scores(texts, word, limit)
             if " " not in word and len(word) >= TYPO_MIN:
                 if self._extra_words is None:
-                    self._extra_words = _Vocab(texts)
+                    self._extra_words = Vocabulary(texts)
                 vocab = self._extra_words
                 np.maximum(scores, vocab.best(vocab.typos(word)), out=scores)
             out[filled] = scores
@@ -413,15 +359,7 @@ def _scores(texts: list[str], word: str, limit: int) -> Scores:
     if limit >= 100:
         found = np.fromiter((word in t for t in texts), bool, count=len(texts))
         return found.astype(np.uint8) * np.uint8(100)
-    return _cdist(texts, word, limit, fuzz.partial_ratio)
-
-
-def _cdist(texts: list[str], word: str, limit: int, scorer: Any) -> Scores:
-    """`scorer(word, text)` for every text, 0 below `limit`; on both cores."""
-    matrix = process.cdist(
-        texts, [word], scorer=scorer, score_cutoff=limit, dtype=np.uint8, workers=-1
-    )
-    return np.ascontiguousarray(matrix[:, 0])
+    return cdist(texts, word, limit, fuzz.partial_ratio)
 
 
 def rank(
