@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from readlist.errors import InputError
@@ -34,7 +34,7 @@ GRAMMAR_HELP: list[tuple[str, str]] = [
     ("author:name", "an author's name matches (typos forgiven like words)"),
     ("cat:cs.CV", "arXiv category, primary or cross-listed (cat:cs for all cs.*)"),
     ("year:2024", "published (else listed) in 2024; year:2023..2025 for a range"),
-    ("is:starred", "also is:unread, is:read, is:noted"),
+    ("is:starred", "also is:unread, is:read, is:noted; a unique start will do: is:st"),
     ("is:new", "added by the latest import"),
     ("is:due", "starred 7+ days ago and still unread"),
 ]
@@ -83,25 +83,22 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.ranks or self.excluded_words or self.excluded_phrases or self.filters)
 
-    def context(self, records: Records, now: dt.datetime | None = None) -> Context:
-        """The context the filters need, computed only when a filter needs it."""
+    def tests(
+        self, records: Records, now: dt.datetime | None = None
+    ) -> list[tuple[Callable[[Record], bool], bool]]:
+        """Each filter as a fast test of one paper, and whether it is negated."""
         newest = ""
         if any(f.field == "is" and f.value == "new" for f in self.filters):
             newest = max((str(r.get("added", "")) for r in records.values()), default="")
-        return Context(newest, now or dt.datetime.now().astimezone())
-
-    def keeps(self, record: Record, context: Context) -> bool:
-        """Whether every filter keeps this paper."""
-        return all(_matches(f, record, context) != f.negated for f in self.filters)
+        context = Context(newest, now or dt.datetime.now().astimezone())
+        return [(_test(f, context), f.negated) for f in self.filters]
 
     def select(
         self, records: Records, ids: Iterable[str], now: dt.datetime | None = None
     ) -> list[str]:
         """The ids (in their order) that every filter keeps."""
-        if not self.filters:
-            return list(ids)
-        context = self.context(records, now)
-        return [i for i in ids if self.keeps(records[i], context)]
+        tests = self.tests(records, now)
+        return [i for i in ids if all(test(records[i]) != neg for test, neg in tests)]
 
 
 def parse(text: str) -> Query:
@@ -169,9 +166,10 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
         raise QueryError(f"{name}: needs a value (see the query grammar in the help)")
     if name == "is":
         state = value.lower()
-        if state not in STATES:
+        matches = [s for s in STATES if s.startswith(state)]  # a unique prefix will do
+        if state not in STATES and len(matches) != 1:
             raise QueryError(f"is:{value}: expected one of {', '.join(STATES)}")
-        return Filter(name, state, negated)
+        return Filter(name, state if state in STATES else matches[0], negated)
     if name == "year":
         m = _YEAR.match(value)
         if m is None:
@@ -188,19 +186,43 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
     return Filter(name, value, negated)
 
 
-def _matches(f: Filter, record: Record, context: Context) -> bool:
+def _test(f: Filter, context: Context) -> Callable[[Record], bool]:
+    """A test specialised for one filter: called once per paper, so kept lean."""
     if f.field == "tag":
-        return tag_in(f.value, record.get("tags", ()))
+        tag = f.value
+        return lambda r: tag_in(tag, r.get("tags", ()))
     if f.field == "cat":
         want = f.value.casefold()
-        cats = [record.get("primary_category") or "", *record.get("categories", ())]
-        return any(c.casefold() == want or c.casefold().startswith(want + ".") for c in cats)
+        return lambda r: _in_category(r, want)
     if f.field == "year":
-        when = record.get("published") or record.get("date") or ""
-        return when[:4].isdigit() and f.years[0] <= int(when[:4]) <= f.years[1]
+        low, high = f.years
+        return lambda r: _year_between(r, low, high)
     if f.field == "author":
-        return any(_name_matches(f.value, name) for name in record.get("authors", ()))
-    return _state(f.value, record, context)
+        value = f.value
+        return lambda r: any(_name_matches(value, name) for name in r.get("authors", ()))
+    if f.value == "starred":
+        return lambda r: bool(r.get("starred"))
+    if f.value == "unread":
+        return lambda r: not r.get("read")
+    if f.value == "read":
+        return lambda r: bool(r.get("read"))
+    if f.value == "noted":
+        return lambda r: bool(str(r.get("notes", "")).strip())
+    if f.value == "new":
+        newest = context.newest_added
+        return lambda r: bool(newest) and r.get("added") == newest
+    now = context.now
+    return lambda r: _due(r, now)
+
+
+def _in_category(record: Record, want: str) -> bool:
+    cats = [record.get("primary_category") or "", *record.get("categories", ())]
+    return any(c.casefold() == want or c.casefold().startswith(want + ".") for c in cats)
+
+
+def _year_between(record: Record, low: int, high: int) -> bool:
+    when = record.get("published") or record.get("date") or ""
+    return when[:4].isdigit() and low <= int(when[:4]) <= high
 
 
 def _name_matches(query: str, name: str) -> bool:
@@ -209,18 +231,8 @@ def _name_matches(query: str, name: str) -> bool:
     return all(any(word_matches(q, w) for w in words) for q in query.split())
 
 
-def _state(state: str, record: Record, context: Context) -> bool:
-    if state == "starred":
-        return bool(record.get("starred"))
-    if state == "unread":
-        return not record.get("read")
-    if state == "read":
-        return bool(record.get("read"))
-    if state == "noted":
-        return bool(str(record.get("notes", "")).strip())
-    if state == "new":
-        return bool(context.newest_added) and record.get("added") == context.newest_added
-    # due: starred, still unread, starred (or, in older data, added) a week ago or more
+def _due(record: Record, now: dt.datetime) -> bool:
+    """Starred, still unread, and starred (in older data: added) a week ago or more."""
     if not record.get("starred") or record.get("read"):
         return False
     since = record.get("starred_at") or record.get("added")
@@ -232,4 +244,4 @@ def _state(state: str, record: Record, context: Context) -> bool:
         return True
     if when.tzinfo is None:
         when = when.astimezone()
-    return context.now - when >= DUE_AFTER
+    return now - when >= DUE_AFTER

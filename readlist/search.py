@@ -48,6 +48,7 @@ MIN_ABSTRACT_WORD = 3
 _CACHE_WORDS = 32
 Ranked = tuple[npt.NDArray[np.intp], npt.NDArray[np.uint8], npt.NDArray[np.float32]]
 _NOT_YET: Scores = np.zeros(0, np.uint8)  # abstract scores not computed yet
+_NO_RECORD: Record = {"title": ""}
 
 
 def cutoff(word: str) -> int:
@@ -229,16 +230,12 @@ class SearchIndex:
         n = len(self.ids)
         keep = np.ones(n, bool)
         if query.filters:
-            context = query.context(records, now)
             get = records.get
-            keep = np.fromiter(
-                (
-                    record is not None and query.keeps(record, context)
-                    for record in map(get, self.ids)
-                ),
-                bool,
-                count=n,
-            )
+            rows = [get(pid, _NO_RECORD) for pid in self.ids]
+            present = np.fromiter((r is not _NO_RECORD for r in rows), bool, count=n)
+            keep &= present  # papers removed since the index was built are not kept
+            for test, negated in query.tests(records, now):
+                keep &= np.fromiter(map(test, rows), bool, count=n) != negated
         for word in (*query.excluded_words, *query.excluded_phrases):
             t, e, a = self._word(word, abstracts)
             found = (t > 0) | (e > 0)

@@ -163,6 +163,13 @@ def test_starring_again_keeps_the_first_stamp(lib: Store) -> None:
     assert lib.get("d4").starred_at is None
 
 
+def test_is_takes_a_unique_prefix(lib: Store) -> None:
+    assert parse("is:st").filters == (Filter("is", "starred"),)
+    assert parse("-is:UN").filters == (Filter("is", "unread", negated=True),)
+    with pytest.raises(QueryError, match="is:n: expected one of"):
+        parse("is:n")  # new or noted
+
+
 def test_filters_combine(lib: Store) -> None:
     assert kept(lib, "is:starred -is:read") == ["c3", "d4"]
     assert kept(lib, "is:starred is:new") == ["d4"]
