@@ -211,8 +211,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     with open_store(args, create=True) as store, Sources(config.network) as sources:
         pulled = add(store, refs, sources)
     if not args.json:
-        for reason in pulled.report.skipped:
-            print(f"skipped   {_safe(reason)}")
+        for line in pulled.report.details():  # known, merged or skipped, and why
+            if not line.startswith("added"):
+                print(_safe(line))
         for arxiv_id in pulled.not_found:
             print(f"not found {arxiv_id}: arXiv has no such paper")
     code = _report(pulled.resolved, args.json, {"not_found": pulled.not_found})

@@ -44,7 +44,7 @@ def test_pull_imports_every_page_then_fetches_records(
     apis.daily[DAY] = _items(7)
     assert main(["pull", "--date", DAY]) == 0
     out = capsys.readouterr().out
-    assert f"hub:daily_papers?date={DAY}: 60 parsed, 60 added, 0 merged, 0 skipped" in out
+    assert f"hub:daily_papers?date={DAY}: 60 added\n" in out
     assert out.strip().endswith("60 resolved, 0 merged, 0 unsure, 0 not found, 0 failed")
     assert [c["p"] for c in apis.requests("daily")] == ["0", "1"]
     assert len(apis.requests("arxiv")) == 1  # one batch of 60 ids
