@@ -91,7 +91,9 @@ class SearchIndex:
 
     def warm(self) -> None:
         """Build the lazy parts now (the TUI does this in a worker after first paint)."""
-        self._title_words()
+        vocab = self._title_words()
+        vocab.heads(TYPO_MIN)  # the typo candidates of words up to 7 letters
+        vocab.heads(TYPO_MIN + 4)  # and up to 11
 
     def updated(self, records: Records, ids: Iterable[str]) -> SearchIndex:
         """A new index with these papers added or refreshed; this one stays as it is.

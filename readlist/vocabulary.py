@@ -20,6 +20,7 @@ from readlist.query import TYPO_MIN, word_matches
 
 TYPO_SCORE = 85  # a word found with one typo ranks below one found as typed
 _CACHE_HEADS = 4
+_HEAD_STEP = 4
 Scores = npt.NDArray[np.uint8]
 
 
@@ -53,8 +54,9 @@ class Vocabulary:
         if n < TYPO_MIN:
             return out
         # One edit leaves at least n - 1 letters in common with the word, or with the
-        # first n + 1 letters of a longer one: a cheap test that leaves few to check.
-        picked, heads = self._heads(n)
+        # first n + 1 letters of a longer one (and so with any longer start of it): a
+        # cheap test that leaves few words to check.
+        picked, heads = self.heads(n)
         if heads:
             common = cdist(heads, word, n - 1, LCSseq.similarity)
             words = self.words
@@ -63,17 +65,19 @@ class Vocabulary:
                     out[i] = TYPO_SCORE
         return out
 
-    def _heads(self, n: int) -> tuple[npt.NDArray[np.intp], list[str]]:
-        """The words of `n - 1` letters or more, cut to `n + 1` (cached: typing on
-        asks for the next `n`)."""
-        cached = self._prefixes.get(n)
+    def heads(self, n: int) -> tuple[npt.NDArray[np.intp], list[str]]:
+        """The words that a query word of `n` letters may find with a typo, cut to a
+        length of at least n + 1. Lengths come in steps of 4, so typing a word on
+        reuses the same list (built once, in the index's warm-up for most words)."""
+        cut = _HEAD_STEP * ((n + _HEAD_STEP) // _HEAD_STEP)
+        cached = self._prefixes.get(cut)
         if cached is None:
-            picked = np.nonzero(self.lengths >= n - 1)[0]
+            picked = np.nonzero(self.lengths >= TYPO_MIN - 1)[0]
             words = self.words
-            cached = (picked, [words[i][: n + 1] for i in picked.tolist()])
+            cached = (picked, [words[i][:cut] for i in picked.tolist()])
             if len(self._prefixes) >= _CACHE_HEADS:
                 self._prefixes.pop(next(iter(self._prefixes)))
-            self._prefixes[n] = cached
+            self._prefixes[cut] = cached
         return cached
 
 

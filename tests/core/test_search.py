@@ -138,3 +138,18 @@ def test_session_filters_keep_the_view_order(lib: Store) -> None:
     assert session.apply_query("is:unread -tag:llm")[:3] == ["mdl", "agt", "gen"]
     actions.set_read(lib, ["mdl"], True)
     assert session.apply_query("is:unread -tag:llm")[:2] == ["agt", "gen"]
+
+
+def test_typo_candidates_agree_with_the_word_rule() -> None:
+    """The fast candidate pass finds exactly the words the rule accepts."""
+    from readlist.query import normalize, word_matches
+    from readlist.vocabulary import Vocabulary
+    from tests.conftest import SEEDS
+
+    text = normalize(" ".join(p.read_text() for p in sorted(SEEDS.glob("*.txt"))))
+    vocab = Vocabulary([text])
+    for query in ("vidoe", "genration", "agnet", "difusion", "lagnuage", "modle", "reasonign"):
+        found = {vocab.words[i] for i in (vocab.typos(query) > 0).nonzero()[0].tolist()}
+        expected = {w for w in vocab.words if word_matches(query, w)}
+        assert found == expected, query
+        assert found, query
