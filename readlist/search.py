@@ -232,10 +232,13 @@ class SearchIndex:
         n = len(self.ids)
         keep = np.ones(n, bool)
         if query.filters:
-            get = records.get
-            rows = [get(pid, _NO_RECORD) for pid in self.ids]
-            present = np.fromiter((r is not _NO_RECORD for r in rows), bool, count=n)
-            keep &= present  # papers removed since the index was built are not kept
+            if len(records) == n and list(records) == self.ids:  # the usual case: cheap
+                rows = list(records.values())
+            else:
+                get = records.get
+                rows = [get(pid, _NO_RECORD) for pid in self.ids]
+                # Papers removed since the index was built are not kept.
+                keep = np.fromiter((r is not _NO_RECORD for r in rows), bool, count=n)
             for test, negated in query.tests(records, now):
                 keep &= np.fromiter(map(test, rows), bool, count=n) != negated
         for word in (*query.excluded_words, *query.excluded_phrases):

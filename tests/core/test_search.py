@@ -153,3 +153,12 @@ def test_typo_candidates_agree_with_the_word_rule() -> None:
         expected = {w for w in vocab.words if word_matches(query, w)}
         assert found == expected, query
         assert found, query
+
+
+def test_filters_never_return_a_removed_paper(lib: Store) -> None:
+    index = SearchIndex(lib.records())
+    with lib.transaction():
+        lib.remove(["gen"])
+    found = index.search_ids("is:unread", records=lib.records())
+    assert "gen" not in found
+    assert "abs" in found
