@@ -81,11 +81,7 @@ class Report:
 
     def details(self) -> list[str]:
         """Each paper and skipped piece on its own line (`import --verbose`)."""
-        return (
-            self.papers
-            + [f"skipped {item}" for item in self.skipped]
-            + [f"warning: {w}" for w in self.warnings]
-        )
+        return self.papers + [f"skipped {item}" for item in self.skipped]
 
 
 def summary(reports: Iterable[Report]) -> str:

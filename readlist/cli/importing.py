@@ -46,6 +46,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         if args.verbose:
             for line in report.details():
                 print(clean_line(f"  {line}"))
+        for warning in report.warnings:  # always: the library differs from the input
+            print(clean_line(f"  warning: {warning}"))
     print(clean_line(f"library: {len(store)} papers in {store.path}"))
     if args.resolve and outcome.created:
         from readlist.cli.network import resolve_ids

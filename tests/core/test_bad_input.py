@@ -119,8 +119,8 @@ README = (SEEDS.parent / "README.md").read_bytes()
 CASES: dict[str, Case] = {
     "show unknown id": Case(lambda e: ["show", "zzzzzzz"], "no paper with id zzzzzzz"),
     "show too short prefix": Case(lambda e: ["show", e.pid[:2]], "no paper with id"),
-    "mark without a flag": Case(lambda e: ["mark", e.pid], "one of the arguments", 2),
-    "mark two flags": Case(lambda e: ["mark", e.pid, "--read", "--star"], "not allowed with", 2),
+    "mark without a flag": Case(lambda e: ["mark", e.pid], "mark needs --read, --unread", 2),
+    "mark two flags": Case(lambda e: ["mark", e.pid, "--read", "--unread"], "not allowed with", 2),
     "mark unknown id": Case(lambda e: ["mark", "ffffff0", "--read"], "no paper with id"),
     "tag without ops": Case(lambda e: ["tag", e.pid], "at least one ID and one", 2),
     "tag unknown id": Case(lambda e: ["tag", "ffffff0", "+x"], "no paper with id"),

@@ -262,7 +262,7 @@ def test_non_listing_is_refused_unless_forced(
     mail = tmp_path / "mail.txt"
     mail.write_text("Hi team,\n\nplease read this.\n")
     assert main(["--db", str(lib), "import", "--format", "listing", str(mail)]) == 0
-    assert "1 parsed, 1 added" in capsys.readouterr().out
+    assert "mail.txt: 1 added\n" in capsys.readouterr().out
 
 
 def test_bib_file_is_refused_with_a_hint(

@@ -132,7 +132,7 @@ def test_library_file_is_json_with_schema(seeded: Store) -> None:
 
 
 def test_report_says_why_a_piece_was_skipped(store: Store) -> None:
-    text = "Kept Paper\n\nAn abstract.\n\nDangling title\n"
+    text = "Kept Paper\n\nAn abstract.\n\n  • 3 authors\n·\nOct 2, 2020 1\n\nDangling title\n"
     (report,) = import_texts(store, [("c.txt", text)], AS_OF)
     assert report.summary() == "c.txt: 1 added, 1 skipped (title without an abstract)"
     assert report.details() == [
