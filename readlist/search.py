@@ -232,6 +232,9 @@ class SearchIndex:
         n = len(self.ids)
         keep = np.ones(n, bool)
         if query.filters:
+            # A copy is one C call that no other thread can interleave with (a worker
+            # may search while the UI thread writes); the filters read only the copy.
+            records = dict(records)
             if len(records) == n and list(records) == self.ids:  # the usual case: cheap
                 rows = list(records.values())
             else:

@@ -134,9 +134,7 @@ class Session:
         """The view's papers that `query` finds, best first; with filters only, in the
         view's order. Raises QueryError for a query the grammar cannot read."""
         parsed = parse(query)
-        # Filters read the papers' current state; a copy is one C call that no other
-        # thread can interleave with (this runs in a worker too).
-        records = dict(self.store.records())
+        records = self.store.records()  # filters read the papers' current state
         found = self.index.search_ids(parsed, abstracts=abstracts, records=records)
         if not parsed.ranks:
             hits = set(found)
