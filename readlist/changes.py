@@ -44,7 +44,8 @@ class Change:
             if was is None:
                 continue
             now = paper.to_doc()
-            diff = {k: (was.get(k), v) for k, v in now.items() if was.get(k) != v}
+            # Optional fields are absent from a doc while empty: absent counts as None.
+            diff = {k: (was.get(k), now.get(k)) for k in {**was, **now} if was.get(k) != now.get(k)}
             if diff:
                 edits[paper.id] = diff
         return cls(label, edits, {p.id: p.to_doc() for p in created})
@@ -111,7 +112,10 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
             for name, (old, new) in fields.items():
                 expect, target = (old, new) if forward else (new, old)
                 if doc.get(name) == expect:
-                    new_doc[name] = target
+                    if target is None:
+                        new_doc.pop(name, None)  # the field's default, as an absent key means
+                    else:
+                        new_doc[name] = target
                 elif doc.get(name) != target:
                     result.skipped.append((pid, name))
             if new_doc != doc:

@@ -210,3 +210,21 @@ def test_search_never_shows_papers_an_undone_import_removed(seeded: Store) -> No
     session.history.undo(seeded)
     session.reindex(outcome.change.ids)
     assert session.search("brand new paper undo") == []
+
+
+def test_undo_restores_an_optional_field_the_action_cleared(seeded: Store) -> None:
+    """Unstarring drops `starred_at` from the stored doc; undoing it must bring it back,
+    and undoing the first star must drop it again (an absent field is a field too)."""
+    session = Session(seeded)
+    pid = session.ids[0]
+    session.apply(actions.set_starred(seeded, [pid], True))
+    stamp = seeded.get(pid).starred_at
+    assert stamp is not None
+    session.apply(actions.set_starred(seeded, [pid], False))
+    assert session.history.undo(seeded) is not None  # undo the unstar
+    with Store(seeded.path) as disk:
+        assert (disk.get(pid).starred, disk.get(pid).starred_at) == (True, stamp)
+    assert session.history.undo(seeded) is not None  # undo the star
+    with Store(seeded.path) as disk:
+        assert (disk.get(pid).starred, disk.get(pid).starred_at) == (False, None)
+        assert "starred_at" not in disk.get(pid).to_doc()
