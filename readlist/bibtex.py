@@ -50,6 +50,7 @@ _SPECIAL = {
     "|": r"{\ensuremath{|}}",
 }
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_DOTLESS = re.compile(r"\\([ij])(?![A-Za-z])")
 _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 # TeX turns these pairs into other characters (-- is a dash, `` a quote); {} breaks them.
 _LIGATURES = re.compile(r"(?<=[-`'?!])(?=[-`'])|(?<=[?!])(?=`)")
@@ -80,7 +81,43 @@ _STOPWORDS = frozenset(
 )
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
 _KEY_SPLIT = re.compile(r"[\s\-:/]+")
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+# Fields written as they are (no TeX escaping): biblatex and url.sty treat them verbatim.
+VERBATIM = frozenset(["url", "doi", "eprint", "biburl"])
+
+
+def _names(text: str) -> list[str]:
+    return text.split()
+
+
+# Fields only the model writes; imported copies of them are never written again.
+_OWNED = frozenset(
+    _names("title author abstract keywords annote url doi year month date")
+    + _names("archiveprefix primaryclass eprintclass file crossref")
+)
+_ARXIV_OWNED = frozenset(["eprint", "eprinttype", "note"])
+_FIELD_NAME = re.compile(r"^[a-z][a-z0-9_\-]*$")
+_CORPORATE = re.compile(r"^\{[^{}]+\}$")
+_ORDER = _names(
+    "title author key organization editor booktitle journal series volume number pages "
+    "edition publisher institution school address howpublished year month date doi eprint "
+    "archiveprefix eprinttype primaryclass eprintclass url note abstract keywords annote"
+)
+_CASED = {"archiveprefix": "archivePrefix", "primaryclass": "primaryClass"}
+_BIBTEX_TYPES = frozenset(
+    _names(
+        "article book booklet conference inbook incollection inproceedings manual "
+        "mastersthesis misc phdthesis proceedings techreport unpublished"
+    )
+)
+_BIBLATEX_TYPES = _BIBTEX_TYPES | frozenset(
+    _names(
+        "mvbook bookinbook suppbook collection mvcollection suppcollection online patent "
+        "periodical mvproceedings reference report thesis dataset software electronic www "
+        "standard suppperiodical"
+    )
+)
 
 
 def _encoder() -> UnicodeToLatexEncoder:
@@ -120,7 +157,9 @@ class Encoder:
         latex = self._chars.get(ch)
         if latex is None:
             assert self._latex is not None
-            latex = self._latex.unicode_to_latex(ch)
+            # Accents on a dotless \i or \j: biber turns those into a combining
+            # accent that pdflatex cannot typeset; on i and j they mean the same.
+            latex = _DOTLESS.sub(r"{\1}", self._latex.unicode_to_latex(ch))
             if self._decoder is None:
                 self._decoder = LatexNodes2Text()
             back = unicodedata.normalize("NFC", self._decoder.latex_to_text(latex))
@@ -192,7 +231,7 @@ def _ascii_word(text: str) -> str:
 
 def base_key(paper: Paper) -> str:
     """`firstauthorYEARfirstword` when an author is known, else `firstwordYEAR`."""
-    year = (paper.date or "")[:4]
+    year = (paper.published or paper.date or "")[:4]
     first = ""
     for raw in _KEY_SPLIT.split(paper.title):
         word = _ascii_word(raw)
@@ -216,7 +255,7 @@ def _surname(name: str) -> str:
     return parts[-1] if parts else ""
 
 
-def _suffix(n: int) -> str:
+def suffix(n: int) -> str:
     """a, b, …, z, aa, ab, …"""
     out = ""
     n += 1
@@ -238,7 +277,7 @@ def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]
         key = base
         n = next_suffix.get(base, 0)
         while key in used:
-            key = base + _suffix(n)
+            key = base + suffix(n)
             n += 1
         next_suffix[base] = n
         used.add(key)
@@ -256,29 +295,103 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
     """One paper as a bibtexparser Entry. The paper must already have a key."""
     assert paper.bibkey, "call ensure_keys first"
     biblatex = style == "biblatex"
-    fields: list[Field] = [Field("title", enc.title(paper.title))]
+    values: dict[str, str | int] = {"title": enc.title(paper.title)}
     if paper.authors:
-        fields.append(Field("author", " and ".join(enc.text(a) for a in paper.authors)))
-    else:
-        fields.append(Field("key", enc.text(_key_label(paper))))
+        values["author"] = " and ".join(_person(enc, a) for a in paper.authors)
     if paper.organization and not paper.authors:
-        fields.append(Field("organization", enc.text(paper.organization)))
-    if paper.date:
-        fields.append(Field("year", paper.date[:4]))
-        fields.append(Field("month", _MONTHS[int(paper.date[5:7]) - 1]))
+        values["organization"] = enc.text(paper.organization)
+    values.update(_dates(paper, enc, biblatex))
+    if paper.doi:
+        values["doi"] = _verbatim(paper.doi)
     if paper.arxiv_id:
-        fields.append(Field("eprint", paper.arxiv_id))
-        fields.append(Field("eprinttype" if biblatex else "archivePrefix", "arXiv"))
+        values["eprint"] = paper.arxiv_id
+        values["eprinttype" if biblatex else "archiveprefix"] = "arXiv"
+        if paper.primary_category:
+            values["eprintclass" if biblatex else "primaryclass"] = paper.primary_category
+        if paper.journal_ref:
+            values["note"] = enc.text(paper.journal_ref)
     url = url_of(paper)
     if url:
-        fields.append(Field("url", url))
+        values["url"] = url
     if paper.abstract:
-        fields.append(Field("abstract", enc.text(paper.abstract)))
+        values["abstract"] = enc.text(paper.abstract)
     if paper.tags:
-        fields.append(Field("keywords", enc.text(", ".join(paper.tags))))
+        values["keywords"] = enc.text(", ".join(paper.tags))
     if paper.notes.strip():
-        fields.append(Field("annote", enc.text(re.sub(r"\n\s*\n", "\n", paper.notes.strip()))))
-    return Entry("online" if biblatex else "misc", paper.bibkey, fields)
+        values["annote"] = enc.text(re.sub(r"\n\s*\n", "\n", paper.notes.strip()))
+    skip = _OWNED | (_ARXIV_OWNED if paper.arxiv_id else frozenset())
+    for name, value in paper.bibfields.items():
+        if name in skip or name in values or not _FIELD_NAME.match(name):
+            continue
+        if name in VERBATIM:
+            values[name] = _verbatim(value)
+        elif name == "pages":
+            values[name] = "--".join(enc.text(part) for part in value.split("\u2013"))
+        else:
+            values[name] = enc.text(value)
+    if not paper.authors and "key" not in values:
+        values["key"] = enc.text(_key_label(paper))
+    rank = {name: i for i, name in enumerate(_ORDER)}
+    ordered = sorted(values, key=lambda n: rank.get(n, len(rank)))
+    fields = [Field(_CASED.get(n, n), values[n]) for n in ordered]
+    return Entry(_entry_type(paper.entry_type, biblatex), paper.bibkey, fields)
+
+
+def _entry_type(stored: str | None, biblatex: bool) -> str:
+    """The stored type where the style knows it; a preprint is @misc / @online."""
+    if stored is None or stored == "online":
+        return "online" if biblatex else "misc"
+    known = _BIBLATEX_TYPES if biblatex else _BIBTEX_TYPES
+    return stored if stored in known else "misc"
+
+
+def _dates(paper: Paper, enc: Encoder, biblatex: bool) -> dict[str, str | int]:
+    """year/month (bibtex) or date (biblatex): as the imported entry had them, else from
+    the v1 date (or the listing's date)."""
+    kept = paper.bibfields
+    out: dict[str, str | int] = {}
+    if "year" in kept or "date" in kept:
+        if "date" in kept:
+            out["date"] = enc.text(kept["date"])
+        if not biblatex or "date" not in kept:
+            year, month = kept.get("year"), kept.get("month")
+            m = re.match(r"(\d{4})(?:-(\d{2}))?", kept.get("date", ""))
+            if year is None and m:
+                year, month = m.group(1), m.group(2)
+            if year is not None:
+                out["year"] = enc.text(year)
+            if month:
+                out["month"] = _month(month, enc, biblatex)
+        return out
+    when = paper.published or paper.date
+    if not when:
+        return out
+    if biblatex:
+        out["date"] = paper.published or when[:7]
+    else:
+        out["year"] = when[:4]
+        out["month"] = MONTHS[int(when[5:7]) - 1]
+    return out
+
+
+def _month(value: str, enc: Encoder, biblatex: bool) -> str | int:
+    if value.isdigit() and 1 <= int(value) <= 12:
+        return int(value) if biblatex else MONTHS[int(value) - 1]
+    return enc.text(value)
+
+
+def _person(enc: Encoder, name: str) -> str:
+    """A name for `author`; a braced corporate name ({OpenAI Team}) keeps its braces."""
+    if _CORPORATE.match(name):
+        return "{" + enc.text(name[1:-1]) + "}"
+    return enc.text(name)
+
+
+def _verbatim(value: str) -> str:
+    """A URL-like value, written as it is, except braces that would unbalance it."""
+    if _unmatched_braces(value):
+        return value.replace("{", "%7B").replace("}", "%7D")
+    return value
 
 
 def _key_label(paper: Paper) -> str:

@@ -102,8 +102,10 @@ def _blocks(key: str) -> tuple[str, str]:
 def merge(existing: Paper, incoming: Paper) -> Paper:
     """Fold a newly listed record into a library paper.
 
-    User state (read, starred, notes, tags, added, key) is kept as it is. Missing
-    metadata is filled in, upvotes keep the maximum, links and sources are unioned.
+    User state (read, starred, notes, tags, added, key) is kept as it is: empty notes
+    are filled and tags only added to. Missing metadata is filled in (an imported
+    record's authors replace a listing's bare count), upvotes keep the maximum, links,
+    sources and kept BibTeX fields are unioned.
     """
     merged = existing.replace(
         abstract=existing.abstract or incoming.abstract,
@@ -127,7 +129,35 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
             if (s.file, s.listing_date) not in {(e.file, e.listing_date) for e in existing.sources}
         ],
     )
-    return merged
+    filled = {
+        name: getattr(incoming, name)
+        for name in _FILLED
+        if not getattr(merged, name) and getattr(incoming, name)
+    }
+    if incoming.bibfields.keys() - existing.bibfields.keys():
+        filled["bibfields"] = {**incoming.bibfields, **existing.bibfields}
+    new_tags = [t for t in incoming.tags if t.casefold() not in {x.casefold() for x in merged.tags}]
+    if new_tags:
+        filled["tags"] = merged.tags + new_tags
+    return merged.replace(**filled) if filled else merged
+
+
+# Filled from an incoming record when the library paper lacks them.
+_FILLED = (
+    "notes",
+    "arxiv_version",
+    "primary_category",
+    "categories",
+    "doi",
+    "journal_ref",
+    "arxiv_comment",
+    "published",
+    "updated",
+    "ai_keywords",
+    "github",
+    "project_page",
+    "entry_type",
+)
 
 
 _STATE = frozenset(

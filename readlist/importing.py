@@ -5,15 +5,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
+from readlist.bibtex import suffix
+from readlist.bibtex_in import looks_like_bibtex, parse_bibtex, valid_key
 from readlist.changes import Change
 from readlist.config import DEFAULT_MAX_INPUT_BYTES
 from readlist.dedup import DedupIndex, merge, restore
@@ -73,8 +74,9 @@ class Report:
                 whys[_why(item)] = whys.get(_why(item), 0) + 1
             why = "; ".join(f"{w} ×{n}" if n > 1 else w for w, n in whys.items())
             parts.append(f"{len(self.skipped)} skipped ({why})")
-        if self.warnings:
-            parts.append(f"{len(self.warnings)} unsafe links dropped")
+        if self.warnings:  # unsafe links dropped, BibTeX keys changed: listed below it
+            n = len(self.warnings)
+            parts.append(f"{n} warning{'s' * (n != 1)}")
         kinds = sum(1 for n in (self.added, self.merged, self.known) if n)
         head = f"{self.parsed} papers: " if kinds > 1 else ""
         return f"{self.name}: {head}{', '.join(parts)}"
@@ -150,7 +152,7 @@ def read_inputs(
     stdin: bytes | None = None,
     limit: int = DEFAULT_MAX_INPUT_BYTES,
 ) -> list[tuple[str, str]]:
-    """Expand files, directories (their *.txt) and `-` into (name, text) pairs.
+    """Expand files, directories (their *.txt and *.bib) and `-` into (name, text) pairs.
 
     Everything is read and decoded before anything is imported, so one bad input
     stops the whole import instead of leaving it half done. Each input may hold at
@@ -168,9 +170,11 @@ def read_inputs(
             raise InputError("empty path given to import")
         path = Path(arg)
         if path.is_dir():
-            files = sorted(p for p in path.glob("*.txt") if p.is_file())
+            files = sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (".txt", ".bib") and p.is_file()
+            )
             if not files:
-                raise InputError(f"{path}: no *.txt listings in this directory")
+                raise InputError(f"{path}: no *.txt listings or *.bib files in this directory")
         else:
             files = [path]
         for file in files:
@@ -178,7 +182,6 @@ def read_inputs(
     return out
 
 
-_BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(][^,\n]*,", re.MULTILINE)
 FORMATS = ("auto", "listing")
 
 
@@ -186,19 +189,17 @@ def detect_format(text: str, name: str = "") -> str:
     """What an input looks like: "listing", "bibtex" or "unknown"."""
     if looks_like_listing(text):
         return "listing"
-    if name.lower().endswith(".bib") or _BIBTEX_ENTRY.search(text):
+    if name.lower().endswith(".bib") or looks_like_bibtex(text):
         return "bibtex"
     return "unknown"
 
 
 def check_format(name: str, text: str, fmt: str = "auto") -> None:
-    """Refuse, in one line, an input that is not a listing (unless `fmt` forces it)."""
+    """Refuse, in one line, an input that is neither a listing nor BibTeX (unless `fmt`
+    forces a listing)."""
     if fmt == "listing":
         return
-    found = detect_format(text, name)
-    if found == "bibtex":
-        raise InputError(f"{name}: looks like BibTeX; BibTeX import is not supported yet")
-    if found != "listing":
+    if detect_format(text, name) == "unknown":
         raise InputError(
             f"not a Daily Papers listing: {name} (no header, no paper metadata); "
             "--format listing imports it anyway"
@@ -245,6 +246,8 @@ class Batch:
     # which keeps the user state of both copies.
     restore: bool = False
     warnings: list[str] = field(default_factory=list)  # e.g. links dropped as unsafe
+    # From BibTeX: each paper's citation key and where it was ("line 12: ").
+    cite: list[tuple[str, str]] = field(default_factory=list)
 
 
 def parse_inputs(
@@ -264,6 +267,9 @@ def parse_inputs(
             batches.append(Batch(name, backup, restore=True))
             continue
         check_format(name, text, fmt)
+        if fmt != "listing" and detect_format(text, name) == "bibtex":
+            batches.append(_bibtex_batch(name, text, stamp))
+            continue
         listing = parse_listing(text, as_of)
         if not listing.entries:
             raise InputError(f"{name}: no papers found; is this a Daily Papers listing?")
@@ -303,6 +309,7 @@ def import_papers(
     done = 0
     with store.transaction():
         index = DedupIndex(store.identities())
+        keys = Keys(store.records())
         pending: dict[str, Paper] = {}
         before: dict[str, Paper] = {}
         for batch in batches:
@@ -312,12 +319,15 @@ def import_papers(
                 skipped=list(batch.skipped),
                 warnings=list(batch.warnings),
             )
-            for incoming in batch.papers:
+            for i, incoming in enumerate(batch.papers):
+                key, where = batch.cite[i] if batch.cite else ("", "")
                 done += 1
                 if progress is not None and done % 200 == 0:
                     progress(done, total)
                 known = batch.restore and (incoming.id in pending or incoming.id in store)
                 found = incoming.id if known else index.find(incoming.title, incoming.arxiv_id)
+                if found is None and not batch.restore:
+                    found = keys.by_doi(incoming.doi)
                 if found is None:
                     pid = (
                         incoming.id
@@ -325,12 +335,21 @@ def import_papers(
                         else store.new_id(title_key(incoming.title), taken=pending)
                     )
                     paper = pending[pid] = incoming.replace(id=pid)
+                    if key:
+                        paper.bibkey = keys.claim(key, pid, where, report.warnings)
+                    keys.hold(paper, pid)
                     index.add(pid, paper.title, paper.arxiv_id)
                     report.added += 1
                     report.papers.append(f"added   '{_short(incoming.title)}'")
                     continue
                 existing = pending.get(found) or store.get(found)
                 merged = (restore if batch.restore else merge)(existing, incoming.replace(id=found))
+                if key and not merged.bibkey:
+                    merged.bibkey = keys.claim(key, found, where, report.warnings)
+                elif key and key != merged.bibkey:
+                    report.warnings.append(
+                        f"{where}key {key} not kept: the paper is already cited as {merged.bibkey}"
+                    )
                 filled = _filled(existing, merged)
                 if filled:
                     report.merged += 1
@@ -347,6 +366,7 @@ def import_papers(
                     if found in store:
                         before.setdefault(found, existing)
                     pending[found] = merged
+                    keys.hold(merged, found)
             reports.append(report)
         store.put(pending.values())
     if progress is not None:
@@ -355,6 +375,50 @@ def import_papers(
     changed = [pending[pid] for pid in before]
     change = Change.between("import", before.values(), changed, created)
     return Outcome(reports, change, list(pending.values()))
+
+
+def _bibtex_batch(name: str, text: str, stamp: str) -> Batch:
+    bib = parse_bibtex(text)
+    if not bib.records:
+        raise InputError(f"{name}: no BibTeX entries could be read")
+    source = Source(file=name, listing_date=None, imported=stamp)
+    papers = [r.paper.replace(added=stamp, sources=[source]) for r in bib.records]
+    cite = [(r.key, f"line {r.line}: ") for r in bib.records]
+    return Batch(name, papers, bib.failed, warnings=bib.warnings, cite=cite)
+
+
+class Keys:
+    """Citation keys and DOIs already in use, so an imported key is never given twice."""
+
+    def __init__(self, records: Mapping[str, Mapping[str, Any]]) -> None:
+        self._owner = {doc["bibkey"]: pid for pid, doc in records.items() if doc.get("bibkey")}
+        self._doi = {doc["doi"].lower(): pid for pid, doc in records.items() if doc.get("doi")}
+
+    def by_doi(self, doi: str | None) -> str | None:
+        return self._doi.get(doi.lower()) if doi else None
+
+    def hold(self, paper: Paper, pid: str) -> None:
+        """Note a paper's DOI and key as taken by it."""
+        if paper.doi:
+            self._doi.setdefault(paper.doi.lower(), pid)
+        if paper.bibkey:
+            self._owner.setdefault(paper.bibkey, pid)
+
+    def claim(self, key: str, pid: str, where: str, warnings: list[str]) -> str | None:
+        """The entry's own key if free, else the key with a suffix; reported either way."""
+        if not valid_key(key):
+            warnings.append(
+                f"{where}key {key!r} has characters BibTeX cannot use; a new one is made"
+            )
+            return None
+        chosen, n = key, 0
+        while self._owner.get(chosen, pid) != pid:
+            chosen = key + suffix(n)
+            n += 1
+        if chosen != key:
+            warnings.append(f"{where}key {key} is taken by another paper; stored as {chosen}")
+        self._owner[chosen] = pid
+        return chosen
 
 
 def read_backup(name: str, text: str) -> list[Paper] | None:

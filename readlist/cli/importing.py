@@ -12,8 +12,12 @@ from readlist.text import clean_line
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("import", parents=[db], help="import listings (files, directories, -)")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="a file, a directory of *.txt, or -")
+    p = sub.add_parser(
+        "import", parents=[db], help="import listings or BibTeX (files, directories, -)"
+    )
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="a listing or .bib file, a directory of them, or -"
+    )
     p.add_argument(
         "--as-of", type=date_arg, metavar="DATE", help="day the listing was copied (YYYY-MM-DD)"
     )
@@ -22,8 +26,8 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         "--format",
         choices=("auto", "listing"),
         default="auto",
-        help="auto (default) refuses text that does not look like a listing; "
-        "listing imports it anyway",
+        help="auto (default) reads a listing or BibTeX and refuses anything else; "
+        "listing imports any text as a listing",
     )
     p.add_argument(
         "-v", "--verbose", action="store_true", help="list each paper: added, merged, known"

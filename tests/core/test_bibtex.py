@@ -152,7 +152,8 @@ def test_fields_of_an_entry(store: Store) -> None:
     assert "@online{vaswani2017attention," in biblatex
     assert "eprinttype = {arXiv}" in biblatex
     assert "archivePrefix" not in biblatex
-    assert "month = 6" in biblatex
+    assert "date = {2017-06}" in biblatex
+    assert "month" not in biblatex
 
 
 def test_keys_are_stable_and_unique(store: Store) -> None:

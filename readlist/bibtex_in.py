@@ -1,0 +1,362 @@
+"""BibTeX -> papers. Pure: no store, no Textual; `importing.py` applies the result.
+
+bibtexparser 2 does the parsing, the LaTeX decoding and the name splitting. This
+module decides what each field means to readlist (see `bibtex.py` for the way back):
+the arXiv id wherever a tool hides it, names in a form that re-parses to the same
+parts, and every field readlist does not model kept in `bibfields` for re-export.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.library import Library
+from bibtexparser.middlewares import (
+    LatexDecodingMiddleware,
+    NormalizeFieldKeys,
+    SeparateCoAuthors,
+    SplitNameParts,
+)
+from bibtexparser.middlewares.names import NameParts, parse_single_name_into_parts
+from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+from readlist.bibtex import MONTHS, VERBATIM
+from readlist.listing import clean
+from readlist.model import Paper
+
+_HEADER = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(][ \t]*[^\s,{}()]*[ \t]*,", re.MULTILINE)
+_STRING = re.compile(r"^[ \t]*@[ \t]*string[ \t]*[{(]", re.MULTILINE | re.IGNORECASE)
+_NEW_ID = re.compile(r"(\d{4}\.\d{4,5})(?:v(\d+))?")
+_OLD_ID = re.compile(r"([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?")
+_SCHOLAR = re.compile(r"^arxiv preprint\s+arxiv:\s*(\S+?)\s*$", re.IGNORECASE)
+_DBLP = re.compile(r"^abs/(\S+)$")
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_KEY_OK = re.compile(r"^[A-Za-z0-9_:./+\-]+$")
+_TAG_SPLIT = re.compile(r"[,;]")
+_SPACE = re.compile(r"\s+")
+# Fields readlist models (or drops) itself; everything else goes to `bibfields`.
+_MODELLED = frozenset(
+    [
+        "title",
+        "author",
+        "abstract",
+        "eprint",
+        "archiveprefix",
+        "eprinttype",
+        "primaryclass",
+        "eprintclass",
+        "doi",
+        "url",
+        "keywords",
+        "annote",
+        "note",
+        "file",
+        "crossref",
+    ]
+)
+# Inherited through `crossref` as bibtex does: the parent's title is the child's booktitle.
+_INHERIT_TITLE = frozenset(["inproceedings", "incollection", "inbook", "conference"])
+
+
+@dataclass
+class Record:
+    """One entry: its key, its line (1-based) and the paper it describes (id unset)."""
+
+    key: str
+    line: int
+    paper: Paper
+
+
+@dataclass
+class BibFile:
+    records: list[Record] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def looks_like_bibtex(text: str) -> bool:
+    """True when the text holds a BibTeX entry header (`@type{key,`) or a @string."""
+    return bool(_HEADER.search(text) or _STRING.search(text))
+
+
+def _decoder() -> LatexNodes2Text:
+    context = get_default_latex_context_db()
+    context.add_context_category(
+        "readlist",
+        macros=[MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}")],
+        prepend=True,
+    )
+    return LatexNodes2Text(
+        latex_context=context, math_mode="text", keep_braced_groups=False, strict_latex_spaces=True
+    )
+
+
+def parse_bibtex(text: str) -> BibFile:
+    """Every entry bibtexparser can read; the ones it cannot are listed by line."""
+    quiet = logging.getLogger("bibtexparser")
+    if not quiet.handlers:  # failed blocks are reported by line; no log on stderr
+        quiet.addHandler(logging.NullHandler())
+    library = parse_string(text, append_middleware=[NormalizeFieldKeys()])
+    out = BibFile()
+    entries: list[Entry] = []
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, DuplicateBlockKeyBlock) and isinstance(
+            block.ignore_error_block, Entry
+        ):
+            entries.append(block.ignore_error_block)
+        elif isinstance(block, ParsingFailedBlock):
+            out.failed.append(f"line {line}: not a complete BibTeX entry")
+        else:
+            out.failed.append(f"line {line}: {_one_line(str(block.error))}")
+    entries = sorted([*library.entries, *entries], key=lambda e: e.start_line or 0)
+    strings = {k.lower(): str(s.value) for k, s in library.strings_dict.items()}
+    verbatim: list[dict[str, str]] = []
+    for entry in entries:
+        for f in entry.fields:
+            if isinstance(f.value, str) and "#" in f.value and f.enclosing == "no-enclosing":
+                f.value = _concat(f.value, strings)
+        verbatim.append({f.key: str(f.value) for f in entry.fields if f.key in VERBATIM})
+    work = Library()
+    decoder = _decoder()
+    stack = (
+        SeparateCoAuthors(name_fields=("author",)),
+        SplitNameParts(name_fields=("author",)),
+        LatexDecodingMiddleware(decoder=decoder),
+    )
+    decoded: list[tuple[Entry, dict[str, str]]] = []
+    for entry, raw in zip(entries, verbatim, strict=True):
+        done: Block | Collection[Block] | None = entry
+        for middleware in stack:
+            if isinstance(done, Block):
+                done = middleware.transform_block(done, work)
+        if isinstance(done, Entry):
+            decoded.append((done, raw))
+        else:
+            line = (entry.start_line or 0) + 1
+            out.failed.append(f"line {line}: {entry.key}: cannot decode its LaTeX")
+    by_key = {e.key: e for e, _ in reversed(decoded)}
+    for entry, raw in decoded:
+        fields = {f.key: f.value for f in entry.fields}
+        fields.update(raw)
+        parent = by_key.get(str(fields.get("crossref", "")))
+        if parent is not None and parent is not entry:
+            _inherit(fields, entry.entry_type.lower(), {f.key: f.value for f in parent.fields})
+        line = (entry.start_line or 0) + 1
+        try:
+            paper = _paper(entry.entry_type.lower(), fields, decoder.latex_to_text)
+        except ValueError as exc:
+            out.failed.append(f"line {line}: {entry.key}: {exc}")
+            continue
+        out.records.append(Record(entry.key, line, paper))
+    return out
+
+
+def _one_line(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()[:120]
+
+
+def _concat(raw: str, strings: dict[str, str]) -> str:
+    """Evaluate `a # "b" # {c}`: macros from @string (or month names), pieces joined."""
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch.isspace() or ch == "#":
+            i += 1
+        elif ch in '{"':
+            close = "}" if ch == "{" else '"'
+            depth, j = 0, i + 1
+            while j < len(raw) and not (raw[j] == close and depth == 0):
+                depth += {"{": 1, "}": -1}.get(raw[j], 0)
+                j += 1
+            out.append(raw[i + 1 : j])
+            i = j + 1
+        else:
+            m = re.match(r"[^\s#]+", raw[i:])
+            assert m is not None
+            word = m.group()
+            out.append(strings.get(word.lower(), word))
+            i += len(word)
+    return "".join(out)
+
+
+def _inherit(fields: dict[str, object], kind: str, parent: dict[str, object]) -> None:
+    for key, value in parent.items():
+        if key in ("title", "crossref"):
+            if key == "title" and kind in _INHERIT_TITLE:
+                fields.setdefault("booktitle", value)
+            continue
+        fields.setdefault(key, value)
+
+
+def _text(value: object) -> str:
+    return _SPACE.sub(" ", clean(str(value))).strip()
+
+
+def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -> Paper:
+    title = _text(fields.get("title", ""))
+    if not title:
+        raise ValueError("no title")
+    names = fields.get("author")
+    authors = [_name(n, decode) for n in names] if isinstance(names, list) else []
+    authors = [a for a in authors if a]
+    rest: dict[str, str] = {}
+    for key, value in fields.items():
+        if key in _MODELLED or key in rest:
+            continue
+        text = str(value).strip() if key in VERBATIM else _text(value)
+        if text:
+            rest[key] = text
+    arxiv_id, version = _arxiv(fields, rest)
+    entry_type: str | None = kind
+    if kind in ("misc", "online") or (
+        kind == "article" and "journal" not in rest and _SCHOLAR.match(str(fields.get("journal")))
+    ):
+        entry_type = None
+    if "month" in rest:
+        rest["month"] = _month(rest["month"])
+    organization = None
+    if not authors and "organization" in rest:
+        organization = rest.pop("organization")
+    notes = clean(str(fields.get("annote", ""))).strip()
+    note = _text(fields.get("note", ""))
+    journal_ref = None
+    if note and arxiv_id and "journal" not in rest:
+        journal_ref = note
+    elif note and not notes:
+        notes = note
+    elif note:
+        rest["note"] = note
+    url = str(fields.get("url", "")).strip()
+    doi = _DOI_PREFIX.sub("", str(fields.get("doi", "")).strip()) or None
+    primary = _text(fields.get("primaryclass") or fields.get("eprintclass") or "") or None
+    return Paper(
+        id="",
+        title=title,
+        abstract=clean(str(fields.get("abstract", ""))).strip(),
+        authors=authors,
+        organization=organization,
+        date=_date(rest),
+        links=[url] if url.startswith(("http://", "https://")) and " " not in url else [],
+        arxiv_id=arxiv_id,
+        arxiv_version=version,
+        primary_category=primary if arxiv_id else None,
+        doi=doi,
+        journal_ref=journal_ref,
+        notes=notes,
+        tags=_tags(str(fields.get("keywords", ""))),
+        entry_type=entry_type,
+        bibfields=rest,
+    )
+
+
+def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None, int | None]:
+    """The arXiv id: eprint + archivePrefix/eprinttype, Google Scholar's journal, DBLP's volume."""
+    kind = str(fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
+    candidates: list[str] = []
+    eprint = str(fields.get("eprint", "")).strip()
+    if eprint and kind in ("arxiv", ""):
+        candidates.append(re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE))
+    elif eprint:
+        rest["eprint"] = eprint
+        rest["eprinttype"] = kind
+    scholar = _SCHOLAR.match(rest.get("journal", ""))
+    if scholar:
+        candidates.append(scholar.group(1))
+        del rest["journal"]
+    dblp = _DBLP.match(rest.get("volume", ""))
+    if dblp:
+        candidates.append(dblp.group(1))
+    for cand in candidates:
+        m = _NEW_ID.fullmatch(cand) or _OLD_ID.fullmatch(cand)
+        if m:
+            return m.group(1), int(m.group(2)) if m.group(2) else None
+    return None, None
+
+
+def _name(parts: object, decode: Callable[[str], str]) -> str:
+    """A name as readlist stores it: "First von Last" when that re-parses to the same
+    parts, else BibTeX's "von Last, Jr, First"; a braced corporate name keeps its braces."""
+    if not isinstance(parts, NameParts):
+        return _text(decode(str(parts)))
+    if not (parts.first or parts.von or parts.jr) and len(parts.last) == 1:
+        only = parts.last[0]
+        if _wholly_braced(only) and " " in only.strip():
+            return "{" + _text(decode(only[1:-1])) + "}"
+    try:
+        forward = parse_single_name_into_parts(parts.merge_first_name_first) == parts
+    except ValueError:
+        forward = False
+    plain = NameParts(
+        *([_text(decode(t)) for t in ts] for ts in (parts.first, parts.von, parts.last, parts.jr))
+    )
+    return _text(plain.merge_first_name_first if forward else plain.merge_last_name_first)
+
+
+def _wholly_braced(text: str) -> bool:
+    """`{...}` where the first brace closes only at the end: a corporate name."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
+def _tags(keywords: str) -> list[str]:
+    tags: list[str] = []
+    for raw in _TAG_SPLIT.split(keywords):
+        tag = _SPACE.sub("-", raw.strip())
+        if tag and not tag.startswith(("+", "-")) and tag.casefold() not in map(str.casefold, tags):
+            tags.append(tag)
+    return tags
+
+
+def _month(value: str) -> str:
+    low = value.strip().lower()
+    if low.isdigit() and 1 <= int(low) <= 12:
+        return str(int(low))
+    if low[:3] in MONTHS and (len(low) == 3 or low.startswith(_FULL[MONTHS.index(low[:3])])):
+        return str(MONTHS.index(low[:3]) + 1)
+    return value
+
+
+_FULL = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+
+
+def _date(rest: dict[str, str]) -> str | None:
+    """A sortable YYYY-MM-DD from `date` or `year`/`month` (the fields stay for export)."""
+    m = _DATE.match(rest.get("date", ""))
+    if m:
+        return f"{m.group(1)}-{m.group(2) or '01'}-{m.group(3) or '01'}"
+    year = rest.get("year", "")
+    if not re.fullmatch(r"\d{4}", year):
+        return None
+    month = rest.get("month", "")
+    return f"{year}-{int(month):02d}-01" if month.isdigit() else f"{year}-01-01"
+
+
+def valid_key(key: str) -> bool:
+    """A key safe to write back verbatim for bibtex and biber."""
+    return bool(_KEY_OK.match(key))
