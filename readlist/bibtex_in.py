@@ -21,7 +21,7 @@ from bibtexparser.middlewares import (
     SeparateCoAuthors,
     SplitNameParts,
 )
-from bibtexparser.middlewares.names import NameParts, parse_single_name_into_parts
+from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
@@ -40,6 +40,7 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _KEY_OK = re.compile(r"^[A-Za-z0-9_:./+\-]+$")
 _TAG_SPLIT = re.compile(r"[,;]")
 _SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Fields readlist models (or drops) itself; everything else goes to `bibfields`.
 _MODELLED = frozenset(
     [
@@ -196,7 +197,12 @@ def _inherit(fields: dict[str, object], kind: str, parent: dict[str, object]) ->
 
 
 def _text(value: object) -> str:
-    return _SPACE.sub(" ", clean(str(value))).strip()
+    return _SPACE.sub(" ", _block(value)).strip()
+
+
+def _block(value: object) -> str:
+    """Text with its lines kept, and no control characters (terminal escapes)."""
+    return _CONTROL.sub("", clean(str(value))).strip()
 
 
 def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -> Paper:
@@ -224,10 +230,10 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     organization = None
     if not authors and "organization" in rest:
         organization = rest.pop("organization")
-    notes = clean(str(fields.get("annote", ""))).strip()
+    notes = _block(fields.get("annote", ""))
     note = _text(fields.get("note", ""))
     journal_ref = None
-    if note and arxiv_id and "journal" not in rest:
+    if note and arxiv_id:  # readlist writes an arXiv record's journal_ref there
         journal_ref = note
     elif note and not notes:
         notes = note
@@ -239,7 +245,7 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     return Paper(
         id="",
         title=title,
-        abstract=clean(str(fields.get("abstract", ""))).strip(),
+        abstract=_block(fields.get("abstract", "")),
         authors=authors,
         organization=organization,
         date=_date(rest),
@@ -281,7 +287,7 @@ def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None,
 
 
 def _name(parts: object, decode: Callable[[str], str]) -> str:
-    """A name as readlist stores it: "First von Last" when that re-parses to the same
+    """A name as readlist stores it: "First von Last" when that reads back as the same
     parts, else BibTeX's "von Last, Jr, First"; a braced corporate name keeps its braces."""
     if not isinstance(parts, NameParts):
         return _text(decode(str(parts)))
@@ -289,12 +295,15 @@ def _name(parts: object, decode: Callable[[str], str]) -> str:
         only = parts.last[0]
         if _wholly_braced(only) and " " in only.strip():
             return "{" + _text(decode(only[1:-1])) + "}"
-    try:
-        forward = parse_single_name_into_parts(parts.merge_first_name_first) == parts
-    except ValueError:
-        forward = False
     plain = NameParts(
         *([_text(decode(t)) for t in ts] for ts in (parts.first, parts.von, parts.last, parts.jr))
+    )
+    # "First von Last" reads back the same (to bibtex too) only in this shape.
+    forward = (
+        not plain.jr
+        and len(plain.last) == 1
+        and all(not t[:1].islower() for t in plain.first)
+        and all(t[:1].islower() for t in plain.von)
     )
     return _text(plain.merge_first_name_first if forward else plain.merge_last_name_first)
 
