@@ -365,6 +365,8 @@ def _dates(paper: Paper, enc: Encoder, biblatex: bool) -> dict[str, str | int]:
         return out
     when = paper.published or paper.date
     if not when:
+        if not biblatex:
+            out["year"] = "n.d."  # natbib warns about an empty year; "no date" is the truth
         return out
     if biblatex:
         out["date"] = paper.published or when[:7]

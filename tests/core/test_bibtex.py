@@ -5,6 +5,8 @@ import string
 from pathlib import Path
 
 import pytest
+from bibtexparser.entrypoint import parse_string
+from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +17,7 @@ from readlist.importing import import_texts
 from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import AS_OF
-from tests.core.bibcheck import compile_bib, parse, plain
+from tests.core.bibcheck import assert_clean, compile_bib, parse, plain
 
 
 def keyed(paper: Paper, key: str = "k") -> Paper:
@@ -37,14 +39,108 @@ def test_seed_round_trip(seeded: Store) -> None:
         assert fields.get("keywords", "") == ", ".join(paper.tags)
 
 
-def test_seed_export_compiles_without_errors_or_warnings(seeded: Store, tmp_path: Path) -> None:
-    blg, pdf = compile_bib(export_papers(seeded, seeded.papers()), tmp_path)
-    assert "error message" not in blg, blg
-    assert "Warning--" not in blg, blg
-    assert "warning" not in blg.lower().replace("warning$", ""), blg
+RESOLVED = [
+    Paper(
+        id="r1",
+        title="StreamDiffusionV2: A Streaming System for Dynamic and Interactive Video Generation",
+        authors=["Tianrui Feng", "Jörg Müller", "Jan van der Berg", "María de la Fuente"],
+        date="2025-11-10",
+        published="2025-11-07",
+        arxiv_id="2511.07399",
+        arxiv_version=2,
+        primary_category="cs.CV",
+        doi="10.1145/3000000.3000001",
+        journal_ref="Proc. SIGGRAPH 2026, pp. 1-12",
+        links=["https://github.com/chenfengxu714/StreamDiffusionV2"],
+        github="https://github.com/chenfengxu714/StreamDiffusionV2",
+    ),
+    Paper(
+        id="r2",
+        title="Łukasz's Ølympic Ærodynamics ― Part II",
+        authors=["Łukasz Kaiser", "Zoë Ødegård", "Ludwig van Beethoven", "{OpenAI Team}"],
+        published="2024-02-29",
+        arxiv_id="hep-th/9901001",
+        primary_category="hep-th",
+    ),
+]
+
+
+@pytest.mark.parametrize("style", ["plain", "plainnat", "biblatex"])
+def test_seed_export_compiles_without_errors_or_warnings(
+    seeded: Store, tmp_path: Path, style: str
+) -> None:
+    """The seeds and resolved-looking papers, with each of the three ways to cite."""
+    seeded.put(RESOLVED)
+    options = Options(style="biblatex" if style == "biblatex" else "bibtex")
+    blg, pdf = compile_bib(export_papers(seeded, seeded.papers(), options), tmp_path, style)
+    assert_clean(blg, style)
     assert pdf.exists()
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert (tmp_path / "doc.bbl").read_text().count("\\bibitem") == 254
+    bbl = (tmp_path / "doc.bbl").read_text()
+    assert bbl.count("\\entry{" if style == "biblatex" else "\\bibitem") == 256
+
+
+def test_resolved_paper_entry(store: Store) -> None:
+    store.put(RESOLVED)
+    bib = export_papers(store, [store.get("r1")])
+    assert bib == (
+        "@misc{feng2025streamdiffusionv2,\n"
+        "  title = {{StreamDiffusionV2}: A Streaming System for Dynamic and Interactive Video"
+        " Generation},\n"
+        '  author = {Tianrui Feng and J{\\"o}rg M{\\"u}ller and Jan van der Berg'
+        " and Mar{\\'{i}}a de la Fuente},\n"
+        "  year = 2025,\n"
+        "  month = nov,\n"
+        "  doi = {10.1145/3000000.3000001},\n"
+        "  eprint = {2511.07399},\n"
+        "  archivePrefix = {arXiv},\n"
+        "  primaryClass = {cs.CV},\n"
+        "  url = {https://arxiv.org/abs/2511.07399},\n"
+        "  note = {Proc. SIGGRAPH 2026, pp. 1-12}\n"
+        "}\n"
+    )
+    biblatex = export_papers(store, [store.get("r1")], Options(style="biblatex", unicode=True))
+    assert "@online{feng2025streamdiffusionv2," in biblatex
+    assert "author = {Tianrui Feng and Jörg Müller and Jan van der Berg and María de la" in biblatex
+    assert "date = {2025-11-07}" in biblatex
+    assert "eprinttype = {arXiv}" in biblatex
+    assert "eprintclass = {cs.CV}" in biblatex
+    assert "year" not in biblatex
+    assert "github" not in biblatex
+    # Names survive bibtexparser's own name splitting, particles included.
+    library = parse_string(bib, append_middleware=[SeparateCoAuthors(), SplitNameParts()])
+    names = library.entries[0].fields_dict["author"].value
+    assert (names[2].first, names[2].von, names[2].last) == (["Jan"], ["van", "der"], ["Berg"])
+    assert (names[3].von, names[3].last) == (["de", "la"], ["Fuente"])
+
+
+def test_key_uses_the_v1_year_and_an_ascii_surname() -> None:
+    paper = Paper(
+        id="x",
+        title="Stream It",
+        authors=["Jörg Müller"],
+        date="2026-01-05",
+        published="2025-12-30",
+    )
+    assert base_key(paper) == "muller2025stream"
+
+
+def test_stored_type_and_venue_are_written() -> None:
+    paper = Paper(
+        id="x",
+        title="Deep Residual Learning",
+        authors=["Kaiming He"],
+        entry_type="inproceedings",
+        bibfields={"booktitle": "CVPR", "pages": "770\u2013778", "year": "2016", "pages_x": "1"},
+        bibkey="he2016",
+    )
+    bib = render([paper])
+    assert bib.startswith("@inproceedings{he2016,")
+    assert "booktitle = {CVPR},\n  pages = {770--778},\n  year = 2016," in bib
+    assert render([paper.replace(entry_type="software")]).startswith("@misc{he2016,")
+    assert render([paper.replace(entry_type="software")], Options(style="biblatex")).startswith(
+        "@software{he2016,"
+    )
 
 
 _TEXT = st.text(
@@ -141,11 +237,11 @@ def test_fields_of_an_entry(store: Store) -> None:
     assert "url = {https://arxiv.org/abs/1706.03762}" in bib
     assert "keywords = {nlp, classic}" in bib
     assert "annote = {Read twice.}" in bib
-    # No author: a key field instead, no year invented, url verbatim.
+    # No author: a key field instead, "no date" rather than an invented year, url verbatim.
     entry = bib.split("@misc{unknown,")[1]
     assert "author" not in entry
     assert "key = {Unknown}" in entry
-    assert "year" not in entry
+    assert "year = {n.d.}" in entry
     assert "url = {https://ex.org/a_b%20c#frag}" in entry
 
     biblatex = export_papers(store, [paper], Options(style="biblatex"))
