@@ -47,6 +47,33 @@ async def test_import_pasted_listing(make_app: AppFactory, library: Path) -> Non
         assert paper.sources[0].file == "<paste>"
 
 
+BIBTEX_PASTE = (
+    "@article{lee2024pasted,\n  title = {Pasted from a {.bib} File},\n"
+    '  author = {Lee, Ann and M{\\"u}ller, J{\\"o}rg},\n  journal = {JMLR},\n'
+    "  year = {2024},\n  eprint = {2401.01234},\n  archivePrefix = {arXiv}\n}\n"
+)
+
+
+async def test_import_pasted_bibtex(make_app: AppFactory, library: Path) -> None:
+    """A BibTeX paste goes through the same import as a file: detected by content."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        assert isinstance(app.screen, ImportDialog)
+        app.screen.query_one(TextArea).text = BIBTEX_PASTE
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert len(app.screen.session.ids) == 255
+    with on_disk(library) as store:
+        paper = next(p for p in store.papers() if p.bibkey == "lee2024pasted")
+        assert paper.title == "Pasted from a .bib File"
+        assert paper.authors == ["Ann Lee", "Jörg Müller"]
+        assert (paper.arxiv_id, paper.entry_type) == ("2401.01234", "article")
+        assert paper.bibfields["journal"] == "JMLR"
+
+
 async def test_import_path_with_completion(make_app: AppFactory, tmp_path: Path) -> None:
     empty = tmp_path / "empty.json"
     app = make_app(path=empty)
