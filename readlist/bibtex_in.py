@@ -40,6 +40,8 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _KEY_OK = re.compile(r"^[A-Za-z0-9_:./+\-]+$")
 _TAG_SPLIT = re.compile(r"[,;]")
 _SPACE = re.compile(r"\s+")
+# What pylatexenc would change: specials, ligatures (-- ` '' !` ?`) and line breaks.
+_LATEX = re.compile(r"[\\{}$~%&#_^`\n]|--|''")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Fields readlist models (or drops) itself; everything else goes to `bibfields`.
 _MODELLED = frozenset(
@@ -85,14 +87,24 @@ def looks_like_bibtex(text: str) -> bool:
     return bool(_HEADER.search(text) or _STRING.search(text))
 
 
-def _decoder() -> LatexNodes2Text:
+class _Decoder(LatexNodes2Text):
+    """pylatexenc's decoder, skipped for text with nothing LaTeX would change: it reads
+    a character at a time, and most abstracts are plain text."""
+
+    def latex_to_text(self, latex: str, **parse_flags: object) -> str:
+        if not _LATEX.search(latex):
+            return latex
+        return str(super().latex_to_text(latex, **parse_flags))
+
+
+def _decoder() -> _Decoder:
     context = get_default_latex_context_db()
     context.add_context_category(
         "readlist",
         macros=[MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}")],
         prepend=True,
     )
-    return LatexNodes2Text(
+    return _Decoder(
         latex_context=context, math_mode="text", keep_braced_groups=False, strict_latex_spaces=True
     )
 
