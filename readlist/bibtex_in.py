@@ -87,7 +87,7 @@ def looks_like_bibtex(text: str) -> bool:
     return bool(_HEADER.search(text) or _STRING.search(text))
 
 
-class _Decoder(LatexNodes2Text):
+class _Decoder(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc is untyped
     """pylatexenc's decoder, skipped for text with nothing LaTeX would change: it reads
     a character at a time, and most abstracts are plain text."""
 
