@@ -29,11 +29,11 @@ NAMES = sorted(p.name for p in FIXTURES.glob("*.bib"))
 
 
 def load(store: Store, *names: str) -> list[str]:
-    """Import fixtures; return the report lines (summary, skipped, notices)."""
+    """Import fixtures; return the report lines (summary, skipped, warnings)."""
     reports = import_texts(store, read_inputs([str(FIXTURES / n) for n in names]), AS_OF)
     lines = []
     for r in reports:
-        lines += [r.summary(), *r.skipped, *r.notices]
+        lines += [r.summary(), *r.skipped, *r.warnings]
     return lines
 
 
@@ -211,7 +211,7 @@ def test_merge_fills_a_listing_paper_and_keeps_user_state(seeded: Store) -> None
     )
     lines = []
     for r in import_texts(seeded, [("refs.bib", bib)], AS_OF):
-        lines += [r.summary(), *r.notices]
+        lines += [r.summary(), *r.warnings]
     assert lines == ["refs.bib: 1 parsed, 0 added, 1 merged, 0 skipped"]
     paper = seeded.get(listed.id)
     assert paper.authors == ["Ann Lee", "Bo Chen", "Cy Dahl"]  # the names replace "N authors"
@@ -228,7 +228,9 @@ def test_merge_fills_a_listing_paper_and_keeps_user_state(seeded: Store) -> None
     again = "@misc{other,\n  title = {Renamed Completely},\n  doi = {10.1000/XYZ}\n}\n"
     report = import_texts(seeded, [("again.bib", again)], AS_OF)[0]
     assert (report.added, report.merged + len(report.skipped)) == (0, 1)
-    assert report.notices == ["line 1: key other not kept: the paper is already cited as cited2025"]
+    assert report.warnings == [
+        "line 1: key other not kept: the paper is already cited as cited2025"
+    ]
 
 
 def test_merge_by_arxiv_id(store: Store) -> None:
@@ -254,7 +256,7 @@ def test_unusable_key_is_replaced_and_reported(store: Store) -> None:
     bib = "@misc{bad key\\x,\n  title = {Odd Key}\n}\n@misc{ok, title = {Fine}}\n"
     lines = []
     for r in import_texts(store, [("odd.bib", bib)], AS_OF):
-        lines += [r.summary(), *r.skipped, *r.notices]
+        lines += [r.summary(), *r.skipped, *r.warnings]
     assert any("has characters BibTeX cannot use" in line for line in lines), lines
     export_papers(store, store.papers())
     assert sorted(p.bibkey or "" for p in store.papers()) == ["odd", "ok"]
@@ -299,7 +301,7 @@ def test_cli_imports_bib_files_directories_and_stdin(
     assert code == 0, err
     assert "handwritten.bib: 8 parsed, 8 added, 0 merged, 1 skipped" in out
     assert "  skipped line 43: not a complete BibTeX entry" in out
-    assert "  line 78: key song2021score is taken by another paper" in out
+    assert "  warning: line 78: key song2021score is taken by another paper" in out
     folder = tmp_path / "refs"
     folder.mkdir()
     (folder / "a.bib").write_bytes((FIXTURES / "arxiv.bib").read_bytes())
