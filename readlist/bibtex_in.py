@@ -26,15 +26,16 @@ from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFail
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
 from readlist.bibtex import MONTHS, VERBATIM
+from readlist.errors import InputError
 from readlist.listing import clean
 from readlist.model import Paper
+from readlist.sources.ids import ArxivId, parse_id, parse_reference
 
 _HEADER = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(][ \t]*[^\s,{}()]*[ \t]*,", re.MULTILINE)
 _STRING = re.compile(r"^[ \t]*@[ \t]*string[ \t]*[{(]", re.MULTILINE | re.IGNORECASE)
-_NEW_ID = re.compile(r"(\d{4}\.\d{4,5})(?:v(\d+))?")
-_OLD_ID = re.compile(r"([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v(\d+))?")
 _SCHOLAR = re.compile(r"^arxiv preprint\s+arxiv:\s*(\S+?)\s*$", re.IGNORECASE)
 _DBLP = re.compile(r"^abs/(\S+)$")
+_ARXIV_URL = re.compile(r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _KEY_OK = re.compile(r"^[A-Za-z0-9_:./+\-]+$")
@@ -275,15 +276,18 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
 
 
 def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None, int | None]:
-    """The arXiv id: eprint + archivePrefix/eprinttype, Google Scholar's journal, DBLP's volume."""
+    """The arXiv id: eprint + archivePrefix/eprinttype, Google Scholar's journal, DBLP's
+    volume, else an arXiv URL. Another kind of eprint is kept for export."""
     kind = str(fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
     candidates: list[str] = []
     eprint = str(fields.get("eprint", "")).strip()
-    if eprint and kind in ("arxiv", ""):
-        candidates.append(re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE))
+    bare = re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE)
+    if eprint and kind in ("arxiv", "") and parse_id(bare):
+        candidates.append(bare)
     elif eprint:
         rest["eprint"] = eprint
-        rest["eprinttype"] = kind
+        if kind:
+            rest["eprinttype"] = kind
     scholar = _SCHOLAR.match(rest.get("journal", ""))
     if scholar:
         candidates.append(scholar.group(1))
@@ -292,10 +296,20 @@ def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None,
     if dblp:
         candidates.append(dblp.group(1))
     for cand in candidates:
-        m = _NEW_ID.fullmatch(cand) or _OLD_ID.fullmatch(cand)
-        if m:
-            return m.group(1), int(m.group(2)) if m.group(2) else None
+        found = parse_id(cand)  # arXiv's own rules, as for `readlist add`
+        if found:
+            return _pair(found)
+    url = str(fields.get("url", "")).strip()
+    if _ARXIV_URL.match(url):
+        try:
+            return _pair(parse_reference(url))
+        except InputError:
+            pass
     return None, None
+
+
+def _pair(found: ArxivId) -> tuple[str, int | None]:
+    return found.id, found.version
 
 
 def _name(parts: object, decode: Callable[[str], str]) -> str:

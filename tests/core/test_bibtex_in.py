@@ -123,6 +123,22 @@ def test_dblp(store: Store) -> None:
     assert "Ulrike von Luxburg" in nips.bibfields["editor"]
 
 
+def test_arxiv_id_from_a_url_and_other_eprints_kept() -> None:
+    bib = (
+        "@misc{a, title = {Only a URL}, url = {https://arxiv.org/pdf/2501.01234v3.pdf}}\n"
+        "@misc{b, title = {A Handle}, eprint = {hdl:10.1/2}, eprinttype = {hdl}}\n"
+        "@misc{c, title = {Wrong Id}, eprint = {9999.99999}, archivePrefix = {arXiv},"
+        " url = {https://arxiv.org/abs/2501.01234}}\n"
+    )
+    a, b, c = (r.paper for r in parse_bibtex(bib).records)
+    assert (a.arxiv_id, a.arxiv_version) == ("2501.01234", 3)
+    assert b.arxiv_id is None
+    assert b.bibfields == {"eprint": "hdl:10.1/2", "eprinttype": "hdl"}
+    assert "eprint = {hdl:10.1/2},\n  eprinttype = {hdl}" in render([b.replace(bibkey="b")])
+    assert c.arxiv_id == "2501.01234"  # the id arXiv's rules accept, from the URL
+    assert c.bibfields["eprint"] == "9999.99999"
+
+
 def test_hand_written_file(store: Store) -> None:
     lines = load(store, "handwritten.bib")
     assert lines == [
