@@ -40,6 +40,7 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOREC
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _KEY_OK = re.compile(r"^[A-Za-z0-9_:./+\-]+$")
 _TAG_SPLIT = re.compile(r"[,;]")
+_TAG_GAP = re.compile(r"\s*-\s*|\s+")  # "Computer Science - Machine Learning"
 _SPACE = re.compile(r"\s+")
 # What pylatexenc would change: specials, ligatures (-- ` '' !` ?`) and line breaks.
 _LATEX = re.compile(r"[\\{}$~%&#_^`\n]|--|''")
@@ -349,7 +350,7 @@ def _wholly_braced(text: str) -> bool:
 def _tags(keywords: str) -> list[str]:
     tags: list[str] = []
     for raw in _TAG_SPLIT.split(keywords):
-        tag = _SPACE.sub("-", raw.strip())
+        tag = _TAG_GAP.sub("-", raw.strip())
         if tag and not tag.startswith(("+", "-")) and tag.casefold() not in map(str.casefold, tags):
             tags.append(tag)
     return tags

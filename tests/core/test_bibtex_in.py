@@ -57,8 +57,8 @@ def test_zotero_better_bibtex(store: Store) -> None:
     assert "file" not in attention.bibfields
     assert attention.bibfields["urldate"] == "2024-05-02"
     assert attention.tags == [
-        "Computer-Science---Computation-and-Language",
-        "Computer-Science---Machine-Learning",
+        "Computer-Science-Computation-and-Language",
+        "Computer-Science-Machine-Learning",
     ]
     ddpm = papers["hoDenoisingDiffusionProbabilistic2020"]
     assert ddpm.title == "Denoising Diffusion Probabilistic Models"
