@@ -1,6 +1,6 @@
 """Measure readlist against the speed targets and print a table.
 
-    python -m bench.run [--sizes 1000,10000,100000] [--only store,cli,export,autoexport,tui]
+    python -m bench.run [--sizes 1000,10000,100000] [--only store,cli,export,autoexport,bibtex,tui]
 
 Libraries are generated once into bench/data/ (not committed) and reused.
 """
@@ -315,6 +315,26 @@ def bench_autoexport(n: int) -> None:
     remove_work_copies()
 
 
+def bench_bibtex_import(n: int) -> None:
+    """Import an export of n papers into an empty library (the round trip, timed)."""
+    from readlist.exporting import export_papers
+    from readlist.importing import import_texts
+    from readlist.store import Store
+
+    if n > 10_000:
+        return  # ~2 ms per entry: a 100k-entry .bib is not a case worth minutes here
+    with Store(copy_library(library(n), f"work-bibtex-src-{n}.json")) as store:
+        text = export_papers(store, store.papers())
+    fresh = DATA / f"work-bibtex-{n}.json"
+    with Store(fresh) as empty:
+        start = time.perf_counter()
+        import_texts(empty, [("refs.bib", text)], AS_OF)
+        seconds = time.perf_counter() - start
+        record(Row("import BibTeX into an empty library", n, seconds, "s"))
+        assert export_papers(empty, empty.papers()) == text, "round trip changed the file"
+    remove_work_copies()
+
+
 def bench_tui(n: int) -> None:
     from bench.tui import measure
 
@@ -350,6 +370,7 @@ SECTIONS = {
     "store": bench_store,
     "export": bench_export,
     "autoexport": bench_autoexport,
+    "bibtex": bench_bibtex_import,
     "tui": bench_tui,
 }
 

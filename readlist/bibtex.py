@@ -50,6 +50,7 @@ _SPECIAL = {
     "|": r"{\ensuremath{|}}",
 }
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_LINE_AT = re.compile(r"^([ \t]*)@", re.MULTILINE)
 _DOTLESS = re.compile(r"\\([ij])(?![A-Za-z])")
 _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 # TeX turns these pairs into other characters (-- is a dash, `` a quote); {} breaks them.
@@ -183,6 +184,8 @@ class Encoder:
             out = _LIGATURES.sub("{}", out)
         if self._latex is not None and not out.isascii():
             out = _NON_ASCII.sub(self._char, out)
+        if "@" in out:  # at a line's start, bibtexparser reads @x{ as a new entry
+            out = _LINE_AT.sub(r"\1{@}", out)
         return out
 
     def title(self, value: str) -> str:

@@ -44,6 +44,11 @@ _TAG_GAP = re.compile(r"\s*-\s*|\s+")  # "Computer Science - Machine Learning"
 _SPACE = re.compile(r"\s+")
 # What pylatexenc would change: specials, ligatures (-- ` '' !` ?`) and line breaks.
 _LATEX = re.compile(r"[\\{}$~%&#_^`\n]|--|''")
+_SPANS = re.compile(r"(?<!\\)[%$]|\\begin|\\verb|\n")
+_GAP = re.compile(r"(\s+)")
+_OPEN = re.compile(r"(?<!\\)\{")
+_CLOSE = re.compile(r"(?<!\\)\}")
+_TAKES_NEXT = re.compile(r"(\\[A-Za-z@]*|\\.|[\\^_~])$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Fields readlist models (or drops) itself; everything else goes to `bibfields`.
 _MODELLED = frozenset(
@@ -90,12 +95,33 @@ def looks_like_bibtex(text: str) -> bool:
 
 
 class _Decoder(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc is untyped
-    """pylatexenc's decoder, skipped for text with nothing LaTeX would change: it reads
-    a character at a time, and most abstracts are plain text."""
+    """pylatexenc's decoder, run only on the words that need it: it reads a character
+    at a time, and an abstract is mostly plain words. Text is cut at spaces outside
+    braces and not after a macro (which may take the next word as its argument);
+    comments, math and line breaks can span words, so such text is decoded whole."""
 
     def latex_to_text(self, latex: str, **parse_flags: object) -> str:
         if not _LATEX.search(latex):
             return latex
+        if _SPANS.search(latex):
+            return self._whole(latex, **parse_flags)
+        parts = _GAP.split(latex)
+        out: list[str] = []
+        segment: list[str] = []
+        depth = 0
+        for i in range(0, len(parts), 2):
+            word, gap = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+            segment.append(word)
+            depth += len(_OPEN.findall(word)) - len(_CLOSE.findall(word))
+            if gap and (depth != 0 or _TAKES_NEXT.search(word)):
+                segment.append(gap)
+                continue
+            text = "".join(segment)
+            out += [self._whole(text, **parse_flags) if _LATEX.search(text) else text, gap]
+            segment = []
+        return "".join(out)
+
+    def _whole(self, latex: str, **parse_flags: object) -> str:
         return str(super().latex_to_text(latex, **parse_flags))
 
 
@@ -113,9 +139,10 @@ def _decoder() -> _Decoder:
 
 def parse_bibtex(text: str) -> BibFile:
     """Every entry bibtexparser can read; the ones it cannot are listed by line."""
-    quiet = logging.getLogger("bibtexparser")
-    if not quiet.handlers:  # failed blocks are reported by line; no log on stderr
-        quiet.addHandler(logging.NullHandler())
+    for name in ("bibtexparser", "pylatexenc"):  # failures are reported by line instead
+        quiet = logging.getLogger(name)
+        if not quiet.handlers:
+            quiet.addHandler(logging.NullHandler())
     library = parse_string(text, append_middleware=[NormalizeFieldKeys()])
     out = BibFile()
     entries: list[Entry] = []

@@ -426,6 +426,7 @@ _PAPER = st.builds(
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(papers=st.lists(_PAPER, min_size=1, max_size=3), style=st.sampled_from(STYLES))
 @example(papers=[Paper(id="", title="x", authors=["Ann van der Berg"])], style="bibtex")
+@example(papers=[Paper(id="", title="x", notes="cc\n@(alice) and\n@ü")], style="bibtex")
 def test_export_import_export_is_byte_identical(papers: list[Paper], style: str) -> None:
     options = Options(style=style, unicode=False)
     first = render([p.replace(bibkey=f"k{i}") for i, p in enumerate(papers)], options)
