@@ -24,6 +24,7 @@ from bibtexparser.middlewares import (
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexwalker import get_default_latex_context_db as get_walker_context_db
 
 from readlist.bibtex import MONTHS, VERBATIM
 from readlist.errors import InputError
@@ -100,6 +101,11 @@ class _Decoder(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc is untyped
     braces and not after a macro (which may take the next word as its argument);
     comments, math and line breaks can span words, so such text is decoded whole."""
 
+    def __init__(self, **options: object) -> None:
+        super().__init__(**options)
+        # LatexWalker builds this (~20 µs) for every call unless it is given one.
+        self._walker_context = get_walker_context_db()
+
     def latex_to_text(self, latex: str, **parse_flags: object) -> str:
         if not _LATEX.search(latex):
             return latex
@@ -112,8 +118,10 @@ class _Decoder(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc is untyped
         for i in range(0, len(parts), 2):
             word, gap = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
             segment.append(word)
-            depth += len(_OPEN.findall(word)) - len(_CLOSE.findall(word))
-            if gap and (depth != 0 or _TAKES_NEXT.search(word)):
+            if "{" in word or "}" in word:
+                depth += len(_OPEN.findall(word)) - len(_CLOSE.findall(word))
+            takes = ("\\" in word or word[-1:] in "^_~") and _TAKES_NEXT.search(word)
+            if gap and (depth != 0 or takes):
                 segment.append(gap)
                 continue
             text = "".join(segment)
@@ -122,6 +130,7 @@ class _Decoder(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc is untyped
         return "".join(out)
 
     def _whole(self, latex: str, **parse_flags: object) -> str:
+        parse_flags.setdefault("latex_context", self._walker_context)
         return str(super().latex_to_text(latex, **parse_flags))
 
 
