@@ -50,6 +50,7 @@ _SPECIAL = {
     "|": r"{\ensuremath{|}}",
 }
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NOT_VERBATIM = re.compile(r"[\\{}\s\x00-\x1f\x7f-\x9f]")
 _LINE_AT = re.compile(r"^([ \t]*)@", re.MULTILINE)
 _DOTLESS = re.compile(r"\\([ij])(?![A-Za-z])")
 _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
@@ -393,10 +394,9 @@ def _person(enc: Encoder, name: str) -> str:
 
 
 def _verbatim(value: str) -> str:
-    """A URL-like value, written as it is, except braces that would unbalance it."""
-    if _unmatched_braces(value):
-        return value.replace("{", "%7B").replace("}", "%7D")
-    return value
+    """An identifier or URL (doi, eprint), written as it is but for what TeX would read
+    as markup or a field's end: backslashes, braces, spaces and controls, %-encoded."""
+    return _NOT_VERBATIM.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), value)
 
 
 def _key_label(paper: Paper) -> str:

@@ -28,6 +28,7 @@ from pylatexenc.latexwalker import get_default_latex_context_db as get_walker_co
 
 from readlist.bibtex import MONTHS, VERBATIM
 from readlist.errors import InputError
+from readlist.links import BadLink, check_url
 from readlist.listing import clean
 from readlist.model import Paper
 from readlist.sources.ids import ArxivId, parse_id, parse_reference
@@ -88,6 +89,7 @@ class Record:
 class BibFile:
     records: list[Record] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. links dropped as unsafe
 
 
 def looks_like_bibtex(text: str) -> bool:
@@ -201,6 +203,12 @@ def parse_bibtex(text: str) -> BibFile:
         line = (entry.start_line or 0) + 1
         try:
             paper = _paper(entry.entry_type.lower(), fields, decoder.latex_to_text)
+            url = str(fields.get("url", "")).strip()
+            if url:
+                try:
+                    paper.links = [check_url(url)]
+                except BadLink as exc:
+                    out.warnings.append(f"line {line}: dropped link '{url[:60]}': {exc}")
         except ValueError as exc:
             out.failed.append(f"line {line}: {entry.key}: {exc}")
             continue
@@ -289,7 +297,6 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         notes = note
     elif note:
         rest["note"] = note
-    url = str(fields.get("url", "")).strip()
     doi = _DOI_PREFIX.sub("", str(fields.get("doi", "")).strip()) or None
     primary = _text(fields.get("primaryclass") or fields.get("eprintclass") or "") or None
     return Paper(
@@ -299,7 +306,6 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         authors=authors,
         organization=organization,
         date=_date(rest),
-        links=[url] if url.startswith(("http://", "https://")) and " " not in url else [],
         arxiv_id=arxiv_id,
         arxiv_version=version,
         primary_category=primary if arxiv_id else None,

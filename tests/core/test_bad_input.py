@@ -136,7 +136,8 @@ CASES: dict[str, Case] = {
     ),
     "import missing file": Case(lambda e: ["import", str(e.tmp / "nope.txt")], "no such file"),
     "import empty dir": Case(
-        lambda e: ["import", str(e.tmp / "empty")], "no *.txt listings in this directory"
+        lambda e: ["import", str(e.tmp / "empty")],
+        "no *.txt listings or *.bib files in this directory",
     ),
     "import empty path": Case(lambda e: ["import", ""], "empty path"),
     "import FIFO": Case(_fifo, "not a regular file", proc=True),
@@ -155,7 +156,9 @@ CASES: dict[str, Case] = {
         stdin=b"Hi team,\n\nhave a look at this paper.\n\nBob\n",
         proc=True,
     ),
-    "import .bib": Case(_write("refs.bib", b"@misc{a,\n title={X}}\n"), "looks like BibTeX"),
+    "import unreadable .bib": Case(
+        _write("refs.bib", b"@misc{a,\n title={X}\n"), "no BibTeX entries could be read"
+    ),
     "import header only": Case(_write("h.txt", b"Daily Papers\n\nDec 29\n"), "no papers found"),
     "import into missing dir": Case(_missing_dir_import, "no directory", db=False),
     "invalid UTF-8 id": Case(lambda e: ["show", "\udcff"], "not valid UTF-8", 2, proc=True),

@@ -297,8 +297,10 @@ def test_hostile_text_is_decoded_to_plain_text_and_stays_harmless(tmp_path: Path
         "\\write18{rm -rf}\x1b[2J},\n"
         "  url = {javascript:alert(1)},\n  howpublished = {\\immediate\\write18{ls}}\n}\n"
     )
-    (paper,) = [r.paper for r in parse_bibtex(bib).records]
-    assert paper.links == []  # only http(s)
+    parsed = parse_bibtex(bib)
+    (paper,) = [r.paper for r in parsed.records]
+    assert paper.links == []  # only http(s), by the link rules
+    assert parsed.warnings == ["line 1: dropped link 'javascript:alert(1)': not an http(s) link"]
     assert "\x1b" not in paper.title
     out = render([paper.replace(bibkey="x")])
     assert "\\input{" not in out
@@ -306,6 +308,27 @@ def test_hostile_text_is_decoded_to_plain_text_and_stays_harmless(tmp_path: Path
     assert "\\immediate" not in out
     log, _ = compile_bib(out, tmp_path)
     assert_clean(log, "plain")
+
+
+def test_identifiers_cannot_carry_tex_into_the_output(tmp_path: Path) -> None:
+    bib = (
+        "@article{x,\n  title = {T},\n  author = {A. Person},\n  journal = {J},\n"
+        "  year = {2020},\n  doi = {10.1/{\\input{/etc/passwd}} x},\n"
+        "  eprint = {hdl\\relax},\n  eprinttype = {hdl},\n"
+        "  url = {https://ex.org/a b{c}}\n}\n"
+    )
+    parsed = parse_bibtex(bib)
+    (paper,) = [r.paper for r in parsed.records]
+    assert parsed.warnings == [
+        "line 1: dropped link 'https://ex.org/a b{c}': space or control character in the link"
+    ]
+    out = render([paper.replace(bibkey="x")], Options(style="biblatex"))
+    assert "doi = {10.1/%7B%5Cinput%7B/etc/passwd%7D%7D%20x}" in out
+    assert "eprint = {hdl%5Crelax}" in out
+    assert "\\input" not in out
+    assert "\\relax" not in out
+    log, _ = compile_bib(out, tmp_path, "biblatex")
+    assert_clean(log, "biblatex")
 
 
 def test_cli_imports_bib_files_directories_and_stdin(
