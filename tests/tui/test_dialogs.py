@@ -66,6 +66,21 @@ async def test_import_pasted_bibtex(make_app: AppFactory, library: Path) -> None
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert len(app.screen.session.ids) == 255
+        # The same key again, on another paper: the notice says what happened to it.
+        await pilot.press("i")
+        again = BIBTEX_PASTE.replace("Pasted from a", "Another [b]paper[/b] from a").replace(
+            "2401.01234", "2401.05678"
+        )
+        app.screen.query_one(TextArea).text = again
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (notice,) = [n for n in app._notifications if n.title == "Import"][-1:]
+        assert notice.message == (
+            "<paste>: 1 added, 1 warning\n"
+            "line 1: key lee2024pasted is taken by another paper; stored as lee2024pasteda"
+        )
+        assert not notice.markup
     with on_disk(library) as store:
         paper = next(p for p in store.papers() if p.bibkey == "lee2024pasted")
         assert paper.title == "Pasted from a .bib File"

@@ -117,4 +117,6 @@ class TransferScreen(Screen[None]):
         self.post_message(PapersChanged())
         from readlist.importing import summary
 
-        self.notify(clean_display(summary(outcome.reports)), title="Import", markup=False)
+        warnings = [w for r in outcome.reports for w in r.warnings]  # links, BibTeX keys
+        text = summary(outcome.reports) + "".join(f"\n{w}" for w in warnings[:3])
+        self.notify(clean_display(text), title="Import", markup=False)
