@@ -62,6 +62,11 @@ def test_help_screen(snap_compare: Any, make_app: AppFactory, library: Path) -> 
     assert snap_compare(make_app(), press=["question_mark"], terminal_size=SIZE)
 
 
+def test_help_search_grammar(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    """The end of the help: the search grammar, reached with G."""
+    assert snap_compare(make_app(), press=["question_mark", "G"], terminal_size=SIZE)
+
+
 def test_note_modal(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
     prepare(library)
     assert snap_compare(make_app(), press=["n", *" Also check the FPS."], terminal_size=SIZE)

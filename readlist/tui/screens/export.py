@@ -63,7 +63,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                     yield RadioButton("BibTeX (@misc)", value=True, name="bibtex")
                     yield RadioButton("biblatex (@online)", name="biblatex")
                 yield Checkbox("Keep UTF-8 (--unicode)", id="unicode")
-            yield Label("ctrl+s export · enter in the file name exports · esc cancel", classes="hint")
+            yield Label(
+                "ctrl+s export · enter in the file name exports · esc cancel", classes="hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).cursor_blink = blink(self.app)
@@ -88,7 +90,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             unicode=self.query_one("#unicode", Checkbox).value,
         )
         if request.path.is_dir():
-            self.notify(f"{request.path} is a directory; give a file name.", severity="error", markup=False)
+            self.notify(
+                f"{request.path} is a directory; give a file name.", severity="error", markup=False
+            )
             return
         if not request.path.exists():
             self.dismiss(request)

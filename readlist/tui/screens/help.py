@@ -13,6 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from readlist.text import SEARCH_GRAMMAR, clean_display
+
 
 @dataclass(frozen=True)
 class HelpRow:
@@ -49,9 +51,22 @@ def markdown_table(bindings: list[Binding]) -> str:
     return "\n".join(lines)
 
 
+def _cells(*values: str) -> list[Text]:
+    # Text, not str: a key from config.toml or a grammar example is data, never markup.
+    return [Text(clean_display(v)) for v in values]
+
+
 class HelpScreen(ModalScreen[None]):
+    """Every key of the main screen with its binding id, then the search grammar."""
+
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close", id="help.close", tooltip="Close help"),
+        Binding("j,down", "scroll(1)", "Down", id="help.down", tooltip="Scroll down"),
+        Binding("k,up", "scroll(-1)", "Up", id="help.up", tooltip="Scroll up"),
+        Binding("pagedown,space", "page(1)", "Page down", id="help.page-down", tooltip="Page down"),
+        Binding("pageup", "page(-1)", "Page up", id="help.page-up", tooltip="Page up"),
+        Binding("g,home", "home", "Top", id="help.top", tooltip="Scroll to the top"),
+        Binding("G,end", "end", "Bottom", id="help.bottom", tooltip="Scroll to the end"),
     ]
 
     def __init__(self, rows: list[HelpRow]) -> None:
@@ -59,17 +74,57 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        table = Table(box=None, pad_edge=False, header_style="bold", expand=True)
-        table.add_column("keys", style="bold cyan", no_wrap=True)
-        table.add_column("action")
-        table.add_column("what it does", style="dim")
+        keys = Table(box=None, pad_edge=False, header_style="bold", expand=True)
+        keys.add_column("keys", style="bold cyan", no_wrap=True)
+        keys.add_column("action")
+        keys.add_column("what it does", style="dim")
+        keys.add_column("binding id", style="green", no_wrap=True)
         for row in self.rows:
-            # Text, not str: a key from config.toml is data, never Rich markup.
-            table.add_row(Text(row.keys), Text(row.description), Text(row.tooltip))
+            keys.add_row(*_cells(row.keys, row.description, row.tooltip, row.binding_id))
+        grammar = Table(box=None, pad_edge=False, header_style="bold", expand=True)
+        grammar.add_column("query", style="bold cyan", no_wrap=True)
+        grammar.add_column("finds")
+        for syntax, meaning in SEARCH_GRAMMAR:
+            grammar.add_row(*_cells(syntax, meaning))
         with Vertical(classes="dialog wide tall"):
-            yield Label("[b]readlist keys[/b]  (remap them in config.toml under \\[keymap])")
-            with VerticalScroll():
-                yield Static(table, id="help-table")
+            yield Label(
+                "[b]readlist keys[/b]  (remap them by binding id in config.toml under \\[keymap])"
+            )
+            with VerticalScroll(id="help-scroll", can_focus=False):
+                yield Static(keys, id="help-table")
+                yield Label("Search (/)", classes="heading")
+                yield Static(grammar, id="help-grammar")
+            yield Label(self._closing_line(), id="help-close", classes="hint", markup=False)
+
+    def _closing_line(self) -> str:
+        """ "esc, q or ? closes", from the keys bound now (a keymap may change them)."""
+        keys = [
+            self.app.get_key_display(replace(b, key=k.strip()))
+            for b in self.BINDINGS
+            if isinstance(b, Binding) and b.action == "close"
+            for k in b.key.split(",")
+        ]
+        bound = ", ".join(keys[:-1]) + f" or {keys[-1]}" if len(keys) > 1 else "".join(keys)
+        return f"{bound} closes · j/k, arrows and pgup/pgdn scroll"
+
+    @property
+    def _scroll(self) -> VerticalScroll:
+        return self.query_one("#help-scroll", VerticalScroll)
+
+    def action_scroll(self, lines: int) -> None:
+        self._scroll.scroll_relative(y=lines, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        scroll = self._scroll
+        scroll.scroll_relative(
+            y=direction * max(1, scroll.scrollable_content_region.height - 1), animate=False
+        )
+
+    def action_home(self) -> None:
+        self._scroll.scroll_home(animate=False)
+
+    def action_end(self) -> None:
+        self._scroll.scroll_end(animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
