@@ -6,11 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 
 from readlist import actions
 from readlist.store import Store
 from readlist.tui.screens.main import SEARCH_PAUSE
+from tests.conftest import SEEDS
 from tests.tui.conftest import SIZE, AppFactory
 
 READ_AT = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC).isoformat()
@@ -95,3 +97,19 @@ def test_wide_terminal(snap_compare: Any, make_app: AppFactory, library: Path) -
     """Side by side from 140 columns; this one is the README's screenshot."""
     prepare(library)
     assert snap_compare(make_app(), press=["j", "j"], terminal_size=(160, 42))
+
+
+def test_import_preview(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    """After a paste at 80x24: the listing, its preview line and the hint all show."""
+    prepare(library)
+    listing = (SEEDS / "002_3c55a4b56f8e4387.txt").read_text()
+    new = "\n\nA Pasted Paper Nobody Has Seen\n\nIts abstract.\n"
+
+    async def paste(pilot: Pilot[Any]) -> None:
+        await pilot.press("i")
+        pilot.app.post_message(events.Paste(listing + new))
+        await pilot.pause(0.4)  # the preview waits for a pause
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=paste)
