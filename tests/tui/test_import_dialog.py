@@ -143,3 +143,25 @@ async def test_the_preview_counts_against_the_library_not_the_paste_store(
     assert library.stat().st_mtime_ns == mtime
     with Store(library) as store:
         assert len(store) == 254
+
+
+async def test_pastes_arrive_clean_with_cr_newlines_and_escapes(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Terminals send CR for newlines; a copied page may carry terminal escapes."""
+    hostile = NEW.replace("An abstract.", "An \x1b]0;owned\x07abstract\x9b2J.")
+    app = make_app(path=tmp_path / "empty.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await paste(pilot, hostile.replace("\n", "\r"))
+        area = app.screen.query_one(TextArea)
+        assert area.text == NEW.replace("An abstract.", "An ]0;ownedabstract2J.")
+        assert await preview_text(pilot) == "2 entries, 2 new"
+        area.clear()
+        await paste(pilot, "Daily Papers\r\n\r\nT\x1b[31m\r\n\r\nA.\r\n")  # focus is on the area
+        assert area.text == "Daily Papers\n\nT[31m\n\nA.\n"
+        app.screen.query_one(Input).focus()
+        await paste(pilot, "/tmp/\x1b[2Jx.txt\r")
+        box = app.screen.query_one(Input)
+        assert box.value == "/tmp/[2Jx.txt"
+        assert box.cursor_position == len(box.value)

@@ -18,6 +18,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
 from readlist.preview import Preview, PreviewCounter
+from readlist.text import clean_display
 from readlist.tui.common import blink
 
 PREVIEW_PAUSE = 0.15  # seconds after the last change to the paste before counting
@@ -55,6 +56,12 @@ class PathSuggester(Suggester):
         return value + best[len(stem) :] + suffix
 
 
+def pasted(text: str) -> str:
+    """A paste as it may be shown: terminals send CR for newlines, and a copied page
+    may carry control characters (terminal escapes) that must never reach the screen."""
+    return clean_display(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def is_listing_paste(text: str) -> bool:
     """A paste of several lines is a listing; one line may be a path."""
     return len(text.strip().splitlines()) > 1
@@ -70,10 +77,25 @@ class PathInput(Input):
             super().__init__()
 
     def on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # not Input's paste: it drops lines and keeps escapes
+        event.stop()
         if is_listing_paste(event.text):
-            event.prevent_default()  # not Input's paste, which drops all but line one
-            event.stop()
             self.post_message(self.ListingPasted(event.text))
+            return
+        line = pasted(event.text).strip()
+        start, end = self.selection
+        self.replace(line, min(start, end), max(start, end))
+
+
+class PasteArea(TextArea):
+    """The paste area; pastes arrive cleaned (see `pasted`)."""
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # not TextArea's paste, which keeps escapes
+        event.stop()
+        if not self.read_only:
+            result = self.replace(pasted(event.text), *self.selection)
+            self.move_cursor(result.end_location)
 
 
 class PreviewReady(Message):
@@ -112,7 +134,7 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
                 placeholder="~/Downloads/daily-papers.txt", suggester=PathSuggester(), id="path"
             )
             yield Label("… or paste the Daily Papers page (anywhere in this dialog):")
-            yield TextArea(id="paste", soft_wrap=True)
+            yield PasteArea(id="paste", soft_wrap=True)
             yield Label("Nothing pasted yet.", id="preview", markup=False)
             yield Label("ctrl+s import · enter imports the path · esc cancel", classes="hint")
 
@@ -132,13 +154,13 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
             self.paste_listing(event.text)
         else:
             box = self.query_one(Input)
-            box.insert_text_at_cursor(event.text.strip())
+            box.insert_text_at_cursor(pasted(event.text).strip())
             box.focus()
 
     def paste_listing(self, text: str) -> None:
         area = self.query_one(TextArea)
         area.focus()
-        area.insert(text)
+        area.insert(pasted(text))
 
     # Preview ---------------------------------------------------------------------
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
