@@ -6,6 +6,7 @@ from textual.widgets import Label, Static
 
 from readlist.config import Config
 from readlist.text import SEARCH_GRAMMAR
+from readlist.tui.app import known_binding_ids
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.main import MainScreen
 from tests.tui.conftest import AppFactory
@@ -66,7 +67,8 @@ async def test_every_binding_id_and_the_search_grammar_are_listed(
 
 
 async def test_remapped_keys_show_beside_their_id(make_app: AppFactory) -> None:
-    app = make_app(Config(keymap={"readlist.star": "x", "help.close": "escape,w"}))
+    keymap = {"readlist.star": "x", "help.close": "escape,w", "import.run": "ctrl+o"}
+    app = make_app(Config(keymap=keymap))
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("question_mark")
         help_screen = app.screen
@@ -77,5 +79,24 @@ async def test_remapped_keys_show_beside_their_id(make_app: AppFactory) -> None:
             if "readlist.star" in row
         )
         assert line.split()[0] == "x"
+        closing = help_screen.query_one("#help-close", Label)
+        assert str(closing.render()).startswith("esc or w closes")
+        dialogs = rendered(help_screen, "#help-dialogs")
+        assert "import.run" in dialogs
         await pilot.press("w")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_every_id_a_keymap_may_name_is_in_the_help(make_app: AppFactory) -> None:
+    """The warning about an unknown id says "see ? for ids": they must all be there."""
+    app = make_app(Config(keymap={"import.run": "ctrl+o"}))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("question_mark")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        shown = rendered(help_screen, "#help-table") + rendered(help_screen, "#help-dialogs")
+        for bid in known_binding_ids():
+            assert bid in shown
+        row = next(r for r in shown.splitlines() if "import.run" in r)
+        assert row.split()[0] == "^o"
+        assert "detail.down" in shown

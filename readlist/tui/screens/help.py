@@ -7,8 +7,8 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
@@ -40,6 +40,40 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
         for bid, b in bindings.items()
         if b.description
     ]
+
+
+def mapped_keys(app: App[Any], binding: Binding) -> list[str]:
+    """The keys bound to `binding` now, for display: the keymap's, else the default."""
+    from readlist.tui.app import ReadlistApp
+
+    keymap = app.config.keymap if isinstance(app, ReadlistApp) else {}
+    keys = keymap.get(binding.id or "", binding.key).split(",")
+    return [app.get_key_display(replace(binding, key=k.strip())) for k in keys]
+
+
+def dialog_rows(app: App[Any]) -> list[HelpRow]:
+    """The keys of the dialogs and the focused detail pane, as mapped now: their ids
+    may be remapped in config.toml too, and the warning about a wrong id sends here."""
+    from readlist.tui.screens import confirm, export, importing, note, stats, tags
+    from readlist.tui.widgets.detail import DetailPane
+
+    owners: list[tuple[str, list[BindingType]]] = [
+        ("Detail pane", DetailPane.BINDINGS),
+        ("Import", importing.ImportDialog.BINDINGS),
+        ("Export", export.ExportDialog.BINDINGS),
+        ("Note", note.NoteEditor.BINDINGS),
+        ("Tags", tags.TagEditor.BINDINGS),
+        ("Question", confirm.Confirm.BINDINGS),
+        ("Stats", stats.StatsScreen.BINDINGS),
+        ("Help", HelpScreen.BINDINGS),
+    ]
+    rows = []
+    for where, bindings in owners:
+        for b in bindings:
+            if isinstance(b, Binding) and b.id:
+                shown = ", ".join(mapped_keys(app, b))
+                rows.append(HelpRow(shown, f"{where}: {b.description}", b.tooltip, b.id))
+    return rows
 
 
 def markdown_table(bindings: list[Binding]) -> str:
@@ -74,13 +108,8 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        keys = Table(box=None, pad_edge=False, header_style="bold", expand=True)
-        keys.add_column("keys", style="bold cyan", no_wrap=True)
-        keys.add_column("action")
-        keys.add_column("what it does", style="dim")
-        keys.add_column("binding id", style="green", no_wrap=True)
-        for row in self.rows:
-            keys.add_row(*_cells(row.keys, row.description, row.tooltip, row.binding_id))
+        keys = self._keys_table(self.rows)
+        dialogs = self._keys_table(dialog_rows(self.app))
         grammar = Table(box=None, pad_edge=False, header_style="bold", expand=True)
         grammar.add_column("query", style="bold cyan", no_wrap=True)
         grammar.add_column("finds")
@@ -92,17 +121,30 @@ class HelpScreen(ModalScreen[None]):
             )
             with VerticalScroll(id="help-scroll", can_focus=False):
                 yield Static(keys, id="help-table")
+                yield Label("In dialogs and the focused detail pane", classes="heading")
+                yield Static(dialogs, id="help-dialogs")
                 yield Label("Search (/)", classes="heading")
                 yield Static(grammar, id="help-grammar")
             yield Label(self._closing_line(), id="help-close", classes="hint", markup=False)
 
+    @staticmethod
+    def _keys_table(rows: list[HelpRow]) -> Table:
+        table = Table(box=None, pad_edge=False, header_style="bold", expand=True)
+        table.add_column("keys", style="bold cyan", no_wrap=True)
+        table.add_column("action")
+        table.add_column("what it does", style="dim")
+        table.add_column("binding id", style="green", no_wrap=True)
+        for row in rows:
+            table.add_row(*_cells(row.keys, row.description, row.tooltip, row.binding_id))
+        return table
+
     def _closing_line(self) -> str:
         """ "esc, q or ? closes", from the keys bound now (a keymap may change them)."""
         keys = [
-            self.app.get_key_display(replace(b, key=k.strip()))
+            key
             for b in self.BINDINGS
             if isinstance(b, Binding) and b.action == "close"
-            for k in b.key.split(",")
+            for key in mapped_keys(self.app, b)
         ]
         bound = ", ".join(keys[:-1]) + f" or {keys[-1]}" if len(keys) > 1 else "".join(keys)
         return f"{bound} closes · j/k, arrows and pgup/pgdn scroll"
