@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from readlist.dedup import DedupIndex
 from readlist.errors import ReadlistError
+from readlist.fileformat import gc_paused
 from readlist.listing import decode, parse_listing
 
 
@@ -40,22 +42,38 @@ class Preview:
         return text
 
 
+def identities_of(
+    records: Mapping[str, Mapping[str, Any]],
+) -> Iterable[tuple[str, str, str | None]]:
+    """(id, title, arXiv id) of a snapshot of `records`, read lazily.
+
+    Only the list of items is copied now (a few ms at 100k papers), so the caller's
+    thread is free at once; the records themselves are read later, one key at a
+    time, and a record the store replaces meanwhile is still a whole old record.
+    """
+    with gc_paused():  # 100k new tuples would trigger full collections of the library
+        items = list(records.items())
+    return ((pid, doc["title"], doc.get("arxiv_id")) for pid, doc in items)
+
+
 class PreviewCounter:
     """Counts new and known entries against a fixed snapshot of the library.
 
-    The dedup index is built on first use (28 ms at 10k papers, 0.8 s at 100k), once
-    per dialog, under a lock: previews may overlap in worker threads.
+    `identities` is consumed on first use, in the worker, together with building the
+    dedup index (0.1 s at 10k papers, 1 s at 100k), once per dialog and under a lock:
+    previews may overlap in worker threads.
     """
 
     def __init__(self, identities: Iterable[tuple[str, str, str | None]]) -> None:
-        self._identities = list(identities)
+        self._identities = identities
         self._index: DedupIndex | None = None
         self._lock = threading.Lock()
 
     def _library(self) -> DedupIndex:
         with self._lock:
             if self._index is None:
-                self._index = DedupIndex(self._identities)
+                with gc_paused():
+                    self._index = DedupIndex(self._identities)
             return self._index
 
     def preview(self, text: str, as_of: dt.date) -> Preview:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from textual import events, work
 from textual.app import ComposeResult
@@ -17,12 +18,12 @@ from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
-from readlist.preview import Preview, PreviewCounter
+from readlist.preview import Preview, PreviewCounter, identities_of
 from readlist.text import clean_display
 from readlist.tui.common import blink
 
 PREVIEW_PAUSE = 0.15  # seconds after the last change to the paste before counting
-Identities = Callable[[], Iterable[tuple[str, str, str | None]]]
+Records = Callable[[], Mapping[str, Mapping[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,9 @@ class PreviewReady(Message):
 class ImportDialog(ModalScreen[ImportRequest | None]):
     """Returns what to import, or None when cancelled.
 
-    `identities` gives (id, title, arXiv id) of the library's papers; it is called
-    once, on the UI thread, the first time a paste is previewed.
+    `records` gives the library's records (`Store.records`); it is called once, on
+    the UI thread, the first time a paste is previewed, and only a snapshot of it
+    goes to the worker that counts.
     """
 
     BINDINGS = [
@@ -119,9 +121,9 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
         Binding("escape", "cancel", "Cancel", id="import.cancel", tooltip="Close"),
     ]
 
-    def __init__(self, identities: Identities | None = None) -> None:
+    def __init__(self, records: Records | None = None) -> None:
         super().__init__()
-        self._identities = identities
+        self._records = records
         self._counter: PreviewCounter | None = None
         self._timer: Timer | None = None
         self._counted: PreviewReady | None = None
@@ -175,7 +177,8 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
             label.update("Nothing pasted yet.")
             return
         if self._counter is None:
-            self._counter = PreviewCounter(self._identities() if self._identities else ())
+            records = self._records() if self._records else {}
+            self._counter = PreviewCounter(identities_of(records))
         label.update("Counting…")
         self.count_paste(self._counter, text)
 
