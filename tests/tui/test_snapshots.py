@@ -80,7 +80,7 @@ def test_export_modal(
     prepare(library)
     app = make_app()
     app.export_dir = Path("/exports")
-    assert snap_compare(app, press=["e"], terminal_size=SIZE)
+    assert snap_compare(app, press=["v", "v", "v", "e"], terminal_size=SIZE)
 
 
 def test_stats_view(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
