@@ -8,6 +8,7 @@ it without touching the store.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ from readlist.dedup import DedupIndex
 from readlist.errors import ReadlistError
 from readlist.fileformat import gc_paused
 from readlist.listing import decode, parse_listing
+
+# A BibTeX entry's head, "@article{key,": the import reads those, the preview does not.
+_BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(][^,\n]*,", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -28,9 +32,12 @@ class Preview:
     known: int = 0
     skipped: int = 0
     error: str = ""
+    bibtex: bool = False
 
     def summary(self) -> str:
         """One line for the dialog."""
+        if self.bibtex:
+            return "Looks like BibTeX: ctrl+s imports it and reports what it added"
         if self.error:
             return f"Cannot import: {self.error}"
         plural = "entry" if self.entries == 1 else "entries"
@@ -87,6 +94,8 @@ class PreviewCounter:
             listing = parse_listing(decode(text.encode("utf-8"), "pasted text"), as_of)
         except ReadlistError as exc:
             return Preview(error=str(exc))
+        if not listing.entries and _BIBTEX_ENTRY.search(text):
+            return Preview(bibtex=True)  # the import detects and parses it
         if not listing.entries:
             return Preview(
                 skipped=len(listing.skipped),

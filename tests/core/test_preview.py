@@ -52,3 +52,11 @@ def test_text_that_is_not_a_listing_says_why() -> None:
     assert "no papers found" in preview.summary()
     assert counter.preview("\x00\x01 binary", AS_OF).error.endswith("not a text listing")
     assert counter.preview("   \n ", AS_OF) == Preview()
+
+
+def test_bibtex_is_left_to_the_import() -> None:
+    text = "@article{lee2024,\n  title = {A Paper},\n}\n"
+    preview = PreviewCounter(()).preview(text, AS_OF)
+    assert preview.bibtex
+    assert not preview.error
+    assert preview.summary().startswith("Looks like BibTeX")

@@ -126,7 +126,6 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
         self._records = records
         self._counter: PreviewCounter | None = None
         self._timer: Timer | None = None
-        self._counted: PreviewReady | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide tall", id="import-dialog"):
@@ -192,7 +191,6 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
 
     def on_preview_ready(self, message: PreviewReady) -> None:
         if message.text == self.query_one(TextArea).text:
-            self._counted = message
             label = self.query_one("#preview", Label)
             label.update(message.preview.summary())
             label.set_class(bool(message.preview.error), "error")
@@ -203,11 +201,7 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
     def action_run(self) -> None:
         text = self.query_one(TextArea).text
         path = self.query_one(Input).value.strip()
-        counted = self._counted
-        if counted is not None and counted.text == text and counted.preview.error:
-            # Known not to import: say why here, and keep the paste for fixing.
-            self.notify(counted.preview.summary(), severity="error", markup=False)
-        elif text.strip():
+        if text.strip():
             self.dismiss(ImportRequest(text=text))
         elif path:
             self.dismiss(ImportRequest(path=path))
