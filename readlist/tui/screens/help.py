@@ -62,6 +62,7 @@ def dialog_rows(app: App[Any]) -> list[HelpRow]:
         ("Import", importing.ImportDialog.BINDINGS),
         ("Export", export.ExportDialog.BINDINGS),
         ("Note", note.NoteEditor.BINDINGS),
+        ("Note clash", note.NoteConflict.BINDINGS),
         ("Tags", tags.TagEditor.BINDINGS),
         ("Question", confirm.Confirm.BINDINGS),
         ("Stats", stats.StatsScreen.BINDINGS),
