@@ -8,7 +8,6 @@ it without touching the store.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,10 +16,10 @@ from typing import Any
 from readlist.dedup import DedupIndex
 from readlist.errors import ReadlistError
 from readlist.fileformat import gc_paused
+from readlist.importing import check_format, detect_format
 from readlist.listing import decode, parse_listing
 
-# A BibTeX entry's head, "@article{key,": the import reads those, the preview does not.
-_BIBTEX_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]+[ \t]*[{(][^,\n]*,", re.MULTILINE)
+PASTE = "<paste>"  # the name the import gives a paste
 
 
 @dataclass(frozen=True)
@@ -91,11 +90,13 @@ class PreviewCounter:
         if not text.strip():
             return Preview()
         try:
-            listing = parse_listing(decode(text.encode("utf-8"), "pasted text"), as_of)
+            text = decode(text.encode("utf-8"), PASTE)
+            check_format(PASTE, text)  # the import's own refusals, word for word
+            if detect_format(text, PASTE) == "bibtex":
+                return Preview(bibtex=True)  # accepted: the import parses it
+            listing = parse_listing(text, as_of)
         except ReadlistError as exc:
             return Preview(error=str(exc))
-        if not listing.entries and _BIBTEX_ENTRY.search(text):
-            return Preview(bibtex=True)  # the import detects and parses it
         if not listing.entries:
             return Preview(
                 skipped=len(listing.skipped),

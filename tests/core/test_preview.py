@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from readlist.importing import import_listings, read_inputs
+from readlist.errors import InputError
+from readlist.importing import check_format, import_listings, read_inputs
 from readlist.listing import decode
-from readlist.preview import Preview, PreviewCounter
+from readlist.preview import PASTE, Preview, PreviewCounter
 from readlist.store import Store
 from tests.conftest import AS_OF, SEEDS
 
@@ -54,9 +55,19 @@ def test_text_that_is_not_a_listing_says_why() -> None:
     assert counter.preview("   \n ", AS_OF) == Preview()
 
 
-def test_bibtex_is_left_to_the_import() -> None:
+def test_bibtex_gets_the_answer_the_import_would_give() -> None:
     text = "@article{lee2024,\n  title = {A Paper},\n}\n"
     preview = PreviewCounter(()).preview(text, AS_OF)
-    assert preview.bibtex
-    assert not preview.error
-    assert preview.summary().startswith("Looks like BibTeX")
+    refusal = ""
+    try:
+        check_format(PASTE, text)
+    except InputError as exc:  # BibTeX import not merged yet: the same refusal
+        refusal = str(exc)
+    assert preview.error == refusal
+    assert preview.bibtex == (not refusal)
+
+
+def test_an_email_is_refused_as_the_import_refuses_it() -> None:
+    preview = PreviewCounter(()).preview("Hi team,\n\nhave a look.\n\nBob\n", AS_OF)
+    assert preview.entries == 0
+    assert preview.summary().startswith("Cannot import: not a Daily Papers listing: <paste>")
