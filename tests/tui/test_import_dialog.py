@@ -31,10 +31,15 @@ async def paste(pilot: Pilot[Any], text: str) -> None:
 
 
 async def preview_text(pilot: Pilot[Any]) -> str:
-    await pilot.pause(0.3)  # the preview waits for a pause in typing
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    return str(pilot.app.screen.query_one("#preview", Label).render())
+    """The preview line once counted (it waits for a pause, then counts in a worker)."""
+    label = pilot.app.screen.query_one("#preview", Label)
+    for _ in range(100):  # 10 s at most, on a loaded machine
+        await pilot.pause(0.1)
+        await pilot.app.workers.wait_for_complete()
+        text = str(label.render())
+        if text not in ("Nothing pasted yet.", "Counting…"):
+            return text
+    raise AssertionError(f"the preview never counted: {text!r}")
 
 
 async def test_a_paste_in_the_path_box_lands_in_the_paste_area_and_imports(

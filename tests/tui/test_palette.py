@@ -15,7 +15,9 @@ from tests.tui.conftest import SIZE, AppFactory
 async def shown(pilot: Pilot[Any], *keys: str) -> list[str]:
     """The palette's rows as the user reads them (prompt and help on one line)."""
     await pilot.press("ctrl+p", *keys)
-    await pilot.pause(0.6)  # the palette gathers hits in batches
+    await pilot.pause(0.3)  # the palette gathers hits in batches, in a worker
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     palette = pilot.app.screen
     assert isinstance(palette, CommandPalette)
     options = palette.query_one(CommandList)

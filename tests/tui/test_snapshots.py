@@ -108,8 +108,12 @@ def test_import_preview(snap_compare: Any, make_app: AppFactory, library: Path) 
     async def paste(pilot: Pilot[Any]) -> None:
         await pilot.press("i")
         pilot.app.post_message(events.Paste(listing + new))
-        await pilot.pause(0.4)  # the preview waits for a pause
-        await pilot.app.workers.wait_for_complete()
+        label = pilot.app.screen.query_one("#preview")
+        for _ in range(100):  # the preview waits for a pause, then counts in a worker
+            await pilot.pause(0.1)
+            await pilot.app.workers.wait_for_complete()
+            if "entries" in str(label.render()):
+                break
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=paste)
