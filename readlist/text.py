@@ -40,20 +40,6 @@ def decodable(text: str) -> str:
     return raw.decode("utf-8", "replace")
 
 
-# The search grammar as (syntax, meaning) rows, for the help screen and the README.
-# One place: the query parser's own table replaces this when it lands.
-SEARCH_GRAMMAR: list[tuple[str, str]] = [
-    ("word word", "every word must match: title, then tags and notes, then abstract"),
-    ("-word", "leave out papers that match word"),
-    ("tag:x", "tagged x"),
-    ("author:name", "an author's name matches"),
-    ("cat:cs.CV", "arXiv category, primary or cross-listed"),
-    ("year:2024", "from 2024; year:2023..2025 for a range"),
-    ("is:starred", "also is:unread, is:read, is:new (latest import), is:noted"),
-    ("is:due", "starred 7+ days ago and still unread"),
-]
-
-
 # Markdown emphasis as abstracts carry it: **bold**, __bold__, *italic*, _italic_.
 # A delimiter must touch its text on the inside and a non-word character (or the end)
 # on the outside, so snake_case names, 2*3*4 and a lone "*" stay as they are. Spans

@@ -25,7 +25,8 @@ def test_counts_agree_with_the_import_that_follows(store: Store) -> None:
     outcome = import_listings(store, [("<paste>", text)], AS_OF)
     (report,) = outcome.reports
     assert preview.new == report.added == len(store) - before
-    assert preview.known == report.merged + len(report.skipped) - preview.skipped
+    assert preview.known == report.merged + report.known
+    assert preview.skipped == len(report.skipped)
     assert 0 < preview.new < 102
 
 

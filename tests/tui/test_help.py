@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Label, Static
 
 from readlist.config import Config
-from readlist.text import SEARCH_GRAMMAR
+from readlist.query import GRAMMAR_HELP
 from readlist.tui.app import known_binding_ids
 from readlist.tui.screens.help import HelpScreen
 from readlist.tui.screens.main import MainScreen
@@ -61,7 +61,7 @@ async def test_every_binding_id_and_the_search_grammar_are_listed(
         for bid in ids:
             assert bid in table
         grammar = rendered(help_screen, "#help-grammar")
-        for syntax, _ in SEARCH_GRAMMAR:
+        for syntax, _ in GRAMMAR_HELP:
             assert syntax in grammar
         assert "year:2023..2025" in grammar
 

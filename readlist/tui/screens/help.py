@@ -13,7 +13,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from readlist.text import SEARCH_GRAMMAR, clean_display
+from readlist.query import GRAMMAR_HELP
+from readlist.text import clean_display
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class HelpScreen(ModalScreen[None]):
         grammar = Table(box=None, pad_edge=False, header_style="bold", expand=True)
         grammar.add_column("query", style="bold cyan", no_wrap=True)
         grammar.add_column("finds")
-        for syntax, meaning in SEARCH_GRAMMAR:
+        for syntax, meaning in GRAMMAR_HELP:
             grammar.add_row(*_cells(syntax, meaning))
         with Vertical(classes="dialog wide tall"):
             yield Label(
