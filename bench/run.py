@@ -1,6 +1,7 @@
 """Measure readlist against the speed targets and print a table.
 
-    python -m bench.run [--sizes 1000,10000,100000] [--only store,cli,export,autoexport,bibtex,tui]
+    python -m bench.run [--sizes 1000,10000,100000]
+        [--only store,cli,export,autoexport,bibtex,tui,preview]
 
 Libraries are generated once into bench/data/ (not committed) and reused.
 """
@@ -335,6 +336,31 @@ def bench_bibtex_import(n: int) -> None:
     remove_work_copies()
 
 
+def bench_preview(n: int) -> None:
+    """The import dialog's preview of a pasted 102-entry listing against the library."""
+    from readlist.preview import PreviewCounter, identities_of
+    from readlist.store import Store
+
+    text = (
+        Path(__file__).resolve().parent.parent / "seeds" / "002_3c55a4b56f8e4387.txt"
+    ).read_text()
+    with Store(library(n)) as store:
+        titles = [t for _, t, _ in store.identities()]  # touched, as the search index does
+        assert len(titles) == n
+        start = time.perf_counter()
+        counter = PreviewCounter(identities_of(store.records()))  # on the UI thread
+        snapshot = time.perf_counter() - start
+        record(Row("import preview: library snapshot (UI thread)", n, snapshot * 1000, "ms", 50))
+        start = time.perf_counter()
+        counter.preview(text, AS_OF)
+        first = time.perf_counter() - start
+        record(Row("import preview: first paste (worker, builds index)", n, first * 1000, "ms"))
+        start = time.perf_counter()
+        counter.preview(text + "\n", AS_OF)
+        again = time.perf_counter() - start
+        record(Row("import preview: next paste (worker)", n, again * 1000, "ms"))
+
+
 def bench_tui(n: int) -> None:
     from bench.tui import measure
 
@@ -372,6 +398,7 @@ SECTIONS = {
     "autoexport": bench_autoexport,
     "bibtex": bench_bibtex_import,
     "tui": bench_tui,
+    "preview": bench_preview,
 }
 
 

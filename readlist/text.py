@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from readlist.model import Paper
@@ -39,6 +40,47 @@ def decodable(text: str) -> str:
     return raw.decode("utf-8", "replace")
 
 
+# Markdown emphasis as abstracts carry it: **bold**, __bold__, *italic*, _italic_.
+# A delimiter must touch its text on the inside and a non-word character (or the end)
+# on the outside, so snake_case names, 2*3*4 and a lone "*" stay as they are. Spans
+# are at most 400 characters, so a hostile line of openers costs linear time.
+_EMPHASIS = re.compile(
+    r"(?<![\w*])\*\*(?=[^\s*])(?P<b1>.{1,400}?)(?<=[^\s*])\*\*(?![\w*])"
+    r"|(?<![\w_])__(?=[^\s_])(?P<b2>.{1,400}?)(?<=[^\s_])__(?![\w_])"
+    r"|(?<![\w*])\*(?=[^\s*])(?P<i1>.{1,400}?)(?<=[^\s*])\*(?![\w*])"
+    r"|(?<![\w_])_(?=[^\s_])(?P<i2>.{1,400}?)(?<=[^\s_])_(?![\w_])"
+)
+
+
+def emphasis_spans(text: str, outer: str = "") -> list[tuple[str, str]]:
+    """`text` as (piece, style) pairs: style "bold", "italic", "bold italic" or "".
+
+    The pieces are plain text with the delimiters removed; a renderer styles them
+    and never parses them, so user text cannot inject markup.
+    """
+    spans: list[tuple[str, str]] = []
+    at = 0
+    for m in _EMPHASIS.finditer(text):
+        if m.start() > at:
+            spans.append((text[at : m.start()], outer))
+        inner, style = (
+            (m["b1"] or m["b2"], "bold") if m["b1"] or m["b2"] else (m["i1"] or m["i2"], "italic")
+        )
+        if style in outer.split():
+            spans.append((inner, outer))
+        else:
+            spans += emphasis_spans(inner, f"{outer} {style}".strip())
+        at = m.end()
+    if at < len(text):
+        spans.append((text[at:], outer))
+    return spans
+
+
+def strip_emphasis(text: str) -> str:
+    """Markdown emphasis removed, for plain-text output: "**fast**" -> "fast"."""
+    return "".join(piece for piece, _ in emphasis_spans(text))
+
+
 def byline(paper: Paper) -> str:
     """Who wrote it, as far as the listing tells: names, organisation or a count."""
     if paper.authors:
@@ -71,7 +113,7 @@ def describe(paper: Paper, width: int = 78) -> str:
     for src in paper.sources:
         lines.append(f"{'listing:':9}{src.file} ({src.listing_date or 'undated'})")
     if paper.abstract:
-        lines += ["", textwrap.fill(paper.abstract, width)]
+        lines += ["", textwrap.fill(strip_emphasis(paper.abstract), width)]
     if paper.notes:
         lines += ["", "Notes:", paper.notes]
     return clean("\n".join(lines))

@@ -30,7 +30,7 @@ class ReadlistApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "readlist"
-    COMMANDS = App.COMMANDS | {ReadlistCommands}
+    COMMANDS = {ReadlistCommands}  # it lists Textual's commands too, after readlist's
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+p",

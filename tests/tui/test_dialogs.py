@@ -143,7 +143,7 @@ async def test_export_dialog_writes_a_file_that_compiles(
         assert isinstance(app.screen, ExportDialog)
         box = app.screen.query_one("#path", Input)
         box.value = str(target)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s", "y")  # yes, replace the old file
         await app.workers.wait_for_complete()
         await pilot.pause()
     text = target.read_text()

@@ -6,11 +6,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 
 from readlist import actions
 from readlist.store import Store
 from readlist.tui.screens.main import SEARCH_PAUSE
+from tests.conftest import SEEDS
 from tests.tui.conftest import SIZE, AppFactory
 
 READ_AT = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC).isoformat()
@@ -62,6 +64,11 @@ def test_help_screen(snap_compare: Any, make_app: AppFactory, library: Path) -> 
     assert snap_compare(make_app(), press=["question_mark"], terminal_size=SIZE)
 
 
+def test_help_search_grammar(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    """The end of the help: the search grammar, reached with G."""
+    assert snap_compare(make_app(), press=["question_mark", "G"], terminal_size=SIZE)
+
+
 def test_note_modal(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
     prepare(library)
     assert snap_compare(make_app(), press=["n", *" Also check the FPS."], terminal_size=SIZE)
@@ -73,7 +80,7 @@ def test_export_modal(
     prepare(library)
     app = make_app()
     app.export_dir = Path("/exports")
-    assert snap_compare(app, press=["e"], terminal_size=SIZE)
+    assert snap_compare(app, press=["v", "v", "v", "e"], terminal_size=SIZE)
 
 
 def test_stats_view(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
@@ -90,3 +97,23 @@ def test_wide_terminal(snap_compare: Any, make_app: AppFactory, library: Path) -
     """Side by side from 140 columns; this one is the README's screenshot."""
     prepare(library)
     assert snap_compare(make_app(), press=["j", "j"], terminal_size=(160, 42))
+
+
+def test_import_preview(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    """After a paste at 80x24: the listing, its preview line and the hint all show."""
+    prepare(library)
+    listing = (SEEDS / "002_3c55a4b56f8e4387.txt").read_text()
+    new = "\n\nA Pasted Paper Nobody Has Seen\n\nIts abstract.\n"
+
+    async def paste(pilot: Pilot[Any]) -> None:
+        await pilot.press("i")
+        pilot.app.post_message(events.Paste(listing + new))
+        label = pilot.app.screen.query_one("#preview")
+        for _ in range(100):  # the preview waits for a pause, then counts in a worker
+            await pilot.pause(0.1)
+            await pilot.app.workers.wait_for_complete()
+            if "entries" in str(label.render()):
+                break
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=paste)

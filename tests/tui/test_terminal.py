@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -52,18 +53,20 @@ class Terminal:
         return "rl" in self.tmux("list-sessions", "-F", "#{session_name}")
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+@contextlib.contextmanager
+def launch(tmp_path: Path, seeded: bool) -> Iterator[tuple[Terminal, Path]]:
+    """readlist in a 120x36 tmux session, on a library of the seeds or on none yet."""
     if shutil.which("tmux") is None:
         pytest.fail("tmux is not installed (apt-get install tmux)")
     home = tmp_path / "home"
     env = {**os.environ, "READLIST_HOME": str(home)}
-    subprocess.run(
-        [sys.executable, "-m", "readlist", "import", str(SEEDS), "--as-of", "2026-11-23"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    if seeded:
+        subprocess.run(
+            [sys.executable, "-m", "readlist", "import", str(SEEDS), "--as-of", "2026-11-23"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     term = Terminal(f"readlist-test-{os.getpid()}-{tmp_path.name}")
     command = (
         f"env -u COLUMNS -u LINES READLIST_HOME={home} TERM=xterm-256color "
@@ -74,6 +77,12 @@ def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
         yield term, home / "library.json"
     finally:
         term.tmux("kill-server")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    with launch(tmp_path, seeded=True) as started:
+        yield started
 
 
 def test_triage_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> None:
@@ -116,3 +125,26 @@ def test_triage_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> None:
     with Store(library) as store:
         paper = store.get(first)
         assert (paper.starred, paper.read, paper.notes) == (True, True, "typed in tmux")
+
+
+def test_paste_right_after_i_imports_the_listing(tmp_path: Path) -> None:
+    """A bracketed paste (tmux paste-buffer -p) sent straight after `i` is imported."""
+    listing = SEEDS / "002_3c55a4b56f8e4387.txt"  # 102 entries
+    with launch(tmp_path, seeded=False) as (term, library):
+        term.wait_for("0 shown / 0 total")
+        term.tmux("load-buffer", "-b", "seed", str(listing))
+        term.tmux("send-keys", "-t", "rl", "i")
+        term.tmux("paste-buffer", "-p", "-d", "-b", "seed", "-t", "rl")
+        term.wait_for("102 entries, 102 new")
+        term.keys("C-s")
+        term.wait_for("102 shown / 102 total")
+        term.keys("q")
+        deadline = time.monotonic() + 10
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    with Store(library) as store:
+        assert len(store) == 102
+        titles = {p.title for p in store.papers()}
+    assert "A Two-stage Reinforcement Learning-based Approach for Multi-entity Task Allocation" in (
+        titles
+    )

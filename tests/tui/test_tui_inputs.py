@@ -38,7 +38,7 @@ async def test_export_onto_the_library_is_refused(make_app: AppFactory, library:
         await pilot.press("e")
         assert isinstance(app.screen, ExportDialog)
         app.screen.query_one("#path", Input).value = str(library)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s", "y")  # yes, replace it: the export itself refuses
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert any("a file of the library" in n for n in notices(app)), notices(app)

@@ -11,14 +11,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
-from readlist.tui.common import blink
+from readlist.tui.common import blink, escape
+from readlist.tui.screens.confirm import Confirm
 
 SCOPES = ("selection", "view", "starred", "all")
 _SCOPE_LABELS = {
-    "selection": "Selected papers",
-    "view": "Current view",
-    "starred": "Starred papers",
-    "all": "All papers",
+    "selection": "Selected",
+    "view": "Shown in the list",
+    "starred": "Starred",
+    "all": "All",
 }
 
 
@@ -46,7 +47,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         first = "selection" if self.counts.get("selection") else "view"
         with Vertical(classes="dialog wide"):
-            yield Label("[b]Export BibTeX[/b]")
+            yield Label("[b]Export BibTeX[/b]  (↑↓ choose what, tab to the file)")
             with RadioSet(id="scope"):
                 for scope in SCOPES:
                     yield RadioButton(
@@ -62,12 +63,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                     yield RadioButton("BibTeX (@misc)", value=True, name="bibtex")
                     yield RadioButton("biblatex (@online)", name="biblatex")
                 yield Checkbox("Keep UTF-8 (--unicode)", id="unicode")
-            yield Label("enter or ctrl+s export · esc cancel", classes="hint")
+            yield Label(
+                "ctrl+s export · enter in the file name exports · esc cancel", classes="hint"
+            )
 
     def on_mount(self) -> None:
-        box = self.query_one("#path", Input)
-        box.cursor_blink = blink(self.app)
-        box.focus()
+        self.query_one("#path", Input).cursor_blink = blink(self.app)
+        self.query_one("#scope", RadioSet).focus()
 
     def _choice(self, radio_id: str) -> str:
         pressed = self.query_one(f"#{radio_id}", RadioSet).pressed_button
@@ -81,14 +83,28 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         if not path:
             self.notify("Give a file name.", severity="error")
             return
-        self.dismiss(
-            ExportRequest(
-                scope=self._choice("scope") or "view",
-                path=Path(path).expanduser(),
-                style=self._choice("style") or "bibtex",
-                unicode=self.query_one("#unicode", Checkbox).value,
-            )
+        request = ExportRequest(
+            scope=self._choice("scope") or "view",
+            path=Path(path).expanduser(),
+            style=self._choice("style") or "bibtex",
+            unicode=self.query_one("#unicode", Checkbox).value,
         )
+        if request.path.is_dir():
+            self.notify(
+                f"{request.path} is a directory; give a file name.", severity="error", markup=False
+            )
+            return
+        if not request.path.exists():
+            self.dismiss(request)
+            return
+
+        def answered(replace: bool | None) -> None:
+            if replace:
+                self.dismiss(request)
+            else:
+                self.query_one("#path", Input).focus()
+
+        self.app.push_screen(Confirm(f"{escape(str(request.path))} exists. Replace it?"), answered)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -1,18 +1,29 @@
-"""Import from a path (with completion) or from a pasted listing."""
+"""Import from a path (with completion) or from a pasted listing, with a preview."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
+from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
+from readlist.preview import Preview, PreviewCounter, identities_of
+from readlist.text import clean_display
 from readlist.tui.common import blink
+
+PREVIEW_PAUSE = 0.15  # seconds after the last change to the paste before counting
+Records = Callable[[], Mapping[str, Mapping[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -46,29 +57,143 @@ class PathSuggester(Suggester):
         return value + best[len(stem) :] + suffix
 
 
+def pasted(text: str) -> str:
+    """A paste as it may be shown: terminals send CR for newlines, and a copied page
+    may carry control characters (terminal escapes) that must never reach the screen."""
+    return clean_display(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def is_listing_paste(text: str) -> bool:
+    """A paste of several lines is a listing; one line may be a path."""
+    return len(text.strip().splitlines()) > 1
+
+
+class PathInput(Input):
+    """The path box. An Input keeps only the first line of a paste, so a paste of
+    several lines is handed to the screen instead, for the paste area."""
+
+    class ListingPasted(Message):
+        def __init__(self, text: str) -> None:
+            self.text = text
+            super().__init__()
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # not Input's paste: it drops lines and keeps escapes
+        event.stop()
+        if is_listing_paste(event.text):
+            self.post_message(self.ListingPasted(event.text))
+            return
+        line = pasted(event.text).strip()
+        start, end = self.selection
+        self.replace(line, min(start, end), max(start, end))
+
+
+class PasteArea(TextArea):
+    """The paste area; pastes arrive cleaned (see `pasted`)."""
+
+    def on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # not TextArea's paste, which keeps escapes
+        event.stop()
+        if not self.read_only:
+            result = self.replace(pasted(event.text), *self.selection)
+            self.move_cursor(result.end_location)
+
+
+class PreviewReady(Message):
+    """A worker counted a paste: what it would import."""
+
+    def __init__(self, text: str, preview: Preview) -> None:
+        self.text = text
+        self.preview = preview
+        super().__init__()
+
+
 class ImportDialog(ModalScreen[ImportRequest | None]):
-    """Returns what to import, or None when cancelled."""
+    """Returns what to import, or None when cancelled.
+
+    `records` gives the library's records (`Store.records`); it is called once, on
+    the UI thread, the first time a paste is previewed, and only a snapshot of it
+    goes to the worker that counts.
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "run", "Import", id="import.run", tooltip="Import the path or paste"),
         Binding("escape", "cancel", "Cancel", id="import.cancel", tooltip="Close"),
     ]
 
+    def __init__(self, records: Records | None = None) -> None:
+        super().__init__()
+        self._records = records
+        self._counter: PreviewCounter | None = None
+        self._timer: Timer | None = None
+
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
+        with Vertical(classes="dialog wide tall", id="import-dialog"):
             yield Label("[b]Import a listing[/b]")
             yield Label("A file or a directory of *.txt (→ completes):")
-            yield Input(
+            yield PathInput(
                 placeholder="~/Downloads/daily-papers.txt", suggester=PathSuggester(), id="path"
             )
-            yield Label("… or paste the Daily Papers page here:")
-            yield TextArea(id="paste", soft_wrap=True)
-            yield Label("enter (in the path) or ctrl+s import · esc cancel", classes="hint")
+            yield Label("… or paste the Daily Papers page (anywhere in this dialog):")
+            yield PasteArea(id="paste", soft_wrap=True)
+            yield Label("Nothing pasted yet.", id="preview", markup=False)
+            yield Label("ctrl+s import · enter imports the path · esc cancel", classes="hint")
 
     def on_mount(self) -> None:
         for widget in (self.query_one(Input), self.query_one(TextArea)):
             widget.cursor_blink = blink(self.app)
         self.query_one(Input).focus()
+
+    # Pastes ----------------------------------------------------------------------
+    def on_path_input_listing_pasted(self, message: PathInput.ListingPasted) -> None:
+        self.paste_listing(message.text)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste that reached the screen: nothing was focused yet (right after `i`)."""
+        event.stop()
+        if is_listing_paste(event.text):
+            self.paste_listing(event.text)
+        else:
+            box = self.query_one(Input)
+            box.insert_text_at_cursor(pasted(event.text).strip())
+            box.focus()
+
+    def paste_listing(self, text: str) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.insert(pasted(text))
+
+    # Preview ---------------------------------------------------------------------
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(PREVIEW_PAUSE, self.start_preview)
+
+    def start_preview(self) -> None:
+        text = self.query_one(TextArea).text
+        label = self.query_one("#preview", Label)
+        if not text.strip():
+            label.update("Nothing pasted yet.")
+            return
+        if self._counter is None:
+            records = self._records() if self._records else {}
+            self._counter = PreviewCounter(identities_of(records))
+        label.update("Counting…")
+        self.count_paste(self._counter, text)
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def count_paste(self, counter: PreviewCounter, text: str) -> None:
+        try:
+            preview = counter.preview(text, dt.date.today())
+        except Exception as exc:  # a bug must not leave "Counting…" forever
+            preview = Preview(error=f"could not count the entries ({type(exc).__name__})")
+        self.post_message(PreviewReady(text, preview))
+
+    def on_preview_ready(self, message: PreviewReady) -> None:
+        if message.text == self.query_one(TextArea).text:
+            label = self.query_one("#preview", Label)
+            label.update(message.preview.summary())
+            label.set_class(bool(message.preview.error), "error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_run()
