@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from readlist.config import Config
+from readlist.config import Config, Network
 from readlist.importing import import_listings, read_inputs
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp, create_app
@@ -33,6 +33,8 @@ AppFactory = Callable[..., ReadlistApp]
 @pytest.fixture
 def make_app(library: Path, tmp_path: Path) -> AppFactory:
     def make(config: Config | None = None, path: Path = library) -> ReadlistApp:
+        # No network unless a test serves one on loopback (tests/tui/test_network.py).
+        config = config or Config(network=Network(auto_resolve=False))
         return create_app(Store(path), config, blink=False, watch=None, export_dir=tmp_path)
 
     return make
