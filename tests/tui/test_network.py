@@ -367,7 +367,12 @@ async def test_o_opens_arxiv_then_the_hub_then_the_project_never_code_first(
     make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[str] = []
-    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+
+    def fake_open(url: str, *args: object, **kwargs: object) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
     code, project = "https://github.com/x/y", "https://x.example/project"
     hub = "https://huggingface.co/papers/2511.07399"
     path = library(
