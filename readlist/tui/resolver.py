@@ -78,6 +78,9 @@ class NetworkJobs(Widget):
         self.main.update_status(f"stopping {VERBS[self.busy.kind]}…")
         return True
 
+    def on_unmount(self) -> None:
+        self.cancel_flag.set()  # quitting never waits for arXiv's politeness delay
+
     def resolve(self, selected: list[str], current: str | None) -> None:
         """R: the selection, else every unresolved paper (and the current one)."""
         if self.cancel():

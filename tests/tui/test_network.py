@@ -154,6 +154,25 @@ async def test_r_again_or_esc_stops_a_running_resolve(
             assert "interrupted" in messages(app)[-1] or messages(app)[-1] == "stopped"
 
 
+async def test_quitting_stops_a_running_resolve(
+    apis: FakeApis, make_app: AppFactory, tmp_path: Path
+) -> None:
+    apis.add(STREAM, OTHER)
+    path = library(
+        tmp_path, paper("aaaaaaa", STREAM.title, sources=[]), paper("bbbbbbb", OTHER.title)
+    )
+    app = make_app(network(apis.server, arxiv_delay=30.0), path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R")
+        await pilot.pause(0.3)
+        jobs = main(app).net
+        assert jobs.busy is not None
+        await pilot.press("q")
+    # The worker's wait for arXiv's delay ends on this flag (as with esc), so the
+    # process exits at once instead of waiting out the delay.
+    assert jobs.cancel_flag.is_set()
+
+
 # Unsure matches --------------------------------------------------------------------
 async def test_unsure_matches_are_shown_side_by_side_then_accepted_or_rejected(
     apis: FakeApis, make_app: AppFactory, tmp_path: Path
