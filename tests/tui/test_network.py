@@ -426,3 +426,47 @@ async def test_tag_dialog_suggests_the_hub_keywords(make_app: AppFactory, tmp_pa
         await pilot.press("right", "enter")
     with on_disk(path) as store:
         assert store.get("aaaaaaa").tags == ["streaming", "video-diffusion"]
+
+
+# Hostile text, crashes -----------------------------------------------------------------
+HOSTILE = "[bold red]Evil[/] \x1b]52;c;aGk=\x07 title \x1b[2J"
+
+
+async def test_the_unsure_dialog_shows_hostile_text_as_text(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    path = library(tmp_path, paper("aaaaaaa", HOSTILE, authors=["[link=x]Mallory[/link]"]))
+    app = make_app(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        candidate = {"arxiv_id": "2511.1[/]", "title": HOSTILE, "authors": ["\x1b[31mEve"]}
+        dialog = UnsureDialog(main(app).store.get("aaaaaaa"), candidate, "[b]why[/b]", "(1 of 1)")
+        app.push_screen(dialog)
+        await pilot.pause()
+        shown = " ".join(str(s.render()) for s in dialog.query("Static"))
+        assert shown.count("[bold red]Evil[/]") == 2
+        assert "[link=x]Mallory[/link]" in shown
+        assert "arXiv 2511.1[/]" in shown
+        assert "[b]why[/b]" in shown
+        assert "\x1b" not in shown
+        assert "\x07" not in shown
+
+
+async def test_a_network_job_that_crashes_is_one_error_notice(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from readlist.tui import resolver
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(resolver, "run", broken)
+    app = make_app(path=library(tmp_path, paper("aaaaaaa", "T")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R")
+        await settle(app, pilot, lambda: bool(app._notifications))
+        assert messages(app) == ["RuntimeError: a bug"]
+        assert next(iter(app._notifications)).title == "Network failed"
+        assert main(app).net.busy is None
+        assert not main(app).query_one("#progress").has_class("visible")
+        await pilot.press("R")  # and R works again
+        await settle(app, pilot, lambda: len(app._notifications) == 2)

@@ -90,3 +90,23 @@ def test_wide_terminal(snap_compare: Any, make_app: AppFactory, library: Path) -
     """Side by side from 140 columns; this one is the README's screenshot."""
     prepare(library)
     assert snap_compare(make_app(), press=["j", "j"], terminal_size=(160, 42))
+
+
+def test_unsure_dialog(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    from readlist.tui.screens.network import UnsureDialog
+
+    with Store(library) as store:
+        paper = store.papers()[0].replace(date="2025-11-12", authors_count=6)
+    candidate = {
+        "arxiv_id": "2101.00001",
+        "title": paper.title,
+        "authors": ["Ann Lee", "Bo Wu", "Jürgen Müller"],
+        "published": "2021-01-02",
+    }
+    reason = "published 2021-01-02, more than a year from the listing's 2025-11-12"
+
+    async def open_dialog(pilot: Pilot[Any]) -> None:
+        pilot.app.push_screen(UnsureDialog(paper, candidate, reason, "(1 of 3)"))
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_dialog)

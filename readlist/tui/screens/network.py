@@ -41,6 +41,12 @@ def _record(heading: str, title: str, by: str, date: str) -> Static:
 class UnsureDialog(ModalScreen[str | None]):
     """Shows the paper beside its candidate; returns "accept", "reject" or None (later)."""
 
+    DEFAULT_CSS = """
+    UnsureDialog .record { margin-top: 1; }
+    UnsureDialog .row { margin-top: 1; }
+    UnsureDialog Button { margin-right: 2; }
+    """
+
     BINDINGS = [
         Binding("a", "answer('accept')", "Accept", id="unsure.accept", tooltip="Apply the match"),
         Binding(
