@@ -46,6 +46,7 @@ class NetworkJobs(Widget):
         self.cancel_flag = threading.Event()
         self.busy: NetRequest | None = None
         self.unsure: list[str] = []  # papers still to decide, in order
+        self.queued: list[NetRequest] = []  # decisions made while a job ran
         self.asked = 0
         self.offline_said = False
 
@@ -58,7 +59,11 @@ class NetworkJobs(Widget):
     def start(self, request: NetRequest) -> bool:
         """Start a job unless one runs (one polite session at a time)."""
         if self.busy is not None:
-            if not request.auto:
+            if request.kind in ("accept", "reject"):
+                self.queued.append(request)  # the user's decision runs next, not lost
+            elif request.auto:
+                self.main.update_status("new papers not resolved (busy): R resolves them")
+            else:
                 self.notify(f"Still {VERBS[self.busy.kind]}; esc stops it.", markup=False)
             return False
         self.busy = request
@@ -153,6 +158,8 @@ class NetworkJobs(Widget):
     def _finish(self) -> None:
         self.busy = None
         self.main.query_one("#progress", ProgressBar).remove_class("visible")
+        if self.queued:
+            self.call_later(self.start, self.queued.pop(0))
 
     # Unsure matches --------------------------------------------------------------
     def ask_next(self) -> None:

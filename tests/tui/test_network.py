@@ -19,6 +19,7 @@ from readlist.config import Config, Network
 from readlist.model import Paper, Source
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp
+from readlist.tui.netjobs import NetRequest
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.screens.network import PullDialog, UnsureDialog, parse_period
 from readlist.tui.screens.tags import TagEditor
@@ -171,6 +172,26 @@ async def test_quitting_stops_a_running_resolve(
     # The worker's wait for arXiv's delay ends on this flag (as with esc), so the
     # process exits at once instead of waiting out the delay.
     assert jobs.cancel_flag.is_set()
+
+
+async def test_a_decision_made_while_a_job_runs_runs_next(
+    apis: FakeApis, make_app: AppFactory, tmp_path: Path
+) -> None:
+    apis.add(STREAM, OTHER)
+    path = library(
+        tmp_path, paper("aaaaaaa", STREAM.title, sources=[]), paper("bbbbbbb", OTHER.title)
+    )
+    app = make_app(network(apis.server, arxiv_delay=30.0), path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("R")
+        await pilot.pause(0.3)
+        jobs = main(app).net
+        assert not jobs.start(NetRequest("reject", ("bbbbbbb",)))  # busy: queued
+        await pilot.press("escape")
+        await settle(app, pilot, lambda: idle(app)() and not jobs.queued)
+        await settle(app, pilot, idle(app))
+    with on_disk(path) as store:
+        assert store.get("bbbbbbb").resolution["status"] == "missing"  # type: ignore[index]
 
 
 # Unsure matches --------------------------------------------------------------------
