@@ -96,7 +96,7 @@ def _run(
     if request.kind == "pull":
         pulled = pulling.pull(store, sources, request.period, request.value, progress=progress)
         report, outcome = pulled.report, pulled.resolved
-        summary = f"{report.added} added, {report.merged} merged, {len(report.skipped)} skipped"
+        summary = report.summary()  # the import's own report line
         if outcome.results:
             summary += f"; {outcome.summary()}"
         unsure = [r.paper_id for r in outcome.results if r.status == "unsure"]

@@ -19,7 +19,7 @@ from textual.worker import Worker, WorkerState
 
 from readlist.config import Config, Network
 from readlist.text import clean_display
-from readlist.tui.messages import JobFailed
+from readlist.tui.messages import JobFailed, PapersChanged
 from readlist.tui.netjobs import NetDone, NetProgress, NetRequest, run
 from readlist.tui.screens.network import PullDialog, PullRequest, UnsureDialog
 
@@ -125,6 +125,8 @@ class NetworkJobs(Widget):
         if screen.session.refresh():  # the job wrote through its own store
             screen.build_index()  # a fresh one, off the UI thread
         screen.show_rows()
+        if result.change:
+            screen.post_message(PapersChanged())  # auto-exports follow
         if result.error:
             if not (request.auto and self.offline_said):
                 screen.update_status(offline_note(result.error))

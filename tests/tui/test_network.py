@@ -3,6 +3,7 @@ Hub APIs on a loopback server, checked by reading the library back from disk."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import socket
 import time
@@ -15,7 +16,7 @@ from pytest_httpserver import HTTPServer
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from readlist.config import Config, Network
+from readlist.config import AutoExport, Config, Network
 from readlist.model import Paper, Source
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp
@@ -267,7 +268,8 @@ async def test_p_pulls_a_day_and_undo_takes_it_back(
         await pilot.press("enter")
         await settle(app, pilot, idle(app))
         assert messages(app)[-1] == (
-            "2 added, 0 merged, 0 skipped; 2 resolved, 0 merged, 0 unsure, 0 not found, 0 failed"
+            f"hub:daily_papers?date={DAY}: 2 added; "
+            "2 resolved, 0 merged, 0 unsure, 0 not found, 0 failed"
         )
         assert [a.get("date") for a in apis.requests("daily")] == [DAY]
         assert len(main(app).session.ids) == 3
@@ -447,6 +449,22 @@ async def test_tag_dialog_suggests_the_hub_keywords(make_app: AppFactory, tmp_pa
         await pilot.press("right", "enter")
     with on_disk(path) as store:
         assert store.get("aaaaaaa").tags == ["streaming", "video-diffusion"]
+
+
+async def test_auto_export_follows_a_resolve(
+    apis: FakeApis, make_app: AppFactory, tmp_path: Path
+) -> None:
+    apis.add(STREAM)
+    out = tmp_path / "refs.bib"
+    path = library(tmp_path, paper("aaaaaaa", STREAM.title, sources=[]))
+    config = dataclasses.replace(network(apis.server), auto_exports=(AutoExport(out),))
+    app = make_app(config, path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot, out.exists)
+        assert "Tianrui Feng" not in out.read_text()
+        await pilot.press("R")
+        await settle(app, pilot, lambda: "Tianrui Feng" in out.read_text())
+        assert "eprint = {2511.07399}" in out.read_text()
 
 
 # Hostile text, crashes -----------------------------------------------------------------
