@@ -134,6 +134,8 @@ class NetworkJobs(Widget):
             return
         self.offline_said = False
         text = result.summary or ("stopped" if result.interrupted else "nothing to do")
+        if request.kind == "resolve" and not result.count and not result.interrupted:
+            text = "Nothing to resolve (select papers to retry them)."
         if request.auto:
             note = f"resolved new papers: {text}"
             if result.unsure:

@@ -134,6 +134,24 @@ async def test_r_resolves_only_the_selection(
         assert store.get("aaaaaaa").arxiv_id is None
 
 
+async def test_r_with_nothing_unresolved_asks_nothing(
+    apis: FakeApis, make_app: AppFactory, tmp_path: Path
+) -> None:
+    missing = {"status": "missing", "reason": "not found"}
+    path = library(
+        tmp_path,
+        paper("aaaaaaa", STREAM.title, arxiv_id=STREAM.arxiv_id, arxiv_version=2),
+        paper("bbbbbbb", "Not on arXiv", resolution=missing),
+    )
+    app = make_app(network(apis.server), path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        main(app).jump_to("aaaaaaa")
+        await pilot.press("R")
+        await settle(app, pilot, idle(app))
+        assert messages(app) == ["Nothing to resolve (select papers to retry them)."]
+    assert apis.log == []
+
+
 async def test_r_again_or_esc_stops_a_running_resolve(
     apis: FakeApis, make_app: AppFactory, tmp_path: Path
 ) -> None:
