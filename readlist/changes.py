@@ -1,10 +1,13 @@
 """One shape for what an action did: per paper, the fields it changed (old and new
-stored values) and the papers it created. Actions, imports and undo steps all use it.
+stored values), the papers it created and the papers it removed (a resolve that merges
+two papers into one). Actions, imports, resolving, pulls and undo steps all use it.
 
 Undo and redo work field by field under the store's transaction, so they never
 overwrite what another process (or thread) wrote since: a field is restored only if
 it still holds the value the action set, and a created paper is removed only if it
-is exactly as the action wrote it. Everything else is skipped and reported.
+is exactly as the action wrote it. A removed paper comes back on undo only if its id
+is still free (otherwise nothing of that change is undone, so the merged paper keeps
+what it took from it), and redo removes it again only if it is unchanged.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ FieldEdits = dict[str, tuple[Any, Any]]  # field -> (old, new) stored values
 
 @dataclass
 class Change:
-    """What one action changed: `edits[id][field] = (old, new)`; `created[id]` = doc."""
+    """What one action changed: `edits[id][field] = (old, new)`; `created[id]` = doc;
+    `removed[id]` = the doc as it was before the action."""
 
     label: str
     edits: dict[str, FieldEdits] = field(default_factory=dict)
     created: dict[str, Doc] = field(default_factory=dict)
+    removed: dict[str, Doc] = field(default_factory=dict)
 
     @classmethod
     def between(
@@ -35,28 +40,66 @@ class Change:
         before: Iterable[Paper],
         after: Iterable[Paper],
         created: Iterable[Paper] = (),
+        removed: Iterable[Paper] = (),
     ) -> Change:
-        """The field-level difference between papers before and after an action."""
+        """The field-level difference between papers before and after an action;
+        `removed` are the removed papers as they were before it."""
         old = {p.id: p.to_doc() for p in before}
         edits: dict[str, FieldEdits] = {}
         for paper in after:
             was = old.get(paper.id)
             if was is None:
                 continue
-            now = paper.to_doc()
-            # Optional fields are absent from a doc while empty: absent counts as None.
-            diff = {k: (was.get(k), now.get(k)) for k in {**was, **now} if was.get(k) != now.get(k)}
+            diff = _diff(was, paper.to_doc())
             if diff:
                 edits[paper.id] = diff
-        return cls(label, edits, {p.id: p.to_doc() for p in created})
+        gone = {p.id: p.to_doc() for p in removed}
+        return cls(label, edits, {p.id: p.to_doc() for p in created}, gone)
+
+    def then(self, later: Change) -> Change:
+        """This change followed by `later`, as one step (labelled like this one).
+
+        A paper created and then edited is created as it ended up; created and then
+        removed, it never happened; edited and then removed, it is removed as it was
+        before both.
+        """
+        edits = {pid: dict(fields) for pid, fields in self.edits.items()}
+        created = dict(self.created)
+        removed = dict(self.removed)
+        for pid, fields in later.edits.items():
+            if pid in created:
+                created[pid] = {**created[pid], **{k: new for k, (_, new) in fields.items()}}
+                continue
+            mine = edits.setdefault(pid, {})
+            for name, (old, new) in fields.items():
+                first = mine[name][0] if name in mine else old
+                mine[name] = (first, new)
+                if first == new:
+                    del mine[name]
+            if not mine:
+                del edits[pid]
+        for pid, doc in later.created.items():
+            was = removed.pop(pid, None)
+            if was is None:
+                created[pid] = dict(doc)
+            elif diff := _diff(was, doc):
+                edits[pid] = diff
+        for pid, doc in later.removed.items():
+            if created.pop(pid, None) is not None:
+                continue
+            original = dict(doc)
+            for name, (old, _) in edits.pop(pid, {}).items():
+                original[name] = old
+            removed[pid] = original
+        return Change(self.label, edits, created, removed)
 
     @property
     def ids(self) -> list[str]:
         """Every paper this change touched."""
-        return [*self.edits, *self.created]
+        return [*self.edits, *self.created, *self.removed]
 
     def __bool__(self) -> bool:
-        return bool(self.edits or self.created)
+        return bool(self.edits or self.created or self.removed)
 
     def flips(self, name: str) -> int:
         """Net count of papers whose boolean field `name` went from False to True."""
@@ -102,6 +145,11 @@ def redo(store: Store, change: Change) -> Applied:
 def _swap(store: Store, change: Change, forward: bool) -> Applied:
     result = Applied(change)
     with store.transaction():  # the comparison sees the latest state on disk
+        if not forward and any(pid in store for pid in change.removed):
+            # A removed paper's id is taken again: undoing the rest would take back
+            # what a merge gave the kept paper, and the removed paper's data with it.
+            result.skipped += [(pid, "paper") for pid in change.ids]
+            return result
         puts: list[Paper] = []
         for pid, fields in change.edits.items():
             if pid not in store:
@@ -130,16 +178,35 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
             result.skipped += [
                 (pid, "paper") for pid in change.created if pid not in untouched and pid in store
             ]
+        if forward:
+            same = [
+                pid for pid, doc in change.removed.items() if _same(store, pid, doc, strict=True)
+            ]
+            store.remove(same)
+            result.skipped += [
+                (pid, "paper") for pid in change.removed if pid not in same and pid in store
+            ]
+        else:
+            store.put(Paper.from_doc(pid, doc) for pid, doc in change.removed.items())
     return result
 
 
-def _same(store: Store, pid: str, doc: Mapping[str, Any]) -> bool:
+def _diff(was: Mapping[str, Any], now: Mapping[str, Any]) -> FieldEdits:
+    """Fields whose stored value differs; a field left out (an empty optional one)
+    counts as None, so emptying it is a change too."""
+    keys = dict.fromkeys([*was, *now])
+    return {k: (was.get(k), now.get(k)) for k in keys if was.get(k) != now.get(k)}
+
+
+def _same(store: Store, pid: str, doc: Mapping[str, Any], *, strict: bool = False) -> bool:
     """The paper is as the action wrote it. A citation key given since (an export or
-    auto-export stores one) is not a change by anyone: it does not block the undo."""
+    auto-export stores one) is not a change by anyone: it does not block the undo.
+    `strict` counts it (redo must not remove a paper whose key is in someone's .bib)."""
     if pid not in store:
         return False
     now = store.get(pid).to_doc()
-    if not doc.get("bibkey"):
+    doc = Paper.from_doc(pid, dict(doc)).to_doc()  # a folded change may hold None fields
+    if not strict and not doc.get("bibkey"):
         now.pop("bibkey", None)
-        doc = {k: v for k, v in doc.items() if k != "bibkey"}
+        doc.pop("bibkey", None)
     return now == doc

@@ -171,15 +171,17 @@ class Paper:
         return out
 
     def web_links(self) -> list[str]:
-        """Where to read it, best first: the arXiv page, the Hub's page, the project page,
-        then other http(s) links, with code repositories last (they are not the paper)."""
+        """Where to read it, best first: the arXiv page, the Hub's page (from the arXiv id
+        or a link), the project page, then other http(s) links, with code repositories
+        last (they are not the paper)."""
         urls: list[str] = []
         if self.arxiv_id:
             urls.append(f"https://arxiv.org/abs/{self.arxiv_id}")
             urls.append(f"https://huggingface.co/papers/{self.arxiv_id}")
+        web = [u for u in self.links if u.startswith(("http://", "https://"))]
+        urls += [u for u in web if _HUB_PAPER.match(u)]
         if self.project_page:
             urls.append(self.project_page)
-        web = [u for u in self.links if u.startswith(("http://", "https://"))]
         urls += [u for u in web if not is_code_repo(u)]
         urls += [u for u in web if is_code_repo(u)]
         if self.github:
@@ -219,6 +221,9 @@ _CODE_HOSTS = re.compile(
     r"huggingface\.co/(spaces|datasets)|sourceforge\.net)(/|$)",
     re.IGNORECASE,
 )
+
+
+_HUB_PAPER = re.compile(r"^https?://(www\.)?huggingface\.co/papers/", re.IGNORECASE)
 
 
 def is_code_repo(url: str) -> bool:

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from readlist.changes import Change
 from readlist.importing import Batch, Report, import_papers
 from readlist.model import Paper, Source
 from readlist.resolving import Outcome, Progress, Result, Sources, commit_plan, resolve
@@ -23,11 +24,13 @@ from readlist.store import Store
 
 @dataclass
 class Pulled:
-    """The import report, and what fetching the arXiv records did."""
+    """The import report, what fetching the arXiv records did, and what both changed
+    (one `Change`, for undo)."""
 
     report: Report
     resolved: Outcome
     not_found: list[str] = field(default_factory=list)
+    change: Change = field(default_factory=lambda: Change("add"))
 
 
 def _stamp(now: str | None) -> str:
@@ -76,7 +79,8 @@ def pull(
     imported = import_papers(store, [Batch(name, papers)])
     touched = [p.id for p in imported.after if needs_record(store.get(p.id))]
     resolved = resolve(store, touched, sources, progress=progress, now=stamp)
-    return Pulled(imported.reports[0], resolved)
+    change = Change("pull").then(imported.change).then(resolved.change)
+    return Pulled(imported.reports[0], resolved, change=change)
 
 
 def paper_from_record(record: ArxivRecord, stamp: str) -> Paper:
@@ -112,4 +116,5 @@ def add(
         if paper.id not in done:
             outcome.results.append(Result(paper.id, paper.title, "resolved", paper.arxiv_id))
     missing = [i for i in dict.fromkeys(wanted) if i not in records]
-    return Pulled(imported.reports[0], outcome, missing)
+    change = Change("add").then(imported.change).then(outcome.change)
+    return Pulled(imported.reports[0], outcome, missing, change)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from readlist.changes import Change
 from readlist.config import Network
 from readlist.dedup import merge
 from readlist.errors import InputError
@@ -89,12 +90,11 @@ class Result:
 
 @dataclass
 class Outcome:
-    """Every paper's result, what changed (for undo), and why the run stopped early."""
+    """Every paper's result, what changed (the one `Change`, for undo), and why the run
+    stopped early."""
 
     results: list[Result] = field(default_factory=list)
-    before: list[Paper] = field(default_factory=list)
-    after: list[Paper] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
+    change: Change = field(default_factory=lambda: Change("resolve"))
     interrupted: bool = False
     error: str | None = None
 
@@ -246,11 +246,12 @@ def commit_plan(store: Store, plan: _Plan, outcome: Outcome, stamp: str, dry_run
             changed[pid] = paper.replace(resolution={**info, "at": stamp})
         if dry_run:
             return
-        outcome.before += [store.get(pid) for pid in {**changed, **dict.fromkeys(gone)}]
-        store.put(changed[pid] for pid in changed if pid not in gone)
+        before = [store.get(pid) for pid in changed if pid not in gone]
+        removed = [store.get(pid) for pid in gone]
+        after = [changed[pid] for pid in changed if pid not in gone]
+        store.put(after)
         store.remove(gone)
-        outcome.after += [changed[pid] for pid in changed if pid not in gone]
-        outcome.removed += gone
+        outcome.change = outcome.change.then(Change.between("", before, after, removed=removed))
 
 
 def accept(
@@ -264,7 +265,7 @@ def accept(
         if not isinstance(arxiv_id, str):
             raise InputError(f"{pid}: no candidate to accept; name the arXiv id")
     stamp = now or dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    outcome = Outcome()
+    outcome = Outcome(change=Change("accept"))
     try:
         records = sources.arxiv.fetch([arxiv_id])
     except Offline as exc:
@@ -282,7 +283,7 @@ def accept(
 def reject(store: Store, pid: str, now: str | None = None) -> Outcome:
     """Mark a paper as not on arXiv, so plain `resolve` runs leave it alone."""
     stamp = now or dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    outcome = Outcome()
+    outcome = Outcome(change=Change("reject"))
     commit_plan(store, {pid: ("missing", "rejected: not on arXiv")}, outcome, stamp, False)
     return outcome
 

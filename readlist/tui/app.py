@@ -115,7 +115,7 @@ class ReadlistApp(App[None]):
 
 def known_binding_ids() -> set[str]:
     """Every binding id a keymap may name: the app's and each screen's."""
-    from readlist.tui.screens import confirm, export, help, importing, note, stats, tags
+    from readlist.tui.screens import confirm, export, help, importing, network, note, stats, tags
 
     classes: list[type[Screen[Any]] | type[App[Any]]] = [
         ReadlistApp,
@@ -124,6 +124,8 @@ def known_binding_ids() -> set[str]:
         export.ExportDialog,
         help.HelpScreen,
         importing.ImportDialog,
+        network.PullDialog,
+        network.UnsureDialog,
         note.NoteEditor,
         note.NoteConflict,
         stats.StatsScreen,

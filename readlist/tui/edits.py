@@ -136,4 +136,17 @@ class Edits:
                     lambda: actions.change_tags(screen.store, present, add, remove), present, True
                 )
 
-        screen.app.push_screen(TagEditor(heading, common, screen.session.tags()), saved)
+        keywords = [k for i in ids for k in screen.store.get(i).ai_keywords]
+        editor = TagEditor(heading, common, screen.session.tags(), suggested=suggestions(keywords))
+        screen.app.push_screen(editor, saved)
+
+
+def suggestions(keywords: list[str]) -> list[str]:
+    """The Hub's AI keywords as tags (spaces become dashes), skipping any that cannot be."""
+    out: dict[str, None] = {}
+    for keyword in keywords:
+        try:
+            out.setdefault(actions.clean_tag(keyword), None)
+        except ReadlistError:
+            continue
+    return list(out)

@@ -3,13 +3,14 @@ same factory the CLI uses, with blinking and file watching off."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from readlist.config import Config
+from readlist.config import Config, Network
 from readlist.importing import import_listings, read_inputs
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp, create_app
@@ -33,6 +34,11 @@ AppFactory = Callable[..., ReadlistApp]
 @pytest.fixture
 def make_app(library: Path, tmp_path: Path) -> AppFactory:
     def make(config: Config | None = None, path: Path = library) -> ReadlistApp:
+        # No network unless a test serves one on loopback (tests/tui/test_network.py):
+        # the default endpoints are the internet, so imports do not auto-resolve.
+        config = config or Config()
+        if config.network == Network():
+            config = dataclasses.replace(config, network=Network(auto_resolve=False))
         return create_app(Store(path), config, blink=False, watch=None, export_dir=tmp_path)
 
     return make

@@ -117,3 +117,23 @@ def test_import_preview(snap_compare: Any, make_app: AppFactory, library: Path) 
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=paste)
+
+
+def test_unsure_dialog(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
+    from readlist.tui.screens.network import UnsureDialog
+
+    with Store(library) as store:
+        paper = store.papers()[0].replace(date="2025-11-12", authors_count=6)
+    candidate = {
+        "arxiv_id": "2101.00001",
+        "title": paper.title,
+        "authors": ["Ann Lee", "Bo Wu", "Jürgen Müller"],
+        "published": "2021-01-02",
+    }
+    reason = "published 2021-01-02, more than a year from the listing's 2025-11-12"
+
+    async def open_dialog(pilot: Pilot[Any]) -> None:
+        pilot.app.push_screen(UnsureDialog(paper, candidate, reason, "(1 of 3)"))
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_dialog)

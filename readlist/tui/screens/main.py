@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
@@ -25,9 +24,11 @@ from readlist.session import VIEWS, Session
 from readlist.stats import compute
 from readlist.store import Store
 from readlist.text import clean_display
+from readlist.tui import links
 from readlist.tui.common import blink
 from readlist.tui.edits import Edits
-from readlist.tui.messages import LibraryChanged, PapersChanged
+from readlist.tui.messages import ImportFinished, LibraryChanged, PapersChanged
+from readlist.tui.resolver import NetworkJobs
 from readlist.tui.screens.help import HelpScreen, help_rows
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.tags import TagEditor
@@ -69,7 +70,11 @@ class MainScreen(TransferScreen):
         _b("4", "view('read')", "Read", "view-read", "Show read papers"),
         _b("number_sign", "tag_filter", "Tag filter", "tag-filter", "Show one tag (empty clears)"),
         _b("o", "cycle_sort", "Sort", "sort", "Sort by added, date, upvotes, title"),
-        _b("O", "open_link", "Open", "open", "Open the paper's link in a browser"),
+        _b("O", "open_link", "Open", "open", "Open the paper's page (arXiv, Hub, project)"),
+        _b("y", "copy_key", "Copy key", "copy-key", "Copy the citation key (assigns one)"),
+        _b("Y", "copy_url", "Copy URL", "copy-url", "Copy the paper's page URL"),
+        _b("R", "resolve", "Resolve", "resolve", "Find arXiv records: selection or unresolved"),
+        _b("P", "pull", "Pull", "pull", "Pull a day of Daily Papers from the Hub"),
         _b("v", "select", "Select", "select", "Select the paper for bulk actions"),
         _b("V", "select_all", "Select all", "select-all", "Select all shown (again: none)"),
         _b("e", "export", "Export", "export", "Export BibTeX", True),
@@ -99,6 +104,7 @@ class MainScreen(TransferScreen):
         self.store = session.store
         self.export_dir = export_dir
         self.edits = Edits(self)
+        self.net = NetworkJobs(self)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search titles, tags, notes, abstracts…", id="search")
@@ -108,6 +114,7 @@ class MainScreen(TransferScreen):
         yield ProgressBar(id="progress", show_eta=False)
         yield Static(id="status")
         yield Footer(compact=True, show_command_palette=False)
+        yield self.net
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).cursor_blink = blink(self.app)
@@ -315,6 +322,8 @@ class MainScreen(TransferScreen):
 
     def action_clear(self) -> None:
         box = self.query_one("#search", Input)
+        if self.net.cancel():
+            return
         if self.focused is self.query_one(DetailPane):
             self.papers.focus()
         elif self.session.query or box.has_focus:
@@ -367,14 +376,28 @@ class MainScreen(TransferScreen):
     # Other screens -------------------------------------------------------------
     def action_open_link(self) -> None:
         pid = self.current
-        if pid is None:
-            return
-        urls = self.store.get(pid).web_links()
-        if not urls:
-            self.notify("This paper has no web link.", severity="warning")
-            return
-        webbrowser.open(urls[0])
-        self.notify(f"Opened {clean_display(urls[0])}", markup=False)
+        if pid is not None and pid in self.store:
+            links.open_link(self, pid)
+
+    def action_copy_key(self) -> None:
+        pid = self.current
+        if pid is not None and pid in self.store:
+            links.copy_key(self, pid)
+
+    def action_copy_url(self) -> None:
+        pid = self.current
+        if pid is not None and pid in self.store:
+            links.copy_url(self, pid)
+
+    # Network -------------------------------------------------------------------
+    def action_resolve(self) -> None:
+        self.net.resolve([i for i in self.session.selected if i in self.store], self.current)
+
+    def action_pull(self) -> None:
+        self.net.pull()
+
+    def on_import_finished(self, message: ImportFinished) -> None:
+        self.call_later(self.net.auto_resolve, message.outcome.created)
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen(compute(self.store.records().values())))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from readlist.tui.common import blink
 
@@ -43,13 +44,20 @@ class TagEditor(ModalScreen[list[str] | None]):
     ]
 
     def __init__(
-        self, heading: str, current: list[str], known: list[str], *, replace: bool = False
+        self,
+        heading: str,
+        current: list[str],
+        known: list[str],
+        *,
+        replace: bool = False,
+        suggested: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.replace = replace
         self.heading = heading
         self.current = current
-        self.known = known
+        self.suggested = [t for t in suggested or [] if t not in current]
+        self.known = known + [t for t in self.suggested if t not in known]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -62,6 +70,10 @@ class TagEditor(ModalScreen[list[str] | None]):
                 suggester=TagSuggester(self.known),
                 id="tags-input",
             )
+            if self.suggested:
+                # The paper's AI keywords from the Hub: user-facing text, never markup.
+                text = Content.assemble(("suggested: ", "dim"), " ".join(self.suggested))
+                yield Static(text, id="tags-suggested", classes="hint")
             yield Label("→ accepts a completion · enter saves · esc cancels", classes="hint")
 
     def on_mount(self) -> None:
