@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from readlist.config import Config
 from readlist.errors import ReadlistError
@@ -114,24 +113,12 @@ class ReadlistApp(App[None]):
 
 
 def known_binding_ids() -> set[str]:
-    """Every binding id a keymap may name: the app's and each screen's."""
-    from readlist.tui.screens import confirm, export, help, importing, network, note, stats, tags
+    """Every binding id a keymap may name: the app's, the main screen's and each dialog's."""
+    from readlist.tui.screens.help import dialog_owners
 
-    classes: list[type[Screen[Any]] | type[App[Any]]] = [
-        ReadlistApp,
-        MainScreen,
-        confirm.Confirm,
-        export.ExportDialog,
-        help.HelpScreen,
-        importing.ImportDialog,
-        network.PullDialog,
-        network.UnsureDialog,
-        note.NoteEditor,
-        note.NoteConflict,
-        stats.StatsScreen,
-        tags.TagEditor,
-    ]
-    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+    lists: list[list[BindingType]] = [ReadlistApp.BINDINGS, MainScreen.BINDINGS]
+    lists += [bindings for _, bindings in dialog_owners()]
+    return {b.id for bindings in lists for b in bindings if isinstance(b, Binding) and b.id}
 
 
 def create_app(

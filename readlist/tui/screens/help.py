@@ -52,25 +52,32 @@ def mapped_keys(app: App[Any], binding: Binding) -> list[str]:
     return [app.get_key_display(replace(binding, key=k.strip())) for k in keys]
 
 
-def dialog_rows(app: App[Any]) -> list[HelpRow]:
-    """The keys of the dialogs and the focused detail pane, as mapped now: their ids
-    may be remapped in config.toml too, and the warning about a wrong id sends here."""
-    from readlist.tui.screens import confirm, export, importing, note, stats, tags
+def dialog_owners() -> list[tuple[str, list[BindingType]]]:
+    """Every dialog and pane with its own keys: the one list the help screen shows and
+    the keymap check accepts, so a new dialog cannot be left out of either."""
+    from readlist.tui.screens import confirm, export, importing, network, note, stats, tags
     from readlist.tui.widgets.detail import DetailPane
 
-    owners: list[tuple[str, list[BindingType]]] = [
+    return [
         ("Detail pane", DetailPane.BINDINGS),
         ("Import", importing.ImportDialog.BINDINGS),
         ("Export", export.ExportDialog.BINDINGS),
         ("Note", note.NoteEditor.BINDINGS),
         ("Note clash", note.NoteConflict.BINDINGS),
         ("Tags", tags.TagEditor.BINDINGS),
+        ("Pull", network.PullDialog.BINDINGS),
+        ("Unsure match", network.UnsureDialog.BINDINGS),
         ("Question", confirm.Confirm.BINDINGS),
         ("Stats", stats.StatsScreen.BINDINGS),
         ("Help", HelpScreen.BINDINGS),
     ]
+
+
+def dialog_rows(app: App[Any]) -> list[HelpRow]:
+    """The keys of the dialogs and the focused detail pane, as mapped now: their ids
+    may be remapped in config.toml too, and the warning about a wrong id sends here."""
     rows = []
-    for where, bindings in owners:
+    for where, bindings in dialog_owners():
         for b in bindings:
             if isinstance(b, Binding) and b.id:
                 shown = ", ".join(mapped_keys(app, b))
