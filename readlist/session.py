@@ -1,7 +1,7 @@
 """What the TUI shows and what it can undo, with no Textual in sight.
 
-A `Session` holds the view (all/unread/starred/read, a tag, a sort, a query), the
-ids it shows, and the bulk selection. `History` keeps changes for undo and redo.
+A `Session` holds the view (all/unread/starred/read/new, a tag, a sort, a query),
+the ids it shows, and the bulk selection. `History` keeps changes for undo and redo.
 
 Threads: one thread (the TUI's UI thread) owns the session and its store. Workers
 that write open their own `Store` on the same file, like another process, and the
@@ -20,15 +20,16 @@ from typing import TYPE_CHECKING
 from readlist import changes
 from readlist.changes import Applied, Change
 from readlist.query import QueryError, parse
-from readlist.selection import SORTS, Selection, select
+from readlist.selection import SORTS, Records, Selection, select
 from readlist.store import Store
 
 if TYPE_CHECKING:
     from readlist.search import SearchIndex
 
-VIEWS = ("all", "unread", "starred", "read")
+VIEWS = ("all", "unread", "starred", "read", "new")
 _VIEW_FILTERS = {
     "all": Selection(),
+    "new": Selection(),  # and `is:new`: see Session.recompute
     "unread": Selection(read=False),
     "starred": Selection(starred=True),
     "read": Selection(read=True),
@@ -88,6 +89,8 @@ class Session:
         self._index_lock = threading.Lock()
         self._base: list[str] = []
         self._counts: dict[str, int] | None = None
+        self._due: set[str] | None = None
+        self._new: set[str] | None = None
         self._catch_ups = store.catch_ups
         self.recompute()
 
@@ -114,8 +117,19 @@ class Session:
 
     def recompute(self) -> list[str]:
         """Re-derive the shown ids from the store, the view and the query."""
-        self._base = select(self.store.records(), self.selection, self.sort)
+        records = self.store.records()
+        self._base = select(records, self.selection, self.sort)
+        if self.view == "new":
+            new = self.new_ids()
+            self._base = [i for i in self._base if i in new]
         return self.apply_query(self.query)
+
+    def new_ids(self) -> set[str]:
+        """Papers from the latest import: `is:new`, the one definition of "new"."""
+        if self._new is None:
+            records = self.store.records()
+            self._new = set(_IS_NEW.select(records, records))
+        return self._new
 
     def apply_query(self, query: str, abstracts: bool = True) -> list[str]:
         """Filter and rank the view by `query` (without re-reading the view)."""
@@ -227,12 +241,15 @@ class Session:
                 "unread": sum(1 for r in records if not r.get("read")),
                 "starred": sum(1 for r in records if r.get("starred")),
             }
+        if self._due is None:
+            self._due = set(_due(self.store.records()))
         return {
             "shown": len(self.ids),
             "total": len(self.store),
             "unread": self._counts["unread"],
             "starred": self._counts["starred"],
             "selected": len(self.selected),
+            "due": len(self._due),
         }
 
     def tags(self) -> list[str]:
@@ -270,19 +287,41 @@ class Session:
         if self._counts is not None:
             self._counts["unread"] -= change.flips("read")
             self._counts["starred"] += change.flips("starred")
+        if self._due is not None:  # only the changed papers can start or stop being due
+            records = self.store.records()
+            self._due.difference_update(change.ids)
+            self._due.update(_due({i: records[i] for i in change.ids if i in records}))
         return change
 
     def forget_counts(self) -> None:
         """Recount on next use (after undo, imports, other processes' changes)."""
         self._counts = None
+        self._due = None
+        self._new = None
 
     def next_unread(self, after: str | None) -> str | None:
-        """The first unread paper below `after` in the shown order (wrapping around)."""
+        """The next unread paper below `after` in the shown order (wrapping around):
+        papers from the latest import first, then the older ones. `after` itself
+        comes last, so None means nothing else is unread."""
         records = self.store.records()
         ids = self.ids
         start = ids.index(after) + 1 if after in ids else 0
-        for pid in ids[start:] + ids[:start]:
+        order = ids[start:] + ids[:start]
+        new = self.new_ids()
+        for pid in order:
+            record = records.get(pid)
+            if pid in new and pid != after and record is not None and not record.get("read"):
+                return pid
+        for pid in order:
             record = records.get(pid)
             if record is not None and not record.get("read"):
                 return pid
         return None
+
+
+_IS_NEW = parse("is:new")
+
+
+def _due(records: Records) -> list[str]:
+    """Starred papers still unread a week after starring: `is:due`, one definition."""
+    return parse("is:due").select(records, records)

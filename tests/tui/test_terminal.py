@@ -124,7 +124,11 @@ def test_triage_in_a_real_terminal(terminal: tuple[Terminal, Path]) -> None:
 
     with Store(library) as store:
         paper = store.get(first)
-        assert (paper.starred, paper.read, paper.notes) == (True, True, "typed in tmux")
+        assert (paper.starred, paper.read, paper.notes) == (True, True, "")
+        # esc left the search on the paper it found, so the note went there
+        (found,) = [p for p in store.papers() if p.notes]
+        assert "streaming" in found.title.lower()
+        assert found.notes == "typed in tmux"
 
 
 def test_paste_right_after_i_imports_the_listing(tmp_path: Path) -> None:

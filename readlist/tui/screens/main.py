@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar, Static
@@ -35,6 +34,7 @@ from readlist.tui.screens.tags import TagEditor
 from readlist.tui.screens.transfer import TransferScreen
 from readlist.tui.widgets.detail import DetailPane
 from readlist.tui.widgets.paper_list import PaperList
+from readlist.tui.widgets.status import EMPTY_LIBRARY, EMPTY_VIEW, status_line
 
 SEARCH_PAUSE = 0.15  # seconds without typing before abstracts are searched
 
@@ -68,6 +68,7 @@ class MainScreen(TransferScreen):
         _b("2", "view('unread')", "Unread", "view-unread", "Show unread papers"),
         _b("3", "view('starred')", "Starred", "view-starred", "Show starred papers"),
         _b("4", "view('read')", "Read", "view-read", "Show read papers"),
+        _b("N", "view('new')", "New", "view-new", "Show the papers from the latest import"),
         _b("number_sign", "tag_filter", "Tag filter", "tag-filter", "Show one tag (empty clears)"),
         _b("o", "cycle_sort", "Sort", "sort", "Sort by added, date, upvotes, title"),
         _b("O", "open_link", "Open", "open", "Open the paper's page (arXiv, Hub, project)"),
@@ -75,10 +76,10 @@ class MainScreen(TransferScreen):
         _b("Y", "copy_url", "Copy URL", "copy-url", "Copy the paper's page URL"),
         _b("R", "resolve", "Resolve", "resolve", "Find arXiv records: selection or unresolved"),
         _b("P", "pull", "Pull", "pull", "Pull a day of Daily Papers from the Hub"),
-        _b("v", "select", "Select", "select", "Select the paper for bulk actions"),
+        _b("v", "select", "Select", "select", "Select the paper and move down (vim-like)"),
         _b("V", "select_all", "Select all", "select-all", "Select all shown (again: none)"),
         _b("e", "export", "Export", "export", "Export BibTeX", True),
-        _b("i", "import", "Import", "import", "Import a listing (path or paste)"),
+        _b("i", "import", "Import", "import", "Import a listing (path or paste)", True),
         _b("u", "undo", "Undo", "undo", "Undo the last change"),
         _b("ctrl+r", "redo", "Redo", "redo", "Redo what was undone"),
         _b("S", "stats", "Stats", "stats", "Papers added and read per week, tags"),
@@ -143,6 +144,7 @@ class MainScreen(TransferScreen):
         return self.papers.current
 
     def show_rows(self, keep: str | None = None) -> None:
+        self.papers.empty_text = EMPTY_LIBRARY if not len(self.store) else EMPTY_VIEW
         self.papers.set_rows(self.session.ids, self.session.selected, keep or self.current)
         self.show_detail()
         self.update_status()
@@ -153,23 +155,7 @@ class MainScreen(TransferScreen):
         self.query_one(DetailPane).show(self.store.get(pid) if pid and pid in self.store else None)
 
     def update_status(self, note: str = "") -> None:
-        s = self.session
-        c = s.counts()
-        # Content, not markup: a tag or a query is the user's text, shown as typed.
-        parts: list[str | tuple[str, str]] = [(s.view, "bold")]
-        if s.tag:
-            parts += [" · #", clean_display(s.tag)]
-        parts.append(f" · sort: {s.sort}")
-        if s.query:
-            parts.append(f" · search: “{clean_display(s.query)}”")
-        if s.query_error:
-            parts.append((f" · {clean_display(s.query_error)}", "bold"))
-        counts = (
-            f"{c['shown']} shown / {c['total']} total · {c['unread']} unread · {c['starred']} ★"
-        )
-        if c["selected"]:
-            counts += f" · {c['selected']} selected"
-        text = Content.assemble(*parts, "   " + counts + (f"   {note}" if note else ""))
+        text = status_line(self.session, note)
         self.query_one("#status", Static).update(text, layout=False)  # one fixed line
 
     def changed(self, ids: list[str], text: bool = False) -> None:
@@ -207,6 +193,10 @@ class MainScreen(TransferScreen):
 
     # Moving --------------------------------------------------------------------
     def action_cursor(self, step: int) -> None:
+        detail = self.query_one(DetailPane)
+        if detail.has_focus:  # j/k scroll the focused pane, as the arrows do
+            detail.scroll_relative(y=step, animate=False)
+            return
         self.papers.cursor += step
         self.show_detail()
 
@@ -293,7 +283,8 @@ class MainScreen(TransferScreen):
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
         ids = self.session.apply_query(event.value, abstracts=False)
-        self.show_rows(keep=ids[0] if ids else None)
+        # Typing shows the best match; clearing the box keeps the paper highlighted.
+        self.show_rows(keep=ids[0] if ids and event.value.strip() else self.current)
         if self._search_timer is not None:
             self._search_timer.stop()
         if event.value.strip():

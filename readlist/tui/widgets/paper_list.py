@@ -9,12 +9,14 @@ process removed the paper, and the list has not been told yet) is painted as gon
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Callable, Collection, Sequence
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -30,8 +32,13 @@ VOTES_WIDTH = 5
 TAGS_WIDTH = 18
 
 
+SELECTED = "▌"  # a glyph, not only a colour: selection shows without colours too
+NOTED = "✎"
+
+
 class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
-    """Unread marker, star, title, date, upvotes and tags, one paper per line.
+    """Selection, unread, star and note markers, title, date, upvotes and tags, one
+    paper per line. The title takes whatever width the other columns leave.
 
     It has no bindings of its own: the screen's bindings move the cursor, so that
     users can remap them all in one place.
@@ -78,6 +85,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         self._ids: Sequence[str] = []
         self._selected: Collection[str] = ()
         self._last_id: str | None = None
+        self.empty_text = ""  # shown when there are no rows: how to begin, say
 
     # Data ----------------------------------------------------------------------
     @property
@@ -91,16 +99,22 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
     def set_rows(
         self, ids: Sequence[str], selected: Collection[str] = (), keep: str | None = None
     ) -> None:
-        """Show `ids`; keep the cursor on `keep` if shown, else at the same index."""
+        """Show `ids` with the cursor on `keep`; if `keep` is not shown, on the paper
+        nearest to it in the previous order (looking down, then up) that is shown."""
+        old, old_index = self._ids, self.cursor
         self._ids = ids
         self._selected = selected
         size = Size(self.size.width, len(ids))
         if size != self.virtual_size:
             self.virtual_size = size
-        index = self.cursor
+        index = 0
         if keep is not None:
             with contextlib.suppress(ValueError):
+                old_index = old.index(keep) if old is not ids else old_index
+            try:
                 index = ids.index(keep)
+            except ValueError:
+                index = _nearest(old, old_index, ids)
         self.cursor = max(0, min(index, len(ids) - 1))
         self.refresh()
 
@@ -150,6 +164,8 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         index = self.scroll_offset.y + y
         base = self.rich_style
+        if not self._ids and self.empty_text:
+            return self._empty_line(y, width, base)
         if not 0 <= index < len(self._ids):
             return Strip.blank(width, base)
         pid = self._ids[index]
@@ -161,6 +177,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             row = self._row(pid, record, width, base)
         if pid in self._selected:
             picked = self.get_component_rich_style("paper-list--selected")
+            row = [Segment(SELECTED, base), *row[1:]]
             row = [Segment(t, (s or base) + picked) for t, s, _ in row]
         if index == self.cursor:
             cursor = self.get_component_rich_style("paper-list--cursor")
@@ -183,7 +200,8 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(" ", base),
             Segment("●" if not record.get("read") else " ", title_style),
             Segment("★" if record.get("starred") else " ", star),
-            Segment("  ", base),
+            Segment(NOTED if str(record.get("notes") or "").strip() else " ", meta),
+            Segment(" ", base),
             Segment(_fit(clean_display(record.get("title") or ""), title_width), title_style),
             Segment(" " + date.ljust(DATE_WIDTH), meta),
             Segment(" " + (f"▲{votes}" if votes else "").rjust(VOTES_WIDTH), meta),
@@ -192,6 +210,27 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             tag_style = base + self.get_component_rich_style("paper-list--tags")
             segments.append(Segment(" " + _fit(tags, tags_width), tag_style))
         return segments
+
+    def _empty_line(self, y: int, width: int, base: Style) -> Strip:
+        """The empty text, word-wrapped, a line below the top and two cells in."""
+        lines = Text(self.empty_text).wrap(self.app.console, max(10, width - 4))
+        if not 1 <= y <= len(lines):
+            return Strip.blank(width, base)
+        meta = base + self.get_component_rich_style("paper-list--meta")
+        return Strip([Segment("  " + lines[y - 1].plain, meta)], width).crop_extend(0, width, base)
+
+
+def _nearest(old: Sequence[str], index: int, ids: Sequence[str]) -> int:
+    """The row in `ids` of the paper nearest `old[index]` that `ids` still shows:
+    the first shown one below it in `old`, else the first above; else the top row."""
+    if not ids or not old:
+        return 0
+    shown = set(ids)
+    index = max(0, min(index, len(old) - 1))
+    for i in itertools.chain(range(index, len(old)), range(index - 1, -1, -1)):
+        if old[i] in shown:
+            return ids.index(old[i])
+    return 0
 
 
 def _fit(text: str, width: int) -> str:

@@ -1,0 +1,37 @@
+"""The status line's text, and what the list says when it has nothing to show."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from readlist.session import Session
+from readlist.text import clean_display
+
+EMPTY_LIBRARY = (
+    "No papers yet. Press i to import a listing or paste one; "
+    "P pulls today's Daily Papers. ? lists every key."
+)
+EMPTY_VIEW = "Nothing to show here. 1 shows all papers; esc clears a search."
+
+
+def status_line(session: Session, note: str = "") -> Content:
+    """View, tag, sort, search and counts, with `due` only when some paper is due.
+
+    Content, not markup: a tag or a query is the user's text, shown as typed.
+    """
+    s = session
+    c = s.counts()
+    parts: list[str | tuple[str, str]] = [(s.view, "bold")]
+    if s.tag:
+        parts += [" · #", clean_display(s.tag)]
+    parts.append(f" · sort: {s.sort}")
+    if s.query:
+        parts.append(f" · search: “{clean_display(s.query)}”")
+    if s.query_error:
+        parts.append((f" · {clean_display(s.query_error)}", "bold"))
+    counts = f"{c['shown']} shown / {c['total']} total · {c['unread']} unread · {c['starred']} ★"
+    if c["due"]:
+        counts += f" · {c['due']} due"
+    if c["selected"]:
+        counts += f" · {c['selected']} selected"
+    return Content.assemble(*parts, "   " + counts + (f"   {note}" if note else ""))
