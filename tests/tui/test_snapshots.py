@@ -137,3 +137,13 @@ def test_unsure_dialog(snap_compare: Any, make_app: AppFactory, library: Path) -
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_dialog)
+
+
+def test_empty_library(snap_compare: Any, tmp_path: Path) -> None:
+    """The first start: how to begin, in the list, and `i` in the footer."""
+    from readlist.tui.app import create_app
+
+    path = tmp_path / "empty.json"
+    Store(path).close()
+    app = create_app(Store(path), blink=False, watch=None, export_dir=tmp_path)
+    assert snap_compare(app, terminal_size=(80, 24))
