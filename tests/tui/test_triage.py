@@ -267,3 +267,23 @@ async def test_status_counts_due_papers(make_app: AppFactory, library: Path) -> 
         assert "· 1 due" in str(status.render())
     with on_disk(library) as store:
         assert not store.get(ids[0]).read
+
+
+async def test_another_processs_import_is_the_new_view(older: Path, tmp_path: Path) -> None:
+    app = start(older, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("j", "j")
+        here = screen.current
+        with Store(older) as other:  # `readlist import` in another terminal
+            import_listings(other, read_inputs([str(SEED_102)]), AS_OF, now=NOW)
+        app.check_for_changes()
+        await pilot.pause()
+        assert screen.current == here  # another process's import does not move you
+        await pilot.press("N")
+        new = latest_import(older)
+        assert set(screen.session.ids) == new
+        await pilot.press("g", "space")
+    with on_disk(older) as store:
+        assert {p.id for p in store.papers() if p.read} <= new
+        assert len([p for p in store.papers() if p.read]) == 1
