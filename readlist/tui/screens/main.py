@@ -193,10 +193,6 @@ class MainScreen(TransferScreen):
 
     # Moving --------------------------------------------------------------------
     def action_cursor(self, step: int) -> None:
-        detail = self.query_one(DetailPane)
-        if detail.has_focus:  # j/k scroll the focused pane, as the arrows do
-            detail.scroll_relative(y=step, animate=False)
-            return
         self.papers.cursor += step
         self.show_detail()
 
