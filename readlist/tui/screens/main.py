@@ -62,7 +62,7 @@ class MainScreen(TransferScreen):
         _b("s", "toggle_star", "Star", "star", "Toggle star for the paper or selection", True),
         _b("space", "triage", "Triage", "triage", "Mark read and jump to the next unread", True),
         _b("n", "note", "Note", "note", "Edit the paper's note", True),
-        _b("t", "tags", "Tags", "tags", "Edit tags of the paper or selection", True),
+        _b("t", "tags", "Tag", "tags", "Edit tags of the paper or selection", True),
         _b("slash", "search", "Search", "search", "Fuzzy search as you type", True),
         _b("1", "view('all')", "All", "view-all", "Show all papers"),
         _b("2", "view('unread')", "Unread", "view-unread", "Show unread papers"),
