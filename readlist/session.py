@@ -205,6 +205,11 @@ class Session:
                 shown.difference_update(gone)
                 self._shown = shown
 
+    def first_shown(self, ids: Iterable[str]) -> str | None:
+        """The first of `ids` in the shown order (where an import's new papers start)."""
+        wanted = set(ids)
+        return next((i for i in self.ids if i in wanted), None) if wanted else None
+
     def set_view(self, view: str) -> None:
         self.view = view
         self.recompute()

@@ -124,7 +124,8 @@ class NetworkJobs(Widget):
         screen.session.forget_counts()
         if screen.session.refresh():  # the job wrote through its own store
             screen.build_index()  # a fresh one, off the UI thread
-        screen.show_rows()
+        # After a pull the cursor goes to the first new paper, as after an import.
+        screen.show_rows(screen.session.first_shown(result.change.created))
         if result.change:
             screen.post_message(PapersChanged())  # auto-exports follow
         if result.error:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Footer, Input, Static, TextArea
 
 from readlist.importing import import_listings, read_inputs
 from readlist.selection import select
@@ -18,7 +18,10 @@ from readlist.tui.app import ReadlistApp, create_app
 from readlist.tui.screens.main import SEARCH_PAUSE, MainScreen
 from readlist.tui.widgets.detail import DetailPane
 from tests.conftest import AS_OF, SEEDS
+from tests.core.netfake import FakeApis, apis, daily_item
 from tests.tui.conftest import NOW, SIZE, AppFactory, on_disk
+
+__all__ = ["apis"]  # the fixture
 
 SEED_102 = SEEDS / "002_3c55a4b56f8e4387.txt"  # 102 entries
 
@@ -287,3 +290,28 @@ async def test_another_processs_import_is_the_new_view(older: Path, tmp_path: Pa
     with on_disk(older) as store:
         assert {p.id for p in store.papers() if p.read} <= new
         assert len([p for p in store.papers() if p.read]) == 1
+
+
+async def test_a_tui_pull_lands_on_the_first_new_paper(
+    apis: FakeApis, make_app: AppFactory, tmp_path: Path
+) -> None:
+    from tests.tui.test_network import DAY, OTHER, STREAM, idle, library, network, paper, settle
+
+    apis.add(STREAM, OTHER)
+    apis.daily[DAY] = [daily_item(STREAM, DAY), daily_item(OTHER, DAY)]
+    path = library(tmp_path, paper("kkkkkkk", "Kept"))
+    app = make_app(network(apis.server), path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        assert screen.current == "kkkkkkk"
+        await pilot.press("P")
+        app.screen.query_one(Input).value = DAY
+        await pilot.press("enter")
+        await settle(app, pilot, idle(app))
+        new = latest_import(path)
+        assert "kkkkkkk" not in new
+        assert len(new) == 2
+        assert screen.current == next(i for i in screen.session.ids if i in new)
+        await pilot.press("space")
+    with on_disk(path) as store:
+        assert {p.id for p in store.papers() if p.read} < new

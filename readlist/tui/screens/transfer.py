@@ -113,8 +113,7 @@ class TransferScreen(Screen[None]):
         self.query_one("#progress", ProgressBar).remove_class("visible")
         self.session.history.record(outcome.change)
         self.session.refresh()  # the job wrote through its own store: catch up
-        created = set(outcome.created)  # the cursor goes to the first new paper shown
-        self.show_rows(next((i for i in self.session.ids if i in created), None))
+        self.show_rows(self.session.first_shown(outcome.created))  # the first new paper
         self.post_message(PapersChanged())
         from readlist.importing import summary
 
