@@ -315,3 +315,29 @@ async def test_a_tui_pull_lands_on_the_first_new_paper(
         await pilot.press("space")
     with on_disk(path) as store:
         assert {p.id for p in store.papers() if p.read} < new
+
+
+async def test_esc_from_the_search_box_keeps_the_top_hit(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("slash", *"streaming")
+        await pilot.pause(SEARCH_PAUSE + 0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        top = screen.current
+        assert top == screen.session.ids[0]
+        await pilot.press("escape")  # still typing: esc leaves the box and the search
+        await pilot.pause()
+        assert screen.session.query == ""
+        assert screen.current == top
+        assert screen.papers.cursor > 0  # the hit, not the list's top row
+
+
+async def test_an_empty_view_says_so(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")  # nothing is starred
+        assert main(app).session.ids == []
+        assert "Nothing to show here" in row(app, 1)
+        assert "Press i" not in row(app, 1)
