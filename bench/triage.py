@@ -82,6 +82,9 @@ class Tmux:
 def triage(home: Path, focus_paste: bool) -> dict[str, float]:
     """One run; `focus_paste` presses tab first, for a dialog where a paste only lands
     in the paste area when that has the focus."""
+    # Triage alone, and never the internet: no resolving in the background.
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("[network]\nauto_resolve = false\n")
     term = Tmux(home)
     try:
         term.wait_for("Press i to import")
