@@ -221,8 +221,13 @@ async def test_selected_rows_and_noted_papers_carry_glyphs(
         assert row(app, 2)[:5] == "▌● ✎ "
         assert "✎" not in row(app, 0)[:5]
         await pilot.press("r")  # the selection is what bulk actions use
-    with on_disk(library) as store:
-        assert {p.id for p in store.papers() if p.read} == {ids[0], ids[2]}
+        with on_disk(library) as store:
+            assert {p.id for p in store.papers() if p.read} == {ids[0], ids[2]}
+        with Store(library) as other:  # another process removes a selected paper...
+            other.remove([ids[0]])
+        app.store.refresh()  # ...and the list paints before it is told
+        assert row(app, 0).startswith("▌")
+        assert "(removed elsewhere)" in row(app, 0)
 
 
 async def test_wide_terminal_shows_the_whole_title(make_app: AppFactory, library: Path) -> None:

@@ -177,7 +177,8 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             row = self._row(pid, record, width, base)
         if pid in self._selected:
             picked = self.get_component_rich_style("paper-list--selected")
-            row = [Segment(SELECTED, base), *row[1:]]
+            first = row[0]  # a space before the markers, or a removed paper's text
+            row = [Segment(SELECTED + first.text[1:], first.style), *row[1:]]
             row = [Segment(t, (s or base) + picked) for t, s, _ in row]
         if index == self.cursor:
             cursor = self.get_component_rich_style("paper-list--cursor")
