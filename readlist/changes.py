@@ -142,6 +142,11 @@ def redo(store: Store, change: Change) -> Applied:
     return _swap(store, change, forward=True)
 
 
+# Fields that only make sense together: `starred` without its `starred_at` (or the
+# reverse) would be a state nobody set.
+_TOGETHER = (frozenset({"starred", "starred_at"}), frozenset({"read", "read_at"}))
+
+
 def _swap(store: Store, change: Change, forward: bool) -> Applied:
     result = Applied(change)
     with store.transaction():  # the comparison sees the latest state on disk
@@ -157,15 +162,20 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
                 continue
             doc = store.get(pid).to_doc()
             new_doc = dict(doc)
+            # A field holding neither end of the change was changed by someone else.
+            clashes = {n for n, (o, w) in fields.items() if doc.get(n) not in (o, w)}
+            for group in _TOGETHER:  # a state and its timestamp are restored together
+                if clashes & group:
+                    clashes |= group & fields.keys()
             for name, (old, new) in fields.items():
                 expect, target = (old, new) if forward else (new, old)
-                if doc.get(name) == expect:
+                if name in clashes:
+                    result.skipped.append((pid, name))
+                elif doc.get(name) == expect:
                     if target is None:
                         new_doc.pop(name, None)  # the field's default, as an absent key means
                     else:
                         new_doc[name] = target
-                elif doc.get(name) != target:
-                    result.skipped.append((pid, name))
             if new_doc != doc:
                 puts.append(Paper.from_doc(pid, new_doc))
         store.put(puts)

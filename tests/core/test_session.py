@@ -280,3 +280,20 @@ def test_due_count_follows_changes(seeded: Store) -> None:
     assert session.counts()["due"] == 0
     session.apply(actions.set_starred(seeded, [b], True))  # starred just now: not due
     assert session.counts()["due"] == 0
+
+
+def test_undo_never_splits_a_state_from_its_timestamp(seeded: Store) -> None:
+    """Star here; elsewhere unstar and star again (a new starred_at). Undoing our star
+    must not leave starred=False with the other process's starred_at: both stay."""
+    session = Session(seeded)
+    pid = session.ids[0]
+    session.apply(actions.set_starred(seeded, [pid], True))
+    with Store(seeded.path) as other:
+        actions.set_starred(other, [pid], False)
+        other.put([other.get(pid).replace(starred=True, starred_at="2099-01-01T00:00:00+00:00")])
+    applied = session.history.undo(seeded)
+    assert applied is not None
+    assert {name for _, name in applied.skipped} == {"starred", "starred_at"}
+    with Store(seeded.path) as disk:
+        paper = disk.get(pid)
+        assert (paper.starred, paper.starred_at) == (True, "2099-01-01T00:00:00+00:00")
