@@ -31,6 +31,7 @@ from pylatexenc.latexencode import (
 
 from readlist.links import clean_url
 from readlist.model import Paper, is_code_repo
+from readlist.protect import needs_braces, regions
 
 STYLES = ("bibtex", "biblatex")
 _SPECIAL = {
@@ -58,7 +59,6 @@ _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 _LIGATURES = re.compile(r"(?<=[-`'?!])(?=[-`'])|(?<=[?!])(?=`)")
 _LIGATURE_ANY = re.compile(r"[-`'?!][-`']")
 _BRACE = re.compile(r"[{}]")
-_CAPITAL_INSIDE = re.compile(r"\w[A-Z]|[A-Z]{2}|\d[A-Z]|[A-Z]\d")
 _STOPWORDS = frozenset(
     [
         "a",
@@ -189,19 +189,36 @@ class Encoder:
             out = _LINE_AT.sub(r"\1{@}", out)
         return out
 
-    def title(self, value: str) -> str:
-        """Like `text`, with whole words that carry inner capitals braced: {BERT}, {GPT-4}."""
+    def title(self, value: str, protect: Iterable[str] = ()) -> str:
+        """Like `text`, with the protected spans braced ({Latent Diffusion Models}) and
+        whole words that carry inner capitals: {BERT}, {GPT-4} (see `protect.regions`)."""
+        value = " ".join(value.split())
+        out: list[str] = []
+        at = 0
+        for start, end in regions(value, protect):
+            out += [self._capitals(value[at:start]), self._braced(value[start:end])]
+            at = end
+        out.append(self._capitals(value[at:]))
+        return "".join(out)
+
+    def _braced(self, span: str) -> str:
+        """`{span}`; a span whose TeX starts with a backslash ({\\&Co}) would be a BibTeX
+        "special character", whose letters styles still lower-case, so it gets two."""
+        tex = self.text(span)
+        return "{{" + tex + "}}" if tex.startswith("\\") else "{" + tex + "}"
+
+    def _capitals(self, value: str) -> str:
+        """Text between regions: a word a span cut (A x-GPT) still has its capitals."""
         out: list[str] = []
         plain: list[str] = []
-        for word in value.split():
+        for word in value.split(" "):
             core = word.strip(string.punctuation)
-            if not core or not _CAPITAL_INSIDE.search(core):
+            if not core or not needs_braces(core):
                 plain.append(word)
                 continue
             start = word.index(core)
             plain.append(word[:start])
-            out.append(self.text(" ".join(plain)))
-            out.append("{" + self.text(core) + "}")
+            out += [self.text(" ".join(plain)), self._braced(core)]
             plain = [word[start + len(core) :]]
         out.append(self.text(" ".join(plain)))
         return "".join(out)
@@ -299,7 +316,7 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
     """One paper as a bibtexparser Entry. The paper must already have a key."""
     assert paper.bibkey, "call ensure_keys first"
     biblatex = style == "biblatex"
-    values: dict[str, str | int] = {"title": enc.title(paper.title)}
+    values: dict[str, str | int] = {"title": enc.title(paper.title, paper.title_protect)}
     if paper.authors:
         values["author"] = " and ".join(_person(enc, a) for a in paper.authors)
     if paper.organization and not paper.authors:

@@ -31,6 +31,7 @@ from readlist.errors import InputError
 from readlist.links import BadLink, check_url
 from readlist.listing import clean
 from readlist.model import Paper
+from readlist.protect import spans_of
 from readlist.sources.ids import ArxivId, parse_id, parse_reference
 
 _HEADER = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(][ \t]*[^\s,{}()]*[ \t]*,", re.MULTILINE)
@@ -174,7 +175,13 @@ def parse_bibtex(text: str) -> BibFile:
         for f in entry.fields:
             if isinstance(f.value, str) and "#" in f.value and f.enclosing == "no-enclosing":
                 f.value = _concat(f.value, strings)
-        verbatim.append({f.key: str(f.value) for f in entry.fields if f.key in VERBATIM})
+        verbatim.append(
+            {
+                ("raw title" if f.key == "title" else f.key): str(f.value)
+                for f in entry.fields
+                if f.key in VERBATIM or f.key == "title"
+            }
+        )
     work = Library()
     decoder = _decoder()
     stack = (
@@ -196,6 +203,7 @@ def parse_bibtex(text: str) -> BibFile:
     by_key = {e.key: e for e, _ in reversed(decoded)}
     for entry, raw in decoded:
         fields = {f.key: f.value for f in entry.fields}
+        raw_title = raw.pop("raw title", "")
         fields.update(raw)
         parent = by_key.get(str(fields.get("crossref", "")))
         if parent is not None and parent is not entry:
@@ -203,6 +211,8 @@ def parse_bibtex(text: str) -> BibFile:
         line = (entry.start_line or 0) + 1
         try:
             paper = _paper(entry.entry_type.lower(), fields, decoder.latex_to_text)
+            if "{" in raw_title:
+                paper.title_protect = spans_of(raw_title, paper.title, decoder.latex_to_text, _text)
             url = str(fields.get("url", "")).strip()
             if url:
                 try:

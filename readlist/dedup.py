@@ -134,6 +134,8 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
         for name in _FILLED
         if not getattr(merged, name) and getattr(incoming, name)
     }
+    if incoming.title_protect and not merged.title_protect and merged.title == incoming.title:
+        filled["title_protect"] = incoming.title_protect  # spans of this very title
     if incoming.bibfields.keys() - existing.bibfields.keys():
         filled["bibfields"] = {**incoming.bibfields, **existing.bibfields}
     new_tags = [t for t in incoming.tags if t.casefold() not in {x.casefold() for x in merged.tags}]

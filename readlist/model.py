@@ -116,6 +116,8 @@ class Paper:
     # fields readlist does not model (journal, booktitle, volume, pages, publisher, ...).
     entry_type: str | None = None
     bibfields: dict[str, str] = field(default_factory=dict)
+    # Parts of the title the .bib braced ({Bayesian}), braced again on export.
+    title_protect: list[str] = field(default_factory=list)
     # When it was last starred (None: not starred, or starred before readlist kept this).
     starred_at: str | None = None
 
@@ -212,6 +214,7 @@ _OPTIONAL_FIELDS = (
     "entry_type",
     "bibfields",
     "starred_at",
+    "title_protect",
 )
 _STORED_FIELDS = [
     f for f in dataclasses.fields(Paper) if f.name != "id" and f.name not in _OPTIONAL_FIELDS

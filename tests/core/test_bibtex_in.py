@@ -415,23 +415,69 @@ _VENUE = st.fixed_dictionaries(
         "howpublished": _LINE,
     },
 )
-_PAPER = st.builds(
-    lambda title, abstract, authors, tags, notes, arxiv, doi, when, kind, venue, ref: Paper(
-        id="",
-        title=title,
-        abstract=abstract,
-        authors=authors,
-        tags=list(dict.fromkeys(tags)),
-        notes="\n".join(notes),
-        arxiv_id=arxiv,
-        primary_category="cs.LG" if arxiv else None,
-        doi=doi,
-        published=when,
-        journal_ref=ref if arxiv else None,
-        entry_type=kind,
-        bibfields=venue,
+
+
+# Titles made of words where protected spans and inner-capital words meet and overlap.
+_CLASHING = st.lists(
+    st.sampled_from(
+        [
+            "GPT",
+            "GPT-4",
+            "(GPT)",
+            "x-GPT",
+            "A",
+            "a",
+            "Bayes",
+            "Bayesian",
+            "0A_",
+            "@x",
+            "&Co",
+            "Über",
+            "é-B",
+            "BERT:",
+            "--",
+            "{B}",
+            "a_b",
+            "Co.",
+            "\\LaTeX",
+            "~",
+            "2023",
+        ]
     ),
-    title=_LINE,
+    min_size=1,
+    max_size=8,
+).map(" ".join)
+
+
+def _spans(title: str, picks: list[tuple[int, int]]) -> list[str]:
+    """Runs of the title's words (as a .bib would brace them), and a stray one."""
+    words = title.split()
+    return [" ".join(words[i : i + n]) for i, n in picks if i < len(words)] + (
+        ["Absent"] if len(picks) == 3 else []
+    )
+
+
+_PAPER = st.builds(
+    lambda title, protect, abstract, authors, tags, notes, arxiv, doi, when, kind, venue, ref: (
+        Paper(
+            id="",
+            title=title,
+            title_protect=_spans(title, protect),
+            abstract=abstract,
+            authors=authors,
+            tags=list(dict.fromkeys(tags)),
+            notes="\n".join(notes),
+            arxiv_id=arxiv,
+            primary_category="cs.LG" if arxiv else None,
+            doi=doi,
+            published=when,
+            journal_ref=ref if arxiv else None,
+            entry_type=kind,
+            bibfields=venue,
+        )
+    ),
+    title=st.one_of(_LINE, _CLASHING),
+    protect=st.lists(st.tuples(st.integers(0, 6), st.integers(1, 3)), max_size=3),
     abstract=st.one_of(st.just(""), _LINE),
     authors=st.lists(_NAME, max_size=4),
     tags=st.lists(_TAG, max_size=3),

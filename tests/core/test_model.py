@@ -10,6 +10,7 @@ def test_optional_fields_are_left_out_of_the_stored_form_while_empty() -> None:
     assert "categories" not in doc
     assert "resolution" not in doc
     assert "bibfields" not in doc
+    assert "title_protect" not in doc
 
 
 def test_every_field_survives_a_stored_round_trip() -> None:
@@ -32,9 +33,11 @@ def test_every_field_survives_a_stored_round_trip() -> None:
         project_page="https://a.example/",
         entry_type="article",
         bibfields={"journal": "Nature"},
+        title_protect=["Latent Diffusion Models"],
     )
     again = Paper.from_doc(paper.id, paper.to_doc())
     assert again == paper
+    assert again.title_protect is not paper.title_protect  # copied, never shared
     assert again.to_json()["categories"] == ["cs.CV", "cs.LG"]
 
 
@@ -42,6 +45,7 @@ def test_json_shape_has_every_field_even_when_empty() -> None:
     out = Paper(id="abc1234", title="T").to_json()
     assert out["categories"] == []
     assert out["doi"] is None
+    assert out["title_protect"] == []
 
 
 def test_the_paper_page_is_never_a_code_repository() -> None:
