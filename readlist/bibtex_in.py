@@ -141,7 +141,10 @@ def _decoder() -> _Decoder:
     context = get_default_latex_context_db()
     context.add_context_category(
         "readlist",
-        macros=[MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}")],
+        macros=[MacroTextSpec("textbraceleft", "{"), MacroTextSpec("textbraceright", "}")]
+        # pylatexenc drops these logos, and "The {\\TeX}book" would become "The book".
+        + [MacroTextSpec(name, name) for name in ("TeX", "LaTeX", "BibTeX")]
+        + [MacroTextSpec("LaTeXe", "LaTeX2e")],
         prepend=True,
     )
     return _Decoder(

@@ -90,3 +90,16 @@ def test_merge_fills_spans_only_for_the_same_title() -> None:
     assert merge(listed, other).title_protect == []
     kept = merge(imported, listed.replace(title_protect=["Image"]))
     assert kept.title_protect == ["Resolution Image Synthesis"]
+
+
+def test_tex_logos_are_kept_as_words(tmp_path: Path) -> None:
+    knuth = next(
+        r.paper
+        for r in parse_bibtex((FIXTURES / "handwritten.bib").read_text()).records
+        if r.key == "knuth1984texbook"
+    )
+    assert knuth.title == "The TeXbook"  # not "The book"
+    assert (
+        _one(r"Typesetting with \LaTeX{} and \BibTeX").title == "Typesetting with LaTeX and BibTeX"
+    )
+    assert Encoder().title(knuth.title) == "The {TeXbook}"
