@@ -239,7 +239,7 @@ async def test_wide_terminal_shows_the_whole_title(make_app: AppFactory, library
     async with app.run_test(size=(320, 30)):
         assert title in row(app, 0)
     narrow = make_app()
-    async with narrow.run_test(size=SIZE):
+    async with narrow.run_test(size=(80, 24)):
         assert title not in row(narrow, 0)
 
 

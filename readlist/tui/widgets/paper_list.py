@@ -192,11 +192,12 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             title_style = base + self.get_component_rich_style("paper-list--unread")
         star = base + self.get_component_rich_style("paper-list--star")
         tags = clean_display(" ".join("#" + t for t in record.get("tags", ())))
-        tags_width = TAGS_WIDTH if width >= 90 else 0
         date = clean_display(record.get("date") or "")[:DATE_WIDTH]
         votes = record.get("upvotes") or 0
-        fixed = 5 + (DATE_WIDTH + 1) + (VOTES_WIDTH + 1) + (tags_width + 1 if tags_width else 0)
-        title_width = max(8, width - fixed)
+        fixed = 5 + (DATE_WIDTH + 1) + (VOTES_WIDTH + 1)
+        room = max(8, width - fixed)  # title and tags share what the columns leave
+        tags_width = min(cell_len(tags), TAGS_WIDTH, room // 3) if tags else 0
+        title_width = room - (tags_width + 1 if tags_width else 0)
         segments = [
             Segment(" ", base),
             Segment("●" if not record.get("read") else " ", title_style),
@@ -204,12 +205,14 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(NOTED if str(record.get("notes") or "").strip() else " ", meta),
             Segment(" ", base),
             Segment(_fit(clean_display(record.get("title") or ""), title_width), title_style),
-            Segment(" " + date.ljust(DATE_WIDTH), meta),
-            Segment(" " + (f"▲{votes}" if votes else "").rjust(VOTES_WIDTH), meta),
         ]
         if tags_width:
             tag_style = base + self.get_component_rich_style("paper-list--tags")
             segments.append(Segment(" " + _fit(tags, tags_width), tag_style))
+        segments += [
+            Segment(" " + date.ljust(DATE_WIDTH), meta),
+            Segment(" " + (f"▲{votes}" if votes else "").rjust(VOTES_WIDTH), meta),
+        ]
         return segments
 
     def _empty_line(self, y: int, width: int, base: Style) -> Strip:
