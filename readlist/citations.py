@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from readlist.errors import InputError
+from readlist.importing import read_file
 
 ALL = "*"
 MAX_AUX_BYTES = 64 * 1024 * 1024  # far beyond any real document's .aux
@@ -78,17 +79,15 @@ def read_aux(path: Path) -> list[str]:
         if real in seen:
             return
         seen.add(real)
+        # The import reader: a FIFO or device is refused before it could block.
         try:
-            with file.open("rb") as fh:
-                data = fh.read(MAX_AUX_BYTES + 1)
-        except FileNotFoundError:
-            if top:
+            data = read_file(file, MAX_AUX_BYTES, "not reading it as an .aux file")
+        except InputError as exc:
+            if str(exc).endswith(": no such file"):
+                if not top:  # LaTeX writes chapter .aux files only once compiled
+                    return
                 raise InputError(f"{shown(str(file))}: no such .aux file") from None
-            return  # LaTeX writes chapter .aux files only once they are compiled
-        except IsADirectoryError:
-            raise InputError(f"{shown(str(file))}: is a directory, not an .aux file") from None
-        if len(data) > MAX_AUX_BYTES:
-            raise InputError(f"{shown(str(file))}: too large for an .aux file")
+            raise InputError(shown(str(exc))) from None
         for kind, value in parse_aux(data.decode("utf-8", errors="replace")):
             if kind == "cite":
                 keys.setdefault(value)

@@ -123,7 +123,9 @@ def read_capped(fh: BinaryIO, limit: int, name: str) -> bytes:
     return b"".join(chunks)
 
 
-def read_file(path: Path, limit: int = DEFAULT_MAX_INPUT_BYTES) -> bytes:
+def read_file(
+    path: Path, limit: int = DEFAULT_MAX_INPUT_BYTES, hint: str = "only files and - can be imported"
+) -> bytes:
     """A regular file's bytes. FIFOs, devices and sockets are refused before reading:
     a FIFO would block forever, `/dev/zero` would never end. Opening non-blocking
     and checking the open descriptor leaves no window to swap the file in between."""
@@ -133,12 +135,12 @@ def read_file(path: Path, limit: int = DEFAULT_MAX_INPUT_BYTES) -> bytes:
         raise InputError(f"{path}: no such file") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):  # checked before fdopen, which refuses a directory
+        os.close(fd)
+        what = "is a directory" if stat.S_ISDIR(st.st_mode) else f"not a regular file; {hint}"
+        raise InputError(f"{path}: {what}")
     with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise InputError(f"{path}: is a directory")
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"{path}: not a regular file; only files and - can be imported")
         if st.st_size > limit:
             raise _limit_error(str(path), limit)
         try:

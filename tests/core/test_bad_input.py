@@ -54,6 +54,18 @@ def _fifo(env: Env) -> list[str]:
     return ["import", str(fifo)]
 
 
+def _aux_fifo(env: Env) -> list[str]:
+    fifo = env.tmp / "main.aux"
+    os.mkfifo(fifo)
+    return ["export", "--aux", str(fifo)]
+
+
+def _aux_input_fifo(env: Env) -> list[str]:
+    os.mkfifo(env.tmp / "chapter.aux")
+    (env.tmp / "main.aux").write_text("\\citation{a}\n\\@input{chapter.aux}\n")
+    return ["export", "--aux", str(env.tmp / "main.aux")]
+
+
 def _write(name: str, data: bytes) -> Callable[[Env], list[str]]:
     def argv(env: Env) -> list[str]:
         path = env.tmp / name
@@ -193,6 +205,13 @@ CASES: dict[str, Case] = {
     ),
     "backup onto journal": Case(lambda e: ["backup", str(e.journal)], "a file of the library"),
     "backup onto a directory": Case(lambda e: ["backup", str(e.tmp)], "not a regular file"),
+    "export --aux FIFO": Case(_aux_fifo, "main.aux: not a regular file", proc=True),
+    "export --aux inputs a FIFO": Case(
+        _aux_input_fifo, "chapter.aux: not a regular file", proc=True
+    ),
+    "export --aux /dev/zero": Case(
+        lambda e: ["export", "--aux", "/dev/zero"], "not a regular file", proc=True
+    ),
     "export nothing matches": Case(lambda e: ["export", "--tag", "nosuch"], "no papers match"),
     "export unknown ids": Case(lambda e: ["export", "--ids", "ffffff0"], "no paper with id"),
     "export bad style": Case(lambda e: ["export", "--style", "ris"], "invalid choice", 2),
