@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import orjson
+
 from readlist.atomic import atomic_write
 from readlist.bibtex import Options, assign_keys, render
 from readlist.errors import ReadlistError
+from readlist.fileformat import META
 from readlist.model import Paper
 from readlist.selection import Selection, select
 from readlist.store import Store
@@ -67,10 +72,56 @@ def export_ids(store: Store, ids: Sequence[str], options: Options | None = None)
     return text, len({p.id for p in papers})
 
 
-def check_output(path: Path, store: Store) -> Path:
+def _head(path: Path, size: int = 4096) -> bytes:
+    """The first bytes of an existing file; never blocks on a FIFO swapped in."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return b""
+    try:
+        return os.read(fd, size) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    finally:
+        os.close(fd)
+
+
+def _is_backup(head: bytes) -> bool:
+    """True for a `readlist backup` file: its first line carries the backup mark."""
+    first = head.partition(b"\n")[0]
+    prefix = b'{"%s":' % META.encode()
+    try:
+        meta = orjson.loads(first[len(prefix) : -1])
+        return first.startswith(prefix) and meta["1"]["backup"] is True
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return False
+
+
+def _other_library(target: Path, backup_ok: bool) -> str | None:
+    """Why `target` may be a file of some other library (so never overwritten), or None.
+
+    A snapshot or backup starts `{"_readlist":`; a journal's first line is
+    `CRC32 {"journal":...}`; `L-journal` beside an existing `L`, `L.lock`, and a
+    file with a journal beside it are named like a library's files. `backup_ok`
+    lets `backup` replace an older backup (marked so in its meta), never a library.
+    """
+    name = target.name
+    if name.endswith(".lock"):
+        return "named like a library's lock file"
+    if name.endswith("-journal") and target.with_name(name[: -len("-journal")]).is_file():
+        return "named like the journal of the library beside it"
+    if target.with_name(name + "-journal").exists():
+        return "a library file: it has a journal beside it"
+    head = _head(target)
+    if re.match(rb'[0-9a-f]{8} \{"journal":', head):
+        return "a readlist journal"
+    if head.startswith(b'{"%s":' % META.encode()) and not (backup_ok and _is_backup(head)):
+        return "a readlist backup" if _is_backup(head) else "a readlist library"
+    return None
+
+
+def check_output(path: Path, store: Store, *, backup_ok: bool = False) -> Path:
     """Where an export to `path` really lands (through symlinks), refusing the
-    library's own files (even through a hard link), a missing directory, what is not
-    a file, and a directory readlist cannot write."""
+    library's own files (even through a hard link), files of any other library, a
+    missing directory, what is not a file, and a directory readlist cannot write."""
     target = Path(os.path.realpath(path))
     same = store.is_own_file(path)
     if not same and target.exists():
@@ -85,6 +136,8 @@ def check_output(path: Path, store: Store) -> Path:
         raise ReadlistError(f"{path}: no such directory {target.parent}")
     if target.exists() and not target.is_file():
         raise ReadlistError(f"{path}: not a regular file; not overwriting it")
+    if (why := _other_library(target, backup_ok)) is not None:
+        raise ReadlistError(f"{path}: {why}; not overwriting it")
     try:  # find an unwritable place now, before any key is stored
         fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)

@@ -23,7 +23,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from readlist.text import clean_line
 
     with open_store(args) as store:
-        check_output(Path(args.file), store)  # same rules as export -o
+        # the rules of export -o, except that an older backup may be replaced
+        check_output(Path(args.file), store, backup_ok=True)
         count = store.backup(args.file)
     print(clean_line(f"backed up {count} paper{'s' * (count != 1)} to {args.file}"))
     return 0

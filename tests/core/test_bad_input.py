@@ -66,6 +66,36 @@ def _aux_input_fifo(env: Env) -> list[str]:
     return ["export", "--aux", str(env.tmp / "main.aux")]
 
 
+def _other(env: Env) -> Path:
+    """Another library (a copy of this one) in the scratch dir: never to be overwritten."""
+    other = env.tmp / "other"
+    other.mkdir()
+    for f in env.lib.parent.iterdir():
+        shutil.copy(f, other / f.name)
+    return other / env.lib.name
+
+
+def _onto_other(suffix: str, cmd: str = "export") -> Callable[[Env], list[str]]:
+    def argv(env: Env) -> list[str]:
+        target = f"{_other(env)}{suffix}"
+        return ["export", "-o", target] if cmd == "export" else ["backup", target]
+
+    return argv
+
+
+def _renamed_other(name: str, cmd: str = "export") -> Callable[[Env], list[str]]:
+    """A file of another library, renamed so that only its content gives it away."""
+
+    def argv(env: Env) -> list[str]:
+        other = _other(env)
+        target = other.with_name(name)
+        source = other if name.endswith(".json") else Path(f"{other}-journal")
+        source.rename(target)
+        return ["export", "-o", str(target)] if cmd == "export" else ["backup", str(target)]
+
+    return argv
+
+
 def _write(name: str, data: bytes) -> Callable[[Env], list[str]]:
     def argv(env: Env) -> list[str]:
         path = env.tmp / name
@@ -212,6 +242,17 @@ CASES: dict[str, Case] = {
     "export --aux /dev/zero": Case(
         lambda e: ["export", "--aux", "/dev/zero"], "not a regular file", proc=True
     ),
+    "export onto another library": Case(_onto_other(""), "a library file"),
+    "export onto another journal": Case(_onto_other("-journal"), "named like the journal"),
+    "export onto another lock name": Case(_onto_other(".lock"), "a library's lock file"),
+    "export onto a renamed library": Case(_renamed_other("x.json"), "a readlist library"),
+    "export onto a renamed journal": Case(_renamed_other("x.log"), "a readlist journal"),
+    "backup onto another library": Case(_onto_other("", "backup"), "a library file"),
+    "backup onto another journal": Case(
+        _onto_other("-journal", "backup"), "named like the journal"
+    ),
+    "backup onto a renamed library": Case(_renamed_other("x.json", "backup"), "a readlist library"),
+    "backup onto a renamed journal": Case(_renamed_other("x.log", "backup"), "a readlist journal"),
     "export nothing matches": Case(lambda e: ["export", "--tag", "nosuch"], "no papers match"),
     "export unknown ids": Case(lambda e: ["export", "--ids", "ffffff0"], "no paper with id"),
     "export bad style": Case(lambda e: ["export", "--style", "ris"], "invalid choice", 2),
@@ -304,6 +345,19 @@ def test_bad_input(
     assert fingerprint(folder) == before
     assert not (scratch / "nodir").exists()
     assert not (scratch / "no").exists()
+
+
+def test_backup_replaces_an_older_backup_but_export_does_not(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.json"
+    assert main(["--db", str(lib), "import", str(SEED)]) == 0
+    backup = tmp_path / "b.json"
+    assert main(["--db", str(lib), "backup", str(backup)]) == 0
+    backup.write_bytes(backup.read_bytes().replace(b'"backup":true', b'"backup":true ', 1))
+    assert main(["--db", str(lib), "backup", str(backup)]) == 0
+    assert b'"backup":true}' in backup.read_bytes()  # replaced by a fresh one
+    before = backup.read_bytes()
+    assert main(["--db", str(lib), "export", "-o", str(backup)]) == 1
+    assert backup.read_bytes() == before
 
 
 def test_there_are_at_least_30_kinds() -> None:
