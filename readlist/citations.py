@@ -7,6 +7,7 @@ BibTeX reads `\\citation{a,b}`; biblatex writes `\\abx@aux@cite{<refsection>}{ke
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -64,15 +65,26 @@ def parse_aux(text: str) -> list[tuple[str, str]]:
     return [(kind, value) for kind, value in items if value]
 
 
-def read_aux(path: Path) -> list[str]:
+def _same(a: Path, b: Path) -> bool:
+    if a == b:
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def read_aux(path: Path, output: Path | None = None) -> list[str]:
     """Cited keys of `path` and the .aux files it inputs, in order of first citation.
 
     Nested files are found relative to the main .aux's directory, where LaTeX ran;
-    a file input twice (a cycle) is read once.
+    a file input twice (a cycle) is read once. An `output` that is one of the files
+    read (by path or hard link) is refused: the export would overwrite its own input.
     """
     root = path.parent
     seen: set[Path] = set()
     keys: dict[str, None] = {}
+    out = Path(os.path.realpath(output)) if output is not None else None
 
     def visit(file: Path, top: bool) -> None:
         real = file.resolve()
@@ -88,6 +100,11 @@ def read_aux(path: Path) -> list[str]:
                     return
                 raise InputError(f"{shown(str(file))}: no such .aux file") from None
             raise InputError(shown(str(exc))) from None
+        if out is not None and _same(out, real):
+            raise InputError(
+                f"{shown(str(output))}: that is the .aux file {shown(str(file))} the export "
+                "reads; not overwriting it"
+            )
         for kind, value in parse_aux(data.decode("utf-8", errors="replace")):
             if kind == "cite":
                 keys.setdefault(value)

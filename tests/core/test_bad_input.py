@@ -96,6 +96,21 @@ def _renamed_other(name: str, cmd: str = "export") -> Callable[[Env], list[str]]
     return argv
 
 
+def _aux_onto(which: str) -> Callable[[Env], list[str]]:
+    """export --aux main.aux -o X, where X is (a link to) an .aux file the export reads."""
+
+    def argv(env: Env) -> list[str]:
+        main_aux, chapter = env.tmp / "main.aux", env.tmp / "chapter.aux"
+        main_aux.write_text("\\citation{a}\n\\@input{chapter.aux}\n")
+        chapter.write_text("\\citation{b}\n")
+        out = {"main": main_aux, "chapter": chapter}.get(which, env.tmp / "link.aux")
+        if which == "hard link":
+            os.link(chapter, out)
+        return ["export", "--aux", str(main_aux), "-o", str(out)]
+
+    return argv
+
+
 def _write(name: str, data: bytes) -> Callable[[Env], list[str]]:
     def argv(env: Env) -> list[str]:
         path = env.tmp / name
@@ -253,6 +268,9 @@ CASES: dict[str, Case] = {
     ),
     "backup onto a renamed library": Case(_renamed_other("x.json", "backup"), "a readlist library"),
     "backup onto a renamed journal": Case(_renamed_other("x.log", "backup"), "a readlist journal"),
+    "export --aux onto itself": Case(_aux_onto("main"), "main.aux the export reads"),
+    "export --aux onto an input": Case(_aux_onto("chapter"), "chapter.aux the export reads"),
+    "export --aux onto a hard link": Case(_aux_onto("hard link"), "chapter.aux the export reads"),
     "export nothing matches": Case(lambda e: ["export", "--tag", "nosuch"], "no papers match"),
     "export unknown ids": Case(lambda e: ["export", "--ids", "ffffff0"], "no paper with id"),
     "export bad style": Case(lambda e: ["export", "--style", "ris"], "invalid choice", 2),
@@ -343,6 +361,9 @@ def test_bad_input(
     assert "Traceback" not in err
     assert "internal error" not in err
     assert fingerprint(folder) == before
+    for aux in scratch.glob("*.aux"):  # an .aux the export read is never overwritten
+        if aux.is_file():  # not a FIFO
+            assert aux.read_bytes().startswith(b"\\citation"), aux
     assert not (scratch / "nodir").exists()
     assert not (scratch / "no").exists()
 
