@@ -13,16 +13,37 @@ _CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0
 _CONTROL_LINE = {**_CONTROL, 0x09: " ", 0x0A: " "}
 
 
+# Whole terminal escape sequences, 7-bit (ESC ...) and 8-bit (C1) forms. Every
+# repeat is possessive over a class the next part cannot match, so a hostile
+# string costs linear time. A string sequence (OSC, DCS, SOS, PM, APC) without its
+# terminator would swallow the rest of the line in a terminal: it is dropped up to
+# the end of the line.
+_ESCAPE = re.compile(
+    "(?:\x1b\\[|\x9b)[\x20-\x3f]*+[\x40-\x7e]?"  # CSI: parameters, final byte
+    "|(?:\x1b\\]|\x9d)[^\x07\x1b\x9c\n]*+(?:\x07|\x1b\\\\|\x9c)?"  # OSC ... BEL or ST
+    "|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c\n]*+(?:\x1b\\\\|\x9c)?"  # DCS SOS PM APC
+    "|\x1b[\x20-\x2f]*+[\x30-\x7e]?"  # any other ESC sequence, or a lone ESC
+)
+
+
+def strip_escapes(text: str) -> str:
+    """`text` without terminal escape sequences: the whole sequence goes, not just
+    its ESC (`ESC]0;title BEL` would otherwise leave `]0;title`)."""
+    if "\x1b" not in text and not any("\x90" <= c <= "\x9f" for c in text):
+        return text
+    return _ESCAPE.sub("", text)
+
+
 def clean(text: str) -> str:
-    """`text` without control characters (newline and tab stay), so that an escape
-    sequence in a title is shown as text instead of acting on the terminal."""
-    return text.translate(_CONTROL)
+    """`text` without escape sequences and control characters (newline and tab
+    stay), so that a title is shown as text instead of acting on the terminal."""
+    return strip_escapes(text).translate(_CONTROL)
 
 
 def clean_line(text: str) -> str:
     """Like `clean`, for one-line output: newlines and tabs become spaces too, and
     undecodable bytes (surrogates from argv or file names) become U+FFFD."""
-    return decodable(text).translate(_CONTROL_LINE)
+    return strip_escapes(decodable(text)).translate(_CONTROL_LINE)
 
 
 def decodable(text: str) -> str:

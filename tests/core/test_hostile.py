@@ -33,7 +33,7 @@ def hostile_listing(title: str, abstract: str) -> str:
 
 
 def test_clean_drops_c0_c1_and_del_but_keeps_newline_and_tab() -> None:
-    assert clean(f"a{ESCAPES}b\n\tc") == "a]0;pwned[2J]52;c;ZXZpbA==31mb\n\tc"
+    assert clean(f"a{ESCAPES}b\n\tc") == "ab\n\tc"  # whole sequences go
     assert clean_line("a\nb\tc\x1b") == "a b c"
     assert clean_line("bad \udcff byte") == "bad \ufffd byte"
 
@@ -43,7 +43,7 @@ def test_imported_fields_carry_no_control_characters() -> None:
     (entry,) = listing.entries
     for text in (entry.title, entry.abstract):
         assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in text), repr(text)
-    assert entry.title.startswith("Title ]0;pwned")
+    assert entry.title == "Title"
 
 
 @pytest.fixture
@@ -305,4 +305,4 @@ def test_notes_from_the_command_line_lose_control_characters(
 ) -> None:
     assert main(["--db", str(dirty), "note", "abcdef1", f"line{ESCAPES}\ttwo"]) == 0
     with Store(dirty) as store:
-        assert store.get("abcdef1").notes == "line]0;pwned[2J]52;c;ZXZpbA==31m\ttwo"
+        assert store.get("abcdef1").notes == "line\ttwo"

@@ -159,13 +159,13 @@ async def test_pastes_arrive_clean_with_cr_newlines_and_escapes(
         await pilot.press("i")
         await paste(pilot, hostile.replace("\n", "\r"))
         area = app.screen.query_one(TextArea)
-        assert area.text == NEW.replace("An abstract.", "An ]0;ownedabstract2J.")
+        assert area.text == NEW.replace("An abstract.", "An abstract.")
         assert await preview_text(pilot) == "2 entries, 2 new"
         area.clear()
         await paste(pilot, "Daily Papers\r\n\r\nT\x1b[31m\r\n\r\nA.\r\n")  # focus is on the area
-        assert area.text == "Daily Papers\n\nT[31m\n\nA.\n"
+        assert area.text == "Daily Papers\n\nT\n\nA.\n"
         app.screen.query_one(Input).focus()
         await paste(pilot, "/tmp/\x1b[2Jx.txt\r")
         box = app.screen.query_one(Input)
-        assert box.value == "/tmp/[2Jx.txt"
+        assert box.value == "/tmp/x.txt"
         assert box.cursor_position == len(box.value)

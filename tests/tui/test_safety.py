@@ -362,7 +362,8 @@ async def test_markup_and_escapes_in_user_text_are_shown_harmlessly(
     app = make_app(path=path)
     async with app.run_test(size=SIZE) as pilot:
         row = rows(app)[0]
-        assert "Bad [/] title [b]bold]0;pwned[2J31m" in row
+        assert "Bad [/] title [b]bold" in row
+        assert "pwned" not in row
         assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in row)
         await pilot.press("O")
         await pilot.pause()  # let the notification paint
@@ -374,7 +375,7 @@ async def test_markup_and_escapes_in_user_text_are_shown_harmlessly(
         await pilot.pause(0.5)
         await pilot.press("escape", "n")
         assert isinstance(app.screen, NoteEditor)
-        assert app.screen.query_one(TextArea).text == "note [/][2J"
+        assert app.screen.query_one(TextArea).text == "note [/]"
         await pilot.press("escape")  # unchanged (as shown): closes without asking
         assert isinstance(app.screen, MainScreen)
         await pilot.press("slash", *"[/]")
