@@ -255,7 +255,7 @@ def test_hub_parsing_is_defensive() -> None:
     assert paper.upvotes == 0
     assert paper.github == "https://github.com/x/y"
     assert paper.project_page is None
-    assert paper.ai_keywords == ("video", "stream [31m")
+    assert paper.ai_keywords == ("video", "stream")
     assert paper.authors == ("A",)
     assert (paper.organization, paper.organization_slug) == ("Acme Labs", "acme")
     assert (paper.published, paper.listed) == ("2025-11-10", "2025-11-21")
