@@ -76,7 +76,8 @@ def pull(
         )
         for h in hub
     ]
-    imported = import_papers(store, [Batch(name, papers)])
+    warnings = [why for h in hub for why in h.dropped]
+    imported = import_papers(store, [Batch(name, papers, warnings=warnings)])
     touched = [p.id for p in imported.after if needs_record(store.get(p.id))]
     resolved = resolve(store, touched, sources, progress=progress, now=stamp)
     change = Change("pull").then(imported.change).then(resolved.change)

@@ -198,6 +198,8 @@ def cmd_pull(args: argparse.Namespace) -> int:
         print(_safe(pulled.report.summary()))
         for reason in pulled.report.skipped:
             print(f"  skipped {_safe(reason)}")
+        for warning in pulled.report.warnings:  # e.g. an unsafe link left out
+            print(f"  warning: {_safe(warning)}")
     return _report(pulled.resolved, args.json, {"import": vars(pulled.report)})
 
 

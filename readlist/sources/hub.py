@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from readlist.links import BadLink, check_url
 from readlist.sources.clean import plain
 from readlist.sources.http import Http, HttpStatusError, SourceError
 from readlist.sources.ids import parse_id
@@ -36,15 +37,24 @@ class HubPaper:
     ai_keywords: tuple[str, ...] = ()
     organization: str | None = None
     organization_slug: str | None = None
+    dropped: tuple[str, ...] = ()  # links left out as unsafe, with the reason
 
 
 def _str(value: Any) -> str | None:
     return (plain(value) or None) if isinstance(value, str) else None
 
 
-def _url(value: Any) -> str | None:
-    text = _str(value)
-    return text if text and text.startswith(("https://", "http://")) else None
+def _url(value: Any, dropped: list[str]) -> str | None:
+    """A safe http(s) link, or None; a link refused is noted in `dropped`."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return check_url(value.strip())
+    except BadLink as exc:
+        shown = plain(value)
+        shown = shown if len(shown) <= 60 else shown[:59] + "\u2026"
+        dropped.append(f"dropped link '{shown}': {exc}")
+        return None
 
 
 def parse_paper(item: Any) -> HubPaper | None:
@@ -70,6 +80,9 @@ def parse_paper(item: Any) -> HubPaper | None:
     org = get("organization")
     upvotes = get("upvotes")
     listed = item.get("publishedAt") if inner is not None else None
+    dropped: list[str] = []
+    github = _url(get("githubRepo"), dropped)
+    project_page = _url(get("projectPage"), dropped)
     return HubPaper(
         arxiv_id=ident.id,
         title=title,
@@ -78,13 +91,14 @@ def parse_paper(item: Any) -> HubPaper | None:
         published=_date(paper.get("publishedAt")),
         listed=_date(listed),
         upvotes=upvotes if type(upvotes) is int and upvotes > 0 else 0,
-        github=_url(get("githubRepo")),
-        project_page=_url(get("projectPage")),
+        github=github,
+        project_page=project_page,
         ai_keywords=tuple(
             w for k in (keywords if isinstance(keywords, list) else ()) if (w := _str(k))
         ),
         organization=_str(_get(org, "fullname")) or _str(_get(org, "name")),
         organization_slug=_str(_get(org, "name")),
+        dropped=tuple(f"{ident.id}: {why}" for why in dropped),
     )
 
 

@@ -147,3 +147,20 @@ def test_add_unknown_id_is_reported(apis: FakeApis, capsys: pytest.CaptureFixtur
     data = json.loads(capsys.readouterr().out)
     assert data["not_found"] == ["2511.99999"]
     assert [r["arxiv_id"] for r in data["results"]] == ["2511.00000"]
+
+
+def test_pull_reports_the_links_it_drops_as_unsafe(
+    apis: FakeApis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recs = RECS[:2]
+    apis.add(*recs)
+    apis.daily[DAY] = [
+        daily_item(recs[0], DAY, githubRepo="javascript:alert(1)"),
+        daily_item(recs[1], DAY, projectPage="http://x.example/ \\input /etc/passwd"),
+    ]
+    assert main(["pull", "--date", DAY]) == 0
+    out = capsys.readouterr().out
+    assert f"hub:daily_papers?date={DAY}: 2 added" in out
+    assert "2511.00000: dropped link 'javascript:alert(1)': not an http(s) link" in out
+    assert "2511.00001: dropped link 'http://x.example/ \\input /etc/passwd'" in out
+    assert all(p.github is None and p.project_page is None for p in _store().papers())
