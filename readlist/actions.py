@@ -17,6 +17,7 @@ from readlist.store import Store
 from readlist.text import clean_display
 
 _SPACE = re.compile(r"\s+")
+MAX_TAG = 64  # characters; a tag is a label, not a note
 
 
 def now() -> str:
@@ -77,8 +78,10 @@ def set_note(store: Store, ids: Sequence[str], text: str, *, expect: str | None 
 
 def clean_tag(name: str) -> str:
     """Tags are single words: spaces become dashes; commas and control characters are
-    not allowed."""
+    not allowed, nor more than MAX_TAG characters."""
     tag = _SPACE.sub("-", name.strip())
+    if len(tag) > MAX_TAG:
+        raise InputError(f"tag too long ({len(tag)} characters; at most {MAX_TAG})")
     if not tag or "," in tag or tag.startswith(("+", "-")) or clean_display(tag) != tag:
         raise InputError(f"invalid tag name {name!r}")
     return tag

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from readlist.cli.common import UsageError, open_store, read_stdin_text
@@ -85,6 +86,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
         raise UsageError("tag needs at least one ID and one +name or -name")
     add = [actions.clean_tag(o[1:]) for o in ops if o[0] == "+"]
     remove = [actions.clean_tag(o[1:]) for o in ops if o[0] == "-"]
+    for op, tag in zip([o for o in ops if o[0] == "+"], add, strict=True):
+        if tag != op[1:]:  # say so: the user typed something else
+            print(clean_line(f"readlist: note: tag '{op[1:]}' stored as '{tag}'"), file=sys.stderr)
     with open_store(args) as store:
         resolved = [store.resolve(i) for i in ids]
         actions.change_tags(store, resolved, add, remove)

@@ -180,6 +180,8 @@ CASES: dict[str, Case] = {
     "mark two flags": Case(lambda e: ["mark", e.pid, "--read", "--unread"], "not allowed with", 2),
     "mark unknown id": Case(lambda e: ["mark", "ffffff0", "--read"], "no paper with id"),
     "tag without ops": Case(lambda e: ["tag", e.pid], "at least one ID and one", 2),
+    "tag too long": Case(lambda e: ["tag", e.pid, "+" + "x" * 5000], "tag too long (5000"),
+    "tag just too long": Case(lambda e: ["tag", e.pid, "+" + "x" * 65], "at most 64"),
     "tag unknown id": Case(lambda e: ["tag", "ffffff0", "+x"], "no paper with id"),
     "tag with an escape": Case(lambda e: ["tag", e.pid, "+a\x1b[2J"], "invalid tag name"),
     "note unknown id": Case(lambda e: ["note", "ffffff0", "x"], "no paper with id"),
