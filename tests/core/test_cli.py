@@ -402,7 +402,7 @@ def test_search_with_a_bad_filter_is_a_one_line_error(
 def test_tag_says_when_it_stores_another_spelling(
     capsys: pytest.CaptureFixture[str], lib: Path
 ) -> None:
-    pid = listing(capsys, lib)[0]["id"]
+    pid = str(listing(capsys, lib)[0]["id"])
     code, out, err = run(capsys, "--db", str(lib), "tag", pid, "+x y", "+plain", "+" + "z" * 64)
     assert code == 0
     assert err == "readlist: note: tag 'x y' stored as 'x-y'\n"
