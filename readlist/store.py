@@ -165,6 +165,12 @@ class Store:
                 return hits[0]
             if hits:
                 raise NotFoundError(f"id prefix {ref} is ambiguous ({len(hits)} papers)")
+        if not ref:
+            raise NotFoundError("no paper has an empty id")
+        if len(ref) < 4:
+            raise NotFoundError(
+                f"no paper with id {ref} (an id prefix needs at least 4 characters)"
+            )
         raise NotFoundError(f"no paper with id {ref}")
 
     def new_id(self, key: str, taken: Container[str] = ()) -> str:

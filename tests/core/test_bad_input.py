@@ -175,7 +175,11 @@ README = (SEEDS.parent / "README.md").read_bytes()
 
 CASES: dict[str, Case] = {
     "show unknown id": Case(lambda e: ["show", "zzzzzzz"], "no paper with id zzzzzzz"),
-    "show too short prefix": Case(lambda e: ["show", e.pid[:2]], "no paper with id"),
+    "show too short prefix": Case(
+        lambda e: ["show", e.pid[:2]], "(an id prefix needs at least 4 characters)"
+    ),
+    "show empty id": Case(lambda e: ["show", ""], "no paper has an empty id"),
+    "show blank id": Case(lambda e: ["show", "  "], "no paper has an empty id"),
     "mark without a flag": Case(lambda e: ["mark", e.pid], "mark needs --read, --unread", 2),
     "mark two flags": Case(lambda e: ["mark", e.pid, "--read", "--unread"], "not allowed with", 2),
     "mark unknown id": Case(lambda e: ["mark", "ffffff0", "--read"], "no paper with id"),
