@@ -24,6 +24,12 @@ _NS = {
 }
 _ABS = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<v>\d+))?$")
 _QUOTE_UNSAFE = re.compile(r'["\\]')
+# C0 controls XML 1.0 forbids (tab, newline and carriage return are allowed). These
+# bytes never occur inside a multi-byte UTF-8 character, so removing them is safe.
+# ESC is carried through the parser as a private-use character and restored in the
+# field's text, so `plain` removes its whole escape sequence, not just the ESC.
+_XML_FORBIDDEN = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
+_ESC_STAND_IN = "\ue01b"
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,11 @@ class ArxivRecord:
 
 
 def _text(node: Element | None) -> str:
-    return plain(node.text or "") if node is not None else ""
+    return _plain(node.text or "") if node is not None else ""
+
+
+def _plain(text: str) -> str:
+    return plain(text.replace(_ESC_STAND_IN, "\x1b"))
 
 
 def parse_feed(data: bytes) -> list[ArxivRecord]:
@@ -53,6 +63,8 @@ def parse_feed(data: bytes) -> list[ArxivRecord]:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 
+    # one record's junk must not fail the batch
+    data = _XML_FORBIDDEN.sub(b"", data).replace(b"\x1b", _ESC_STAND_IN.encode())
     try:
         root = fromstring(data)
     except (ParseError, DefusedXmlException) as exc:
@@ -71,7 +83,7 @@ def parse_feed(data: bytes) -> list[ArxivRecord]:
         if m is None or ident is None:
             continue  # not a paper entry; ignore rather than guess
         primary = entry.find("arxiv:primary_category", _NS)
-        cats = [plain(c.get("term", "")) for c in entry.findall("atom:category", _NS)]
+        cats = [_plain(c.get("term", "")) for c in entry.findall("atom:category", _NS)]
         out.append(
             ArxivRecord(
                 arxiv_id=ident.id,
@@ -85,7 +97,7 @@ def parse_feed(data: bytes) -> list[ArxivRecord]:
                 abstract=_text(entry.find("atom:summary", _NS)),
                 published=_text(entry.find("atom:published", _NS))[:10] or None,
                 updated=_text(entry.find("atom:updated", _NS))[:10] or None,
-                primary_category=plain(primary.get("term", "")) or None
+                primary_category=_plain(primary.get("term", "")) or None
                 if primary is not None
                 else None,
                 categories=tuple(dict.fromkeys(c for c in cats if c)),

@@ -131,6 +131,17 @@ def test_fetch_batches_of_100_with_max_results(apis: FakeApis) -> None:
     assert USER_AGENT.startswith("readlist/")
 
 
+def test_a_control_character_in_one_record_does_not_fail_the_batch(apis: FakeApis) -> None:
+    recs = [Rec(f"2511.{i:05d}", f"Paper {i}", ["A"]) for i in range(3)]
+    recs[1] = Rec("2511.00001", "Bad\x01 title\x1b[2J\x0b", ["B\x00ob"])
+    apis.add(*recs)
+    with Sources(_net(apis)) as sources:
+        got = sources.arxiv.fetch([r.arxiv_id for r in recs])
+    assert sorted(got) == [r.arxiv_id for r in recs]
+    assert got["2511.00001"].title == "Bad title"
+    assert got["2511.00001"].authors == ("Bob",)
+
+
 def test_arxiv_delay_spaces_requests(apis: FakeApis) -> None:
     apis.add(Rec("2511.00001", "One", ["A"]))
     with Http(2) as http:
