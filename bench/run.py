@@ -139,7 +139,8 @@ def tinydb_update_ms(store: Store) -> float:
 
 def bench_store(n: int) -> None:
     from readlist import actions
-    from readlist.importing import import_texts, read_inputs
+    from readlist.importing import import_texts
+    from readlist.inputs import read_inputs
     from readlist.store import Store
 
     lib = copy_library(library(n), f"work-{n}.json")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from readlist.errors import InputError
-from readlist.importing import read_file
+from readlist.inputs import read_file
 
 ALL = "*"
 MAX_AUX_BYTES = 64 * 1024 * 1024  # far beyond any real document's .aux

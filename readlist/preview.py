@@ -16,7 +16,7 @@ from typing import Any
 from readlist.dedup import DedupIndex
 from readlist.errors import ReadlistError
 from readlist.fileformat import gc_paused
-from readlist.importing import check_format, detect_format
+from readlist.inputs import check_format, detect_format
 from readlist.listing import decode, parse_listing
 
 PASTE = "<paste>"  # the name the import gives a paste

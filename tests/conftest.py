@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from readlist.importing import import_texts, read_inputs
+from readlist.importing import import_texts
+from readlist.inputs import read_inputs
 from readlist.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -36,7 +36,8 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from readlist.importing import import_papers, parse_inputs, read_capped, read_inputs
+    from readlist.importing import import_papers, parse_inputs
+    from readlist.inputs import read_capped, read_inputs
 
     limit = load_config(args).max_input_bytes
     stdin = read_capped(sys.stdin.buffer, limit, "<stdin>") if "-" in args.paths else None

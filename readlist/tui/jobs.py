@@ -18,7 +18,8 @@ from textual.message import Message
 from readlist.bibtex import Options
 from readlist.errors import InputError, ReadlistError
 from readlist.exporting import check_output, export_papers, write_bib
-from readlist.importing import import_listings, read_inputs
+from readlist.importing import import_listings
+from readlist.inputs import read_inputs
 from readlist.listing import decode
 from readlist.store import Store
 from readlist.tui.messages import ExportFinished, ImportFinished, ImportProgress, JobFailed

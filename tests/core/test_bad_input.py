@@ -394,7 +394,7 @@ def test_there_are_at_least_30_kinds() -> None:
 
 def test_read_capped_stops_at_the_limit_on_an_endless_stream() -> None:
     from readlist.errors import InputError
-    from readlist.importing import read_capped
+    from readlist.inputs import read_capped
 
     with open("/dev/zero", "rb") as endless, pytest.raises(InputError, match="larger than"):
         read_capped(endless, 100_000, "zeros")

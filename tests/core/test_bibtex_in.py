@@ -17,7 +17,8 @@ from readlist.bibtex_in import looks_like_bibtex, parse_bibtex
 from readlist.cli import main
 from readlist.errors import InputError
 from readlist.exporting import export_papers
-from readlist.importing import import_listings, import_texts, read_inputs
+from readlist.importing import import_listings, import_texts
+from readlist.inputs import read_inputs
 from readlist.listing import clean
 from readlist.model import Paper
 from readlist.store import Store

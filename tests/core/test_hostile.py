@@ -16,7 +16,8 @@ import pytest
 from readlist.bibtex import url_of
 from readlist.cli import main
 from readlist.exporting import export_papers
-from readlist.importing import detect_format, import_texts
+from readlist.importing import import_texts
+from readlist.inputs import detect_format
 from readlist.links import check_url, clean_url
 from readlist.listing import clean_abstract, parse_listing
 from readlist.model import Paper

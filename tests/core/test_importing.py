@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from readlist.errors import InputError
-from readlist.importing import import_texts, read_inputs
+from readlist.importing import import_texts
+from readlist.inputs import read_inputs
 from readlist.store import Store
 from tests.conftest import AS_OF, SEEDS
 

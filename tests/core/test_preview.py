@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from readlist.errors import InputError
-from readlist.importing import check_format, import_listings, read_inputs
+from readlist.importing import import_listings
+from readlist.inputs import check_format, read_inputs
 from readlist.listing import decode
 from readlist.preview import PASTE, Preview, PreviewCounter
 from readlist.store import Store

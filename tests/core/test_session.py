@@ -233,7 +233,7 @@ def test_undo_restores_an_optional_field_the_action_cleared(seeded: Store) -> No
 def test_new_view_and_next_unread_put_the_latest_import_first(store: Store) -> None:
     import datetime as dt
 
-    from readlist.importing import read_inputs
+    from readlist.inputs import read_inputs
     from tests.conftest import SEEDS
 
     seeds = sorted(SEEDS.iterdir())

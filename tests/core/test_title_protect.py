@@ -8,7 +8,8 @@ from readlist.bibtex import Encoder, Options, render
 from readlist.bibtex_in import parse_bibtex
 from readlist.dedup import merge
 from readlist.exporting import export_papers
-from readlist.importing import import_texts, read_inputs
+from readlist.importing import import_texts
+from readlist.inputs import read_inputs
 from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import AS_OF

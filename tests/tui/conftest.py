@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from readlist.config import Config, Network
-from readlist.importing import import_listings, read_inputs
+from readlist.importing import import_listings
+from readlist.inputs import read_inputs
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp, create_app
 from tests.conftest import AS_OF, SEEDS

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from textual.widgets import Footer, Input, Static, TextArea
 
-from readlist.importing import import_listings, read_inputs
+from readlist.importing import import_listings
+from readlist.inputs import read_inputs
 from readlist.selection import select
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp, create_app
