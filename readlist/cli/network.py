@@ -19,8 +19,6 @@ if TYPE_CHECKING:
     from readlist.store import Store
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_WEEK = re.compile(r"^\d{4}-W\d{2}$")
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
 LABELS = {"missing": "not found"}
 
 
@@ -28,11 +26,16 @@ def _safe(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
-def _pattern(pattern: re.Pattern[str], what: str) -> Callable[[str], str]:
+def _period(kind: str, what: str) -> Callable[[str], str]:
+    """An argparse type: a pull period of this kind (`readlist.periods`, as the TUI)."""
+
     def check(text: str) -> str:
-        if not pattern.match(text):
+        from readlist.periods import parse_period
+
+        period = parse_period(text)
+        if period is None or period.period != kind:
             raise argparse.ArgumentTypeError(f"not a {what}: {text!r}")
-        return text
+        return period.value
 
     return check
 
@@ -58,10 +61,10 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
     when = p.add_mutually_exclusive_group()
     when.add_argument("--date", type=date_arg, metavar="YYYY-MM-DD", help="one day")
     when.add_argument(
-        "--week", type=_pattern(_WEEK, "YYYY-Www week"), metavar="YYYY-Www", help="one week"
+        "--week", type=_period("week", "YYYY-Www week"), metavar="YYYY-Www", help="one week"
     )
     when.add_argument(
-        "--month", type=_pattern(_MONTH, "YYYY-MM month"), metavar="YYYY-MM", help="one month"
+        "--month", type=_period("month", "YYYY-MM month"), metavar="YYYY-MM", help="one month"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_pull, writes=True)

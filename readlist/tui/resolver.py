@@ -18,10 +18,11 @@ from textual.widgets import ProgressBar
 from textual.worker import Worker, WorkerState
 
 from readlist.config import Config, Network
+from readlist.periods import PullRequest
 from readlist.text import clean_display
 from readlist.tui.messages import JobFailed, PapersChanged
 from readlist.tui.netjobs import NetDone, NetProgress, NetRequest, run
-from readlist.tui.screens.network import PullDialog, PullRequest, UnsureDialog
+from readlist.tui.screens.network import PullDialog, UnsureDialog
 
 if TYPE_CHECKING:
     from readlist.tui.screens.main import MainScreen

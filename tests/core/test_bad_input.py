@@ -191,6 +191,11 @@ CASES: dict[str, Case] = {
     "note unknown id": Case(lambda e: ["note", "ffffff0", "x"], "no paper with id"),
     "list bad sort": Case(lambda e: ["list", "--sort", "size"], "invalid choice", 2),
     "list bad flag": Case(lambda e: ["list", "--bogus"], "unrecognized arguments", 2),
+    "pull week out of range": Case(lambda e: ["pull", "--week", "2025-W60"], "YYYY-Www week", 2),
+    "pull week 53 of a 52-week year": Case(
+        lambda e: ["pull", "--week", "2025-W53"], "YYYY-Www week", 2
+    ),
+    "pull month 13": Case(lambda e: ["pull", "--month", "2025-13"], "YYYY-MM month", 2),
     "search limit zero": Case(lambda e: ["search", "x", "--limit", "0"], "positive", 2),
     "search limit text": Case(lambda e: ["search", "x", "--limit", "ten"], "positive", 2),
     "import bad date": Case(lambda e: ["import", "--as-of", "yesterday", "x"], "YYYY-MM-DD", 2),

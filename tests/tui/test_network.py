@@ -18,11 +18,12 @@ from textual.widgets import Input
 
 from readlist.config import AutoExport, Config, Network
 from readlist.model import Paper, Source
+from readlist.periods import parse_period
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp
 from readlist.tui.netjobs import NetRequest
 from readlist.tui.screens.main import MainScreen
-from readlist.tui.screens.network import PullDialog, UnsureDialog, parse_period
+from readlist.tui.screens.network import PullDialog, UnsureDialog
 from readlist.tui.screens.tags import TagEditor
 from tests.core.netfake import FakeApis, Rec, apis, daily_item
 from tests.tui.conftest import SIZE, AppFactory, on_disk

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
@@ -15,11 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from readlist.model import Paper
+from readlist.periods import PullRequest, parse_period
 from readlist.text import byline, clean_display
 from readlist.tui.common import blink
-
-_WEEK = re.compile(r"^\d{4}-W\d{2}$")
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 def _record(heading: str, title: str, by: str, date: str) -> Static:
@@ -86,25 +82,6 @@ class UnsureDialog(ModalScreen[str | None]):
 
     def action_answer(self, answer: str | None) -> None:
         self.dismiss(answer)
-
-
-@dataclass(frozen=True)
-class PullRequest:
-    period: str  # date, week or month
-    value: str
-
-
-def parse_period(text: str) -> PullRequest | None:
-    """A day (YYYY-MM-DD), a week (YYYY-Www) or a month (YYYY-MM); None if neither."""
-    text = text.strip()
-    if _WEEK.match(text):
-        return PullRequest("week", text) if 1 <= int(text[6:]) <= 53 else None
-    if _MONTH.match(text):
-        return PullRequest("month", text) if 1 <= int(text[5:]) <= 12 else None
-    try:
-        return PullRequest("date", dt.date.fromisoformat(text).isoformat())
-    except ValueError:
-        return None
 
 
 class PullDialog(ModalScreen[PullRequest | None]):
