@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +126,7 @@ class Cited:
 
     ids: list[str]
     missing: list[str]
+    keys: dict[str, list[str]] = field(default_factory=dict)  # id -> keys cited, in order
 
     def missing_message(self) -> str:
         n = len(self.missing)
@@ -136,9 +137,13 @@ class Cited:
 def match_keys(
     records: Mapping[str, Mapping[str, Any]], keys: Sequence[str], library_order: Iterable[str]
 ) -> Cited:
-    """Papers whose stored `bibkey` is cited; `*` adds every other paper after them."""
+    """Papers whose stored `bibkey` or one of its aliases is cited, with the keys each
+    is cited by; `*` adds every other paper after them."""
     by_key = {r["bibkey"]: pid for pid, r in records.items() if r.get("bibkey")}
-    ids: dict[str, None] = {}
+    for holder, r in records.items():
+        for alias in r.get("bibkey_aliases", ()):
+            by_key.setdefault(alias, holder)
+    ids: dict[str, list[str]] = {}
     missing: list[str] = []
     for key in keys:
         if key == ALL:
@@ -147,7 +152,8 @@ def match_keys(
         if pid is None:
             missing.append(key)
         else:
-            ids[pid] = None
+            ids.setdefault(pid, []).append(key)
+    cited = dict(ids)
     if ALL in keys:
-        ids.update(dict.fromkeys(library_order))
-    return Cited(list(ids), missing)
+        ids.update({pid: [] for pid in library_order if pid not in ids})
+    return Cited(list(ids), missing, cited)

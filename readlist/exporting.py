@@ -11,8 +11,9 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -50,26 +51,53 @@ def ensure_keys(store: Store, papers: Sequence[Paper]) -> list[Paper]:
         return list(papers)
     with store.transaction():
         current = [store.get(p.id) for p in papers]
-        taken = (r["bibkey"] for r in store.records().values() if r.get("bibkey"))
+        taken = [k for r in store.records().values() for k in _keys(r)]
         fresh = assign_keys(current, taken)
         updated = {pid: store.get(pid).replace(bibkey=key) for pid, key in fresh.items()}
         store.put(updated.values())
     return [updated.get(p.id, p) for p in current]
 
 
-def export_papers(store: Store, papers: Sequence[Paper], options: Options | None = None) -> str:
-    """Assign any missing keys (stored for good), then render. Repeats are dropped."""
+def _keys(record: Mapping[str, Any]) -> list[str]:
+    """A stored paper's citation key and aliases: all taken for new keys."""
+    return [k for k in [record.get("bibkey"), *record.get("bibkey_aliases", ())] if k]
+
+
+def _entries(papers: Sequence[Paper], cited: Mapping[str, Sequence[str]]) -> list[Paper]:
+    """Each paper once under its stored key, or once per key a document cites it by
+    (its key or an alias), so every `\\cite` finds an entry."""
+    out: list[Paper] = []
+    for paper in papers:
+        keys: Sequence[str | None] = cited.get(paper.id) or [paper.bibkey]
+        out += [paper if k == paper.bibkey else paper.replace(bibkey=k) for k in keys]
+    return out
+
+
+def export_papers(
+    store: Store,
+    papers: Sequence[Paper],
+    options: Options | None = None,
+    cited: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """Assign any missing keys (stored for good), then render. Repeats are dropped;
+    `cited` (id -> the keys a document cites it by) writes a paper under those keys."""
     unique = list({p.id: p for p in papers}.values())
-    return render(ensure_keys(store, unique), options or Options())
+    return render(_entries(ensure_keys(store, unique), cited or {}), options or Options())
 
 
-def export_ids(store: Store, ids: Sequence[str], options: Options | None = None) -> tuple[str, int]:
+def export_ids(
+    store: Store,
+    ids: Sequence[str],
+    options: Options | None = None,
+    cited: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[str, int]:
     """BibTeX text for these papers, and how many entries it holds."""
     if not ids:
         raise ReadlistError("no papers match; nothing exported")
     papers = [store.get(i) for i in ids]
-    text = export_papers(store, papers, options)
-    return text, len({p.id for p in papers})
+    text = export_papers(store, papers, options, cited)
+    unique = dict.fromkeys(p.id for p in papers)
+    return text, sum(len((cited or {}).get(pid) or [pid]) for pid in unique)
 
 
 def _head(path: Path, size: int = 4096) -> bytes:

@@ -235,9 +235,7 @@ def import_papers(
                 if key and not merged.bibkey:
                     merged.bibkey = keys.claim(key, found, where, report.warnings)
                 elif key and key != merged.bibkey:
-                    report.warnings.append(
-                        f"{where}key {key} not kept: the paper is already cited as {merged.bibkey}"
-                    )
+                    merged = keys.alias(merged, key, where, report.warnings)
                 filled = _filled(existing, merged)
                 if filled:
                     report.merged += 1
@@ -280,6 +278,9 @@ class Keys:
 
     def __init__(self, records: Mapping[str, Mapping[str, Any]]) -> None:
         self._owner = {doc["bibkey"]: pid for pid, doc in records.items() if doc.get("bibkey")}
+        for pid, doc in records.items():
+            for alias in doc.get("bibkey_aliases", ()):
+                self._owner.setdefault(alias, pid)
         self._doi = {doc["doi"].lower(): pid for pid, doc in records.items() if doc.get("doi")}
 
     def by_doi(self, doi: str | None) -> str | None:
@@ -289,8 +290,25 @@ class Keys:
         """Note a paper's DOI and key as taken by it."""
         if paper.doi:
             self._doi.setdefault(paper.doi.lower(), pid)
-        if paper.bibkey:
-            self._owner.setdefault(paper.bibkey, pid)
+        for key in [paper.bibkey or "", *paper.bibkey_aliases]:
+            if key:
+                self._owner.setdefault(key, pid)
+
+    def alias(self, paper: Paper, key: str, where: str, warnings: list[str]) -> Paper:
+        """A merged duplicate's key, kept as another key of `paper` (so documents citing
+        it still compile) unless it is unusable or another paper holds it."""
+        if key in paper.bibkey_aliases:
+            return paper
+        owner = self._owner.get(key, paper.id)
+        if owner != paper.id or not valid_key(key):
+            why = "another paper holds it" if owner != paper.id else "BibTeX cannot use it"
+            warnings.append(
+                f"{where}key {key} not kept ({why}): the paper is cited as {paper.bibkey}"
+            )
+            return paper
+        self._owner[key] = paper.id
+        warnings.append(f"{where}key {key} kept as an alias of {paper.bibkey}")
+        return paper.replace(bibkey_aliases=[*paper.bibkey_aliases, key])
 
     def claim(self, key: str, pid: str, where: str, warnings: list[str]) -> str | None:
         """The entry's own key if free, else the key with a suffix; reported either way."""

@@ -120,6 +120,9 @@ class Paper:
     title_protect: list[str] = field(default_factory=list)
     # When it was last starred (None: not starred, or starred before readlist kept this).
     starred_at: str | None = None
+    # Other citation keys of this paper (a merged duplicate's key), so documents citing
+    # them keep compiling; unique across the library together with every `bibkey`.
+    bibkey_aliases: list[str] = field(default_factory=list)
 
     def to_doc(self) -> dict[str, Any]:
         """The stored form; `id` is the document key, so it is not repeated inside.
@@ -215,6 +218,7 @@ _OPTIONAL_FIELDS = (
     "bibfields",
     "starred_at",
     "title_protect",
+    "bibkey_aliases",
 )
 _STORED_FIELDS = [
     f for f in dataclasses.fields(Paper) if f.name != "id" and f.name not in _OPTIONAL_FIELDS

@@ -299,6 +299,10 @@ def merge_papers(keep: Paper, other: Paper) -> Paper:
     notes = [n for n in (keep.notes, other.notes) if n.strip()]
     have = {t.casefold() for t in keep.tags}
     tags = keep.tags + [t for t in other.tags if t.casefold() not in have]
+    bibkey = keep.bibkey or other.bibkey
+    # The dropped copy's key stays citable (keys and aliases are unique library-wide).
+    cited = [keep.bibkey, *keep.bibkey_aliases, other.bibkey, *other.bibkey_aliases]
+    aliases = [k for k in dict.fromkeys(cited) if k and k != bibkey]
     return merged.replace(
         read=keep.read or other.read,
         read_at=keep.read_at or other.read_at,
@@ -306,7 +310,8 @@ def merge_papers(keep: Paper, other: Paper) -> Paper:
         notes="\n\n".join(dict.fromkeys(notes)),
         tags=tags,
         added=min(a for a in (keep.added, other.added) if a) if keep.added or other.added else "",
-        bibkey=keep.bibkey or other.bibkey,
+        bibkey=bibkey,
+        bibkey_aliases=aliases,
         ai_keywords=keep.ai_keywords or other.ai_keywords,
     )
 

@@ -79,7 +79,9 @@ def _choose(store: Store, args: argparse.Namespace, keys: list[str] | None) -> C
     cited = match_keys(store.records(), keys, select(store.records()))
     if not cited.ids:  # `choose` reads no ids as "no restriction"
         return cited
-    return Cited(choose(store, selection_of(args), cited.ids, args.query), cited.missing)
+    return Cited(
+        choose(store, selection_of(args), cited.ids, args.query), cited.missing, cited.keys
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -103,7 +105,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 )
                 return 1
             print(f"readlist: {cited.missing_message()}", file=sys.stderr)
-        text, count = export_ids(store, cited.ids, Options(style=args.style, unicode=args.unicode))
+        options = Options(style=args.style, unicode=args.unicode)
+        text, count = export_ids(store, cited.ids, options, cited.keys)
     if args.output:
         write_bib(Path(args.output), text, store)
         where = args.output
@@ -147,9 +150,9 @@ def watch(args: argparse.Namespace) -> int:
         last_missing = cited.missing
         if args.strict and cited.missing:
             return
-        text = export_papers(store, [store.get(i) for i in cited.ids], options)
+        text = export_papers(store, [store.get(i) for i in cited.ids], options, cited.keys)
         if write_if_changed(check_output(out, store), text.encode("utf-8")):
-            n = len(set(cited.ids))
+            n = sum(len(cited.keys.get(i) or [i]) for i in dict.fromkeys(cited.ids))
             _say(f"wrote {n} entr{'ies' if n != 1 else 'y'} to {out}")
 
     try:

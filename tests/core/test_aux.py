@@ -12,7 +12,7 @@ from readlist.citations import parse_aux, read_aux
 from readlist.cli import main
 from readlist.store import Store
 from tests.conftest import SEEDS
-from tests.core.bibcheck import parse
+from tests.core.bibcheck import assert_clean, parse
 
 KEYS = ("alpha", "beta", "gamma", "delta")
 
@@ -171,3 +171,72 @@ def test_output_never_replaces_the_library(lib: Path, capsys: pytest.CaptureFixt
     assert main(["--db", str(lib), "export", "--keys", "alpha", "-o", str(lib)]) == 1
     assert "that is a file of the library" in capsys.readouterr().err
     assert lib.read_bytes() == before
+
+
+@pytest.fixture
+def aliased(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A library of one paper imported twice (DBLP, then Zotero): key `dblp`, alias `zot`."""
+    bib = tmp_path / "in.bib"
+    bib.write_text(
+        '@article{dblp,\n  author = {Robin Rombach and Bj{\\"o}rn Ommer},\n'
+        "  title = {High-Resolution Image Synthesis with Latent Diffusion Models},\n"
+        "  journal = {CoRR},\n  volume = {abs/2112.10752},\n  year = {2021}\n}\n"
+        '@inproceedings{zot,\n  author = {Rombach, Robin and Ommer, Bj{\\"o}rn},\n'
+        "  title = {High-Resolution Image Synthesis With Latent Diffusion Models},\n"
+        "  booktitle = {CVPR},\n  year = {2022}\n}\n"
+    )
+    path = tmp_path / "lib.json"
+    assert main(["--db", str(path), "import", str(bib)]) == 0
+    capsys.readouterr()
+    with Store(path) as store:
+        (paper,) = store.papers()
+        assert (paper.bibkey, paper.bibkey_aliases) == ("dblp", ["zot"])
+    return path
+
+
+def test_a_cited_alias_is_written_under_the_cited_key(
+    aliased: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(aliased), "export", "--keys", "zot"]) == 0
+    out, err = capsys.readouterr()
+    assert keys_of(out) == ["zot"]
+    assert parse(out)["zot"]["journal"] == "CoRR"  # the paper's own record
+    assert err == "exported 1 entry to stdout\n"
+    # Plain export: the paper once, under its stored key.
+    assert main(["--db", str(aliased), "export"]) == 0
+    assert keys_of(capsys.readouterr().out) == ["dblp"]
+
+
+def test_aux_citing_key_and_alias_writes_both_and_bibtex_is_clean(
+    aliased: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A document citing the paper by both keys compiles: bibtex finds an entry for each."""
+    doc = tmp_path / "doc"
+    doc.mkdir()
+    (doc / "doc.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\nSee \\cite{zot} and \\cite{dblp}.\n"
+        "\\bibliographystyle{plain}\\bibliography{refs}\n\\end{document}\n"
+    )
+
+    def latex() -> None:
+        subprocess.run(
+            ["pdflatex", "-interaction=nonstopmode", "doc.tex"],
+            cwd=doc,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+
+    latex()
+    refs = doc / "refs.bib"
+    args = ["--db", str(aliased), "export", "--aux", str(doc / "doc.aux"), "-o", str(refs)]
+    assert main(args) == 0
+    assert capsys.readouterr().err == f"exported 2 entries to {refs}\n"
+    assert keys_of(refs.read_text()) == ["zot", "dblp"]
+    subprocess.run(["bibtex", "doc"], cwd=doc, capture_output=True, timeout=120, check=False)
+    assert_clean((doc / "doc.blg").read_text(), "plain")
+    latex()
+    latex()
+    log = (doc / "doc.log").read_text(errors="replace")
+    assert "undefined" not in log, log
+    assert (doc / "doc.bbl").read_text().count("\\bibitem") == 2

@@ -245,9 +245,70 @@ def test_merge_fills_a_listing_paper_and_keeps_user_state(seeded: Store) -> None
     again = "@misc{other,\n  title = {Renamed Completely},\n  doi = {10.1000/XYZ}\n}\n"
     report = import_texts(seeded, [("again.bib", again)], AS_OF)[0]
     assert (report.added, report.merged + report.known) == (0, 1)
+    assert report.warnings == ["line 1: key other kept as an alias of cited2025"]
+    assert seeded.get(listed.id).bibkey_aliases == ["other"]
+
+
+LDM_DBLP = """@article{DBLP:journals/corr/abs-2112-10752,
+  author    = {Robin Rombach and Andreas Blattmann and Bj{\\"{o}}rn Ommer},
+  title     = {High-Resolution Image Synthesis with Latent Diffusion Models},
+  journal   = {CoRR},
+  volume    = {abs/2112.10752},
+  year      = {2021},
+  eprinttype = {arXiv},
+  eprint    = {2112.10752}
+}
+"""
+LDM_ZOTERO = """@inproceedings{rombach2022high,
+  title = {High-Resolution Image Synthesis With Latent Diffusion Models},
+  booktitle = {Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition},
+  author = {Rombach, Robin and Blattmann, Andreas and Ommer, Bj{\\"o}rn},
+  year = {2022},
+  pages = {10684--10695}
+}
+"""
+
+
+def test_a_duplicate_entry_keeps_its_key_as_an_alias(store: Store) -> None:
+    """A DBLP copy and a Zotero copy of one paper: one paper, the first key its key,
+    the second an alias (documents citing either still compile), said in the report."""
+    (report,) = import_texts(store, [("refs.bib", LDM_DBLP + LDM_ZOTERO)], AS_OF)
+    (paper,) = store.papers()
+    assert paper.bibkey == "DBLP:journals/corr/abs-2112-10752"
+    assert paper.bibkey_aliases == ["rombach2022high"]
+    assert paper.to_json()["bibkey_aliases"] == ["rombach2022high"]
     assert report.warnings == [
-        "line 1: key other not kept: the paper is already cited as cited2025"
+        "line 10: key rombach2022high kept as an alias of DBLP:journals/corr/abs-2112-10752"
     ]
+    # Importing the same file again changes nothing and reports nothing.
+    (again,) = import_texts(store, [("refs.bib", LDM_DBLP + LDM_ZOTERO)], AS_OF)
+    assert again.warnings == []
+    assert store.get(paper.id).bibkey_aliases == ["rombach2022high"]
+    # Plain export writes the paper once, under its stored key.
+    assert list(parse_string(export_papers(store, store.papers())).entries_dict) == [
+        "DBLP:journals/corr/abs-2112-10752"
+    ]
+
+
+def test_an_alias_is_taken_like_a_key(store: Store) -> None:
+    """Neither an imported key nor a newly made key may equal another paper's alias."""
+    store.put([Paper(id="p1", title="Older", bibkey="older2020", bibkey_aliases=["lee2024x"])])
+    bib = "@misc{lee2024x,\n  title = {Newer}\n}\n"
+    (report,) = import_texts(store, [("refs.bib", bib)], AS_OF)
+    assert report.warnings == [
+        "line 1: key lee2024x is taken by another paper; stored as lee2024xa"
+    ]
+    # A merged duplicate cannot take another paper's alias either.
+    dup = "@misc{lee2024x,\n  title = {Newer}\n}\n"
+    (report,) = import_texts(store, [("dup.bib", dup)], AS_OF)
+    assert report.warnings == [
+        "line 1: key lee2024x not kept (another paper holds it): the paper is cited as lee2024xa"
+    ]
+    # A key made on export skips the alias a made-up key would collide with.
+    store.put([Paper(id="p2", title="Other", bibkey="other2019", bibkey_aliases=["keyless"])])
+    store.put([Paper(id="p3", title="Keyless")])
+    export_papers(store, [store.get("p3")])
+    assert store.get("p3").bibkey == "keylessa"
 
 
 def test_merge_by_arxiv_id(store: Store) -> None:

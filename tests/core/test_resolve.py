@@ -484,3 +484,15 @@ def test_a_down_server_costs_one_round_of_retries_per_run(
     assert [line.split()[:2] for line in out[:2]] == [["failed", "bbbbbbb"], ["failed", "ccccccc"]]
     assert all("HTTP 503 (3 tries)" in line for line in out[:2])
     assert len(apis.server.log) == 3
+
+
+def test_merging_two_cited_papers_keeps_both_keys_citable() -> None:
+    """Two library copies of one paper, each with a key: the kept copy's key stays its
+    key, the other's becomes an alias, so documents citing either still compile."""
+    from readlist.resolving import merge_papers
+
+    keep = _paper("aaaaaaa", "One", bibkey="k1", bibkey_aliases=["k0"])
+    other = _paper("bbbbbbb", "One", bibkey="k2", bibkey_aliases=["k3"])
+    merged = merge_papers(keep, other)
+    assert (merged.bibkey, merged.bibkey_aliases) == ("k1", ["k0", "k2", "k3"])
+    assert merge_papers(_paper("c", "One"), other).bibkey_aliases == ["k3"]
