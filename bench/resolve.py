@@ -11,6 +11,7 @@ record requests, plus one title search per paper only arXiv's title search can f
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import math
 import os
@@ -29,6 +30,8 @@ from readlist.config import Network
 from readlist.model import Paper, Source
 from readlist.resolving import Sources, resolve, targets
 from readlist.store import Store
+
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)  # stamps and is:due compare with this
 
 DAY = "2025-11-20"
 HEAD = (
@@ -158,7 +161,7 @@ def main() -> None:
             if mode == "in process":
                 net = Network(arxiv_api=base + "/api/query", hf_endpoint=base, arxiv_delay=0)
                 with Store(lib) as store, Sources(net) as sources:
-                    outcome = resolve(store, targets(store), sources)
+                    outcome = resolve(store, targets(store), sources, now=NOW)
                     resolved = outcome.counts()["resolved"]
             else:
                 home = Path(tmp) / "home"

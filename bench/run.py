@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 DATA = Path(__file__).resolve().parent / "data"
 AS_OF = dt.date(2026, 11, 23)
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)  # what the bench stamps papers with
 
 
 @dataclass
@@ -151,7 +152,7 @@ def bench_store(n: int) -> None:
     times = []
     for i, pid in enumerate(ids * 2):
         start = time.perf_counter()
-        actions.set_starred(store, [pid], i < len(ids))
+        actions.set_starred(store, [pid], i < len(ids), now=NOW)
         times.append(time.perf_counter() - start)
     target = {10_000: 10.0, 100_000: 50.0}.get(n)
     record(Row("star toggle, durable (median)", n, statistics.median(times) * 1000, "ms", target))
@@ -161,7 +162,7 @@ def bench_store(n: int) -> None:
     new = listing(1000, seed=7)
     texts = read_inputs([str(new)])
     start = time.perf_counter()
-    (report,) = import_texts(store, texts, AS_OF)
+    (report,) = import_texts(store, texts, AS_OF, NOW)
     assert report.added == 1000, report.summary()
     record(
         Row(
@@ -243,7 +244,7 @@ def bench_autoexport(n: int) -> None:
     with Store(lib) as store:
         store.put(p.replace(bibkey=None) for p in store.papers())
         start = time.perf_counter()
-        (first,) = update_all(store, everything)
+        (first,) = update_all(store, everything, NOW)
         seconds = time.perf_counter() - start
         assert first.written, first
         assert first.count == n, first
@@ -251,7 +252,7 @@ def bench_autoexport(n: int) -> None:
 
         def unchanged() -> float:
             start = time.perf_counter()
-            (result,) = update_all(store, everything)
+            (result,) = update_all(store, everything, NOW)
             assert not result.written
             return time.perf_counter() - start
 
@@ -262,16 +263,16 @@ def bench_autoexport(n: int) -> None:
         for i, paper in enumerate(store.papers()[:3]):
             store.put([paper.replace(notes=f"note {i}")])
             start = time.perf_counter()
-            (result,) = update_all(store, everything)
+            (result,) = update_all(store, everything, NOW)
             times.append(time.perf_counter() - start)
             assert result.written
         record(Row("auto-export update, all papers, rewrite", n, max(times), "s", target))
         memo: dict[Any, Any] = {}
-        update_all(store, everything, memo)
+        update_all(store, everything, NOW, memo)
         store.put([store.papers()[5].replace(notes="x")])
-        update_all(store, everything, memo)  # the change is in: memo holds the new state
+        update_all(store, everything, NOW, memo)  # the change is in: memo holds the new state
         start = time.perf_counter()
-        (result,) = update_all(store, everything, memo)
+        (result,) = update_all(store, everything, NOW, memo)
         seconds = time.perf_counter() - start
         assert not result.written
         record(
@@ -285,9 +286,9 @@ def bench_autoexport(n: int) -> None:
         )
         query = [AutoExport(out, "video diffusion")]
         out.unlink()
-        update_all(store, query)
+        update_all(store, query, NOW)
         start = time.perf_counter()
-        (result,) = update_all(store, query)
+        (result,) = update_all(store, query, NOW)
         seconds = time.perf_counter() - start
         record(Row(f"auto-export update, query ({result.count} papers)", n, seconds, "s", target))
         pid = store.papers()[0].id
@@ -330,7 +331,7 @@ def bench_bibtex_import(n: int) -> None:
     fresh = DATA / f"work-bibtex-{n}.json"
     with Store(fresh) as empty:
         start = time.perf_counter()
-        import_texts(empty, [("refs.bib", text)], AS_OF)
+        import_texts(empty, [("refs.bib", text)], AS_OF, NOW)
         seconds = time.perf_counter() - start
         record(Row("import BibTeX into an empty library", n, seconds, "s"))
         assert export_papers(empty, empty.papers()) == text, "round trip changed the file"

@@ -7,6 +7,7 @@ back by readlist.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import pty
@@ -23,6 +24,8 @@ from typing import Any
 from readlist.search import SearchIndex
 from readlist.selection import select as select_ids
 from readlist.store import Store
+
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)  # stamps and is:due compare with this
 
 COLS, ROWS = 120, 36
 
@@ -134,7 +137,7 @@ def measure(lib: Path, n: int) -> list[Any]:
         starred = sum(1 for r in records.values() if r.get("starred"))
         index = SearchIndex(records)
         query = "video diffusion"
-        full = [len(index.search_ids(query[:i])) for i in range(1, len(query) + 1)]
+        full = [len(index.search_ids(query[:i], now=NOW)) for i in range(1, len(query) + 1)]
         first_unread = next(i for i in order if not records[i].get("read"))
         del index, records
     term = Pty(["--db", str(lib)])

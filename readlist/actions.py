@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from readlist.changes import Change
+from readlist.clock import iso
 from readlist.errors import InputError, ReadlistError
 from readlist.model import Paper
 from readlist.store import Store
@@ -20,10 +21,6 @@ _SPACE = re.compile(r"\s+")
 MAX_TAG = 64  # characters; a tag is a label, not a note
 
 
-def now() -> str:
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
 def _apply(store: Store, label: str, ids: Sequence[str], fn: Callable[[Paper], Paper]) -> Change:
     with store.transaction():
         before = [store.get(pid) for pid in ids]
@@ -31,8 +28,8 @@ def _apply(store: Store, label: str, ids: Sequence[str], fn: Callable[[Paper], P
     return Change.between(label, before, after)
 
 
-def set_read(store: Store, ids: Sequence[str], value: bool) -> Change:
-    stamp = now()
+def set_read(store: Store, ids: Sequence[str], value: bool, *, now: dt.datetime) -> Change:
+    stamp = iso(now)
     return _apply(
         store,
         "read" if value else "unread",
@@ -41,9 +38,9 @@ def set_read(store: Store, ids: Sequence[str], value: bool) -> Change:
     )
 
 
-def set_starred(store: Store, ids: Sequence[str], value: bool) -> Change:
+def set_starred(store: Store, ids: Sequence[str], value: bool, *, now: dt.datetime) -> Change:
     """Star or unstar; starring keeps when it happened, for `is:due`."""
-    stamp = now()
+    stamp = iso(now)
     return _apply(
         store,
         "star" if value else "unstar",

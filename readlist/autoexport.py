@@ -8,6 +8,7 @@ replaces a file it wrote itself (it starts with `HEADER`), never a hand-kept one
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -60,14 +61,14 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def selected(records: Mapping[str, Mapping[str, Any]], query: str) -> list[str]:
+def selected(records: Mapping[str, Mapping[str, Any]], query: str, now: dt.datetime) -> list[str]:
     """The ids an auto-export holds: the query's matches, in the library's stable order."""
     ordered = select(records)
     if not query.strip():
         return ordered
     from readlist.search import rank
 
-    hits = set(rank(records, query))
+    hits = set(rank(records, query, now=now))
     return [i for i in ordered if i in hits]
 
 
@@ -88,7 +89,7 @@ Memo = dict[AutoExport, tuple[list[Mapping[str, Any] | None], bytes]]
 
 
 def update_all(
-    store: Store, exports: Sequence[AutoExport], memo: Memo | None = None
+    store: Store, exports: Sequence[AutoExport], now: dt.datetime, memo: Memo | None = None
 ) -> list[Result]:
     """Bring every auto-export up to date; one failing export does not stop the others.
 
@@ -105,7 +106,7 @@ def update_all(
             continue
         targets.add(target)
         try:
-            chosen.append((export, selected(records, export.query)))
+            chosen.append((export, selected(records, export.query, now)))
         except ReadlistError as exc:
             results[n] = Result(export.path, error=str(exc))
     keyless = {pid for _, ids in chosen for pid in ids if not records[pid].get("bibkey")}

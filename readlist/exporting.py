@@ -7,6 +7,7 @@ once, and stored on the paper; a key once given never changes.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import stat
@@ -31,8 +32,11 @@ def choose(
     selection: Selection | None = None,
     ids: Sequence[str] = (),
     query: str | None = None,
+    *,
+    now: dt.datetime,
 ) -> list[str]:
-    """The ids to export: a view, narrowed to explicit ids (in their order) and a query."""
+    """The ids to export: a view, narrowed to explicit ids (in their order) and a query
+    (whose `is:due` compares with `now`)."""
     chosen = select(store.records(), selection or Selection())
     if ids:
         keep = set(chosen)
@@ -41,7 +45,7 @@ def choose(
     if query:
         from readlist.search import rank
 
-        chosen = rank(store.records(), query, ids=chosen)
+        chosen = rank(store.records(), query, ids=chosen, now=now)
     return chosen
 
 

@@ -13,6 +13,7 @@ import orjson
 from readlist.bibtex import suffix
 from readlist.bibtex_in import parse_bibtex, valid_key
 from readlist.changes import Change
+from readlist.clock import iso
 from readlist.dedup import DedupIndex, merge, restore
 from readlist.errors import InputError
 from readlist.fileformat import META, Malformed, check_meta
@@ -116,7 +117,7 @@ def import_texts(
     store: Store,
     texts: list[tuple[str, str]],
     as_of: dt.date,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     fmt: str = "auto",
 ) -> list[Report]:
     """Import decoded listings in one atomic commit and report per input."""
@@ -142,12 +143,13 @@ def parse_inputs(
     texts: list[tuple[str, str]],
     as_of: dt.date,
     fmt: str = "auto",
-    now: dt.datetime | None = None,
+    *,
+    now: dt.datetime,
 ) -> list[Batch]:
     """Read every input into a batch, refusing (before any library is opened or
     created) one that is not a listing or a backup, unless `fmt` is "listing", and
     one without papers."""
-    stamp = (now or dt.datetime.now().astimezone()).isoformat(timespec="seconds")
+    stamp = iso(now)
     batches = []
     for name, text in texts:
         backup = read_backup(name, text)
@@ -176,14 +178,14 @@ def import_listings(
     store: Store,
     texts: list[tuple[str, str]],
     as_of: dt.date,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
     progress: Callable[[int, int], None] | None = None,
     fmt: str = "auto",
 ) -> Outcome:
     """Like `import_texts`, and also return what changed; `progress(done, total)`
     is called as entries are matched. Inputs that are not listings are refused
     unless `fmt` is "listing"."""
-    return import_papers(store, parse_inputs(texts, as_of, fmt, now), progress)
+    return import_papers(store, parse_inputs(texts, as_of, fmt, now=now), progress)
 
 
 def import_papers(

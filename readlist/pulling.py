@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from readlist.changes import Change
+from readlist.clock import iso
 from readlist.importing import Batch, Report, import_papers
 from readlist.model import Paper, Source
 from readlist.resolving import Outcome, Progress, Result, Sources, commit_plan, resolve
@@ -31,10 +32,6 @@ class Pulled:
     resolved: Outcome
     not_found: list[str] = field(default_factory=list)
     change: Change = field(default_factory=lambda: Change("add"))
-
-
-def _stamp(now: str | None) -> str:
-    return now or dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def paper_from_hub(hub: HubPaper, source: Source, stamp: str) -> Paper:
@@ -64,10 +61,10 @@ def pull(
     value: str | None = None,
     *,
     progress: Progress | None = None,
-    now: str | None = None,
+    now: dt.datetime,
 ) -> Pulled:
     """Import one day, week or month of Daily Papers (the latest day when `value` is None)."""
-    stamp = _stamp(now)
+    stamp = iso(now)
     hub = list(sources.hub.daily(period, value))
     name = f"hub:daily_papers?{period}={value}" if value else "hub:daily_papers"
     papers = [
@@ -79,7 +76,7 @@ def pull(
     warnings = [why for h in hub for why in h.dropped]
     imported = import_papers(store, [Batch(name, papers, warnings=warnings)])
     touched = [p.id for p in imported.after if needs_record(store.get(p.id))]
-    resolved = resolve(store, touched, sources, progress=progress, now=stamp)
+    resolved = resolve(store, touched, sources, progress=progress, now=now)
     change = Change("pull").then(imported.change).then(resolved.change)
     return Pulled(imported.reports[0], resolved, change=change)
 
@@ -90,11 +87,9 @@ def paper_from_record(record: ArxivRecord, stamp: str) -> Paper:
     return apply_record(base, record)
 
 
-def add(
-    store: Store, ids: Sequence[ArxivId], sources: Sources, *, now: str | None = None
-) -> Pulled:
+def add(store: Store, ids: Sequence[ArxivId], sources: Sources, *, now: dt.datetime) -> Pulled:
     """Add papers by arXiv id: one batched fetch, then the import pipeline."""
-    stamp = _stamp(now)
+    stamp = iso(now)
     wanted = [i.id for i in ids]
     outcome = Outcome()
     try:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from readlist.errors import InputError
 from readlist.selection import Record, Records, tag_in
@@ -61,8 +61,8 @@ class Filter:
 class Context:
     """What filters compare with besides the paper itself."""
 
+    now: dt.datetime
     newest_added: str = ""
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
 
 
 @dataclass(frozen=True)
@@ -84,18 +84,17 @@ class Query:
         return bool(self.ranks or self.excluded_words or self.excluded_phrases or self.filters)
 
     def tests(
-        self, records: Records, now: dt.datetime | None = None
+        self, records: Records, now: dt.datetime
     ) -> list[tuple[Callable[[Record], bool], bool]]:
-        """Each filter as a fast test of one paper, and whether it is negated."""
+        """Each filter as a fast test of one paper, and whether it is negated; `now` is
+        what `is:due` compares with (from the caller's clock)."""
         newest = ""
         if any(f.field == "is" and f.value == "new" for f in self.filters):
             newest = max((str(r.get("added", "")) for r in records.values()), default="")
-        context = Context(newest, now or dt.datetime.now().astimezone())
+        context = Context(now, newest)
         return [(_test(f, context), f.negated) for f in self.filters]
 
-    def select(
-        self, records: Records, ids: Iterable[str], now: dt.datetime | None = None
-    ) -> list[str]:
+    def select(self, records: Records, ids: Iterable[str], now: dt.datetime) -> list[str]:
         """The ids (in their order) that every filter keeps."""
         tests = self.tests(records, now)
         return [i for i in ids if all(test(records[i]) != neg for test, neg in tests)]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from readlist.changes import Change
+from readlist.clock import iso
 from readlist.config import Network
 from readlist.dedup import merge
 from readlist.errors import InputError
@@ -145,10 +146,10 @@ def resolve(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
-    now: str | None = None,
+    now: dt.datetime,
 ) -> Outcome:
     """Resolve `ids` in batches; each batch is found, fetched, then committed at once."""
-    stamp = now or dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    stamp = iso(now)
     outcome = Outcome()
     total = len(ids)
     try:
@@ -255,7 +256,12 @@ def commit_plan(store: Store, plan: _Plan, outcome: Outcome, stamp: str, dry_run
 
 
 def accept(
-    store: Store, pid: str, sources: Sources, arxiv_id: str | None = None, now: str | None = None
+    store: Store,
+    pid: str,
+    sources: Sources,
+    arxiv_id: str | None = None,
+    *,
+    now: dt.datetime,
 ) -> Outcome:
     """Apply the stored unsure candidate, or `arxiv_id` named by hand."""
     paper = store.get(pid)
@@ -264,7 +270,7 @@ def accept(
         arxiv_id = candidate.get("arxiv_id") if isinstance(candidate, dict) else None
         if not isinstance(arxiv_id, str):
             raise InputError(f"{pid}: no candidate to accept; name the arXiv id")
-    stamp = now or dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    stamp = iso(now)
     outcome = Outcome(change=Change("accept"))
     try:
         records = sources.arxiv.fetch([arxiv_id])
@@ -280,9 +286,9 @@ def accept(
     return outcome
 
 
-def reject(store: Store, pid: str, now: str | None = None) -> Outcome:
+def reject(store: Store, pid: str, *, now: dt.datetime) -> Outcome:
     """Mark a paper as not on arXiv, so plain `resolve` runs leave it alone."""
-    stamp = now or dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    stamp = iso(now)
     outcome = Outcome(change=Change("reject"))
     commit_plan(store, {pid: ("missing", "rejected: not on arXiv")}, outcome, stamp, False)
     return outcome

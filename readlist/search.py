@@ -146,7 +146,8 @@ class SearchIndex:
         limit: int | None = None,
         abstracts: bool = True,
         records: Records | None = None,
-        now: dt.datetime | None = None,
+        *,
+        now: dt.datetime,
     ) -> list[Hit]:
         """Matches, best first. `abstracts=False` skips the slowest tier (for a fast first
         answer while typing); the full answer orders the other tiers the same way.
@@ -172,7 +173,8 @@ class SearchIndex:
         limit: int | None = None,
         abstracts: bool = True,
         records: Records | None = None,
-        now: dt.datetime | None = None,
+        *,
+        now: dt.datetime,
     ) -> list[str]:
         """Like `search`, ids only: what a list view needs, without a Hit per match."""
         ranked = self._rank(_parsed(query), abstracts, records, now)
@@ -182,7 +184,7 @@ class SearchIndex:
         return [ids[i] for i in ranked[0][:limit].tolist()]
 
     def _rank(
-        self, query: Query, abstracts: bool, records: Records | None, now: dt.datetime | None
+        self, query: Query, abstracts: bool, records: Records | None, now: dt.datetime
     ) -> Ranked | None:
         n = len(self.ids)
         if not query or not n:
@@ -226,7 +228,7 @@ class SearchIndex:
         return order, tier, score
 
     def _keep(
-        self, query: Query, abstracts: bool, records: Records, now: dt.datetime | None
+        self, query: Query, abstracts: bool, records: Records, now: dt.datetime
     ) -> npt.NDArray[np.bool_]:
         """Which papers the filters keep and no excluded word or phrase finds."""
         n = len(self.ids)
@@ -373,7 +375,9 @@ def rank(
     query: str | Query,
     limit: int | None = None,
     ids: Iterable[str] | None = None,
+    *,
+    now: dt.datetime,
 ) -> list[str]:
-    """Ids of the papers (all, or those in `ids`) matching `query`, best first.
-    Raises QueryError for a bad query."""
-    return SearchIndex(records, ids).search_ids(query, limit)
+    """Ids of the papers (all, or those in `ids`) matching `query`, best first; `now`
+    is what `is:due` compares with. Raises QueryError for a bad query."""
+    return SearchIndex(records, ids).search_ids(query, limit, now=now)

@@ -12,6 +12,7 @@ so a search running in a worker always sees one consistent index.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import deque
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from readlist import changes
 from readlist.changes import Applied, Change
+from readlist.clock import Clock
 from readlist.query import QueryError, parse
 from readlist.selection import SORTS, Records, Selection, select
 from readlist.store import Store
@@ -74,8 +76,9 @@ class History:
 class Session:
     """The current view over the store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
+        self.clock = clock
         self.view = "all"
         self.tag: str | None = None
         self.sort = "added"
@@ -128,7 +131,7 @@ class Session:
         """Papers from the latest import: `is:new`, the one definition of "new"."""
         if self._new is None:
             records = self.store.records()
-            self._new = set(_IS_NEW.select(records, records))
+            self._new = set(_IS_NEW.select(records, records, self.clock.now()))
         return self._new
 
     def apply_query(self, query: str, abstracts: bool = True) -> list[str]:
@@ -149,7 +152,9 @@ class Session:
         view's order. Raises QueryError for a query the grammar cannot read."""
         parsed = parse(query)
         records = self.store.records()  # filters read the papers' current state
-        found = self.index.search_ids(parsed, abstracts=abstracts, records=records)
+        found = self.index.search_ids(
+            parsed, abstracts=abstracts, records=records, now=self.clock.now()
+        )
         if not parsed.ranks:
             hits = set(found)
             return [i for i in self._base if i in hits]
@@ -247,7 +252,7 @@ class Session:
                 "starred": sum(1 for r in records if r.get("starred")),
             }
         if self._due is None:
-            self._due = set(_due(self.store.records()))
+            self._due = set(_due(self.store.records(), self.clock.now()))
         return {
             "shown": len(self.ids),
             "total": len(self.store),
@@ -295,7 +300,8 @@ class Session:
         if self._due is not None:  # only the changed papers can start or stop being due
             records = self.store.records()
             self._due.difference_update(change.ids)
-            self._due.update(_due({i: records[i] for i in change.ids if i in records}))
+            changed = {i: records[i] for i in change.ids if i in records}
+            self._due.update(_due(changed, self.clock.now()))
         return change
 
     def forget_counts(self) -> None:
@@ -327,8 +333,8 @@ class Session:
 _IS_NEW = parse("is:new")
 
 
-def _due(records: Records) -> list[str]:
+def _due(records: Records, now: dt.datetime) -> list[str]:
     """Starred papers still unread a week after starring: `is:due`, one definition."""
     # Only starred, unread papers can be due: the test looks at those alone.
     starred = {i: r for i, r in records.items() if r.get("starred") and not r.get("read")}
-    return parse("is:due").select(starred, starred)
+    return parse("is:due").select(starred, starred, now)

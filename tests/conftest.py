@@ -1,4 +1,5 @@
-"""Shared fixtures. Every test runs with READLIST_HOME in its own tmp_path."""
+"""Shared fixtures. Every test runs with READLIST_HOME in its own tmp_path, and at one
+fixed time (`NOW`, also READLIST_NOW for the CLI): none may depend on the wall clock."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from readlist.clock import ENV as CLOCK_ENV
+from readlist.clock import Clock
 from readlist.importing import import_texts
 from readlist.inputs import read_inputs
 from readlist.store import Store
@@ -16,6 +19,9 @@ from readlist.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 AS_OF = dt.date(2026, 11, 23)
+# The one time the tests live at: nothing here may depend on the wall clock.
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+CLOCK = Clock.fixed(NOW)
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +31,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("READLIST_HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # The CLI's clock, in this process and in every `readlist` subprocess.
+    monkeypatch.setenv(CLOCK_ENV, NOW.isoformat())
     return home
 
 
@@ -43,7 +51,7 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def seeded(store: Store) -> Store:
-    import_texts(store, read_inputs([str(SEEDS)]), AS_OF)
+    import_texts(store, read_inputs([str(SEEDS)]), AS_OF, NOW)
     return store
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from readlist import __version__
 from readlist.cli import backup, edit, export, importing, network, papers
 from readlist.cli.common import Parser, UsageError
+from readlist.clock import Clock
 from readlist.errors import ReadlistError
 from readlist.text import clean_line, decodable
 
@@ -46,10 +47,11 @@ def run(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
         args.query += extra  # `search video -gan`: an exclusion, not an option
     _check_text_args(args)
+    args.clock = Clock.from_env(os.environ)  # the process's one clock
     if args.command is None:
         from readlist.tui.launch import launch
 
-        return launch(getattr(args, "db", None))
+        return launch(getattr(args, "db", None), args.clock)
     code: int = args.func(args)
     # Even a non-zero status may follow partial writes (a resolve with failures).
     if getattr(args, "writes", False) and not getattr(args, "dry_run", False):

@@ -46,9 +46,9 @@ def cmd_mark(args: argparse.Namespace) -> int:
         ids = [store.resolve(i) for i in args.ids]
         with store.transaction():
             if args.read is not None:
-                actions.set_read(store, ids, args.read)
+                actions.set_read(store, ids, args.read, now=args.clock.now())
             if args.star is not None:
-                actions.set_starred(store, ids, args.star)
+                actions.set_starred(store, ids, args.star, now=args.clock.now())
     words = [
         {True: "read", False: "unread", None: ""}[args.read],
         {True: "starred", False: "unstarred", None: ""}[args.star],

@@ -75,12 +75,15 @@ def _choose(store: Store, args: argparse.Namespace, keys: list[str] | None) -> C
 
     if keys is None:
         ids_arg = [i for i in (args.ids or "").split(",") if i.strip()]
-        return Cited(choose(store, selection_of(args), ids_arg, args.query), [])
+        now = args.clock.now()
+        return Cited(choose(store, selection_of(args), ids_arg, args.query, now=now), [])
     cited = match_keys(store.records(), keys, select(store.records()))
     if not cited.ids:  # `choose` reads no ids as "no restriction"
         return cited
     return Cited(
-        choose(store, selection_of(args), cited.ids, args.query), cited.missing, cited.keys
+        choose(store, selection_of(args), cited.ids, args.query, now=args.clock.now()),
+        cited.missing,
+        cited.keys,
     )
 
 
@@ -193,7 +196,7 @@ def run_auto_exports(args: argparse.Namespace) -> None:
         if not exports:
             return
         with open_store(args) as store:
-            results = update_all(store, exports)
+            results = update_all(store, exports, args.clock.now())
     except (ReadlistError, OSError) as exc:
         _say(f"readlist: warning: auto-export: {exc}")
         return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from typing import Any
 
@@ -42,7 +41,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     limit = load_config(args).max_input_bytes
     stdin = read_capped(sys.stdin.buffer, limit, "<stdin>") if "-" in args.paths else None
     texts = read_inputs(args.paths, stdin, limit)
-    batches = parse_inputs(texts, args.as_of or dt.date.today(), args.format)
+    now = args.clock.now()
+    batches = parse_inputs(texts, args.as_of or now.date(), args.format, now=now)
     store = open_store(args, create=True)
     with store:
         outcome = import_papers(store, batches)

@@ -152,10 +152,11 @@ def cmd_resolve(args: argparse.Namespace) -> int:
             if len(ids) != 1:
                 raise UsageError("--accept and --reject take exactly one paper ID")
             if args.reject:
-                return _report(reject(store, ids[0]), args.json)
+                return _report(reject(store, ids[0], now=args.clock.now()), args.json)
             by_hand = parse_reference(args.accept).id if args.accept else None
             with Sources(config.network) as sources:
-                return _report(accept(store, ids[0], sources, by_hand), args.json)
+                outcome = accept(store, ids[0], sources, by_hand, now=args.clock.now())
+                return _report(outcome, args.json)
         if not ids:
             ids = targets(store, retry=args.retry)
         return resolve_ids(args, store, ids, config)
@@ -173,7 +174,9 @@ def resolve_ids(
     bar = _Bar("resolving")
     try:
         with store, Sources(config.network) as sources:
-            outcome = resolve(store, ids, sources, dry_run=dry_run, progress=bar)
+            outcome = resolve(
+                store, ids, sources, dry_run=dry_run, progress=bar, now=args.clock.now()
+            )
     finally:
         bar.close()
     return _report(outcome, as_json, {"dry_run": dry_run})
@@ -194,7 +197,7 @@ def cmd_pull(args: argparse.Namespace) -> int:
     bar = _Bar("fetching")
     with open_store(args, create=True) as store, Sources(config.network) as sources:
         try:
-            pulled = pull(store, sources, period, value, progress=bar)
+            pulled = pull(store, sources, period, value, progress=bar, now=args.clock.now())
         finally:
             bar.close()
     if not args.json:
@@ -214,7 +217,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     refs = [parse_reference(r) for r in args.refs]  # all valid before any request
     config = load_config(args)
     with open_store(args, create=True) as store, Sources(config.network) as sources:
-        pulled = add(store, refs, sources)
+        pulled = add(store, refs, sources, now=args.clock.now())
     if not args.json:
         for line in pulled.report.details():  # known, merged or skipped, and why
             if not line.startswith("added"):

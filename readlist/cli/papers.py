@@ -69,7 +69,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     from readlist.search import rank
 
     with open_store(args) as store:
-        papers = [store.get(i) for i in rank(store.records(), " ".join(args.query), args.limit)]
+        found = rank(store.records(), " ".join(args.query), args.limit, now=args.clock.now())
+        papers = [store.get(i) for i in found]
     if args.json:
         print_json([p.to_json() for p in papers])
     else:

@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from readlist.clock import Clock
 from readlist.config import Config
 from readlist.errors import ReadlistError
 from readlist.session import Session
@@ -49,16 +50,18 @@ class ReadlistApp(App[None]):
         blink: bool = True,
         watch: float | None = 1.0,
         export_dir: Path | None = None,
+        clock: Clock,
     ) -> None:
         super().__init__()
         self.store = store
+        self.clock = clock
         self.config = config or Config()
         self.blink = blink
         self.watch_interval = watch
-        self.session = Session(store)
+        self.session = Session(store, clock)
         self.export_dir = export_dir or Path.cwd()
         self._refresh_error: str | None = None
-        self.auto_export = AutoExporter(self, store, self.config.auto_exports)
+        self.auto_export = AutoExporter(self, store, self.config.auto_exports, clock)
 
     def on_mount(self) -> None:
         for warning in self.config.warnings:
@@ -128,6 +131,8 @@ def create_app(
     blink: bool = True,
     watch: float | None = 1.0,
     export_dir: Path | None = None,
+    clock: Clock,
 ) -> ReadlistApp:
-    """Build the app; used by the CLI and by the tests alike."""
-    return ReadlistApp(store, config, blink=blink, watch=watch, export_dir=export_dir)
+    """Build the app; used by the CLI and by the tests alike. `clock` is the app's one
+    source of "now" (the CLI passes the system's; tests pass a fixed one)."""
+    return ReadlistApp(store, config, blink=blink, watch=watch, export_dir=export_dir, clock=clock)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.timer import Timer
 
+from readlist.clock import Clock
 from readlist.config import AutoExport
 from readlist.errors import ReadlistError
 from readlist.store import Store
@@ -29,8 +30,11 @@ DELAY = 0.5  # seconds after the last change
 class AutoExporter:
     """Owned by the app: `soon()` after a change; the app shows `AutoExportDone`."""
 
-    def __init__(self, app: App[Any], store: Store, exports: Sequence[AutoExport]) -> None:
+    def __init__(
+        self, app: App[Any], store: Store, exports: Sequence[AutoExport], clock: Clock
+    ) -> None:
         self.app = app
+        self.clock = clock
         self.library = store.path
         self._store: Store | None = None  # the runs' own, opened by the first run
         self.exports = tuple(exports)
@@ -69,7 +73,7 @@ class AutoExporter:
                 self._store = Store(self.library, create=False)
             else:
                 self._store.refresh()  # catch up with the UI thread's (and others') writes
-            return update_all(self._store, self.exports, self._memo)
+            return update_all(self._store, self.exports, self.clock.now(), self._memo)
         except (ReadlistError, OSError) as exc:
             error = str(exc)
         except Exception as exc:  # a bug must still reach the user, not vanish

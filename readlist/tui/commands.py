@@ -109,7 +109,9 @@ class ReadlistCommands(Provider):
         index: SearchIndex = main.session.index
         records = main.store.records()
         try:
-            found = index.search(query, limit=20, abstracts=False, records=records)
+            found = index.search(
+                query, limit=20, abstracts=False, records=records, now=main.session.clock.now()
+            )
         except QueryError:
             return []  # half-typed filters (`year:20`) find no papers here
         hits = []

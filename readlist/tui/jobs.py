@@ -9,13 +9,13 @@ UI's store and the search index, and no state is shared between threads.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 from textual.message import Message
 
 from readlist.bibtex import Options
+from readlist.clock import Clock
 from readlist.errors import InputError, ReadlistError
 from readlist.exporting import check_output, export_papers, write_bib
 from readlist.importing import import_listings
@@ -29,7 +29,7 @@ from readlist.tui.screens.importing import ImportRequest
 Post = Callable[[Message], object]
 
 
-def run_import(path: Path, request: ImportRequest, post: Post, limit: int) -> None:
+def run_import(path: Path, request: ImportRequest, post: Post, limit: int, clock: Clock) -> None:
     try:
         if request.text:
             data = request.text.encode("utf-8")
@@ -42,8 +42,9 @@ def run_import(path: Path, request: ImportRequest, post: Post, limit: int) -> No
         def progress(done: int, total: int) -> None:
             post(ImportProgress(done, total))
 
+        now = clock.now()
         with Store(path, create=False) as store:
-            outcome = import_listings(store, texts, dt.date.today(), progress=progress)
+            outcome = import_listings(store, texts, now.date(), now, progress=progress)
     except (ReadlistError, OSError) as exc:
         post(JobFailed("import", str(exc)))
         return

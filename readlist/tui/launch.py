@@ -7,9 +7,10 @@ import gc
 from readlist import config as config_mod
 from readlist import paths
 from readlist.cli.common import open_library
+from readlist.clock import Clock
 
 
-def launch(db: str | None) -> int:
+def launch(db: str | None, clock: Clock) -> int:
     where = paths.resolve(db)
     cfg = config_mod.load(where.config_file)
     # The first start on the default library creates it; a --db FILE must exist.
@@ -19,5 +20,5 @@ def launch(db: str | None) -> int:
     from readlist.tui.app import create_app
 
     with store:
-        create_app(store, cfg).run()
+        create_app(store, cfg, clock=clock).run()
     return 0

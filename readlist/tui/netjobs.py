@@ -7,6 +7,7 @@ thread catches up with a refresh and records the returned `Change` for undo.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 from readlist.changes import Change
+from readlist.clock import Clock
 from readlist.config import Network
 from readlist.errors import ReadlistError
 from readlist.tui.messages import JobFailed
@@ -66,7 +68,14 @@ class NetDone(Message, bubble=False):
         super().__init__()
 
 
-def run(path: Path, net: Network, request: NetRequest, cancel: threading.Event, post: Post) -> None:
+def run(
+    path: Path,
+    net: Network,
+    request: NetRequest,
+    cancel: threading.Event,
+    post: Post,
+    clock: Clock,
+) -> None:
     """Run `request` against the library at `path`; post NetDone, or JobFailed."""
     from readlist.resolving import Sources  # httpx loads when the network is used
     from readlist.sources.http import Cancelled, Offline
@@ -77,7 +86,7 @@ def run(path: Path, net: Network, request: NetRequest, cancel: threading.Event, 
 
     try:
         with Store(path, create=False) as store, Sources(net, cancel=cancel) as sources:
-            result = _run(store, sources, request, progress)
+            result = _run(store, sources, request, progress, clock.now())
     except Cancelled:
         result = NetResult(Change(request.kind), interrupted=True)
     except Offline as exc:
@@ -89,12 +98,18 @@ def run(path: Path, net: Network, request: NetRequest, cancel: threading.Event, 
 
 
 def _run(
-    store: Store, sources: Sources, request: NetRequest, progress: Callable[[int, int], None]
+    store: Store,
+    sources: Sources,
+    request: NetRequest,
+    progress: Callable[[int, int], None],
+    now: dt.datetime,
 ) -> NetResult:
     from readlist import pulling, resolving
 
     if request.kind == "pull":
-        pulled = pulling.pull(store, sources, request.period, request.value, progress=progress)
+        pulled = pulling.pull(
+            store, sources, request.period, request.value, progress=progress, now=now
+        )
         report, outcome = pulled.report, pulled.resolved
         summary = report.summary()  # the import's own report line
         if outcome.results:
@@ -109,14 +124,14 @@ def _run(
         if cur is not None and request.ids is None and cur not in ids and _unresolved(store, cur):
             ids.insert(0, cur)
         outcome = resolving.resolve(
-            store, [i for i in ids if i in store], sources, progress=progress
+            store, [i for i in ids if i in store], sources, progress=progress, now=now
         )
     elif request.kind == "accept":
         (pid,) = request.ids or ()
-        outcome = resolving.accept(store, pid, sources)
+        outcome = resolving.accept(store, pid, sources, now=now)
     else:
         (pid,) = request.ids or ()
-        outcome = resolving.reject(store, pid)
+        outcome = resolving.reject(store, pid, now=now)
     unsure = [r.paper_id for r in outcome.results if r.status == "unsure"]
     return NetResult(
         outcome.change,

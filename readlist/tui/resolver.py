@@ -8,7 +8,6 @@ through unsure matches one dialog at a time.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -106,11 +105,18 @@ class NetworkJobs(Widget):
             if request is not None:
                 self.start(NetRequest("pull", period=request.period, value=request.value))
 
-        self.app.push_screen(PullDialog(dt.date.today()), chosen)
+        self.app.push_screen(PullDialog(self.main.session.clock.today()), chosen)
 
     @work(thread=True, exclusive=True, group="network", exit_on_error=False)
     def _work(self, request: NetRequest, cancel: threading.Event) -> None:
-        run(self.main.store.path, self.network, request, cancel, self.post_message)
+        run(
+            self.main.store.path,
+            self.network,
+            request,
+            cancel,
+            self.post_message,
+            self.main.session.clock,
+        )
 
     # What the worker reports -----------------------------------------------------
     def on_net_progress(self, message: NetProgress) -> None:

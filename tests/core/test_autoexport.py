@@ -20,7 +20,7 @@ from readlist.cli import main
 from readlist.config import AutoExport
 from readlist.model import Paper
 from readlist.store import Store
-from tests.conftest import AS_OF, SEEDS
+from tests.conftest import AS_OF, NOW, SEEDS
 from tests.core.bibcheck import compile_bib, parse
 from tests.core.netfake import FakeApis, Rec
 
@@ -149,7 +149,7 @@ def test_keys_are_stored_once_and_then_citable(
     keys = list(parse(out.read_text()))
     with Store(lib) as store:
         assert [store.get(i).bibkey for i in ids[:2]] == keys
-        assert update_all(store, [AutoExport(out, TAG)])[0].written is False
+        assert update_all(store, [AutoExport(out, TAG)], now=NOW)[0].written is False
 
 
 def test_memo_skips_the_render_only_while_nothing_it_shows_changed(
@@ -170,16 +170,16 @@ def test_memo_skips_the_render_only_while_nothing_it_shows_changed(
     memo: autoexport.Memo = {}
     with Store(lib) as store:
         store.put(store.get(i).replace(tags=[TAG]) for i in ids[:2])
-        assert update_all(store, exports, memo)[0].written
+        assert update_all(store, exports, NOW, memo)[0].written
         first = out.read_bytes()
         store.put([store.get(ids[9]).replace(notes="outside")])
-        assert update_all(store, exports, memo)[0].written is False
+        assert update_all(store, exports, NOW, memo)[0].written is False
         assert renders == [2]  # the second run rendered nothing
         out.write_bytes(first + b"% an edit\n")  # someone touched the file: rewrite it
-        assert update_all(store, exports, memo)[0].written
+        assert update_all(store, exports, NOW, memo)[0].written
         assert out.read_bytes() == first
         store.put([store.get(ids[0]).replace(notes="inside")])
-        assert update_all(store, exports, memo)[0].written
+        assert update_all(store, exports, NOW, memo)[0].written
         assert "inside" in out.read_text()
         assert renders == [2, 2, 2]
 
@@ -192,7 +192,7 @@ def test_undo_keeps_a_key_given_since_the_change(lib: Path, ids: list[str], tmp_
     history = History()
     with Store(lib) as store:
         history.record(actions.change_tags(store, [ids[0]], add=[TAG]))
-        update_all(store, [AutoExport(out, TAG)])  # the paper is cited from now on
+        update_all(store, [AutoExport(out, TAG)], now=NOW)  # the paper is cited from now on
         key = store.get(ids[0]).bibkey
         assert key
         history.undo(store)
@@ -211,9 +211,9 @@ def test_keys_given_by_auto_export_do_not_block_undoing_an_import(
 
     history = History()
     with Store(lib) as store:
-        outcome = import_listings(store, [("new.txt", generate(2, seed=5))], AS_OF)
+        outcome = import_listings(store, [("new.txt", generate(2, seed=5))], AS_OF, now=NOW)
         history.record(outcome.change)
-        (result,) = update_all(store, [AutoExport(tmp_path / "all.bib")])
+        (result,) = update_all(store, [AutoExport(tmp_path / "all.bib")], now=NOW)
         assert result.count == 256  # the two new papers now hold keys
         applied = history.undo(store)
         assert applied is not None
@@ -348,7 +348,7 @@ def test_network_commands_update_it_too(
 def test_messages_make_terminal_escapes_harmless(lib: Path, tmp_path: Path) -> None:
     out = tmp_path / "refs\x1b[2J.bib"
     with Store(lib) as store:
-        (result,) = update_all(store, [AutoExport(out, TAG)])
+        (result,) = update_all(store, [AutoExport(out, TAG)], now=NOW)
     assert result.written
     assert result.message() == f"auto-export: wrote 0 entries to {tmp_path}/refs?[2J.bib"
     assert out.read_bytes() == HEADER
@@ -357,7 +357,7 @@ def test_messages_make_terminal_escapes_harmless(lib: Path, tmp_path: Path) -> N
 def test_the_header_line_keeps_bibtex_quiet(lib: Path, tmp_path: Path) -> None:
     out = tmp_path / "auto.bib"
     with Store(lib) as store:
-        update_all(store, [AutoExport(out, "stream")])
+        update_all(store, [AutoExport(out, "stream")], now=NOW)
     text = out.read_text()
     assert text.startswith(HEADER.decode())
     work = tmp_path / "tex"

@@ -16,7 +16,7 @@ from readlist.exporting import export_papers
 from readlist.importing import import_texts
 from readlist.model import Paper
 from readlist.store import Store
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, NOW
 from tests.core.bibcheck import assert_clean, compile_bib, parse, plain
 
 
@@ -286,6 +286,7 @@ def test_keys_survive_reopen_and_reimport(seeded: Store, tmp_path: Path) -> None
         [("extra.txt", "StreamDiffusionV2: A Streaming System, again\n\nx\n")],
         AS_OF,
         fmt="listing",
+        now=NOW,
     )
     with Store(seeded.path) as again:
         export_papers(again, again.papers())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from readlist.inputs import read_inputs
 from readlist.listing import clean
 from readlist.model import Paper
 from readlist.store import Store
-from tests.conftest import AS_OF, SEEDS
+from tests.conftest import AS_OF, NOW, SEEDS
 from tests.core.bibcheck import assert_clean, compile_bib
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bib"
@@ -31,7 +30,7 @@ NAMES = sorted(p.name for p in FIXTURES.glob("*.bib"))
 
 def load(store: Store, *names: str) -> list[str]:
     """Import fixtures; return the report lines (summary, skipped, warnings)."""
-    reports = import_texts(store, read_inputs([str(FIXTURES / n) for n in names]), AS_OF)
+    reports = import_texts(store, read_inputs([str(FIXTURES / n) for n in names]), AS_OF, now=NOW)
     lines = []
     for r in reports:
         lines += [r.summary(), *r.skipped, *r.warnings]
@@ -187,7 +186,7 @@ def test_round_trip_is_byte_identical(name: str, style: str, tmp_path: Path) -> 
         load(one, name)
         first = export_papers(one, one.papers(), options)
     with Store(tmp_path / "two.json") as two:
-        import_texts(two, [("refs.bib", first)], AS_OF)
+        import_texts(two, [("refs.bib", first)], AS_OF, now=NOW)
         second = export_papers(two, two.papers(), options)
     assert second == first
 
@@ -203,7 +202,7 @@ def test_every_fixture_compiles_after_a_round_trip(style: str, tmp_path: Path) -
             load(store, name)
             exported = export_papers(store, store.papers(), options)
         with Store(tmp_path / f"{name}.again.json") as again:
-            import_texts(again, [(name, exported)], AS_OF)
+            import_texts(again, [(name, exported)], AS_OF, now=NOW)
             parts.append(export_papers(again, again.papers(), options))
             count += len(again)
     log, pdf = compile_bib("\n".join(parts), tmp_path, style)
@@ -215,7 +214,7 @@ def test_every_fixture_compiles_after_a_round_trip(style: str, tmp_path: Path) -
 
 def test_merge_fills_a_listing_paper_and_keeps_user_state(seeded: Store) -> None:
     listed = next(p for p in seeded.papers() if p.authors_count and p.authors_count > 2)
-    actions.set_read(seeded, [listed.id], True)
+    actions.set_read(seeded, [listed.id], True, now=NOW)
     actions.set_note(seeded, [listed.id], "mine")
     actions.change_tags(seeded, [listed.id], add=["keep"])
     bib = (
@@ -225,7 +224,7 @@ def test_merge_fills_a_listing_paper_and_keeps_user_state(seeded: Store) -> None
         "  doi = {10.1000/xyz}\n}\n"
     )
     lines = []
-    for r in import_texts(seeded, [("refs.bib", bib)], AS_OF):
+    for r in import_texts(seeded, [("refs.bib", bib)], AS_OF, now=NOW):
         lines += [r.summary(), *r.warnings]
     assert lines == [
         "refs.bib: 1 merged (filled in authors, bibfields, bibkey, doi, entry_type, tags)"
@@ -243,7 +242,7 @@ def test_merge_fills_a_listing_paper_and_keeps_user_state(seeded: Store) -> None
     # A second record with the same DOI merges by DOI, even under another title;
     # the paper keeps its key, and the report says the other key was not kept.
     again = "@misc{other,\n  title = {Renamed Completely},\n  doi = {10.1000/XYZ}\n}\n"
-    report = import_texts(seeded, [("again.bib", again)], AS_OF)[0]
+    report = import_texts(seeded, [("again.bib", again)], AS_OF, now=NOW)[0]
     assert (report.added, report.merged + report.known) == (0, 1)
     assert report.warnings == ["line 1: key other kept as an alias of cited2025"]
     assert seeded.get(listed.id).bibkey_aliases == ["other"]
@@ -272,7 +271,7 @@ LDM_ZOTERO = """@inproceedings{rombach2022high,
 def test_a_duplicate_entry_keeps_its_key_as_an_alias(store: Store) -> None:
     """A DBLP copy and a Zotero copy of one paper: one paper, the first key its key,
     the second an alias (documents citing either still compile), said in the report."""
-    (report,) = import_texts(store, [("refs.bib", LDM_DBLP + LDM_ZOTERO)], AS_OF)
+    (report,) = import_texts(store, [("refs.bib", LDM_DBLP + LDM_ZOTERO)], AS_OF, now=NOW)
     (paper,) = store.papers()
     assert paper.bibkey == "DBLP:journals/corr/abs-2112-10752"
     assert paper.bibkey_aliases == ["rombach2022high"]
@@ -281,7 +280,7 @@ def test_a_duplicate_entry_keeps_its_key_as_an_alias(store: Store) -> None:
         "line 10: key rombach2022high kept as an alias of DBLP:journals/corr/abs-2112-10752"
     ]
     # Importing the same file again changes nothing and reports nothing.
-    (again,) = import_texts(store, [("refs.bib", LDM_DBLP + LDM_ZOTERO)], AS_OF)
+    (again,) = import_texts(store, [("refs.bib", LDM_DBLP + LDM_ZOTERO)], AS_OF, now=NOW)
     assert again.warnings == []
     assert store.get(paper.id).bibkey_aliases == ["rombach2022high"]
     # Plain export writes the paper once, under its stored key.
@@ -294,13 +293,13 @@ def test_an_alias_is_taken_like_a_key(store: Store) -> None:
     """Neither an imported key nor a newly made key may equal another paper's alias."""
     store.put([Paper(id="p1", title="Older", bibkey="older2020", bibkey_aliases=["lee2024x"])])
     bib = "@misc{lee2024x,\n  title = {Newer}\n}\n"
-    (report,) = import_texts(store, [("refs.bib", bib)], AS_OF)
+    (report,) = import_texts(store, [("refs.bib", bib)], AS_OF, now=NOW)
     assert report.warnings == [
         "line 1: key lee2024x is taken by another paper; stored as lee2024xa"
     ]
     # A merged duplicate cannot take another paper's alias either.
     dup = "@misc{lee2024x,\n  title = {Newer}\n}\n"
-    (report,) = import_texts(store, [("dup.bib", dup)], AS_OF)
+    (report,) = import_texts(store, [("dup.bib", dup)], AS_OF, now=NOW)
     assert report.warnings == [
         "line 1: key lee2024x not kept (another paper holds it): the paper is cited as lee2024xa"
     ]
@@ -333,7 +332,7 @@ def test_key_held_by_another_paper_gets_a_suffix(store: Store) -> None:
 def test_unusable_key_is_replaced_and_reported(store: Store) -> None:
     bib = "@misc{bad key\\x,\n  title = {Odd Key}\n}\n@misc{ok, title = {Fine}}\n"
     lines = []
-    for r in import_texts(store, [("odd.bib", bib)], AS_OF):
+    for r in import_texts(store, [("odd.bib", bib)], AS_OF, now=NOW):
         lines += [r.summary(), *r.skipped, *r.warnings]
     assert any("has characters BibTeX cannot use" in line for line in lines), lines
     export_papers(store, store.papers())
@@ -342,7 +341,7 @@ def test_unusable_key_is_replaced_and_reported(store: Store) -> None:
 
 def test_nothing_parsed_aborts_with_one_line(store: Store) -> None:
     with pytest.raises(InputError, match=r"^broken\.bib: no BibTeX entries could be read$"):
-        import_texts(store, [("broken.bib", "@article{x, title = {never closed\n")], AS_OF)
+        import_texts(store, [("broken.bib", "@article{x, title = {never closed\n")], AS_OF, now=NOW)
     assert len(store) == 0
 
 
@@ -428,7 +427,7 @@ class _Stdin:
 
 
 def test_import_listings_reports_progress_and_undo_data(store: Store) -> None:
-    outcome = import_listings(store, read_inputs([str(FIXTURES / "dblp.bib")]), dt.date.today())
+    outcome = import_listings(store, read_inputs([str(FIXTURES / "dblp.bib")]), AS_OF, now=NOW)
     assert len(outcome.created) == 3
     assert {p.id for p in outcome.after} == set(outcome.created)
 

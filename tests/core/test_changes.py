@@ -13,6 +13,7 @@ from readlist.paths import resolve as resolve_paths
 from readlist.pulling import pull
 from readlist.resolving import Sources, accept, reject, resolve
 from readlist.store import Store
+from tests.conftest import NOW
 from tests.core.netfake import FakeApis, Rec, daily_item
 
 STREAM = Rec("2511.07399", "StreamDiffusionV2: A Streaming System", ["Ann Lee", "Bo Wu"], version=2)
@@ -39,7 +40,7 @@ def test_a_resolve_merge_undoes_and_redoes(apis: FakeApis, isolated_home: Path) 
     store = Store(resolve_paths().library)
     before = _twins(store)
     with Sources(_net(isolated_home)) as sources:
-        outcome = resolve(store, sorted(store.records()), sources)
+        outcome = resolve(store, sorted(store.records()), sources, now=NOW)
     assert len(store) == 1
     change = outcome.change
     assert change.label == "resolve"
@@ -64,7 +65,7 @@ def test_undo_leaves_a_merge_alone_when_the_removed_id_is_taken(
     store = Store(resolve_paths().library)
     _twins(store)
     with Sources(_net(isolated_home)) as sources:
-        change = resolve(store, sorted(store.records()), sources).change
+        change = resolve(store, sorted(store.records()), sources, now=NOW).change
     with Store(store.path) as other:  # another process reuses the id meanwhile
         other.put([Paper("fffffff", "Someone else's paper", notes="theirs")])
     merged = store.get("eeeeeee")
@@ -79,7 +80,7 @@ def test_redo_keeps_a_restored_paper_edited_since(apis: FakeApis, isolated_home:
     store = Store(resolve_paths().library)
     _twins(store)
     with Sources(_net(isolated_home)) as sources:
-        change = resolve(store, sorted(store.records()), sources).change
+        change = resolve(store, sorted(store.records()), sources, now=NOW).change
     changes.undo(store, change)
     actions.set_note(store, ["fffffff"], "written after the undo")
     applied = changes.redo(store, change)
@@ -95,7 +96,7 @@ def test_accept_and_reject_undo_back_to_the_unsure_candidate(
     unsure = {"status": "unsure", "reason": "r", "candidate": {"arxiv_id": STREAM.arxiv_id}}
     store.put([Paper("ddddddd", STREAM.title, resolution=unsure)])
     with Sources(_net(isolated_home)) as sources:
-        change = accept(store, "ddddddd", sources).change
+        change = accept(store, "ddddddd", sources, now=NOW).change
     assert change.label == "accept"
     assert store.get("ddddddd").arxiv_id == STREAM.arxiv_id
     assert store.get("ddddddd").resolution is None
@@ -105,7 +106,7 @@ def test_accept_and_reject_undo_back_to_the_unsure_candidate(
     changes.redo(store, change)
     assert store.get("ddddddd").authors == STREAM.authors
 
-    change = reject(store, "ddddddd").change
+    change = reject(store, "ddddddd", now=NOW).change
     assert change.label == "reject"
     assert store.get("ddddddd").resolution["status"] == "missing"  # type: ignore[index]
     changes.undo(store, change)
@@ -118,7 +119,7 @@ def test_undoing_a_pull_removes_the_papers_it_brought(apis: FakeApis, isolated_h
     store = Store(resolve_paths().library)
     store.put([Paper("kkkkkkk", "Kept")])
     with Sources(_net(isolated_home)) as sources:
-        pulled = pull(store, sources, "date", DAY)
+        pulled = pull(store, sources, "date", DAY, now=NOW)
     assert pulled.change.label == "pull"
     (pid,) = pulled.change.created
     assert store.get(pid).arxiv_version == 2  # pulled, then resolved: one step

@@ -23,7 +23,7 @@ from readlist.listing import clean_abstract, parse_listing
 from readlist.model import Paper
 from readlist.store import Store
 from readlist.text import clean, clean_line
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, NOW
 
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\x9b31m\x00\x7f"
 HEADER = "Daily Papers\n\nNov 20\n\n"
@@ -165,7 +165,7 @@ def test_unescaped_href_counts_as_part_of_the_link() -> None:
 
 def test_import_drops_hostile_link_and_reports_it(tmp_path: Path, store: Store) -> None:
     abstract = 'X. <a href="http://x.example/ \\input /etc/passwd ">page</a> <a href="https://ok.example/{a}">b</a>'
-    (report,) = import_texts(store, [("h.txt", hostile_listing("Title", abstract))], AS_OF)
+    (report,) = import_texts(store, [("h.txt", hostile_listing("Title", abstract))], AS_OF, now=NOW)
     (paper,) = store.papers()
     assert paper.links == ["https://ok.example/%7Ba%7D"]
     assert report.warnings == [
@@ -193,7 +193,7 @@ def test_hostile_link_cannot_input_a_file_with_plainnat(tmp_path: Path) -> None:
     secret.write_text("SECRETMARKER\n")
     store = Store(tmp_path / "lib.json")
     abstract = f'<a href="http://x.example/ \\input {secret} ">page</a>'
-    import_texts(store, [("h.txt", hostile_listing("Imported paper", abstract))], AS_OF)
+    import_texts(store, [("h.txt", hostile_listing("Imported paper", abstract))], AS_OF, now=NOW)
     # and one stored directly, as a library from before links were checked would hold it
     store.put(
         [Paper(id="b", title="Stored paper", links=[f"http://x.example/\\input{{{secret}}}"])]

@@ -9,11 +9,11 @@ from readlist.errors import InputError
 from readlist.importing import import_texts
 from readlist.inputs import read_inputs
 from readlist.store import Store
-from tests.conftest import AS_OF, SEEDS
+from tests.conftest import AS_OF, NOW, SEEDS
 
 
 def test_seeds_make_254_papers(store: Store) -> None:
-    reports = import_texts(store, read_inputs([str(SEEDS)]), AS_OF)
+    reports = import_texts(store, read_inputs([str(SEEDS)]), AS_OF, now=NOW)
     assert [r.parsed for r in reports] == [45, 39, 102, 44, 64]
     assert sum(r.parsed for r in reports) == 294
     assert sum(r.added for r in reports) == 254
@@ -34,7 +34,7 @@ def test_every_listing_is_recorded(seeded: Store) -> None:
 
 def test_reimport_changes_nothing(seeded: Store, tmp_path: Path) -> None:
     before = [p.to_json() for p in seeded.papers()]
-    reports = import_texts(seeded, read_inputs([str(SEEDS)]), AS_OF)
+    reports = import_texts(seeded, read_inputs([str(SEEDS)]), AS_OF, now=NOW)
     assert sum(r.added + r.merged for r in reports) == 0
     assert sum(r.known for r in reports) == 294
     assert reports[0].summary() == "000_8f436e6abbfddf26.txt: 45 already in the library"
@@ -49,10 +49,10 @@ def test_merge_from_another_listing_keeps_user_state(store: Store) -> None:
         "SHARED paper title, for testing!\n\nAbstract.\n\nadobe Adobe\n·\nOct 2, 2020 5\n\n"
         "Other\n\nx\n"
     )
-    import_texts(store, [("a.txt", first)], AS_OF)
+    import_texts(store, [("a.txt", first)], AS_OF, now=NOW)
     (p,) = store.papers()
     store.put([p.replace(starred=True, notes="keep", tags=["t"], read=True)])
-    (report,) = import_texts(store, [("b.txt", second)], AS_OF)
+    (report,) = import_texts(store, [("b.txt", second)], AS_OF, now=NOW)
     assert (report.added, report.merged) == (1, 1)
     assert report.summary() == (
         "b.txt: 2 papers: 1 added, 1 merged (filled in organization, organization_slug, upvotes)"
@@ -74,7 +74,7 @@ def test_ids_are_short_stable_and_unique(seeded: Store, tmp_path: Path) -> None:
     assert len(set(ids)) == 254
     assert all(len(i) == 7 for i in ids)
     with Store(tmp_path / "other.json") as other:
-        import_texts(other, read_inputs([str(SEEDS)]), AS_OF)
+        import_texts(other, read_inputs([str(SEEDS)]), AS_OF, now=NOW)
         assert {p.id for p in other.papers()} == set(ids)
 
 
@@ -108,14 +108,14 @@ def test_wrongly_encoded_file_is_decoded(tmp_path: Path, store: Store) -> None:
             "cp1252"
         )
     )
-    import_texts(store, read_inputs([str(path)]), AS_OF)
+    import_texts(store, read_inputs([str(path)]), AS_OF, now=NOW)
     (p,) = store.papers()
     assert p.title == "Caf\u00e9 na\u00efve models"
 
 
 def test_header_without_papers_is_an_error(store: Store) -> None:
     with pytest.raises(InputError, match="no papers found"):
-        import_texts(store, [("x.txt", "new\n\nDaily Papers\n\nSubscribe\n")], AS_OF)
+        import_texts(store, [("x.txt", "new\n\nDaily Papers\n\nSubscribe\n")], AS_OF, now=NOW)
     assert len(store) == 0
 
 
@@ -134,7 +134,7 @@ def test_library_file_is_json_with_schema(seeded: Store) -> None:
 
 def test_report_says_why_a_piece_was_skipped(store: Store) -> None:
     text = "Kept Paper\n\nAn abstract.\n\n  • 3 authors\n·\nOct 2, 2020 1\n\nDangling title\n"
-    (report,) = import_texts(store, [("c.txt", text)], AS_OF)
+    (report,) = import_texts(store, [("c.txt", text)], AS_OF, now=NOW)
     assert report.summary() == "c.txt: 1 added, 1 skipped (title without an abstract)"
     assert report.details() == [
         "added   'Kept Paper'",
@@ -143,5 +143,5 @@ def test_report_says_why_a_piece_was_skipped(store: Store) -> None:
 
 
 def test_one_import_stamps_every_new_paper_alike(store: Store) -> None:
-    import_texts(store, read_inputs([str(SEEDS)]), AS_OF)
+    import_texts(store, read_inputs([str(SEEDS)]), AS_OF, now=NOW)
     assert len({p.added for p in store.papers()}) == 1

@@ -25,6 +25,8 @@ from readlist.model import Paper
 from readlist.store import Store
 
 kind, path = sys.argv[1], Path(sys.argv[2])
+NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
+AS_OF = NOW.date()
 store = Store(path)
 if not len(store):  # about 2 MB, so that a write takes long enough to be hit
     store.put(
@@ -40,12 +42,12 @@ while True:
             f"Killed import {n} paper {k}\n\nAbstract {n}.{k}\n\n  • 2 authors\n·\nNov 10 3\n\n"
             for k in range(20)
         )
-        import_texts(store, [(f"l{n}.txt", "Daily Papers\n\n" + body)], dt.date(2026, 11, 23))
+        import_texts(store, [(f"l{n}.txt", "Daily Papers\n\n" + body)], AS_OF, NOW)
         print(f"ack {n}", flush=True)
     elif kind == "marks":
         pid = f"p{n % 50:03d}"
         actions.change_tags(store, [pid], add=[f"m{n}"])
-        actions.set_starred(store, [pid], n % 2 == 0)
+        actions.set_starred(store, [pid], n % 2 == 0, now=NOW)
         print(f"ack {pid} m{n} {n % 2 == 0}", flush=True)
     elif kind == "export":
         pid = f"x{n:05d}"

@@ -8,7 +8,7 @@ from readlist.inputs import check_format, read_inputs
 from readlist.listing import decode
 from readlist.preview import PASTE, Preview, PreviewCounter
 from readlist.store import Store
-from tests.conftest import AS_OF, SEEDS
+from tests.conftest import AS_OF, NOW, SEEDS
 
 BIG = SEEDS / "002_3c55a4b56f8e4387.txt"  # 102 entries
 
@@ -18,12 +18,12 @@ def seed_text() -> str:
 
 
 def test_counts_agree_with_the_import_that_follows(store: Store) -> None:
-    import_listings(store, read_inputs([str(SEEDS / "000_8f436e6abbfddf26.txt")]), AS_OF)
+    import_listings(store, read_inputs([str(SEEDS / "000_8f436e6abbfddf26.txt")]), AS_OF, now=NOW)
     text = seed_text()
     preview = PreviewCounter(store.identities()).preview(text, AS_OF)
     assert preview.entries == 102
     before = len(store)
-    outcome = import_listings(store, [("<paste>", text)], AS_OF)
+    outcome = import_listings(store, [("<paste>", text)], AS_OF, now=NOW)
     (report,) = outcome.reports
     assert preview.new == report.added == len(store) - before
     assert preview.known == report.merged + report.known

@@ -143,7 +143,7 @@ def test_is_filters(lib: Store, state: str, ids: list[str]) -> None:
 
 
 def test_due_counts_from_when_it_was_starred(lib: Store) -> None:
-    actions.set_starred(lib, ["a1"], True)
+    actions.set_starred(lib, ["a1"], True, now=NOW)
     (paper,) = [lib.get("a1")]
     assert paper.starred_at is not None
     starred = dt.datetime.fromisoformat(paper.starred_at)
@@ -151,15 +151,15 @@ def test_due_counts_from_when_it_was_starred(lib: Store) -> None:
     later = parse("is:due")
     assert "a1" not in later.select(records, records, now=starred + dt.timedelta(days=6))
     assert "a1" in later.select(records, records, now=starred + dt.timedelta(days=7))
-    actions.set_read(lib, ["a1"], True)
+    actions.set_read(lib, ["a1"], True, now=NOW)
     assert "a1" not in later.select(lib.records(), records, now=starred + dt.timedelta(days=8))
 
 
 def test_starring_again_keeps_the_first_stamp(lib: Store) -> None:
     before = lib.get("d4").starred_at
-    actions.set_starred(lib, ["d4"], True)
+    actions.set_starred(lib, ["d4"], True, now=NOW)
     assert lib.get("d4").starred_at == before
-    actions.set_starred(lib, ["d4"], False)
+    actions.set_starred(lib, ["d4"], False, now=NOW)
     assert lib.get("d4").starred_at is None
 
 

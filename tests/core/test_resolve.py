@@ -17,6 +17,7 @@ from readlist.paths import resolve as resolve_paths
 from readlist.resolving import Outcome, Sources, resolve, targets
 from readlist.sources.resolve import Candidate, decide
 from readlist.store import Store
+from tests.conftest import NOW
 from tests.core.netfake import FakeApis, Rec, daily_item, write_config
 
 DAY = "2025-11-20"
@@ -316,7 +317,7 @@ def test_interrupt_keeps_whole_batches(apis: FakeApis, isolated_home: Path) -> N
 
     net = load(isolated_home / "config.toml").network
     with Sources(net) as sources:
-        outcome = resolve(store, sorted(store.records()), sources, progress=stop)
+        outcome = resolve(store, sorted(store.records()), sources, progress=stop, now=NOW)
     assert outcome.interrupted
     assert len(outcome.results) == 100
     fresh = _library(isolated_home)
@@ -464,7 +465,9 @@ def test_a_worker_thread_can_cancel_between_requests(apis: FakeApis, isolated_ho
     result: list[Outcome] = []
     with Sources(net, cancel=cancel) as sources:
         worker = threading.Thread(
-            target=lambda: result.append(resolve(store, targets(store), sources, progress=progress))
+            target=lambda: result.append(
+                resolve(store, targets(store), sources, progress=progress, now=NOW)
+            )
         )
         worker.start()
         worker.join(20)

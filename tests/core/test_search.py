@@ -13,6 +13,7 @@ from readlist.query import QueryError
 from readlist.search import ABSTRACT, TAGS_NOTES, TITLE, SearchIndex, rank
 from readlist.session import Session
 from readlist.store import Store
+from tests.conftest import CLOCK, NOW
 
 PAPERS = [
     Paper("vid", "Long Video Generation with Diffusion", upvotes=5, added="2026-01-01T00:00"),
@@ -40,7 +41,7 @@ def lib(tmp_path: Path) -> Iterator[Store]:
 
 
 def find(store: Store, query: str) -> list[str]:
-    return rank(store.records(), query)
+    return rank(store.records(), query, now=NOW)
 
 
 def test_typos_in_the_issue_are_forgiven(lib: Store) -> None:
@@ -66,13 +67,13 @@ def test_typo_rule_does_not_flood(lib: Store) -> None:
 def test_a_typo_ranks_below_the_word_as_typed(tmp_path: Path) -> None:
     with Store(tmp_path / "t.json") as store:
         store.put([Paper("typo", "Vidoe Games", upvotes=99), Paper("word", "Video Games")])
-        hits = SearchIndex(store.records()).search("video")
+        hits = SearchIndex(store.records()).search("video", now=NOW)
     assert [h.id for h in hits] == ["word", "typo"]
     assert hits[0].score > hits[1].score
 
 
 def test_ranking_title_then_tags_and_notes_then_abstract(lib: Store) -> None:
-    hits = SearchIndex(lib.records()).search("llm")
+    hits = SearchIndex(lib.records()).search("llm", now=NOW)
     assert [(h.id, h.tier) for h in hits] == [
         ("ags", TITLE),
         ("tag", TAGS_NOTES),
@@ -97,12 +98,12 @@ def test_tag_filter_does_not_match_abstracts(lib: Store) -> None:
 
 
 def test_filters_narrow_a_ranked_search(lib: Store) -> None:
-    actions.set_read(lib, ["vid"], True)
+    actions.set_read(lib, ["vid"], True, now=NOW)
     assert find(lib, "video is:unread") == ["mdl", "abs", "gen"]
     # Filters read the records at query time: an index built earlier still sees the change.
     index = SearchIndex(lib.records())
-    actions.set_starred(lib, ["gen"], True)
-    assert index.search_ids("video is:starred", records=lib.records()) == ["gen"]
+    actions.set_starred(lib, ["gen"], True, now=NOW)
+    assert index.search_ids("video is:starred", records=lib.records(), now=NOW) == ["gen"]
 
 
 def test_filters_alone_list_newest_added_first(lib: Store) -> None:
@@ -121,7 +122,7 @@ def test_bad_query_raises_query_error(lib: Store) -> None:
 
 
 def test_session_keeps_results_and_reports_a_bad_query(lib: Store) -> None:
-    session = Session(lib)
+    session = Session(lib, clock=CLOCK)
     assert session.apply_query("video") == ["vid", "mdl", "abs", "gen"]
     assert session.query_error is None
     assert session.apply_query("video year:20") == ["vid", "mdl", "abs", "gen"]
@@ -132,11 +133,11 @@ def test_session_keeps_results_and_reports_a_bad_query(lib: Store) -> None:
 
 
 def test_session_filters_keep_the_view_order(lib: Store) -> None:
-    session = Session(lib)
+    session = Session(lib, clock=CLOCK)
     session.sort = "title"
     session.recompute()
     assert session.apply_query("is:unread -tag:llm")[:3] == ["mdl", "agt", "gen"]
-    actions.set_read(lib, ["mdl"], True)
+    actions.set_read(lib, ["mdl"], True, now=NOW)
     assert session.apply_query("is:unread -tag:llm")[:2] == ["agt", "gen"]
 
 
@@ -159,6 +160,6 @@ def test_filters_never_return_a_removed_paper(lib: Store) -> None:
     index = SearchIndex(lib.records())
     with lib.transaction():
         lib.remove(["gen"])
-    found = index.search_ids("is:unread", records=lib.records())
+    found = index.search_ids("is:unread", records=lib.records(), now=NOW)
     assert "gen" not in found
     assert "abs" in found

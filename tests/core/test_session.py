@@ -12,7 +12,7 @@ from readlist.importing import import_listings
 from readlist.model import Paper
 from readlist.session import Session
 from readlist.store import Store
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, CLOCK, NOW
 
 
 def _stars(reader: Store, ids: list[str]) -> list[bool]:
@@ -23,13 +23,13 @@ def _stars(reader: Store, ids: list[str]) -> list[bool]:
 def test_undo_and_redo_walk_150_steps_back_and_forth_one_state_at_a_time(
     seeded: Store,
 ) -> None:
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     ids = session.ids[:3]
     disk = Store(seeded.path)
     states = [_stars(disk, ids)]
     for n in range(150):
         pid = ids[(n * n + n // 7) % 3]  # an irregular order, so a wrong step shows
-        session.apply(actions.set_starred(seeded, [pid], not seeded.get(pid).starred))
+        session.apply(actions.set_starred(seeded, [pid], not seeded.get(pid).starred, now=NOW))
         states.append(_stars(disk, ids))
     assert len(session.history) == 150
     for n in range(150, 0, -1):
@@ -45,9 +45,9 @@ def test_undo_and_redo_walk_150_steps_back_and_forth_one_state_at_a_time(
 
 
 def test_undo_keeps_what_another_process_wrote_since(seeded: Store) -> None:
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     pid = session.ids[0]
-    session.apply(actions.set_starred(seeded, [pid], True))
+    session.apply(actions.set_starred(seeded, [pid], True, now=NOW))
     with Store(seeded.path) as other:  # another process: a tag and a note
         actions.change_tags(other, [pid], ["later"])
         actions.set_note(other, [pid], "written elsewhere")
@@ -60,7 +60,7 @@ def test_undo_keeps_what_another_process_wrote_since(seeded: Store) -> None:
 
 
 def test_undo_skips_a_field_changed_elsewhere_and_says_so(seeded: Store) -> None:
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     pid, other_pid = session.ids[:2]
     session.apply(actions.set_note(seeded, [pid, other_pid], "mine"))
     with Store(seeded.path) as other:
@@ -87,9 +87,9 @@ LISTING = (
 
 
 def test_import_is_undoable_and_redoable(seeded: Store) -> None:
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     before = {p.id: p for p in seeded.papers()}
-    outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF)
+    outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF, now=NOW)
     session.history.record(outcome.change)
     assert len(seeded) == 256
     session.history.undo(seeded)
@@ -101,15 +101,15 @@ def test_import_is_undoable_and_redoable(seeded: Store) -> None:
 
 
 def test_undoing_an_import_keeps_papers_edited_since(seeded: Store) -> None:
-    session = Session(seeded)
-    outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF)
+    session = Session(seeded, clock=CLOCK)
+    outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF, now=NOW)
     session.history.record(outcome.change)
     new_ids = list(outcome.change.created)
     assert len(new_ids) == 2
     (merged,) = outcome.change.edits
     assert "upvotes" in outcome.change.edits[merged]  # the import raised them to 99
     with Store(seeded.path) as other:  # the CLI stars one new paper and notes the merged one
-        actions.set_starred(other, [new_ids[0]], True)
+        actions.set_starred(other, [new_ids[0]], True, now=NOW)
         actions.set_note(other, [merged], "keep me")
     applied = session.history.undo(seeded)
     assert applied is not None
@@ -124,10 +124,10 @@ def test_undoing_an_import_keeps_papers_edited_since(seeded: Store) -> None:
 
 
 def test_view_filters_follow_changes(seeded: Store) -> None:
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     first, second = session.ids[:2]
     session.set_view("unread")
-    actions.set_read(seeded, [first], True)
+    actions.set_read(seeded, [first], True, now=NOW)
     session.recompute_after([first])
     assert first not in session.ids
     assert session.ids[0] == second
@@ -137,7 +137,7 @@ def test_view_filters_follow_changes(seeded: Store) -> None:
 
 
 def test_selection_targets(seeded: Store) -> None:
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     a, b = session.ids[:2]
     assert session.targets(a) == [a]
     session.toggle_selected(b)
@@ -166,7 +166,7 @@ def test_stats_series_fills_quiet_weeks() -> None:
 
 def test_search_in_another_thread_while_papers_are_reindexed(seeded: Store) -> None:
     """A worker's full search and the UI's reindex after an import, at the same time."""
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     session.index.warm()
     errors: list[BaseException] = []
     stop = threading.Event()
@@ -201,9 +201,9 @@ def test_tag_names_with_control_characters_are_refused() -> None:
 
 
 def test_search_never_shows_papers_an_undone_import_removed(seeded: Store) -> None:
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     session.index.warm()
-    outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF)
+    outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF, now=NOW)
     session.history.record(outcome.change)
     session.reindex(outcome.change.ids)
     assert len(session.search("brand new paper undo")) == 2
@@ -215,12 +215,12 @@ def test_search_never_shows_papers_an_undone_import_removed(seeded: Store) -> No
 def test_undo_restores_an_optional_field_the_action_cleared(seeded: Store) -> None:
     """Unstarring drops `starred_at` from the stored doc; undoing it must bring it back,
     and undoing the first star must drop it again (an absent field is a field too)."""
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     pid = session.ids[0]
-    session.apply(actions.set_starred(seeded, [pid], True))
+    session.apply(actions.set_starred(seeded, [pid], True, now=NOW))
     stamp = seeded.get(pid).starred_at
     assert stamp is not None
-    session.apply(actions.set_starred(seeded, [pid], False))
+    session.apply(actions.set_starred(seeded, [pid], False, now=NOW))
     assert session.history.undo(seeded) is not None  # undo the unstar
     with Store(seeded.path) as disk:
         assert (disk.get(pid).starred, disk.get(pid).starred_at) == (True, stamp)
@@ -243,7 +243,7 @@ def test_new_view_and_next_unread_put_the_latest_import_first(store: Store) -> N
     later = day + dt.timedelta(days=1)
     import_listings(store, read_inputs([str(seeds[4])]), AS_OF, now=later)
     new = set(store.records()) - older
-    session = Session(store)
+    session = Session(store, clock=CLOCK)
     assert session.new_ids() == new
     session.set_view("new")
     assert set(session.ids) == new
@@ -257,7 +257,7 @@ def test_new_view_and_next_unread_put_the_latest_import_first(store: Store) -> N
     for _ in range(len(new) + 1):
         pid = session.next_unread(pid)
         assert pid is not None
-        session.apply(actions.set_read(store, [pid], True))
+        session.apply(actions.set_read(store, [pid], True, now=NOW))
         walked.append(pid)
     # Every new paper in the shown order, then the first old unread one after them.
     assert walked[:-1] == [i for i in ids if i in new]
@@ -270,26 +270,26 @@ def test_new_view_and_next_unread_put_the_latest_import_first(store: Store) -> N
 def test_due_count_follows_changes(seeded: Store) -> None:
     import datetime as dt
 
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     a, b = session.ids[:2]
-    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=8)).isoformat()
+    long_ago = (NOW - dt.timedelta(days=8)).isoformat()
     seeded.put([seeded.get(a).replace(starred=True, starred_at=long_ago)])
     session.forget_counts()
     assert session.counts()["due"] == 1
-    session.apply(actions.set_read(seeded, [a], True))
+    session.apply(actions.set_read(seeded, [a], True, now=NOW))
     assert session.counts()["due"] == 0
-    session.apply(actions.set_starred(seeded, [b], True))  # starred just now: not due
+    session.apply(actions.set_starred(seeded, [b], True, now=NOW))  # starred just now: not due
     assert session.counts()["due"] == 0
 
 
 def test_undo_never_splits_a_state_from_its_timestamp(seeded: Store) -> None:
     """Star here; elsewhere unstar and star again (a new starred_at). Undoing our star
     must not leave starred=False with the other process's starred_at: both stay."""
-    session = Session(seeded)
+    session = Session(seeded, clock=CLOCK)
     pid = session.ids[0]
-    session.apply(actions.set_starred(seeded, [pid], True))
+    session.apply(actions.set_starred(seeded, [pid], True, now=NOW))
     with Store(seeded.path) as other:
-        actions.set_starred(other, [pid], False)
+        actions.set_starred(other, [pid], False, now=NOW)
         other.put([other.get(pid).replace(starred=True, starred_at="2099-01-01T00:00:00+00:00")])
     applied = session.history.undo(seeded)
     assert applied is not None

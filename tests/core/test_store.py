@@ -14,6 +14,7 @@ from readlist import actions
 from readlist.errors import LibraryError, LockedError, NotFoundError
 from readlist.model import Paper
 from readlist.store import Store
+from tests.conftest import NOW
 
 WRITER = """
 import sys
@@ -39,7 +40,7 @@ def make(store: Store, n: int) -> list[str]:
 
 def test_round_trip_and_reopen(store: Store) -> None:
     ids = make(store, 20)
-    actions.set_starred(store, ids[:3], True)
+    actions.set_starred(store, ids[:3], True, now=NOW)
     with Store(store.path) as again:
         assert len(again) == 20
         assert [p.starred for p in again.papers()][:4] == [True, True, True, False]
@@ -50,7 +51,7 @@ def test_star_is_a_journal_append_not_a_rewrite(store: Store) -> None:
     ids = make(store, 50)
     store.compact()
     snapshot_before = store.path.stat()
-    actions.set_starred(store, ids[:1], True)
+    actions.set_starred(store, ids[:1], True, now=NOW)
     assert store.path.stat().st_ino == snapshot_before.st_ino
     assert store.path.stat().st_size == snapshot_before.st_size
     with Store(store.path) as again:
@@ -80,25 +81,25 @@ def test_failed_journal_append_leaves_old_state(
 
     monkeypatch.setattr(os, "fsync", boom)
     with pytest.raises(OSError, match="No space"):
-        actions.set_starred(store, ids, True)
+        actions.set_starred(store, ids, True, now=NOW)
     monkeypatch.setattr(os, "fsync", real_fsync)
     # In memory the failed change is rolled back ...
     assert not any(p.starred for p in store.papers())
     # ... and the next write works and is durable.
-    actions.set_read(store, ids[:1], True)
+    actions.set_read(store, ids[:1], True, now=NOW)
     with Store(store.path) as again:
         assert again.get(ids[0]).read
 
 
 def test_torn_journal_tail_is_ignored(store: Store) -> None:
     ids = make(store, 5)
-    actions.set_starred(store, ids[:1], True)
+    actions.set_starred(store, ids[:1], True, now=NOW)
     with open(store.journal_path, "ab") as fh:
         fh.write(b'deadbeef {"set": {"papers": {"p00001": {"title": "half')
     with Store(store.path) as again:
         assert again.get(ids[0]).starred
         assert again.get(ids[1]).title == "Paper 1"
-        actions.set_starred(again, ids[1:2], True)  # writing over the torn tail
+        actions.set_starred(again, ids[1:2], True, now=NOW)  # writing over the torn tail
     with Store(store.path) as third:
         assert [p.starred for p in third.papers()][:3] == [True, True, False]
 
@@ -107,7 +108,7 @@ def test_failed_compaction_leaves_old_library(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = make(store, 5)
-    actions.set_starred(store, ids, True)
+    actions.set_starred(store, ids, True, now=NOW)
     before = store.path.read_bytes()
 
     def boom(src: object, dst: object) -> None:
@@ -188,7 +189,7 @@ def test_two_processes_do_not_lose_writes(store: Store) -> None:
 def test_other_process_changes_are_picked_up(store: Store) -> None:
     ids = make(store, 3)
     with Store(store.path) as other:
-        actions.set_starred(other, ids[:1], True)
+        actions.set_starred(other, ids[:1], True, now=NOW)
     assert not store.get(ids[0]).starred
     assert store.refresh()
     assert store.get(ids[0]).starred
@@ -198,9 +199,9 @@ def test_other_process_changes_are_picked_up(store: Store) -> None:
 def test_refresh_after_another_process_compacts(store: Store) -> None:
     ids = make(store, 3)
     with Store(store.path) as other:
-        actions.set_read(other, ids[:2], True)
+        actions.set_read(other, ids[:2], True, now=NOW)
         other.compact()
-        actions.set_starred(other, ids[2:], True)
+        actions.set_starred(other, ids[2:], True, now=NOW)
     assert store.refresh()
     assert [(p.read, p.starred) for p in store.papers()] == [
         (True, False),
@@ -213,7 +214,7 @@ def test_lock_held_elsewhere_gives_clear_error(store: Store) -> None:
     ids = make(store, 1)
     slow = Store(store.path, lock_timeout=0.2)
     with store.transaction(), pytest.raises(LockedError, match="locked by another"):
-        actions.set_starred(slow, ids, True)
+        actions.set_starred(slow, ids, True, now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -241,8 +242,8 @@ def test_bad_library_file_is_reported_and_left_alone(
 
 def test_corrupt_journal_middle_is_an_error(store: Store) -> None:
     ids = make(store, 2)
-    actions.set_starred(store, ids[:1], True)
-    actions.set_starred(store, ids[1:], True)
+    actions.set_starred(store, ids[:1], True, now=NOW)
+    actions.set_starred(store, ids[1:], True, now=NOW)
     lines = store.journal_path.read_bytes().split(b"\n")
     lines[1] = lines[1].replace(b"Paper 0", b"Pxper 0")
     store.journal_path.write_bytes(b"\n".join(lines))

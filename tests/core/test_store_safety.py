@@ -24,6 +24,7 @@ from readlist.fileformat import journal_line
 from readlist.journal import JournalStorage
 from readlist.model import Paper
 from readlist.store import LibraryDB, Store
+from tests.conftest import NOW
 
 
 def make(store: Store, n: int) -> list[str]:
@@ -45,7 +46,7 @@ def live(store: Store) -> Store:
     """A library with papers in the snapshot and more changes in the journal."""
     ids = make(store, 4)
     store.compact()
-    actions.set_starred(store, ids[:1], True)
+    actions.set_starred(store, ids[:1], True, now=NOW)
     actions.change_tags(store, ids[1:2], add=["x"])
     return store
 
@@ -109,7 +110,7 @@ def test_torn_tail_is_ignored_on_read_and_cut_off_by_the_next_writer(live: Store
         assert reader.get("p00003").title == "Paper 3"
     assert live.journal_path.read_bytes() == good + torn  # a reader changes nothing
     with Store(live.path) as writer:
-        actions.set_read(writer, ["p00002"], True)
+        actions.set_read(writer, ["p00002"], True, now=NOW)
     after = live.journal_path.read_bytes()
     assert after.startswith(good)
     assert after.endswith(b"\n")
@@ -125,7 +126,7 @@ def test_journal_newer_than_the_library_file_is_refused(
 ) -> None:
     old_snapshot = live.path.read_bytes()
     live.compact()  # generation + 1 on both files
-    actions.set_read(live, ["p00003"], True)
+    actions.set_read(live, ["p00003"], True, now=NOW)
     live.path.write_bytes(old_snapshot)  # "restored" an older library file
     assert_refused(live.path, capsys, "newer than the library file", ["list"])
 
@@ -134,7 +135,7 @@ def test_journal_that_vanishes_while_holding_changes_stops_the_writer(live: Stor
     before = live.path.read_bytes()
     live.journal_path.unlink()
     with pytest.raises(LibraryError, match="journal disappeared"):
-        actions.set_read(live, ["p00003"], True)
+        actions.set_read(live, ["p00003"], True, now=NOW)
     assert live.path.read_bytes() == before
     assert not live.journal_path.exists()
 
@@ -146,7 +147,7 @@ def test_stale_journal_from_an_older_generation_is_replaced(live: Store) -> None
     live.journal_path.write_bytes(old_journal)  # as if the compaction died before its rename
     with Store(live.path) as again:
         assert again.get("p00001").tags == ["x"]
-        actions.set_read(again, ["p00003"], True)
+        actions.set_read(again, ["p00003"], True, now=NOW)
     assert not live.journal_path.read_bytes().startswith(old_journal[:20])
 
 
@@ -176,7 +177,7 @@ def test_deleted_library_file_is_noticed_by_an_open_store(live: Store) -> None:
     journal = live.journal_path.read_bytes()
     live.path.unlink()
     with pytest.raises(LibraryError, match="holds data"):
-        actions.set_read(live, ["p00003"], True)
+        actions.set_read(live, ["p00003"], True, now=NOW)
     assert live.journal_path.read_bytes() == journal
     assert not live.path.exists()
 
@@ -337,7 +338,7 @@ def test_library_behind_a_symlink_stays_a_symlink(tmp_path: Path) -> None:
     link = tmp_path / "library.json"
     link.symlink_to(real)
     with Store(link) as store:
-        actions.set_read(store, ["p00001"], True)
+        actions.set_read(store, ["p00001"], True, now=NOW)
         store.compact()
     assert link.is_symlink()
     with Store(real) as again:
@@ -410,13 +411,13 @@ def test_stale_temp_files_are_removed_under_the_lock(live: Store) -> None:
         assert len(reader) == 4
     assert all(p.exists() for p in stale)  # a reader does not hold the lock
     with Store(live.path) as writer:
-        actions.set_read(writer, ["p00000"], True)
+        actions.set_read(writer, ["p00000"], True, now=NOW)
     assert not any(p.exists() for p in stale)
     assert all(p.exists() for p in keep)
 
 
 def test_compaction_removes_stale_temp_files(live: Store) -> None:
-    actions.set_read(live, ["p00000"], True)  # this store's first write already swept
+    actions.set_read(live, ["p00000"], True, now=NOW)  # this store's first write already swept
     stale = live.path.parent / ".library.json.compact-99999-deadbeef.tmp"
     stale.write_bytes(b"x" * 1000)
     live.compact()
@@ -472,7 +473,7 @@ def test_tinydb_write_is_refused_when_the_library_changed_since_it_was_read(
     with LibraryDB(live.path) as db:
         table = db.table("papers")
         assert len(table) == 4
-        actions.set_read(live, ["p00003"], True)  # another writer, after TinyDB read
+        actions.set_read(live, ["p00003"], True, now=NOW)  # another writer, after TinyDB read
         with pytest.raises(LibraryError, match="changed on disk"):
             table.update({"notes": "stale"}, doc_ids=["p00002"])
     with Store(live.path) as again:
@@ -549,7 +550,7 @@ def test_restore_into_a_changed_library_loses_nothing(live: Store, tmp_path: Pat
     actions.set_note(live, ["p00003"], "old note")
     live.backup(backup)
     # Since the backup: a paper was unstarred, retagged, re-noted, another added.
-    actions.set_starred(live, ["p00000"], False)
+    actions.set_starred(live, ["p00000"], False, now=NOW)
     actions.change_tags(live, ["p00001"], add=["y"], remove=["x"])
     actions.set_note(live, ["p00003"], "new note")
     live.put([Paper(id="p00009", title="Paper 9")])
@@ -598,7 +599,7 @@ def test_bad_backup_is_refused_on_import(
 def test_commit_never_cuts_off_complete_lines_it_has_not_read(live: Store) -> None:
     """Even a caller that skipped catching up cannot truncate acknowledged changes."""
     with Store(live.path) as other:
-        actions.set_read(other, ["p00003"], True)
+        actions.set_read(other, ["p00003"], True, now=NOW)
     journal = live.journal_path.read_bytes()
     storage = live._storage
     with pytest.raises(LibraryError, match="changed unseen"):
@@ -672,7 +673,7 @@ def temps(folder: Path) -> list[Path]:
 
 def test_kill_during_compaction_leaves_temp_files_the_next_writer_removes(store: Store) -> None:
     store.put(Paper(id=f"p{i:05d}", title=f"Paper {i}", abstract="x" * 2000) for i in range(2000))
-    actions.set_starred(store, ["p00007"], True)
+    actions.set_starred(store, ["p00007"], True, now=NOW)
     left: list[Path] = []
     for _ in range(10):  # until a kill lands mid-write (almost always the first)
         proc = subprocess.Popen(
@@ -692,7 +693,7 @@ def test_kill_during_compaction_leaves_temp_files_the_next_writer_removes(store:
     with Store(store.path) as after:
         assert len(after) == 2000
         assert after.get("p00007").starred
-        actions.set_read(after, ["p00001"], True)
+        actions.set_read(after, ["p00001"], True, now=NOW)
     assert temps(store.path.parent) == []
 
 
@@ -714,7 +715,7 @@ def test_journal_that_shrinks_below_what_was_read_stops_the_writer(live: Store) 
     with open(live.journal_path, "r+b") as fh:  # same file, shorter
         fh.truncate(len(cut))
     with pytest.raises(LibraryError, match="journal shrank"):
-        actions.set_read(live, ["p00003"], True)
+        actions.set_read(live, ["p00003"], True, now=NOW)
     assert live.journal_path.read_bytes() == cut
 
 
@@ -724,7 +725,7 @@ def test_a_stale_journal_may_vanish(live: Store) -> None:
     live.journal_path.write_bytes(old_journal)
     with Store(live.path) as again:
         live.journal_path.unlink()
-        actions.set_read(again, ["p00003"], True)
+        actions.set_read(again, ["p00003"], True, now=NOW)
     with Store(live.path) as third:
         assert third.get("p00003").read
         assert third.get("p00001").tags == ["x"]
@@ -736,6 +737,6 @@ def test_an_empty_journal_is_not_a_change_on_every_poll(live: Store) -> None:
     with Store(live.path) as again:
         assert not again.refresh()
         assert not again.refresh()
-        actions.set_read(again, ["p00003"], True)
+        actions.set_read(again, ["p00003"], True, now=NOW)
     with Store(live.path) as third:
         assert third.get("p00003").read

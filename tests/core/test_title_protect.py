@@ -12,7 +12,7 @@ from readlist.importing import import_texts
 from readlist.inputs import read_inputs
 from readlist.model import Paper
 from readlist.store import Store
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, NOW
 from tests.core.bibcheck import assert_clean, compile_bib
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "bib"
@@ -26,7 +26,7 @@ def _one(title: str) -> Paper:
 
 
 def test_better_bibtex_title_keeps_its_protected_words(store: Store, tmp_path: Path) -> None:
-    import_texts(store, read_inputs([str(FIXTURES / "zotero_bbt.bib")]), AS_OF)
+    import_texts(store, read_inputs([str(FIXTURES / "zotero_bbt.bib")]), AS_OF, now=NOW)
     ldm = next(p for p in store.papers() if p.bibkey == LDM)
     assert ldm.title == "High-Resolution Image Synthesis with Latent Diffusion Models"
     assert ldm.title_protect == ["Resolution Image Synthesis", "Latent Diffusion Models"]

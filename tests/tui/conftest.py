@@ -4,7 +4,6 @@ same factory the CLI uses, with blinking and file watching off."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,9 +14,8 @@ from readlist.importing import import_listings
 from readlist.inputs import read_inputs
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp, create_app
-from tests.conftest import AS_OF, SEEDS
+from tests.conftest import AS_OF, CLOCK, NOW, SEEDS
 
-NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
 SIZE = (120, 36)
 
 
@@ -40,7 +38,9 @@ def make_app(library: Path, tmp_path: Path) -> AppFactory:
         config = config or Config()
         if config.network == Network():
             config = dataclasses.replace(config, network=Network(auto_resolve=False))
-        return create_app(Store(path), config, blink=False, watch=None, export_dir=tmp_path)
+        return create_app(
+            Store(path), config, blink=False, watch=None, export_dir=tmp_path, clock=CLOCK
+        )
 
     return make
 

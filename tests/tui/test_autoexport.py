@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -61,10 +62,13 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = autoexport.update_all
 
     def spy(
-        store: Store, exports: Sequence[AutoExport], memo: autoexport.Memo | None = None
+        store: Store,
+        exports: Sequence[AutoExport],
+        now: dt.datetime,
+        memo: autoexport.Memo | None = None,
     ) -> list[autoexport.Result]:
         threads.append(threading.current_thread().name)
-        return real(store, exports, memo)
+        return real(store, exports, now, memo)
 
     monkeypatch.setattr(autoexport, "update_all", spy)
     return threads

@@ -11,7 +11,7 @@ from readlist.store import Store
 from readlist.tui.screens.export import ExportDialog
 from readlist.tui.screens.importing import ImportDialog
 from readlist.tui.screens.main import MainScreen
-from tests.conftest import SEEDS
+from tests.conftest import NOW, SEEDS
 from tests.core.bibcheck import compile_bib, parse
 from tests.tui.conftest import SIZE, AppFactory, on_disk
 
@@ -133,7 +133,7 @@ async def test_export_dialog_writes_a_file_that_compiles(
 ) -> None:
     with Store(library) as store:
         ids = [p.id for p in store.papers()]
-        actions.set_starred(store, ids[:5], True)
+        actions.set_starred(store, ids[:5], True, now=NOW)
     target = tmp_path / "out" / "starred.bib"
     target.parent.mkdir()
     target.write_text("% old content that must be replaced\n")

@@ -11,6 +11,7 @@ from readlist.store import Store
 from readlist.tui.screens.confirm import Confirm
 from readlist.tui.screens.export import ExportDialog
 from readlist.tui.screens.main import MainScreen
+from tests.conftest import NOW
 from tests.core.bibcheck import parse
 from tests.tui.conftest import SIZE, AppFactory
 
@@ -18,7 +19,7 @@ from tests.tui.conftest import SIZE, AppFactory
 def star_five(library: Path) -> list[str]:
     with Store(library) as store:
         ids = [p.id for p in store.papers()]
-        actions.set_starred(store, ids[:5], True)
+        actions.set_starred(store, ids[:5], True, now=NOW)
     return ids
 
 

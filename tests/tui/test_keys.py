@@ -21,6 +21,7 @@ from readlist.tui.screens.note import NoteEditor
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.tags import TagEditor
 from readlist.tui.widgets.detail import DetailPane
+from tests.conftest import CLOCK, NOW
 from tests.tui.conftest import SIZE, AppFactory, on_disk
 
 
@@ -42,7 +43,7 @@ def focused(app: object) -> object:
 async def test_start_on_first_unread_with_list_focused(make_app: AppFactory, library: Path) -> None:
     with Store(library) as store:
         first = order(library)[0]
-        actions.set_read(store, [first], True)
+        actions.set_read(store, [first], True, now=NOW)
     app = make_app()
     async with app.run_test(size=SIZE):
         screen = main(app)
@@ -100,7 +101,7 @@ async def test_read_star_and_triage_are_durable(make_app: AppFactory, library: P
             assert not store.get(ids[0]).read
             assert not store.get(ids[0]).starred
         # space: mark read, jump to the next unread (skipping one already read).
-        actions.set_read(app.store, [ids[1]], True)
+        actions.set_read(app.store, [ids[1]], True, now=NOW)
         await pilot.press("space")
         assert main(app).papers.current == ids[2]
         with on_disk(library) as store:
@@ -168,7 +169,7 @@ async def test_search_as_you_type(make_app: AppFactory, library: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         with Store(library) as store:
-            expected = rank(store.records(), "streaming")
+            expected = rank(store.records(), "streaming", now=NOW)
         assert screen.session.ids == expected
         assert "streaming" in app.store.get(screen.papers.current or "").title.lower()
         await pilot.press("enter")
@@ -181,8 +182,8 @@ async def test_search_as_you_type(make_app: AppFactory, library: Path) -> None:
 async def test_views_tag_filter_and_sort(make_app: AppFactory, library: Path) -> None:
     ids = order(library)
     with Store(library) as store:
-        actions.set_read(store, ids[:3], True)
-        actions.set_starred(store, ids[2:5], True)
+        actions.set_read(store, ids[:3], True, now=NOW)
+        actions.set_starred(store, ids[2:5], True, now=NOW)
         actions.change_tags(store, ids[4:6], add=["rl"])
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -303,10 +304,10 @@ async def test_keymap_from_config(make_app: AppFactory, library: Path) -> None:
 async def test_external_change_is_picked_up(library: Path, tmp_path: Path) -> None:
     """Another process stars two papers; the running app shows it without a restart."""
     ids = order(library)
-    app = create_app(Store(library), blink=False, watch=0.1, export_dir=tmp_path)
+    app = create_app(Store(library), blink=False, watch=0.1, export_dir=tmp_path, clock=CLOCK)
     async with app.run_test(size=SIZE) as pilot:
         with Store(library) as other:
-            actions.set_starred(other, ids[:2], True)
+            actions.set_starred(other, ids[:2], True, now=NOW)
         await pilot.pause(0.5)
         assert main(app).session.counts()["starred"] == 2
         assert app.store.get(ids[0]).starred

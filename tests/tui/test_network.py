@@ -4,7 +4,6 @@ Hub APIs on a loopback server, checked by reading the library back from disk."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import socket
 import time
 import webbrowser
@@ -25,6 +24,7 @@ from readlist.tui.netjobs import NetRequest
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.screens.network import PullDialog, UnsureDialog
 from readlist.tui.screens.tags import TagEditor
+from tests.conftest import NOW
 from tests.core.netfake import FakeApis, Rec, apis, daily_item
 from tests.tui.conftest import SIZE, AppFactory, on_disk
 
@@ -278,7 +278,7 @@ async def test_p_pulls_a_day_and_undo_takes_it_back(
         await pilot.press("P")
         assert isinstance(app.screen, PullDialog)
         box = app.screen.query_one(Input)
-        assert box.value == dt.date.today().isoformat()
+        assert box.value == NOW.date().isoformat()
         box.value = "2025-13-40"
         await pilot.press("enter")
         assert isinstance(app.screen, PullDialog)  # refused, stays open

@@ -9,6 +9,7 @@ from readlist.search import rank
 from readlist.selection import Selection, select
 from readlist.store import Store
 from readlist.tui.screens.main import MainScreen
+from tests.conftest import NOW
 from tests.tui.conftest import SIZE, AppFactory
 
 
@@ -33,7 +34,7 @@ async def test_bad_filter_shows_in_the_status_line(make_app: AppFactory, library
         await pilot.pause()
         assert "expected a year" not in status(screen)
         with Store(library) as store:
-            expected = rank(store.records(), "streaming year:2025")
+            expected = rank(store.records(), "streaming year:2025", now=NOW)
         assert expected
         assert screen.session.ids == expected
 
@@ -41,7 +42,7 @@ async def test_bad_filter_shows_in_the_status_line(make_app: AppFactory, library
 async def test_filters_alone_keep_the_view_order(make_app: AppFactory, library: Path) -> None:
     with Store(library) as store:
         every = select(store.records(), Selection())
-        actions.set_starred(store, every[5:8], True)
+        actions.set_starred(store, every[5:8], True, now=NOW)
         actions.change_tags(store, [every[9]], ["llm"])
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -30,6 +30,7 @@ from readlist.tui.screens.main import MainScreen
 from readlist.tui.screens.note import NoteConflict, NoteEditor
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.tags import TagEditor
+from tests.conftest import CLOCK, NOW
 from tests.tui.conftest import SIZE, AppFactory, on_disk
 
 
@@ -254,7 +255,7 @@ async def test_compaction_elsewhere_repaints_the_rows(make_app: AppFactory, libr
     async with app.run_test(size=SIZE) as pilot:
         assert "★" not in rows(app)[0]
         with Store(library) as other:
-            actions.set_starred(other, ids[:1], True)
+            actions.set_starred(other, ids[:1], True, now=NOW)
             other.compact()
         app.check_for_changes()
         await pilot.pause()
@@ -426,7 +427,9 @@ async def test_a_lock_held_elsewhere_is_a_notice_and_undo_keeps_its_step(
     library: Path, tmp_path: Path
 ) -> None:
     pid = order(library)[0]
-    app = create_app(Store(library, lock_timeout=0.2), blink=False, watch=None, export_dir=tmp_path)
+    app = create_app(
+        Store(library, lock_timeout=0.2), blink=False, watch=None, export_dir=tmp_path, clock=CLOCK
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
         lock = filelock.FileLock(f"{library}.lock")

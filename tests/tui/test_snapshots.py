@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from readlist import actions
 from readlist.store import Store
 from readlist.tui.screens.main import SEARCH_PAUSE
-from tests.conftest import SEEDS
+from tests.conftest import CLOCK, NOW, SEEDS
 from tests.tui.conftest import SIZE, AppFactory
 
 READ_AT = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC).isoformat()
@@ -33,7 +33,7 @@ def prepare(library: Path) -> None:
                 papers[3].replace(tags=["video"]),
             ]
         )
-        actions.set_starred(store, [ids[5]], True)
+        actions.set_starred(store, [ids[5]], True, now=NOW)
 
 
 async def search_and_settle(pilot: Pilot[Any]) -> None:
@@ -145,5 +145,5 @@ def test_empty_library(snap_compare: Any, tmp_path: Path) -> None:
 
     path = tmp_path / "empty.json"
     Store(path).close()
-    app = create_app(Store(path), blink=False, watch=None, export_dir=tmp_path)
+    app = create_app(Store(path), blink=False, watch=None, export_dir=tmp_path, clock=CLOCK)
     assert snap_compare(app, terminal_size=(80, 24))

@@ -18,9 +18,9 @@ from readlist.store import Store
 from readlist.tui.app import ReadlistApp, create_app
 from readlist.tui.screens.main import SEARCH_PAUSE, MainScreen
 from readlist.tui.widgets.detail import DetailPane
-from tests.conftest import AS_OF, SEEDS
+from tests.conftest import AS_OF, CLOCK, NOW, SEEDS
 from tests.core.netfake import FakeApis, apis, daily_item
-from tests.tui.conftest import NOW, SIZE, AppFactory, on_disk
+from tests.tui.conftest import SIZE, AppFactory, on_disk
 
 __all__ = ["apis"]  # the fixture
 
@@ -49,7 +49,7 @@ def older(tmp_path: Path) -> Path:
 
 
 def start(path: Path, tmp_path: Path) -> ReadlistApp:
-    return create_app(Store(path), blink=False, watch=None, export_dir=tmp_path)
+    return create_app(Store(path), blink=False, watch=None, export_dir=tmp_path, clock=CLOCK)
 
 
 def latest_import(path: Path) -> set[str]:
@@ -260,11 +260,11 @@ async def test_empty_library_says_how_to_begin(tmp_path: Path) -> None:
 
 
 async def test_status_counts_due_papers(make_app: AppFactory, library: Path) -> None:
-    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=8)).isoformat()
+    long_ago = (NOW - dt.timedelta(days=8)).isoformat()
     with Store(library) as store:
         ids = select(store.records())
         store.put([store.get(ids[0]).replace(starred=True, starred_at=long_ago)])
-        just_now = dt.datetime.now(dt.UTC).isoformat()
+        just_now = NOW.isoformat()
         store.put([store.get(ids[1]).replace(starred=True, starred_at=just_now)])  # too recent
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -121,9 +121,10 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
         Binding("escape", "cancel", "Cancel", id="import.cancel", tooltip="Close"),
     ]
 
-    def __init__(self, records: Records | None = None) -> None:
+    def __init__(self, records: Records | None, today: dt.date) -> None:
         super().__init__()
         self._records = records
+        self._today = today
         self._counter: PreviewCounter | None = None
         self._timer: Timer | None = None
 
@@ -184,7 +185,7 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def count_paste(self, counter: PreviewCounter, text: str) -> None:
         try:
-            preview = counter.preview(text, dt.date.today())
+            preview = counter.preview(text, self._today)
         except Exception as exc:  # a bug must not leave "Counting…" forever
             preview = Preview(error=f"could not count the entries ({type(exc).__name__})")
         self.post_message(PreviewReady(text, preview))

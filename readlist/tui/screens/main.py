@@ -218,13 +218,18 @@ class MainScreen(TransferScreen):
         ids = self._targets()
         if ids:
             value = not all(self.store.get(i).read for i in ids)
-            self.edits.apply(lambda: actions.set_read(self.store, ids, value), ids)
+            self.edits.apply(
+                lambda: actions.set_read(self.store, ids, value, now=self.session.clock.now()), ids
+            )
 
     def action_toggle_star(self) -> None:
         ids = self._targets()
         if ids:
             value = not all(self.store.get(i).starred for i in ids)
-            self.edits.apply(lambda: actions.set_starred(self.store, ids, value), ids)
+            self.edits.apply(
+                lambda: actions.set_starred(self.store, ids, value, now=self.session.clock.now()),
+                ids,
+            )
 
     def action_triage(self) -> None:
         pid = self.current
@@ -233,7 +238,9 @@ class MainScreen(TransferScreen):
         following = self.session.next_unread(pid)  # before pid leaves an unread view
         if following == pid:
             following = None  # it was the last unread paper
-        if not self.edits.apply(lambda: actions.set_read(self.store, [pid], True), [pid]):
+        if not self.edits.apply(
+            lambda: actions.set_read(self.store, [pid], True, now=self.session.clock.now()), [pid]
+        ):
             return
         if following is not None:
             self.papers.move_to(following)

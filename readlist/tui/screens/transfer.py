@@ -97,13 +97,13 @@ class TransferScreen(Screen[None]):
                 config = getattr(self.app, "config", None)
                 self.run_import(request, getattr(config, "max_input_bytes", DEFAULT_LIMIT))
 
-        self.app.push_screen(ImportDialog(self.store.records), chosen)
+        self.app.push_screen(ImportDialog(self.store.records, self.session.clock.today()), chosen)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, request: ImportRequest, limit: int = DEFAULT_LIMIT) -> None:
         from readlist.tui import jobs
 
-        jobs.run_import(self.store.path, request, self.post_message, limit)
+        jobs.run_import(self.store.path, request, self.post_message, limit, self.session.clock)
 
     def on_import_progress(self, message: ImportProgress) -> None:
         self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
