@@ -107,14 +107,21 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
     record's authors replace a listing's bare count), upvotes keep the maximum, links,
     sources and kept BibTeX fields are unioned.
     """
+    # A date whose year was stated beats one whose year was guessed.
+    dated = existing
+    if not existing.date or (
+        existing.date_inferred and incoming.date and not incoming.date_inferred
+    ):
+        dated = incoming
     merged = existing.replace(
         abstract=existing.abstract or incoming.abstract,
         authors=existing.authors or incoming.authors,
         authors_count=existing.authors_count or incoming.authors_count,
         organization=existing.organization or incoming.organization,
         organization_slug=existing.organization_slug or incoming.organization_slug,
-        date=existing.date or incoming.date,
-        date_raw=existing.date_raw or incoming.date_raw,
+        date=dated.date,
+        date_raw=dated.date_raw or existing.date_raw,
+        date_inferred=dated.date_inferred,
         upvotes=max(existing.upvotes, incoming.upvotes),
         arxiv_id=existing.arxiv_id or incoming.arxiv_id,
         published=existing.published or incoming.published,

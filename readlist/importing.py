@@ -105,6 +105,7 @@ def _paper(entry: Entry, pid: str, source: Source, now: str) -> Paper:
         organization_slug=entry.organization_slug,
         date=entry.date.isoformat() if entry.date else None,
         date_raw=entry.date_raw,
+        date_inferred=entry.date_inferred,
         upvotes=entry.upvotes,
         links=list(entry.links),
         arxiv_id=entry.arxiv_id,

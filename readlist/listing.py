@@ -32,7 +32,8 @@ HEADER_LINES = frozenset(
 )
 _MONTHS = {m.casefold(): i for i, m in enumerate(calendar.month_abbr) if m}
 _DATE = re.compile(
-    r"^(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+(?P<day>\d{1,2})(?:,\s*(?P<year>\d{4}))?(?:\s+(?P<up>\d+))?$"
+    r"^(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+(?P<day>[0-9]{1,2})(?:,\s*(?P<year>[0-9]{4}))?"
+    r"(?:\s+(?P<up>[0-9]+))?$"
 )
 _AUTHORS = re.compile(r"^[•*]\s*(?P<n>\d+)\s+authors?$", re.IGNORECASE)
 # Anchors are found tag by tag in one pass: a pattern spanning from `<a` to `</a>`
@@ -64,6 +65,8 @@ class Entry:
     upvotes: int = 0
     links: list[str] = field(default_factory=list)
     arxiv_id: str | None = None
+    # The page printed no year: `date`'s year is the page's inferred year (see page_year).
+    date_inferred: bool = False
 
 
 @dataclass
@@ -74,6 +77,7 @@ class Listing:
     entries: list[Entry]
     skipped: list[str]
     warnings: list[str] = field(default_factory=list)
+    date_inferred: bool = False  # the header's date printed no year
 
 
 def decode(data: bytes, name: str) -> str:
@@ -115,42 +119,86 @@ def clean(text: str) -> str:
     return "\n".join(line.strip(" ") for line in text.split("\n")).strip("\n")
 
 
-def resolve_day(month: int, day: int, ref: dt.date) -> dt.date:
-    """The latest date with this month and day that is not after `ref`."""
-    year = ref.year
-    for _ in range(8):
-        if day <= calendar.monthrange(year, month)[1]:
-            candidate = dt.date(year, month, day)
-            if candidate <= ref:
-                return candidate
-        year -= 1
-    raise ValueError(f"no such day: {month}/{day}")
+@dataclass(frozen=True)
+class Day:
+    """A date as the page prints it: "Mar 26 3" has no year (and 3 upvotes)."""
+
+    month: int
+    day: int
+    year: int | None
+    upvotes: int = 0
+
+    def fits(self, year: int, as_of: dt.date) -> bool:
+        """Whether this day exists in `year` and is not after `as_of`."""
+        if self.day > calendar.monthrange(year, self.month)[1]:
+            return False
+        return dt.date(year, self.month, self.day) <= as_of
 
 
-def _parse_date(line: str, ref: dt.date) -> tuple[dt.date, int] | None:
+def _day(line: str) -> Day | None:
     m = _DATE.match(line)
     if not m:
         return None
     month = _MONTHS.get(m["mon"].casefold())
-    if month is None:
-        return None
     day = int(m["day"])
-    try:
-        when = dt.date(int(m["year"]), month, day) if m["year"] else resolve_day(month, day, ref)
-    except ValueError:
+    if month is None or not 1 <= day <= 31:
         return None
-    return when, int(m["up"] or 0)
+    year = int(m["year"]) if m["year"] else None
+    if year is not None:
+        try:
+            dt.date(year, month, day)
+        except ValueError:
+            return None
+    elif day > calendar.monthrange(2024, month)[1]:  # no year has a 30 February
+        return None
+    return Day(month, day, year, int(m["up"] or 0))
 
 
-def _is_header(paragraph: str, as_of: dt.date) -> tuple[bool, dt.date | None]:
-    found: dt.date | None = None
+def page_year(days: list[Day], as_of: dt.date, floor: int | None = None) -> tuple[int, str | None]:
+    """The year of the dates a page prints without one, and a warning if it is a guess
+    against the page's own evidence.
+
+    Daily Papers prints the dates of the year it is viewed in without a year, and every
+    other year's with one, so the year-less dates share one year: after every year the
+    page prints (and not before `floor`, the year of an arXiv id listed under such a
+    date), and not after `as_of` (the day it was copied, or imported). With printed
+    years, the earliest such year is taken: a page viewed later would print the dates
+    of the years between. Without any, the latest: a page is usually imported soon
+    after it is copied. Either way it is a guess, so each date says it was inferred,
+    and resolving corrects it from the arXiv record.
+    """
+    yearless = [d for d in days if d.year is None]
+    printed = [d.year for d in days if d.year is not None]
+    low = max([*(y + 1 for y in printed), *([floor] if floor else [])], default=None)
+
+    def fits(year: int) -> bool:
+        return all(d.fits(year, as_of) for d in yearless)
+
+    if low is not None:
+        for year in range(low, as_of.year + 1):
+            if fits(year):
+                return year, None
+    for year in range(as_of.year, as_of.year - 8, -1):
+        if fits(year):
+            warning = None
+            if low is not None:
+                warning = (
+                    f"dates without a year do not fit the page's other dates (after {low - 1},"
+                    f" not after {as_of}); took {year}"
+                )
+            return year, warning
+    return as_of.year, "dates without a year do not fit any recent year"
+
+
+def _is_header(paragraph: str) -> tuple[bool, Day | None]:
+    found: Day | None = None
     for line in paragraph.split("\n"):
         if line.casefold() in HEADER_LINES:
             continue
-        parsed = _parse_date(line, as_of)
-        if parsed is None or parsed[1]:
+        day = _day(line)
+        if day is None or day.upvotes:
             return False, None
-        found = parsed[0]
+        found = day
     return True, found
 
 
@@ -161,7 +209,9 @@ def _metadata(paragraph: str) -> list[str] | None:
     return None
 
 
-def _apply_metadata(entry: Entry, lines: list[str], ref: dt.date) -> None:
+def _apply_metadata(entry: Entry, lines: list[str]) -> Day | None:
+    """Fill in the entry's authors, organisation and upvotes; its printed day, whose year
+    may be known only once the whole page is read."""
     for line in lines[: lines.index("·")]:
         m = _AUTHORS.match(line)
         if m:
@@ -171,9 +221,14 @@ def _apply_metadata(entry: Entry, lines: list[str], ref: dt.date) -> None:
             entry.organization_slug = slug
             entry.organization = name.strip() or slug
     entry.date_raw = lines[-1]
-    parsed = _parse_date(lines[-1], ref)
-    if parsed is not None:
-        entry.date, entry.upvotes = parsed
+    day = _day(lines[-1])
+    if day is not None:
+        entry.upvotes = day.upvotes
+    return day
+
+
+def _date(day: Day, year: int) -> dt.date:
+    return dt.date(day.year or year, day.month, day.day)
 
 
 def _strip_url(url: str) -> str:
@@ -257,7 +312,7 @@ def looks_like_listing(text: str) -> bool:
     for paragraph in paragraphs:
         if _metadata(paragraph) is not None:
             return True
-        is_header, _ = _is_header(paragraph, dt.date.today())
+        is_header, _ = _is_header(paragraph)
         if not is_header:
             break
         if "daily papers" in paragraph.casefold().split("\n"):
@@ -266,19 +321,20 @@ def looks_like_listing(text: str) -> bool:
 
 
 def parse_listing(text: str, as_of: dt.date) -> Listing:
-    """Parse cleaned or raw listing text; `as_of` is the day the listing was copied."""
+    """Parse cleaned or raw listing text; `as_of` is the day the listing was copied (or,
+    not knowing that, imported): no date on the page is later."""
     paragraphs = [p for p in _BLANK_SPLIT.split(clean(text)) if p]
-    listing_date: dt.date | None = None
+    header: Day | None = None
     start = 0
     while start < len(paragraphs):
-        is_header, when = _is_header(paragraphs[start], as_of)
+        is_header, day = _is_header(paragraphs[start])
         if not is_header:
             break
-        listing_date = when or listing_date
+        header = day or header
         start += 1
-    ref = listing_date or as_of
 
     entries: list[Entry] = []
+    dated: list[tuple[Entry, Day]] = []
     skipped: list[str] = []
     warnings: list[str] = []
     group: list[str] = []
@@ -291,7 +347,9 @@ def parse_listing(text: str, as_of: dt.date) -> Listing:
                 continue
             entry = _entry(pair[0], pair[1], warnings)
             if meta is not None and n == len(pairs) - 1:
-                _apply_metadata(entry, meta, ref)
+                day = _apply_metadata(entry, meta)
+                if day is not None:
+                    dated.append((entry, day))
             entries.append(entry)
         if meta is not None and not pairs:
             skipped.append(f"metadata '{_short(meta[-1])}' without a paper")
@@ -304,7 +362,28 @@ def parse_listing(text: str, as_of: dt.date) -> Listing:
         else:
             flush(meta)
     flush(None)
-    return Listing(date=listing_date, entries=entries, skipped=skipped, warnings=warnings)
+
+    days = [d for _, d in dated] + ([header] if header else [])
+    id_years = [_id_year(e.arxiv_id) for e, d in dated if d.year is None]
+    floor = max((y for y in id_years if y is not None), default=None)
+    year, warning = page_year(days, as_of, floor)
+    if warning and any(d.year is None for d in days):
+        warnings.append(warning)
+    for entry, day in dated:
+        entry.date = _date(day, year)
+        entry.date_inferred = day.year is None
+    return Listing(
+        date=_date(header, year) if header else None,
+        entries=entries,
+        skipped=skipped,
+        warnings=warnings,
+        date_inferred=header is not None and header.year is None,
+    )
+
+
+def _id_year(arxiv_id: str | None) -> int | None:
+    """The year of a new-style arXiv id (2503.11550: March 2025)."""
+    return 2000 + int(arxiv_id[:2]) if arxiv_id and arxiv_id[4:5] == "." else None
 
 
 def _short(text: str, width: int = 50) -> str:

@@ -123,6 +123,9 @@ class Paper:
     # Other citation keys of this paper (a merged duplicate's key), so documents citing
     # them keep compiling; unique across the library together with every `bibkey`.
     bibkey_aliases: list[str] = field(default_factory=list)
+    # The listing printed `date` without a year: the year is the page's best guess, and
+    # resolving replaces it with the arXiv record's (see listing.page_year).
+    date_inferred: bool = False
 
     def to_doc(self) -> dict[str, Any]:
         """The stored form; `id` is the document key, so it is not repeated inside.
@@ -193,6 +196,12 @@ class Paper:
             urls.append(self.github)
         return list(dict.fromkeys(urls))
 
+    def shown_date(self) -> str:
+        """The date to show a reader, saying when its year is the listing's guess."""
+        if self.date and self.date_inferred:
+            return f"{self.date} (year inferred)"
+        return self.date or self.date_raw or ""
+
     def page_url(self) -> str | None:
         """The paper's own page, for a citation's `url`: never a code repository."""
         return next((u for u in self.web_links() if not is_code_repo(u)), None)
@@ -219,6 +228,7 @@ _OPTIONAL_FIELDS = (
     "starred_at",
     "title_protect",
     "bibkey_aliases",
+    "date_inferred",
 )
 _STORED_FIELDS = [
     f for f in dataclasses.fields(Paper) if f.name != "id" and f.name not in _OPTIONAL_FIELDS

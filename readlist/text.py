@@ -122,7 +122,7 @@ def describe(paper: Paper, width: int = 78) -> str:
     fields = [
         ("id", paper.id),
         ("by", byline(paper)),
-        ("date", paper.date or paper.date_raw or ""),
+        ("date", paper.shown_date()),
         ("upvotes", str(paper.upvotes)),
         ("state", state),
         ("tags", " ".join("#" + t for t in paper.tags)),

@@ -8,6 +8,7 @@ weaker becomes an *unsure* candidate for the user to accept or reject.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -86,9 +87,40 @@ def _day(text: str | None) -> dt.date | None:
         return None
 
 
+_PRINTED_YEAR = re.compile(r"\b[0-9]{4}\b")
+
+
+def year_inferred(paper: Paper) -> bool:
+    """Whether the year of the paper's date is a guess: the listing printed none. (A
+    library from before `date_inferred` was kept still shows it in `date_raw`.)"""
+    if paper.date_inferred:
+        return True
+    raw = paper.date_raw
+    return raw is not None and paper.published is None and not _PRINTED_YEAR.search(raw)
+
+
+def dated_by(paper: Paper, published: str | None) -> str | None:
+    """The paper's date with an inferred year replaced: its month and day, in the year
+    that puts it nearest the record's first version (a listing's "Jan 5" for a paper
+    from 2025-12-30 is 2026-01-05). None if there is nothing to correct."""
+    mine, theirs = _day(paper.date), _day(published)
+    if mine is None or theirs is None or not year_inferred(paper):
+        return None
+    options = []
+    for year in (theirs.year - 1, theirs.year, theirs.year + 1):
+        try:
+            options.append(mine.replace(year=year))
+        except ValueError:  # 29 February
+            continue
+    if not options:
+        return None
+    return min(options, key=lambda day: abs(day - theirs)).isoformat()
+
+
 def contradiction(paper: Paper, cand: Candidate, exact: bool) -> str | None:
-    """What known fact speaks against `cand`, or None."""
-    mine, theirs = _day(paper.date), _day(cand.published)
+    """What known fact speaks against `cand`, or None. A date's year counts only where
+    the listing stated it; an inferred year is replaced by the record's."""
+    mine, theirs = _day(dated_by(paper, cand.published) or paper.date), _day(cand.published)
     if mine and theirs and abs(mine - theirs) > MAX_DATE_GAP:
         return f"dated {mine}, but arXiv {cand.arxiv_id} is from {theirs}"
     count = paper.authors_count or (len(paper.authors) if paper.authors else None)
@@ -132,7 +164,10 @@ def decide(paper: Paper, candidates: Iterable[Candidate]) -> Decision:
 def apply_record(paper: Paper, record: ArxivRecord) -> Paper:
     """The paper with arXiv's record filled in; the user's own state is untouched."""
     link = f"https://arxiv.org/abs/{record.arxiv_id}"
+    corrected = dated_by(paper, record.published)
     return paper.replace(
+        date=corrected or paper.date,
+        date_inferred=paper.date_inferred and corrected is None,
         title=paper.title or record.title,
         abstract=paper.abstract or record.abstract,
         arxiv_id=record.arxiv_id,

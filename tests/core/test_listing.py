@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from readlist.errors import InputError
-from readlist.listing import decode, parse_listing, resolve_day
+from readlist.listing import Day, decode, page_year, parse_listing
 from tests.conftest import AS_OF, SEEDS
 
 HEADER = (
@@ -43,9 +43,23 @@ def test_seed_total_is_294() -> None:
     assert total == 294
 
 
-def test_header_date_resolves_to_latest_past_day() -> None:
-    listing = parse_listing(HEADER + ENTRY_META, AS_OF)
+def test_header_date_without_printed_years_is_the_latest_past_day() -> None:
+    listing = parse_listing(HEADER + ENTRY_ORG, AS_OF)
     assert listing.date == dt.date(2025, 12, 29)
+    assert listing.date_inferred
+    assert listing.entries[0].date == dt.date(2025, 11, 3)
+    assert listing.entries[0].date_inferred
+
+
+def test_printed_years_bound_the_year_of_the_others() -> None:
+    """A page that prints 2020 with its year was viewed after 2020: its year-less dates
+    are of the earliest later year that fits (a page viewed later would print those
+    years' dates too)."""
+    listing = parse_listing(HEADER + ENTRY_META + ENTRY_ORG, AS_OF)
+    printed, bare = listing.entries
+    assert (printed.date, printed.date_inferred) == (dt.date(2020, 10, 2), False)
+    assert (bare.date, bare.date_inferred) == (dt.date(2021, 11, 3), True)
+    assert listing.date == dt.date(2021, 12, 29)
 
 
 def test_metadata_authors_date_and_upvotes() -> None:
@@ -163,16 +177,57 @@ def test_seed_anchor_is_readable() -> None:
 
 
 @pytest.mark.parametrize(
-    ("month", "day", "ref", "expected"),
+    ("days", "as_of", "floor", "year"),
     [
-        (11, 10, dt.date(2025, 12, 29), dt.date(2025, 11, 10)),
-        (12, 30, dt.date(2026, 1, 2), dt.date(2025, 12, 30)),
-        (1, 2, dt.date(2026, 1, 2), dt.date(2026, 1, 2)),
-        (2, 29, dt.date(2026, 3, 1), dt.date(2024, 2, 29)),
+        ([Day(11, 10, None)], dt.date(2025, 12, 29), None, 2025),
+        ([Day(12, 30, None)], dt.date(2026, 1, 2), None, 2025),  # not after the day copied
+        ([Day(1, 2, None), Day(12, 30, None)], dt.date(2026, 1, 2), None, 2025),  # one year
+        ([Day(1, 2, None)], dt.date(2026, 1, 2), None, 2026),
+        ([Day(2, 29, None)], dt.date(2026, 3, 1), None, 2024),  # the last 29 February
+        ([Day(3, 26, None), Day(5, 1, 2023), Day(1, 9, 2024)], dt.date(2026, 12, 4), None, 2025),
+        ([Day(3, 26, None), Day(1, 9, 2024)], dt.date(2027, 12, 4), None, 2025),  # a year on
+        ([Day(2, 29, None), Day(1, 9, 2024)], dt.date(2030, 1, 1), None, 2028),  # 2025: no 29th
+        ([Day(3, 26, None)], dt.date(2026, 12, 4), 2026, 2026),  # an arXiv id of 2026 listed
     ],
 )
-def test_resolve_day(month: int, day: int, ref: dt.date, expected: dt.date) -> None:
-    assert resolve_day(month, day, ref) == expected
+def test_page_year(days: list[Day], as_of: dt.date, floor: int | None, year: int) -> None:
+    assert page_year(days, as_of, floor) == (year, None)
+
+
+def test_page_year_that_contradicts_the_printed_years_is_a_warning() -> None:
+    """Printed 2026 (so viewed in 2027 or later), but copied in 2026: the evidence cannot
+    all hold; the latest fitting year is taken and the import says so."""
+    year, warning = page_year([Day(3, 26, None), Day(1, 9, 2026)], dt.date(2026, 12, 4))
+    assert year == 2026
+    assert warning is not None
+    assert "took 2026" in warning
+
+
+# The seeds' year-less dates are of the year they were viewed in; their arXiv ids show it
+# (StreamDiffusionV2 is 2511.07399, FloydNet 2601.xxxxx, MM-DREX 2509.05080).
+SEED_YEARS = {
+    "000_8f436e6abbfddf26.txt": 2025,
+    "001_e139fc054072c4c6.txt": 2026,
+    "002_3c55a4b56f8e4387.txt": 2025,
+    "003_fe32cd4af316f013.txt": 2025,
+}
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2026, 12, 4), dt.date(2027, 12, 4)])
+@pytest.mark.parametrize(("name", "year"), SEED_YEARS.items())
+def test_seed_dates_get_the_year_their_page_shows(name: str, year: int, as_of: dt.date) -> None:
+    """Imported today or a year from now, the page's own evidence gives the same year."""
+    listing = parse_listing(decode((SEEDS / name).read_bytes(), name), as_of)
+    inferred = [e for e in listing.entries if e.date_inferred]
+    assert inferred
+    assert {e.date.year for e in inferred if e.date} == {year}
+    assert listing.date is not None
+    assert listing.date.year == year
+    assert all(
+        e.date and str(e.date.year) in (e.date_raw or "")
+        for e in listing.entries
+        if e.date and not e.date_inferred
+    )
 
 
 def test_as_of_changes_the_listing_year() -> None:

@@ -71,7 +71,7 @@ def describe(paper: Paper, everyone: bool = False, more_hint: str = "") -> Rende
         "  ·  ".join(
             p
             for p in (
-                paper.date or paper.date_raw or "",
+                paper.shown_date(),
                 f"▲ {paper.upvotes}" if paper.upvotes else "",
                 "read" if paper.read else "unread",
                 "★ starred" if paper.starred else "",
