@@ -20,7 +20,7 @@ from readlist.bibtex import Options, render
 from readlist.citations import shown
 from readlist.config import AutoExport
 from readlist.errors import InputError, ReadlistError
-from readlist.exporting import check_output, ensure_keys
+from readlist.exporting import check_output, ensure_keys, exportable
 from readlist.selection import select
 from readlist.store import Store
 
@@ -35,12 +35,16 @@ class Result:
     count: int = 0
     written: bool = False
     error: str | None = None
+    invalid: tuple[str, ...] = ()  # papers left out for invalid data
 
     def message(self) -> str:
         if self.error is not None:
             return shown(f"auto-export {self.path}: {self.error}")
         n = self.count
-        return shown(f"auto-export: wrote {n} entr{'ies' if n != 1 else 'y'} to {self.path}")
+        text = f"auto-export: wrote {n} entr{'ies' if n != 1 else 'y'} to {self.path}"
+        if self.invalid:
+            text += f" ({len(self.invalid)} left out for invalid data: readlist check)"
+        return shown(text)
 
 
 def _current(path: Path) -> bytes | None:
@@ -112,7 +116,7 @@ def update_all(
     keyless = {pid for _, ids in chosen for pid in ids if not records[pid].get("bibkey")}
     if keyless:
         try:
-            ensure_keys(store, [store.get(pid) for pid in keyless])
+            ensure_keys(store, store.readable(sorted(keyless))[0])
         except ReadlistError as exc:
             return [Result(e.path, error=f"cannot store citation keys: {exc}") for e in exports]
         records = dict(store.records())
@@ -147,7 +151,7 @@ def update_one(
             with contextlib.suppress(FileNotFoundError):
                 if export.path.read_bytes() == memo[export][1]:
                     return Result(export.path, count=len(ids))
-        papers = [store.get(pid) for pid in ids if pid in store]  # undo may drop one
+        papers, bad = exportable(store, [pid for pid in ids if pid in store])  # undo may drop one
         text = render(papers, Options(style=export.style, unicode=export.unicode))
         data = HEADER + text.encode("utf-8")
         written = _current(export.path) != data
@@ -159,4 +163,4 @@ def update_one(
         return Result(export.path, error=str(exc))
     except OSError as exc:
         return Result(export.path, error=exc.strerror or str(exc))
-    return Result(export.path, count=len(papers), written=written)
+    return Result(export.path, count=len(papers), written=written, invalid=tuple(bad))

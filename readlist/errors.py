@@ -19,3 +19,13 @@ class LockedError(ReadlistError):
 
 class NotFoundError(ReadlistError):
     """An id or prefix matches no paper, or more than one."""
+
+
+class InvalidPaper(LibraryError):
+    """A paper's data does not have the stored shape (readlist/schema.py); the message
+    names the paper and the field."""
+
+    def __init__(self, paper_id: str, problem: str) -> None:
+        super().__init__(f"paper {paper_id}: {problem}")
+        self.paper_id = paper_id
+        self.problem = problem

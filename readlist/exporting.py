@@ -20,6 +20,7 @@ import orjson
 
 from readlist.atomic import atomic_write
 from readlist.bibtex import Options, assign_keys, render
+from readlist.citekeys import valid_key
 from readlist.errors import ReadlistError
 from readlist.fileformat import META
 from readlist.model import Paper
@@ -67,13 +68,18 @@ def _keys(record: Mapping[str, Any]) -> list[str]:
     return [k for k in [record.get("bibkey"), *record.get("bibkey_aliases", ())] if k]
 
 
-def _entries(papers: Sequence[Paper], cited: Mapping[str, Sequence[str]]) -> list[Paper]:
+def entries_for(papers: Sequence[Paper], cited: Mapping[str, Sequence[str]]) -> list[Paper]:
     """Each paper once under its stored key, or once per key a document cites it by
-    (its key or an alias), so every `\\cite` finds an entry."""
+    (its key or an alias), so every `\\cite` finds an entry. A key that is not a valid
+    BibTeX key is never written, whatever got it this far: it could close the entry."""
     out: list[Paper] = []
     for paper in papers:
         keys: Sequence[str | None] = cited.get(paper.id) or [paper.bibkey]
-        out += [paper if k == paper.bibkey else paper.replace(bibkey=k) for k in keys]
+        out += [
+            paper if k == paper.bibkey else paper.replace(bibkey=k)
+            for k in keys
+            if k is None or valid_key(k)
+        ]
     return out
 
 
@@ -86,7 +92,17 @@ def export_papers(
     """Assign any missing keys (stored for good), then render. Repeats are dropped;
     `cited` (id -> the keys a document cites it by) writes a paper under those keys."""
     unique = list({p.id: p for p in papers}.values())
-    return render(_entries(ensure_keys(store, unique), cited or {}), options or Options())
+    return render(entries_for(ensure_keys(store, unique), cited or {}), options or Options())
+
+
+def exportable(store: Store, ids: Sequence[str]) -> tuple[list[Paper], dict[str, str]]:
+    """The papers of `ids` fit to export, and why the others are not: a paper whose
+    stored data is invalid (a library edited by hand, a tampered backup of an older
+    readlist) is left out and named, never written into a .bib (its key could close
+    the entry and inject TeX)."""
+    bad = store.problems(ids)
+    papers, unreadable = store.readable(i for i in ids if i not in bad)
+    return papers, bad | unreadable
 
 
 def export_ids(
@@ -94,14 +110,17 @@ def export_ids(
     ids: Sequence[str],
     options: Options | None = None,
     cited: Mapping[str, Sequence[str]] | None = None,
-) -> tuple[str, int]:
-    """BibTeX text for these papers, and how many entries it holds."""
+) -> tuple[str, int, dict[str, str]]:
+    """BibTeX text for these papers, how many entries it holds, and the papers left
+    out for invalid data (with why)."""
     if not ids:
         raise ReadlistError("no papers match; nothing exported")
-    papers = [store.get(i) for i in ids]
+    papers, bad = exportable(store, ids)
+    if not papers:
+        raise ReadlistError(f"every paper chosen has invalid data ({len(bad)}); readlist check")
     text = export_papers(store, papers, options, cited)
     unique = dict.fromkeys(p.id for p in papers)
-    return text, sum(len((cited or {}).get(pid) or [pid]) for pid in unique)
+    return text, sum(len((cited or {}).get(pid) or [pid]) for pid in unique), bad
 
 
 def _head(path: Path, size: int = 4096) -> bytes:

@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 
+from readlist import schema
 from readlist.bibtex import suffix
 from readlist.bibtex_in import parse_bibtex, valid_key
 from readlist.changes import Change
@@ -337,20 +338,26 @@ def read_backup(name: str, text: str) -> list[Paper] | None:
         return None
     try:
         data = orjson.loads(text)
-    except orjson.JSONDecodeError:
+    except orjson.JSONDecodeError as exc:
+        if f'"{META}"' in text[:200]:  # a backup's first line, but not JSON after it
+            raise InputError(f"{name}: not a usable readlist backup (bad JSON: {exc})") from None
         return None
     if not isinstance(data, dict) or META not in data:
         return None
     try:
-        schema, _ = check_meta(data)
-        if schema > SCHEMA_VERSION:
-            raise Malformed(f"schema {schema} is newer than this readlist understands")
+        version, _ = check_meta(data)
+        if version > SCHEMA_VERSION:
+            raise Malformed(f"schema {version} is newer than this readlist understands")
         if data[META]["1"].get("backup") is not True:
             raise InputError(
                 f"{name}: a library file, not a backup: its journal may hold more papers; "
                 f"import a backup made with: readlist --db {name} backup FILE"
             )
-        return [Paper.from_doc(pid, doc) for pid, doc in data.get("papers", {}).items()]
+        papers = data.get("papers", {})
+        schema.check_backup(papers)
+        return [Paper.from_doc(pid, doc) for pid, doc in papers.items()]
+    except schema.InvalidPaper as exc:
+        raise InputError(f"{name}: not restored: {exc}") from None
     except Malformed as exc:
         raise InputError(f"{name}: not a usable readlist backup ({exc})") from None
     except (KeyError, TypeError, ValueError):

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from readlist.errors import InputError
-from readlist.selection import Record, Records, tag_in
+from readlist.selection import Record, Records, tag_in, text_of, texts_of
 
 DUE_AFTER = dt.timedelta(days=7)
 STATES = ("starred", "unread", "read", "new", "noted", "due")
@@ -90,7 +90,7 @@ class Query:
         what `is:due` compares with (from the caller's clock)."""
         newest = ""
         if any(f.field == "is" and f.value == "new" for f in self.filters):
-            newest = max((str(r.get("added", "")) for r in records.values()), default="")
+            newest = max((text_of(r, "added") for r in records.values()), default="")
         context = Context(now, newest)
         return [(_test(f, context), f.negated) for f in self.filters]
 
@@ -189,7 +189,7 @@ def _test(f: Filter, context: Context) -> Callable[[Record], bool]:
     """A test specialised for one filter: called once per paper, so kept lean."""
     if f.field == "tag":
         tag = f.value
-        return lambda r: tag_in(tag, r.get("tags", ()))
+        return lambda r: tag_in(tag, texts_of(r, "tags"))
     if f.field == "cat":
         want = f.value.casefold()
         return lambda r: _in_category(r, want)
@@ -198,7 +198,7 @@ def _test(f: Filter, context: Context) -> Callable[[Record], bool]:
         return lambda r: _year_between(r, low, high)
     if f.field == "author":
         value = f.value
-        return lambda r: any(_name_matches(value, name) for name in r.get("authors", ()))
+        return lambda r: any(_name_matches(value, name) for name in texts_of(r, "authors"))
     if f.value == "starred":
         return lambda r: bool(r.get("starred"))
     if f.value == "unread":
@@ -206,7 +206,7 @@ def _test(f: Filter, context: Context) -> Callable[[Record], bool]:
     if f.value == "read":
         return lambda r: bool(r.get("read"))
     if f.value == "noted":
-        return lambda r: bool(str(r.get("notes", "")).strip())
+        return lambda r: bool(text_of(r, "notes").strip())
     if f.value == "new":
         newest = context.newest_added
         return lambda r: bool(newest) and r.get("added") == newest
@@ -215,12 +215,12 @@ def _test(f: Filter, context: Context) -> Callable[[Record], bool]:
 
 
 def _in_category(record: Record, want: str) -> bool:
-    cats = [record.get("primary_category") or "", *record.get("categories", ())]
+    cats = [text_of(record, "primary_category"), *texts_of(record, "categories")]
     return any(c.casefold() == want or c.casefold().startswith(want + ".") for c in cats)
 
 
 def _year_between(record: Record, low: int, high: int) -> bool:
-    when = record.get("published") or record.get("date") or ""
+    when = text_of(record, "published") or text_of(record, "date")
     return when[:4].isdigit() and low <= int(when[:4]) <= high
 
 
@@ -234,7 +234,7 @@ def _due(record: Record, now: dt.datetime) -> bool:
     """Starred, still unread, and starred (in older data: added) a week ago or more."""
     if not record.get("starred") or record.get("read"):
         return False
-    since = record.get("starred_at") or record.get("added")
+    since = text_of(record, "starred_at") or text_of(record, "added")
     if not since:
         return True
     try:

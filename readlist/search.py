@@ -37,7 +37,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, utils
 
 from readlist.query import TYPO_MIN, Query, normalize, parse
-from readlist.selection import Record, Records
+from readlist.selection import Record, Records, int_of, text_of, texts_of
 from readlist.vocabulary import TYPO_SCORE, Scores, Vocabulary, cdist
 
 __all__ = ["TYPO_SCORE", "Hit", "SearchIndex", "cutoff", "normalize", "rank"]
@@ -349,11 +349,13 @@ def _row(record: Record) -> tuple[str, str, str, int, str]:
     runs of spaces would double the cost of building the index)."""
     process = utils.default_process  # query.normalize, inlined: this runs per paper
     return (
-        " ".join(process(record["title"]).split()),
-        " ".join(process(" ".join(record.get("tags", ())) + " " + record.get("notes", "")).split()),
-        utils.default_process(record.get("abstract", "")),
-        int(record.get("upvotes", 0)),
-        str(record.get("added", "")),
+        " ".join(process(text_of(record, "title")).split()),
+        " ".join(
+            process(" ".join(texts_of(record, "tags")) + " " + text_of(record, "notes")).split()
+        ),
+        utils.default_process(text_of(record, "abstract")),
+        int_of(record, "upvotes"),
+        text_of(record, "added"),
     )
 
 

@@ -15,6 +15,26 @@ Records = Mapping[str, Record]
 SORTS = ("added", "date", "upvotes", "title")
 
 
+# Views read stored records as they are. A library edited by hand (or by an older
+# readlist) may hold a value of the wrong type, which must show plainly, never crash a
+# view: these read one field, and a value of the wrong type counts as absent.
+def text_of(record: Record, key: str) -> str:
+    value = record.get(key)
+    return value if type(value) is str else ""
+
+
+def texts_of(record: Record, key: str) -> list[str]:
+    value = record.get(key)
+    if type(value) is not list:
+        return []
+    return value if all(type(v) is str for v in value) else [v for v in value if type(v) is str]
+
+
+def int_of(record: Record, key: str) -> int:
+    value = record.get(key)
+    return value if type(value) is int else 0
+
+
 @dataclass(frozen=True)
 class Selection:
     """A filter over papers; None means "either"."""
@@ -28,7 +48,7 @@ class Selection:
             return False
         if self.starred is not None and bool(record.get("starred")) != self.starred:
             return False
-        return self.tag is None or tag_in(self.tag, record.get("tags", ()))
+        return self.tag is None or tag_in(self.tag, texts_of(record, "tags"))
 
 
 def tag_in(tag: str, tags: Iterable[str]) -> bool:
@@ -40,13 +60,13 @@ def sort_ids(records: Records, ids: Iterable[str], by: str = "added") -> list[st
     """Newest added, newest dated, most upvoted, or A-Z; ties keep library order."""
     items = list(ids)
     if by == "added":
-        items.sort(key=lambda i: records[i].get("added", ""), reverse=True)
+        items.sort(key=lambda i: text_of(records[i], "added"), reverse=True)
     elif by == "date":
-        items.sort(key=lambda i: records[i].get("date") or "", reverse=True)
+        items.sort(key=lambda i: text_of(records[i], "date"), reverse=True)
     elif by == "upvotes":
-        items.sort(key=lambda i: records[i].get("upvotes", 0), reverse=True)
+        items.sort(key=lambda i: int_of(records[i], "upvotes"), reverse=True)
     elif by == "title":
-        items.sort(key=lambda i: records[i]["title"].casefold())
+        items.sort(key=lambda i: text_of(records[i], "title").casefold())
     else:
         raise ValueError(f"unknown sort {by!r}")
     return items

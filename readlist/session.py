@@ -22,7 +22,7 @@ from readlist import changes
 from readlist.changes import Applied, Change
 from readlist.clock import Clock
 from readlist.query import QueryError, parse
-from readlist.selection import SORTS, Records, Selection, select
+from readlist.selection import SORTS, Records, Selection, select, texts_of
 from readlist.store import Store
 
 if TYPE_CHECKING:
@@ -266,7 +266,7 @@ class Session:
         """Every tag in the library, most used first."""
         counts: dict[str, int] = {}
         for record in self.store.records().values():
-            for tag in record.get("tags", ()):
+            for tag in texts_of(record, "tags"):
                 counts[tag] = counts.get(tag, 0) + 1
         return sorted(counts, key=lambda t: (-counts[t], t.casefold()))
 

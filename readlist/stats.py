@@ -7,13 +7,20 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from readlist.selection import Record
+from readlist.selection import Record, text_of, texts_of
 
 
-def week_of(stamp: str) -> str:
-    """ISO week label ('2025-W48') of an ISO date or datetime."""
-    year, week, _ = dt.date.fromisoformat(stamp[:10]).isocalendar()
+def _label(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def week_of(stamp: str) -> str | None:
+    """ISO week label ('2025-W48') of an ISO date or datetime; None if it is not one."""
+    try:
+        return _label(dt.date.fromisoformat(stamp[:10]))
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -38,7 +45,7 @@ class Stats:
             return []
         year, week = (int(x) for x in max(active).split("-W"))
         end = dt.date.fromisocalendar(year, week, 1)
-        labels = [week_of((end - dt.timedelta(weeks=n)).isoformat()) for n in range(count)]
+        labels = [_label(end - dt.timedelta(weeks=n)) for n in range(count)]
         return [(w, self.added_per_week[w], self.read_per_week[w]) for w in reversed(labels)]
 
     def to_json(self) -> dict[str, object]:
@@ -60,10 +67,10 @@ def compute(records: Iterable[Record]) -> Stats:
         read = bool(record.get("read"))
         stats.read += read
         stats.starred += bool(record.get("starred"))
-        stats.tags.update(record.get("tags", ()))
-        if record.get("added"):
-            stats.added_per_week[week_of(record["added"])] += 1
-        if read and record.get("read_at"):
-            stats.read_per_week[week_of(record["read_at"])] += 1
+        stats.tags.update(texts_of(record, "tags"))
+        if added := week_of(text_of(record, "added")):
+            stats.added_per_week[added] += 1
+        if read and (read_at := week_of(text_of(record, "read_at"))):
+            stats.read_per_week[read_at] += 1
     stats.unread = stats.total - stats.read
     return stats

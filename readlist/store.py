@@ -28,7 +28,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from readlist.atomic import atomic_write
-from readlist.errors import LibraryError, LockedError, NotFoundError
+from readlist.errors import InvalidPaper, LibraryError, LockedError, NotFoundError
 from readlist.fileformat import gc_paused
 from readlist.journal import PAPERS, JournalStorage
 from readlist.model import Paper, paper_id_for
@@ -150,9 +150,30 @@ class Store:
         try:
             return Paper.from_doc(pid, doc)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise LibraryError(
-                f"{self.path}: paper {pid} is malformed ({type(exc).__name__}: {exc})"
-            ) from None
+            from readlist import schema
+
+            why = schema.problem(doc) or f"{type(exc).__name__}: {exc}"
+            raise InvalidPaper(pid, why) from None
+
+    def problems(self, ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Papers (all, or of `ids`) whose stored data is not of the stored shape (a
+        library edited by hand, or by an older readlist), with what is wrong: what
+        `readlist check` lists, and what export leaves out."""
+        from readlist import schema
+
+        raw = self._raw()
+        return schema.problems(raw, raw if ids is None else ids)
+
+    def readable(self, ids: Iterable[str]) -> tuple[list[Paper], dict[str, str]]:
+        """The papers of `ids` that can be read, and why the others cannot: listing
+        commands show the rest and name these."""
+        papers, bad = [], {}
+        for pid in ids:
+            try:
+                papers.append(self.get(pid))
+            except InvalidPaper as exc:
+                bad[pid] = exc.problem
+        return papers, bad
 
     def resolve(self, ref: str) -> str:
         """An id from a full id or a unique prefix of at least four characters."""
@@ -232,12 +253,17 @@ class Store:
                 self._storage.compact()
 
     def put(self, papers: Iterable[Paper]) -> None:
-        """Insert or replace whole papers."""
+        """Insert or replace whole papers, each checked against the stored shape first
+        (InvalidPaper): nothing unchecked is ever written."""
+        from readlist import schema  # msgspec: only commands that write pay for it
+
         with self.transaction():
             assert self._changed is not None
             raw = self._raw()
             for paper in papers:
-                raw[paper.id] = paper.to_doc()
+                doc = paper.to_doc()
+                schema.check(paper.id, doc, raw.get(paper.id))
+                raw[paper.id] = doc
                 self._cache[paper.id] = paper
                 self._changed[paper.id] = None
 

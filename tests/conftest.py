@@ -7,6 +7,7 @@ import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +54,21 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def seeded(store: Store) -> Store:
     import_texts(store, read_inputs([str(SEEDS)]), AS_OF, NOW)
     return store
+
+
+def write_unchecked(path: Path, docs: dict[str, dict[str, Any]]) -> None:
+    """A library holding documents readlist would refuse to store, as a hand edit or an
+    older readlist leaves one: written through TinyDB's own API, not through the store."""
+    from tinydb.table import Document
+
+    from readlist.store import LibraryDB
+
+    Store(path).close()  # a new library, or the one there
+    with LibraryDB(path) as db:
+        table = db.table("papers")
+        for pid, doc in docs.items():
+            # readlist's ids are strings (StrIdTable); TinyDB's stubs say int.
+            table.upsert(Document(doc, doc_id=pid))  # type: ignore[arg-type]
 
 
 _LOOPBACK_NAMES = frozenset(["localhost", "127.0.0.1", "::1", "ip6-localhost"])

@@ -133,6 +133,21 @@ def line_for(paper: Paper, width: int | None) -> str:
     return clean_line(head + title + tags)
 
 
+def warn_invalid(bad: dict[str, str], what: str = "left out") -> None:
+    """One line on stderr for papers whose stored data is invalid: the command did the
+    rest, and `readlist check` says what is wrong with each."""
+    if bad:
+        ids = ", ".join(list(bad)[:5]) + (", …" if len(bad) > 5 else "")
+        n = len(bad)
+        print(
+            clean_line(
+                f"readlist: warning: {n} paper{'s' * (n != 1)} with invalid data {what} "
+                f"({ids}); readlist check says why"
+            ),
+            file=sys.stderr,
+        )
+
+
 def print_papers(papers: Sequence[Paper]) -> None:
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     for paper in papers:

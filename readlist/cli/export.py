@@ -12,7 +12,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readlist.cli.common import UsageError, add_selection, load_config, open_store, selection_of
+from readlist.cli.common import (
+    UsageError,
+    add_selection,
+    load_config,
+    open_store,
+    selection_of,
+    warn_invalid,
+)
 from readlist.text import clean_line
 
 if TYPE_CHECKING:
@@ -109,7 +116,8 @@ def cmd_export(args: argparse.Namespace) -> int:
                 return 1
             print(f"readlist: {cited.missing_message()}", file=sys.stderr)
         options = Options(style=args.style, unicode=args.unicode)
-        text, count = export_ids(store, cited.ids, options, cited.keys)
+        text, count, bad = export_ids(store, cited.ids, options, cited.keys)
+    warn_invalid(bad, "not exported")
     if args.output:
         write_bib(Path(args.output), text, store)
         where = args.output
@@ -136,7 +144,7 @@ def watch(args: argparse.Namespace) -> int:
     from readlist.autoexport import write_if_changed
     from readlist.bibtex import Options
     from readlist.errors import ReadlistError
-    from readlist.exporting import check_output, export_papers
+    from readlist.exporting import check_output, export_papers, exportable
 
     if not args.output:
         raise UsageError("--watch needs -o FILE")
@@ -153,9 +161,11 @@ def watch(args: argparse.Namespace) -> int:
         last_missing = cited.missing
         if args.strict and cited.missing:
             return
-        text = export_papers(store, [store.get(i) for i in cited.ids], options, cited.keys)
+        papers, bad = exportable(store, cited.ids)
+        warn_invalid(bad, "not exported")
+        text = export_papers(store, papers, options, cited.keys)
         if write_if_changed(check_output(out, store), text.encode("utf-8")):
-            n = sum(len(cited.keys.get(i) or [i]) for i in dict.fromkeys(cited.ids))
+            n = sum(len(cited.keys.get(p.id) or [p.id]) for p in {p.id: p for p in papers}.values())
             _say(f"wrote {n} entr{'ies' if n != 1 else 'y'} to {out}")
 
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from readlist.cli.common import (
@@ -12,6 +13,7 @@ from readlist.cli.common import (
     print_json,
     print_papers,
     selection_of,
+    warn_invalid,
 )
 from readlist.selection import SORTS, select
 
@@ -38,6 +40,18 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search, dashed_words=True)
 
+    p = sub.add_parser(
+        "check",
+        parents=[db],
+        help="list papers whose stored data is invalid (exit 1 if any)",
+        description="Check every paper against the stored shape (types and ranges of each "
+        "field, unique citation keys). A library edited by hand or by an older readlist "
+        "may hold such papers: the other commands show them plainly and leave them out of "
+        "exports.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON: [{id, problem}]")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("stats", parents=[db], help="library statistics")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
@@ -45,11 +59,12 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
-        papers = [store.get(i) for i in select(store.records(), selection_of(args), args.sort)]
+        papers, bad = store.readable(select(store.records(), selection_of(args), args.sort))
     if args.json:
         print_json([p.to_json() for p in papers])
     else:
         print_papers(papers)
+    warn_invalid(bad)
     return 0
 
 
@@ -70,12 +85,34 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         found = rank(store.records(), " ".join(args.query), args.limit, now=args.clock.now())
-        papers = [store.get(i) for i in found]
+        papers, bad = store.readable(found)
     if args.json:
         print_json([p.to_json() for p in papers])
     else:
         print_papers(papers)
+    warn_invalid(bad)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from readlist.text import clean_line
+
+    with open_store(args) as store:
+        bad = store.problems()
+        total = len(store)
+    if args.json:
+        print_json([{"id": pid, "problem": why} for pid, why in bad.items()])
+    else:
+        for pid, why in bad.items():
+            print(clean_line(f"{pid}  {why}"))
+    n = len(bad)
+    summary = (
+        f"{n} of {total} paper{'s' * (total != 1)} ha{'ve' if n != 1 else 's'} invalid data"
+        if n
+        else f"{total} paper{'s' * (total != 1)}, all valid"
+    )
+    print(summary, file=sys.stderr)
+    return 1 if bad else 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from textual.message import Message
 from readlist.bibtex import Options
 from readlist.clock import Clock
 from readlist.errors import InputError, ReadlistError
-from readlist.exporting import check_output, export_papers, write_bib
+from readlist.exporting import check_output, export_papers, exportable, write_bib
 from readlist.importing import import_listings
 from readlist.inputs import read_inputs
 from readlist.listing import decode
@@ -55,7 +55,7 @@ def run_export(path: Path, ids: list[str], request: ExportRequest, post: Post) -
     try:
         with Store(path, create=False) as store:
             check_output(request.path, store)  # before keys are stored
-            papers = [store.get(i) for i in ids if i in store]
+            papers, _ = exportable(store, [i for i in ids if i in store])
             options = Options(style=request.style, unicode=request.unicode)
             text = export_papers(store, papers, options)
             write_bib(request.path, text, store)

@@ -23,7 +23,7 @@ from readlist.listing import clean_abstract, parse_listing
 from readlist.model import Paper
 from readlist.store import Store
 from readlist.text import clean, clean_line
-from tests.conftest import AS_OF, NOW
+from tests.conftest import AS_OF, NOW, write_unchecked
 
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\x9b31m\x00\x7f"
 HEADER = "Daily Papers\n\nNov 20\n\n"
@@ -51,20 +51,16 @@ def test_imported_fields_carry_no_control_characters() -> None:
 def dirty(tmp_path: Path) -> Path:
     """A library whose stored paper holds escapes (as one from before the import fix)."""
     path = tmp_path / "lib.json"
-    with Store(path) as store:
-        store.put(
-            [
-                Paper(
-                    id="abcdef1",
-                    title=f"Evil {ESCAPES} title",
-                    abstract=f"Abs {ESCAPES}",
-                    notes=f"note {ESCAPES}",
-                    tags=[f"t{ESCAPES}"],
-                    links=[f"https://x.example/{ESCAPES}"],
-                    added="2026-01-01T00:00:00",
-                )
-            ]
-        )
+    paper = Paper(
+        id="abcdef1",
+        title=f"Evil {ESCAPES} title",
+        abstract=f"Abs {ESCAPES}",
+        notes=f"note {ESCAPES}",
+        tags=[f"t{ESCAPES}"],
+        links=[f"https://x.example/{ESCAPES}"],
+        added="2026-01-01T00:00:00",
+    )
+    write_unchecked(path, {paper.id: paper.to_doc()})
     return path
 
 

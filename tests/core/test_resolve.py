@@ -17,7 +17,7 @@ from readlist.paths import resolve as resolve_paths
 from readlist.resolving import Outcome, Sources, resolve, targets
 from readlist.sources.resolve import Candidate, decide
 from readlist.store import Store
-from tests.conftest import NOW
+from tests.conftest import NOW, write_unchecked
 from tests.core.netfake import FakeApis, Rec, daily_item, write_config
 
 DAY = "2025-11-20"
@@ -357,13 +357,11 @@ def test_candidate_index_finds_exact_twins_and_near_matches() -> None:
 
 def test_bad_stored_id_fails_alone(apis: FakeApis, isolated_home: Path) -> None:
     apis.add(STREAM)
+    good = _paper("ggggggg", STREAM.title, arxiv_id="2511.07399", sources=[])
+    bad = _paper("hhhhhhh", "Bad id from a .bib file", arxiv_id="12345", sources=[])
+    # Stored by an older readlist: today's store refuses such an id.
+    write_unchecked(resolve_paths().library, {p.id: p.to_doc() for p in (good, bad)})
     store = _library(isolated_home)
-    store.put(
-        [
-            _paper("ggggggg", STREAM.title, arxiv_id="2511.07399", sources=[]),
-            _paper("hhhhhhh", "Bad id from a .bib file", arxiv_id="12345", sources=[]),
-        ]
-    )
     assert main(["resolve"]) == 0
     store.refresh()
     assert store.get("ggggggg").arxiv_version == 2
@@ -374,8 +372,8 @@ def test_bad_stored_id_fails_alone(apis: FakeApis, isolated_home: Path) -> None:
 def test_hostile_text_is_harmless_in_output(
     apis: FakeApis, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = _library(isolated_home)
-    store.put([_paper("iiiiiii", "Evil \x1b]52;c;aGk=\x07 title \x1b[2J here", sources=[])])
+    evil = _paper("iiiiiii", "Evil \x1b]52;c;aGk=\x07 title \x1b[2J here", sources=[])
+    write_unchecked(resolve_paths().library, {evil.id: evil.to_doc()})
     assert main(["resolve"]) == 0
     out = capsys.readouterr().out
     assert "not found iiiiiii  Evil" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -216,26 +217,35 @@ def test_malformed_library_file_is_one_line_and_untouched(
 
 
 @pytest.mark.parametrize(
-    "doc",
+    ("doc", "problem"),
     [
-        b'{"title": "t", "sources": [1]}',
-        b'{"title": "t", "tags": 5}',
-        b'{"title": "t", "sources": 1}',
+        (b'{"title": "t", "sources": [1]}', "sources[0]: expected `object`, got `int`"),
+        (b'{"title": "t", "tags": 5}', "tags: expected `array`, got `int`"),
+        (b'{"title": "t", "sources": 1}', "sources: expected `array`, got `int`"),
     ],
 )
-def test_paper_with_malformed_fields_is_one_line_when_used(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: bytes
+def test_paper_with_malformed_fields_is_named_and_the_rest_is_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: bytes, problem: str
 ) -> None:
     path = tmp_path / "library.json"
-    path.write_bytes(META_OK + b'"papers": {"abcd123": ' + doc + b"}}")
+    good = b'"abcd999": {"title": "A good paper"}'
+    path.write_bytes(META_OK + b'"papers": {"abcd123": ' + doc + b", " + good + b"}}")
     before = hashes(tmp_path)
-    with Store(path) as store, pytest.raises(LibraryError, match="paper abcd123 is malformed"):
-        store.papers()
-    for command in (["list"], ["show", "abcd123"], ["mark", "abcd123", "--read"]):
+    with Store(path) as store, pytest.raises(LibraryError, match=re.escape(problem)):
+        store.get("abcd123")
+    # Listing shows the rest and names the bad paper once, on stderr.
+    code, err = run_cli(capsys, "--db", str(path), "list")
+    assert code == 0
+    assert err.count("\n") == 1
+    assert "abcd123" in err
+    assert "readlist check" in err
+    code, err = run_cli(capsys, "--db", str(path), "check")
+    assert code == 1
+    for command in (["show", "abcd123"], ["mark", "abcd123", "--read"]):
         code, err = run_cli(capsys, "--db", str(path), *command)
         assert code == 1
         assert err.count("\n") == 1
-        assert "paper abcd123 is malformed" in err
+        assert f"paper abcd123: {problem}" in err
     assert hashes(tmp_path) == before
 
 
@@ -574,7 +584,10 @@ BACKUP_META = b'{"_readlist": {"1": {"schema": 1, "backup": true}}, '
     [
         (b'{"_readlist": {"1": {"schema": 99, "backup": true}}, "papers": {}}', "newer"),
         (BACKUP_META + b'"papers": {"a": {"tags": []}}}', "not a usable readlist backup"),
-        (BACKUP_META + b'"papers": {"a": {"title": "t", "sources": [1]}}}', "malformed"),
+        (
+            BACKUP_META + b'"papers": {"a": {"title": "t", "sources": [1]}}}',
+            "not restored: paper a: sources[0]: expected `object`",
+        ),
         (BACKUP_META + b'"papers": []}', "not a usable readlist backup"),
         (b'{"_readlist": {"1": {"schema": 1}}, "papers": {}}', "a library file, not a backup"),
     ],

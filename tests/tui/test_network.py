@@ -24,7 +24,7 @@ from readlist.tui.netjobs import NetRequest
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.screens.network import PullDialog, UnsureDialog
 from readlist.tui.screens.tags import TagEditor
-from tests.conftest import NOW
+from tests.conftest import NOW, write_unchecked
 from tests.core.netfake import FakeApis, Rec, apis, daily_item
 from tests.tui.conftest import SIZE, AppFactory, on_disk
 
@@ -493,7 +493,9 @@ HOSTILE = "[bold red]Evil[/] \x1b]52;c;aGk=\x07 title \x1b[2J"
 async def test_the_unsure_dialog_shows_hostile_text_as_text(
     make_app: AppFactory, tmp_path: Path
 ) -> None:
-    path = library(tmp_path, paper("aaaaaaa", HOSTILE, authors=["[link=x]Mallory[/link]"]))
+    path = tmp_path / "net.json"  # escapes, as a library from before the store's checks
+    evil = paper("aaaaaaa", HOSTILE, authors=["[link=x]Mallory[/link]"])
+    write_unchecked(path, {evil.id: evil.to_doc()})
     app = make_app(path=path)
     async with app.run_test(size=SIZE) as pilot:
         candidate = {"arxiv_id": "2511.1[/]", "title": HOSTILE, "authors": ["\x1b[31mEve"]}

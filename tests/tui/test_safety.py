@@ -30,7 +30,7 @@ from readlist.tui.screens.main import MainScreen
 from readlist.tui.screens.note import NoteConflict, NoteEditor
 from readlist.tui.screens.stats import StatsScreen
 from readlist.tui.screens.tags import TagEditor
-from tests.conftest import CLOCK, NOW
+from tests.conftest import CLOCK, NOW, write_unchecked
 from tests.tui.conftest import SIZE, AppFactory, on_disk
 
 
@@ -346,20 +346,16 @@ async def test_markup_and_escapes_in_user_text_are_shown_harmlessly(
         return True
 
     monkeypatch.setattr(webbrowser, "open", fake_open)
-    path = tmp_path / "hostile.json"
-    with Store(path) as store:
-        store.put(
-            [
-                Paper(
-                    id="abcdef1",
-                    title=HOSTILE,
-                    abstract="[/] abstract \x1b[31m",
-                    links=["https://x.example/[/]a"],
-                    notes="note [/]\x1b[2J",
-                    tags=["t[/]"],
-                )
-            ]
-        )
+    path = tmp_path / "hostile.json"  # escapes: stored before the store's checks
+    evil = Paper(
+        id="abcdef1",
+        title=HOSTILE,
+        abstract="[/] abstract \x1b[31m",
+        links=["https://x.example/[/]a"],
+        notes="note [/]\x1b[2J",
+        tags=["t[/]"],
+    )
+    write_unchecked(path, {evil.id: evil.to_doc()})
     app = make_app(path=path)
     async with app.run_test(size=SIZE) as pilot:
         row = rows(app)[0]

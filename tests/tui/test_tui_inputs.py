@@ -9,11 +9,11 @@ from pathlib import Path
 from textual.widgets import Input, Static, TextArea
 
 from readlist.model import Paper
-from readlist.store import Store
 from readlist.tui.screens.export import ExportDialog
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.widgets.detail import DetailPane
 from readlist.tui.widgets.paper_list import PaperList
+from tests.conftest import write_unchecked
 from tests.tui.conftest import SIZE, AppFactory
 
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\x9b"
@@ -61,20 +61,16 @@ async def test_pasted_email_is_not_imported(make_app: AppFactory, library: Path)
 
 
 async def test_stored_escapes_never_reach_the_screen(make_app: AppFactory, tmp_path: Path) -> None:
-    path = tmp_path / "evil.json"
-    with Store(path) as store:
-        store.put(
-            [
-                Paper(
-                    id="abcdef1",
-                    title=f"Evil {ESCAPES} title",
-                    abstract=f"Abstract {ESCAPES}",
-                    notes=f"Note {ESCAPES}",
-                    tags=[f"t{ESCAPES}"],
-                    added="2026-01-01T00:00:00",
-                )
-            ]
-        )
+    path = tmp_path / "evil.json"  # stored before the store's checks
+    evil = Paper(
+        id="abcdef1",
+        title=f"Evil {ESCAPES} title",
+        abstract=f"Abstract {ESCAPES}",
+        notes=f"Note {ESCAPES}",
+        tags=[f"t{ESCAPES}"],
+        added="2026-01-01T00:00:00",
+    )
+    write_unchecked(path, {evil.id: evil.to_doc()})
     app = make_app(path=path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static
 
 from readlist import actions
 from readlist.changes import Applied
-from readlist.errors import ReadlistError
+from readlist.errors import InvalidPaper, ReadlistError
 from readlist.query import QueryError
 from readlist.session import VIEWS, Session
 from readlist.stats import compute
@@ -152,7 +152,11 @@ class MainScreen(TransferScreen):
     def show_detail(self) -> None:
         """Show the current paper (at once: waiting for the list's message costs a frame)."""
         pid = self.current
-        self.query_one(DetailPane).show(self.store.get(pid) if pid and pid in self.store else None)
+        pane = self.query_one(DetailPane)
+        try:
+            pane.show(self.store.get(pid) if pid and pid in self.store else None)
+        except InvalidPaper as exc:  # a library edited by hand: say so, never crash
+            pane.show_invalid(exc)
 
     def update_status(self, note: str = "") -> None:
         text = status_line(self.session, note)
@@ -217,7 +221,8 @@ class MainScreen(TransferScreen):
     def action_toggle_read(self) -> None:
         ids = self._targets()
         if ids:
-            value = not all(self.store.get(i).read for i in ids)
+            records = self.store.records()
+            value = not all(records[i].get("read") is True for i in ids)
             self.edits.apply(
                 lambda: actions.set_read(self.store, ids, value, now=self.session.clock.now()), ids
             )
@@ -225,7 +230,8 @@ class MainScreen(TransferScreen):
     def action_toggle_star(self) -> None:
         ids = self._targets()
         if ids:
-            value = not all(self.store.get(i).starred for i in ids)
+            records = self.store.records()
+            value = not all(records[i].get("starred") is True for i in ids)
             self.edits.apply(
                 lambda: actions.set_starred(self.store, ids, value, now=self.session.clock.now()),
                 ids,

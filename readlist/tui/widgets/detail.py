@@ -133,6 +133,14 @@ class DetailPane(VerticalScroll, can_focus=True):
         self._paint()
         self.scroll_home(animate=False)
 
+    def show_invalid(self, problem: Exception) -> None:
+        """A paper whose stored data is invalid: what is wrong, as plain text."""
+        self._paper = None
+        text = (
+            f"This paper's stored data is invalid: {problem}\n\nreadlist check lists such papers."
+        )
+        self.query_one("#detail-body", Static).update(Text(clean_display(text), style="dim"))
+
     def _paint(self) -> None:
         paper = self._paper
         body = self.query_one("#detail-body", Static)

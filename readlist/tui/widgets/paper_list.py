@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from readlist.selection import Record
+from readlist.selection import Record, int_of, text_of, texts_of
 from readlist.text import clean_display
 
 DATE_WIDTH = 10
@@ -191,9 +191,9 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         if not record.get("read"):
             title_style = base + self.get_component_rich_style("paper-list--unread")
         star = base + self.get_component_rich_style("paper-list--star")
-        tags = clean_display(" ".join("#" + t for t in record.get("tags", ())))
-        date = clean_display(record.get("date") or "")[:DATE_WIDTH]
-        votes = record.get("upvotes") or 0
+        tags = clean_display(" ".join("#" + t for t in texts_of(record, "tags")))
+        date = clean_display(text_of(record, "date"))[:DATE_WIDTH]
+        votes = int_of(record, "upvotes")
         fixed = 5 + (DATE_WIDTH + 1) + (VOTES_WIDTH + 1)
         room = max(8, width - fixed)  # title and tags share what the columns leave
         tags_width = min(cell_len(tags), TAGS_WIDTH, room // 3) if tags else 0
@@ -202,9 +202,9 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment(" ", base),
             Segment("●" if not record.get("read") else " ", title_style),
             Segment("★" if record.get("starred") else " ", star),
-            Segment(NOTED if str(record.get("notes") or "").strip() else " ", meta),
+            Segment(NOTED if text_of(record, "notes").strip() else " ", meta),
             Segment(" ", base),
-            Segment(_fit(clean_display(record.get("title") or ""), title_width), title_style),
+            Segment(_fit(clean_display(text_of(record, "title")), title_width), title_style),
         ]
         if tags_width:
             tag_style = base + self.get_component_rich_style("paper-list--tags")
