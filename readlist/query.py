@@ -40,7 +40,7 @@ GRAMMAR_HELP: list[tuple[str, str]] = [
 ]
 
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S*))')
-_YEAR = re.compile(r"(\d{4})(?:\.\.(\d{4})?)?$")
+_YEAR = re.compile(r"([0-9]{4})(?:\.\.([0-9]{4})?)?$")
 
 
 class QueryError(InputError):
@@ -222,7 +222,8 @@ def _in_category(record: Record, want: str) -> bool:
 
 def _year_between(record: Record, low: int, high: int) -> bool:
     when = record.get("published") or record.get("date") or ""
-    return when[:4].isdigit() and low <= int(when[:4]) <= high
+    year = when[:4]
+    return year.isascii() and year.isdigit() and low <= int(year) <= high
 
 
 def _name_matches(query: str, name: str) -> bool:
