@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from readlist.errors import InputError
+from readlist.model import unaccent
 from readlist.selection import Record, Records, tag_in
 
 DUE_AFTER = dt.timedelta(days=7)
@@ -74,6 +75,7 @@ class Query:
     excluded_words: tuple[str, ...] = ()
     excluded_phrases: tuple[str, ...] = ()
     filters: tuple[Filter, ...] = ()
+    text: str = ""  # the ranking words and phrases, normalized, in the order typed
 
     @property
     def ranks(self) -> bool:
@@ -108,6 +110,7 @@ def parse(text: str) -> Query:
     out_words: list[str] = []
     out_phrases: list[str] = []
     filters: list[Filter] = []
+    ranked: list[str] = []
     for m in _TOKEN.finditer(text):
         negated, name, quoted, bare = m.group(1) == "-", m.group(2), m.group(3), m.group(4)
         value = quoted if quoted is not None else bare
@@ -119,18 +122,29 @@ def parse(text: str) -> Query:
         norm = normalize(value)
         if not norm:
             continue
+        if not negated:
+            ranked.append(norm)
         if quoted is not None and " " in norm:
             (out_phrases if negated else phrases).append(norm)
         else:
             (out_words if negated else words).extend(norm.split())
-    return Query(tuple(words), tuple(phrases), tuple(out_words), tuple(out_phrases), tuple(filters))
+    return Query(
+        tuple(words),
+        tuple(phrases),
+        tuple(out_words),
+        tuple(out_phrases),
+        tuple(filters),
+        " ".join(ranked),
+    )
 
 
 def normalize(text: str) -> str:
-    """Lower case, punctuation to spaces, single spaces (rapidfuzz's fast processor)."""
+    """Lower case, accents off, punctuation to spaces, single spaces (rapidfuzz's fast
+    processor after `unaccent`): what search compares, on both sides, so "cafe" finds
+    "Café" and "ünïcödé" finds "Unicode"."""
     from rapidfuzz import utils  # not at start-up: the TUI imports this module
 
-    return " ".join(utils.default_process(text).split())
+    return " ".join(utils.default_process(unaccent(text)).split())
 
 
 def word_matches(query_word: str, word: str) -> bool:
