@@ -18,6 +18,7 @@ from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
+from readlist.listing import line_ends
 from readlist.preview import Preview, PreviewCounter, identities_of
 from readlist.text import clean_display
 from readlist.tui.common import blink
@@ -58,9 +59,10 @@ class PathSuggester(Suggester):
 
 
 def pasted(text: str) -> str:
-    """A paste as it may be shown: terminals send CR for newlines, and a copied page
-    may carry control characters (terminal escapes) that must never reach the screen."""
-    return clean_display(text.replace("\r\n", "\n").replace("\r", "\n"))
+    """A paste as it may be shown: terminals send CR for newlines (CR CR for a copied
+    CRLF text; `line_ends` is the rule files follow too), and a copied page may carry
+    control characters (terminal escapes) that must never reach the screen."""
+    return clean_display(line_ends(text))
 
 
 def is_listing_paste(text: str) -> bool:
