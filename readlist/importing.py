@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -20,6 +21,20 @@ from readlist.inputs import check_format, detect_format
 from readlist.listing import Entry, Listing, parse_listing
 from readlist.model import SCHEMA_VERSION, Paper, Source, title_key
 from readlist.store import Store
+
+
+class Library(Protocol):
+    """What an import reads and writes: the `Store`, or for the import dialog's preview a
+    snapshot of it that writes nothing (readlist.preview), so the preview is a dry run
+    of the very decisions the import makes."""
+
+    def transaction(self) -> AbstractContextManager[object]: ...
+    def identities(self) -> Iterable[tuple[str, str, str | None]]: ...
+    def records(self) -> Mapping[str, Mapping[str, Any]]: ...
+    def __contains__(self, paper_id: object) -> bool: ...
+    def get(self, paper_id: str) -> Paper: ...
+    def new_id(self, key: str, taken: Container[str] = ()) -> str: ...
+    def put(self, papers: Iterable[Paper]) -> None: ...
 
 
 @dataclass
@@ -187,17 +202,23 @@ def import_listings(
 
 
 def import_papers(
-    store: Store,
+    store: Library,
     batches: list[Batch],
     progress: Callable[[int, int], None] | None = None,
+    *,
+    index: DedupIndex | None = None,
+    keys: Keys | None = None,
 ) -> Outcome:
-    """Match each incoming record to a library paper, merge or add, in one commit."""
+    """Match each incoming record to a library paper, merge or add, in one commit.
+
+    `index` and `keys`, when given, are the library's, built beforehand (the preview
+    keeps them between pastes); the import adds to them."""
     reports = []
     total = sum(len(batch.papers) for batch in batches)
     done = 0
     with store.transaction():
-        index = DedupIndex(store.identities())
-        keys = Keys(store.records())
+        index = DedupIndex(store.identities()) if index is None else index
+        keys = Keys(store.records()) if keys is None else keys
         pending: dict[str, Paper] = {}
         before: dict[str, Paper] = {}
         for batch in batches:
@@ -282,6 +303,13 @@ class Keys:
             for alias in doc.get("bibkey_aliases", ()):
                 self._owner.setdefault(alias, pid)
         self._doi = {doc["doi"].lower(): pid for pid, doc in records.items() if doc.get("doi")}
+
+    def copy(self) -> Keys:
+        """Keys that can take more while these stay as they are (see DedupIndex.copy)."""
+        new = Keys({})
+        new._owner = self._owner.copy()
+        new._doi = self._doi.copy()
+        return new
 
     def by_doi(self, doi: str | None) -> str | None:
         return self._doi.get(doi.lower()) if doi else None

@@ -19,7 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
 from readlist.listing import line_ends
-from readlist.preview import Preview, PreviewCounter, identities_of
+from readlist.preview import Preview, PreviewCounter, snapshot
 from readlist.text import clean_display
 from readlist.tui.common import blink
 
@@ -179,7 +179,7 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
             return
         if self._counter is None:
             records = self._records() if self._records else {}
-            self._counter = PreviewCounter(identities_of(records))
+            self._counter = PreviewCounter(snapshot(records))
         label.update("Counting…")
         self.count_paste(self._counter, text)
 
