@@ -14,6 +14,7 @@ from readlist.bibtex import Options, render
 from readlist.bibtex_in import parse_bibtex
 from readlist.cli import main
 from readlist.errors import InputError
+from readlist.links import BadLink, check_url
 from readlist.model import Paper
 from readlist.periods import parse_period
 from readlist.query import QueryError, parse
@@ -69,6 +70,12 @@ def test_pull_week_in_fullwidth_digits_is_a_usage_error(
     assert caught.value.code == 2
     assert "not a YYYY-Www week" in capsys.readouterr().err
     assert apis.log == []
+
+
+@pytest.mark.parametrize("url", ["http://[::1]:８０/x", "http://[::1]:\u00b2/x"])
+def test_a_link_port_in_other_digits_is_refused(url: str) -> None:
+    with pytest.raises(BadLink, match="not a valid port"):
+        check_url(url)
 
 
 def test_network_dates_in_other_digits_are_dropped() -> None:
