@@ -356,8 +356,16 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
         values["key"] = enc.text(_key_label(paper))
     rank = {name: i for i, name in enumerate(_ORDER)}
     ordered = sorted(values, key=lambda n: rank.get(n, len(rank)))
-    fields = [Field(_CASED.get(n, n), values[n]) for n in ordered]
+    fields = [Field(_CASED.get(n, n), _not_bare(values[n])) for n in ordered]
     return Entry(_entry_type(paper.entry_type, biblatex), paper.bibkey, fields)
+
+
+def _not_bare(value: str | int) -> str | int:
+    """bibtexparser writes digits bare, and to `str.isdigit` another script's digits
+    (a kept `year = {２０２４}`) are digits too; BibTeX reads bare values in ASCII only."""
+    if isinstance(value, str) and value.isdigit() and not value.isascii():
+        return "{" + value + "}"
+    return value
 
 
 def _entry_type(stored: str | None, biblatex: bool) -> str:
@@ -378,7 +386,7 @@ def _dates(paper: Paper, enc: Encoder, biblatex: bool) -> dict[str, str | int]:
             out["date"] = enc.text(kept["date"])
         if not biblatex or "date" not in kept:
             year, month = kept.get("year"), kept.get("month")
-            m = re.match(r"(\d{4})(?:-(\d{2}))?", kept.get("date", ""))
+            m = re.match(r"([0-9]{4})(?:-([0-9]{2}))?", kept.get("date", ""))
             if year is None and m:
                 year, month = m.group(1), m.group(2)
             if year is not None:
@@ -400,7 +408,7 @@ def _dates(paper: Paper, enc: Encoder, biblatex: bool) -> dict[str, str | int]:
 
 
 def _month(value: str, enc: Encoder, biblatex: bool) -> str | int:
-    if value.isdigit() and 1 <= int(value) <= 12:
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= 12:
         return int(value) if biblatex else MONTHS[int(value) - 1]
     return enc.text(value)
 

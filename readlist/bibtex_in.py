@@ -40,7 +40,7 @@ _SCHOLAR = re.compile(r"^arxiv preprint\s+arxiv:\s*(\S+?)\s*$", re.IGNORECASE)
 _DBLP = re.compile(r"^abs/(\S+)$")
 _ARXIV_URL = re.compile(r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 _TAG_SPLIT = re.compile(r"[,;]")
 _TAG_GAP = re.compile(r"\s*-\s*|\s+")  # "Computer Science - Machine Learning"
 _SPACE = re.compile(r"\s+")
@@ -352,7 +352,7 @@ def _tags(keywords: str) -> list[str]:
 
 def _month(value: str) -> str:
     low = value.strip().lower()
-    if low.isdigit() and 1 <= int(low) <= 12:
+    if _digits(low) and 1 <= int(low) <= 12:
         return str(int(low))
     if low[:3] in MONTHS and (len(low) == 3 or low.startswith(_FULL[MONTHS.index(low[:3])])):
         return str(MONTHS.index(low[:3]) + 1)
@@ -381,10 +381,16 @@ def _date(rest: dict[str, str]) -> str | None:
     if m:
         return f"{m.group(1)}-{m.group(2) or '01'}-{m.group(3) or '01'}"
     year = rest.get("year", "")
-    if not re.fullmatch(r"\d{4}", year):
+    if not (len(year) == 4 and _digits(year)):
         return None
     month = rest.get("month", "")
-    return f"{year}-{int(month):02d}-01" if month.isdigit() else f"{year}-01-01"
+    return f"{year}-{int(month):02d}-01" if _digits(month) else f"{year}-01-01"
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: `str.isdigit` also takes `²` (which int() refuses) and other
+    scripts' digits (which would be stored as they are, and written out bare)."""
+    return text.isascii() and text.isdigit()
 
 
 valid_key = citekeys.valid_key

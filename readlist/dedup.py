@@ -54,8 +54,21 @@ class DedupIndex:
         self._titles: dict[str, str] = {}
         self._keys: dict[str, str] = {}
         self._blocks: defaultdict[str, list[str]] = defaultdict(list)
+        self._shared = False  # the block lists belong to the index this was copied from
         for pid, title, arxiv_id in records:
             self.add(pid, title, arxiv_id)
+
+    def copy(self) -> DedupIndex:
+        """An index that can take more papers while this one stays as it is (a dry run
+        of an import adds to a copy): its maps are copied, its block lists on write."""
+        new = DedupIndex()
+        new._by_key = self._by_key.copy()
+        new._by_arxiv = self._by_arxiv.copy()
+        new._titles = self._titles.copy()
+        new._keys = self._keys.copy()
+        new._blocks = self._blocks.copy()
+        new._shared = True
+        return new
 
     def add(self, pid: str, title: str, arxiv_id: str | None = None) -> None:
         key = title_key(title)
@@ -65,7 +78,10 @@ class DedupIndex:
         self._titles[pid] = title
         self._keys[pid] = key
         for block in _blocks(key):
-            self._blocks[block].append(pid)
+            if self._shared:
+                self._blocks[block] = [*self._blocks.get(block, ()), pid]
+            else:
+                self._blocks[block].append(pid)
 
     def find(self, title: str, arxiv_id: str | None = None) -> str | None:
         """The id of the paper this record is, or None when it is new."""

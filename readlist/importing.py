@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -22,6 +23,20 @@ from readlist.inputs import check_format, detect_format
 from readlist.listing import Entry, Listing, parse_listing
 from readlist.model import SCHEMA_VERSION, Paper, Source, title_key
 from readlist.store import Store
+
+
+class Library(Protocol):
+    """What an import reads and writes: the `Store`, or for the import dialog's preview a
+    snapshot of it that writes nothing (readlist.preview), so the preview is a dry run
+    of the very decisions the import makes."""
+
+    def transaction(self) -> AbstractContextManager[object]: ...
+    def identities(self) -> Iterable[tuple[str, str, str | None]]: ...
+    def records(self) -> Mapping[str, Mapping[str, Any]]: ...
+    def __contains__(self, paper_id: object) -> bool: ...
+    def get(self, paper_id: str) -> Paper: ...
+    def new_id(self, key: str, taken: Container[str] = ()) -> str: ...
+    def put(self, papers: Iterable[Paper]) -> None: ...
 
 
 @dataclass
@@ -191,17 +206,24 @@ def import_listings(
 
 
 def import_papers(
-    store: Store,
+    store: Library,
     batches: list[Batch],
     progress: Callable[[int, int], None] | None = None,
+    *,
+    index: DedupIndex | None = None,
+    keys: Keys | None = None,
 ) -> Outcome:
-    """Match each incoming record to a library paper, merge or add, in one commit."""
+    """Match each incoming record to a library paper, merge or add, in one commit.
+
+    `index` and `keys`, when given, are the library's, built beforehand (the preview
+    keeps them between pastes); the import adds to them."""
+    batches = [batch if batch.restore else _fitted(batch) for batch in batches]
     reports = []
     total = sum(len(batch.papers) for batch in batches)
     done = 0
     with store.transaction():
-        index = DedupIndex(store.identities())
-        keys = Keys(store.records())
+        index = DedupIndex(store.identities()) if index is None else index
+        keys = Keys(store.records()) if keys is None else keys
         pending: dict[str, Paper] = {}
         before: dict[str, Paper] = {}
         for batch in batches:
@@ -267,6 +289,27 @@ def import_papers(
     return Outcome(reports, change, list(pending.values()))
 
 
+def _fitted(batch: Batch) -> Batch:
+    """The batch with every paper checked against the stored shape (schema.py): a bad
+    field is left out with a warning, a paper without a usable title is skipped. (A
+    backup is not fitted: it is checked whole, and refused whole.)"""
+    papers: list[Paper] = []
+    cite: list[tuple[str, str]] = []
+    skipped, warnings = list(batch.skipped), list(batch.warnings)
+    for n, paper in enumerate(batch.papers):
+        where = batch.cite[n][1] if batch.cite else ""
+        doc, notes = schema.fitted(paper.to_doc())
+        if doc is None:
+            skipped.append(f"{where}'{_short(paper.title)}': {notes[0]}")
+            continue
+        if notes:
+            paper = Paper.from_doc(paper.id, doc)
+            warnings += [f"{where}'{_short(paper.title, 40)}': {note}" for note in notes]
+        papers.append(paper)
+        cite += batch.cite[n : n + 1]
+    return dataclasses.replace(batch, papers=papers, cite=cite, skipped=skipped, warnings=warnings)
+
+
 def _bibtex_batch(name: str, text: str, stamp: str) -> Batch:
     bib = parse_bibtex(text)
     if not bib.records:
@@ -286,6 +329,13 @@ class Keys:
             for alias in doc.get("bibkey_aliases", ()):
                 self._owner.setdefault(alias, pid)
         self._doi = {doc["doi"].lower(): pid for pid, doc in records.items() if doc.get("doi")}
+
+    def copy(self) -> Keys:
+        """Keys that can take more while these stay as they are (see DedupIndex.copy)."""
+        new = Keys({})
+        new._owner = self._owner.copy()
+        new._doi = self._doi.copy()
+        return new
 
     def by_doi(self, doi: str | None) -> str | None:
         return self._doi.get(doi.lower()) if doi else None

@@ -51,7 +51,7 @@ def _host(netloc: str) -> str:
         port = port.removeprefix(":")
         if not _IPV6.fullmatch(host.lower()):
             raise BadLink("not a valid host")
-        if port and not port.isdigit():
+        if port and not (port.isascii() and port.isdigit()):
             raise BadLink("not a valid port")
         return host.lower() + (f":{port}" if port else "")
     host, colon, port = hostport.partition(":")

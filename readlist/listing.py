@@ -46,6 +46,7 @@ _ARXIV = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/)(?P<id>\d{4}\.\d{4,5})", re.IGNORECASE
 )
 _BLANK_SPLIT = re.compile(r"\n{2,}")
+_ODD_CR_RUN = re.compile(r"(?<!\r)\r(?:\r\r)*+(?!\r)")
 _ODD_SPACE = re.compile("[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _BINARY = re.compile(rb"[\x01-\x08\x0e-\x1f\x7f]")
@@ -105,10 +106,27 @@ def decode(data: bytes, name: str) -> str:
         return data.decode("latin-1")
 
 
+def line_ends(text: str) -> str:
+    """`text` with LF line ends, whether it had LF, CRLF, CR or CR CR ones: the one rule
+    for files and pastes, so a paste parses exactly as the same bytes in a file.
+
+    CR CR is CRLF pasted through tmux, which sends each LF as CR. With CR line ends a
+    blank line is a run of two CRs; with CR CR ones, of four. So text without LF has
+    CR CR line ends when every run of CRs is even and some run is four or longer;
+    one odd run (a metadata paragraph's single line ends) means CR ones.
+    """
+    if "\r" not in text:
+        return text
+    if "\n" not in text and "\r\r\r\r" in text and _ODD_CR_RUN.search(text) is None:
+        text = text.replace("\r\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def clean(text: str) -> str:
-    """Normalise what real pastes contain: CRLF, BOMs, odd spaces, tabs, trailing blanks,
-    and drop control characters, so no imported field can carry a terminal escape."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    """Normalise what real pastes contain: line ends (see `line_ends`), BOMs, odd spaces,
+    tabs, trailing blanks, and drop control characters, so no imported field can carry
+    a terminal escape."""
+    text = line_ends(text).replace("\f", "\n")
     text = strip_controls(text)
     if text.isascii():
         text = text.replace("\t", " ")

@@ -37,6 +37,7 @@ _FOLD = str.maketrans(
     }
 )
 _NON_WORD = re.compile(r"[\W_]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def fold(text: str) -> str:
@@ -44,6 +45,27 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     return unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+
+
+def unaccent(text: str) -> str:
+    """Compatibility-decomposed (NFKD) without combining marks, for search: "Café" →
+    "Cafe", "Ünïcödé" → "Unicode", "ﬁ" → "fi". ASCII text is returned as it is.
+
+    Not part of `fold`: a title's identity (and so its paper id) keeps its accents.
+    """
+    if text.isascii():
+        return text
+    if unicodedata.is_normalized("NFKD", text) and unicodedata.is_normalized("NFC", text):
+        # Nothing decomposes and no accent sits on a letter (Greek, dashes, CJK): the
+        # quick checks cost a tenth of decomposing. A mark on a letter without a
+        # precomposed form stays; search turns it into a word break on both sides.
+        return text
+    return _NON_ASCII.sub(_no_marks, unicodedata.normalize("NFKD", text))
+
+
+def _no_marks(m: re.Match[str]) -> str:
+    """A run of non-ASCII characters (short in real text) without its combining marks."""
+    return "".join(c for c in m.group() if not unicodedata.combining(c))
 
 
 def title_key(title: str) -> str:

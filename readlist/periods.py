@@ -7,8 +7,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_WEEK = re.compile(r"^\d{4}-W\d{2}$")
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
+# ASCII digits only: `\d` and int() also take fullwidth and other scripts' digits.
+_WEEK = re.compile(r"^[0-9]{4}-W[0-9]{2}$")
+_MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
 
 
 @dataclass(frozen=True)

@@ -1,46 +1,53 @@
 """What an import would do, before it runs: "102 entries, 98 new".
 
-The import dialog shows this while the user looks at a paste. It reads nothing but
-the text and a snapshot of the library's identities, so a worker thread can compute
-it without touching the store.
+The import dialog shows this while the user looks at a paste. It is a dry run of the
+import itself: the same parse (`importing.parse_inputs`) and the same decisions
+(`importing.import_papers`: duplicates within the paste, exact and fuzzy title
+matches, arXiv ids, DOIs, what a merge would fill in), run against a snapshot of the
+library that writes nothing. So a worker thread computes it without touching the
+store, and the counts are the ones the import then reports.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from readlist.dedup import DedupIndex
 from readlist.errors import ReadlistError
 from readlist.fileformat import gc_paused
-from readlist.inputs import check_format, detect_format
-from readlist.listing import decode, parse_listing
+from readlist.importing import Keys, import_papers, parse_inputs
+from readlist.listing import decode
+from readlist.model import Paper, paper_id_for
 
 PASTE = "<paste>"  # the name the import gives a paste
+Records = Mapping[str, Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
 class Preview:
-    """Counts for a pasted listing, or why it cannot be imported."""
+    """Counts for a paste, as the import will report them, or why it cannot be imported."""
 
     entries: int = 0
     new: int = 0
     known: int = 0
     skipped: int = 0
     error: str = ""
-    bibtex: bool = False
+    merged: int = 0  # known papers the import fills something in (upvotes, abstract, …)
 
     def summary(self) -> str:
         """One line for the dialog."""
-        if self.bibtex:
-            return "Looks like BibTeX: ctrl+s imports it and reports what it added"
         if self.error:
             return f"Cannot import: {self.error}"
         plural = "entry" if self.entries == 1 else "entries"
         text = f"{self.entries} {plural}, {self.new} new"
+        if self.merged:
+            text += f", {self.merged} to merge into the library"
         if self.known:
             text += f", {self.known} already in the library"
         if self.skipped:
@@ -48,68 +55,86 @@ class Preview:
         return text
 
 
-def identities_of(
-    records: Mapping[str, Mapping[str, Any]],
-) -> Iterable[tuple[str, str, str | None]]:
-    """(id, title, arXiv id) of a snapshot of `records`, read lazily.
+def snapshot(records: Records) -> Records:
+    """The library's records as they are now: a copy of the mapping (1 ms at 100k
+    papers), not of the records, which the store replaces and never changes."""
+    if isinstance(records, dict | MappingProxyType):
+        return records.copy()
+    return dict(records)
 
-    Only the list of items is copied now (a few ms at 100k papers), so the caller's
-    thread is free at once; the records themselves are read later, one key at a
-    time, and a record the store replaces meanwhile is still a whole old record.
-    """
-    with gc_paused():  # 100k new tuples would trigger full collections of the library
-        items = list(records.items())
-    return ((pid, doc["title"], doc.get("arxiv_id")) for pid, doc in items)
+
+class Snapshot:
+    """A library as an import sees it (`importing.Library`), frozen, writing nothing."""
+
+    def __init__(self, records: Records) -> None:
+        self._records = records
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Snapshot]:
+        yield self
+
+    def identities(self) -> Iterator[tuple[str, str, str | None]]:
+        for pid, doc in self._records.items():
+            yield pid, doc["title"], doc.get("arxiv_id")
+
+    def records(self) -> Records:
+        return self._records
+
+    def __contains__(self, paper_id: object) -> bool:
+        return paper_id in self._records
+
+    def get(self, paper_id: str) -> Paper:
+        return Paper.from_doc(paper_id, dict(self._records[paper_id]))
+
+    def new_id(self, key: str, taken: Container[str] = ()) -> str:
+        """As `Store.new_id`: only its uniqueness matters to a dry run."""
+        for length in range(7, 41):
+            pid = paper_id_for(key, length)
+            if pid not in self._records and pid not in taken:
+                return pid
+        raise ReadlistError("cannot allocate an id")  # pragma: no cover - sha1 is 40 chars
+
+    def put(self, papers: Iterable[Paper]) -> None:
+        """A dry run writes nothing."""
 
 
 class PreviewCounter:
-    """Counts new and known entries against a fixed snapshot of the library.
+    """Counts what importing a paste would do, against a fixed snapshot of the library.
 
-    `identities` is consumed on first use, in the worker, together with building the
-    dedup index (0.1 s at 10k papers, 1 s at 100k), once per dialog and under a lock:
-    previews may overlap in worker threads.
+    The library's dedup index and keys are built on first use, in the worker (0.1 s at
+    10k papers, 1 s at 100k), once per dialog and under a lock, since previews may
+    overlap in worker threads; each preview runs the import on copies of them.
     """
 
-    def __init__(self, identities: Iterable[tuple[str, str, str | None]]) -> None:
-        self._identities = identities
-        self._index: DedupIndex | None = None
+    def __init__(self, records: Records) -> None:
+        self._library = Snapshot(records)
+        self._built: tuple[DedupIndex, Keys] | None = None
         self._lock = threading.Lock()
 
-    def _library(self) -> DedupIndex:
+    def _prepared(self) -> tuple[DedupIndex, Keys]:
         with self._lock:
-            if self._index is None:
+            if self._built is None:
                 with gc_paused():
-                    self._index = DedupIndex(self._identities)
-            return self._index
+                    library = self._library
+                    self._built = DedupIndex(library.identities()), Keys(library.records())
+            index, keys = self._built
+            return index.copy(), keys.copy()
 
-    def preview(self, text: str, as_of: dt.date) -> Preview:
-        """Parse `text` as the import would and count what is new.
-
-        Entries that repeat each other inside the paste count once, as on import.
-        """
+    def preview(self, text: str, now: dt.datetime) -> Preview:
+        """Run the import of `text` dry and count what it did."""
         if not text.strip():
             return Preview()
         try:
-            text = decode(text.encode("utf-8"), PASTE)
-            check_format(PASTE, text)  # the import's own refusals, word for word
-            if detect_format(text, PASTE) == "bibtex":
-                return Preview(bibtex=True)  # accepted: the import parses it
-            listing = parse_listing(text, as_of)
+            text = decode(text.encode("utf-8"), PASTE)  # as the import decodes a paste
+            batches = parse_inputs([(PASTE, text)], now.date(), now=now)
         except ReadlistError as exc:
-            return Preview(error=str(exc))
-        if not listing.entries:
-            return Preview(
-                skipped=len(listing.skipped),
-                error="no papers found; is this a Daily Papers listing?",
-            )
-        library = self._library()
-        pasted = DedupIndex()
-        new = known = 0
-        for n, entry in enumerate(listing.entries):
-            if library.find(entry.title, entry.arxiv_id) is not None:
-                known += 1
-                continue
-            if pasted.find(entry.title, entry.arxiv_id) is None:
-                pasted.add(str(n), entry.title, entry.arxiv_id)
-                new += 1
-        return Preview(len(listing.entries), new, known, len(listing.skipped))
+            return Preview(error=str(exc).removeprefix(f"{PASTE}: "))
+        index, keys = self._prepared()
+        (report,) = import_papers(self._library, batches, index=index, keys=keys).reports
+        return Preview(
+            report.parsed,
+            report.added,
+            report.known,
+            len(report.skipped),
+            merged=report.merged,
+        )

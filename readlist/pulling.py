@@ -107,10 +107,14 @@ def add(store: Store, ids: Sequence[ArxivId], sources: Sources, *, now: dt.datet
     }
     if plan:
         commit_plan(store, plan, outcome, stamp, dry_run=False)
+    # Papers that got their record from the import itself: the new ones, and those held
+    # without one that the merge filled in. One already resolved is only "known".
     done = {r.paper_id for r in outcome.results}
+    edits = imported.change.edits
     for paper in imported.after:
-        if paper.id not in done:
+        got = paper.id in imported.change.created or "arxiv_version" in edits.get(paper.id, {})
+        if got and paper.id not in done:
             outcome.results.append(Result(paper.id, paper.title, "resolved", paper.arxiv_id))
-    missing = [i for i in dict.fromkeys(wanted) if i not in records]
+    outcome.not_found = [i for i in dict.fromkeys(wanted) if i not in records]
     change = Change("add").then(imported.change).then(outcome.change)
-    return Pulled(imported.reports[0], outcome, missing, change)
+    return Pulled(imported.reports[0], outcome, outcome.not_found, change)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from readlist.errors import InputError
+from readlist.model import unaccent
 from readlist.selection import Record, Records, tag_in, text_of, texts_of
 
 DUE_AFTER = dt.timedelta(days=7)
@@ -40,7 +41,7 @@ GRAMMAR_HELP: list[tuple[str, str]] = [
 ]
 
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S*))')
-_YEAR = re.compile(r"(\d{4})(?:\.\.(\d{4})?)?$")
+_YEAR = re.compile(r"([0-9]{4})(?:\.\.([0-9]{4})?)?$")
 
 
 class QueryError(InputError):
@@ -74,6 +75,7 @@ class Query:
     excluded_words: tuple[str, ...] = ()
     excluded_phrases: tuple[str, ...] = ()
     filters: tuple[Filter, ...] = ()
+    text: str = ""  # the ranking words and phrases, normalized, in the order typed
 
     @property
     def ranks(self) -> bool:
@@ -107,6 +109,7 @@ def parse(text: str) -> Query:
     out_words: list[str] = []
     out_phrases: list[str] = []
     filters: list[Filter] = []
+    ranked: list[str] = []
     for m in _TOKEN.finditer(text):
         negated, name, quoted, bare = m.group(1) == "-", m.group(2), m.group(3), m.group(4)
         value = quoted if quoted is not None else bare
@@ -118,18 +121,29 @@ def parse(text: str) -> Query:
         norm = normalize(value)
         if not norm:
             continue
+        if not negated:
+            ranked.append(norm)
         if quoted is not None and " " in norm:
             (out_phrases if negated else phrases).append(norm)
         else:
             (out_words if negated else words).extend(norm.split())
-    return Query(tuple(words), tuple(phrases), tuple(out_words), tuple(out_phrases), tuple(filters))
+    return Query(
+        tuple(words),
+        tuple(phrases),
+        tuple(out_words),
+        tuple(out_phrases),
+        tuple(filters),
+        " ".join(ranked),
+    )
 
 
 def normalize(text: str) -> str:
-    """Lower case, punctuation to spaces, single spaces (rapidfuzz's fast processor)."""
+    """Lower case, accents off, punctuation to spaces, single spaces (rapidfuzz's fast
+    processor after `unaccent`): what search compares, on both sides, so "cafe" finds
+    "Café" and "ünïcödé" finds "Unicode"."""
     from rapidfuzz import utils  # not at start-up: the TUI imports this module
 
-    return " ".join(utils.default_process(text).split())
+    return " ".join(utils.default_process(unaccent(text)).split())
 
 
 def word_matches(query_word: str, word: str) -> bool:
@@ -221,7 +235,8 @@ def _in_category(record: Record, want: str) -> bool:
 
 def _year_between(record: Record, low: int, high: int) -> bool:
     when = text_of(record, "published") or text_of(record, "date")
-    return when[:4].isdigit() and low <= int(when[:4]) <= high
+    year = when[:4]
+    return year.isascii() and year.isdigit() and low <= int(year) <= high
 
 
 def _name_matches(query: str, name: str) -> bool:

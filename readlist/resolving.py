@@ -98,9 +98,15 @@ class Outcome:
     change: Change = field(default_factory=lambda: Change("resolve"))
     interrupted: bool = False
     error: str | None = None
+    # arXiv ids asked for (`add`) that arXiv does not have: no paper, so no Result,
+    # but counted with the papers arXiv has no record of.
+    not_found: list[str] = field(default_factory=list)
 
     def counts(self) -> Counter[str]:
-        return Counter(r.status for r in self.results)
+        counts = Counter(r.status for r in self.results)
+        if self.not_found:
+            counts["missing"] += len(self.not_found)
+        return counts
 
     def summary(self) -> str:
         c = self.counts()

@@ -233,6 +233,24 @@ def _explain(doc: dict[str, Any], message: str) -> str:
     return f"{path or 'paper'}: {text}"
 
 
+_FIELDS = frozenset(StoredPaper.__struct_fields__)
+
+
+def fitted(doc: dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+    """`doc` with every field that fails its check dropped (back to its default), and a
+    warning for each: how an import keeps the rest of a record one field of which is
+    bad. None when the title itself is bad: there is no paper to keep."""
+    doc = dict(doc)
+    dropped: list[str] = []
+    while (why := problem(doc)) is not None:
+        field = re.split(r"[:\[. ]", why, maxsplit=1)[0]
+        if field not in _FIELDS or field == "title" or field not in doc:
+            return None, [why]
+        del doc[field]
+        dropped.append(f"{field} left out: {why.partition(': ')[2] or why}")
+    return doc, dropped
+
+
 def check(paper_id: str, doc: Any, old: Mapping[str, Any] | None = None) -> None:
     """Raise InvalidPaper unless `doc` has the stored shape. With `old` (the stored
     version it replaces), only what changed is checked: a bad value already stored (by

@@ -1,8 +1,9 @@
 """Query -> ranked paper ids, with rapidfuzz. The grammar itself is readlist.query.
 
-Ranking: papers whose title matches come first, then those whose tags or notes
-match, then those whose abstract does. Within a tier, a better fuzzy score wins, then
-more upvotes. Every word of the query must match in the field. Filters (`tag:x`,
+Ranking: a paper whose whole title is the query (after normalizing: "deep learning"
+finds "Deep Learning") comes first, then papers whose title matches, then those whose
+tags or notes match, then those whose abstract does. Within a tier, a better fuzzy
+score wins, then more upvotes. Every word of the query must match in the field. Filters (`tag:x`,
 `is:due`, …) only keep or drop papers; a query of filters alone lists what they keep,
 newest added first. `-word` drops the papers that `word` would find.
 
@@ -16,7 +17,8 @@ swap at the start of a longer word ("agnet" finds "Agents"); from 7 letters on, 
 one edit at the start of a longer word. Tags and notes get `partial_ratio` over
 their whole text, and the same typo rule word by word. Abstracts are long: there a
 word of 3 or more characters must occur as typed. A quoted phrase must occur as
-typed (punctuation aside) in the field.
+typed (punctuation aside) in the field. Both the query and the papers' text are
+compared lower-cased and without accents (`query.normalize`): "cafe" finds "Café".
 
 Titles share most of their words, so scoring the distinct title words once and
 taking each title's best word is several times cheaper than scoring every title.
@@ -36,6 +38,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, utils
 
+from readlist.model import unaccent
 from readlist.query import TYPO_MIN, Query, normalize, parse
 from readlist.selection import Record, Records, int_of, text_of, texts_of
 from readlist.vocabulary import TYPO_SCORE, Scores, Vocabulary, cdist
@@ -84,6 +87,7 @@ class SearchIndex:
         self._extra_words: Vocabulary | None = None  # their words
         self._words: Vocabulary | None = None
         self._upvotes_array: npt.NDArray[np.int64] | None = None
+        self._by_title: dict[str, list[int]] | None = None  # normalized title -> rows
         self.update(records, records if ids is None else ids)
 
     def __len__(self) -> int:
@@ -139,6 +143,7 @@ class SearchIndex:
         self._extra_words = None
         self._upvotes_array = None
         self._words = None
+        self._by_title = None
 
     def search(
         self,
@@ -224,8 +229,19 @@ class SearchIndex:
         if self._upvotes_array is None:
             self._upvotes_array = np.asarray(self._upvotes, np.int64)
         upvotes = self._upvotes_array[found]
-        order = found[np.lexsort((-upvotes, -score[found], tier[found]))]
+        exact = np.zeros(n, bool)
+        exact[self._exact_titles(query.text)] = True
+        order = found[np.lexsort((-upvotes, -score[found], tier[found], ~exact[found]))]
         return order, tier, score
+
+    def _exact_titles(self, text: str) -> list[int]:
+        """Rows whose normalized title is `text`: one dict lookup per query."""
+        if self._by_title is None:
+            by_title: dict[str, list[int]] = {}
+            for i, title in enumerate(self._titles):
+                by_title.setdefault(title, []).append(i)
+            self._by_title = by_title
+        return self._by_title.get(text, [])
 
     def _keep(
         self, query: Query, abstracts: bool, records: Records, now: dt.datetime
@@ -348,12 +364,11 @@ def _row(record: Record) -> tuple[str, str, str, int, str]:
     """Title and tags/notes normalized; abstracts only processed (collapsing their
     runs of spaces would double the cost of building the index)."""
     process = utils.default_process  # query.normalize, inlined: this runs per paper
+    extra = " ".join(texts_of(record, "tags")) + " " + text_of(record, "notes")
     return (
-        " ".join(process(text_of(record, "title")).split()),
-        " ".join(
-            process(" ".join(texts_of(record, "tags")) + " " + text_of(record, "notes")).split()
-        ),
-        utils.default_process(text_of(record, "abstract")),
+        " ".join(process(unaccent(text_of(record, "title"))).split()),
+        " ".join(process(unaccent(extra)).split()),
+        process(unaccent(text_of(record, "abstract"))),
         int_of(record, "upvotes"),
         text_of(record, "added"),
     )

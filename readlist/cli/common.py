@@ -40,7 +40,7 @@ def date_arg(text: str) -> dt.date:
 
 
 def positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a positive number: {text!r}")
     return int(text)
 

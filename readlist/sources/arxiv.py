@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from readlist.sources.clean import plain
+from readlist.sources.clean import iso_day, plain
 from readlist.sources.http import Http, SourceError
 from readlist.sources.ids import parse_id
 
@@ -22,7 +22,7 @@ _NS = {
     "arxiv": "http://arxiv.org/schemas/atom",
     "opensearch": "http://a9.com/-/spec/opensearch/1.1/",
 }
-_ABS = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<v>\d+))?$")
+_ABS = re.compile(r"arxiv\.org/abs/(?P<id>.+?)(?:v(?P<v>[0-9]+))?$")
 _QUOTE_UNSAFE = re.compile(r'["\\]')
 # C0 controls XML 1.0 forbids (tab, newline and carriage return are allowed). These
 # bytes never occur inside a multi-byte UTF-8 character, so removing them is safe.
@@ -95,8 +95,8 @@ def parse_feed(data: bytes) -> list[ArxivRecord]:
                     if (name := _text(a.find("atom:name", _NS)))
                 ),
                 abstract=_text(entry.find("atom:summary", _NS)),
-                published=_text(entry.find("atom:published", _NS))[:10] or None,
-                updated=_text(entry.find("atom:updated", _NS))[:10] or None,
+                published=iso_day(_text(entry.find("atom:published", _NS))),
+                updated=iso_day(_text(entry.find("atom:updated", _NS))),
                 primary_category=_plain(primary.get("term", "")) or None
                 if primary is not None
                 else None,

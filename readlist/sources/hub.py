@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from readlist.links import BadLink, check_url
-from readlist.sources.clean import plain
+from readlist.sources.clean import iso_day, plain
 from readlist.sources.http import Http, HttpStatusError, SourceError
 from readlist.sources.ids import parse_id
 
@@ -107,10 +107,7 @@ def _get(obj: Any, key: str) -> Any:
 
 
 def _date(value: Any) -> str | None:
-    text = _str(value)
-    if text and len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
-        return text[:10]
-    return None
+    return iso_day(_str(value) or "")
 
 
 class HubClient:

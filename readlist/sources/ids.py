@@ -10,10 +10,12 @@ from dataclasses import dataclass
 
 from readlist.errors import InputError
 
-_NEW = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})(?:v(?P<v>[1-9]\d*))?$")
+# ASCII only: `\d` and int() also take other scripts' digits (fullwidth `２５１１`).
+_NEW = re.compile(r"^(?P<yy>\d{2})(?P<mm>\d{2})\.(?P<num>\d{4,5})(?:v(?P<v>[1-9]\d*))?$", re.ASCII)
 _OLD = re.compile(
     r"^(?P<archive>[a-z]+(?:-[a-z]+)?)(?:\.(?P<subj>[A-Z]{2}))?/"
-    r"(?P<yy>\d{2})(?P<mm>\d{2})(?P<num>\d{3})(?:v(?P<v>[1-9]\d*))?$"
+    r"(?P<yy>\d{2})(?P<mm>\d{2})(?P<num>\d{3})(?:v(?P<v>[1-9]\d*))?$",
+    re.ASCII,
 )
 # Archives that used the old scheme (before April 2007).
 OLD_ARCHIVES = frozenset(

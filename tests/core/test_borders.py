@@ -276,3 +276,21 @@ def test_a_bad_key_is_refused_at_render_time_too() -> None:
 
     paper = Paper(id="p", title="T", bibkey="ok2025", bibkey_aliases=[INJECTION])
     assert [p.bibkey for p in entries_for([paper], {"p": [INJECTION, "ok2025"]})] == ["ok2025"]
+
+
+def test_an_import_leaves_out_a_bad_field_with_a_warning_and_keeps_the_paper(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@article{lee2024,\n  title = {A Paper},\n  doi = {10.1/too-short},\n"
+        "  author = {Lee, Ann},\n}\n"
+    )
+    lib = tmp_path / "lib.json"
+    assert main(["--db", str(lib), "import", str(bib)]) == 0
+    out = capsys.readouterr().out
+    assert "1 added" in out
+    assert "warning: line 1: 'A Paper': doi left out: not a valid DOI ('10.1/too-short')" in out
+    with Store(lib) as store:
+        (paper,) = store.papers()
+        assert (paper.title, paper.doi, paper.authors) == ("A Paper", None, ["Ann Lee"])

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from readlist.errors import InputError
 from readlist.importing import import_listings
-from readlist.inputs import check_format, read_inputs
+from readlist.inputs import read_inputs
 from readlist.listing import decode
 from readlist.preview import PASTE, Preview, PreviewCounter
 from readlist.store import Store
@@ -20,7 +19,7 @@ def seed_text() -> str:
 def test_counts_agree_with_the_import_that_follows(store: Store) -> None:
     import_listings(store, read_inputs([str(SEEDS / "000_8f436e6abbfddf26.txt")]), AS_OF, now=NOW)
     text = seed_text()
-    preview = PreviewCounter(store.identities()).preview(text, AS_OF)
+    preview = PreviewCounter(store.records()).preview(text, NOW)
     assert preview.entries == 102
     before = len(store)
     outcome = import_listings(store, [("<paste>", text)], AS_OF, now=NOW)
@@ -31,17 +30,6 @@ def test_counts_agree_with_the_import_that_follows(store: Store) -> None:
     assert 0 < preview.new < 102
 
 
-def test_an_empty_library_makes_every_distinct_entry_new() -> None:
-    text = seed_text()
-    body = text.split("\n\n", 6)[-1]  # after the five header lines and the date
-    assert body.startswith("A Two-stage Reinforcement")
-    twice = text + "\n\n" + body
-    preview = PreviewCounter(()).preview(twice, AS_OF)
-    assert preview.entries > 102
-    assert (preview.new, preview.known) == (102, 0)
-    assert preview.summary().startswith(f"{preview.entries} entries, 102 new")
-
-
 def test_the_summary_says_what_is_known_and_skipped() -> None:
     assert Preview(102, 98, 4).summary() == "102 entries, 98 new, 4 already in the library"
     assert Preview(1, 1, 0, 2).summary() == "1 entry, 1 new, 2 skipped"
@@ -49,27 +37,30 @@ def test_the_summary_says_what_is_known_and_skipped() -> None:
 
 
 def test_text_that_is_not_a_listing_says_why() -> None:
-    counter = PreviewCounter(())
-    preview = counter.preview("Daily Papers\n\nA title alone", AS_OF)
-    assert (preview.entries, preview.skipped) == (0, 1)
+    counter = PreviewCounter({})
+    preview = counter.preview("Daily Papers\n\nA title alone", NOW)
+    assert preview.entries == 0
     assert "no papers found" in preview.summary()
-    assert counter.preview("\x00\x01 binary", AS_OF).error.endswith("not a text listing")
-    assert counter.preview("   \n ", AS_OF) == Preview()
+    assert counter.preview("\x00\x01 binary", NOW).error.endswith("not a text listing")
+    assert counter.preview("   \n ", NOW) == Preview()
 
 
-def test_bibtex_gets_the_answer_the_import_would_give() -> None:
-    text = "@article{lee2024,\n  title = {A Paper},\n}\n"
-    preview = PreviewCounter(()).preview(text, AS_OF)
-    refusal = ""
-    try:
-        check_format(PASTE, text)
-    except InputError as exc:  # BibTeX import not merged yet: the same refusal
-        refusal = str(exc)
-    assert preview.error == refusal
-    assert preview.bibtex == (not refusal)
+def test_bibtex_gets_the_counts_the_import_reports(store: Store) -> None:
+    """A BibTeX paste runs the same dry import: a DOI finds the held paper."""
+    held = "@article{lee2024,\n  title = {A Paper},\n  doi = {10.1000/x},\n}\n"
+    import_listings(store, [("held.bib", held)], AS_OF, now=NOW)
+    text = held.replace("A Paper", "A Paper, Retitled") + "@misc{new, title = {Another}}\n"
+    preview = PreviewCounter(store.records()).preview(text, NOW)
+    (report,) = import_listings(store, [(PASTE, text)], AS_OF, now=NOW).reports
+    assert (preview.entries, preview.new, preview.known + preview.merged) == (2, 1, 1)
+    assert (preview.new, preview.known, preview.merged) == (
+        report.added,
+        report.known,
+        report.merged,
+    )
 
 
 def test_an_email_is_refused_as_the_import_refuses_it() -> None:
-    preview = PreviewCounter(()).preview("Hi team,\n\nhave a look.\n\nBob\n", AS_OF)
+    preview = PreviewCounter({}).preview("Hi team,\n\nhave a look.\n\nBob\n", NOW)
     assert preview.entries == 0
     assert preview.summary().startswith("Cannot import: not a Daily Papers listing: <paste>")

@@ -149,6 +149,54 @@ def test_add_unknown_id_is_reported(apis: FakeApis, capsys: pytest.CaptureFixtur
     assert [r["arxiv_id"] for r in data["results"]] == ["2511.00000"]
 
 
+def test_add_of_a_paper_already_held_prints_only_that(
+    apis: FakeApis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Held and resolved (here by a pull): the add finds nothing to do, and says only
+    that; it used to add "resolved ... 1 resolved" because the paper's sources grew."""
+    apis.add(RECS[0])
+    apis.daily[DAY] = [daily_item(RECS[0], DAY)]
+    assert main(["pull", "--date", DAY]) == 0
+    capsys.readouterr()
+    assert main(["add", RECS[0].arxiv_id]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"known '{RECS[0].title}': already in the library",
+        "0 resolved, 0 merged, 0 unsure, 0 not found, 0 failed",
+    ]
+    assert main(["add", RECS[0].arxiv_id, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["results"], data["counts"]) == ([], {})
+
+
+def test_add_of_a_held_paper_without_its_record_resolves_it(
+    apis: FakeApis, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    listing = tmp_path / "day.txt"
+    link = f"https://arxiv.org/abs/{RECS[1].arxiv_id}"
+    listing.write_text(f"Daily Papers\n\n{RECS[1].title}\n\nAn abstract, at {link}.\n")
+    assert main(["import", str(listing)]) == 0
+    apis.add(RECS[1])
+    capsys.readouterr()
+    assert main(["add", RECS[1].arxiv_id]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("1 resolved, 0 merged, 0 unsure, 0 not found, 0 failed\n")
+    assert _store().papers()[0].arxiv_version == 1
+
+
+def test_add_counts_an_unknown_id_in_its_summary(
+    apis: FakeApis, capsys: pytest.CaptureFixture[str]
+) -> None:
+    apis.add(RECS[0])
+    assert main(["add", "2511.00000", "2511.99999"]) == 1
+    out = capsys.readouterr().out
+    assert "not found 2511.99999: arXiv has no such paper" in out
+    assert out.endswith("1 resolved, 0 merged, 0 unsure, 1 not found, 0 failed\n")
+    assert main(["add", "2511.99998", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert (data["not_found"], data["counts"]) == (["2511.99998"], {"missing": 1})
+
+
 def test_pull_reports_the_links_it_drops_as_unsafe(
     apis: FakeApis, capsys: pytest.CaptureFixture[str]
 ) -> None:

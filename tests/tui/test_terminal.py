@@ -152,3 +152,27 @@ def test_paste_right_after_i_imports_the_listing(tmp_path: Path) -> None:
     assert "A Two-stage Reinforcement Learning-based Approach for Multi-entity Task Allocation" in (
         titles
     )
+
+
+def test_a_crlf_listing_pasted_through_tmux_imports_as_the_file_does(tmp_path: Path) -> None:
+    """tmux sends each LF of a paste as CR, so a CRLF listing arrives with CR CR line
+    ends; it must still read as the 45 papers `readlist import` reads from the file."""
+    crlf = tmp_path / "listing-crlf.txt"
+    seed = SEEDS / "000_8f436e6abbfddf26.txt"  # 45 entries
+    crlf.write_bytes(seed.read_bytes().replace(b"\n", b"\r\n"))
+    with launch(tmp_path, seeded=False) as (term, library):
+        term.wait_for("0 shown / 0 total")
+        term.tmux("load-buffer", "-b", "crlf", str(crlf))
+        term.tmux("send-keys", "-t", "rl", "i")
+        term.tmux("paste-buffer", "-p", "-d", "-b", "crlf", "-t", "rl")
+        term.wait_for("45 entries, 45 new")
+        term.keys("C-s")
+        term.wait_for("45 shown / 45 total")
+        term.keys("q")
+        deadline = time.monotonic() + 10
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    with Store(library) as store:
+        titles = sorted(p.title for p in store.papers())
+    assert len(titles) == 45
+    assert not any(t.startswith(("•", "·")) for t in titles)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,9 @@ from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
-from readlist.preview import Preview, PreviewCounter, identities_of
+from readlist.clock import Clock
+from readlist.listing import line_ends
+from readlist.preview import Preview, PreviewCounter, snapshot
 from readlist.text import clean_display
 from readlist.tui.common import blink
 
@@ -58,9 +59,10 @@ class PathSuggester(Suggester):
 
 
 def pasted(text: str) -> str:
-    """A paste as it may be shown: terminals send CR for newlines, and a copied page
-    may carry control characters (terminal escapes) that must never reach the screen."""
-    return clean_display(text.replace("\r\n", "\n").replace("\r", "\n"))
+    """A paste as it may be shown: terminals send CR for newlines (CR CR for a copied
+    CRLF text; `line_ends` is the rule files follow too), and a copied page may carry
+    control characters (terminal escapes) that must never reach the screen."""
+    return clean_display(line_ends(text))
 
 
 def is_listing_paste(text: str) -> bool:
@@ -121,10 +123,10 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
         Binding("escape", "cancel", "Cancel", id="import.cancel", tooltip="Close"),
     ]
 
-    def __init__(self, records: Records | None, today: dt.date) -> None:
+    def __init__(self, records: Records | None, clock: Clock) -> None:
         super().__init__()
         self._records = records
-        self._today = today
+        self._clock = clock
         self._counter: PreviewCounter | None = None
         self._timer: Timer | None = None
 
@@ -178,14 +180,14 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
             return
         if self._counter is None:
             records = self._records() if self._records else {}
-            self._counter = PreviewCounter(identities_of(records))
+            self._counter = PreviewCounter(snapshot(records))
         label.update("Counting…")
         self.count_paste(self._counter, text)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def count_paste(self, counter: PreviewCounter, text: str) -> None:
         try:
-            preview = counter.preview(text, self._today)
+            preview = counter.preview(text, self._clock.now())
         except Exception as exc:  # a bug must not leave "Counting…" forever
             preview = Preview(error=f"could not count the entries ({type(exc).__name__})")
         self.post_message(PreviewReady(text, preview))

@@ -97,7 +97,7 @@ class TransferScreen(Screen[None]):
                 config = getattr(self.app, "config", None)
                 self.run_import(request, getattr(config, "max_input_bytes", DEFAULT_LIMIT))
 
-        self.app.push_screen(ImportDialog(self.store.records, self.session.clock.today()), chosen)
+        self.app.push_screen(ImportDialog(self.store.records, self.session.clock), chosen)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
     def run_import(self, request: ImportRequest, limit: int = DEFAULT_LIMIT) -> None:
