@@ -29,6 +29,7 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
+from readlist.citekeys import STOPWORDS
 from readlist.links import clean_url
 from readlist.model import Paper, is_code_repo
 from readlist.protect import needs_braces, regions
@@ -59,30 +60,6 @@ _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 _LIGATURES = re.compile(r"(?<=[-`'?!])(?=[-`'])|(?<=[?!])(?=`)")
 _LIGATURE_ANY = re.compile(r"[-`'?!][-`']")
 _BRACE = re.compile(r"[{}]")
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "on",
-        "of",
-        "in",
-        "for",
-        "to",
-        "and",
-        "with",
-        "from",
-        "by",
-        "at",
-        "via",
-        "is",
-        "are",
-        "do",
-        "does",
-    ]
-)
-_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
-_KEY_SPLIT = re.compile(r"[\s\-:/]+")
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 # Fields written as they are (no TeX escaping): biblatex and url.sty treat them verbatim.
@@ -246,68 +223,6 @@ def _unmatched_braces(text: str) -> set[int]:
     return lone
 
 
-def _ascii_word(text: str) -> str:
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _NOT_KEY_CHAR.sub("", text.lower())
-
-
-def base_key(paper: Paper) -> str:
-    """`firstauthorYEARfirstword` when an author is known, else `firstwordYEAR`."""
-    year = (paper.published or paper.date or "")[:4]
-    first = ""
-    for raw in _KEY_SPLIT.split(paper.title):
-        word = _ascii_word(raw)
-        if word and not first:
-            first = word  # a stop word, if nothing better follows
-        if word and word not in _STOPWORDS:
-            first = word
-            break
-    first = first or "paper"
-    if paper.authors:
-        surname = _ascii_word(_surname(paper.authors[0]))
-        if surname:
-            return f"{surname}{year}{first}"
-    return f"{first}{year}"
-
-
-def _surname(name: str) -> str:
-    if "," in name:
-        return name.split(",", 1)[0]
-    parts = name.split()
-    return parts[-1] if parts else ""
-
-
-def suffix(n: int) -> str:
-    """a, b, …, z, aa, ab, …"""
-    out = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(ord("a") + r) + out
-    return out
-
-
-def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]:
-    """New keys for papers that have none, unique against `taken` and each other."""
-    used = set(taken)
-    fresh: dict[str, str] = {}
-    next_suffix: dict[str, int] = {}  # so many clashes on one base stay linear
-    for paper in papers:
-        if paper.bibkey or paper.id in fresh:
-            continue
-        base = base_key(paper)
-        key = base
-        n = next_suffix.get(base, 0)
-        while key in used:
-            key = base + suffix(n)
-            n += 1
-        next_suffix[base] = n
-        used.add(key)
-        fresh[paper.id] = key
-    return fresh
-
-
 def url_of(paper: Paper) -> str | None:
     """The paper's own page (see `Paper.page_url`), checked and %-encoded again, so a
     link stored before links were checked cannot smuggle TeX into the `url` field."""
@@ -421,7 +336,7 @@ def _verbatim(value: str) -> str:
 def _key_label(paper: Paper) -> str:
     """The sort label used when no author is known (see the plain style's `key`)."""
     words = [w.strip(string.punctuation) for w in paper.title.split()]
-    return next((w for w in words if w and w.lower() not in _STOPWORDS), paper.title)
+    return next((w for w in words if w and w.lower() not in STOPWORDS), paper.title)
 
 
 def render(papers: Sequence[Paper], options: Options = Options()) -> str:

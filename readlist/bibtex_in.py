@@ -40,7 +40,6 @@ _DBLP = re.compile(r"^abs/(\S+)$")
 _ARXIV_URL = re.compile(r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_KEY_OK = re.compile(r"^[A-Za-z0-9_:./+\-]+$")
 _TAG_SPLIT = re.compile(r"[,;]")
 _TAG_GAP = re.compile(r"\s*-\s*|\s+")  # "Computer Science - Machine Learning"
 _SPACE = re.compile(r"\s+")
@@ -385,8 +384,3 @@ def _date(rest: dict[str, str]) -> str | None:
         return None
     month = rest.get("month", "")
     return f"{year}-{int(month):02d}-01" if month.isdigit() else f"{year}-01-01"
-
-
-def valid_key(key: str) -> bool:
-    """A key safe to write back verbatim for bibtex and biber."""
-    return bool(_KEY_OK.match(key))

@@ -18,7 +18,8 @@ from typing import Any
 import orjson
 
 from readlist.atomic import atomic_write
-from readlist.bibtex import Options, assign_keys, render
+from readlist.bibtex import Options, render
+from readlist.citekeys import assign_keys
 from readlist.errors import ReadlistError
 from readlist.fileformat import META
 from readlist.model import Paper

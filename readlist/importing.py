@@ -10,9 +10,9 @@ from typing import Any
 
 import orjson
 
-from readlist.bibtex import suffix
-from readlist.bibtex_in import parse_bibtex, valid_key
+from readlist.bibtex_in import parse_bibtex
 from readlist.changes import Change
+from readlist.citekeys import suffix, valid_key
 from readlist.dedup import DedupIndex, merge, restore
 from readlist.errors import InputError
 from readlist.fileformat import META, Malformed, check_meta

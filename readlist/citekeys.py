@@ -1,0 +1,102 @@
+"""Citation keys: the one owner of key policy (make, suffix, validate)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from readlist.model import Paper
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "in",
+        "for",
+        "to",
+        "and",
+        "with",
+        "from",
+        "by",
+        "at",
+        "via",
+        "is",
+        "are",
+        "do",
+        "does",
+    ]
+)
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
+_KEY_SPLIT = re.compile(r"[\s\-:/]+")
+_KEY_OK = re.compile(r"^[A-Za-z0-9_:./+\-]+$")
+
+
+def valid_key(key: str) -> bool:
+    """A key safe to write back verbatim for bibtex and biber."""
+    return bool(_KEY_OK.match(key))
+
+
+def _ascii_word(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_KEY_CHAR.sub("", text.lower())
+
+
+def base_key(paper: Paper) -> str:
+    """`firstauthorYEARfirstword` when an author is known, else `firstwordYEAR`."""
+    year = (paper.published or paper.date or "")[:4]
+    first = ""
+    for raw in _KEY_SPLIT.split(paper.title):
+        word = _ascii_word(raw)
+        if word and not first:
+            first = word  # a stop word, if nothing better follows
+        if word and word not in STOPWORDS:
+            first = word
+            break
+    first = first or "paper"
+    if paper.authors:
+        surname = _ascii_word(_surname(paper.authors[0]))
+        if surname:
+            return f"{surname}{year}{first}"
+    return f"{first}{year}"
+
+
+def _surname(name: str) -> str:
+    if "," in name:
+        return name.split(",", 1)[0]
+    parts = name.split()
+    return parts[-1] if parts else ""
+
+
+def suffix(n: int) -> str:
+    """a, b, …, z, aa, ab, …"""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
+def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]:
+    """New keys for papers that have none, unique against `taken` and each other."""
+    used = set(taken)
+    fresh: dict[str, str] = {}
+    next_suffix: dict[str, int] = {}  # so many clashes on one base stay linear
+    for paper in papers:
+        if paper.bibkey or paper.id in fresh:
+            continue
+        base = base_key(paper)
+        key = base
+        n = next_suffix.get(base, 0)
+        while key in used:
+            key = base + suffix(n)
+            n += 1
+        next_suffix[base] = n
+        used.add(key)
+        fresh[paper.id] = key
+    return fresh
