@@ -1,4 +1,9 @@
-"""Citation keys: the one owner of key policy (make, suffix, validate)."""
+"""Citation keys: the one owner of key policy (make, suffix, compare, validate).
+
+BibTeX compares keys without regard to case: `dup` and `DUP` are one key to it
+("Repeated entry", or a "Case mismatch error" when both are cited). So keys and
+aliases are unique library-wide as `fold` sees them, and every comparison uses it.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +38,11 @@ STOPWORDS = frozenset(
 _NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
 _KEY_SPLIT = re.compile(r"[\s\-:/]+")
 _KEY_OK = re.compile(r"^[A-Za-z0-9_:./+\-]+$")
+
+
+def fold(key: str) -> str:
+    """The form in which two keys are compared: BibTeX (and biber) ignore case."""
+    return key.casefold()
 
 
 def valid_key(key: str) -> bool:
@@ -83,8 +93,9 @@ def suffix(n: int) -> str:
 
 
 def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]:
-    """New keys for papers that have none, unique against `taken` and each other."""
-    used = set(taken)
+    """New keys for papers that have none, unique against `taken` and each other
+    whatever their case."""
+    used = {fold(k) for k in taken}
     fresh: dict[str, str] = {}
     next_suffix: dict[str, int] = {}  # so many clashes on one base stay linear
     for paper in papers:
@@ -93,10 +104,10 @@ def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]
         base = base_key(paper)
         key = base
         n = next_suffix.get(base, 0)
-        while key in used:
+        while fold(key) in used:
             key = base + suffix(n)
             n += 1
         next_suffix[base] = n
-        used.add(key)
+        used.add(fold(key))
         fresh[paper.id] = key
     return fresh
