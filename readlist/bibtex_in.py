@@ -24,6 +24,7 @@ from bibtexparser.middlewares import (
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
+from readlist.bibscan import prepare
 from readlist.bibtex import MONTHS, VERBATIM
 from readlist.errors import InputError
 from readlist.latex import decoder as latex_decoder
@@ -33,7 +34,9 @@ from readlist.model import Paper
 from readlist.protect import spans_of
 from readlist.sources.ids import ArxivId, parse_id, parse_reference
 
-_HEADER = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(][ \t]*[^\s,{}()]*[ \t]*,", re.MULTILINE)
+# BibTeX allows white space, newlines too, around the type (see bibscan.py).
+_HEADER = re.compile(r"^[ \t]*@\s*[A-Za-z][\w-]*\s*[{(]\s*[^\s,{}()]*\s*,", re.MULTILINE)
+_FAILED_HEAD = re.compile(r"@\s*([^\s{(]*)\s*[{(]\s*([^\s,={}()]*)")
 _STRING = re.compile(r"^[ \t]*@[ \t]*string[ \t]*[{(]", re.MULTILINE | re.IGNORECASE)
 _SCHOLAR = re.compile(r"^arxiv preprint\s+arxiv:\s*(\S+?)\s*$", re.IGNORECASE)
 _DBLP = re.compile(r"^abs/(\S+)$")
@@ -96,8 +99,10 @@ def parse_bibtex(text: str) -> BibFile:
         quiet = logging.getLogger(name)
         if not quiet.handlers:
             quiet.addHandler(logging.NullHandler())
-    library = parse_string(text, append_middleware=[NormalizeFieldKeys()])
+    prepared = prepare(text)  # the entries BibTeX reads and bibtexparser would skip
+    library = parse_string(prepared.text, append_middleware=[NormalizeFieldKeys()])
     out = BibFile()
+    failed = list(prepared.stray)
     entries: list[Entry] = []
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
@@ -106,10 +111,12 @@ def parse_bibtex(text: str) -> BibFile:
         ):
             entries.append(block.ignore_error_block)
         elif isinstance(block, ParsingFailedBlock):
-            out.failed.append(f"line {line}: not a complete BibTeX entry")
+            failed.append((line, _unread(block)))
         else:
-            out.failed.append(f"line {line}: {_one_line(str(block.error))}")
+            failed.append((line, _one_line(str(block.error))))
     entries = sorted([*library.entries, *entries], key=lambda e: e.start_line or 0)
+    for entry in entries:
+        entry.entry_type = prepared.types.get(entry.start_line or 0, entry.entry_type)
     strings = {k.lower(): str(s.value) for k, s in library.strings_dict.items()}
     verbatim: list[dict[str, str]] = []
     for entry in entries:
@@ -139,8 +146,7 @@ def parse_bibtex(text: str) -> BibFile:
         if isinstance(done, Entry):
             decoded.append((done, raw))
         else:
-            line = (entry.start_line or 0) + 1
-            out.failed.append(f"line {line}: {entry.key}: cannot decode its LaTeX")
+            failed.append(((entry.start_line or 0) + 1, f"{entry.key}: cannot decode its LaTeX"))
     by_key = {e.key: e for e, _ in reversed(decoded)}
     for entry, raw in decoded:
         fields = {f.key: f.value for f in entry.fields}
@@ -161,10 +167,21 @@ def parse_bibtex(text: str) -> BibFile:
                 except BadLink as exc:
                     out.warnings.append(f"line {line}: dropped link '{url[:60]}': {exc}")
         except ValueError as exc:
-            out.failed.append(f"line {line}: {entry.key}: {exc}")
+            failed.append((line, f"{entry.key}: {exc}"))
             continue
         out.records.append(Record(entry.key, line, paper))
+    out.failed = [f"line {line}: {why}" for line, why in sorted(failed)]
     return out
+
+
+def _unread(block: ParsingFailedBlock) -> str:
+    """Why a block bibtexparser gave up on is skipped, naming it (`@article{key`)."""
+    head = _FAILED_HEAD.match(block.raw or "")
+    name = f"@{head.group(1)}{{{head.group(2)}: " if head else ""
+    reason = str(getattr(block.error, "abort_reason", block.error))
+    if reason.startswith(("Unexpectedly reached end", "Unexpected block start")):
+        return f"{name}not a complete BibTeX entry"
+    return f"{name}not valid BibTeX ({_one_line(reason).rstrip('.')})"
 
 
 def _one_line(text: str) -> str:

@@ -141,8 +141,9 @@ def test_arxiv_id_from_a_url_and_other_eprints_kept() -> None:
 def test_hand_written_file(store: Store) -> None:
     lines = load(store, "handwritten.bib")
     assert lines == [
-        "handwritten.bib: 8 added, 1 skipped (line 43: not a complete BibTeX entry), 1 warning",
-        "line 43: not a complete BibTeX entry",
+        "handwritten.bib: 8 added, 1 skipped"
+        " (line 43: @article{broken2020: not a complete BibTeX entry), 1 warning",
+        "line 43: @article{broken2020: not a complete BibTeX entry",
         "line 78: key song2021score is taken by another paper; stored as song2021scorea",
     ]
     papers = by_key(store)
@@ -349,6 +350,7 @@ def test_nothing_parsed_aborts_with_one_line(store: Store) -> None:
 def test_detection_by_content() -> None:
     assert looks_like_bibtex("% refs\n\n@Article{Key2020,\n  title = {T},\n}\n")
     assert looks_like_bibtex("@string{x = {y}}\n")
+    assert looks_like_bibtex("@\narticle\n{x,\n  title = {T}\n}\n")  # as BibTeX reads it
     assert not any(looks_like_bibtex(p.read_text(errors="replace")) for p in SEEDS.glob("*"))
     assert not looks_like_bibtex("Daily Papers\n\nEmail me @ home{x}, please\n")
 
@@ -400,7 +402,8 @@ def test_cli_imports_bib_files_directories_and_stdin(
     code = main(["--db", db, "import", str(FIXTURES / "handwritten.bib")])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "handwritten.bib: 8 added, 1 skipped (line 43: not a complete BibTeX entry)" in out
+    broken = "line 43: @article{broken2020: not a complete BibTeX entry"
+    assert f"handwritten.bib: 8 added, 1 skipped ({broken})" in out
     assert "  warning: line 78: key song2021score is taken by another paper" in out
     folder = tmp_path / "refs"
     folder.mkdir()
