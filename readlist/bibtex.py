@@ -30,6 +30,7 @@ from pylatexenc.latexencode import (
 )
 
 from readlist.citekeys import STOPWORDS
+from readlist.keywords import field_for
 from readlist.links import clean_url
 from readlist.model import Paper, is_code_repo
 from readlist.protect import needs_braces, regions
@@ -253,8 +254,9 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
         values["url"] = url
     if paper.abstract:
         values["abstract"] = enc.text(paper.abstract)
-    if paper.tags:
-        values["keywords"] = enc.text(", ".join(paper.tags))
+    keywords = field_for(paper.tags, paper.bibfields.get("keywords", ""))
+    if keywords:
+        values["keywords"] = enc.text(keywords)
     if paper.notes.strip():
         values["annote"] = enc.text(re.sub(r"\n\s*\n", "\n", paper.notes.strip()))
     skip = _OWNED | (_ARXIV_OWNED if paper.arxiv_id else frozenset())

@@ -27,6 +27,7 @@ from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFail
 from readlist.bibscan import prepare
 from readlist.bibtex import MONTHS, VERBATIM
 from readlist.errors import InputError
+from readlist.keywords import tags_of
 from readlist.latex import decoder as latex_decoder
 from readlist.links import BadLink, check_url
 from readlist.listing import clean
@@ -43,8 +44,6 @@ _DBLP = re.compile(r"^abs/(\S+)$")
 _ARXIV_URL = re.compile(r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-_TAG_SPLIT = re.compile(r"[,;]")
-_TAG_GAP = re.compile(r"\s*-\s*|\s+")  # "Computer Science - Machine Learning"
 _SPACE = re.compile(r"\s+")
 # What pylatexenc would change: specials, ligatures (-- ` '' !` ?`) and line breaks.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -245,6 +244,9 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         text = str(value).strip() if key in VERBATIM else _text(value)
         if text:
             rest[key] = text
+    keywords = _text(fields.get("keywords", ""))
+    if keywords:  # written back as it is (see keywords.py); the tags show it
+        rest["keywords"] = keywords
     arxiv_id, version = _arxiv(fields, rest)
     entry_type: str | None = kind
     if kind in ("misc", "online") or (
@@ -280,7 +282,7 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         doi=doi,
         journal_ref=journal_ref,
         notes=notes,
-        tags=_tags(str(fields.get("keywords", ""))),
+        tags=tags_of(rest.get("keywords", "")),
         entry_type=entry_type,
         bibfields=rest,
     )
@@ -355,15 +357,6 @@ def _wholly_braced(text: str) -> bool:
         if depth == 0 and i < len(text) - 1:
             return False
     return True
-
-
-def _tags(keywords: str) -> list[str]:
-    tags: list[str] = []
-    for raw in _TAG_SPLIT.split(keywords):
-        tag = _TAG_GAP.sub("-", raw.strip())
-        if tag and not tag.startswith(("+", "-")) and tag.casefold() not in map(str.casefold, tags):
-            tags.append(tag)
-    return tags
 
 
 def _month(value: str) -> str:
