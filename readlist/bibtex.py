@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bibtexparser.entrypoint import write_string
@@ -29,6 +29,7 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
+from readlist.biblatex import biblatex_names, bibtex_names, type_words
 from readlist.citekeys import STOPWORDS
 from readlist.keywords import field_for
 from readlist.links import clean_url
@@ -73,16 +74,16 @@ def _names(text: str) -> list[str]:
 
 # Fields only the model writes; imported copies of them are never written again.
 _OWNED = frozenset(
-    _names("title author abstract keywords annote url doi year month date")
-    + _names("archiveprefix primaryclass eprintclass file crossref")
+    _names("title author abstract keywords annote url doi year month date file crossref")
 )
-_ARXIV_OWNED = frozenset(["eprint", "eprinttype", "note"])
+_ARXIV_OWNED = frozenset(["eprint", "archiveprefix", "primaryclass", "note"])
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_\-]*$")
 _CORPORATE = re.compile(r"^\{[^{}]+\}$")
 _ORDER = _names(
-    "title author key organization editor booktitle journal series volume number pages "
-    "edition publisher institution school address howpublished year month date doi eprint "
-    "archiveprefix eprinttype primaryclass eprintclass url note abstract keywords annote"
+    "title author key sortkey organization editor booktitle journal journaltitle series volume "
+    "number pages edition publisher institution school address location howpublished year "
+    "month date doi eprint archiveprefix eprinttype primaryclass eprintclass url note abstract "
+    "keywords annote annotation"
 )
 _CASED = {"archiveprefix": "archivePrefix", "primaryclass": "primaryClass"}
 _BIBTEX_TYPES = frozenset(
@@ -234,19 +235,23 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
     """One paper as a bibtexparser Entry. The paper must already have a key."""
     assert paper.bibkey, "call ensure_keys first"
     biblatex = style == "biblatex"
+    # Built under BibTeX's names (as the library keeps them), then named as the style does.
+    kind, kept = bibtex_names(paper.entry_type, paper.bibfields)
+    if not biblatex:
+        kept = type_words(kept)
     values: dict[str, str | int] = {"title": enc.title(paper.title, paper.title_protect)}
     if paper.authors:
         values["author"] = " and ".join(_person(enc, a) for a in paper.authors)
     if paper.organization and not paper.authors:
         values["organization"] = enc.text(paper.organization)
-    values.update(_dates(paper, enc, biblatex))
+    values.update(_dates(paper, kept, enc, biblatex))
     if paper.doi:
         values["doi"] = _verbatim(paper.doi)
     if paper.arxiv_id:
         values["eprint"] = paper.arxiv_id
-        values["eprinttype" if biblatex else "archiveprefix"] = "arXiv"
+        values["archiveprefix"] = "arXiv"
         if paper.primary_category:
-            values["eprintclass" if biblatex else "primaryclass"] = paper.primary_category
+            values["primaryclass"] = paper.primary_category
         if paper.journal_ref:
             values["note"] = enc.text(paper.journal_ref)
     url = url_of(paper)
@@ -254,13 +259,13 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
         values["url"] = url
     if paper.abstract:
         values["abstract"] = enc.text(paper.abstract)
-    keywords = field_for(paper.tags, paper.bibfields.get("keywords", ""))
+    keywords = field_for(paper.tags, kept.get("keywords", ""))
     if keywords:
         values["keywords"] = enc.text(keywords)
     if paper.notes.strip():
         values["annote"] = enc.text(re.sub(r"\n\s*\n", "\n", paper.notes.strip()))
     skip = _OWNED | (_ARXIV_OWNED if paper.arxiv_id else frozenset())
-    for name, value in paper.bibfields.items():
+    for name, value in kept.items():
         if name in skip or name in values or not _FIELD_NAME.match(name):
             continue
         if name in VERBATIM:
@@ -271,10 +276,12 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
             values[name] = enc.text(value)
     if not paper.authors and "key" not in values:
         values["key"] = enc.text(_key_label(paper))
+    if biblatex:
+        kind, values = biblatex_names(kind, values)
     rank = {name: i for i, name in enumerate(_ORDER)}
     ordered = sorted(values, key=lambda n: rank.get(n, len(rank)))
     fields = [Field(_CASED.get(n, n), values[n]) for n in ordered]
-    return Entry(_entry_type(paper.entry_type, biblatex), paper.bibkey, fields)
+    return Entry(_entry_type(kind, biblatex), paper.bibkey, fields)
 
 
 def _entry_type(stored: str | None, biblatex: bool) -> str:
@@ -285,19 +292,25 @@ def _entry_type(stored: str | None, biblatex: bool) -> str:
     return stored if stored in known else "misc"
 
 
-def _dates(paper: Paper, enc: Encoder, biblatex: bool) -> dict[str, str | int]:
+def _dates(
+    paper: Paper, kept: Mapping[str, str], enc: Encoder, biblatex: bool
+) -> dict[str, str | int]:
     """year/month (bibtex) or date (biblatex): as the imported entry had them, else from
     the v1 date (or the listing's date)."""
-    kept = paper.bibfields
     out: dict[str, str | int] = {}
     if "year" in kept or "date" in kept:
-        if "date" in kept:
-            out["date"] = enc.text(kept["date"])
-        if not biblatex or "date" not in kept:
-            year, month = kept.get("year"), kept.get("month")
-            m = re.match(r"(\d{4})(?:-(\d{2}))?", kept.get("date", ""))
-            if year is None and m:
-                year, month = m.group(1), m.group(2)
+        date, year, month = kept.get("date", ""), kept.get("year"), kept.get("month")
+        m = re.match(r"(\d{4})(?:-(\d{2}))?", date)
+        if year is None and m:
+            year, month = m.group(1), m.group(2)
+        if biblatex and not date and year and re.fullmatch(r"\d{4}", year):
+            if not month:
+                date = year
+            elif month.isdigit() and 1 <= int(month) <= 12:
+                date = f"{year}-{int(month):02d}"
+        if date:
+            out["date"] = enc.text(date)
+        if not biblatex or not date:
             if year is not None:
                 out["year"] = enc.text(year)
             if month:

@@ -24,6 +24,7 @@ from bibtexparser.middlewares import (
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
+from readlist.biblatex import bibtex_names
 from readlist.bibscan import prepare
 from readlist.bibtex import MONTHS, VERBATIM
 from readlist.errors import InputError
@@ -47,7 +48,8 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SPACE = re.compile(r"\s+")
 # What pylatexenc would change: specials, ligatures (-- ` '' !` ?`) and line breaks.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Fields readlist models (or drops) itself; everything else goes to `bibfields`.
+# Fields readlist models (or drops) itself, by BibTeX's names (biblatex's are mapped to
+# them first: see biblatex.py); everything else goes to `bibfields`.
 _MODELLED = frozenset(
     [
         "title",
@@ -55,9 +57,7 @@ _MODELLED = frozenset(
         "abstract",
         "eprint",
         "archiveprefix",
-        "eprinttype",
         "primaryclass",
-        "eprintclass",
         "doi",
         "url",
         "keywords",
@@ -231,6 +231,8 @@ def _block(value: object) -> str:
 
 
 def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -> Paper:
+    named, fields = bibtex_names(kind, fields)  # journaltitle is journal, @thesis @phdthesis
+    kind = named or kind
     title = _text(fields.get("title", ""))
     if not title:
         raise ValueError("no title")
@@ -268,7 +270,7 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     elif note:
         rest["note"] = note
     doi = _DOI_PREFIX.sub("", str(fields.get("doi", "")).strip()) or None
-    primary = _text(fields.get("primaryclass") or fields.get("eprintclass") or "") or None
+    primary = _text(fields.get("primaryclass") or "") or None
     return Paper(
         id="",
         title=title,
@@ -289,9 +291,9 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
 
 
 def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None, int | None]:
-    """The arXiv id: eprint + archivePrefix/eprinttype, Google Scholar's journal, DBLP's
-    volume, else an arXiv URL. Another kind of eprint is kept for export."""
-    kind = str(fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
+    """The arXiv id: eprint + archivePrefix (biblatex's eprinttype), Google Scholar's
+    journal, DBLP's volume, else an arXiv URL. Another kind of eprint is kept for export."""
+    kind = str(fields.get("archiveprefix") or "").strip().lower()
     candidates: list[str] = []
     eprint = str(fields.get("eprint", "")).strip()
     bare = re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE)
@@ -300,7 +302,9 @@ def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None,
     elif eprint:
         rest["eprint"] = eprint
         if kind:
-            rest["eprinttype"] = kind
+            rest["archiveprefix"] = kind
+        if _text(fields.get("primaryclass", "")):
+            rest["primaryclass"] = _text(fields["primaryclass"])
     scholar = _SCHOLAR.match(rest.get("journal", ""))
     if scholar:
         candidates.append(scholar.group(1))

@@ -132,8 +132,10 @@ def test_arxiv_id_from_a_url_and_other_eprints_kept() -> None:
     a, b, c = (r.paper for r in parse_bibtex(bib).records)
     assert (a.arxiv_id, a.arxiv_version) == ("2501.01234", 3)
     assert b.arxiv_id is None
-    assert b.bibfields == {"eprint": "hdl:10.1/2", "eprinttype": "hdl"}
-    assert "eprint = {hdl:10.1/2},\n  eprinttype = {hdl}" in render([b.replace(bibkey="b")])
+    assert b.bibfields == {"eprint": "hdl:10.1/2", "archiveprefix": "hdl"}  # BibTeX's name
+    assert "eprint = {hdl:10.1/2},\n  archivePrefix = {hdl}" in render([b.replace(bibkey="b")])
+    biblatex = render([b.replace(bibkey="b")], Options(style="biblatex"))
+    assert "eprint = {hdl:10.1/2},\n  eprinttype = {hdl}" in biblatex
     assert c.arxiv_id == "2501.01234"  # the id arXiv's rules accept, from the URL
     assert c.bibfields["eprint"] == "9999.99999"
 
@@ -211,7 +213,7 @@ def test_every_fixture_compiles_after_a_round_trip(style: str, tmp_path: Path) -
     assert_clean(log, style)
     assert pdf.read_bytes().startswith(b"%PDF")
     bbl = (tmp_path / "doc.bbl").read_text()
-    assert bbl.count("\\entry{" if style == "biblatex" else "\\bibitem") == count == 23
+    assert bbl.count("\\entry{" if style == "biblatex" else "\\bibitem") == count == 30
 
 
 def test_merge_fills_a_listing_paper_and_keeps_user_state(seeded: Store) -> None:
