@@ -27,6 +27,7 @@ from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFail
 from readlist.biblatex import bibtex_names
 from readlist.bibscan import prepare
 from readlist.bibtex import MONTHS, VERBATIM
+from readlist.citekeys import fold
 from readlist.errors import InputError
 from readlist.keywords import tags_of
 from readlist.latex import decoder as latex_decoder
@@ -146,12 +147,12 @@ def parse_bibtex(text: str) -> BibFile:
             decoded.append((done, raw))
         else:
             failed.append(((entry.start_line or 0) + 1, f"{entry.key}: cannot decode its LaTeX"))
-    by_key = {e.key: e for e, _ in reversed(decoded)}
+    by_key = {fold(e.key): e for e, _ in reversed(decoded)}  # crossref ignores case too
     for entry, raw in decoded:
         fields = {f.key: f.value for f in entry.fields}
         raw_title = raw.pop("raw title", "")
         fields.update(raw)
-        parent = by_key.get(str(fields.get("crossref", "")))
+        parent = by_key.get(fold(str(fields.get("crossref", ""))))
         if parent is not None and parent is not entry:
             _inherit(fields, entry.entry_type.lower(), {f.key: f.value for f in parent.fields})
         line = (entry.start_line or 0) + 1

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from readlist.bibtex_in import parse_bibtex
 from readlist.citations import match_keys
 from readlist.citekeys import fold
 from readlist.cli import main
@@ -95,3 +96,13 @@ def test_merging_two_copies_keeps_one_spelling_of_a_key() -> None:
     other = Paper(id="b", title="T", bibkey="DUP", bibkey_aliases=["other", "third"])
     merged = merge_papers(keep, other)
     assert (merged.bibkey, merged.bibkey_aliases) == ("dup", ["Other", "third"])
+
+
+def test_crossref_finds_its_parent_whatever_the_case() -> None:
+    bib = (
+        "@inproceedings{child,\n  title = {Child},\n  crossref = {icml2021}\n}\n"
+        "@proceedings{ICML2021,\n  title = {Proceedings of ICML},\n  year = {2021}\n}\n"
+    )
+    (child, _) = (r.paper for r in parse_bibtex(bib).records)
+    assert child.bibfields["booktitle"] == "Proceedings of ICML"
+    assert child.bibfields["year"] == "2021"
