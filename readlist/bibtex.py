@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bibtexparser.entrypoint import write_string
@@ -29,6 +29,9 @@ from pylatexenc.latexencode import (
     UnicodeToLatexEncoder,
 )
 
+from readlist.biblatex import biblatex_names, bibtex_names, type_words
+from readlist.citekeys import STOPWORDS
+from readlist.keywords import field_for
 from readlist.links import clean_url
 from readlist.model import Paper, is_code_repo
 from readlist.protect import needs_braces, regions
@@ -59,30 +62,6 @@ _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 _LIGATURES = re.compile(r"(?<=[-`'?!])(?=[-`'])|(?<=[?!])(?=`)")
 _LIGATURE_ANY = re.compile(r"[-`'?!][-`']")
 _BRACE = re.compile(r"[{}]")
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "on",
-        "of",
-        "in",
-        "for",
-        "to",
-        "and",
-        "with",
-        "from",
-        "by",
-        "at",
-        "via",
-        "is",
-        "are",
-        "do",
-        "does",
-    ]
-)
-_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
-_KEY_SPLIT = re.compile(r"[\s\-:/]+")
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 # Fields written as they are (no TeX escaping): biblatex and url.sty treat them verbatim.
@@ -95,16 +74,16 @@ def _names(text: str) -> list[str]:
 
 # Fields only the model writes; imported copies of them are never written again.
 _OWNED = frozenset(
-    _names("title author abstract keywords annote url doi year month date")
-    + _names("archiveprefix primaryclass eprintclass file crossref")
+    _names("title author abstract keywords annote url doi year month date file crossref")
 )
-_ARXIV_OWNED = frozenset(["eprint", "eprinttype", "note"])
+_ARXIV_OWNED = frozenset(["eprint", "archiveprefix", "primaryclass", "note"])
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_\-]*$")
 _CORPORATE = re.compile(r"^\{[^{}]+\}$")
 _ORDER = _names(
-    "title author key organization editor booktitle journal series volume number pages "
-    "edition publisher institution school address howpublished year month date doi eprint "
-    "archiveprefix eprinttype primaryclass eprintclass url note abstract keywords annote"
+    "title author key sortkey organization editor booktitle journal journaltitle series volume "
+    "number pages edition publisher institution school address location howpublished year "
+    "month date doi eprint archiveprefix eprinttype primaryclass eprintclass url note abstract "
+    "keywords annote annotation"
 )
 _CASED = {"archiveprefix": "archivePrefix", "primaryclass": "primaryClass"}
 _BIBTEX_TYPES = frozenset(
@@ -246,68 +225,6 @@ def _unmatched_braces(text: str) -> set[int]:
     return lone
 
 
-def _ascii_word(text: str) -> str:
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _NOT_KEY_CHAR.sub("", text.lower())
-
-
-def base_key(paper: Paper) -> str:
-    """`firstauthorYEARfirstword` when an author is known, else `firstwordYEAR`."""
-    year = (paper.published or paper.date or "")[:4]
-    first = ""
-    for raw in _KEY_SPLIT.split(paper.title):
-        word = _ascii_word(raw)
-        if word and not first:
-            first = word  # a stop word, if nothing better follows
-        if word and word not in _STOPWORDS:
-            first = word
-            break
-    first = first or "paper"
-    if paper.authors:
-        surname = _ascii_word(_surname(paper.authors[0]))
-        if surname:
-            return f"{surname}{year}{first}"
-    return f"{first}{year}"
-
-
-def _surname(name: str) -> str:
-    if "," in name:
-        return name.split(",", 1)[0]
-    parts = name.split()
-    return parts[-1] if parts else ""
-
-
-def suffix(n: int) -> str:
-    """a, b, …, z, aa, ab, …"""
-    out = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(ord("a") + r) + out
-    return out
-
-
-def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]:
-    """New keys for papers that have none, unique against `taken` and each other."""
-    used = set(taken)
-    fresh: dict[str, str] = {}
-    next_suffix: dict[str, int] = {}  # so many clashes on one base stay linear
-    for paper in papers:
-        if paper.bibkey or paper.id in fresh:
-            continue
-        base = base_key(paper)
-        key = base
-        n = next_suffix.get(base, 0)
-        while key in used:
-            key = base + suffix(n)
-            n += 1
-        next_suffix[base] = n
-        used.add(key)
-        fresh[paper.id] = key
-    return fresh
-
-
 def url_of(paper: Paper) -> str | None:
     """The paper's own page (see `Paper.page_url`), checked and %-encoded again, so a
     link stored before links were checked cannot smuggle TeX into the `url` field."""
@@ -318,19 +235,23 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
     """One paper as a bibtexparser Entry. The paper must already have a key."""
     assert paper.bibkey, "call ensure_keys first"
     biblatex = style == "biblatex"
+    # Built under BibTeX's names (as the library keeps them), then named as the style does.
+    kind, kept = bibtex_names(paper.entry_type, paper.bibfields)
+    if not biblatex:
+        kept = type_words(kept)
     values: dict[str, str | int] = {"title": enc.title(paper.title, paper.title_protect)}
     if paper.authors:
         values["author"] = " and ".join(_person(enc, a) for a in paper.authors)
     if paper.organization and not paper.authors:
         values["organization"] = enc.text(paper.organization)
-    values.update(_dates(paper, enc, biblatex))
+    values.update(_dates(paper, kept, enc, biblatex))
     if paper.doi:
         values["doi"] = _verbatim(paper.doi)
     if paper.arxiv_id:
         values["eprint"] = paper.arxiv_id
-        values["eprinttype" if biblatex else "archiveprefix"] = "arXiv"
+        values["archiveprefix"] = "arXiv"
         if paper.primary_category:
-            values["eprintclass" if biblatex else "primaryclass"] = paper.primary_category
+            values["primaryclass"] = paper.primary_category
         if paper.journal_ref:
             values["note"] = enc.text(paper.journal_ref)
     url = url_of(paper)
@@ -338,12 +259,13 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
         values["url"] = url
     if paper.abstract:
         values["abstract"] = enc.text(paper.abstract)
-    if paper.tags:
-        values["keywords"] = enc.text(", ".join(paper.tags))
+    keywords = field_for(paper.tags, kept.get("keywords", ""))
+    if keywords:
+        values["keywords"] = enc.text(keywords)
     if paper.notes.strip():
         values["annote"] = enc.text(re.sub(r"\n\s*\n", "\n", paper.notes.strip()))
     skip = _OWNED | (_ARXIV_OWNED if paper.arxiv_id else frozenset())
-    for name, value in paper.bibfields.items():
+    for name, value in kept.items():
         if name in skip or name in values or not _FIELD_NAME.match(name):
             continue
         if name in VERBATIM:
@@ -354,10 +276,12 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
             values[name] = enc.text(value)
     if not paper.authors and "key" not in values:
         values["key"] = enc.text(_key_label(paper))
+    if biblatex:
+        kind, values = biblatex_names(kind, values)
     rank = {name: i for i, name in enumerate(_ORDER)}
     ordered = sorted(values, key=lambda n: rank.get(n, len(rank)))
     fields = [Field(_CASED.get(n, n), _not_bare(values[n])) for n in ordered]
-    return Entry(_entry_type(paper.entry_type, biblatex), paper.bibkey, fields)
+    return Entry(_entry_type(kind, biblatex), paper.bibkey, fields)
 
 
 def _not_bare(value: str | int) -> str | int:
@@ -376,19 +300,25 @@ def _entry_type(stored: str | None, biblatex: bool) -> str:
     return stored if stored in known else "misc"
 
 
-def _dates(paper: Paper, enc: Encoder, biblatex: bool) -> dict[str, str | int]:
+def _dates(
+    paper: Paper, kept: Mapping[str, str], enc: Encoder, biblatex: bool
+) -> dict[str, str | int]:
     """year/month (bibtex) or date (biblatex): as the imported entry had them, else from
     the v1 date (or the listing's date)."""
-    kept = paper.bibfields
     out: dict[str, str | int] = {}
     if "year" in kept or "date" in kept:
-        if "date" in kept:
-            out["date"] = enc.text(kept["date"])
-        if not biblatex or "date" not in kept:
-            year, month = kept.get("year"), kept.get("month")
-            m = re.match(r"([0-9]{4})(?:-([0-9]{2}))?", kept.get("date", ""))
-            if year is None and m:
-                year, month = m.group(1), m.group(2)
+        date, year, month = kept.get("date", ""), kept.get("year"), kept.get("month")
+        m = re.match(r"([0-9]{4})(?:-([0-9]{2}))?", date)
+        if year is None and m:
+            year, month = m.group(1), m.group(2)
+        if biblatex and not date and year and re.fullmatch(r"[0-9]{4}", year):
+            if not month:
+                date = year
+            elif month.isascii() and month.isdigit() and 1 <= int(month) <= 12:
+                date = f"{year}-{int(month):02d}"
+        if date:
+            out["date"] = enc.text(date)
+        if not biblatex or not date:
             if year is not None:
                 out["year"] = enc.text(year)
             if month:
@@ -429,7 +359,7 @@ def _verbatim(value: str) -> str:
 def _key_label(paper: Paper) -> str:
     """The sort label used when no author is known (see the plain style's `key`)."""
     words = [w.strip(string.punctuation) for w in paper.title.split()]
-    return next((w for w in words if w and w.lower() not in _STOPWORDS), paper.title)
+    return next((w for w in words if w and w.lower() not in STOPWORDS), paper.title)
 
 
 def render(papers: Sequence[Paper], options: Options = Options()) -> str:

@@ -24,9 +24,12 @@ from bibtexparser.middlewares import (
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
-from readlist import citekeys
+from readlist.biblatex import bibtex_names
+from readlist.bibscan import prepare
 from readlist.bibtex import MONTHS, VERBATIM
+from readlist.citekeys import fold
 from readlist.errors import InputError
+from readlist.keywords import tags_of
 from readlist.latex import decoder as latex_decoder
 from readlist.links import BadLink, check_url
 from readlist.listing import clean
@@ -34,19 +37,20 @@ from readlist.model import Paper
 from readlist.protect import spans_of
 from readlist.sources.ids import ArxivId, parse_id, parse_reference
 
-_HEADER = re.compile(r"^[ \t]*@[ \t]*[A-Za-z]+[ \t]*[{(][ \t]*[^\s,{}()]*[ \t]*,", re.MULTILINE)
+# BibTeX allows white space, newlines too, around the type (see bibscan.py).
+_HEADER = re.compile(r"^[ \t]*@\s*[A-Za-z][\w-]*\s*[{(]\s*[^\s,{}()]*\s*,", re.MULTILINE)
+_FAILED_HEAD = re.compile(r"@\s*([^\s{(]*)\s*[{(]\s*([^\s,={}()]*)")
 _STRING = re.compile(r"^[ \t]*@[ \t]*string[ \t]*[{(]", re.MULTILINE | re.IGNORECASE)
 _SCHOLAR = re.compile(r"^arxiv preprint\s+arxiv:\s*(\S+?)\s*$", re.IGNORECASE)
 _DBLP = re.compile(r"^abs/(\S+)$")
 _ARXIV_URL = re.compile(r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
-_TAG_SPLIT = re.compile(r"[,;]")
-_TAG_GAP = re.compile(r"\s*-\s*|\s+")  # "Computer Science - Machine Learning"
 _SPACE = re.compile(r"\s+")
 # What pylatexenc would change: specials, ligatures (-- ` '' !` ?`) and line breaks.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Fields readlist models (or drops) itself; everything else goes to `bibfields`.
+# Fields readlist models (or drops) itself, by BibTeX's names (biblatex's are mapped to
+# them first: see biblatex.py); everything else goes to `bibfields`.
 _MODELLED = frozenset(
     [
         "title",
@@ -54,9 +58,7 @@ _MODELLED = frozenset(
         "abstract",
         "eprint",
         "archiveprefix",
-        "eprinttype",
         "primaryclass",
-        "eprintclass",
         "doi",
         "url",
         "keywords",
@@ -97,8 +99,10 @@ def parse_bibtex(text: str) -> BibFile:
         quiet = logging.getLogger(name)
         if not quiet.handlers:
             quiet.addHandler(logging.NullHandler())
-    library = parse_string(text, append_middleware=[NormalizeFieldKeys()])
+    prepared = prepare(text)  # the entries BibTeX reads and bibtexparser would skip
+    library = parse_string(prepared.text, append_middleware=[NormalizeFieldKeys()])
     out = BibFile()
+    failed = list(prepared.stray)
     entries: list[Entry] = []
     for block in library.failed_blocks:
         line = (block.start_line or 0) + 1
@@ -107,10 +111,12 @@ def parse_bibtex(text: str) -> BibFile:
         ):
             entries.append(block.ignore_error_block)
         elif isinstance(block, ParsingFailedBlock):
-            out.failed.append(f"line {line}: not a complete BibTeX entry")
+            failed.append((line, _unread(block)))
         else:
-            out.failed.append(f"line {line}: {_one_line(str(block.error))}")
+            failed.append((line, _one_line(str(block.error))))
     entries = sorted([*library.entries, *entries], key=lambda e: e.start_line or 0)
+    for entry in entries:
+        entry.entry_type = prepared.types.get(entry.start_line or 0, entry.entry_type)
     strings = {k.lower(): str(s.value) for k, s in library.strings_dict.items()}
     verbatim: list[dict[str, str]] = []
     for entry in entries:
@@ -140,14 +146,13 @@ def parse_bibtex(text: str) -> BibFile:
         if isinstance(done, Entry):
             decoded.append((done, raw))
         else:
-            line = (entry.start_line or 0) + 1
-            out.failed.append(f"line {line}: {entry.key}: cannot decode its LaTeX")
-    by_key = {e.key: e for e, _ in reversed(decoded)}
+            failed.append(((entry.start_line or 0) + 1, f"{entry.key}: cannot decode its LaTeX"))
+    by_key = {fold(e.key): e for e, _ in reversed(decoded)}  # crossref ignores case too
     for entry, raw in decoded:
         fields = {f.key: f.value for f in entry.fields}
         raw_title = raw.pop("raw title", "")
         fields.update(raw)
-        parent = by_key.get(str(fields.get("crossref", "")))
+        parent = by_key.get(fold(str(fields.get("crossref", ""))))
         if parent is not None and parent is not entry:
             _inherit(fields, entry.entry_type.lower(), {f.key: f.value for f in parent.fields})
         line = (entry.start_line or 0) + 1
@@ -162,10 +167,21 @@ def parse_bibtex(text: str) -> BibFile:
                 except BadLink as exc:
                     out.warnings.append(f"line {line}: dropped link '{url[:60]}': {exc}")
         except ValueError as exc:
-            out.failed.append(f"line {line}: {entry.key}: {exc}")
+            failed.append((line, f"{entry.key}: {exc}"))
             continue
         out.records.append(Record(entry.key, line, paper))
+    out.failed = [f"line {line}: {why}" for line, why in sorted(failed)]
     return out
+
+
+def _unread(block: ParsingFailedBlock) -> str:
+    """Why a block bibtexparser gave up on is skipped, naming it (`@article{key`)."""
+    head = _FAILED_HEAD.match(block.raw or "")
+    name = f"@{head.group(1)}{{{head.group(2)}: " if head else ""
+    reason = str(getattr(block.error, "abort_reason", block.error))
+    if reason.startswith(("Unexpectedly reached end", "Unexpected block start")):
+        return f"{name}not a complete BibTeX entry"
+    return f"{name}not valid BibTeX ({_one_line(reason).rstrip('.')})"
 
 
 def _one_line(text: str) -> str:
@@ -216,6 +232,8 @@ def _block(value: object) -> str:
 
 
 def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -> Paper:
+    named, fields = bibtex_names(kind, fields)  # journaltitle is journal, @thesis @phdthesis
+    kind = named or kind
     title = _text(fields.get("title", ""))
     if not title:
         raise ValueError("no title")
@@ -229,6 +247,9 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         text = str(value).strip() if key in VERBATIM else _text(value)
         if text:
             rest[key] = text
+    keywords = _text(fields.get("keywords", ""))
+    if keywords:  # written back as it is (see keywords.py); the tags show it
+        rest["keywords"] = keywords
     arxiv_id, version = _arxiv(fields, rest)
     entry_type: str | None = kind
     if kind in ("misc", "online") or (
@@ -250,7 +271,7 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     elif note:
         rest["note"] = note
     doi = _DOI_PREFIX.sub("", str(fields.get("doi", "")).strip()) or None
-    primary = _text(fields.get("primaryclass") or fields.get("eprintclass") or "") or None
+    primary = _text(fields.get("primaryclass") or "") or None
     return Paper(
         id="",
         title=title,
@@ -264,16 +285,16 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         doi=doi,
         journal_ref=journal_ref,
         notes=notes,
-        tags=_tags(str(fields.get("keywords", ""))),
+        tags=tags_of(rest.get("keywords", "")),
         entry_type=entry_type,
         bibfields=rest,
     )
 
 
 def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None, int | None]:
-    """The arXiv id: eprint + archivePrefix/eprinttype, Google Scholar's journal, DBLP's
-    volume, else an arXiv URL. Another kind of eprint is kept for export."""
-    kind = str(fields.get("archiveprefix") or fields.get("eprinttype") or "").strip().lower()
+    """The arXiv id: eprint + archivePrefix (biblatex's eprinttype), Google Scholar's
+    journal, DBLP's volume, else an arXiv URL. Another kind of eprint is kept for export."""
+    kind = str(fields.get("archiveprefix") or "").strip().lower()
     candidates: list[str] = []
     eprint = str(fields.get("eprint", "")).strip()
     bare = re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE)
@@ -282,7 +303,9 @@ def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None,
     elif eprint:
         rest["eprint"] = eprint
         if kind:
-            rest["eprinttype"] = kind
+            rest["archiveprefix"] = kind
+        if _text(fields.get("primaryclass", "")):
+            rest["primaryclass"] = _text(fields["primaryclass"])
     scholar = _SCHOLAR.match(rest.get("journal", ""))
     if scholar:
         candidates.append(scholar.group(1))
@@ -341,15 +364,6 @@ def _wholly_braced(text: str) -> bool:
     return True
 
 
-def _tags(keywords: str) -> list[str]:
-    tags: list[str] = []
-    for raw in _TAG_SPLIT.split(keywords):
-        tag = _TAG_GAP.sub("-", raw.strip())
-        if tag and not tag.startswith(("+", "-")) and tag.casefold() not in map(str.casefold, tags):
-            tags.append(tag)
-    return tags
-
-
 def _month(value: str) -> str:
     low = value.strip().lower()
     if _digits(low) and 1 <= int(low) <= 12:
@@ -391,6 +405,3 @@ def _digits(text: str) -> bool:
     """ASCII digits only: `str.isdigit` also takes `²` (which int() refuses) and other
     scripts' digits (which would be stored as they are, and written out bare)."""
     return text.isascii() and text.isdigit()
-
-
-valid_key = citekeys.valid_key

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from readlist.citekeys import fold
 from readlist.errors import InputError
 from readlist.inputs import read_file
 
@@ -138,17 +139,20 @@ def match_keys(
     records: Mapping[str, Mapping[str, Any]], keys: Sequence[str], library_order: Iterable[str]
 ) -> Cited:
     """Papers whose stored `bibkey` or one of its aliases is cited, with the keys each
-    is cited by; `*` adds every other paper after them."""
-    by_key = {r["bibkey"]: pid for pid, r in records.items() if r.get("bibkey")}
+    is cited by; `*` adds every other paper after them. Keys match whatever their case,
+    as BibTeX matches them; a key cited in two spellings counts once, as first cited."""
+    by_key = {fold(r["bibkey"]): pid for pid, r in records.items() if r.get("bibkey")}
     for holder, r in records.items():
         for alias in r.get("bibkey_aliases", ()):
-            by_key.setdefault(alias, holder)
+            by_key.setdefault(fold(alias), holder)
     ids: dict[str, list[str]] = {}
     missing: list[str] = []
+    seen: set[str] = set()
     for key in keys:
-        if key == ALL:
+        if key == ALL or fold(key) in seen:
             continue
-        pid = by_key.get(key)
+        seen.add(fold(key))
+        pid = by_key.get(fold(key))
         if pid is None:
             missing.append(key)
         else:

@@ -1,9 +1,42 @@
-"""Citation keys: what a key may be. (The one owner of key policy; more moves here.)"""
+"""Citation keys: the one owner of key policy (make, suffix, compare, validate).
+
+BibTeX compares keys without regard to case: `dup` and `DUP` are one key to it
+("Repeated entry", or a "Case mismatch error" when both are cited). So keys and
+aliases are unique library-wide as `fold` sees them, and every comparison uses it.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 
+from readlist.model import Paper
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "in",
+        "for",
+        "to",
+        "and",
+        "with",
+        "from",
+        "by",
+        "at",
+        "via",
+        "is",
+        "are",
+        "do",
+        "does",
+    ]
+)
+_NOT_KEY_CHAR = re.compile(r"[^a-z0-9]+")
+_KEY_SPLIT = re.compile(r"[\s\-:/]+")
 # Characters bibtex and biber both accept in a key, written back verbatim. `\Z`, not
 # `$`: a key must not end in a newline either.
 KEY_PATTERN = r"^[A-Za-z0-9_:./+\-]+\Z"
@@ -11,6 +44,74 @@ MAX_KEY = 200
 _KEY = re.compile(KEY_PATTERN)
 
 
+def fold(key: str) -> str:
+    """The form in which two keys are compared: BibTeX (and biber) ignore case."""
+    return key.casefold()
+
+
 def valid_key(key: str) -> bool:
     """A key safe to write back verbatim for bibtex and biber."""
     return len(key) <= MAX_KEY and _KEY.match(key) is not None
+
+
+def _ascii_word(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_KEY_CHAR.sub("", text.lower())
+
+
+def base_key(paper: Paper) -> str:
+    """`firstauthorYEARfirstword` when an author is known, else `firstwordYEAR`."""
+    year = (paper.published or paper.date or "")[:4]
+    first = ""
+    for raw in _KEY_SPLIT.split(paper.title):
+        word = _ascii_word(raw)
+        if word and not first:
+            first = word  # a stop word, if nothing better follows
+        if word and word not in STOPWORDS:
+            first = word
+            break
+    first = first or "paper"
+    if paper.authors:
+        surname = _ascii_word(_surname(paper.authors[0]))
+        if surname:
+            return f"{surname}{year}{first}"
+    return f"{first}{year}"
+
+
+def _surname(name: str) -> str:
+    if "," in name:
+        return name.split(",", 1)[0]
+    parts = name.split()
+    return parts[-1] if parts else ""
+
+
+def suffix(n: int) -> str:
+    """a, b, …, z, aa, ab, …"""
+    out = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
+def assign_keys(papers: Sequence[Paper], taken: Iterable[str]) -> dict[str, str]:
+    """New keys for papers that have none, unique against `taken` and each other
+    whatever their case."""
+    used = {fold(k) for k in taken}
+    fresh: dict[str, str] = {}
+    next_suffix: dict[str, int] = {}  # so many clashes on one base stay linear
+    for paper in papers:
+        if paper.bibkey or paper.id in fresh:
+            continue
+        base = base_key(paper)
+        key = base
+        n = next_suffix.get(base, 0)
+        while fold(key) in used:
+            key = base + suffix(n)
+            n += 1
+        next_suffix[base] = n
+        used.add(fold(key))
+        fresh[paper.id] = key
+    return fresh

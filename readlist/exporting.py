@@ -19,8 +19,8 @@ from typing import Any
 import orjson
 
 from readlist.atomic import atomic_write
-from readlist.bibtex import Options, assign_keys, render
-from readlist.citekeys import valid_key
+from readlist.bibtex import Options, render
+from readlist.citekeys import assign_keys, valid_key
 from readlist.errors import ReadlistError
 from readlist.fileformat import META
 from readlist.model import Paper

@@ -12,9 +12,9 @@ from typing import Any, Protocol
 import orjson
 
 from readlist import schema
-from readlist.bibtex import suffix
-from readlist.bibtex_in import parse_bibtex, valid_key
+from readlist.bibtex_in import parse_bibtex
 from readlist.changes import Change
+from readlist.citekeys import fold, suffix, valid_key
 from readlist.clock import iso
 from readlist.dedup import DedupIndex, merge, restore
 from readlist.errors import InputError
@@ -324,10 +324,13 @@ class Keys:
     """Citation keys and DOIs already in use, so an imported key is never given twice."""
 
     def __init__(self, records: Mapping[str, Mapping[str, Any]]) -> None:
-        self._owner = {doc["bibkey"]: pid for pid, doc in records.items() if doc.get("bibkey")}
+        # Keyed by `fold(key)`: to BibTeX, `dup` and `DUP` are one key.
+        self._owner = {
+            fold(doc["bibkey"]): pid for pid, doc in records.items() if doc.get("bibkey")
+        }
         for pid, doc in records.items():
             for alias in doc.get("bibkey_aliases", ()):
-                self._owner.setdefault(alias, pid)
+                self._owner.setdefault(fold(alias), pid)
         self._doi = {doc["doi"].lower(): pid for pid, doc in records.items() if doc.get("doi")}
 
     def copy(self) -> Keys:
@@ -346,21 +349,21 @@ class Keys:
             self._doi.setdefault(paper.doi.lower(), pid)
         for key in [paper.bibkey or "", *paper.bibkey_aliases]:
             if key:
-                self._owner.setdefault(key, pid)
+                self._owner.setdefault(fold(key), pid)
 
     def alias(self, paper: Paper, key: str, where: str, warnings: list[str]) -> Paper:
         """A merged duplicate's key, kept as another key of `paper` (so documents citing
         it still compile) unless it is unusable or another paper holds it."""
-        if key in paper.bibkey_aliases:
-            return paper
-        owner = self._owner.get(key, paper.id)
+        if fold(key) in map(fold, [paper.bibkey or "", *paper.bibkey_aliases]):
+            return paper  # one of its keys already, as BibTeX sees keys
+        owner = self._owner.get(fold(key), paper.id)
         if owner != paper.id or not valid_key(key):
             why = "another paper holds it" if owner != paper.id else "BibTeX cannot use it"
             warnings.append(
                 f"{where}key {key} not kept ({why}): the paper is cited as {paper.bibkey}"
             )
             return paper
-        self._owner[key] = paper.id
+        self._owner[fold(key)] = paper.id
         warnings.append(f"{where}key {key} kept as an alias of {paper.bibkey}")
         return paper.replace(bibkey_aliases=[*paper.bibkey_aliases, key])
 
@@ -372,12 +375,12 @@ class Keys:
             )
             return None
         chosen, n = key, 0
-        while self._owner.get(chosen, pid) != pid:
+        while self._owner.get(fold(chosen), pid) != pid:
             chosen = key + suffix(n)
             n += 1
         if chosen != key:
             warnings.append(f"{where}key {key} is taken by another paper; stored as {chosen}")
-        self._owner[chosen] = pid
+        self._owner[fold(chosen)] = pid
         return chosen
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from readlist.changes import Change
+from readlist.citekeys import fold
 from readlist.clock import iso
 from readlist.config import Network
 from readlist.dedup import merge
@@ -314,7 +315,12 @@ def merge_papers(keep: Paper, other: Paper) -> Paper:
     bibkey = keep.bibkey or other.bibkey
     # The dropped copy's key stays citable (keys and aliases are unique library-wide).
     cited = [keep.bibkey, *keep.bibkey_aliases, other.bibkey, *other.bibkey_aliases]
-    aliases = [k for k in dict.fromkeys(cited) if k and k != bibkey]
+    aliases: list[str] = []
+    seen = {fold(bibkey or "")}  # keys compare as BibTeX compares them: case aside
+    for key in cited:
+        if key and fold(key) not in seen:
+            seen.add(fold(key))
+            aliases.append(key)
     return merged.replace(
         read=keep.read or other.read,
         read_at=keep.read_at or other.read_at,

@@ -46,7 +46,7 @@ Version = Annotated[int, Meta(ge=1, le=1_000)]
 Category = Annotated[str, Meta(max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9.\-]*\Z")]
 Doi = Annotated[str, Meta(max_length=512, pattern=r"^10\.[0-9]{4,9}/[^\s\x00-\x1f\x7f-\x9f]+\Z")]
 FieldName = Annotated[str, Meta(max_length=64, pattern=r"^[a-z][a-z0-9_\-]*\Z")]
-EntryType = Annotated[str, Meta(max_length=32, pattern=r"^[a-z]+\Z")]
+EntryType = Annotated[str, Meta(max_length=32, pattern=r"^[a-z][a-z0-9_\-]*\Z")]
 # An arXiv id: new style (2511.07399) or old (hep-th/9901001, math.AG/0601001).
 ArxivId = Annotated[
     str,

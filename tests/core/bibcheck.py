@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -38,13 +39,17 @@ def plain(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
-def compile_bib(bib: str, workdir: Path, style: str = "plain") -> tuple[str, Path]:
-    """Compile a document citing every entry; returns the bibliography log and the PDF.
+def compile_bib(
+    bib: str, workdir: Path, style: str = "plain", cite: Sequence[str] = ("*",)
+) -> tuple[str, Path]:
+    """Compile a document citing every entry (or the keys in `cite`); returns the
+    bibliography log and the PDF.
 
     `style` is a bibtex style (`plain`, `plainnat` with natbib), or `biblatex` (biber).
     For biblatex the log returned also holds LaTeX's own warnings, which is where
     biblatex reports problems with the data.
     """
+    nocite = "\\nocite{" + ",".join(cite) + "}\n"
     tools = ("biber", "pdflatex") if style == "biblatex" else ("bibtex", "pdflatex")
     missing = [t for t in tools if shutil.which(t) is None]
     if missing:
@@ -52,11 +57,11 @@ def compile_bib(bib: str, workdir: Path, style: str = "plain") -> tuple[str, Pat
     (workdir / "refs.bib").write_text(bib, encoding="utf-8")
     if style == "biblatex":
         preamble = "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
-        body = "\\nocite{*}\n\\printbibliography\n"
+        body = nocite + "\\printbibliography\n"
     else:
         natbib = "\\usepackage{natbib}\n" if style == "plainnat" else ""
         preamble = "\\usepackage{url}\n" + natbib
-        body = f"\\nocite{{*}}\n\\bibliographystyle{{{style}}}\n\\bibliography{{refs}}\n"
+        body = nocite + f"\\bibliographystyle{{{style}}}\n\\bibliography{{refs}}\n"
     (workdir / "doc.tex").write_text(
         "\\documentclass{article}\n\\usepackage[T1]{fontenc}\n"
         + preamble

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readlist import actions
-from readlist.bibtex import Encoder, Options, base_key, render
+from readlist.bibtex import Encoder, Options, render
+from readlist.citekeys import base_key
 from readlist.exporting import export_papers
 from readlist.importing import import_texts
 from readlist.model import Paper

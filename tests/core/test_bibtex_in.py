@@ -131,8 +131,10 @@ def test_arxiv_id_from_a_url_and_other_eprints_kept() -> None:
     a, b, c = (r.paper for r in parse_bibtex(bib).records)
     assert (a.arxiv_id, a.arxiv_version) == ("2501.01234", 3)
     assert b.arxiv_id is None
-    assert b.bibfields == {"eprint": "hdl:10.1/2", "eprinttype": "hdl"}
-    assert "eprint = {hdl:10.1/2},\n  eprinttype = {hdl}" in render([b.replace(bibkey="b")])
+    assert b.bibfields == {"eprint": "hdl:10.1/2", "archiveprefix": "hdl"}  # BibTeX's name
+    assert "eprint = {hdl:10.1/2},\n  archivePrefix = {hdl}" in render([b.replace(bibkey="b")])
+    biblatex = render([b.replace(bibkey="b")], Options(style="biblatex"))
+    assert "eprint = {hdl:10.1/2},\n  eprinttype = {hdl}" in biblatex
     assert c.arxiv_id == "2501.01234"  # the id arXiv's rules accept, from the URL
     assert c.bibfields["eprint"] == "9999.99999"
 
@@ -140,8 +142,9 @@ def test_arxiv_id_from_a_url_and_other_eprints_kept() -> None:
 def test_hand_written_file(store: Store) -> None:
     lines = load(store, "handwritten.bib")
     assert lines == [
-        "handwritten.bib: 8 added, 1 skipped (line 43: not a complete BibTeX entry), 1 warning",
-        "line 43: not a complete BibTeX entry",
+        "handwritten.bib: 8 added, 1 skipped"
+        " (line 43: @article{broken2020: not a complete BibTeX entry), 1 warning",
+        "line 43: @article{broken2020: not a complete BibTeX entry",
         "line 78: key song2021score is taken by another paper; stored as song2021scorea",
     ]
     papers = by_key(store)
@@ -209,7 +212,7 @@ def test_every_fixture_compiles_after_a_round_trip(style: str, tmp_path: Path) -
     assert_clean(log, style)
     assert pdf.read_bytes().startswith(b"%PDF")
     bbl = (tmp_path / "doc.bbl").read_text()
-    assert bbl.count("\\entry{" if style == "biblatex" else "\\bibitem") == count == 23
+    assert bbl.count("\\entry{" if style == "biblatex" else "\\bibitem") == count == 30
 
 
 def test_merge_fills_a_listing_paper_and_keeps_user_state(seeded: Store) -> None:
@@ -348,6 +351,7 @@ def test_nothing_parsed_aborts_with_one_line(store: Store) -> None:
 def test_detection_by_content() -> None:
     assert looks_like_bibtex("% refs\n\n@Article{Key2020,\n  title = {T},\n}\n")
     assert looks_like_bibtex("@string{x = {y}}\n")
+    assert looks_like_bibtex("@\narticle\n{x,\n  title = {T}\n}\n")  # as BibTeX reads it
     assert not any(looks_like_bibtex(p.read_text(errors="replace")) for p in SEEDS.glob("*"))
     assert not looks_like_bibtex("Daily Papers\n\nEmail me @ home{x}, please\n")
 
@@ -399,7 +403,8 @@ def test_cli_imports_bib_files_directories_and_stdin(
     code = main(["--db", db, "import", str(FIXTURES / "handwritten.bib")])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "handwritten.bib: 8 added, 1 skipped (line 43: not a complete BibTeX entry)" in out
+    broken = "line 43: @article{broken2020: not a complete BibTeX entry"
+    assert f"handwritten.bib: 8 added, 1 skipped ({broken})" in out
     assert "  warning: line 78: key song2021score is taken by another paper" in out
     folder = tmp_path / "refs"
     folder.mkdir()
