@@ -23,6 +23,7 @@ from bibtexparser.middlewares import (
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
 
+from readlist.bibnames import person
 from readlist.latex import MARKS, LatexEncoder
 from readlist.links import clean_url
 from readlist.model import Paper, is_code_repo
@@ -128,10 +129,18 @@ class Encoder:
 
     def __init__(self, unicode: bool = False, biber: bool = False) -> None:
         self._latex = None if unicode else LatexEncoder(biber=biber)
+        self._names: dict[str, str] = {}  # authors recur across papers
 
     def _char(self, m: re.Match[str]) -> str:
         assert self._latex is not None
         return self._latex(m.group())
+
+    def name(self, value: str) -> str:
+        """An author's name, in the form BibTeX splits right (see `bibnames`)."""
+        out = self._names.get(value)
+        if out is None:
+            out = self._names[value] = person(value, self.text)
+        return out
 
     def text(self, value: str) -> str:
         """Escape TeX's specials, break ligatures, and encode non-ASCII unless --unicode."""
@@ -372,7 +381,7 @@ def _person(enc: Encoder, name: str) -> str:
     """A name for `author`; a braced corporate name ({OpenAI Team}) keeps its braces."""
     if _CORPORATE.match(name):
         return "{" + enc.text(name[1:-1]) + "}"
-    return enc.text(name)
+    return enc.name(name)
 
 
 def _verbatim(value: str) -> str:

@@ -85,6 +85,19 @@ def test_stacked_accents_are_written_from_the_decomposition() -> None:
     assert biblatex.text("é ă Ș") == bibtex.text("é ă Ș")
 
 
+def test_names_bibtex_would_misread_are_written_last_first() -> None:
+    """BibTeX takes a word's case from the first letter after a special character's
+    first command: the u of {\\d{\\u{A}}}ng. Such a name is written Last, First."""
+    enc = Encoder()
+    assert enc.name("Văn Ặng Nguyễn") == r"Nguy{\~{\^{e}}}n, V{\u{a}}n {\d{\u{A}}}ng"
+    assert enc.name("Ǻse de la Ặng") == r"de la {\d{\u{A}}}ng, {\'{\r{A}}}se"
+    # names BibTeX reads right are written as before
+    assert enc.name("Ọanh Trường") == r"{\d{O}}anh Tru{\`o}ng"
+    assert enc.name("Ann van der Berg") == "Ann van der Berg"
+    assert enc.name("Ægir ßmith Østergård") == r"{\AE}gir {\ss}mith {\O}sterg{\r{a}}rd"
+    assert Encoder(biber=True).name("Ọanh Trường") == r"Tru{\`o}ng, {\a{d}{O\relax}}anh"
+
+
 @pytest.mark.parametrize("options", STYLES, ids=lambda o: o.style)
 def test_letters_read_back_by_the_import(options: Options) -> None:
     """Export, then readlist's own BibTeX import: the same letter wherever T1 has it,
@@ -152,6 +165,9 @@ def test_every_letter_compiles(
     assert_clean(blg, style)
     bbl = (work / "doc.bbl").read_text(encoding="utf-8")
     if style == "abbrvnat":  # abbreviated given names keep their accents
+        assert r"V.~{\d{\u{A}}}. Nguy{\~{\^{e}}}n" in bbl
         assert r"{\d{O}}.~Tru{\`o}ng" in bbl
+        assert r"{\'{\r{A}}}.~{\'{\O}}rsted" in bbl
     if style == "biblatex":
         assert r"family={Nguy{\~{\^{e\relax}}}n}" in bbl
+        assert r"given={Văn\bibnamedelima {\a{d}{\a{u}{A\relax}}}ng}" in bbl
