@@ -22,16 +22,12 @@ from bibtexparser.middlewares import (
 )
 from bibtexparser.model import Entry, Field
 from bibtexparser.writer import BibtexFormat
-from pylatexenc.latex2text import LatexNodes2Text
-from pylatexenc.latexencode import (
-    RULE_DICT,
-    UnicodeToLatexConversionRule,
-    UnicodeToLatexEncoder,
-)
 
 from readlist.biblatex import biblatex_names, bibtex_names, type_words
+from readlist.bibnames import person
 from readlist.citekeys import STOPWORDS
 from readlist.keywords import field_for
+from readlist.latex import MARKS, LatexEncoder
 from readlist.links import clean_url
 from readlist.model import Paper, is_code_repo
 from readlist.protect import needs_braces, regions
@@ -53,10 +49,10 @@ _SPECIAL = {
     ">": r"{\ensuremath{>}}",
     "|": r"{\ensuremath{|}}",
 }
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_NOT_VERBATIM = re.compile(r"[\\{}\s\x00-\x1f\x7f-\x9f]")
+# A character and the combining marks on it (NFC leaves some: q with an acute).
+_NON_ASCII = re.compile(f"[A-Za-z]?[{MARKS}]+|[^\x00-\x7f][{MARKS}]*")
+_NOT_VERBATIM = re.compile(r"[\\{}\s\x00-\x1f\x7f-\U0010ffff]")
 _LINE_AT = re.compile(r"^([ \t]*)@", re.MULTILINE)
-_DOTLESS = re.compile(r"\\([ij])(?![A-Za-z])")
 _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 # TeX turns these pairs into other characters (-- is a dash, `` a quote); {} breaks them.
 _LIGATURES = re.compile(r"(?<=[-`'?!])(?=[-`'])|(?<=[?!])(?=`)")
@@ -101,19 +97,6 @@ _BIBLATEX_TYPES = _BIBTEX_TYPES | frozenset(
 )
 
 
-def _encoder() -> UnicodeToLatexEncoder:
-    fixes = UnicodeToLatexConversionRule(
-        rule_type=RULE_DICT, rule={ord("·"): r"\ensuremath{\cdot}", 0xA0: "~"}
-    )
-    return UnicodeToLatexEncoder(
-        non_ascii_only=True,
-        replacement_latex_protection="braces-all",
-        unknown_char_policy="keep",
-        unknown_char_warning=False,
-        conversion_rules=[fixes, "defaults"],
-    )
-
-
 @dataclass(frozen=True)
 class Options:
     style: str = "bibtex"
@@ -123,31 +106,20 @@ class Options:
 class Encoder:
     """Turns plain text into a BibTeX field value."""
 
-    def __init__(self, unicode: bool = False) -> None:
-        self._latex = None if unicode else _encoder()
-        self._decoder: LatexNodes2Text | None = None
-        self._chars: dict[str, str] = {}
+    def __init__(self, unicode: bool = False, biber: bool = False) -> None:
+        self._latex = None if unicode else LatexEncoder(biber=biber)
+        self._names: dict[str, str] = {}  # authors recur across papers
 
     def _char(self, m: re.Match[str]) -> str:
-        """LaTeX for one non-ASCII character, if that LaTeX means the same character.
+        assert self._latex is not None
+        return self._latex(m.group())
 
-        pylatexenc approximates some characters (Ħ becomes H with a macron); those
-        are kept as UTF-8, since a wrong letter is worse than one a font may lack.
-        """
-        ch = m.group()
-        latex = self._chars.get(ch)
-        if latex is None:
-            assert self._latex is not None
-            # Accents on a dotless \i or \j: biber turns those into a combining
-            # accent that pdflatex cannot typeset; on i and j they mean the same.
-            latex = _DOTLESS.sub(r"{\1}", self._latex.unicode_to_latex(ch))
-            if self._decoder is None:
-                self._decoder = LatexNodes2Text()
-            back = unicodedata.normalize("NFC", self._decoder.latex_to_text(latex))
-            if back != ch:
-                latex = ch
-            self._chars[ch] = latex
-        return latex
+    def name(self, value: str) -> str:
+        """An author's name, in the form BibTeX splits right (see `bibnames`)."""
+        out = self._names.get(value)
+        if out is None:
+            out = self._names[value] = person(value, self.text)
+        return out
 
     def text(self, value: str) -> str:
         """Escape TeX's specials, break ligatures, and encode non-ASCII unless --unicode."""
@@ -347,12 +319,13 @@ def _person(enc: Encoder, name: str) -> str:
     """A name for `author`; a braced corporate name ({OpenAI Team}) keeps its braces."""
     if _CORPORATE.match(name):
         return "{" + enc.text(name[1:-1]) + "}"
-    return enc.text(name)
+    return enc.name(name)
 
 
 def _verbatim(value: str) -> str:
     """An identifier or URL (doi, eprint), written as it is but for what TeX would read
-    as markup or a field's end: backslashes, braces, spaces and controls, %-encoded."""
+    as markup or a field's end (backslashes, braces, spaces, controls) and non-ASCII
+    (which \\url under pdflatex cannot take), %-encoded."""
     return _NOT_VERBATIM.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), value)
 
 
@@ -364,7 +337,7 @@ def _key_label(paper: Paper) -> str:
 
 def render(papers: Sequence[Paper], options: Options = Options()) -> str:
     """BibTeX text for papers that already carry keys."""
-    enc = Encoder(unicode=options.unicode)
+    enc = Encoder(unicode=options.unicode, biber=options.style == "biblatex")
     library = Library([entry(p, enc, options.style) for p in papers])
     month = MonthIntMiddleware() if options.style == "biblatex" else MonthAbbreviationMiddleware()
     stack = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import unicodedata
@@ -13,6 +14,9 @@ from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
+from readlist.latex import LatexEncoder
+from readlist.latex import decoder as latex_decoder
+
 # pylatexenc knows no \textbraceleft and maps \textasciicircum to a modifier letter;
 # teach its decoder what LaTeX prints for them.
 _CONTEXT = get_default_latex_context_db()
@@ -23,15 +27,40 @@ _CONTEXT.add_context_category(
 )
 
 
-def parse(text: str) -> dict[str, dict[str, str]]:
-    """Entries by key, fields LaTeX-decoded, braces dropped."""
-    decoder = LatexNodes2Text(
+def _decoder() -> LatexNodes2Text:
+    return LatexNodes2Text(
         latex_context=_CONTEXT, math_mode="text", keep_braced_groups=False, strict_latex_spaces=True
     )
-    middleware = LatexDecodingMiddleware(decoder=decoder)
+
+
+def parse(text: str) -> dict[str, dict[str, str]]:
+    """Entries by key, fields LaTeX-decoded, braces dropped."""
+    middleware = LatexDecodingMiddleware(decoder=_decoder())
     library = parse_string(text, append_middleware=[middleware])
     assert not library.failed_blocks, [b.error for b in library.failed_blocks]
     return {e.key: {f.key: f.value for f in e.fields} for e in library.entries}
+
+
+@functools.cache
+def faithful_chars() -> list[str]:
+    """Characters the default export writes as LaTeX that means the same character,
+    in both styles, read back by pylatexenc and by readlist's import: the alphabet of
+    exact round trips. Other characters (Cyrillic, CJK, letters T1 has no accent for)
+    are written as the closest ASCII on purpose; tests/core/test_latex_letters.py
+    covers them."""
+    bibtex, biblatex = LatexEncoder(), LatexEncoder(biber=True)
+    pylatexenc, readlist = _decoder(), latex_decoder()
+    out = []
+    for start, end in ((0xA0, 0x250), (0x370, 0x400), (0x1E00, 0x1F00), (0x2000, 0x2200)):
+        for ch in map(chr, range(start, end)):
+            if unicodedata.category(ch)[0] in "CMZ":
+                continue
+            tex = bibtex(ch)
+            back = {pylatexenc.latex_to_text(tex), readlist.latex_to_text(tex)}
+            back.add(readlist.latex_to_text(biblatex(ch)))  # pylatexenc knows no \\a{d}
+            if {unicodedata.normalize("NFC", b) for b in back} == {ch}:
+                out.append(ch)
+    return out
 
 
 def plain(text: str) -> str:
@@ -59,7 +88,7 @@ def compile_bib(
         preamble = "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
         body = nocite + "\\printbibliography\n"
     else:
-        natbib = "\\usepackage{natbib}\n" if style == "plainnat" else ""
+        natbib = "\\usepackage{natbib}\n" if style.endswith("nat") else ""
         preamble = "\\usepackage{url}\n" + natbib
         body = nocite + f"\\bibliographystyle{{{style}}}\n\\bibliography{{refs}}\n"
     (workdir / "doc.tex").write_text(

@@ -18,7 +18,7 @@ from readlist.importing import import_texts
 from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import AS_OF, NOW
-from tests.core.bibcheck import assert_clean, compile_bib, parse, plain
+from tests.core.bibcheck import assert_clean, compile_bib, faithful_chars, parse, plain
 
 
 def keyed(paper: Paper, key: str = "k") -> Paper:
@@ -144,10 +144,21 @@ def test_stored_type_and_venue_are_written() -> None:
     )
 
 
+_SPECIALS = st.sampled_from(list("&%$#_{}~^\\<>|-`'?!\"  "))
 _TEXT = st.text(
     alphabet=st.one_of(
-        st.sampled_from(list("&%$#_{}~^\\<>|-`'?!\"  ")),
+        _SPECIALS,
         st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")),
+    ),
+    min_size=1,
+    max_size=60,
+).filter(lambda s: s.strip() != "")
+# Text the default export writes as LaTeX of the same characters (see faithful_chars).
+_FAITHFUL = st.text(
+    alphabet=st.one_of(
+        _SPECIALS,
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E),
+        st.deferred(lambda: st.sampled_from(faithful_chars())),
     ),
     min_size=1,
     max_size=60,
@@ -157,12 +168,24 @@ _TEXT = st.text(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=_TEXT, abstract=_TEXT, note=_TEXT)
 def test_round_trip_property(title: str, abstract: str, note: str) -> None:
+    """--unicode keeps any text; without it the file is ASCII whatever the text."""
     paper = Paper(id="x", title=title, abstract=abstract, notes=note, bibkey="k")
-    for unicode in (False, True):
-        fields = parse(render([paper], Options(unicode=unicode)))["k"]
-        assert plain(fields["title"]) == plain(title)
-        assert plain(fields["abstract"]) == plain(abstract)
-        assert plain(fields["annote"]) == plain(note.strip())
+    fields = parse(render([paper], Options(unicode=True)))["k"]
+    assert plain(fields["title"]) == plain(title)
+    assert plain(fields["abstract"]) == plain(abstract)
+    assert plain(fields["annote"]) == plain(note.strip())
+    assert render([paper]).isascii()
+    assert render([paper], Options(style="biblatex")).isascii()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=_FAITHFUL, abstract=_FAITHFUL, note=_FAITHFUL)
+def test_latex_round_trip_property(title: str, abstract: str, note: str) -> None:
+    paper = Paper(id="x", title=title, abstract=abstract, notes=note, bibkey="k")
+    fields = parse(render([paper]))["k"]
+    assert plain(fields["title"]) == plain(title)
+    assert plain(fields["abstract"]) == plain(abstract)
+    assert plain(fields["annote"]) == plain(note.strip())
 
 
 def test_escaping_and_latex_encoding() -> None:
