@@ -22,6 +22,7 @@ from readlist.atomic import atomic_write
 from readlist.bibtex import Options, assign_keys, render
 from readlist.errors import ReadlistError
 from readlist.fileformat import META
+from readlist.fspaths import Kind, kind_of, refusal
 from readlist.model import Paper
 from readlist.selection import Selection, select
 from readlist.store import Store
@@ -166,8 +167,9 @@ def check_output(path: Path, store: Store, *, backup_ok: bool = False) -> Path:
         )
     if not target.parent.is_dir():
         raise ReadlistError(f"{path}: no such directory {target.parent}")
-    if target.exists() and not target.is_file():
-        raise ReadlistError(f"{path}: not a regular file; not overwriting it")
+    kind = kind_of(target)  # a FIFO would block the first read of it
+    if kind not in (Kind.FILE, Kind.MISSING):
+        raise ReadlistError(f"{path}: {refusal(kind, 'not overwriting it')}")
     if (why := _other_library(target, backup_ok)) is not None:
         raise ReadlistError(f"{path}: {why}; not overwriting it")
     try:  # find an unwritable place now, before any key is stored
