@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import os
 import re
-import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -22,7 +21,7 @@ from readlist.atomic import atomic_write
 from readlist.bibtex import Options, assign_keys, render
 from readlist.errors import ReadlistError
 from readlist.fileformat import META
-from readlist.fspaths import Kind, kind_of, refusal
+from readlist.fspaths import Kind, PathError, kind_of, open_regular, refusal
 from readlist.model import Paper
 from readlist.selection import Selection, select
 from readlist.store import Store
@@ -108,13 +107,10 @@ def export_ids(
 def _head(path: Path, size: int = 4096) -> bytes:
     """The first bytes of an existing file; never blocks on a FIFO swapped in."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    except FileNotFoundError:
+        with open_regular(path, "not reading it") as fh:
+            return fh.read(size)
+    except (FileNotFoundError, PathError):
         return b""
-    try:
-        return os.read(fd, size) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
-    finally:
-        os.close(fd)
 
 
 def _is_backup(head: bytes) -> bool:

@@ -95,10 +95,15 @@ def require_file(path: StrPath, action: str, *, missing_ok: bool = True) -> Kind
 
 
 def open_regular(path: StrPath, action: str) -> BinaryIO:
-    """`path` opened for reading, refusing what is not a regular file before a byte
-    is read. Opening non-blocking and checking the open descriptor leaves no window
-    to swap a FIFO in. FileNotFoundError passes through: callers decide what a
-    missing file means."""
+    """`path` opened for reading, refusing what is not a regular file without opening
+    it. Opening non-blocking and checking the open descriptor as well leaves no
+    window to swap a FIFO in between. A missing file is FileNotFoundError: callers
+    decide what that means."""
+    kind = kind_of(path)  # stat first: what is not a file is never opened at all
+    if kind is Kind.MISSING:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), os.fsdecode(path))
+    if kind is not Kind.FILE:
+        raise PathError(path, refusal(kind, action))
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except (FileNotFoundError, NotADirectoryError) as exc:

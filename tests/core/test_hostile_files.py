@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 from collections.abc import Callable
@@ -35,7 +36,12 @@ def _special(kind: str) -> Callable[[Path], Path]:
         if kind == "FIFO":
             os.mkfifo(path)
         elif kind == "device":
-            path.symlink_to("/dev/zero")  # endless if read, swallows what is written
+            # A zero device of its own: endless if read. Never a link to /dev/zero: code
+            # that wrongly replaced the file would replace the machine's /dev/zero.
+            try:
+                os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 5))
+            except PermissionError:  # pragma: no cover - the suite runs as root
+                pytest.skip("making a device node needs root")
         elif kind == "directory":
             path.mkdir()
         elif kind == "socket":
