@@ -7,7 +7,6 @@ replaces a file it wrote itself (it starts with `HEADER`), never a hand-kept one
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
@@ -21,6 +20,7 @@ from readlist.citations import shown
 from readlist.config import AutoExport
 from readlist.errors import InputError, ReadlistError
 from readlist.exporting import check_output, ensure_keys, exportable
+from readlist.fspaths import Kind, PathError, kind_of, open_regular, refusal
 from readlist.selection import select
 from readlist.store import Store
 
@@ -47,20 +47,23 @@ class Result:
         return shown(text)
 
 
-def _current(path: Path) -> bytes | None:
+NOT_WRITING = "not writing it"
+
+
+def _current(path: Path, size: int = -1) -> bytes | None:
+    """The file's bytes (the first `size`), None if there is none. Never opens a FIFO
+    or a device, which would block the write command after its commit, forever."""
     try:
-        return path.read_bytes()
+        with open_regular(path, NOT_WRITING) as fh:
+            return fh.read(size)
     except FileNotFoundError:
         return None
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Replace `path` with `data` unless it already holds exactly that; True if written."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    if _current(path) == data:
+        return False
     atomic_write(path, data)
     return True
 
@@ -78,12 +81,8 @@ def selected(records: Mapping[str, Mapping[str, Any]], query: str, now: dt.datet
 
 def _owned(path: Path) -> bool:
     """True when `path` is absent, empty, or an earlier auto-export's output."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(HEADER))
-    except FileNotFoundError:
-        return True
-    return head in (b"", HEADER)
+    head = _current(path, len(HEADER))
+    return head in (None, b"", HEADER)
 
 
 Records = Mapping[str, Mapping[str, Any]]
@@ -142,15 +141,17 @@ def update_one(
     try:
         if store.is_own_file(export.path):
             raise InputError("that is a file of the library; not overwriting it")
+        kind = kind_of(export.path)
+        if kind not in (Kind.FILE, Kind.MISSING):
+            raise InputError(refusal(kind, NOT_WRITING))
         if not _owned(export.path):
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"
             )
         docs = [records.get(pid) for pid in ids] if records is not None else []
-        if memo is not None and export in memo and memo[export][0] == docs:
-            with contextlib.suppress(FileNotFoundError):
-                if export.path.read_bytes() == memo[export][1]:
-                    return Result(export.path, count=len(ids))
+        cached = memo.get(export) if memo is not None else None
+        if cached is not None and cached[0] == docs and _current(export.path) == cached[1]:
+            return Result(export.path, count=len(ids))
         papers, bad = exportable(store, [pid for pid in ids if pid in store])  # undo may drop one
         text = render(papers, Options(style=export.style, unicode=export.unicode))
         data = HEADER + text.encode("utf-8")
@@ -159,6 +160,8 @@ def update_one(
             atomic_write(check_output(export.path, store), data)
         if memo is not None and records is not None:
             memo[export] = (docs, data)
+    except PathError as exc:  # names the path, which the message starts with already
+        return Result(export.path, error=exc.reason)
     except ReadlistError as exc:
         return Result(export.path, error=str(exc))
     except OSError as exc:

@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from readlist.errors import ReadlistError
+from readlist.fspaths import read_regular
 
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
+MAX_CONFIG_BYTES = 1024 * 1024  # a config.toml is a few hundred bytes
 # What Textual accepts as a key: modifiers, then one printable character or a key
 # name such as "question_mark", "pagedown" or "f5".
 _KEY = re.compile(r"((ctrl|shift|alt|meta|super|hyper)\+)*([a-z][a-z0-9_]*|[^\s,+\[\]\\])", re.I)
@@ -58,13 +60,16 @@ class Config:
 
 
 def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
-    """Read `path`; a missing file is the default config, a broken one an error."""
+    """Read `path`; a missing file is the default config, a broken one (or one that is
+    not a regular file: fspaths.PathError) an error."""
     env = os.environ if env is None else env
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    try:  # a FIFO here would block every command before it starts: refused unopened
+        too_big = "larger than 1 MB; not a config file"
+        raw = read_regular(path, MAX_CONFIG_BYTES, "not reading it as config", too_big)
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         data = {}
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise ReadlistError(f"{path}: cannot read config ({exc})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ReadlistError(f"{path}: invalid TOML ({exc})") from None

@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import os
 import re
-import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,6 +22,7 @@ from readlist.bibtex import Options, render
 from readlist.citekeys import assign_keys, valid_key
 from readlist.errors import ReadlistError
 from readlist.fileformat import META
+from readlist.fspaths import Kind, PathError, kind_of, open_regular, refusal
 from readlist.model import Paper
 from readlist.selection import Selection, select
 from readlist.store import Store
@@ -126,13 +126,10 @@ def export_ids(
 def _head(path: Path, size: int = 4096) -> bytes:
     """The first bytes of an existing file; never blocks on a FIFO swapped in."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-    except FileNotFoundError:
+        with open_regular(path, "not reading it") as fh:
+            return fh.read(size)
+    except (FileNotFoundError, PathError):
         return b""
-    try:
-        return os.read(fd, size) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
-    finally:
-        os.close(fd)
 
 
 def _is_backup(head: bytes) -> bool:
@@ -185,8 +182,9 @@ def check_output(path: Path, store: Store, *, backup_ok: bool = False) -> Path:
         )
     if not target.parent.is_dir():
         raise ReadlistError(f"{path}: no such directory {target.parent}")
-    if target.exists() and not target.is_file():
-        raise ReadlistError(f"{path}: not a regular file; not overwriting it")
+    kind = kind_of(target)  # a FIFO would block the first read of it
+    if kind not in (Kind.FILE, Kind.MISSING):
+        raise ReadlistError(f"{path}: {refusal(kind, 'not overwriting it')}")
     if (why := _other_library(target, backup_ok)) is not None:
         raise ReadlistError(f"{path}: {why}; not overwriting it")
     try:  # find an unwritable place now, before any key is stored

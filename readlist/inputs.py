@@ -6,8 +6,6 @@ byte is read; every input is read and decoded before anything is imported.
 
 from __future__ import annotations
 
-import os
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -15,6 +13,7 @@ from typing import BinaryIO
 from readlist.bibtex_in import looks_like_bibtex
 from readlist.config import DEFAULT_MAX_INPUT_BYTES
 from readlist.errors import InputError
+from readlist.fspaths import Kind, kind_of, read_regular
 from readlist.listing import decode, looks_like_listing
 from readlist.text import decodable
 
@@ -47,27 +46,13 @@ def read_capped(fh: BinaryIO, limit: int, name: str) -> bytes:
 def read_file(
     path: Path, limit: int = DEFAULT_MAX_INPUT_BYTES, hint: str = "only files and - can be imported"
 ) -> bytes:
-    """A regular file's bytes. FIFOs, devices and sockets are refused before reading:
-    a FIFO would block forever, `/dev/zero` would never end. Opening non-blocking
-    and checking the open descriptor leaves no window to swap the file in between."""
+    """A regular file's bytes. FIFOs, devices and sockets are refused before reading
+    (fspaths): a FIFO would block forever, `/dev/zero` would never end."""
+    too_big = f"input is larger than the {_mb(limit)} limit ([import] max_size_mb in config)"
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        return read_regular(path, limit, hint, too_big)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    st = os.fstat(fd)
-    if not stat.S_ISREG(st.st_mode):  # checked before fdopen, which refuses a directory
-        os.close(fd)
-        what = "is a directory" if stat.S_ISDIR(st.st_mode) else f"not a regular file; {hint}"
-        raise InputError(f"{path}: {what}")
-    with os.fdopen(fd, "rb") as fh:
-        if st.st_size > limit:
-            raise _limit_error(str(path), limit)
-        try:
-            return read_capped(fh, limit, str(path))
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
 def read_inputs(
@@ -92,9 +77,11 @@ def read_inputs(
         if not arg:
             raise InputError("empty path given to import")
         path = Path(arg)
-        if path.is_dir():
+        if kind_of(path) is Kind.DIRECTORY:
             files = sorted(
-                p for p in path.iterdir() if p.suffix.lower() in (".txt", ".bib") and p.is_file()
+                p
+                for p in path.iterdir()
+                if p.suffix.lower() in (".txt", ".bib") and kind_of(p) is Kind.FILE
             )
             if not files:
                 raise InputError(f"{path}: no *.txt listings or *.bib files in this directory")

@@ -52,6 +52,7 @@ from readlist.fileformat import (
     parse_snapshot,
     write_lines,
 )
+from readlist.fspaths import PathError, open_regular
 from readlist.libfiles import check_trusted, is_own_file, remove_stale_temps
 from readlist.model import SCHEMA_VERSION
 
@@ -165,7 +166,7 @@ class JournalStorage(Storage):
     def _peek_journal(self) -> tuple[int, bool]:
         """(the generation its header names, or -1; whether it holds data)."""
         try:
-            with open(self.journal, "rb") as fh:
+            with self._open(self.journal) as fh:
                 line = fh.readline(4096)
                 if not line:
                     return -1, False
@@ -175,6 +176,14 @@ class JournalStorage(Storage):
             return -1, False
         except ValueError:  # not a header we can read: assume it matters
             return -1, True
+
+    def _open(self, path: Path) -> BinaryIO:
+        """A library file opened for reading; a FIFO or a device (even one swapped in
+        after `check_files`) is a LibraryError, never a read that blocks."""
+        try:
+            return open_regular(path, "refusing to use it as a library file")
+        except PathError as exc:
+            raise LibraryError(str(exc)) from None
 
     def load(self) -> None:
         """Read snapshot and journal. Retries when a compaction races with the read."""
@@ -187,7 +196,7 @@ class JournalStorage(Storage):
     def _load_once(self) -> bool:
         ident = _ident(self.path)
         try:
-            with open(self.path, "rb") as fh, gc_paused():
+            with self._open(self.path) as fh, gc_paused():
                 data, generation = self._parse_snapshot(fh)
         except FileNotFoundError:
             if self.journal_holds_data():
@@ -232,7 +241,7 @@ class JournalStorage(Storage):
     def _catch_up(self) -> bool:
         """Apply journal lines appended since the last look; False means reload all."""
         try:
-            fh = open(self.journal, "rb")  # noqa: SIM115 - closed below
+            fh = self._open(self.journal)
         except FileNotFoundError:
             if self._journal_valid and self._journal_offset > self._header_len:
                 raise LibraryError(

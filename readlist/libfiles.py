@@ -15,15 +15,22 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from readlist.errors import LibraryError
+from readlist.fspaths import Kind, classify, refusal
 
 
 def check_trusted(files: Iterable[Path]) -> None:
-    """LibraryError for the first existing file that is not safely ours."""
+    """LibraryError for the first existing file that is not safely ours, or not a
+    regular file (a FIFO would block the first read forever)."""
     for file in files:
         try:
             st = file.stat()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             continue
+        except OSError as exc:
+            raise LibraryError(f"{file}: cannot use it ({exc.strerror})") from None
+        kind = classify(st.st_mode)
+        if kind is not Kind.FILE:
+            raise LibraryError(f"{file}: {refusal(kind, 'refusing to use it as a library file')}")
         reason = unsafe_reason(st)
         if reason:
             raise LibraryError(f"{file}: {reason}; refusing to use this library")

@@ -68,6 +68,7 @@ class Store:
         if self._storage.exists():
             self._storage.load()
         elif create:
+            self._storage.check_files()  # a FIFO or a directory as the lock file, say
             with self._storage.locked():
                 if self._storage.exists():
                     self._storage.load()

@@ -66,7 +66,10 @@ def _cited_keys(args: argparse.Namespace) -> list[str] | None:
     from readlist.citations import parse_keys, read_aux
 
     if args.aux:
-        return read_aux(Path(args.aux), Path(args.output) if args.output else None)
+        found = read_aux(Path(args.aux), Path(args.output) if args.output else None)
+        for warning in found.warnings():
+            _say(f"readlist: warning: {warning}")
+        return found.keys
     if args.keys is not None:
         keys = parse_keys(args.keys)
         if not keys:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from readlist.autoexport import HEADER
 from readlist.config import AutoExport, Config
 from readlist.store import Store
 from readlist.tui.messages import AutoExportDone
+from readlist.tui.screens.main import MainScreen
 from tests.tui.conftest import SIZE, AppFactory
 
 TAG = "qxjvkw"  # a word no seed title or abstract comes near
@@ -176,3 +178,44 @@ async def test_a_bug_in_the_worker_becomes_a_notice(
         await until(pilot, lambda: len(app._notifications) == 1)
         notes = [n.message for n in app._notifications]
     assert notes == [f"auto-export {out}: internal error: RuntimeError: boom"]
+
+
+def _release(fifo: Path) -> None:
+    """Unblock a reader stuck opening `fifo` (a regression), so the app can exit and
+    the test fails instead of hanging: an O_RDWR open never blocks, and a reader
+    waiting for a writer wakes once one has opened."""
+    os.close(os.open(fifo, os.O_RDWR | os.O_NONBLOCK))
+
+
+async def test_a_fifo_target_is_a_warning_and_the_app_keeps_running(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "refs.bib"
+    os.mkfifo(fifo)
+    app = make_app(Config(auto_exports=(AutoExport(fifo),)))
+    app.auto_export.delay = 0.1
+    done: list[AutoExportDone] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, AutoExportDone):
+            done.append(message)
+
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        try:
+            await pilot.press("s")  # star a paper: the auto-export runs after it
+            await until(pilot, lambda: len(done) == 1)
+            await pilot.press("j", "s")  # the same error again: not notified again
+            await until(pilot, lambda: len(done) == 2)
+            await pilot.press("j")
+            assert app.is_running
+            notes = [n.message for n in app._notifications]
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            assert screen.papers.cursor == 2  # still taking keys
+        finally:
+            _release(fifo)
+    assert notes == [f"auto-export {fifo}: not a regular file (a FIFO); not writing it"]
+    assert [r.error for r in done[0].results] == ["not a regular file (a FIFO); not writing it"]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # never replaced
+    with Store(app.store.path) as store:
+        assert sum(p.starred for p in store.papers()) == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from textual.widgets import Input, RadioButton, RadioSet
@@ -109,3 +111,20 @@ async def test_a_directory_is_refused(make_app: AppFactory, tmp_path: Path) -> N
         await pilot.pause()
         assert isinstance(app.screen, ExportDialog)
         assert any("is a directory" in n.message for n in app._notifications)
+
+
+async def test_a_fifo_is_refused_without_asking_to_replace_it(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "refs.bib"
+    os.mkfifo(fifo)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        app.screen.query_one("#path", Input).value = str(fifo)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)  # no "Replace it?" and no export
+        notes = [n.message for n in app._notifications]
+    assert notes == [f"{fifo}: not a regular file (a FIFO); give the name of a file."]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
+from readlist.fspaths import Kind, PathError, kind_of, refusal
 from readlist.tui.common import blink, escape
 from readlist.tui.screens.confirm import Confirm
 
@@ -89,12 +90,24 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             style=self._choice("style") or "bibtex",
             unicode=self.query_one("#unicode", Checkbox).value,
         )
-        if request.path.is_dir():
+        try:
+            kind = kind_of(request.path)
+        except PathError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if kind is Kind.DIRECTORY:
             self.notify(
                 f"{request.path} is a directory; give a file name.", severity="error", markup=False
             )
             return
-        if not request.path.exists():
+        if kind is not Kind.FILE and kind is not Kind.MISSING:
+            self.notify(
+                f"{request.path}: {refusal(kind, 'give the name of a file.')}",
+                severity="error",
+                markup=False,
+            )
+            return
+        if kind is Kind.MISSING:
             self.dismiss(request)
             return
 
