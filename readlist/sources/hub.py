@@ -63,7 +63,7 @@ class _Fields:
         try:
             return check()
         except checks.Invalid as exc:
-            self.dropped.append(f"ignored {exc}")
+            self.dropped.append(f"ignored: {exc}")
             return None
 
     def text(self, value: Any, what: str, limit: int) -> str | None:
@@ -78,7 +78,7 @@ class _Fields:
         if not isinstance(value, list):
             return []
         if len(value) > limit:
-            self.dropped.append(f"ignored {what}: more than {limit:,}")
+            self.dropped.append(f"ignored: more than {limit:,} {what}")
             return []
         return value
 
