@@ -7,7 +7,6 @@ readlist from starting.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import tomllib
@@ -150,12 +149,8 @@ class _Reader:
                 self.warn(f"[network] {key} has the wrong type, using {default!r}")
             elif key in _SECONDS:
                 low, high, low_ok = _SECONDS[key]
-                # nan and inf are TOML floats too; neither is a number of seconds
-                if (
-                    math.isfinite(value)
-                    and (low < value or (low_ok and value == low))
-                    and (value <= high)
-                ):
+                # nan and inf are TOML floats too: nan fails every comparison, inf the last
+                if low < value <= high or (low_ok and value == low):
                     values[key] = float(value)
                 else:
                     least = f"from {low}" if low_ok else f"more than {low}"

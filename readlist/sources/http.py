@@ -321,7 +321,7 @@ def _retry_after(response: httpx.Response) -> float | None:
     if not value:
         return None
     if value.isascii() and value.isdigit():
-        return float(value) if len(value) < 16 else math.inf
+        return float(value)  # inf for absurdly many digits
     try:
         when = email.utils.parsedate_to_datetime(value)
         now = email.utils.parsedate_to_datetime(response.headers.get("Date", ""))

@@ -71,12 +71,13 @@ def read_request(conn: socket.socket) -> bytes:
     return data
 
 
-def dribble(head: bytes, drip: bytes, every: float) -> Handler:
-    """Send `head` at once, then `drip` one byte at a time, `every` seconds, forever."""
+def dribble(head: bytes, drip: bytes, every: float, count: int = 1_000_000) -> Handler:
+    """Send `head` at once, then `drip` one byte at a time, `every` seconds, `count`
+    bytes (for days, by default), then hang up."""
 
     def handler(conn: socket.socket, stop: threading.Event) -> None:
         conn.sendall(head)
-        for i in range(1_000_000):
+        for i in range(count):
             if stop.wait(every):
                 return
             conn.sendall(drip[i % len(drip) : i % len(drip) + 1])

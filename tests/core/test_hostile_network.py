@@ -9,6 +9,7 @@ import gzip
 import json
 import logging
 import shutil
+import threading
 import time
 import tracemalloc
 import zlib
@@ -431,6 +432,18 @@ def write_network_config(home: Path, settings: dict[str, Any]) -> None:
     (home / "config.toml").write_text("[network]\n" + body + "\n")
 
 
+def run_bounded(argv: list[str], seconds: float) -> int:
+    """`main(argv)`, failing (instead of hanging the suite) if it runs past `seconds`: a
+    hostile server left unbounded would hold it for hours. The thread it leaves ends
+    when the server stops, at teardown."""
+    codes: list[int] = []
+    worker = threading.Thread(target=lambda: codes.append(main(argv)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert codes, f"still running after {seconds:.0f} s"
+    return codes[0]
+
+
 @pytest.mark.parametrize("kind", list(CASES))
 def test_hostile_server(
     kind: str,
@@ -450,7 +463,7 @@ def test_hostile_server(
     before = fingerprint(folder)
 
     start = time.monotonic()
-    code = main(["--db", str(folder / "lib.json"), *argv])
+    code = run_bounded(["--db", str(folder / "lib.json"), *argv], case.seconds + 5)
     took = time.monotonic() - start
     err = capsys.readouterr().err
 
@@ -576,7 +589,7 @@ def test_the_budget_stops_resolve_and_keeps_the_finished_batch(
         {"arxiv_api": url, "hf_endpoint": url, "arxiv_delay": 0, "timeout": 30, "budget": 1.5},
     )
     start = time.monotonic()
-    assert main(["resolve"]) == 1
+    assert run_bounded(["resolve"], 10) == 1
     assert time.monotonic() - start < 3
     captured = capsys.readouterr()
     assert captured.err == (
@@ -607,11 +620,14 @@ def test_long_waits_are_announced_on_stderr(
 def test_arxiv_pacing_is_not_announced(
     apis: FakeApis, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    apis.add(PAPER, Rec("2511.00002", "Two", ["B"]))
+    apis.add(PAPER, hub=False)  # found by an arXiv title search, after the Hub's
+    with Store(resolve_paths().library) as store:
+        store.put([Paper(id="aaaaaaa", title=PAPER.title)])
     _config(isolated_home, apis.server, arxiv_delay=0.3)
-    _existing_library()
-    assert main(["add", PAPER.arxiv_id]) == 0
-    assert main(["add", "2511.00002"]) == 0
+    start = time.monotonic()
+    assert main(["resolve"]) == 0
+    assert time.monotonic() - start >= 0.3  # one request waited for the pacing
+    assert [kind for kind, _ in apis.log] == ["search", "arxiv"]
     assert capsys.readouterr().err == ""
 
 

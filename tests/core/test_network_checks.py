@@ -127,7 +127,7 @@ def test_a_host_that_asks_for_a_long_pause_fails_at_once_afterwards(
     httpserver.expect_request("/x").respond_with_response(
         Response("", 429, headers={"Retry-After": "61"})
     )
-    with Http(2, backoff=0.01) as http:
+    with Http(2, backoff=0.01, budget=5) as http:
         for _ in range(2):
             with pytest.raises(NetworkError, match="asked to wait 61 s before retrying"):
                 http.get(httpserver.url_for("/x"), name="arXiv")

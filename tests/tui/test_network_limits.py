@@ -53,7 +53,8 @@ async def test_a_long_wait_is_shown_and_esc_still_stops_it(
 async def test_a_job_out_of_budget_says_so(
     raw: RawServer, make_app: AppFactory, tmp_path: Path
 ) -> None:
-    raw.handler = dribble(b"HTTP/1.1 200 OK\r\nContent-Length: 9999\r\n\r\n", b"[", 0.1)
+    # 4 s of bytes, so a job that ignored its budget would end (and fail here) too
+    raw.handler = dribble(b"HTTP/1.1 200 OK\r\nContent-Length: 9999\r\n\r\n", b"[", 0.1, 40)
     path = library(tmp_path, paper("aaaaaaa", STREAM.title))
     before = path.read_bytes()
     app = make_app(network(raw.url("").rstrip("/"), timeout=30.0, budget=1.0), path=path)
