@@ -85,7 +85,7 @@ def read_feed(data: bytes) -> list[ArxivRecord | Refused]:
     try:
         root = fromstring(data)
     except (ParseError, DefusedXmlException, RecursionError) as exc:
-        raise SourceError(f"arXiv sent malformed XML ({_short(exc)})") from None
+        raise SourceError(f"arXiv sent malformed XML ({checks.short(str(exc), 160)})") from None
     if root.tag != f"{{{_NS['atom']}}}feed":
         raise SourceError("arXiv sent something that is not an Atom feed")
     out: list[ArxivRecord | Refused] = []
@@ -141,10 +141,6 @@ def _record(entry: Element, arxiv_id: str, version: str | None, title: str) -> A
         else None,
         comment=checks.capped(comment, "comment", checks.MAX_NOTE) if comment else None,
     )
-
-
-def _short(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:160] or type(exc).__name__
 
 
 def title_query(title: str) -> str:

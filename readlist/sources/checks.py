@@ -32,8 +32,9 @@ _TIMESTAMP = re.compile(
 )
 # arXiv's subject classes: cs.CV, hep-th, astro-ph.GA, cond-mat.mes-hall, q-fin.CP.
 _ARXIV_CATEGORY = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?")
-# Any category term: arXiv's, or the ACM and MSC classes arXiv also lists ("I.2.9; J.3").
-_CATEGORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-;, ]{0,63}")
+# Any category term: arXiv's, or the ACM and MSC classes arXiv also lists ("I.2.9; J.3",
+# "68T05 (Primary) 68T10").
+_CATEGORY = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-;,:() ]{0,99}")
 _DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>]{1,200}", re.ASCII)
 
 

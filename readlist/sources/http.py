@@ -86,6 +86,10 @@ class Answer:
         return self.content.decode("utf-8", "replace")
 
 
+class _Undecodable(Exception):
+    """The body is not in the encoding it claims, or in one readlist did not ask for."""
+
+
 class _Retry(Exception):
     """One try failed in a way another try may fix; `wait` is what the server asked."""
 
@@ -168,7 +172,9 @@ class Http:
             if host in self._gave_up:
                 raise NetworkError(self._gave_up[host])
             for attempt in range(self.tries):
-                self._wait(self._next.get(host, 0.0) - time.monotonic(), f"pacing {who}")
+                self._wait(
+                    self._next.get(host, 0.0) - time.monotonic(), f"pacing requests to {who}"
+                )
                 self.requests[host] += 1
                 try:
                     return self._once(url, params, where, who)
@@ -258,7 +264,7 @@ class Http:
                 if self._deadline.at is not None and time.monotonic() > self._deadline.at:
                     raise self._httpx.ReadTimeout("deadline passed", request=response.request)
                 chunks.append(chunk)
-        except (zlib.error, ValueError) as exc:
+        except _Undecodable as exc:
             raise SourceError(f"{where} sent an undecodable answer ({_reason(exc)})") from None
         return b"".join(chunks)
 
@@ -305,13 +311,16 @@ def _decoded(raw: Iterator[bytes], encoding: str) -> Iterator[bytes]:
         yield from raw
         return
     if encoding not in ("gzip", "x-gzip", "deflate"):
-        raise ValueError(f"Content-Encoding {encoding[:40]!r} was not asked for")
+        raise _Undecodable(f"Content-Encoding {encoding[:40]!r} was not asked for")
     inflate = zlib.decompressobj(32 + zlib.MAX_WBITS)  # a gzip or zlib header
-    for data in raw:
-        while data and not inflate.eof:
-            yield inflate.decompress(data, 1 << 16)
-            data = inflate.unconsumed_tail
-    yield inflate.flush()
+    try:
+        for data in raw:
+            while data and not inflate.eof:
+                yield inflate.decompress(data, 1 << 16)
+                data = inflate.unconsumed_tail
+        yield inflate.flush()
+    except zlib.error as exc:
+        raise _Undecodable(str(exc)) from None
 
 
 def _retry_after(response: httpx.Response) -> float | None:
