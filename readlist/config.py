@@ -34,8 +34,18 @@ class Network:
     arxiv_api: str = DEFAULT_ARXIV_API
     hf_endpoint: str = DEFAULT_HF_ENDPOINT
     arxiv_delay: float = 3.0
-    timeout: float = 20.0
+    timeout: float = 20.0  # seconds for a whole request: connect, headers and body
+    budget: float = 600.0  # seconds of network time for a whole command
+    max_response_mb: int = 32  # an answer larger than this, decompressed, is refused
     auto_resolve: bool = True
+
+
+# [network] numbers: (smallest, largest, whether the smallest itself is allowed)
+_SECONDS = {
+    "arxiv_delay": (0, 3600, True),
+    "timeout": (0, 3600, False),
+    "budget": (0, 86400, False),
+}
 
 
 @dataclass(frozen=True)
@@ -131,24 +141,36 @@ class _Reader:
             "hf_endpoint": (str,),
             "arxiv_delay": (int, float),
             "timeout": (int, float),
+            "budget": (int, float),
+            "max_response_mb": (int,),
             "auto_resolve": (bool,),
         }
         for key, value in table.items():
             kind = kinds.get(key)
+            default = getattr(defaults, key, None)
             if kind is None:
                 self.warn(f"[network] unknown key {key!r}, ignored")
             elif type(value) not in kind:  # exact types: true is not a number here
-                self.warn(f"[network] {key} has the wrong type, using {getattr(defaults, key)!r}")
-            elif key in ("arxiv_delay", "timeout") and (
-                value < 0 or (key == "timeout" and not value)
-            ):
-                self.warn(f"[network] {key} must be positive, using {getattr(defaults, key)!r}")
+                self.warn(f"[network] {key} has the wrong type, using {default!r}")
+            elif key in _SECONDS:
+                low, high, low_ok = _SECONDS[key]
+                # nan and inf are TOML floats too: nan fails every comparison, inf the last
+                if low < value <= high or (low_ok and value == low):
+                    values[key] = float(value)
+                else:
+                    least = f"from {low}" if low_ok else f"more than {low}"
+                    self.warn(
+                        f"[network] {key} must be a number of seconds {least} to {high}, "
+                        f"using {default!r}"
+                    )
+            elif key == "max_response_mb" and not 1 <= value <= 4096:
+                self.warn(f"[network] {key} must be a whole number from 1 to 4096, using {default}")
             elif key in ("arxiv_api", "hf_endpoint") and not value.startswith(
                 ("http://", "https://")
             ):
                 self.warn(f"[network] {key} must be an http(s) URL, using the default")
             else:
-                values[key] = float(value) if key in ("arxiv_delay", "timeout") else value
+                values[key] = value
         if env.get("HF_ENDPOINT"):
             values["hf_endpoint"] = env["HF_ENDPOINT"]
         return Network(**values)

@@ -15,8 +15,8 @@ from readlist.clock import iso
 from readlist.importing import Batch, Report, import_papers
 from readlist.model import Paper, Source
 from readlist.resolving import Outcome, Progress, Result, Sources, commit_plan, resolve
-from readlist.sources.arxiv import ArxivRecord
-from readlist.sources.http import Offline
+from readlist.sources.arxiv import ArxivRecord, Refused
+from readlist.sources.http import Halt
 from readlist.sources.hub import HubPaper
 from readlist.sources.ids import ArxivId
 from readlist.sources.resolve import apply_record, needs_record
@@ -26,12 +26,13 @@ from readlist.store import Store
 @dataclass
 class Pulled:
     """The import report, what fetching the arXiv records did, and what both changed
-    (one `Change`, for undo)."""
+    (one `Change`, for undo). `refused`: ids whose record was not usable, and why."""
 
     report: Report
     resolved: Outcome
     not_found: list[str] = field(default_factory=list)
     change: Change = field(default_factory=lambda: Change("add"))
+    refused: list[Refused] = field(default_factory=list)
 
 
 def paper_from_hub(hub: HubPaper, source: Source, stamp: str) -> Paper:
@@ -94,10 +95,12 @@ def add(store: Store, ids: Sequence[ArxivId], sources: Sources, *, now: dt.datet
     outcome = Outcome()
     try:
         records = sources.arxiv.fetch(wanted)
-    except Offline as exc:
+    except Halt as exc:
         outcome.error = str(exc)
         return Pulled(Report("arxiv"), outcome)
-    found = [records[i] for i in dict.fromkeys(wanted) if i in records]
+    fetched = [records[i] for i in dict.fromkeys(wanted) if i in records]
+    found = [r for r in fetched if isinstance(r, ArxivRecord)]
+    refused = [r for r in fetched if isinstance(r, Refused)]
     imported = import_papers(store, [Batch("arxiv", [paper_from_record(r, stamp) for r in found])])
     by_id = {r.arxiv_id: r for r in found}
     plan = {
@@ -117,4 +120,4 @@ def add(store: Store, ids: Sequence[ArxivId], sources: Sources, *, now: dt.datet
             outcome.results.append(Result(paper.id, paper.title, "resolved", paper.arxiv_id))
     outcome.not_found = [i for i in dict.fromkeys(wanted) if i not in records]
     change = Change("add").then(imported.change).then(outcome.change)
-    return Pulled(imported.reports[0], outcome, outcome.not_found, change)
+    return Pulled(imported.reports[0], outcome, outcome.not_found, change, refused)

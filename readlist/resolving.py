@@ -22,8 +22,8 @@ from readlist.config import Network
 from readlist.dedup import merge
 from readlist.errors import InputError
 from readlist.model import Paper
-from readlist.sources.arxiv import BATCH, ArxivClient, ArxivRecord
-from readlist.sources.http import Cancelled, Http, Offline, SourceError
+from readlist.sources.arxiv import BATCH, ArxivClient, ArxivRecord, Refused
+from readlist.sources.http import Cancelled, Halt, Http, SourceError
 from readlist.sources.hub import HubClient
 from readlist.sources.ids import parse_id
 from readlist.sources.resolve import (
@@ -36,21 +36,32 @@ from readlist.sources.resolve import (
 from readlist.store import Store
 
 Progress = Callable[[int, int], None]
+Announce = Callable[[str], object]
 SKIPPED_UNLESS_RETRY = ("failed", "missing")
 
 
 class Sources:
-    """The clients for one run, sharing one polite HTTP session."""
+    """The clients for one run, sharing one polite HTTP session: its network budget
+    starts now, and `announce` hears of every long wait."""
 
     def __init__(
         self,
         net: Network,
         *,
         cancel: threading.Event | None = None,
+        announce: Announce | None = None,
         backoff: float | None = None,
         tries: int = 3,
     ) -> None:
-        self.http = Http(net.timeout, tries=tries, backoff=backoff, cancel=cancel)
+        self.http = Http(
+            net.timeout,
+            budget=net.budget,
+            max_bytes=net.max_response_mb * 1024 * 1024,
+            tries=tries,
+            backoff=backoff,
+            cancel=cancel,
+            announce=announce,
+        )
         self.arxiv = ArxivClient(self.http, net.arxiv_api, net.arxiv_delay)
         self.hub = HubClient(self.http, net.hf_endpoint)
         self._daily: dict[str, CandidateIndex] = {}
@@ -129,7 +140,7 @@ def targets(store: Store, retry: bool = False) -> list[str]:
     return out
 
 
-def find(paper: Paper, sources: Sources, found: dict[str, ArxivRecord]) -> Decision:
+def find(paper: Paper, sources: Sources, found: dict[str, ArxivRecord | Refused]) -> Decision:
     """Candidates from the listing's day, then Hub search, then an arXiv title search."""
     candidates: list[Candidate] = []
     for day in dict.fromkeys(s.listing_date for s in paper.sources if s.listing_date):
@@ -168,7 +179,7 @@ def resolve(
                 progress(min(start + BATCH, total), total)
     except (Cancelled, KeyboardInterrupt):
         outcome.interrupted = True
-    except Offline as exc:
+    except Halt as exc:
         outcome.error = str(exc)
     return outcome
 
@@ -179,7 +190,7 @@ _Plan = dict[str, tuple[str, Any]]  # pid -> (status, record | Decision | reason
 def _plan(store: Store, chunk: Sequence[str], sources: Sources) -> _Plan:
     plan: _Plan = {}
     want: dict[str, str] = {}
-    records: dict[str, ArxivRecord] = {}
+    records: dict[str, ArxivRecord | Refused] = {}
     for pid in chunk:
         paper = store.get(pid)
         if paper.arxiv_id:
@@ -191,7 +202,7 @@ def _plan(store: Store, chunk: Sequence[str], sources: Sources) -> _Plan:
             continue
         try:
             decision = find(paper, sources, records)
-        except Offline:
+        except Halt:
             raise
         except SourceError as exc:
             plan[pid] = ("failed", str(exc))
@@ -204,15 +215,21 @@ def _plan(store: Store, chunk: Sequence[str], sources: Sources) -> _Plan:
             plan[pid] = ("missing", "not found on the Hub or arXiv")
     try:
         records.update(sources.arxiv.fetch(a for a in want.values() if a not in records))
-    except Offline:
+    except Halt:
         raise
     except SourceError as exc:
         plan.update((pid, ("failed", str(exc))) for pid in want)
     else:
         for pid, arxiv_id in want.items():
-            record = records.get(arxiv_id)
-            plan[pid] = ("resolved", record) if record else ("missing", f"arXiv has no {arxiv_id}")
+            plan[pid] = _status(records.get(arxiv_id), arxiv_id)
     return {pid: plan[pid] for pid in chunk if pid in plan}  # in the order asked
+
+
+def _status(record: ArxivRecord | Refused | None, arxiv_id: str) -> tuple[str, Any]:
+    """What a fetched record does to its paper: apply it, or record why not."""
+    if isinstance(record, Refused):
+        return ("failed", record.reason)
+    return ("resolved", record) if record else ("missing", f"arXiv has no {arxiv_id}")
 
 
 def commit_plan(store: Store, plan: _Plan, outcome: Outcome, stamp: str, dry_run: bool) -> None:
@@ -281,11 +298,11 @@ def accept(
     outcome = Outcome(change=Change("accept"))
     try:
         records = sources.arxiv.fetch([arxiv_id])
-    except Offline as exc:
+    except Halt as exc:
         outcome.error = str(exc)
         return outcome
     record = records.get(arxiv_id)
-    plan: _Plan = {pid: ("resolved", record) if record else ("missing", f"arXiv has no {arxiv_id}")}
+    plan: _Plan = {pid: _status(record, arxiv_id)}
     if record is None:
         outcome.results.append(Result(pid, paper.title, "missing", arxiv_id, plan[pid][1]))
         return outcome

@@ -60,12 +60,17 @@ def selection_of(args: argparse.Namespace) -> Selection:
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    """The user's config; its warnings go to stderr, one line each."""
+    """The user's config, read once per command (auto-export reads it again after a
+    write); its warnings go to stderr, one line each, once."""
     from readlist import config, paths
 
+    cached = getattr(args, "loaded_config", None)
+    if isinstance(cached, Config):
+        return cached
     loaded = config.load(paths.resolve(getattr(args, "db", None)).config_file)
     for warning in loaded.warnings:
         print(clean_line(f"readlist: warning: {warning}"), file=sys.stderr)
+    args.loaded_config = loaded
     return loaded
 
 

@@ -95,6 +95,12 @@ class _Bar:
         if self.drawn:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
+            self.drawn = False
+
+    def say(self, message: str) -> None:
+        """A line on stderr (a long wait, say), above the bar."""
+        self.close()
+        print(f"readlist: {_safe(message)}", file=sys.stderr, flush=True)
 
 
 def result_line(result: Result) -> str:
@@ -154,7 +160,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
             if args.reject:
                 return _report(reject(store, ids[0], now=args.clock.now()), args.json)
             by_hand = parse_reference(args.accept).id if args.accept else None
-            with Sources(config.network) as sources:
+            with Sources(config.network, announce=_Bar("").say) as sources:
                 outcome = accept(store, ids[0], sources, by_hand, now=args.clock.now())
                 return _report(outcome, args.json)
         if not ids:
@@ -173,7 +179,7 @@ def resolve_ids(
     as_json = getattr(args, "json", False)
     bar = _Bar("resolving")
     try:
-        with store, Sources(config.network) as sources:
+        with store, Sources(config.network, announce=bar.say) as sources:
             outcome = resolve(
                 store, ids, sources, dry_run=dry_run, progress=bar, now=args.clock.now()
             )
@@ -195,7 +201,10 @@ def cmd_pull(args: argparse.Namespace) -> int:
     elif args.month:
         period, value = "month", args.month
     bar = _Bar("fetching")
-    with open_store(args, create=True) as store, Sources(config.network) as sources:
+    with (
+        open_store(args, create=True) as store,
+        Sources(config.network, announce=bar.say) as sources,
+    ):
         try:
             pulled = pull(store, sources, period, value, progress=bar, now=args.clock.now())
         finally:
@@ -216,7 +225,10 @@ def cmd_add(args: argparse.Namespace) -> int:
 
     refs = [parse_reference(r) for r in args.refs]  # all valid before any request
     config = load_config(args)
-    with open_store(args, create=True) as store, Sources(config.network) as sources:
+    with (
+        open_store(args, create=True) as store,
+        Sources(config.network, announce=_Bar("").say) as sources,
+    ):
         pulled = add(store, refs, sources, now=args.clock.now())
     if not args.json:
         for line in pulled.report.details():  # known, merged or skipped, and why
@@ -224,5 +236,10 @@ def cmd_add(args: argparse.Namespace) -> int:
                 print(_safe(line))
         for arxiv_id in pulled.not_found:
             print(f"not found {arxiv_id}: arXiv has no such paper")
-    code = _report(pulled.resolved, args.json, {"not_found": pulled.not_found})
-    return code or (1 if pulled.not_found else 0)
+    for refused in pulled.refused:  # not added: the record is not usable
+        print(f"readlist: error: {refused.arxiv_id}: {_safe(refused.reason)}", file=sys.stderr)
+    refused_json = {r.arxiv_id: r.reason for r in pulled.refused}
+    code = _report(
+        pulled.resolved, args.json, {"not_found": pulled.not_found, "refused": refused_json}
+    )
+    return code or (1 if pulled.not_found or pulled.refused else 0)

@@ -55,9 +55,12 @@ class NetResult:
 
 
 class NetProgress(Message, bubble=False):
-    def __init__(self, done: int, total: int) -> None:
+    """How far the job is; or, with `note`, why it waits ("waiting 60 s: …")."""
+
+    def __init__(self, done: int, total: int, note: str = "") -> None:
         self.done = done
         self.total = total
+        self.note = note
         super().__init__()
 
 
@@ -78,18 +81,24 @@ def run(
 ) -> None:
     """Run `request` against the library at `path`; post NetDone, or JobFailed."""
     from readlist.resolving import Sources  # httpx loads when the network is used
-    from readlist.sources.http import Cancelled, Offline
+    from readlist.sources.http import Cancelled, Halt
     from readlist.store import Store
 
     def progress(done: int, total: int) -> None:
         post(NetProgress(done, total))
 
+    def announce(note: str) -> None:
+        post(NetProgress(0, 0, note))
+
     try:
-        with Store(path, create=False) as store, Sources(net, cancel=cancel) as sources:
+        with (
+            Store(path, create=False) as store,
+            Sources(net, cancel=cancel, announce=announce) as sources,
+        ):
             result = _run(store, sources, request, progress, clock.now())
     except Cancelled:
         result = NetResult(Change(request.kind), interrupted=True)
-    except Offline as exc:
+    except Halt as exc:
         result = NetResult(Change(request.kind), error=str(exc))
     except (ReadlistError, OSError) as exc:
         post(JobFailed(request.kind, str(exc)))

@@ -30,7 +30,10 @@ VERBS = {"resolve": "resolving", "accept": "accepting", "reject": "rejecting", "
 
 
 def offline_note(error: str) -> str:
-    """`cannot reach HOST: why` -> `offline: cannot reach HOST` (one quiet line)."""
+    """`cannot reach HOST: why` -> `offline: cannot reach HOST` (one quiet line); any
+    other reason a job stopped (its network budget ran out) is shown as it is."""
+    if not error.startswith("cannot reach "):
+        return error
     head, sep, _ = error.partition(": ")
     return f"offline: {head if sep else error}"
 
@@ -120,6 +123,9 @@ class NetworkJobs(Widget):
 
     # What the worker reports -----------------------------------------------------
     def on_net_progress(self, message: NetProgress) -> None:
+        if message.note:
+            self.main.update_status(clean_display(f"{message.note} (esc stops)"))
+            return
         bar = self.main.query_one("#progress", ProgressBar)
         bar.update(total=message.total, progress=message.done)
 

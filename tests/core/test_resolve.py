@@ -208,7 +208,7 @@ def test_offline_is_one_line_and_changes_nothing(
     assert main(["resolve"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
-        f"readlist: error: cannot reach 127.0.0.1:{port}: [Errno 111] Connection refused"
+        f"readlist: error: cannot reach the Hub at 127.0.0.1:{port}: [Errno 111] Connection refused"
     ]
     assert _digest(isolated_home) == before
 

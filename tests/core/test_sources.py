@@ -13,7 +13,7 @@ from werkzeug import Request, Response
 
 from readlist.config import Network
 from readlist.resolving import Sources
-from readlist.sources.arxiv import ArxivClient, parse_feed, title_query
+from readlist.sources.arxiv import ArxivClient, ArxivRecord, parse_feed, title_query
 from readlist.sources.http import USER_AGENT, Cancelled, Http, NetworkError, Offline, SourceError
 from readlist.sources.hub import HubClient, parse_paper
 from readlist.sources.ids import ArxivId, parse_reference
@@ -138,8 +138,10 @@ def test_a_control_character_in_one_record_does_not_fail_the_batch(apis: FakeApi
     with Sources(_net(apis)) as sources:
         got = sources.arxiv.fetch([r.arxiv_id for r in recs])
     assert sorted(got) == [r.arxiv_id for r in recs]
-    assert got["2511.00001"].title == "Bad title"
-    assert got["2511.00001"].authors == ("Bob",)
+    bad = got["2511.00001"]
+    assert isinstance(bad, ArxivRecord)
+    assert bad.title == "Bad title"
+    assert bad.authors == ("Bob",)
 
 
 def test_arxiv_delay_spaces_requests(apis: FakeApis) -> None:

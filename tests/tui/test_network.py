@@ -361,7 +361,7 @@ async def test_offline_is_one_quiet_status_note(make_app: AppFactory, tmp_path: 
         await pilot.press("R")
         await settle(app, pilot, idle(app))
         host = dead.removeprefix("http://")
-        assert status(app).endswith(f"offline: cannot reach {host}")
+        assert status(app).endswith(f"offline: cannot reach the Hub at {host}")
         assert messages(app) == []  # no toast, no error
         assert not main(app).query_one("#progress").has_class("visible")
     assert (path.read_bytes(), sorted(p.name for p in tmp_path.iterdir())) == before
