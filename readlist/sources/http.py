@@ -287,8 +287,19 @@ class Http:
             raise self._out_of_time(f"waiting {_seconds(seconds)} ({why})")
         if seconds > ANNOUNCE_AFTER and self.announce is not None:
             self.announce(f"waiting {_seconds(seconds)}: {why}")
-        if self.cancel.wait(seconds):
+        # Short sleeps, not `cancel.wait(seconds)`: a timed wait on a lock takes an
+        # absolute deadline on the monotonic clock, which a faked clock (faketime, used
+        # to check readlist a year ahead) can put out of reach; sleeps are relative.
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self.cancel.is_set():
+                raise Cancelled("stopped")
+            time.sleep(min(left, CANCEL_POLL))
+        if self.cancel.is_set():
             raise Cancelled("stopped")
+
+
+CANCEL_POLL = 0.05  # seconds: how soon a wait notices the cancel flag
 
 
 def _host(url: str) -> str:
