@@ -224,7 +224,12 @@ def test_refused_connection_is_offline_at_once() -> None:
 def test_cancel_stops_a_wait(httpserver: HTTPServer) -> None:
     _statuses(httpserver, Response("", 503), Response("ok"))
     cancel = threading.Event()
-    threading.Timer(0.2, cancel.set).start()
+
+    def later() -> None:  # a plain sleep: threading.Timer's timed wait hangs under faketime
+        time.sleep(0.2)
+        cancel.set()
+
+    threading.Thread(target=later, daemon=True).start()
     with Http(2, backoff=30, cancel=cancel) as http, pytest.raises(Cancelled):
         http.get(httpserver.url_for("/x"))
 
