@@ -20,6 +20,7 @@ from readlist.fspaths import read_regular
 
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+DEFAULT_ARXIV_PDF = "https://arxiv.org/pdf"
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
 MAX_CONFIG_BYTES = 1024 * 1024  # a config.toml is a few hundred bytes
 # What Textual accepts as a key: modifiers, then one printable character or a key
@@ -38,6 +39,9 @@ class Network:
     budget: float = 600.0  # seconds of network time for a whole command
     max_response_mb: int = 32  # an answer larger than this, decompressed, is refused
     auto_resolve: bool = True
+    arxiv_pdf: str = DEFAULT_ARXIV_PDF  # + "/2511.07399": where `readlist pdf` downloads
+    pdf_timeout: float = 300.0  # seconds for one PDF download, whole body included
+    max_pdf_mb: int = 100  # a PDF larger than this is refused
 
 
 # [network] numbers: (smallest, largest, whether the smallest itself is allowed)
@@ -45,6 +49,7 @@ _SECONDS = {
     "arxiv_delay": (0, 3600, True),
     "timeout": (0, 3600, False),
     "budget": (0, 86400, False),
+    "pdf_timeout": (0, 86400, False),
 }
 
 
@@ -144,6 +149,9 @@ class _Reader:
             "budget": (int, float),
             "max_response_mb": (int,),
             "auto_resolve": (bool,),
+            "arxiv_pdf": (str,),
+            "pdf_timeout": (int, float),
+            "max_pdf_mb": (int,),
         }
         for key, value in table.items():
             kind = kinds.get(key)
@@ -163,9 +171,9 @@ class _Reader:
                         f"[network] {key} must be a number of seconds {least} to {high}, "
                         f"using {default!r}"
                     )
-            elif key == "max_response_mb" and not 1 <= value <= 4096:
+            elif key in ("max_response_mb", "max_pdf_mb") and not 1 <= value <= 4096:
                 self.warn(f"[network] {key} must be a whole number from 1 to 4096, using {default}")
-            elif key in ("arxiv_api", "hf_endpoint") and not value.startswith(
+            elif key in ("arxiv_api", "hf_endpoint", "arxiv_pdf") and not value.startswith(
                 ("http://", "https://")
             ):
                 self.warn(f"[network] {key} must be an http(s) URL, using the default")

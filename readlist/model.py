@@ -148,6 +148,8 @@ class Paper:
     # The listing printed `date` without a year: the year is the page's best guess, and
     # resolving replaces it with the arXiv record's (see listing.page_year).
     date_inferred: bool = False
+    # The paper's PDF on this machine: a download in the cache, or a file attached.
+    pdf: str | None = None
 
     def to_doc(self) -> dict[str, Any]:
         """The stored form; `id` is the document key, so it is not repeated inside.
@@ -251,6 +253,7 @@ _OPTIONAL_FIELDS = (
     "title_protect",
     "bibkey_aliases",
     "date_inferred",
+    "pdf",
 )
 _STORED_FIELDS = [
     f for f in dataclasses.fields(Paper) if f.name != "id" and f.name not in _OPTIONAL_FIELDS

@@ -155,6 +155,7 @@ class StoredPaper(Struct, forbid_unknown_fields=True):
     starred_at: Stamp | None = None
     bibkey_aliases: Annotated[list[Key], Meta(max_length=1_000)] = []
     date_inferred: bool = False
+    pdf: Annotated[str, Meta(min_length=1, max_length=4096, pattern=_ONE_LINE)] | None = None
 
     def __post_init__(self) -> None:
         for name in ("date", "published", "updated"):

@@ -23,7 +23,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
 
 from readlist import __version__
@@ -84,6 +84,42 @@ class Answer:
     @property
     def text(self) -> str:
         return self.content.decode("utf-8", "replace")
+
+
+class Body:
+    """Where an answer's bytes go and what bounds them: memory (an API answer, `get`) or
+    a sink (a PDF, `download`), a size cap and a deadline for the whole request."""
+
+    def __init__(
+        self,
+        max_bytes: int,
+        timeout: float,
+        sink: BinaryIO | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.sink = sink
+        self.progress = progress
+        self._chunks: list[bytes] = []
+
+    def start(self) -> None:
+        """A try starts over: what an earlier try delivered is dropped."""
+        self._chunks = []
+        if self.sink is not None:
+            self.sink.seek(0)
+            self.sink.truncate()
+
+    def take(self, chunk: bytes, size: int, total: int) -> None:
+        if self.sink is None:
+            self._chunks.append(chunk)
+        else:
+            self.sink.write(chunk)
+        if self.progress is not None:
+            self.progress(size, total)
+
+    def result(self) -> bytes:
+        return b"".join(self._chunks)
 
 
 class _Undecodable(Exception):
@@ -164,6 +200,28 @@ class Http:
         every try once in this session fails at once afterwards, so a down server costs
         one round of retries per run, not one per paper.
         """
+        return self._fetch(url, params, name, Body(self.max_bytes, self.timeout))
+
+    def download(
+        self,
+        url: str,
+        sink: BinaryIO,
+        *,
+        name: str | None = None,
+        max_bytes: int,
+        timeout: float,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Answer:
+        """Stream a large body (a PDF) into the file `sink`, chunk by chunk: the same
+        rules as `get` (pacing, retries, redirects within the host, the budget), with its
+        own size cap and deadline. `progress(bytes, total)` as it arrives (total 0 when
+        the server does not say). A retry empties `sink` and starts over."""
+        body = Body(max_bytes, timeout, sink, progress)
+        return self._fetch(url, None, name, body)
+
+    def _fetch(
+        self, url: str, params: Mapping[str, Any] | None, name: str | None, body: Body
+    ) -> Answer:
         host = _host(url)
         who = name or host
         where = f"{name} at {host}" if name else host
@@ -177,7 +235,7 @@ class Http:
                 )
                 self.requests[host] += 1
                 try:
-                    return self._once(url, params, where, who)
+                    return self._once(url, params, where, who, body)
                 except _Retry as retry:
                     reason = retry.reason
                     if retry.wait is not None and retry.wait > MAX_RETRY_AFTER:
@@ -195,14 +253,16 @@ class Http:
             self._gave_up[host] = f"cannot reach {where}: {reason} ({self.tries} tries)"
             raise NetworkError(self._gave_up[host])
 
-    def _once(self, url: str, params: Mapping[str, Any] | None, where: str, who: str) -> Answer:
+    def _once(
+        self, url: str, params: Mapping[str, Any] | None, where: str, who: str, body: Body
+    ) -> Answer:
         """One try, redirects within the host included, all by one deadline."""
         httpx = self._httpx
         if time.monotonic() >= self._end:
             raise self._out_of_time()
         request = self._client.build_request("GET", url, params=params)
         origin = request.url
-        self._deadline.at = min(time.monotonic() + self.timeout, self._end)
+        self._deadline.at = min(time.monotonic() + body.timeout, self._end)
         try:
             for _ in range(MAX_REDIRECTS + 1):
                 response = self._client.send(request, stream=True)
@@ -212,7 +272,7 @@ class Http:
                         request = self._redirect(origin, response, where)
                         continue
                     if status < 400:
-                        return Answer(str(response.url), status, self._body(response, where))
+                        return Answer(str(response.url), status, self._body(response, where, body))
                     if status == 429:
                         wait = _retry_after(response)
                         raise _Retry("HTTP 429", f"{who} asked us to slow down", wait)
@@ -226,7 +286,7 @@ class Http:
         except httpx.TimeoutException:
             if time.monotonic() >= self._end - 0.05:
                 raise self._out_of_time() from None
-            within = f"within {self.timeout:g} s"
+            within = f"within {body.timeout:g} s"
             raise _Retry(f"no complete answer {within}", f"{who} did not answer {within}") from None
         except httpx.TransportError as exc:
             raise Offline(f"cannot reach {where}: {_reason(exc)}") from None
@@ -247,30 +307,32 @@ class Http:
             raise SourceError(f"{where} redirected to {shown[:80]}: refused (other host)")
         return self._client.build_request("GET", target)
 
-    def _body(self, response: httpx.Response, where: str) -> bytes:
-        """The decompressed body, refused as soon as it is longer than max_bytes, and
-        read by the request's deadline (checked here too, for any transport)."""
+    def _body(self, response: httpx.Response, where: str, body: Body) -> bytes:
+        """The decompressed body, refused as soon as it is longer than its cap, and read
+        by the request's deadline (checked here too, for any transport)."""
         length = response.headers.get("Content-Length", "").strip()
-        if length.isascii() and length.isdigit() and int(length[:19]) > self.max_bytes:
-            raise SourceError(self._too_big(where))
+        total = int(length[:19]) if length.isascii() and length.isdigit() else 0
+        if total > body.max_bytes:
+            raise SourceError(self._too_big(where, body))
         encoding = response.headers.get("Content-Encoding", "").strip().lower()
-        chunks: list[bytes] = []
+        body.start()
         size = 0
         try:
             for chunk in _decoded(response.iter_raw(), encoding):
                 size += len(chunk)
-                if size > self.max_bytes:
-                    raise SourceError(self._too_big(where))
+                if size > body.max_bytes:
+                    raise SourceError(self._too_big(where, body))
                 if self._deadline.at is not None and time.monotonic() > self._deadline.at:
                     raise self._httpx.ReadTimeout("deadline passed", request=response.request)
-                chunks.append(chunk)
+                body.take(chunk, size, total if not encoding else 0)
         except _Undecodable as exc:
             raise SourceError(f"{where} sent an undecodable answer ({_reason(exc)})") from None
-        return b"".join(chunks)
+        return body.result()
 
-    def _too_big(self, where: str) -> str:
-        limit = f"{self.max_bytes / 1024 / 1024:g} MB"
-        return f"{where} sent an answer larger than {limit}, refused ([network] max_response_mb)"
+    def _too_big(self, where: str, body: Body) -> str:
+        limit = f"{body.max_bytes / 1024 / 1024:g} MB"
+        setting = "max_response_mb" if body.sink is None else "max_pdf_mb"
+        return f"{where} sent an answer larger than {limit}, refused ([network] {setting})"
 
     def _out_of_time(self, doing: str = "") -> OutOfTime:
         budget = f"the network budget of {self.budget:g} s ([network] budget)"
