@@ -97,3 +97,14 @@ def test_a_record_names_its_source() -> None:
     shelf = ShelfRecord("2511.00003", "T")
     assert [Candidate.of(r).source for r in (arxiv, hub, shelf)] == ["arxiv", "hub", "shelf"]
     assert Candidate.of(shelf).record is shelf
+
+
+def test_the_hub_fetches_its_records_by_id(apis: FakeApis, isolated_home: Path) -> None:
+    apis.add(Rec("2511.00001", "On The Hub", ["A"]))
+    with Sources(load(isolated_home / "config.toml").network) as sources:
+        got = sources.named("hub").fetch(["2511.00001", "2511.00002", "2511.00001"])
+    assert list(got) == ["2511.00001"]
+    paper = got["2511.00001"]
+    assert isinstance(paper, HubPaper)
+    assert (paper.title, paper.source) == ("On The Hub", "hub")
+    assert len(apis.requests("paper")) == 2  # one per id, asked once each
