@@ -16,13 +16,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+from readlist.arxiv_ids import parse_reference
 from readlist.clock import Clock
 from readlist.config import Network
 from readlist.errors import ReadlistError
 from readlist.model import Paper
 from readlist.pulling import add
 from readlist.resolving import Sources, resolve
-from readlist.sources.ids import parse_reference
 from readlist.store import Store
 
 SEEDS = {
@@ -52,10 +52,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp, Sources(net) as sources:
         store = Store(Path(tmp) / "library.json")
         pulled = add(store, [parse_reference(i) for i in SEEDS], sources, now=clock.now())
-        error = pulled.resolved.error or ""
+        error = pulled.error or ""
         check(not pulled.not_found and not error, f"arXiv id_list fetch {error}", failures)
-        for refused in pulled.refused:  # readlist's checks must pass arXiv's real records
-            check(False, f"{refused.arxiv_id}: {refused.reason}", failures)
+        for arxiv_id, why in pulled.refused.items():  # readlist's checks must pass arXiv's
+            check(False, f"{arxiv_id}: {why}", failures)  # real records
         for paper in store.papers():
             title, authors, category = SEEDS[paper.arxiv_id or ""]
             check(paper.title == title, f"{paper.arxiv_id}: title {paper.title!r}", failures)

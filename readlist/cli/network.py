@@ -15,7 +15,7 @@ from readlist.cli.common import date_arg, load_config, open_store, print_json
 
 if TYPE_CHECKING:
     from readlist.config import Config
-    from readlist.resolving import Outcome, Result
+    from readlist.outcome import Outcome, Resolution
     from readlist.store import Store
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -103,7 +103,7 @@ class _Bar:
         print(f"readlist: {_safe(message)}", file=sys.stderr, flush=True)
 
 
-def result_line(result: Result) -> str:
+def result_line(result: Resolution) -> str:
     label = LABELS.get(result.status, result.status)
     head = f"{label:9} {result.paper_id}  "
     title = _safe(result.title)
@@ -138,7 +138,7 @@ def _report(outcome: Outcome, as_json: bool, extra: dict[str, Any] | None = None
         for result in outcome.results:
             print(result_line(result))
         if outcome.results or not outcome.error:
-            print(outcome.summary())
+            print(outcome.tally())
     if outcome.error:
         print(f"readlist: error: {_safe(outcome.error)}", file=sys.stderr)
         return 1
@@ -146,9 +146,9 @@ def _report(outcome: Outcome, as_json: bool, extra: dict[str, Any] | None = None
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
+    from readlist.arxiv_ids import parse_reference
     from readlist.cli.common import UsageError
     from readlist.resolving import Sources, accept, reject, targets
-    from readlist.sources.ids import parse_reference
 
     config = load_config(args)
     store = open_store(args)
@@ -209,19 +209,20 @@ def cmd_pull(args: argparse.Namespace) -> int:
             pulled = pull(store, sources, period, value, progress=bar, now=args.clock.now())
         finally:
             bar.close()
+    report = pulled.report
     if not args.json:
-        print(_safe(pulled.report.summary()))
-        for reason in pulled.report.skipped:
+        print(_safe(report.summary()))
+        for reason in report.skipped:
             print(f"  skipped {_safe(reason)}")
-        for warning in pulled.report.warnings:  # e.g. an unsafe link left out
+        for warning in report.warnings:  # e.g. an unsafe link left out
             print(f"  warning: {_safe(warning)}")
-    return _report(pulled.resolved, args.json, {"import": vars(pulled.report)})
+    return _report(pulled, args.json, {"import": vars(report)})
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from readlist.arxiv_ids import parse_reference
     from readlist.pulling import add
     from readlist.resolving import Sources
-    from readlist.sources.ids import parse_reference
 
     refs = [parse_reference(r) for r in args.refs]  # all valid before any request
     config = load_config(args)
@@ -231,15 +232,13 @@ def cmd_add(args: argparse.Namespace) -> int:
     ):
         pulled = add(store, refs, sources, now=args.clock.now())
     if not args.json:
-        for line in pulled.report.details():  # known, merged or skipped, and why
-            if not line.startswith("added"):
-                print(_safe(line))
+        for report in pulled.reports:
+            for line in report.details():  # known, merged or skipped, and why
+                if not line.startswith("added"):
+                    print(_safe(line))
         for arxiv_id in pulled.not_found:
             print(f"not found {arxiv_id}: arXiv has no such paper")
-    for refused in pulled.refused:  # not added: the record is not usable
-        print(f"readlist: error: {refused.arxiv_id}: {_safe(refused.reason)}", file=sys.stderr)
-    refused_json = {r.arxiv_id: r.reason for r in pulled.refused}
-    code = _report(
-        pulled.resolved, args.json, {"not_found": pulled.not_found, "refused": refused_json}
-    )
+    for arxiv_id, why in pulled.refused.items():  # not added: the record is not usable
+        print(f"readlist: error: {arxiv_id}: {_safe(why)}", file=sys.stderr)
+    code = _report(pulled, args.json, {"not_found": pulled.not_found, "refused": pulled.refused})
     return code or (1 if pulled.not_found or pulled.refused else 0)

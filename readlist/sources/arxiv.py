@@ -9,13 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from xml.etree.ElementTree import Element
 
+from readlist.arxiv_ids import parse_id
+from readlist.model import Paper
 from readlist.sources import checks
 from readlist.sources.clean import plain
 from readlist.sources.http import Http, SourceError
-from readlist.sources.ids import parse_id
+from readlist.sources.protocol import Candidate, Refused
+
+if TYPE_CHECKING:
+    from readlist.config import Network
 
 BATCH = 100
 _NS = {
@@ -37,6 +42,7 @@ _ESC_STAND_IN = "\ue01b"
 class ArxivRecord:
     """One paper as arXiv describes it."""
 
+    source: ClassVar[str] = "arxiv"
     arxiv_id: str
     version: int | None
     title: str
@@ -58,14 +64,6 @@ def _text(node: Element | None) -> str:
 
 def _plain(text: str) -> str:
     return plain(text.replace(_ESC_STAND_IN, "\x1b"))
-
-
-@dataclass(frozen=True)
-class Refused:
-    """An entry for `arxiv_id` that readlist does not use, and why."""
-
-    arxiv_id: str
-    reason: str
 
 
 def parse_feed(data: bytes) -> list[ArxivRecord]:
@@ -151,12 +149,24 @@ def title_query(title: str) -> str:
 
 
 class ArxivClient:
-    """Talks to the arXiv API through a shared `Http`, at most one request per `delay`."""
+    """Talks to the arXiv API through a shared `Http`, at most one request per `delay`.
+
+    As a metadata source it offers the papers a title search finds, and fetches records
+    by id: the records resolving applies."""
+
+    name = ArxivRecord.source
 
     def __init__(self, http: Http, api: str, delay: float) -> None:
         self.http = http
         self.api = api
         http.set_delay(api, delay)
+
+    @classmethod
+    def from_config(cls, http: Http, net: Network) -> ArxivClient:
+        return cls(http, net.arxiv_api, net.arxiv_delay)
+
+    def candidates(self, paper: Paper) -> list[Candidate]:
+        return [Candidate.of(r) for r in self.search_title(paper.title)]
 
     def _query(self, params: dict[str, Any]) -> list[ArxivRecord | Refused]:
         return read_feed(self.http.get(self.api, params, name="arXiv").content)

@@ -10,15 +10,21 @@ GETs it would make for us are simple.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from readlist.arxiv_ids import parse_id
 from readlist.links import BadLink, check_url
+from readlist.model import Paper
 from readlist.sources import checks
 from readlist.sources.clean import plain
 from readlist.sources.http import Http, HttpStatusError, SourceError
-from readlist.sources.ids import parse_id
+from readlist.sources.matching import CandidateIndex, decide
+from readlist.sources.protocol import Candidate
+
+if TYPE_CHECKING:
+    from readlist.config import Network
 
 PAGE = 50
 MAX_PAGES = 200
@@ -29,6 +35,7 @@ T = TypeVar("T")
 class HubPaper:
     """One paper as the Hub lists it."""
 
+    source: ClassVar[str] = "hub"
     arxiv_id: str
     title: str
     authors: tuple[str, ...] = ()
@@ -141,9 +148,39 @@ def parse_paper(item: Any) -> HubPaper | None:
 
 
 class HubClient:
+    """Talks to the Hub's papers API through a shared `Http`.
+
+    As a metadata source it offers the papers listed on the days a paper was listed
+    (each day fetched once per run) and, when they do not settle it, a title search."""
+
+    name = HubPaper.source
+
     def __init__(self, http: Http, endpoint: str) -> None:
         self.http = http
         self.endpoint = endpoint.rstrip("/")
+        self._days: dict[str, CandidateIndex] = {}
+
+    @classmethod
+    def from_config(cls, http: Http, net: Network) -> HubClient:
+        return cls(http, net.hf_endpoint)
+
+    def candidates(self, paper: Paper) -> list[Candidate]:
+        found: list[Candidate] = []
+        for day in dict.fromkeys(s.listing_date for s in paper.sources if s.listing_date):
+            found += self._day(day).lookup(paper.title)
+        if decide(paper, found).status == "match":
+            return found
+        return found + [Candidate.of(h) for h in self.search(paper.title)]
+
+    def _day(self, day: str) -> CandidateIndex:
+        """One listing day's papers, fetched and indexed once per run."""
+        if day not in self._days:
+            self._days[day] = CandidateIndex(map(Candidate.of, self.daily("date", day)))
+        return self._days[day]
+
+    def fetch(self, ids: Iterable[str]) -> dict[str, HubPaper]:
+        """The Hub's record of each paper it has, one request per id."""
+        return {i: p for i in dict.fromkeys(ids) if (p := self.paper(i)) is not None}
 
     def _json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         answer = self.http.get(f"{self.endpoint}{path}", params, name="the Hub")

@@ -10,6 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from readlist.arxiv_ids import parse_id, parse_reference
 from readlist.bibtex import Options, render
 from readlist.bibtex_in import parse_bibtex
 from readlist.cli import main
@@ -18,10 +19,10 @@ from readlist.links import BadLink, check_url
 from readlist.model import Paper
 from readlist.periods import parse_period
 from readlist.query import QueryError, parse
-from readlist.sources.arxiv import Refused, read_feed
+from readlist.sources.arxiv import read_feed
 from readlist.sources.http import Http
 from readlist.sources.hub import parse_paper
-from readlist.sources.ids import parse_id, parse_reference
+from readlist.sources.protocol import Refused
 from tests.conftest import NOW, write_unchecked
 from tests.core.bibcheck import compile_bib
 from tests.core.netfake import FakeApis, Rec, daily_item, feed

@@ -11,12 +11,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from readlist.arxiv_ids import ArxivId, parse_reference
 from readlist.config import Network
 from readlist.resolving import Sources
 from readlist.sources.arxiv import ArxivClient, ArxivRecord, parse_feed, title_query
 from readlist.sources.http import USER_AGENT, Cancelled, Http, NetworkError, Offline, SourceError
 from readlist.sources.hub import HubClient, parse_paper
-from readlist.sources.ids import ArxivId, parse_reference
 from tests.core.netfake import FakeApis, Rec, daily_item, error_feed, feed
 
 AUTHORS = [f"Author Number{i} van der Berg" for i in range(40)]
