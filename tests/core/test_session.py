@@ -164,17 +164,23 @@ def test_stats_series_fills_quiet_weeks() -> None:
     assert [(a, r) for _, a, r in series] == [(1, 0), (0, 1), (0, 0), (0, 0), (1, 0)]
 
 
-def test_search_in_another_thread_while_papers_are_reindexed(seeded: Store) -> None:
-    """A worker's full search and the UI's reindex after an import, at the same time."""
+def test_a_search_request_answers_for_the_library_as_it_was_when_asked(seeded: Store) -> None:
+    """A worker runs a frozen request while the owner writes, reindexes and marks
+    papers read: every answer is the one the library gave when it was asked."""
     session = Session(seeded, clock=CLOCK)
-    session.index.warm()
+    query = "video is:unread"
+    request = session.search_request(query)
+    expected = request.run()
+    assert expected == session.search(query)
+    assert len(expected) > 3
+    answers: list[list[str]] = []
     errors: list[BaseException] = []
     stop = threading.Event()
 
     def search() -> None:
         while not stop.is_set():
             try:
-                session.search("video diffusion streaming")
+                answers.append(request.run())
             except BaseException as exc:
                 errors.append(exc)
                 return
@@ -186,11 +192,18 @@ def test_search_in_another_thread_while_papers_are_reindexed(seeded: Store) -> N
             papers = [Paper(id=f"n{n:03d}{k}", title=f"Video diffusion {n} {k}") for k in range(20)]
             seeded.put(papers)
             session.reindex([p.id for p in papers])
+            if n < 3:  # the owner marks what the request found as read
+                actions.set_read(seeded, expected[n : n + 1], True, now=NOW)
     finally:
         stop.set()
         worker.join()
     assert errors == []
+    assert answers
+    assert all(answer == expected for answer in answers)
     assert len(session.index) == 254 + 60 * 20
+    now = session.search(query)  # asked now, the owner's answer has changed
+    assert not set(expected[:3]) & set(now)
+    assert {f"n000{k}" for k in range(20)} <= set(now)
 
 
 def test_tag_names_with_control_characters_are_refused() -> None:
@@ -202,7 +215,7 @@ def test_tag_names_with_control_characters_are_refused() -> None:
 
 def test_search_never_shows_papers_an_undone_import_removed(seeded: Store) -> None:
     session = Session(seeded, clock=CLOCK)
-    session.index.warm()
+    assert len(session.index) == 254
     outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF, now=NOW)
     session.history.record(outcome.change)
     session.reindex(outcome.change.ids)

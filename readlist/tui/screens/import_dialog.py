@@ -21,7 +21,7 @@ from readlist.clock import Clock
 from readlist.listing import line_ends
 from readlist.preview import Preview, PreviewCounter, snapshot
 from readlist.text import clean_display
-from readlist.tui.common import blink
+from readlist.tui.display import blink
 
 PREVIEW_PAUSE = 0.15  # seconds after the last change to the paste before counting
 Records = Callable[[], Mapping[str, Mapping[str, Any]]]
