@@ -206,6 +206,27 @@ def test_a_search_request_answers_for_the_library_as_it_was_when_asked(seeded: S
     assert {f"n000{k}" for k in range(20)} <= set(now)
 
 
+def test_an_answer_counts_only_for_what_is_shown_when_it_was_asked(seeded: Store) -> None:
+    """A worker's answer is dropped once anything shown changed (the query, the view,
+    a paper leaving it): it answers a question nobody asks any more."""
+    session = Session(seeded, clock=CLOCK)
+    session.apply_query("video", abstracts=False)
+    request = session.search_request("video")
+    answer = request.run()
+    session.apply_query("video diffusion", abstracts=False)  # typed on meanwhile
+    shown = session.ids
+    assert set(answer) != set(shown)
+    assert not session.answer(request, answer)
+    assert session.ids == shown
+    request = session.search_request("video diffusion")
+    session.set_view("unread")  # or switched the view
+    assert not session.answer(request, request.run())
+    request = session.search_request("video diffusion")
+    found = request.run()
+    assert session.answer(request, found)  # nothing changed: shown
+    assert session.ids == found
+
+
 def test_tag_names_with_control_characters_are_refused() -> None:
     assert actions.clean_tag(" machine learning ") == "machine-learning"
     for bad in ("a\x1b[2J", "x\x07", "c1\x9b"):
