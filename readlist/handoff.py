@@ -41,6 +41,11 @@ class LiveIndex:
         return self._index
 
     @property
+    def ready(self) -> bool:
+        """Whether an index is in place (stale or not)."""
+        return self._index is not None
+
+    @property
     def stale(self) -> bool:
         """True until an index that has seen every paper is in place."""
         return self._index is None or self._stale

@@ -344,7 +344,10 @@ class Session:
             self.forget_counts()
         if not self.refresh():
             self.recompute_after(change.ids)
-        from readlist.search import INDEXED
+        if not self.live_index.ready:  # no index yet: a build in flight gets them all
+            self.reindex(change.ids)
+            return
+        from readlist.search import INDEXED  # loaded with the index already
 
         fields = change.edits
         self.reindex(

@@ -140,7 +140,8 @@ class Transfers:
             if request is not None:
                 self.runner.start(ImportJob(request, self.limit, session.clock), self._imported)
 
-        self.host.ask(ImportDialog(session.store.records, session.clock), chosen)
+        dialog = ImportDialog(session.store.records, session.clock, self.runner)
+        self.host.ask(dialog, chosen)
 
     def _imported(self, outcome: Outcome) -> None:
         self.host.landed(outcome)  # the cursor goes to the first new paper

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -155,9 +155,9 @@ async def test_a_running_jobs_note_stays_while_the_cursor_moves(
 
 # One landing, which reindexes -------------------------------------------------------
 @pytest.fixture
-def builds_held(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Index builds wait until the test ends: only `landed`'s own reindex can make a
-    change searchable meanwhile."""
+def builds_held(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Index builds wait until the test sets the event it gets: only `landed`'s own
+    reindex can make a change searchable meanwhile."""
     release = threading.Event()
     real = IndexBuild.run
 
@@ -166,7 +166,7 @@ def builds_held(monkeypatch: pytest.MonkeyPatch) -> Any:
         return real(build)
 
     monkeypatch.setattr(IndexBuild, "run", held)
-    yield
+    yield release
     release.set()
 
 
@@ -179,9 +179,8 @@ BIB = """@article{lone2024,
 """
 
 
-@pytest.mark.usefixtures("builds_held")
 async def test_a_tag_an_import_brings_is_searchable_once_it_lands(
-    make_app: AppFactory, tmp_path: Path
+    make_app: AppFactory, tmp_path: Path, builds_held: threading.Event
 ) -> None:
     bib = tmp_path / "lone.bib"
     bib.write_text(BIB)
@@ -198,11 +197,11 @@ async def test_a_tag_an_import_brings_is_searchable_once_it_lands(
         assert session.store.get(found).tags == ["qxjvkw"]
         await pilot.press("slash", *"qxjvkw")
         assert main(app).papers.current == found
+        builds_held.set()
 
 
-@pytest.mark.usefixtures("builds_held")
 async def test_an_abstract_a_resolve_brings_is_searchable_once_it_lands(
-    apis: FakeApis, make_app: AppFactory, tmp_path: Path
+    apis: FakeApis, make_app: AppFactory, tmp_path: Path, builds_held: threading.Event
 ) -> None:
     apis.add(Rec(STREAM.arxiv_id, STREAM.title, STREAM.authors, summary="Zqvkwx streams."))
     path = library(tmp_path, paper("aaaaaaa", STREAM.title, sources=[]), paper("kkkkkkk", "K"))
@@ -215,6 +214,7 @@ async def test_an_abstract_a_resolve_brings_is_searchable_once_it_lands(
         assert session.store.get("aaaaaaa").abstract == "Zqvkwx streams."
         assert session.live_index.stale  # the new index is still being built
         assert session.search("zqvkwx") == ["aaaaaaa"]
+        builds_held.set()
 
 
 # A full search's answer to an older question -----------------------------------------

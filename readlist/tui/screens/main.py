@@ -130,8 +130,10 @@ class MainScreen(Screen[None]):
         first = self.session.next_unread(None)
         self.show_rows(keep=first)
         self.papers.focus()
-        # After the first paint, so "/" answers at once.
-        self.call_after_refresh(self.finder.freshen)
+        # The index is built once the first frame is out (the second refresh: one
+        # after mounting lays out, the next paints), so "/" answers at once and the
+        # build never holds the GIL while the first frame is written (bench/tui.py).
+        self.call_after_refresh(self.call_after_refresh, self.finder.freshen)
 
     # The port the controllers get (ports.Host) ----------------------------------------
     def landed(self, outcome: Outcome) -> None:
