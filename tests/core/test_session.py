@@ -281,7 +281,15 @@ def test_new_view_and_next_unread_put_the_latest_import_first(store: Store) -> N
     assert session.new_ids() == new
     session.set_view("new")
     assert set(session.ids) == new
+    found = session.apply_query("the")  # a search in the new view stays in it
+    assert found
+    assert set(found) <= new
+    assert set(session.search_request("the").run()) == set(found)
+    assert set(session.search("the")) - new == set()
+    session.apply_query("")
     session.set_view("all")
+    assert set(session.apply_query("the")) - new  # elsewhere, older papers match too
+    session.apply_query("")
     session.cycle_sort()  # by date: new and old papers interleave
     ids = session.ids
     top = ids[0]
