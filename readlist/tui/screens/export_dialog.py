@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
 from readlist.fspaths import Kind, PathError, kind_of, refusal
-from readlist.tui.common import blink, escape
+from readlist.tui.display import blink, escape
 from readlist.tui.screens.confirm import Confirm
 
 SCOPES = ("selection", "view", "starred", "all")
