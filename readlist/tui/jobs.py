@@ -14,10 +14,10 @@ from pathlib import Path
 
 from textual.message import Message
 
-from readlist.bibtex import Options
 from readlist.clock import Clock
 from readlist.errors import InputError, ReadlistError
-from readlist.exporting import check_output, export_papers, exportable, write_bib
+from readlist.exporters import Options
+from readlist.exporting import check_output, export_papers, exportable, write_export
 from readlist.importing import import_listings
 from readlist.inputs import read_inputs
 from readlist.listing import decode
@@ -56,9 +56,9 @@ def run_export(path: Path, ids: list[str], request: ExportRequest, post: Post) -
         with Store(path, create=False) as store:
             check_output(request.path, store)  # before keys are stored
             papers, _ = exportable(store, [i for i in ids if i in store])
-            options = Options(style=request.style, unicode=request.unicode)
+            options = Options(request.format, request.unicode)
             text = export_papers(store, papers, options)
-            write_bib(request.path, text, store)
+            write_export(request.path, text, store)
     except (ReadlistError, OSError) as exc:
         post(JobFailed("export", str(exc)))
         return
