@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # One line per format module, in the order the formats are listed.
 FORMATS = (
     "bibtex_format",  # bibtex, biblatex
+    "csl_json",
 )
 DEFAULT = "bibtex"
 
