@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 FORMATS = (
     "bibtex_format",  # bibtex, biblatex
     "csl_json",
+    "markdown",
 )
 DEFAULT = "bibtex"
 
