@@ -1,9 +1,10 @@
 """A format is one module plus one registry line: a throwaway format, registered here
 with one entry, shows up in `export --help` and `--format`, in the config check, in
-auto-export and in the TUI's export dialog."""
+auto-export and in the TUI's export dialog; and the dialog writes the real formats."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -98,3 +99,32 @@ async def test_a_registered_format_is_offered_everywhere(
 def _first_id(library: Path) -> str:
     with Store(library) as store:
         return store.papers()[0].id
+
+
+async def test_the_dialog_writes_csl_json_and_markdown(
+    make_app: AppFactory, library: Path, tmp_path: Path
+) -> None:
+    every = stored_titles(library)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for name, suffix in (("csl-json", ".json"), ("markdown", ".md")):
+            await pilot.press("e")
+            dialog = app.screen
+            assert isinstance(dialog, ExportDialog)
+            box, unicode = dialog.query_one("#path", Input), dialog.query_one("#unicode", Checkbox)
+            assert box.value.endswith(".bib")
+            assert not unicode.disabled
+            await pilot.click(f"#format-{name}")
+            assert box.value == str(tmp_path / f"readlist{suffix}")
+            assert unicode.disabled
+            await pilot.press("ctrl+s")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert not isinstance(app.screen, ExportDialog)
+    items = json.loads((tmp_path / "readlist.json").read_text(encoding="utf-8"))
+    assert [i["title"] for i in items] == every
+    with Store(library) as store:
+        assert [i["id"] for i in items] == [p.bibkey for p in store.papers()]
+    lines = (tmp_path / "readlist.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(every)
+    assert all(line.startswith("- **") for line in lines)
