@@ -87,10 +87,9 @@ def render(papers: Sequence[Paper], options: Options) -> str:
     return exporter_for(options.format).render(papers, options)
 
 
-def _owned(path: Path, exporter: Exporter) -> bool:
-    """True when `path` is absent, empty, or an earlier auto-export's output."""
-    data = _current(path)
-    return data in (None, b"") or exporter.stamped(data, MARK)
+def _owned(current: bytes | None, exporter: Exporter) -> bool:
+    """True when the file is absent, empty, or an earlier auto-export's output."""
+    return current in (None, b"") or exporter.stamped(current, MARK)
 
 
 Records = Mapping[str, Mapping[str, Any]]
@@ -159,18 +158,19 @@ def update_one(
         if kind not in (Kind.FILE, Kind.MISSING):
             raise InputError(refusal(kind, NOT_WRITING))
         exporter = exporter_for(export.format)
-        if not _owned(export.path, exporter):
+        current = _current(export.path)  # read once: ownership, the memo, a change
+        if not _owned(current, exporter):
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"
             )
         docs = [records.get(pid) for pid in ids] if records is not None else []
         cached = memo.get(export) if memo is not None else None
-        if cached is not None and cached[0] == docs and _current(export.path) == cached[1]:
+        if cached is not None and cached[0] == docs and current == cached[1]:
             return Result(export.path, count=len(ids))
         papers, bad = exportable(store, [pid for pid in ids if pid in store])  # undo may drop one
         text = render(papers, Options(export.format, export.unicode))
         data = exporter.stamp(text, MARK).encode("utf-8")
-        written = _current(export.path) != data
+        written = current != data
         if written:  # the full check (hard links, a writable directory) only to write
             atomic_write(check_output(export.path, store), data)
         if memo is not None and records is not None:
