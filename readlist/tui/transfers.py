@@ -68,24 +68,32 @@ class ExportJob:
     newest_only = False
 
     def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
-        count = export_file(path, list(self.ids), self.request)
+        count, skipped = export_file(path, list(self.ids), self.request)
         summary = f"Exported {count} entries to {self.request.path}"
-        return Outcome(Change("export"), record=False, summary=summary, count=count)
+        warnings = tuple(f"{pid} left out: {why}" for pid, why in sorted(skipped.items()))
+        if skipped:
+            summary += f"; {len(skipped)} left out (invalid data: readlist check)"
+        return Outcome(
+            Change("export"), record=False, summary=summary, count=count, warnings=warnings
+        )
 
 
-def export_file(library: Path, ids: list[str], request: ExportRequest) -> int:
+def export_file(
+    library: Path, ids: list[str], request: ExportRequest
+) -> tuple[int, dict[str, str]]:
     """The one call a TUI export makes: check the target, store the keys, render the
-    papers and write the file; the number of entries written."""
-    from readlist.bibtex import Options  # bibtexparser and pylatexenc: on first use
-    from readlist.exporting import check_output, export_papers, exportable, write_bib
+    papers and write the file; the number of entries written, and the papers left out
+    (invalid data) with why."""
+    from readlist.exporters import Options  # bibtexparser and pylatexenc: on first use
+    from readlist.exporting import check_output, export_papers, exportable, write_export
 
     with Store(library, create=False) as store:
         check_output(request.path, store)  # before keys are stored
-        papers, _ = exportable(store, [i for i in ids if i in store])
-        options = Options(style=request.style, unicode=request.unicode)
+        papers, skipped = exportable(store, [i for i in ids if i in store])
+        options = Options(request.format, request.unicode)
         text = export_papers(store, papers, options)
-        write_bib(request.path, text, store)
-    return len(papers)
+        write_export(request.path, text, store)
+    return len(papers), skipped
 
 
 class Transfers:
@@ -131,7 +139,11 @@ class Transfers:
 
     def _exported(self, outcome: Outcome) -> None:
         self.host.landed(outcome)  # the job stored the keys it assigned
-        self.host.say(clean_display(outcome.summary), title="Export")
+        text = outcome.summary + "".join(f"\n{w}" for w in outcome.warnings[:3])
+        if outcome.warnings:
+            self.host.say(clean_display(text), title="Export", severity="warning")
+        else:
+            self.host.say(clean_display(text), title="Export")
 
     def import_(self) -> None:
         session = self.host.session

@@ -147,7 +147,8 @@ async def test_a_running_jobs_note_stays_while_the_cursor_moves(
         # arXiv's 30 s pacing is announced too: "resolving… waiting 30 s: … (esc stops)"
         await until(pilot, lambda: "resolving…" in status(app))
         await pilot.press("j", "s", "v", "k")  # move, star (a repaint), select
-        assert "resolving…" in status(app) and "(esc stops)" in status(app)
+        assert "resolving…" in status(app)
+        assert "(esc stops)" in status(app)
         assert "1 ★" in status(app)
         await pilot.press("escape")
         await until(pilot, lambda: main(app).runner.busy(LANE) is None)
