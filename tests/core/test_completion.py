@@ -55,7 +55,13 @@ def script(shell: str) -> str:
 # _complete -----------------------------------------------------------------------
 
 
-def test_complete_lists_tags_ids_and_saved_searches(lib: Path, tmp_path: Path) -> None:
+def write_searches(home: Path) -> None:
+    """Two saved searches in the config of READLIST_HOME (where --db does not move it)."""
+    home.mkdir(exist_ok=True)
+    (home / "config.toml").write_text('[searches]\nto-read = "is:unread"\nllm = "tag:llm"\n')
+
+
+def test_complete_lists_tags_ids_and_saved_searches(lib: Path, isolated_home: Path) -> None:
     result = readlist("--db", str(lib), "_complete", "tags")
     assert result.returncode == 0, result.stderr
     # one per tag whatever its case, sorted as people read
@@ -66,7 +72,7 @@ def test_complete_lists_tags_ids_and_saved_searches(lib: Path, tmp_path: Path) -
         "bbbb222\tLanguage models",
         "cccc333\tUntagged",
     ]
-    (lib.parent / "config.toml").write_text('[searches]\nto-read = "is:unread"\nllm = "tag:llm"\n')
+    write_searches(isolated_home)
     result = readlist("--db", str(lib), "_complete", "searches")
     assert result.returncode == 0, result.stderr
     assert not result.stderr  # a completion never prints config warnings
@@ -241,10 +247,10 @@ def _saved_search_options() -> list[tuple[Command, str]]:
     ("command", "flag"), _saved_search_options(), ids=lambda x: getattr(x, "name", x)
 )
 def test_bash_completes_saved_search_names(
-    command: Command, flag: str, lib: Path, tmp_path: Path
+    command: Command, flag: str, lib: Path, tmp_path: Path, isolated_home: Path
 ) -> None:
     """Every `--saved NAME` option (list --saved, issue 18), once it exists."""
-    (lib.parent / "config.toml").write_text('[searches]\nto-read = "is:unread"\nllm = "tag:llm"\n')
+    write_searches(isolated_home)
     got = complete_bash(
         script("bash"), [["readlist", "--db", str(lib), command.name, flag, ""]], tmp_path
     )
