@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,22 @@ def test_every_command_has_a_description_argument_help_and_examples(command: Com
     assert "\nexamples:\n" in text
     for example, _ in command.examples:
         assert f"\n  {example}\n" in text
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[c.name for c in COMMANDS])
+def test_every_example_is_a_command_line_readlist_accepts(
+    command: Command, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Examples cannot drift from the options: each parses (it is not run)."""
+    for example, _ in command.examples:
+        line = re.search(r"readlist[^|<>)]*", example)
+        assert line, example
+        argv = shlex.split(line[0])[1:]
+        try:
+            args, extra = build_parser().parse_known_args(argv)
+        except SystemExit:
+            pytest.fail(f"{example}: {capsys.readouterr().err}")
+        assert not extra or getattr(args, "dashed_words", False), example
 
 
 def test_a_command_registered_without_a_description_gets_its_summary() -> None:

@@ -19,6 +19,7 @@ from readlist.cli import build_parser
 from readlist.cli.anatomy import Command, commands, program
 from readlist.config import Config
 from tests.conftest import write_unchecked
+from tests.core.test_bad_input import fingerprint
 
 COMMANDS = commands(build_parser())
 BIN = Path(sys.executable).parent  # the venv's bin: `readlist` is installed there
@@ -33,7 +34,8 @@ def readlist(*argv: str, cwd: Path | None = None) -> subprocess.CompletedProcess
 
 @pytest.fixture
 def lib(tmp_path: Path) -> Path:
-    path = tmp_path / "lib.json"
+    (tmp_path / "library").mkdir()
+    path = tmp_path / "library" / "lib.json"
     write_unchecked(
         path,
         {
@@ -62,6 +64,7 @@ def write_searches(home: Path) -> None:
 
 
 def test_complete_lists_tags_ids_and_saved_searches(lib: Path, isolated_home: Path) -> None:
+    before = fingerprint(lib.parent)
     result = readlist("--db", str(lib), "_complete", "tags")
     assert result.returncode == 0, result.stderr
     # one per tag whatever its case, sorted as people read
@@ -79,6 +82,7 @@ def test_complete_lists_tags_ids_and_saved_searches(lib: Path, isolated_home: Pa
     # Config.searches ([searches], issue 18) may not be on this branch yet: then none.
     has_searches = "searches" in {f.name for f in dataclasses.fields(Config)}
     assert result.stdout.splitlines() == (["to-read", "llm"] if has_searches else [])
+    assert fingerprint(lib.parent) == before  # completing never writes
 
 
 def test_complete_imports_neither_textual_nor_network_libraries(lib: Path) -> None:
