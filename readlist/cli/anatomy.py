@@ -15,13 +15,15 @@ from dataclasses import dataclass
 # What completes an argument's value besides its `choices`: the library's tags, the
 # config's saved searches, paper ids, files. Keyed by dest and metavar, so a new
 # command's `--tag T`, `--saved NAME`, `ID` or `FILE` completes with no more code.
-# ("items" is `tag ID… +name -name`: ids, and tags after a + or a -.)
+# ("items" is `tag ID… +name -name`: ids, and tags after a + or a -; "query" is a
+# search query: its fields, tag names after tag:, states after is:.)
 VALUES_BY_DEST = {
     "tag": "tags",
     "saved": "searches",
     "id": "ids",
     "ids": "ids",
     "items": "tag-edits",
+    "query": "query",
 }
 VALUES_BY_METAVAR = {"FILE": "files", "PATH": "files"}
 DYNAMIC = ("tags", "searches", "ids")  # the kinds `readlist _complete KIND` prints
@@ -36,7 +38,8 @@ class Argument:
     metavar: str  # "" for an option that takes no value
     help: str
     choices: tuple[str, ...]
-    values: str  # "words" (choices), "files", "tags", "searches", "ids", "tag-edits" or ""
+    values: str  # "words" (choices), "files", "tags", "searches", "ids", "tag-edits",
+    # "query" or ""
     repeats: bool  # a positional that takes any number of words
     optional: bool  # a positional that may be left out, or an option's optional value
 

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         "completion",
         help="print a shell completion script (bash, zsh, fish)",
         description="Print a script that completes readlist's commands, options, tag "
-        "names, paper ids and saved searches in the shell named.",
+        "names, paper ids, saved searches and search queries in the shell named.",
         examples=[
             ("source <(readlist completion bash)", "bash, now (add it to ~/.bashrc to keep)"),
             ("readlist completion zsh > ~/.zfunc/_readlist", "zsh, with ~/.zfunc in $fpath"),

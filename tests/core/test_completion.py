@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +22,7 @@ import pytest
 from readlist.cli import build_parser
 from readlist.cli.anatomy import Command, commands, program
 from readlist.config import Config
+from readlist.query import FIELDS, STATES
 from tests.conftest import write_unchecked
 from tests.core.test_bad_input import fingerprint
 
@@ -147,6 +152,16 @@ def test_zsh_and_fish_scripts_offer_every_command_and_each_ones_options() -> Non
         if command.name:
             assert f"'{command.name}:" in _zsh_block(zsh, "")
             assert f"-a '{command.name}' -d" in _fish_lines(fish, "")
+        # values: a query's fields and states come from readlist.query
+        kinds = {a.values for a in command.arguments}
+        assert ("_readlist_query" in block) == ("query" in kinds), command.name
+        assert ("__readlist_query" in lines) == ("query" in kinds), command.name
+    states = zsh.split("is:*) compset -P 'is:'; compadd -- ")[1].split(";;")[0].split()
+    assert states == list(STATES)
+    assert f"printf 'is:%s\\n' {' '.join(STATES)}\n" in fish
+    for field in FIELDS:
+        assert f"'{field}:'" in zsh
+        assert f" {field}:" in fish
 
 
 # bash, for real ------------------------------------------------------------------
@@ -154,14 +169,23 @@ def test_zsh_and_fish_scripts_offer_every_command_and_each_ones_options() -> Non
 BASH = shutil.which("bash")
 
 
-def complete_bash(text: str, lines: list[list[str]], cwd: Path) -> list[list[str]]:
-    """COMPREPLY for each command line (its last word is the one completed), with
-    the script sourced into a real bash as a user's shell would."""
-    calls = []
-    for words in lines:
-        quoted = " ".join("'" + w.replace("'", "'\\''") + "'" for w in words)
+def comp_words(line: str, breaks: str) -> list[str]:
+    """COMP_WORDS as bash makes them of `line`, the cursor at its end: split at spaces
+    and around the word-break characters (readline's `=` and `:` among them)."""
+    words = [w for chunk in line.split() for w in re.findall(rf"[{breaks}]+|[^{breaks}]+", chunk)]
+    return [*words, ""] if line.endswith(" ") else words
+
+
+def complete_bash(text: str, lines: list[str], cwd: Path, breaks: str = "=:") -> list[list[str]]:
+    """COMPREPLY for each command line (completing its end), with the script sourced
+    into a real bash as a user's shell would; `breaks` as in COMP_WORDBREAKS."""
+    calls = [f"COMP_WORDBREAKS={shlex.quote(' ' + breaks)}"]
+    for line in lines:
+        words = comp_words(line, breaks)
+        quoted = " ".join(shlex.quote(w) for w in words)
         calls.append(
-            f"COMP_WORDS=({quoted}); COMP_CWORD={len(words) - 1}; COMPREPLY=(); _readlist;"
+            f"COMP_LINE={shlex.quote(line)}; COMP_POINT={len(line)}; COMP_WORDS=({quoted});"
+            f" COMP_CWORD={len(words) - 1}; COMPREPLY=(); _readlist;"
             ' printf "%s\\n" "${COMPREPLY[@]}"; echo "<end>"'
         )
     program_ = "\n".join(["source /dev/stdin <<'SCRIPT'", text, "SCRIPT", *calls])
@@ -201,39 +225,108 @@ def test_bash_completes_commands_choices_files_tags_ids_and_saved_searches(
     (tmp_path / "refs.bib").write_text("")
     (tmp_path / "readme.txt").write_text("")
     db = str(lib)
+    db = f"--db {lib}"
     cases = [
-        (["readlist", ""], [c.name for c in COMMANDS]),
-        (["readlist", "s"], ["show", "search", "stats"]),
-        (["readlist", "--"], ["--help", "--db", "--version"]),
-        (["readlist", "list", "--sort", ""], ["added", "date", "upvotes", "title"]),
-        (["readlist", "export", "--format", "b"], ["bibtex", "biblatex"]),
-        (["readlist", "completion", ""], ["bash", "zsh", "fish"]),
-        (["readlist", "import", "re"], ["refs.bib", "readme.txt"]),
+        ("readlist ", [c.name for c in COMMANDS]),
+        ("readlist s", ["show", "search", "stats"]),
+        ("readlist --", ["--help", "--db", "--version"]),
+        ("readlist list --sort ", ["added", "date", "upvotes", "title"]),
+        ("readlist export --format b", ["bibtex", "biblatex"]),
+        ("readlist completion ", ["bash", "zsh", "fish"]),
+        ("readlist import re", ["refs.bib", "readme.txt"]),
         (
-            ["readlist", "--db", db, "list", "--tag", ""],
+            f"readlist {db} list --tag ",
             ["\\$\\(touch\\$\\{IFS\\}pwned\\)", "LLM", "thesis", "video"],
         ),
-        (["readlist", "--db", db, "list", "--tag", "t"], ["thesis"]),
-        (["readlist", "list", "--db", db, "--tag", "=", "v"], ["video"]),  # --tag=v
-        (["readlist", "--db", "=", db, "export", "--tag", "L"], ["LLM"]),  # --db=FILE
-        (["readlist", "--db", db, "tag", "aaaa111", "+th"], ["+thesis"]),
-        (["readlist", "--db", db, "tag", "aaaa111", "-v"], ["-video"]),
-        (["readlist", "--db", db, "tag", "b"], ["bbbb222"]),
-        (["readlist", "--db", db, "show", ""], ["aaaa111", "bbbb222", "cccc333"]),
-        (["readlist", "--db", db, "note", "aaaa111", ""], []),  # TEXT: nothing to offer
-        (["readlist", "--db", db, "mark", "aaaa111", "c"], ["cccc333"]),  # ID… repeats
-        (["readlist", "--db", str(tmp_path / "none.json"), "list", "--tag", ""], []),
+        (f"readlist {db} list --tag t", ["thesis"]),
+        (f"readlist list {db} --tag=v", ["video"]),
+        (f"readlist --db={lib} export --tag L", ["LLM"]),
+        (f"readlist {db} tag aaaa111 +th", ["+thesis"]),
+        (f"readlist {db} tag aaaa111 -v", ["-video"]),
+        (f"readlist {db} tag b", ["bbbb222"]),
+        (f"readlist {db} show ", ["aaaa111", "bbbb222", "cccc333"]),
+        (f"readlist {db} note aaaa111 ", []),  # TEXT: nothing to offer
+        (f"readlist {db} mark aaaa111 c", ["cccc333"]),  # ID… repeats
+        (f"readlist --db {tmp_path / 'none.json'} list --tag ", []),
+        # queries: the grammar's fields, tags after tag:, states after is:
+        ("readlist search video ", ["tag:", "author:", "cat:", "year:", "is:"]),
+        ("readlist search ta", ["tag:"]),
+        (f"readlist {db} search video tag:th", ["thesis"]),  # readline replaces "th"
+        ("readlist search is:st", ["starred"]),
+        (f"readlist {db} export --query tag:v", ["video"]),
+        (f"readlist {db} export --query=tag:v", ["video"]),
     ]
-    got = complete_bash(script("bash"), [words for words, _ in cases], tmp_path)
-    for (words, expected), reply in zip(cases, got, strict=True):
-        assert sorted(reply) == sorted(expected), words
+    got = complete_bash(script("bash"), [line for line, _ in cases], tmp_path)
+    for (line, expected), reply in zip(cases, got, strict=True):
+        assert sorted(reply) == sorted(expected), line
+    # Where : does not break words, readline replaces the whole word.
+    lines = [
+        f"readlist {db} search tag:th",
+        "readlist search is:st",
+        f"readlist --db={lib} list --tag=v",
+    ]
+    got = complete_bash(script("bash"), lines, tmp_path, breaks="=")
+    assert got == [["tag:thesis"], ["is:starred"], ["video"]]
     assert not (tmp_path / "pwned").exists()  # the hostile tag was offered, never run
+
+
+@pytest.mark.skipif(BASH is None or not shutil.which("tmux"), reason="needs bash and tmux")
+def test_bash_completes_in_a_real_terminal(lib: Path, tmp_path: Path) -> None:
+    """Readline itself (in tmux) splits the words, calls the function and inserts the
+    reply: the simulation above makes the same words as it does."""
+    (tmp_path / "readlist.bash").write_text(script("bash"))
+    socket = f"readlist-completion-{os.getpid()}-{tmp_path.name}"
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(
+            ["tmux", "-L", socket, *args], capture_output=True, text=True, timeout=30
+        ).stdout
+
+    def last_line() -> str:
+        lines = [ln for ln in tmux("capture-pane", "-p", "-t", "sh").splitlines() if ln]
+        return lines[-1].rstrip() if lines else ""  # tmux drops trailing spaces
+
+    def wait(done: Callable[[str], bool], what: str) -> str:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if done(line := last_line()):
+                return line
+            time.sleep(0.05)
+        raise AssertionError(f"{what}; the line is {last_line()!r}")
+
+    def line_after_tab(text: str) -> str:
+        tmux("send-keys", "-t", "sh", "C-u")
+        tmux("send-keys", "-t", "sh", "-l", text)
+        wait(lambda line: line == f"$ {text}", f"never typed {text!r}")
+        tmux("send-keys", "-t", "sh", "Tab")
+        return wait(lambda line: line != f"$ {text}", f"nothing completed {text!r}")[2:]
+
+    shell = (
+        f"env -i HOME={tmp_path} PATH={BIN}{os.pathsep}/usr/bin:/bin TERM=xterm "
+        f"READLIST_HOME={tmp_path / 'home'} {BASH} --norc --noprofile"
+    )
+    tmux("new-session", "-d", "-s", "sh", "-x", "200", "-y", "10", "-c", str(tmp_path), shell)
+    try:
+        tmux("send-keys", "-t", "sh", f"PS1='$ '; source {tmp_path / 'readlist.bash'}", "Enter")
+        assert line_after_tab("readlist sea") == "readlist search"
+        db = f"--db {lib}"
+        assert line_after_tab(f"readlist {db} list --tag=vi") == f"readlist {db} list --tag=video"
+        assert line_after_tab(f"readlist {db} search tag:th") == f"readlist {db} search tag:thesis"
+        assert line_after_tab("readlist search is:st") == "readlist search is:starred"
+        hostile = "+\\$\\(touch\\$\\{IFS\\}pwned\\)"
+        assert (
+            line_after_tab(f"readlist {db} tag aaaa111 +$")
+            == f"readlist {db} tag aaaa111 {hostile}"
+        )
+    finally:
+        tmux("kill-server")
+    assert not (tmp_path / "pwned").exists()
 
 
 @pytest.mark.skipif(BASH is None, reason="bash is not installed")
 def test_bash_completes_every_option_of_every_command(tmp_path: Path) -> None:
     """A command added later is covered the moment it is registered."""
-    lines = [["readlist", c.name, "--"] for c in COMMANDS]
+    lines = [f"readlist {c.name} --" for c in COMMANDS]
     got = complete_bash(script("bash"), lines, tmp_path)
     for command, reply in zip(COMMANDS, got, strict=True):
         flags = [f for a in command.options for f in a.flags if f.startswith("--")]
@@ -255,9 +348,7 @@ def test_bash_completes_saved_search_names(
 ) -> None:
     """Every `--saved NAME` option (list --saved, issue 18), once it exists."""
     write_searches(isolated_home)
-    got = complete_bash(
-        script("bash"), [["readlist", "--db", str(lib), command.name, flag, ""]], tmp_path
-    )
+    got = complete_bash(script("bash"), [f"readlist --db {lib} {command.name} {flag} "], tmp_path)
     assert got == [["to-read", "llm"]]
 
 
@@ -304,3 +395,5 @@ def test_fish_completes_commands_options_and_tags(lib: Path, tmp_path: Path) -> 
     assert complete(f"readlist --db {lib} list --tag t") == ["thesis"]
     assert complete(f"readlist --db {lib} tag aaaa111 +vi") == ["+video"]
     assert complete(f"readlist --db {lib} show b") == ["bbbb222"]
+    assert complete(f"readlist --db {lib} search tag:th") == ["tag:thesis"]
+    assert complete("readlist search is:st") == ["is:starred"]
