@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -254,3 +255,19 @@ def test_as_of_changes_the_listing_year() -> None:
     listing = parse_listing(HEADER + ENTRY_ORG, dt.date(2027, 1, 15))
     assert listing.date == dt.date(2026, 12, 29)
     assert listing.entries[0].date == dt.date(2026, 11, 3)
+
+
+def test_the_readmes_listing_example_imports_as_it_is() -> None:
+    """The README shows the shape of a listing; a copy of its block must parse."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The listing format", 1)[1]
+    block = section.split("```text\n", 1)[1].split("```", 1)[0]
+    listing = parse_listing(block, AS_OF)
+    assert [e.title for e in listing.entries] == [
+        "StreamDiffusionV2: A Streaming System for Dynamic and Interactive Video Generation",
+        "Relightable Gaussian Avatars From One Photo",
+    ]
+    first, second = listing.entries
+    assert (first.authors_count, first.upvotes, first.date_inferred) == (14, 3, True)
+    assert (second.organization, second.date, second.upvotes) == ("Adobe", dt.date(2020, 10, 2), 12)
+    assert first.abstract.startswith("Generative models are reshaping")
