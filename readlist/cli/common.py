@@ -59,6 +59,26 @@ def selection_of(args: argparse.Namespace) -> Selection:
     return Selection(read=read, starred=True if args.starred else None, tag=args.tag)
 
 
+def add_saved(p: argparse.ArgumentParser) -> None:
+    """`--saved NAME`: a query named in config.toml's `[searches]`."""
+    p.add_argument(
+        "--saved", metavar="NAME", help="the query saved as NAME in config.toml [searches]"
+    )
+
+
+def saved_query(name: str, config: Config) -> str:
+    """The query saved as `name` (exactly, else ignoring case); a usage error naming
+    the saved searches there are when there is none by that name."""
+    searches = config.searches
+    if name in searches:
+        return searches[name]
+    folded = {n.casefold(): q for n, q in searches.items()}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    known = ", ".join(searches) if searches else "none; add them under [searches]"
+    raise UsageError(f"no saved search {name!r} in config.toml (saved: {known})")
+
+
 def load_config(args: argparse.Namespace) -> Config:
     """The user's config; its warnings go to stderr, one line each."""
     from readlist import config, paths
