@@ -14,13 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from readlist import __version__
-from readlist.cli import backup, edit, export, importing, network, papers
+from readlist.cli import backup, edit, export, importing, manage, network, papers
 from readlist.cli.common import Parser, UsageError
 from readlist.clock import Clock
 from readlist.errors import ReadlistError
 from readlist.text import clean_line, decodable
 
-GROUPS = (importing, papers, edit, export, network, backup)
+GROUPS = (importing, papers, edit, manage, export, network, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
