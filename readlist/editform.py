@@ -342,7 +342,7 @@ def _arxiv(text: str, others: Others) -> dict[str, Any]:
     for another id no longer applies, so the paper is resolved again."""
     if not text:
         return {"arxiv_id": None, "arxiv_version": None}
-    from readlist.sources.ids import parse_reference
+    from readlist.arxiv_ids import parse_reference
 
     try:
         found = parse_reference(text)

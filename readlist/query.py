@@ -240,7 +240,7 @@ def _unsure(record: Record) -> bool:
 
 
 def _unresolved(record: Record) -> bool:
-    """No arXiv record applied yet: `sources.resolve.needs_record`, on a stored record."""
+    """No arXiv record applied yet: `sources.matching.needs_record`, on a stored record."""
     return not text_of(record, "arxiv_id") or record.get("arxiv_version") is None
 
 

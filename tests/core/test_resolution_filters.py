@@ -14,7 +14,7 @@ from readlist.model import Paper
 from readlist.query import STATES, QueryError, parse
 from readlist.search import rank
 from readlist.session import Session
-from readlist.sources.resolve import needs_record
+from readlist.sources.matching import needs_record
 from readlist.store import Store
 from tests.conftest import CLOCK, NOW, write_unchecked
 
