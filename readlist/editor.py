@@ -74,6 +74,17 @@ def read(path: Path) -> str:
         raise EditorError(f"{path}: cannot read it back ({exc.strerror})") from None
 
 
+def edit_text(text: str, env: Mapping[str, str], *, prefix: str, suffix: str) -> str:
+    """`text` in the editor, as the user saved it; the draft file is removed. The TUI
+    uses it for a note, then saves it as its own note editor does."""
+    path = draft(text, prefix=prefix, suffix=suffix)
+    try:
+        run(path, env)
+        return read(path)
+    finally:
+        discard(path)
+
+
 def discard(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()

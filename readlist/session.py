@@ -212,8 +212,8 @@ class Session:
         for pid in ids:
             record = records.get(pid)
             visible = record is not None and view.matches(record)
-            if visible and everything:
-                continue  # the unfiltered view shows every paper: nothing to look up
+            if visible and everything and self.shows(pid):
+                continue  # the unfiltered view shows it (an undone delete: not yet)
             if visible == self.shows(pid):
                 continue
             if not visible:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -24,6 +26,7 @@ from readlist.tui.display import blink
 from readlist.tui.edits import Edits
 from readlist.tui.finder import SEARCH_PAUSE, Finder
 from readlist.tui.network_jobs import NetworkJobs
+from readlist.tui.owning import Owning
 from readlist.tui.ports import LibraryChanged, Outcome, PapersChanged, Severity
 from readlist.tui.runner import JobRunner
 from readlist.tui.screens.help import HelpScreen, help_rows
@@ -68,6 +71,9 @@ class MainScreen(Screen[None]):
         _b("space", "triage", "Triage", "triage", "Mark read and jump to the next unread", True),
         _b("n", "note", "Note", "note", "Edit the paper's note", True),
         _b("t", "tags", "Tag", "tags", "Edit tags of the paper or selection", True),
+        _b("E", "edit", "Edit", "edit", "Edit the paper's fields in $EDITOR (else a form)"),
+        _b("d", "delete", "Delete", "delete", "Delete the paper or selection (asks; u undoes)"),
+        _b("p", "pdf", "PDF", "pdf", "Open the paper's PDF (downloads it once)"),
         _b("slash", "search", "Search", "search", "Fuzzy search as you type", True),
         _b("1", "view('all')", "All", "view-all", "Show all papers"),
         _b("2", "view('unread')", "Unread", "view-unread", "Show unread papers"),
@@ -96,7 +102,12 @@ class MainScreen(Screen[None]):
     ]
 
     def __init__(
-        self, session: Session, config: Config, runner: JobRunner, export_dir: Path
+        self,
+        session: Session,
+        config: Config,
+        runner: JobRunner,
+        export_dir: Path,
+        cache_dir: Path,
     ) -> None:
         super().__init__()
         self.session = session
@@ -113,6 +124,15 @@ class MainScreen(Screen[None]):
             limit=config.max_input_bytes,
             export_dir=export_dir,
             imported=self.net.auto_resolve,
+        )
+        self.owning = Owning(
+            self,
+            self.edits,
+            runner,
+            net=config.network,
+            clock=session.clock,
+            cache_dir=cache_dir,
+            env=os.environ,
         )
 
     def compose(self) -> ComposeResult:
@@ -171,6 +191,10 @@ class MainScreen(Screen[None]):
 
     def copy(self, text: str) -> None:
         self.app.copy_to_clipboard(text)
+
+    def suspended(self) -> AbstractContextManager[None]:
+        """Headless (tests) there is no terminal to hand over."""
+        return nullcontext() if self.app.is_headless else _suspend(self)
 
     # Helpers -------------------------------------------------------------------
     @property
@@ -270,6 +294,18 @@ class MainScreen(Screen[None]):
     def action_tags(self) -> None:
         if ids := self._targets():
             self.edits.tags(ids)
+
+    def action_delete(self) -> None:
+        if ids := self._targets():
+            self.owning.delete(ids)
+
+    def action_edit(self) -> None:
+        if (pid := self.current) is not None and pid in self.store:
+            self.owning.edit(pid)
+
+    def action_pdf(self) -> None:
+        if (pid := self.current) is not None and pid in self.store:
+            self.owning.pdf(pid)
 
     def action_undo(self) -> None:
         self.edits.undo()
@@ -373,3 +409,10 @@ class MainScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self.app.exit()
+
+
+@contextmanager
+def _suspend(screen: MainScreen) -> Iterator[None]:
+    with screen.app.suspend():
+        yield
+    screen.refresh(layout=True)

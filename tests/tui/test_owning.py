@@ -1,0 +1,308 @@
+"""d, E, the note in $EDITOR (ctrl+o in n) and p, driven through Pilot on a real
+library: a scripted $EDITOR (tests/core/editorfake.py) writes known edits, another
+process writes meanwhile, and the PDF comes from a loopback server."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from textual.widgets import TextArea
+
+from readlist.config import Config, Network
+from readlist.store import Store
+from readlist.tui.app import ReadlistApp
+from readlist.tui.screens.confirm import Confirm
+from readlist.tui.screens.main import MainScreen
+from readlist.tui.screens.note import NoteConflict, NoteEditor
+from readlist.tui.screens.paper_form import PaperForm
+from readlist.tui.widgets.paper_list import PDF_GLYPH
+from tests.core.editorfake import FakeEditor, field
+from tests.tui.conftest import SIZE, AppFactory, on_disk
+
+
+def main(app: ReadlistApp) -> MainScreen:
+    screen = app.screen_stack[1]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def question(app: ReadlistApp) -> str:
+    dialog = app.screen
+    assert isinstance(dialog, Confirm)
+    return dialog.question
+
+
+def stored(library: Path) -> dict[str, dict[str, Any]]:
+    with on_disk(library) as store:
+        return {pid: dict(doc) for pid, doc in store.records().items()}
+
+
+@pytest.fixture
+def editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeEditor:
+    folder = tmp_path / "editor"
+    folder.mkdir()
+    fake = FakeEditor(folder)
+    for name, value in fake.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    return fake
+
+
+# d ---------------------------------------------------------------------------------
+async def test_d_asks_naming_the_paper_deletes_it_and_u_brings_it_back(
+    make_app: AppFactory, library: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        pid = screen.current
+        assert pid is not None
+        title = screen.store.get(pid).title
+        await pilot.press("d")
+        assert question(app).startswith(f"Delete “{title}”?")
+        await pilot.press("y")
+        await pilot.pause()
+        assert pid not in stored(library)
+        assert pid not in screen.session.ids
+        assert screen.current != pid
+        await pilot.press("u")
+        await pilot.pause()
+        assert stored(library)[pid]["title"] == title
+        assert pid in screen.session.ids
+
+
+async def test_d_on_a_selection_names_how_many_and_n_deletes_nothing(
+    make_app: AppFactory, library: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        before = stored(library)
+        await pilot.press("v", "v", "v", "d")
+        assert question(app).startswith("Delete 3 papers?")
+        await pilot.press("n")
+        await pilot.pause()
+        assert stored(library) == before
+        picked = list(main(app).session.selected)
+        await pilot.press("d", "y")
+        await pilot.pause()
+        after = stored(library)
+        assert len(after) == len(before) - 3
+        assert not set(picked) & set(after)
+
+
+async def test_a_deleted_papers_key_is_never_given_to_another_in_an_edit(
+    make_app: AppFactory, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its key may be cited: the form refuses it for another paper, nothing saved."""
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    with Store(library) as store:
+        first, second = [p.id for p in store.papers()][:2]
+        store.put([store.get(first).replace(bibkey="cited2025deep")])
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        screen.papers.move_to(first)
+        await pilot.press("d", "y")
+        await pilot.pause()
+        screen.papers.move_to(second)
+        await pilot.press("E")
+        form = app.screen
+        assert isinstance(form, PaperForm)
+        area = form.query_one(TextArea)
+        area.text = area.text.replace('key = ""', 'key = "cited2025deep"')
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, PaperForm)
+        assert "the deleted paper" in form.error
+        assert "bibkey" not in stored(library)[second] or not stored(library)[second]["bibkey"]
+
+
+# E -----------------------------------------------------------------------------------
+async def test_e_saves_the_editors_edit_as_one_undo_step(
+    make_app: AppFactory, library: Path, editor: FakeEditor
+) -> None:
+    editor.plan(field("title", '"A Better Title"'))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pid = main(app).current
+        assert pid is not None
+        old = stored(library)[pid]["title"]
+        await pilot.press("E")
+        await pilot.pause()
+        assert stored(library)[pid]["title"] == "A Better Title"
+        assert f'title = "{old}"' in editor.seen()[0]
+        await pilot.press("u")
+        await pilot.pause()
+        assert stored(library)[pid]["title"] == old
+
+
+async def test_e_reopens_with_the_error_on_top_and_applies_nothing_half(
+    make_app: AppFactory, library: Path, editor: FakeEditor
+) -> None:
+    """An empty title with a good venue (a journal article): refused whole; the second
+    run sees the error on top, fixes the title, and both fields land in one step."""
+    bad = {
+        "sub": [
+            [r"^title = .*$", 'title = ""'],
+            [r"^type = .*$", 'type = "article"'],
+            [r"^venue = .*$", 'venue = "NeurIPS"'],
+        ]
+    }
+    editor.plan(bad, field("title", '"Fixed"'))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pid = main(app).current
+        assert pid is not None
+        before = stored(library)[pid]
+        await pilot.press("E")
+        await pilot.pause()
+        first, second = editor.seen()
+        assert not first.startswith("# error")
+        assert second.startswith("# error")
+        assert "title" in second.splitlines()[0]
+        after = stored(library)[pid]
+        assert after["title"] == "Fixed"
+        assert "NeurIPS" in str(after)
+        await pilot.press("u")
+        await pilot.pause()
+        assert stored(library)[pid] == before
+
+
+async def test_e_without_an_editor_is_a_form_that_keeps_errors_on_top(
+    make_app: AppFactory, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pid = main(app).current
+        assert pid is not None
+        before = stored(library)[pid]
+        await pilot.press("E")
+        form = app.screen
+        assert isinstance(form, PaperForm)
+        area = form.query_one(TextArea)
+        text = area.text
+        area.text = text.replace("authors = [", 'authors = "nobody"\nx = [', 1)
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, PaperForm)
+        assert form.error
+        assert stored(library)[pid] == before
+        area.text = text.replace(f'title = "{before["title"]}"', 'title = "Formed"')
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert stored(library)[pid]["title"] == "Formed"
+        await pilot.press("u")
+        await pilot.pause()
+        assert stored(library)[pid]["title"] == before["title"]
+
+
+# The note in $EDITOR -------------------------------------------------------------------
+async def test_ctrl_o_in_the_note_dialog_goes_on_in_the_editor_as_markdown(
+    make_app: AppFactory, library: Path, editor: FakeEditor
+) -> None:
+    editor.plan({"text": "# Notes\n\n- *fast*\n"})
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pid = main(app).current
+        assert pid is not None
+        await pilot.press("n", *"draft", "ctrl+o")
+        await pilot.pause()
+        assert editor.seen() == ["draft\n"]
+        assert editor.paths()[0].suffix == ".md"
+        assert stored(library)[pid]["notes"] == "# Notes\n\n- *fast*"
+        assert not editor.paths()[0].exists()
+
+
+async def test_a_note_changed_elsewhere_meanwhile_asks_as_the_dialog_does(
+    make_app: AppFactory, library: Path, editor: FakeEditor
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pid = main(app).current
+        assert pid is not None
+        theirs = [sys.executable, "-m", "readlist", "--db", str(library), "note", pid, "theirs"]
+        editor.plan({"run": theirs, "text": "mine\n"})
+        await pilot.press("n", "ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteConflict)
+        assert stored(library)[pid]["notes"] == "theirs"
+        await pilot.press("o")
+        await pilot.pause()
+        assert stored(library)[pid]["notes"] == "mine"
+
+
+async def test_ctrl_o_with_no_editor_says_so_and_keeps_the_draft(
+    make_app: AppFactory, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"keep me", "ctrl+o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, NoteEditor)
+        assert dialog.text == "keep me"
+
+
+# p -----------------------------------------------------------------------------------
+PDF = b"%PDF-1.5\n" + b"x" * 20_000 + b"\n%%EOF\n"
+
+
+@pytest.fixture
+def viewer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "viewer.py"
+    script.write_text(f"import sys\nopen({str(opened)!r}, 'a').write(sys.argv[1] + '\\n')\n")
+    monkeypatch.setenv("READLIST_PDF_VIEWER", f"{sys.executable} {script}")
+    return opened
+
+
+def _opened(path: Path, count: int) -> list[str]:
+    for _ in range(200):  # the viewer runs detached
+        if path.exists() and len(path.read_text().splitlines()) >= count:
+            break
+        time.sleep(0.05)
+    return path.read_text().splitlines() if path.exists() else []
+
+
+async def test_p_downloads_through_the_runner_records_marks_and_opens(
+    make_app: AppFactory, library: Path, httpserver: HTTPServer, viewer: Path, tmp_path: Path
+) -> None:
+    arxiv_id = "2511.07399"
+    with Store(library) as store:
+        pid = next(iter(store.papers())).id
+        store.put([store.get(pid).replace(arxiv_id=arxiv_id)])
+    httpserver.expect_request(f"/pdf/{arxiv_id}").respond_with_data(PDF)
+    net = Network(auto_resolve=False, arxiv_pdf=httpserver.url_for("/pdf"), arxiv_delay=0)
+    app = make_app(Config(network=net))
+    app.cache_dir = tmp_path / "cache"
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        screen.papers.move_to(pid)
+        row = screen.papers.cursor
+        assert PDF_GLYPH not in screen.papers.render_line(row).text
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        kept = tmp_path / "cache" / "pdf" / f"{arxiv_id}.pdf"
+        assert kept.read_bytes() == PDF
+        assert stored(library)[pid]["pdf"] == str(kept)
+        assert _opened(viewer, 1) == [str(kept)]
+        assert PDF_GLYPH in screen.papers.render_line(row).text
+        # Again: opened from disk, not downloaded again.
+        await pilot.press("p")
+        await pilot.pause()
+        assert _opened(viewer, 2) == [str(kept)] * 2
+        assert len(httpserver.log) == 1
+        # A PDF removed from disk loses its mark.
+        kept.unlink()
+        screen.papers.refresh()
+        assert PDF_GLYPH not in screen.papers.render_line(row).text
