@@ -27,9 +27,19 @@ from readlist.tui.runner import JobRunner, Progress
 from readlist.tui.screens.confirm import Confirm
 from readlist.tui.screens.paper_form import PaperForm
 
+QUESTION_TITLE = 40  # cells of a title in d's question: it fits a dialog at 80x24
+
 
 def papers(n: int) -> str:
     return f"{n} paper{'s' * (n != 1)}"
+
+
+def shortened(text: str, width: int) -> str:
+    """`text` cut at a word boundary to at most `width` characters, with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,7 @@ class Owning:
     def delete(self, ids: list[str]) -> None:
         """Ask, naming how many (and the title of one), then delete in one step."""
         if len(ids) == 1:
-            title = clean_display(self.store.get(ids[0]).title)
+            title = shortened(clean_display(self.store.get(ids[0]).title), QUESTION_TITLE)
             question = f"Delete “{title}”?"
         else:
             question = f"Delete {papers(len(ids))}?"

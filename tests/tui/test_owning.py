@@ -16,6 +16,7 @@ from textual.widgets import TextArea
 from readlist.config import Config, Network
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp
+from readlist.tui.owning import QUESTION_TITLE, shortened
 from readlist.tui.screens.confirm import Confirm
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.screens.note import NoteConflict, NoteEditor
@@ -64,7 +65,8 @@ async def test_d_asks_naming_the_paper_deletes_it_and_u_brings_it_back(
         assert pid is not None
         title = screen.store.get(pid).title
         await pilot.press("d")
-        assert question(app).startswith(f"Delete “{title}”?")
+        assert question(app).startswith(f"Delete “{shortened(title, QUESTION_TITLE)}”?")
+        assert title.startswith(shortened(title, QUESTION_TITLE)[:-1])
         await pilot.press("y")
         await pilot.pause()
         assert pid not in stored(library)
@@ -120,6 +122,12 @@ async def test_a_deleted_papers_key_is_never_given_to_another_in_an_edit(
         assert isinstance(app.screen, PaperForm)
         assert "the deleted paper" in form.error
         assert "bibkey" not in stored(library)[second] or not stored(library)[second]["bibkey"]
+
+
+def test_a_long_title_is_cut_at_a_word_with_an_ellipsis() -> None:
+    assert shortened("Short", 10) == "Short"
+    assert shortened("Supervised Learning-enhanced Multi-Group", 25) == "Supervised…"
+    assert shortened("Averyveryverylongsingleword", 10) == "Averyvery…"
 
 
 # E -----------------------------------------------------------------------------------
