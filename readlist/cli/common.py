@@ -8,7 +8,7 @@ import re
 import shutil
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from readlist.config import Config
 from readlist.errors import InputError, ReadlistError
@@ -155,7 +155,12 @@ def warn_invalid(bad: dict[str, str], what: str = "left out") -> None:
         )
 
 
-def print_papers(papers: Sequence[Paper]) -> None:
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+def print_papers(
+    papers: Sequence[Paper], out: TextIO | None = None, *, terminal: bool | None = None
+) -> None:
+    """One line a paper, cut to the terminal's width when the output goes to one."""
+    out = out or sys.stdout
+    terminal = sys.stdout.isatty() if terminal is None else terminal
+    width = shutil.get_terminal_size().columns if terminal else None
     for paper in papers:
-        sys.stdout.write(line_for(paper, width) + "\n")
+        out.write(line_for(paper, width) + "\n")
