@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from readlist import changes
@@ -92,6 +92,7 @@ class Session:
         self.tag: str | None = None
         self.sort = "added"
         self.query = ""
+        self.saved: tuple[str, str] | None = None  # a saved search shown as a view: name, query
         self.query_error: str | None = None  # why the query cannot be read, for the status
         self._ids: list[str] = []
         self._shown: set[str] | None = None
@@ -128,6 +129,11 @@ class Session:
         base = _VIEW_FILTERS[self.view]
         return Selection(read=base.read, starred=base.starred, tag=self.tag)
 
+    @property
+    def view_name(self) -> str:
+        """What the status line calls the view: a saved search by its name."""
+        return self.saved[0] if self.saved else self.view
+
     def recompute(self) -> list[str]:
         """Re-derive the shown ids from the store, the view and the query."""
         records = self.store.records()
@@ -135,6 +141,14 @@ class Session:
         if self.view == "new":
             new = self.new_ids()
             self._base = [i for i in self._base if i in new]
+        if self.saved is not None:
+            try:
+                self._base = self._request(parse(self.saved[1]), True, own=True).run()
+            except QueryError as exc:  # config.load checked it: a later grammar may not read it
+                self._base = []
+                self.query_error = f"[searches] {self.saved[0]}: {exc}"
+                self.ids = []
+                return self.ids
         return self.apply_query(self.query)
 
     def new_ids(self) -> set[str]:
@@ -175,7 +189,10 @@ class Session:
             self.version,
             self._base if own else tuple(self._base),
             records,
-            everything=own and self.view_filter == Selection() and self.view != "new",
+            everything=own
+            and self.view_filter == Selection()
+            and self.view != "new"
+            and self.saved is None,
             now=self.clock.now(),
             abstracts=abstracts,
             own=own,
@@ -205,6 +222,9 @@ class Session:
         Read, star, tag and note changes never reorder the view; they can only make a
         paper leave it (or, on undo, come back, which needs a full recompute).
         """
+        if self.saved is not None:  # any change may make a paper enter or leave it
+            self.recompute()
+            return
         records = self.store.records()
         view = self.view_filter
         everything = view == Selection() and not self.query
@@ -236,7 +256,25 @@ class Session:
 
     def set_view(self, view: str) -> None:
         self.view = view
+        self.saved = None
         self.recompute()
+
+    def set_saved(self, name: str, query: str) -> None:
+        """Show a saved search ([searches] in config.toml) as a view of all papers."""
+        self.view = "all"
+        self.saved = (name, query)
+        self.recompute()
+
+    def next_saved(self, searches: Mapping[str, str]) -> str | None:
+        """Show the saved search after the one shown (the first after any other view);
+        its name, or None when there are none."""
+        names = list(searches)
+        if not names:
+            return None
+        shown = self.saved[0] if self.saved else None
+        name = names[(names.index(shown) + 1) % len(names)] if shown in names else names[0]
+        self.set_saved(name, searches[name])
+        return name
 
     def set_tag(self, tag: str | None) -> None:
         self.tag = tag or None

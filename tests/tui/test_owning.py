@@ -314,3 +314,45 @@ async def test_p_downloads_through_the_runner_records_marks_and_opens(
         kept.unlink()
         screen.papers.refresh()
         assert PDF_GLYPH not in screen.papers.render_line(row).text
+
+
+# Saved searches as views -------------------------------------------------------------
+async def test_5_cycles_through_the_saved_searches_as_views(
+    make_app: AppFactory, library: Path
+) -> None:
+    with Store(library) as store:
+        ids = [p.id for p in store.papers()]
+        store.put([store.get(i).replace(tags=["thesis"]) for i in ids[:4]])
+        store.put([store.get(ids[0]).replace(read=True, read_at="2026-11-20T08:00:00+00:00")])
+    searches = {"thesis": "tag:thesis", "todo": "tag:thesis is:unread"}
+    app = make_app(Config(searches=searches))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        status = screen.query_one("#status")
+        await pilot.press("5")
+        assert sorted(screen.session.ids) == sorted(ids[:4])
+        assert str(status.render()).startswith("thesis")
+        await pilot.press("5")
+        assert sorted(screen.session.ids) == sorted(ids[1:4])
+        assert str(status.render()).startswith("todo")
+        # Marking one read here makes it leave this view, as in the unread view.
+        screen.papers.move_to(ids[1])
+        await pilot.press("r")
+        await pilot.pause()
+        assert sorted(screen.session.ids) == sorted(ids[2:4])
+        await pilot.press("5")  # round to the first again
+        assert sorted(screen.session.ids) == sorted(ids[:4])
+        await pilot.press("1")
+        assert len(screen.session.ids) == len(ids)
+        assert str(status.render()).startswith("all")
+
+
+async def test_5_without_saved_searches_says_where_to_add_them(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        shown = list(screen.session.ids)
+        await pilot.press("5")
+        await pilot.pause()
+        assert screen.session.ids == shown
+        assert any("[searches]" in n.message for n in app._notifications)

@@ -80,6 +80,7 @@ class MainScreen(Screen[None]):
         _b("3", "view('starred')", "Starred", "view-starred", "Show starred papers"),
         _b("4", "view('read')", "Read", "view-read", "Show read papers"),
         _b("N", "view('new')", "New", "view-new", "Show the papers from the latest import"),
+        _b("5", "saved_view", "Saved", "view-saved", "Next saved search ([searches] in config)"),
         _b("number_sign", "tag_filter", "Tag filter", "tag-filter", "Show one tag (empty clears)"),
         _b("o", "cycle_sort", "Sort", "sort", "Sort by added, date, upvotes, title"),
         _b("O", "open_link", "Open", "open", "Open the paper's page (arXiv, Hub, project)"),
@@ -114,6 +115,7 @@ class MainScreen(Screen[None]):
         self.store: Store = session.store
         self.runner = runner
         self.keymap = config.keymap
+        self.searches = config.searches
         self._note = ""  # the status line's note of the moment
         self.edits = Edits(self)
         self.finder = Finder(self, runner)
@@ -318,6 +320,11 @@ class MainScreen(Screen[None]):
         if view in VIEWS:
             self.session.set_view(view)
             self.show_rows()
+
+    def action_saved_view(self) -> None:
+        if self.session.next_saved(self.searches) is None:
+            self.say("No saved searches: add them under [searches] in config.toml.")
+        self.show_rows()
 
     def action_tag_filter(self) -> None:
         def chosen(tags: list[str] | None) -> None:

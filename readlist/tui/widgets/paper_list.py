@@ -205,7 +205,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment("●" if not record.get("read") else " ", title_style),
             Segment("★" if record.get("starred") else " ", star),
             Segment(NOTED if text_of(record, "notes").strip() else " ", meta),
-            Segment(PDF_GLYPH if _pdf_on_disk(record) else " ", meta),
+            Segment(PDF_GLYPH, meta) if _pdf_on_disk(record) else Segment(" ", base),
             Segment(_fit(clean_display(text_of(record, "title")), title_width), title_style),
         ]
         if tags_width:
