@@ -1,7 +1,8 @@
 """What the TUI shows and what it can undo, with no Textual in sight.
 
 A `Session` holds the view (all/unread/starred/read/new, a tag, a sort, a query),
-the ids it shows, and the bulk selection. `History` keeps changes for undo and redo.
+the ids it shows, and the bulk selection. `History` (readlist.history) keeps changes
+for undo and redo.
 
 Threads (the one statement of the rule; the TUI and the store follow it): one thread,
 the TUI's UI thread, owns the `Store` the app was given, the `Session` over it and
@@ -22,14 +23,13 @@ come back as values, and the owner drops those that no longer apply (`version`,
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from readlist import changes
-from readlist.changes import Applied, Change
+from readlist.changes import Change
 from readlist.clock import Clock
 from readlist.handoff import LiveIndex, SearchRequest
+from readlist.history import History as History  # where it was before
 from readlist.query import Query, QueryError, parse
 from readlist.selection import SORTS, Records, Selection, select, texts_of
 from readlist.store import Store
@@ -45,41 +45,6 @@ _VIEW_FILTERS = {
     "starred": Selection(starred=True),
     "read": Selection(read=True),
 }
-
-
-class History:
-    """Undo and redo over store changes, at least `limit` steps deep.
-
-    Steps are field-level `Change`s: undo restores a field only where it still holds
-    the value the step set, so it never overwrites another process's later write.
-    """
-
-    def __init__(self, limit: int = 200) -> None:
-        self._undo: deque[Change] = deque(maxlen=limit)
-        self._redo: list[Change] = []
-
-    def record(self, change: Change) -> None:
-        if not change:
-            return
-        self._undo.append(change)
-        self._redo.clear()
-
-    def undo(self, store: Store) -> Applied | None:
-        if not self._undo:
-            return None
-        applied = changes.undo(store, self._undo[-1])  # if this raises, the step stays
-        self._redo.append(self._undo.pop())
-        return applied
-
-    def redo(self, store: Store) -> Applied | None:
-        if not self._redo:
-            return None
-        applied = changes.redo(store, self._redo[-1])
-        self._undo.append(self._redo.pop())
-        return applied
-
-    def __len__(self) -> int:
-        return len(self._undo)
 
 
 class Session:
