@@ -18,6 +18,8 @@ from readlist.changes import Change
 from readlist.clock import Clock
 from readlist.config import Network
 from readlist.errors import ReadlistError
+from readlist.model import Paper
+from readlist.selection import text_of
 from readlist.store import Store
 from readlist.text import clean_display
 from readlist.tui.edits import Edits
@@ -103,7 +105,8 @@ class Owning:
     def delete(self, ids: list[str]) -> None:
         """Ask, naming how many (and the title of one), then delete in one step."""
         if len(ids) == 1:
-            title = shortened(clean_display(self.store.get(ids[0]).title), QUESTION_TITLE)
+            title = text_of(self.store.records()[ids[0]], "title")  # invalid data too
+            title = shortened(clean_display(title), QUESTION_TITLE)
             question = f"Delete “{title}”?"
         else:
             question = f"Delete {papers(len(ids))}?"
@@ -128,6 +131,8 @@ class Owning:
         a form here; the same text and checks as `readlist edit`."""
         if self.host.session.refresh():
             self.host.show_rows()
+        if self._paper(pid) is None:
+            return
         try:
             editor.command(self.env)
         except editor.EditorError:
@@ -147,6 +152,14 @@ class Owning:
             self.host.say(clean_display(f"Edited {message}"))
         else:
             self.host.say("Nothing changed.")
+
+    def _paper(self, pid: str) -> Paper | None:
+        """The paper, or None with a word why (removed elsewhere, invalid stored data)."""
+        try:
+            return self.store.get(pid)
+        except ReadlistError as exc:
+            self.host.say(clean_display(str(exc)), severity="error")
+            return None
 
     def _form(self, pid: str) -> None:
         paper = self.store.get(pid)
@@ -169,7 +182,9 @@ class Owning:
     # p -------------------------------------------------------------------------------
     def pdf(self, pid: str) -> None:
         """Open the PDF on disk, else download it (a job with progress), then open it."""
-        paper = self.store.get(pid)
+        paper = self._paper(pid)
+        if paper is None:
+            return
         kept = pdfs.on_disk(paper)
         if kept is not None:
             self._open(kept)
