@@ -356,3 +356,33 @@ async def test_5_without_saved_searches_says_where_to_add_them(make_app: AppFact
         await pilot.pause()
         assert screen.session.ids == shown
         assert any("[searches]" in n.message for n in app._notifications)
+
+
+def test_the_pdf_job_reports_bytes_as_they_come_and_stops_when_asked(
+    library: Path, httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """What the runner's bar shows: bytes of the total from the first chunk; esc (the
+    cancel flag) stops it with nothing recorded."""
+    import threading
+
+    from readlist.errors import ReadlistError
+    from readlist.tui.owning import PdfJob
+
+    with Store(library) as store:
+        pid = next(iter(store.papers())).id
+        store.put([store.get(pid).replace(arxiv_id="2511.07399")])
+    httpserver.expect_request("/pdf/2511.07399").respond_with_data(PDF)
+    net = Network(arxiv_pdf=httpserver.url_for("/pdf"), arxiv_delay=0)
+    job = PdfJob(net, tmp_path / "cache", pid)
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(ReadlistError):
+        job.run(library, lambda done, total, note="": None, stop)
+    assert "pdf" not in stored(library)[pid] or not stored(library)[pid]["pdf"]
+    seen: list[tuple[int, int]] = []
+    fetched = job.run(
+        library, lambda done, total, note="": seen.append((done, total)), stop.__class__()
+    )
+    assert seen[-1] == (len(PDF), len(PDF))
+    assert all(total == len(PDF) for _, total in seen)
+    assert stored(library)[pid]["pdf"] == str(fetched.path)
