@@ -386,3 +386,25 @@ def test_the_pdf_job_reports_bytes_as_they_come_and_stops_when_asked(
     assert seen[-1] == (len(PDF), len(PDF))
     assert all(total == len(PDF) for _, total in seen)
     assert stored(library)[pid]["pdf"] == str(fetched.path)
+
+
+async def test_e_keeps_a_star_given_elsewhere_while_the_editor_was_open(
+    make_app: AppFactory, library: Path, editor: FakeEditor
+) -> None:
+    """Field-level against concurrent writes: the edit applies to the paper as it is."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pid = main(app).current
+        assert pid is not None
+        star = [sys.executable, "-m", "readlist", "--db", str(library), "mark", pid, "--star"]
+        editor.plan({"run": star, **field("title", '"Edited Meanwhile"')})
+        await pilot.press("E")
+        await pilot.pause()
+        after = stored(library)[pid]
+        assert after["title"] == "Edited Meanwhile"
+        assert after["starred"] is True
+        assert main(app).store.get(pid).starred
+        await pilot.press("u")  # undoes the edit only: the star was not ours
+        await pilot.pause()
+        assert stored(library)[pid]["starred"] is True
+        assert stored(library)[pid]["title"] != "Edited Meanwhile"
