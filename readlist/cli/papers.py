@@ -65,7 +65,7 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    query = saved_query(args.saved, load_config(args)) if args.saved else None
+    query = saved_query(args.saved, load_config(args)) if args.saved is not None else None
     with open_store(args) as store:
         records = store.records()
         ids = select(records, selection_of(args), args.sort)

@@ -1,8 +1,8 @@
-"""Hostile input to the commands of issue 18 (rm, restore, edit, note --edit), the
-table engine of test_bad_input: one line on stderr, the exit status, no traceback, the
-library unchanged by hash, and no draft left in the temp directory. Every kind runs
-`python -m readlist` as a real subprocess (no terminal on stdin), with its own
-$EDITOR/$VISUAL."""
+"""Hostile input to the commands of issue 18 (rm, restore, edit, note --edit, list
+--saved/--limit), the table engine of test_bad_input: one line on stderr, the exit
+status, no traceback, the library unchanged by hash, and no draft left in the temp
+directory. Every kind runs `python -m readlist` as a real subprocess (no terminal on
+stdin), with its own $EDITOR/$VISUAL."""
 
 from __future__ import annotations
 
@@ -113,6 +113,20 @@ CASES: dict[str, Case] = {
         "not UTF-8; nothing saved (your note is kept in",
         editor={"EDITOR": NOT_UTF8, "VISUAL": ""},
     ),
+    "list --saved with none saved": Case(
+        lambda e: ["list", "--saved", "thesis"],
+        "no saved search 'thesis' in config.toml (saved: none; add them under [searches])",
+        2,
+    ),
+    "list --saved empty name": Case(lambda e: ["list", "--saved", ""], "no saved search ''", 2),
+    "list --limit 0": Case(lambda e: ["list", "--limit", "0"], "not a positive number: '0'", 2),
+    "list --limit negative": Case(
+        lambda e: ["list", "--limit", "-3"], "not a positive number: '-3'", 2
+    ),
+    "list --limit in Arabic digits": Case(
+        lambda e: ["list", "--limit", "\u0661\u0662"], "not a positive number", 2
+    ),
+    "list --limit without N": Case(lambda e: ["list", "--limit"], "expected one argument", 2),
 }
 KEEPS_DRAFT = {"edit with an editor writing bytes", "note --edit with an editor writing bytes"}
 
