@@ -165,11 +165,8 @@ class Owning:
         paper = self.store.get(pid)
         opened = editform.form_of(paper)
 
-        def save(text: str) -> str | None:
+        def save(edited: editform.Form) -> str | None:
             try:
-                edited = editform.parse(text)
-                if edited is None:
-                    return "no fields: write them back, or esc to cancel"
                 change = editform.save(self.store, pid, opened, edited)
             except ReadlistError as exc:
                 return str(exc)
@@ -177,7 +174,7 @@ class Owning:
             self._edited(change, f"{pid}: {', '.join(fields)}")
             return None
 
-        self.host.ask(PaperForm(paper.title, editform.render(opened, pid), save), lambda _: None)
+        self.host.ask(PaperForm(paper.title, opened, save), lambda _: None)
 
     # p -------------------------------------------------------------------------------
     def pdf(self, pid: str) -> None:

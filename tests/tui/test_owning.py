@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
-from textual.widgets import TextArea
 
 from readlist.config import Config, Network
 from readlist.store import Store
@@ -116,8 +115,7 @@ async def test_a_deleted_papers_key_is_never_given_to_another_in_an_edit(
         await pilot.press("E")
         form = app.screen
         assert isinstance(form, PaperForm)
-        area = form.query_one(TextArea)
-        area.text = area.text.replace('key = ""', 'key = "cited2025deep"')
+        form.field("key").value = "cited2025deep"
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, PaperForm)
         assert "the deleted paper" in form.error
@@ -194,21 +192,29 @@ async def test_e_without_an_editor_is_a_form_that_keeps_errors_on_top(
         await pilot.press("E")
         form = app.screen
         assert isinstance(form, PaperForm)
-        area = form.query_one(TextArea)
-        text = area.text
-        area.text = text.replace("authors = [", 'authors = "nobody"\nx = [', 1)
+        assert form.field("title").value == before["title"]
+        form.field("title").value = ""
+        form.field("type").value = "article"
+        form.field("venue").value = "Journal of Things"
+        form.field("authors").value = "Ann Lee; Bo Chen"
+        form.field("tags").value = "x y"
+        form.field("url").focus()
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, PaperForm)
-        assert form.error
-        assert stored(library)[pid] == before
-        area.text = text.replace(f'title = "{before["title"]}"', 'title = "Formed"')
-        await pilot.press("ctrl+s")
+        assert form.error == "title: cannot be empty"
+        assert form.focused is form.field("title")  # the field the error names
+        assert stored(library)[pid] == before  # nothing half-applied
+        await pilot.press(*"Formed", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        assert stored(library)[pid]["title"] == "Formed"
-        await pilot.press("u")
+        after = stored(library)[pid]
+        assert after["title"] == "Formed"
+        assert after["authors"] == ["Ann Lee", "Bo Chen"]
+        assert after["tags"] == ["x", "y"]
+        assert "Journal of Things" in str(after)
+        await pilot.press("u")  # one undo step
         await pilot.pause()
-        assert stored(library)[pid]["title"] == before["title"]
+        assert stored(library)[pid] == before
 
 
 # The note in $EDITOR -------------------------------------------------------------------
@@ -408,3 +414,21 @@ async def test_e_keeps_a_star_given_elsewhere_while_the_editor_was_open(
         await pilot.pause()
         assert stored(library)[pid]["starred"] is True
         assert stored(library)[pid]["title"] != "Edited Meanwhile"
+
+
+async def test_esc_in_the_form_asks_only_when_something_was_typed(
+    make_app: AppFactory, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        before = stored(library)
+        await pilot.press("E", "escape")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("E", *"more", "escape")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert stored(library) == before

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import TextArea
 
+from readlist.tui.screens.paper_form import PaperForm
 from tests.tui.conftest import AppFactory
 
 SMALL = (80, 24)
@@ -30,8 +30,11 @@ def test_edit_form_with_an_error_at_80x24(
 
     async def bad_title(pilot: Pilot[Any]) -> None:
         await pilot.press("E")
-        area = pilot.app.screen.query_one(TextArea)
-        area.text = area.text.replace('title = "', 'title = "" #', 1)
+        form = pilot.app.screen
+        assert isinstance(form, PaperForm)
+        form.field("title").value = ""
+        form.field("authors").value = "Ann Lee; Bo Chen"
+        form.field("date").value = "2025-11"
         await pilot.press("ctrl+s")
         await pilot.pause()
 
