@@ -17,7 +17,7 @@ from readlist.store import Store
 from readlist.tui.app import ReadlistApp
 from readlist.tui.owning import QUESTION_TITLE, shortened
 from readlist.tui.screens.confirm import Confirm
-from readlist.tui.screens.main import MainScreen
+from readlist.tui.screens.main import SEARCH_PAUSE, MainScreen
 from readlist.tui.screens.note import NoteConflict, NoteEditor
 from readlist.tui.screens.paper_form import PaperForm
 from readlist.tui.widgets.paper_list import PDF_GLYPH
@@ -432,3 +432,24 @@ async def test_esc_in_the_form_asks_only_when_something_was_typed(
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert stored(library) == before
+
+
+async def test_a_search_in_a_saved_view_stays_in_it(make_app: AppFactory, library: Path) -> None:
+    with Store(library) as store:
+        papers = list(store.papers())
+        tagged = [p.id for p in papers[:5]]
+        store.put([store.get(i).replace(tags=["thesis"]) for i in tagged])
+        word = papers[0].title.split()[0]
+    app = make_app(Config(searches={"thesis": "tag:thesis"}))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("5", "slash", *word.lower())
+        await pilot.pause()
+        assert set(screen.session.ids) <= set(tagged)  # as you type: titles and tags
+        await pilot.press("enter")
+        await pilot.pause(SEARCH_PAUSE + 0.1)  # then abstracts, off the UI thread
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = screen.session.ids
+        assert papers[0].id in shown
+        assert set(shown) <= set(tagged)
