@@ -22,6 +22,10 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         description="Delete papers. On a terminal it asks first, naming how many; "
         "without one it needs --yes. Deleted papers go to the trash (readlist restore), "
         "and their citation keys are never given to another paper.",
+        examples=[
+            ("readlist rm 3f2a9c1", "delete one paper (asks first on a terminal)"),
+            ("readlist rm --yes 3f2a 9b1c", "two papers, without asking (scripts)"),
+        ],
     )
     p.add_argument("ids", nargs="+", metavar="ID", help="papers to delete (ids or prefixes)")
     p.add_argument("-y", "--yes", action="store_true", help="delete without asking")
@@ -31,6 +35,12 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         "restore",
         parents=[db],
         help="list the trash, or put deleted papers back as they were",
+        description="With no ids, list the deleted papers, newest first. With ids, put "
+        "those papers back as they were when deleted (state, note and keys).",
+        examples=[
+            ("readlist restore", "list the trash"),
+            ("readlist restore 3f2a9c1", "put that paper back"),
+        ],
     )
     p.add_argument("ids", nargs="*", metavar="ID", help="deleted papers (none: list the trash)")
     p.set_defaults(func=cmd_restore, writes=True)
@@ -42,6 +52,10 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         description="Open the paper's title, authors, date, type, venue, DOI, arXiv id, "
         "citation key, tags and URL as TOML in $VISUAL (else $EDITOR). Saving applies "
         "what you changed; an error reopens the editor with the error on top.",
+        examples=[
+            ("readlist edit 3f2a9c1", "edit the paper's fields in your editor"),
+            ("EDITOR=nano readlist edit 3f2a", "with nano, for once (a unique prefix)"),
+        ],
     )
     p.add_argument("id", metavar="ID", help="the paper (id or prefix)")
     p.set_defaults(func=cmd_edit, writes=True)

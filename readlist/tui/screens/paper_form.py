@@ -15,13 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from readlist.editform import FIELDS, Form
 from readlist.text import clean_display
 from readlist.tui.display import blink
 from readlist.tui.screens.confirm import Confirm
+from readlist.tui.screens.dialog import Dialog
 
 LABELS = {"doi": "DOI", "arxiv": "arXiv id", "key": "Key", "url": "URL"}
 JOINERS = {"authors": "; ", "tags": " "}
@@ -48,7 +48,7 @@ def form_of(values: dict[str, str]) -> Form:
     )
 
 
-class PaperForm(ModalScreen[bool]):
+class PaperForm(Dialog[bool]):
     """Dismisses with True once `save` accepted the fields, False when cancelled."""
 
     BINDINGS = [
