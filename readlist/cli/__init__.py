@@ -14,14 +14,24 @@ import sys
 from collections.abc import Sequence
 
 from readlist import __version__
-from readlist.cli import backup, completion, edit, export, imports, network, papers, pdf
+from readlist.cli import (
+    backup,
+    completion,
+    edit,
+    export,
+    imports,
+    manage,
+    network,
+    papers,
+    pdf,
+)
 from readlist.cli.anatomy import fill_descriptions
 from readlist.cli.common import Parser, UsageError
 from readlist.clock import Clock
 from readlist.errors import ReadlistError
 from readlist.text import clean_line, decodable
 
-GROUPS = (imports, papers, edit, export, network, pdf, backup, completion)
+GROUPS = (imports, papers, edit, manage, export, network, pdf, backup, completion)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from readlist.config import Config
 from readlist.errors import InputError, ReadlistError
@@ -110,6 +110,26 @@ def selection_of(args: argparse.Namespace) -> Selection:
     return Selection(read=read, starred=True if args.starred else None, tag=args.tag)
 
 
+def add_saved(p: argparse.ArgumentParser) -> None:
+    """`--saved NAME`: a query named in config.toml's `[searches]`."""
+    p.add_argument(
+        "--saved", metavar="NAME", help="the query saved as NAME in config.toml [searches]"
+    )
+
+
+def saved_query(name: str, config: Config) -> str:
+    """The query saved as `name` (exactly, else ignoring case); a usage error naming
+    the saved searches there are when there is none by that name."""
+    searches = config.searches
+    if name in searches:
+        return searches[name]
+    folded = {n.casefold(): q for n, q in searches.items()}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    known = ", ".join(searches) if searches else "none; add them under [searches]"
+    raise UsageError(f"no saved search {name!r} in config.toml (saved: {known})")
+
+
 def load_config(args: argparse.Namespace) -> Config:
     """The user's config, read once per command (auto-export reads it again after a
     write); its warnings go to stderr, one line each, once."""
@@ -187,7 +207,12 @@ def warn_invalid(bad: dict[str, str], what: str = "left out") -> None:
         )
 
 
-def print_papers(papers: Sequence[Paper]) -> None:
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+def print_papers(
+    papers: Sequence[Paper], out: TextIO | None = None, *, terminal: bool | None = None
+) -> None:
+    """One line a paper, cut to the terminal's width when the output goes to one."""
+    out = out or sys.stdout
+    terminal = sys.stdout.isatty() if terminal is None else terminal
+    width = shutil.get_terminal_size().columns if terminal else None
     for paper in papers:
-        sys.stdout.write(line_for(paper, width) + "\n")
+        out.write(line_for(paper, width) + "\n")

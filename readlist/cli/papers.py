@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from typing import Any
 
 from readlist.cli.common import (
+    add_saved,
     add_selection,
+    load_config,
     open_store,
     positive,
     print_json,
     print_papers,
+    saved_query,
     selection_of,
     warn_invalid,
 )
@@ -30,10 +35,13 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
             ("readlist list --unread --tag llm", "unread papers tagged llm, newest added first"),
             ("readlist list --starred --sort upvotes", "starred papers, most upvoted first"),
             ("readlist list --json | jq -r '.[].title'", "every title, through JSON"),
+            ("readlist list --saved thesis --limit 10", "the first ten of a saved search"),
         ],
     )
     add_selection(p)
+    add_saved(p)
     p.add_argument("--sort", choices=SORTS, default="added", help="order (default: added)")
+    p.add_argument("--limit", type=positive, default=None, metavar="N", help="at most N papers")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_list)
 
@@ -104,12 +112,24 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    query = saved_query(args.saved, load_config(args)) if args.saved is not None else None
     with open_store(args) as store:
-        papers, bad = store.readable(select(store.records(), selection_of(args), args.sort))
+        records = store.records()
+        ids = select(records, selection_of(args), args.sort)
+        if query is not None:
+            from readlist.search import rank
+
+            found = set(rank({i: records[i] for i in ids}, query, None, now=args.clock.now()))
+            ids = [i for i in ids if i in found]
+        papers, bad = store.readable(ids[: args.limit])
     if args.json:
         print_json([p.to_json() for p in papers])
     else:
-        print_papers(papers)
+        from readlist.cli import pager
+
+        lines = io.StringIO()
+        print_papers(papers, lines, terminal=sys.stdout.isatty())
+        pager.show(lines.getvalue(), os.environ)
     warn_invalid(bad)
     return 0
 
