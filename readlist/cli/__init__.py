@@ -36,7 +36,9 @@ GROUPS = (imports, papers, edit, manage, export, network, pdf, backup, completio
 
 def build_parser() -> argparse.ArgumentParser:
     db = Parser(add_help=False)
-    db.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS, help="library file to use")
+    db.add_argument(
+        "--db", metavar="FILE", type=_db_path, default=argparse.SUPPRESS, help="library file to use"
+    )
     parser = Parser(
         prog="readlist",
         description="A keyboard-driven reading list for research papers. "
@@ -120,3 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 __all__ = ["build_parser", "main", "run"]
+
+
+def _db_path(text: str) -> str:
+    """An empty --db (an unset "$VAR") is a mistake, never the default library."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name")
+    return text

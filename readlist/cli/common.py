@@ -83,11 +83,17 @@ def format_examples(examples: Sequence[Row], width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+FIRST_DAY = dt.date(1991, 8, 14)  # arXiv's first paper: no listing or pull is older
+
+
 def date_arg(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+    if day < FIRST_DAY:
+        raise argparse.ArgumentTypeError(f"{text} is before arXiv began ({FIRST_DAY})")
+    return day
 
 
 def positive(text: str) -> int:
