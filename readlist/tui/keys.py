@@ -47,7 +47,7 @@ MAIN_KEYS: list[BindingType] = [
     _b("P", "pull", "Pull", "pull", "Pull a day of Daily Papers from the Hub"),
     _b("v", "select", "Select", "select", "Select the paper and move down (vim-like)"),
     _b("V", "select_all", "Select all", "select-all", "Select all shown (again: none)"),
-    _b("e", "export", "Export", "export", "Export BibTeX", True),
+    _b("e", "export", "Export", "export", "Export (BibTeX, biblatex, CSL-JSON, Markdown)", True),
     _b("i", "import", "Import", "import", "Import a listing (path or paste)", True),
     _b("u", "undo", "Undo", "undo", "Undo the last change"),
     _b("ctrl+r", "redo", "Redo", "redo", "Redo what was undone"),
