@@ -268,7 +268,9 @@ def test_failures_are_warnings_and_the_library_is_refused(
     (isolated_home / "config.toml").write_text("[[export.auto]\n")
     assert run(lib, "mark", ids[0], "--unstar") == 0
     err = capsys.readouterr().err
-    assert err.startswith("readlist: warning: auto-export: ")
+    assert err.startswith("readlist: warning: ")  # the config's fault, said as such
+    assert "invalid TOML" in err
+    assert err.endswith("; no auto-export\n")
     assert len(err.splitlines()) == 1
 
 
