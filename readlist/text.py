@@ -26,10 +26,14 @@ _ESCAPE = re.compile(
 )
 
 
+# What starts an escape sequence: ESC and the C1 introducers (one C-level search).
+_INTRODUCER = re.compile("[\x1b\x90-\x9f]")
+
+
 def strip_escapes(text: str) -> str:
     """`text` without terminal escape sequences: the whole sequence goes, not just
     its ESC (`ESC]0;title BEL` would otherwise leave `]0;title`)."""
-    if "\x1b" not in text and not any("\x90" <= c <= "\x9f" for c in text):
+    if "\x1b" not in text and (text.isascii() or not _INTRODUCER.search(text)):
         return text
     return _ESCAPE.sub("", text)
 
@@ -42,7 +46,13 @@ def clean(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """Like `clean`, for one-line output: newlines and tabs become spaces too, and
-    undecodable bytes (surrogates from argv or file names) become U+FFFD."""
+    undecodable bytes (surrogates from argv or file names) become U+FFFD.
+
+    Printable text (no control, format or surrogate character, no space but " ")
+    holds nothing this would change: one C-level test, the usual case on the hot path
+    of `list` and `search`."""
+    if text.isprintable():
+        return text
     return strip_escapes(decodable(text)).translate(_CONTROL_LINE)
 
 
