@@ -31,16 +31,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz
 
-from readlist.model import unaccent
-from readlist.query import TYPO_MIN, Query, normalize, parse
-from readlist.selection import Record, Records, int_of, text_of, texts_of
+from readlist.query import TYPO_MIN, Query, abstract_text, normalize, parse, search_fields
+from readlist.selection import Record, Records
 from readlist.vocabulary import TYPO_SCORE, Scores, Vocabulary, cdist
 
 __all__ = ["TYPO_SCORE", "Hit", "SearchIndex", "cutoff", "normalize", "rank"]
@@ -88,7 +87,39 @@ class SearchIndex:
         self._words: Vocabulary | None = None
         self._upvotes_array: npt.NDArray[np.int64] | None = None
         self._by_title: dict[str, list[int]] | None = None  # normalized title -> rows
+        self._abstract_index: Callable[[str], Scores] | None = None  # see of_columns
         self.update(records, records if ids is None else ids)
+
+    @classmethod
+    def of_columns(
+        cls,
+        ids: list[str],
+        titles: list[str],
+        extras: list[str],
+        upvotes: list[int],
+        added: list[str],
+        title_words: Vocabulary,
+        abstracts: Callable[[str], Scores],
+        records: Records,
+    ) -> SearchIndex:
+        """An index of what `update` would compute, computed before (the sidecar index
+        holds it): the search fields of each paper, the titles' vocabulary, and which
+        abstracts contain a word (`abstracts(word)`, the rule of `_contains`). Filters
+        read `records`. It answers as `SearchIndex(records)` would; it is not updated."""
+        self = cls.__new__(cls)
+        self.ids = ids
+        self._records = records
+        self._pos = {}
+        self._titles, self._extra, self._abstracts = titles, extras, []
+        self._upvotes, self._added = upvotes, added
+        self._cache = {}
+        self._filled = None
+        self._extra_words = None
+        self._words = title_words
+        self._upvotes_array = None
+        self._by_title = None
+        self._abstract_index = abstracts
+        return self
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -120,6 +151,8 @@ class SearchIndex:
 
     def update(self, records: Records, ids: Iterable[str]) -> None:
         """Add new papers and refresh changed ones (tags, notes, imports)."""
+        if self._abstract_index is not None:
+            raise TypeError("an index of columns is not updated; build another")
         self._records = records
         for pid in ids:
             record = records.get(pid)
@@ -182,11 +215,24 @@ class SearchIndex:
         now: dt.datetime,
     ) -> list[str]:
         """Like `search`, ids only: what a list view needs, without a Hit per match."""
+        ids = self.ids
+        return [ids[i] for i in self.search_rows(query, limit, abstracts, records, now=now)]
+
+    def search_rows(
+        self,
+        query: str | Query,
+        limit: int | None = None,
+        abstracts: bool = True,
+        records: Records | None = None,
+        *,
+        now: dt.datetime,
+    ) -> list[int]:
+        """Like `search_ids`, the papers' places in `ids` instead."""
         ranked = self._rank(_parsed(query), abstracts, records, now)
         if ranked is None:
             return []
-        ids = self.ids
-        return [ids[i] for i in ranked[0][:limit].tolist()]
+        rows: list[int] = ranked[0][:limit].tolist()
+        return rows
 
     def _rank(
         self, query: Query, abstracts: bool, records: Records | None, now: dt.datetime
@@ -335,6 +381,8 @@ class SearchIndex:
 
     def _contains(self, word: str) -> Scores:
         """Which abstracts contain `word`; narrowed by a cached shorter word if any."""
+        if self._abstract_index is not None:
+            return self._abstract_index(word)
         texts = self._abstracts
         out = np.zeros(len(texts), np.uint8)
         narrower = [
@@ -361,17 +409,8 @@ def _parsed(query: str | Query) -> Query:
 
 
 def _row(record: Record) -> tuple[str, str, str, int, str]:
-    """Title and tags/notes normalized; abstracts only processed (collapsing their
-    runs of spaces would double the cost of building the index)."""
-    process = utils.default_process  # query.normalize, inlined: this runs per paper
-    extra = " ".join(texts_of(record, "tags")) + " " + text_of(record, "notes")
-    return (
-        " ".join(process(unaccent(text_of(record, "title"))).split()),
-        " ".join(process(unaccent(extra)).split()),
-        process(unaccent(text_of(record, "abstract"))),
-        int_of(record, "upvotes"),
-        text_of(record, "added"),
-    )
+    title, extra, upvotes, added = search_fields(record)
+    return title, extra, abstract_text(record), upvotes, added
 
 
 def _scores(texts: list[str], word: str, limit: int) -> Scores:

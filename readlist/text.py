@@ -56,6 +56,43 @@ def clean_line(text: str) -> str:
     return strip_escapes(decodable(text)).translate(_CONTROL_LINE)
 
 
+# orjson escapes C0 controls but writes DEL and C1 (U+0080-U+009F, e.g. CSI) as is;
+# in UTF-8 those are 0x7F and 0xC2 0x80-0x9F, which occur only inside JSON strings.
+_RAW_CONTROLS = re.compile(rb"\x7f|\xc2[\x80-\x9f]")
+
+
+def escape_json_controls(raw: bytes) -> bytes:
+    """orjson output with DEL and C1 controls escaped too, so a terminal shows them;
+    a regex pass only over output that can hold one."""
+    if b"\x7f" not in raw and b"\xc2" not in raw:
+        return raw
+    return _RAW_CONTROLS.sub(lambda m: b"\\u%04x" % ord(m[0].decode()), raw)
+
+
+def paper_line(
+    pid: str,
+    read: object,
+    starred: object,
+    date: object,
+    upvotes: object,
+    title: str,
+    tags: list[str],
+    width: int | None = None,
+) -> str:
+    """One paper as `list` and `search` print it: id, unread dot, star, date, upvotes,
+    title (cut to fit `width`), tags. The values are as `Paper.from_doc` reads them."""
+    mark = " " if read else "•"
+    star = "★" if starred else " "
+    shown = ("  #" + " #".join(tags)) if tags else ""
+    head = f"{pid}  {mark}{star} {date or '':10} {upvotes:>4}  "
+    title = clean_line(title)
+    if width is not None:
+        room = max(10, width - len(head) - len(shown))
+        if len(title) > room:
+            title = title[: room - 1] + "…"
+    return clean_line(head + title + shown)
+
+
 def decodable(text: str) -> str:
     """`text` with lone surrogates (how Python keeps undecodable bytes) replaced."""
     if text.isascii():

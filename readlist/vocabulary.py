@@ -40,6 +40,19 @@ class Vocabulary:
         self.starts = np.asarray(starts, np.int64)
         self._prefixes: dict[int, tuple[npt.NDArray[np.intp], list[str]]] = {}
 
+    @classmethod
+    def from_arrays(
+        cls, words: list[str], tokens: npt.NDArray[np.int32], starts: npt.NDArray[np.int64]
+    ) -> Vocabulary:
+        """A vocabulary built before (the sidecar index holds the titles')."""
+        self = cls.__new__(cls)
+        self.words = words
+        self.lengths = np.fromiter((len(w) for w in words), np.int64, len(words))
+        self.tokens = tokens
+        self.starts = starts
+        self._prefixes = {}
+        return self
+
     def best(self, word_scores: Scores) -> Scores:
         """Each text's best score over its words."""
         if not len(self.starts):

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readlist.cli.common import (
     add_selection,
     open_store,
     positive,
     print_json,
-    print_papers,
+    print_lines,
     selection_of,
+    terminal_width,
     warn_invalid,
+    write_chunks,
 )
-from readlist.selection import SORTS, select
+from readlist.selection import SORTS
+
+if TYPE_CHECKING:
+    from readlist.view import View
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
@@ -58,18 +63,24 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
-        papers, bad = store.readable(select(store.records(), selection_of(args), args.sort))
-    if args.json:
-        print_json([p.to_json() for p in papers])
-    else:
-        print_papers(papers)
+    with open_store(args, indexed=True) as store:
+        view = store.view()
+        rows, bad = view.readable(view.select(selection_of(args), args.sort))
+        show(view, rows, args.json)
     warn_invalid(bad)
     return 0
 
 
+def show(view: View, rows: list[int], as_json: bool) -> None:
+    """Papers as `list` and `search` print them: JSON, or one line each."""
+    if as_json:
+        write_chunks(view.json_chunks(rows))
+    else:
+        print_lines(view.lines(rows, terminal_width()))
+
+
 def cmd_show(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
+    with open_store(args, indexed=True) as store:
         paper = store.get(store.resolve(args.id))
     if args.json:
         print_json([paper.to_json()])
@@ -81,15 +92,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from readlist.search import rank
-
-    with open_store(args) as store:
-        found = rank(store.records(), " ".join(args.query), args.limit, now=args.clock.now())
-        papers, bad = store.readable(found)
-    if args.json:
-        print_json([p.to_json() for p in papers])
-    else:
-        print_papers(papers)
+    with open_store(args, indexed=True) as store:
+        view = store.view()
+        found = view.rank(" ".join(args.query), args.limit, now=args.clock.now())
+        rows, bad = view.readable(found)
+        show(view, rows, args.json)
     warn_invalid(bad)
     return 0
 
@@ -119,8 +126,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from readlist.stats import compute
     from readlist.text import describe_stats
 
-    with open_store(args) as store:
-        stats = compute(store.records().values())
+    with open_store(args, indexed=True) as store:
+        stats = compute(store.view().light().values())
     if args.json:
         print_json(stats.to_json())
     else:
