@@ -68,7 +68,10 @@ def build(docs: Mapping[str, Doc], layout: Layout, old: Sidecar | None) -> dict[
     previous: dict[str, list[Any]] = {}
     old_flags: memoryview | bytes = b""
     if old is not None and reuse:
-        previous = {name: old.json(name) for name in _COLUMNS}
+        previous = {
+            name: Texts(old, name).all() if name in TEXT_COLUMNS else old.json(name)
+            for name in _COLUMNS
+        }
         old_flags = old.raw("flags")
     columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
     flags = bytearray(n)
@@ -94,6 +97,7 @@ def build(docs: Mapping[str, Doc], layout: Layout, old: Sidecar | None) -> dict[
     else:
         postings = abstracts.build(n, texts)
     vocab = Vocabulary(columns["title"])
+    thash = array("I", (zlib.crc32(t.encode()) for t in columns["title"]))
     out = {
         "ids": Section.json(ids),
         "offset": Section(layout.offsets.tobytes(), "<i8"),
@@ -101,13 +105,57 @@ def build(docs: Mapping[str, Doc], layout: Layout, old: Sidecar | None) -> dict[
         "crc": Section(layout.crcs.tobytes(), "<u4"),
         "hash": Section(bytes(layout.hashes), "|u1", [n, HASH]),
         "flags": Section(bytes(flags), "|u1"),
-        **{name: Section.json(values) for name, values in columns.items()},
+        **{
+            name: Section.json(values)
+            for name, values in columns.items()
+            if name not in TEXT_COLUMNS
+        },
+        **{f"{name}.text": text_section(columns[name]) for name in TEXT_COLUMNS},
+        **{f"{name}.at": text_offsets(columns[name]) for name in TEXT_COLUMNS},
+        "thash": Section(thash.tobytes(), "<u4"),
         "tvocab": Section.json(vocab.words),
         "ttokens": Section(vocab.tokens.astype("<i4").tobytes(), "<i4"),
         "tstarts": Section(vocab.starts.astype("<i8").tobytes(), "<i8"),
     }
     out.update(postings_sections(postings))
     return out
+
+
+# Columns of one-line texts read a few at a time (the lines of 30k search hits, the
+# titles a query could equal): one UTF-8 blob of lines, and where each starts.
+TEXT_COLUMNS = ("line", "title")
+
+
+def text_section(values: list[str | None]) -> Section:
+    return Section(("\n".join(v or "" for v in values) + "\n").encode(), "|u1")
+
+
+def text_offsets(values: list[str | None]) -> Section:
+    at = array("q", [0])
+    total = 0
+    for v in values:
+        total += len(v.encode()) + 1 if v else 1
+        at.append(total)
+    return Section(at.tobytes(), "<i8")
+
+
+class Texts:
+    """A text column of a sidecar: one line each, decoded as asked for."""
+
+    def __init__(self, sidecar: Sidecar, name: str) -> None:
+        self._blob = sidecar.raw(f"{name}.text")
+        self._at = sidecar.ints(f"{name}.at", "q")
+        if len(self._at) != sidecar.count + 1 or self._at[-1] != len(self._blob):
+            raise Unusable(f"text column {name} does not add up")
+        self._all: list[str] | None = None
+
+    def get(self, i: int) -> str:
+        return bytes(self._blob[self._at[i] : self._at[i + 1] - 1]).decode()
+
+    def all(self) -> list[str]:
+        if self._all is None:
+            self._all = bytes(self._blob).decode().split("\n")[:-1]
+        return self._all
 
 
 def _reusable(layout: Layout, old: Sidecar | None) -> dict[int, int]:

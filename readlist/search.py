@@ -31,8 +31,9 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -62,6 +63,22 @@ def cutoff(word: str) -> int:
     return 85
 
 
+@dataclass(frozen=True)
+class Columns:
+    """What `SearchIndex.update` computes for each paper, computed before: the search
+    fields (normalized titles, tags and notes; upvotes; when added), the titles'
+    vocabulary, which abstracts contain a word (`abstracts(word)`, the rule of
+    `_contains`) and which papers' normalized title is a text (`exact_titles`)."""
+
+    titles: Sequence[str]
+    extras: list[str]
+    upvotes: list[int]
+    added: Sequence[str]
+    title_words: Vocabulary
+    abstracts: Callable[[str], Scores]
+    exact_titles: Callable[[str], list[int]]
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     id: str
@@ -76,11 +93,11 @@ class SearchIndex:
         self.ids: list[str] = []
         self._records = records
         self._pos: dict[str, int] = {}
-        self._titles: list[str] = []
+        self._titles: Sequence[str] = []
         self._extra: list[str] = []
         self._abstracts: list[str] = []
         self._upvotes: list[int] = []
-        self._added: list[str] = []
+        self._added: Sequence[str] = []
         self._cache: dict[str, tuple[Scores, Scores, Scores]] = {}
         self._filled: list[int] | None = None  # rows with tags or notes
         self._extra_words: Vocabulary | None = None  # their words
@@ -88,37 +105,33 @@ class SearchIndex:
         self._upvotes_array: npt.NDArray[np.int64] | None = None
         self._by_title: dict[str, list[int]] | None = None  # normalized title -> rows
         self._abstract_index: Callable[[str], Scores] | None = None  # see of_columns
+        self._exact_index: Callable[[str], list[int]] | None = None
         self.update(records, records if ids is None else ids)
 
     @classmethod
     def of_columns(
         cls,
         ids: list[str],
-        titles: list[str],
-        extras: list[str],
-        upvotes: list[int],
-        added: list[str],
-        title_words: Vocabulary,
-        abstracts: Callable[[str], Scores],
+        columns: Columns,
         records: Records,
     ) -> SearchIndex:
         """An index of what `update` would compute, computed before (the sidecar index
-        holds it): the search fields of each paper, the titles' vocabulary, and which
-        abstracts contain a word (`abstracts(word)`, the rule of `_contains`). Filters
-        read `records`. It answers as `SearchIndex(records)` would; it is not updated."""
+        holds it; see `Columns`). Filters read `records`. It answers as
+        `SearchIndex(records)` would; it is not updated."""
         self = cls.__new__(cls)
         self.ids = ids
         self._records = records
         self._pos = {}
-        self._titles, self._extra, self._abstracts = titles, extras, []
-        self._upvotes, self._added = upvotes, added
+        self._titles, self._extra, self._abstracts = columns.titles, columns.extras, []
+        self._upvotes, self._added = columns.upvotes, columns.added
         self._cache = {}
         self._filled = None
         self._extra_words = None
-        self._words = title_words
+        self._words = columns.title_words
         self._upvotes_array = None
         self._by_title = None
-        self._abstract_index = abstracts
+        self._abstract_index = columns.abstracts
+        self._exact_index = columns.exact_titles
         return self
 
     def __len__(self) -> int:
@@ -154,6 +167,7 @@ class SearchIndex:
         if self._abstract_index is not None:
             raise TypeError("an index of columns is not updated; build another")
         self._records = records
+        titles, added = cast(list[str], self._titles), cast(list[str], self._added)
         for pid in ids:
             record = records.get(pid)
             if record is None:
@@ -163,14 +177,14 @@ class SearchIndex:
             if at is None:
                 self._pos[pid] = len(self.ids)
                 self.ids.append(pid)
-                self._titles.append(row[0])
+                titles.append(row[0])
                 self._extra.append(row[1])
                 self._abstracts.append(row[2])
                 self._upvotes.append(row[3])
-                self._added.append(row[4])
+                added.append(row[4])
             else:
-                self._titles[at], self._extra[at], self._abstracts[at] = row[:3]
-                self._upvotes[at], self._added[at] = row[3], row[4]
+                titles[at], self._extra[at], self._abstracts[at] = row[:3]
+                self._upvotes[at], added[at] = row[3], row[4]
         self._cache.clear()
         self._filled = None
         self._extra_words = None
@@ -282,6 +296,8 @@ class SearchIndex:
 
     def _exact_titles(self, text: str) -> list[int]:
         """Rows whose normalized title is `text`: one dict lookup per query."""
+        if self._exact_index is not None:
+            return self._exact_index(text)
         if self._by_title is None:
             by_title: dict[str, list[int]] = {}
             for i, title in enumerate(self._titles):
@@ -413,7 +429,7 @@ def _row(record: Record) -> tuple[str, str, str, int, str]:
     return title, extra, abstract_text(record), upvotes, added
 
 
-def _scores(texts: list[str], word: str, limit: int) -> Scores:
+def _scores(texts: Sequence[str], word: str, limit: int) -> Scores:
     """partial_ratio of `word` in every text, 0 below the cutoff; on both cores.
 
     At a cutoff of 100 that is plain substring search, which Python does faster.
@@ -423,7 +439,7 @@ def _scores(texts: list[str], word: str, limit: int) -> Scores:
     if limit >= 100:
         found = np.fromiter((word in t for t in texts), bool, count=len(texts))
         return found.astype(np.uint8) * np.uint8(100)
-    return cdist(texts, word, limit, fuzz.partial_ratio)
+    return cdist(list(texts), word, limit, fuzz.partial_ratio)
 
 
 def rank(

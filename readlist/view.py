@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+import zlib
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, overload
 
 import orjson
 
 from readlist import derive
+from readlist.indexing import TEXT_COLUMNS, Texts
 from readlist.lazydocs import LazyDocs
 from readlist.selection import SORTS, Selection, select
 from readlist.sidecar import Unusable
@@ -40,6 +43,7 @@ class View:
         self._columns: dict[str, list[Any]] = {}
         self._facts_of: dict[str, tuple[int, str | None]] | None = None
         self._where: dict[str, int] | None = None
+        self._texts: dict[str, TextColumn] = {}
         self.base: Base | None = None
         if isinstance(docs, LazyDocs):
             self.base = base = docs.base
@@ -106,6 +110,9 @@ class View:
         else:
             sidecar = self.base.sidecar
             try:
+                if name in TEXT_COLUMNS:
+                    texts = self.texts(name)
+                    return texts if isinstance(texts, list) else texts.materialized()
                 stored = sidecar.raw(name) if name == "flags" else sidecar.json(name)
             except Unusable:
                 self._fall_back()
@@ -113,6 +120,50 @@ class View:
             out = self._patched(list(stored), name)
         self._columns[name] = out
         return out
+
+    def texts(self, name: str) -> TextColumn | list[Any]:
+        """A text column (indexing.TEXT_COLUMNS) read a row at a time; in full, the column."""
+        if self.base is None:
+            return self.column(name)
+        column = self._texts.get(name)
+        if column is None:
+            try:
+                column = self._texts[name] = TextColumn(self, Texts(self.base.sidecar, name), name)
+            except Unusable:
+                self._fall_back()
+                return self.column(name)
+        return column
+
+    def lazy(self, name: str) -> Sequence[Any]:
+        """A column read only when first used (the `added` of a search that ranks)."""
+        if self.base is None:
+            return self.column(name)
+        return Lazy(len(self.ids), lambda: self.column(name))
+
+    def exact_titles(self, text: str) -> list[int]:
+        """The rows whose normalized title is `text`, by the index's title hashes."""
+        import numpy as np
+
+        titles = self.texts("title")
+        if self.base is None:
+            return [r for r, title in enumerate(titles) if title == text]
+        try:
+            hashes = self.base.sidecar.array("thash")
+        except Unusable:
+            self._fall_back()
+            return self.exact_titles(text)
+        base = np.flatnonzero(hashes == zlib.crc32(text.encode())).tolist()
+        rows = {self._final(i) for i in base}
+        rows |= {self.where()[pid] for pid in self._derived}
+        return sorted(r for r in rows if r >= 0 and titles[r] == text)
+
+    def _final(self, base_row: int) -> int:
+        """The row of the snapshot's paper `base_row`, or -1 (removed or changed)."""
+        assert self.base is not None
+        pid = self.base.ids[base_row]
+        if pid in self._gone or pid in self._over:
+            return -1
+        return base_row if self._base_rows is None else bisect_left(self._base_rows, base_row)
 
     def _fall_back(self) -> None:
         """A section of the index is torn or corrupt (its CRC says so): derive
@@ -171,7 +222,7 @@ class View:
         """The list lines of readable rows (see `readable`)."""
         flags = self.column("flags")
         if width is None:
-            lines = self.column("line")
+            lines = self.texts("line")
             for r in rows:
                 line = lines[r] if flags[r] & derive.LINE else None
                 yield line if line is not None else _line(self.ids[r], self.doc(r), None)
@@ -211,20 +262,22 @@ class View:
     def rank(self, query: str, limit: int | None, now: dt.datetime) -> list[int]:
         """`search.rank` over the papers (rows), by the index where there is one."""
         from readlist.query import parse
-        from readlist.search import SearchIndex
+        from readlist.search import Columns, SearchIndex
 
         parsed = parse(query)
         if self.base is not None:
             try:
-                index = SearchIndex.of_columns(
-                    self.ids,
-                    self.column("title"),
+                columns = Columns(
+                    self.texts("title"),
                     self.column("extra"),
                     self.column("upvotes"),
-                    self.column("added"),
+                    self.lazy("added"),
                     self._title_words(),
                     AbstractMatcher(self).contains,
-                    self.light() if parsed.filters else {},
+                    self.exact_titles,
+                )
+                index = SearchIndex.of_columns(
+                    self.ids, columns, self.light() if parsed.filters else {}
                 )
             except Unusable:
                 self._fall_back()
@@ -291,6 +344,60 @@ class View:
         return DedupIndex.of_columns(
             self.ids, [r["title"] for r in light], [r.get("arxiv_id") for r in light], keys
         )
+
+
+class TextColumn(Sequence[str]):
+    """A text column over a view: the index's texts, the changed papers' derived."""
+
+    def __init__(self, view: View, texts: Texts, name: str) -> None:
+        self._view, self._texts, self._name = view, texts, name
+        self._all: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self._view.ids)
+
+    @overload
+    def __getitem__(self, row: int) -> str: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[str]: ...
+    def __getitem__(self, row: int | slice) -> str | list[str]:
+        if isinstance(row, slice):
+            return self.materialized()[row]
+        if self._all is not None:
+            return self._all[row]
+        i = self._view.base_row(row)
+        if i >= 0:
+            return self._texts.get(i)
+        value: str = getattr(self._view.row(self._view.ids[row]), self._name) or ""
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.materialized())
+
+    def materialized(self) -> list[str]:
+        if self._all is None:
+            self._all = self._view._patched(list(self._texts.all()), self._name)
+        return self._all
+
+
+class Lazy(Sequence[Any]):
+    """A column of known length, loaded on first use."""
+
+    def __init__(self, n: int, load: Callable[[], list[Any]]) -> None:
+        self._n, self._load = n, load
+        self._values: list[Any] | None = None
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Any]: ...
+    def __getitem__(self, i: int | slice) -> Any:
+        if self._values is None:
+            self._values = self._load()
+        return self._values[i]
 
 
 def _line(pid: str, doc: Doc, width: int | None) -> str:
