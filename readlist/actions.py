@@ -53,6 +53,11 @@ def set_starred(store: Store, ids: Sequence[str], value: bool, *, now: dt.dateti
     )
 
 
+def set_pdf(store: Store, ids: Sequence[str], path: str | None) -> Change:
+    """Record (or, with None, forget) where the paper's PDF is on this machine."""
+    return _apply(store, "pdf", ids, lambda p: p.replace(pdf=path))
+
+
 class ChangedElsewhere(ReadlistError):
     """The stored value is no longer the one the user started editing from."""
 

@@ -24,6 +24,7 @@ from bibtexparser.middlewares import (
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
+from readlist.arxiv_ids import ArxivId, parse_id, parse_reference
 from readlist.biblatex import bibtex_names
 from readlist.bibscan import prepare
 from readlist.bibtex import MONTHS, VERBATIM
@@ -35,7 +36,6 @@ from readlist.links import BadLink, check_url
 from readlist.listing import clean
 from readlist.model import Paper
 from readlist.protect import spans_of
-from readlist.sources.ids import ArxivId, parse_id, parse_reference
 
 # BibTeX allows white space, newlines too, around the type (see bibscan.py).
 _HEADER = re.compile(r"^[ \t]*@\s*[A-Za-z][\w-]*\s*[{(]\s*[^\s,{}()]*\s*,", re.MULTILINE)

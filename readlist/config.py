@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from readlist.errors import ReadlistError
+from readlist.exporters import REGISTRY
 from readlist.fspaths import read_regular
 
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
+DEFAULT_ARXIV_PDF = "https://arxiv.org/pdf"
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
 MAX_CONFIG_BYTES = 1024 * 1024  # a config.toml is a few hundred bytes
 # What Textual accepts as a key: modifiers, then one printable character or a key
@@ -34,18 +36,38 @@ class Network:
     arxiv_api: str = DEFAULT_ARXIV_API
     hf_endpoint: str = DEFAULT_HF_ENDPOINT
     arxiv_delay: float = 3.0
-    timeout: float = 20.0
+    timeout: float = 20.0  # seconds for a whole request: connect, headers and body
+    budget: float = 600.0  # seconds of network time for a whole command
+    max_response_mb: int = 32  # an answer larger than this, decompressed, is refused
     auto_resolve: bool = True
+    arxiv_pdf: str = DEFAULT_ARXIV_PDF  # + "/2511.07399": where `readlist pdf` downloads
+    pdf_timeout: float = 300.0  # seconds for one PDF download, whole body included
+    max_pdf_mb: int = 100  # a PDF larger than this is refused
+
+
+# [network] numbers: (smallest, largest, whether the smallest itself is allowed)
+_SECONDS = {
+    "arxiv_delay": (0, 3600, True),
+    "timeout": (0, 3600, False),
+    "budget": (0, 86400, False),
+    "pdf_timeout": (0, 86400, False),
+}
 
 
 @dataclass(frozen=True)
 class AutoExport:
-    """One `[[export.auto]]`: a .bib file kept in step with a query."""
+    """One `[[export.auto]]`: a file kept in step with a query, in a format of
+    `readlist.exporters.REGISTRY`."""
 
     path: Path
     query: str = ""
-    style: str = "bibtex"
+    format: str = "bibtex"
     unicode: bool = False
+
+    @property
+    def style(self) -> str:
+        """The old name of `format`, still read from config.toml."""
+        return self.format
 
 
 @dataclass(frozen=True)
@@ -131,24 +153,39 @@ class _Reader:
             "hf_endpoint": (str,),
             "arxiv_delay": (int, float),
             "timeout": (int, float),
+            "budget": (int, float),
+            "max_response_mb": (int,),
             "auto_resolve": (bool,),
+            "arxiv_pdf": (str,),
+            "pdf_timeout": (int, float),
+            "max_pdf_mb": (int,),
         }
         for key, value in table.items():
             kind = kinds.get(key)
+            default = getattr(defaults, key, None)
             if kind is None:
                 self.warn(f"[network] unknown key {key!r}, ignored")
             elif type(value) not in kind:  # exact types: true is not a number here
-                self.warn(f"[network] {key} has the wrong type, using {getattr(defaults, key)!r}")
-            elif key in ("arxiv_delay", "timeout") and (
-                value < 0 or (key == "timeout" and not value)
-            ):
-                self.warn(f"[network] {key} must be positive, using {getattr(defaults, key)!r}")
-            elif key in ("arxiv_api", "hf_endpoint") and not value.startswith(
+                self.warn(f"[network] {key} has the wrong type, using {default!r}")
+            elif key in _SECONDS:
+                low, high, low_ok = _SECONDS[key]
+                # nan and inf are TOML floats too: nan fails every comparison, inf the last
+                if low < value <= high or (low_ok and value == low):
+                    values[key] = float(value)
+                else:
+                    least = f"from {low}" if low_ok else f"more than {low}"
+                    self.warn(
+                        f"[network] {key} must be a number of seconds {least} to {high}, "
+                        f"using {default!r}"
+                    )
+            elif key in ("max_response_mb", "max_pdf_mb") and not 1 <= value <= 4096:
+                self.warn(f"[network] {key} must be a whole number from 1 to 4096, using {default}")
+            elif key in ("arxiv_api", "hf_endpoint", "arxiv_pdf") and not value.startswith(
                 ("http://", "https://")
             ):
                 self.warn(f"[network] {key} must be an http(s) URL, using the default")
             else:
-                values[key] = float(value) if key in ("arxiv_delay", "timeout") else value
+                values[key] = value
         if env.get("HF_ENDPOINT"):
             values["hf_endpoint"] = env["HF_ENDPOINT"]
         return Network(**values)
@@ -167,24 +204,29 @@ class _Reader:
             if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
                 self.warn(f"{where} needs a path, ignored")
                 continue
-            unknown = set(entry) - {"path", "query", "style", "unicode"}
+            unknown = set(entry) - {"path", "query", "format", "style", "unicode"}
             for key in sorted(unknown):
                 self.warn(f"{where} unknown key {key!r}, ignored")
             query = entry.get("query", "")
-            style = entry.get("style", "bibtex")
+            fmt = entry.get("format", entry.get("style", "bibtex"))  # style: its old name
             unicode = entry.get("unicode", False)
             if not isinstance(query, str):
                 self.warn(f"{where} query must be a string, ignored")
                 continue
-            if style not in ("bibtex", "biblatex"):
-                self.warn(f"{where} style must be bibtex or biblatex, ignored")
+            if "format" in entry and "style" in entry and entry["style"] != fmt:
+                self.warn(f"{where} has both format and style (its old name), ignored")
+                continue
+            if not isinstance(fmt, str) or fmt not in REGISTRY:
+                key = "format" if "format" in entry else "style"
+                *most, last = REGISTRY
+                self.warn(f"{where} {key} must be {', '.join(most)} or {last}, ignored")
                 continue
             if not isinstance(unicode, bool):
                 self.warn(f"{where} unicode must be true or false, ignored")
                 continue
             path = Path(entry["path"]).expanduser()
             path = self.path.parent / path  # relative to config.toml, not to where readlist runs
-            out.append(AutoExport(path=path, query=query, style=style, unicode=unicode))
+            out.append(AutoExport(path=path, query=query, format=fmt, unicode=unicode))
         return tuple(out)
 
     def imports(self, raw: Any) -> int:

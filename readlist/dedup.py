@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-from readlist.model import Paper, title_key, title_words
+from readlist.model import PAPER_FIELDS, Paper, title_key, title_words
 
 FUZZY_THRESHOLD = 95.0
 FUZZY_MIN_LENGTH = 20
@@ -137,10 +137,11 @@ def _blocks(key: str) -> tuple[str, str]:
 def merge(existing: Paper, incoming: Paper) -> Paper:
     """Fold a newly listed record into a library paper.
 
-    User state (read, starred, notes, tags, added, key) is kept as it is: empty notes
-    are filled and tags only added to. Missing metadata is filled in (an imported
-    record's authors replace a listing's bare count), upvotes keep the maximum, links,
-    sources and kept BibTeX fields are unioned.
+    Each field goes by the rule model.Paper declares for it. User state (read,
+    starred, notes, tags, added, key) is kept as it is: empty notes are filled and tags
+    only added to. Missing metadata is filled in (an imported record's authors replace
+    a listing's bare count), upvotes keep the maximum, links, sources and kept BibTeX
+    fields are unioned, and a date whose year was stated beats a guessed one.
     """
     # A date whose year was stated beats one whose year was guessed.
     dated = existing
@@ -149,20 +150,10 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
     ):
         dated = incoming
     merged = existing.replace(
-        abstract=existing.abstract or incoming.abstract,
-        authors=existing.authors or incoming.authors,
-        authors_count=existing.authors_count or incoming.authors_count,
-        organization=existing.organization or incoming.organization,
-        organization_slug=existing.organization_slug or incoming.organization_slug,
         date=dated.date,
         date_raw=dated.date_raw or existing.date_raw,
         date_inferred=dated.date_inferred,
         upvotes=max(existing.upvotes, incoming.upvotes),
-        arxiv_id=existing.arxiv_id or incoming.arxiv_id,
-        published=existing.published or incoming.published,
-        github=existing.github or incoming.github,
-        project_page=existing.project_page or incoming.project_page,
-        ai_keywords=existing.ai_keywords or incoming.ai_keywords,
         links=existing.links + [u for u in incoming.links if u not in existing.links],
         sources=existing.sources
         + [
@@ -186,22 +177,8 @@ def merge(existing: Paper, incoming: Paper) -> Paper:
     return merged.replace(**filled) if filled else merged
 
 
-# Filled from an incoming record when the library paper lacks them.
-_FILLED = (
-    "notes",
-    "arxiv_version",
-    "primary_category",
-    "categories",
-    "doi",
-    "journal_ref",
-    "arxiv_comment",
-    "published",
-    "updated",
-    "ai_keywords",
-    "github",
-    "project_page",
-    "entry_type",
-)
+# Filled from an incoming record while the library paper lacks them (model.FILL).
+_FILLED = tuple(name for name, f in PAPER_FIELDS.items() if f.metadata.get("merge") == "fill")
 
 
 _STATE = frozenset(

@@ -22,6 +22,8 @@ from readlist.fileformat import META, Malformed, check_meta
 from readlist.inputs import check_format, detect_format
 from readlist.listing import Entry, Listing, parse_listing
 from readlist.model import SCHEMA_VERSION, Paper, Source, title_key
+from readlist.outcome import Outcome as Outcome  # the one Outcome, named here too
+from readlist.outcome import Report
 from readlist.store import Store
 
 
@@ -39,76 +41,9 @@ class Library(Protocol):
     def put(self, papers: Iterable[Paper]) -> None: ...
 
 
-@dataclass
-class Outcome:
-    """An import's reports, plus what it changed: the papers it created and, on merged
-    papers, the fields it filled (the same `Change` every action returns, for undo)."""
-
-    reports: list[Report]
-    change: Change
-    after: list[Paper] = field(default_factory=list)  # new and merged, as written
-
-    @property
-    def created(self) -> list[str]:
-        """Ids of the papers the import added."""
-        return list(self.change.created)
-
-
-@dataclass
-class Report:
-    """What one input did to the library: every parsed paper was added, merged (it
-    filled something in) or already known; `skipped` are pieces that are not papers."""
-
-    name: str
-    parsed: int = 0
-    added: int = 0
-    merged: int = 0
-    known: int = 0
-    skipped: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    filled: dict[str, int] = field(default_factory=dict)  # field -> papers it filled
-    papers: list[str] = field(default_factory=list)  # one line per paper, for --verbose
-
-    def summary(self) -> str:
-        """One line: `x.txt: 254 already in the library`, or what changed and why not."""
-        parts = []
-        if self.added:
-            parts.append(f"{self.added} added")
-        if self.merged:
-            filled = ", ".join(
-                f"{name} ×{n}" if n > 1 else name for name, n in sorted(self.filled.items())
-            )
-            parts.append(f"{self.merged} merged (filled in {filled})")
-        if self.known:
-            parts.append(f"{self.known} already in the library")
-        if self.skipped:
-            whys: dict[str, int] = {}
-            for item in self.skipped:
-                whys[_why(item)] = whys.get(_why(item), 0) + 1
-            why = "; ".join(f"{w} ×{n}" if n > 1 else w for w, n in whys.items())
-            parts.append(f"{len(self.skipped)} skipped ({why})")
-        if self.warnings:  # unsafe links dropped, BibTeX keys changed: listed below it
-            n = len(self.warnings)
-            parts.append(f"{n} warning{'s' * (n != 1)}")
-        kinds = sum(1 for n in (self.added, self.merged, self.known) if n)
-        head = f"{self.parsed} papers: " if kinds > 1 else ""
-        return f"{self.name}: {head}{', '.join(parts)}"
-
-    def details(self) -> list[str]:
-        """Each paper and skipped piece on its own line (`import --verbose`)."""
-        return self.papers + [f"skipped {item}" for item in self.skipped]
-
-
 def summary(reports: Iterable[Report]) -> str:
     """The import report for a person, one line per input (CLI and TUI alike)."""
     return "\n".join(r.summary() for r in reports)
-
-
-def _why(skipped: str) -> str:
-    """The reason part of a listing's skip note (`'Title': title without an abstract`)."""
-    if skipped.startswith("metadata "):
-        return "metadata without a paper"
-    return skipped.rpartition("': ")[2]
 
 
 def _paper(entry: Entry, pid: str, source: Source, now: str) -> Paper:
@@ -286,7 +221,7 @@ def import_papers(
     created = [paper for pid, paper in pending.items() if pid not in before]
     changed = [pending[pid] for pid in before]
     change = Change.between("import", before.values(), changed, created)
-    return Outcome(reports, change, list(pending.values()))
+    return Outcome(change, reports, after=list(pending.values()))
 
 
 def _fitted(batch: Batch) -> Batch:
@@ -418,12 +353,17 @@ def read_backup(name: str, text: str) -> list[Paper] | None:
 
 
 def _filled(old: Paper, new: Paper) -> list[str]:
-    """The fields a merge changed, other than where the paper was seen."""
-    return [
-        f.name
+    """The fields a merge changed, other than where the paper was seen; a date, its
+    printed form and whether its year was inferred are one thing to a reader: "date"."""
+    names = [
+        _SHOWN_AS.get(f.name, f.name)
         for f in dataclasses.fields(Paper)
         if f.name != "sources" and getattr(old, f.name) != getattr(new, f.name)
     ]
+    return list(dict.fromkeys(names))
+
+
+_SHOWN_AS = {"date_raw": "date", "date_inferred": "date"}
 
 
 def _short(text: str, width: int = 50) -> str:

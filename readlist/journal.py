@@ -32,7 +32,7 @@ import contextlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import filelock
 import orjson
@@ -56,6 +56,7 @@ from readlist.fspaths import PathError, open_regular
 from readlist.indexing import Layout
 from readlist.libfiles import check_trusted, is_own_file, remove_stale_temps
 from readlist.model import SCHEMA_VERSION
+from readlist.sidecar import Key
 
 PAPERS = "papers"
 COMPACT_MIN_BYTES = 1 << 20
@@ -208,9 +209,13 @@ class JournalStorage(Storage):
         if self.indexed:
             from readlist.journalindex import load_by_index
 
-            loaded = load_by_index(self)
-            if loaded is not None:
-                return loaded
+            by_index = load_by_index(self.path, self.index_path, self._open)
+            if by_index is not None:
+                # Used as the dict a full load makes: a mapping with the same
+                # operations, read as asked for (readlist/lazydocs.py).
+                docs, generation, at = by_index
+                self.by_index = True
+                return self._loaded({PAPERS: cast(dict[str, Any], docs)}, generation, at)
         self.by_index = False
         ident = _ident(self.path)
         try:
@@ -222,6 +227,10 @@ class JournalStorage(Storage):
             raise LibraryError(f"{self.path}: library file does not exist") from None
         except OSError as exc:
             raise LibraryError(f"{self.path}: cannot read library ({exc.strerror})") from None
+        return self._loaded(data, generation, ident)
+
+    def _loaded(self, data: Data, generation: int, ident: tuple[int, int, int] | None) -> bool:
+        """Take a snapshot just read, then the journal on top (False: start again)."""
         self._data = data
         self.touched = None
         self.generation = generation
@@ -230,6 +239,11 @@ class JournalStorage(Storage):
         self._journal_offset = self._header_len = 0
         self._journal_valid = False
         return self._catch_up()
+
+    def _key(self) -> Key | None:
+        """What the sidecar index of the snapshot last read or written is keyed by."""
+        ident = self._snap_ident
+        return None if ident is None else (self.generation, *ident)
 
     def _orphan_journal(self) -> LibraryError:
         return LibraryError(
@@ -449,7 +463,7 @@ class JournalStorage(Storage):
                 self.load()
             finally:
                 self.indexed = indexed
-        old = index_of(self)  # reused for the papers that did not change
+        old = index_of(self.index_path, self._key())  # reused for unchanged papers
         self.generation += 1
         layout = Layout() if set(self.read()) == {PAPERS} else None
         lines = self.snapshot_lines(layout=layout)
@@ -458,4 +472,4 @@ class JournalStorage(Storage):
         self._journal_valid = False
         self._reset_journal()
         if layout is not None:
-            write_index(self, layout, old)
+            write_index(self.index_path, self._key(), self.read()[PAPERS], layout, old, self.real)

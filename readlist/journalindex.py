@@ -1,5 +1,8 @@
 """How a `JournalStorage` opens a library by its sidecar index, and writes the index.
 
+It never imports the storage (readlist.journal imports it): it is handed the files,
+and the storage sets its own state from what it returns.
+
 Opening by the index reads the snapshot's first line (schema and generation), checks
 that the sidecar describes this very file (generation, inode, size, mtime: the
 snapshot is only ever replaced whole, never changed in place) and then applies the
@@ -13,7 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -23,19 +28,16 @@ from readlist.lazydocs import LazyDocs
 from readlist.model import SCHEMA_VERSION
 from readlist.sidecar import Key, Sidecar, Unusable, open_sidecar, write
 
-if TYPE_CHECKING:
-    from readlist.journal import JournalStorage
-
 _PREFIX = b'{"%s":' % META.encode()
 
 
-def load_by_index(storage: JournalStorage) -> bool | None:
-    """Load `storage` by its index: the result of its catch-up (False: start again), or
-    None when the index cannot be used."""
-    from readlist.journal import PAPERS
-
+def load_by_index(
+    path: Path, index_path: Path, open_file: Callable[[Path], BinaryIO]
+) -> tuple[LazyDocs, int, tuple[int, int, int]] | None:
+    """The snapshot at `path` by its index: its papers (read as asked for), generation
+    and identity (inode, size, mtime); None when the index cannot be used."""
     try:
-        fh = storage._open(storage.path)
+        fh = open_file(path)
     except FileNotFoundError:
         return None  # the full load says what is wrong
     try:
@@ -45,23 +47,13 @@ def load_by_index(storage: JournalStorage) -> bool | None:
             if generation is None:
                 return None
             key: Key = (generation, st.st_ino, st.st_size, st.st_mtime_ns)
-            sidecar = open_sidecar(storage.index_path, key)
+            sidecar = open_sidecar(index_path, key)
             if sidecar is None:
                 return None
-            base = Base(sidecar, fh, str(storage.path))
+            base = Base(sidecar, fh, str(path))
     except (Unusable, OSError):
         return None
-    # The storage treats it as the dict a full load makes: a mapping with the same
-    # operations, read as asked for (readlist/lazydocs.py).
-    storage._data = {PAPERS: cast(dict[str, Any], LazyDocs(base))}
-    storage.touched = None
-    storage.generation = generation
-    storage._snap_ident = (st.st_ino, st.st_size, st.st_mtime_ns)
-    storage._journal_ino = None
-    storage._journal_offset = storage._header_len = 0
-    storage._journal_valid = False
-    storage.by_index = True
-    return storage._catch_up()
+    return LazyDocs(base), generation, (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _generation(first: bytes) -> int | None:
@@ -79,30 +71,27 @@ def _generation(first: bytes) -> int | None:
     return generation if type(generation) is int and generation >= 0 else None
 
 
-def key_of(storage: JournalStorage) -> Key | None:
-    ident = storage._snap_ident
-    return None if ident is None else (storage.generation, *ident)
+def index_of(path: Path, key: Key | None) -> Sidecar | None:
+    """The index at `path` of the snapshot `key` (last read or written), if usable."""
+    return None if key is None else open_sidecar(path, key)
 
 
-def index_of(storage: JournalStorage) -> Sidecar | None:
-    """The index of the snapshot the storage last read or wrote, if usable."""
-    key = key_of(storage)
-    return None if key is None else open_sidecar(storage.index_path, key)
-
-
-def write_index(storage: JournalStorage, layout: Layout, old: Sidecar | None) -> None:
-    """Index the snapshot just written (under the lock). Only a cache: failing to write
-    it (a full disk, a read-only directory) leaves the library as it is."""
-    from readlist.journal import PAPERS
-
-    key = key_of(storage)
-    path = storage.index_path
+def write_index(
+    path: Path,
+    key: Key | None,
+    docs: Mapping[str, Any],
+    layout: Layout,
+    old: Sidecar | None,
+    temp_for: Path,
+) -> None:
+    """Index the snapshot `key` just written (under the lock), of the papers `docs`.
+    Only a cache: failing to write it (a full disk, a read-only directory) leaves the
+    library as it is."""
     if key is None or path.is_symlink():  # never written through a link someone made
         return
-    docs = storage.read()[PAPERS]
     try:
         sections = build(docs, layout, old)
     except Unusable:  # the old index lied about a section: derive everything
         sections = build(docs, layout, None)
     with contextlib.suppress(OSError):
-        write(path, key, len(layout.ids), sections, temp_for=storage.real)
+        write(path, key, len(layout.ids), sections, temp_for=temp_for)

@@ -95,59 +95,76 @@ class Source:
         return {"file": self.file, "listing_date": self.listing_date, "imported": self.imported}
 
 
+# Every field of a Paper says, where it is declared, how it is kept, so no field is
+# added without deciding. Its `merge` rule is what dedup.merge does when an incoming
+# record of the same paper meets the library's copy: KEEP the library's value (the
+# user's state, the identity), FILL it from the incoming record while it is empty, or
+# OWN: merge has a rule of its own for it (more upvotes, the union of links and tags).
+# OPTIONAL fields are left out of the stored document while empty; every field added
+# after the first schema is, since libraries written before it lack it. Each field has
+# its type and range in schema.StoredPaper too (tests/core/test_field_rules.py).
+KEEP: dict[str, object] = {"merge": "keep"}
+FILL: dict[str, object] = {"merge": "fill"}
+OWN: dict[str, object] = {"merge": "own"}
+OPTIONAL: dict[str, object] = {"optional": True}
+MERGE_RULES = ("keep", "fill", "own")
+
+
 @dataclass(slots=True)
 class Paper:
     """A paper in the library: metadata from listings plus the user's own state."""
 
-    id: str
-    title: str
-    abstract: str = ""
-    authors: list[str] = field(default_factory=list)
-    authors_count: int | None = None
-    organization: str | None = None
-    organization_slug: str | None = None
-    date: str | None = None
-    date_raw: str | None = None
-    upvotes: int = 0
-    links: list[str] = field(default_factory=list)
-    arxiv_id: str | None = None
-    read: bool = False
-    read_at: str | None = None
-    starred: bool = False
-    notes: str = ""
-    tags: list[str] = field(default_factory=list)
-    added: str = ""
-    sources: list[Source] = field(default_factory=list)
-    bibkey: str | None = None
+    id: str = field(metadata=KEEP)
+    title: str = field(metadata=KEEP)
+    abstract: str = field(default="", metadata=FILL)
+    authors: list[str] = field(default_factory=list, metadata=FILL)
+    authors_count: int | None = field(default=None, metadata=FILL)
+    organization: str | None = field(default=None, metadata=FILL)
+    organization_slug: str | None = field(default=None, metadata=FILL)
+    date: str | None = field(default=None, metadata=OWN)
+    date_raw: str | None = field(default=None, metadata=OWN)
+    upvotes: int = field(default=0, metadata=OWN)
+    links: list[str] = field(default_factory=list, metadata=OWN)
+    arxiv_id: str | None = field(default=None, metadata=FILL)
+    read: bool = field(default=False, metadata=KEEP)
+    read_at: str | None = field(default=None, metadata=KEEP)
+    starred: bool = field(default=False, metadata=KEEP)
+    notes: str = field(default="", metadata=FILL)
+    tags: list[str] = field(default_factory=list, metadata=OWN)
+    added: str = field(default="", metadata=KEEP)
+    sources: list[Source] = field(default_factory=list, metadata=OWN)
+    bibkey: str | None = field(default=None, metadata=KEEP)
     # The arXiv record (set by resolving; see readlist.sources).
-    arxiv_version: int | None = None
-    primary_category: str | None = None
-    categories: list[str] = field(default_factory=list)
-    doi: str | None = None
-    journal_ref: str | None = None
-    arxiv_comment: str | None = None
-    published: str | None = None  # v1, YYYY-MM-DD
-    updated: str | None = None  # latest version, YYYY-MM-DD
+    arxiv_version: int | None = field(default=None, metadata=FILL | OPTIONAL)
+    primary_category: str | None = field(default=None, metadata=FILL | OPTIONAL)
+    categories: list[str] = field(default_factory=list, metadata=FILL | OPTIONAL)
+    doi: str | None = field(default=None, metadata=FILL | OPTIONAL)
+    journal_ref: str | None = field(default=None, metadata=FILL | OPTIONAL)
+    arxiv_comment: str | None = field(default=None, metadata=FILL | OPTIONAL)
+    published: str | None = field(default=None, metadata=FILL | OPTIONAL)  # v1, YYYY-MM-DD
+    updated: str | None = field(default=None, metadata=FILL | OPTIONAL)  # the latest version
     # Why resolving did not apply a record: {"status": "failed"|"missing"|"unsure", ...}.
-    resolution: dict[str, Any] | None = None
+    resolution: dict[str, Any] | None = field(default=None, metadata=KEEP | OPTIONAL)
     # From the Hub.
-    ai_keywords: list[str] = field(default_factory=list)
-    github: str | None = None
-    project_page: str | None = None
+    ai_keywords: list[str] = field(default_factory=list, metadata=FILL | OPTIONAL)
+    github: str | None = field(default=None, metadata=FILL | OPTIONAL)
+    project_page: str | None = field(default=None, metadata=FILL | OPTIONAL)
     # From BibTeX: the entry type (None: a preprint, exported as @misc/@online) and the
     # fields readlist does not model (journal, booktitle, volume, pages, publisher, ...).
-    entry_type: str | None = None
-    bibfields: dict[str, str] = field(default_factory=dict)
+    entry_type: str | None = field(default=None, metadata=FILL | OPTIONAL)
+    bibfields: dict[str, str] = field(default_factory=dict, metadata=OWN | OPTIONAL)
     # Parts of the title the .bib braced ({Bayesian}), braced again on export.
-    title_protect: list[str] = field(default_factory=list)
+    title_protect: list[str] = field(default_factory=list, metadata=OWN | OPTIONAL)
     # When it was last starred (None: not starred, or starred before readlist kept this).
-    starred_at: str | None = None
+    starred_at: str | None = field(default=None, metadata=KEEP | OPTIONAL)
     # Other citation keys of this paper (a merged duplicate's key), so documents citing
     # them keep compiling; unique across the library together with every `bibkey`.
-    bibkey_aliases: list[str] = field(default_factory=list)
+    bibkey_aliases: list[str] = field(default_factory=list, metadata=KEEP | OPTIONAL)
     # The listing printed `date` without a year: the year is the page's best guess, and
     # resolving replaces it with the arXiv record's (see listing.page_year).
-    date_inferred: bool = False
+    date_inferred: bool = field(default=False, metadata=OWN | OPTIONAL)
+    # The paper's PDF on this machine: a download in the cache, or a file attached.
+    pdf: str | None = field(default=None, metadata=KEEP | OPTIONAL)
 
     def to_doc(self) -> dict[str, Any]:
         """The stored form; `id` is the document key, so it is not repeated inside.
@@ -232,26 +249,8 @@ class Paper:
         return dataclasses.replace(self, **changes)
 
 
-_OPTIONAL_FIELDS = (
-    "arxiv_version",
-    "primary_category",
-    "categories",
-    "doi",
-    "journal_ref",
-    "arxiv_comment",
-    "published",
-    "updated",
-    "resolution",
-    "ai_keywords",
-    "github",
-    "project_page",
-    "entry_type",
-    "bibfields",
-    "starred_at",
-    "title_protect",
-    "bibkey_aliases",
-    "date_inferred",
-)
+PAPER_FIELDS = {f.name: f for f in dataclasses.fields(Paper)}
+_OPTIONAL_FIELDS = tuple(name for name, f in PAPER_FIELDS.items() if f.metadata.get("optional"))
 _STORED_FIELDS = [
     f for f in dataclasses.fields(Paper) if f.name != "id" and f.name not in _OPTIONAL_FIELDS
 ]

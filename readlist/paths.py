@@ -21,6 +21,7 @@ class Paths:
     data_dir: Path
     config_dir: Path
     library: Path
+    cache_dir: Path  # derived files that can be fetched again (downloaded PDFs)
 
     @property
     def config_file(self) -> Path:
@@ -35,8 +36,10 @@ def resolve(
     home = env.get(ENV_HOME)
     if home:
         data_dir = config_dir = Path(home).expanduser()
+        cache_dir = data_dir / "cache"
     else:
         data_dir = Path(platformdirs.user_data_dir("readlist", appauthor=False))
         config_dir = Path(platformdirs.user_config_dir("readlist", appauthor=False))
+        cache_dir = Path(platformdirs.user_cache_dir("readlist", appauthor=False))
     library = Path(db).expanduser() if db else data_dir / LIBRARY_NAME
-    return Paths(data_dir=data_dir, config_dir=config_dir, library=library)
+    return Paths(data_dir=data_dir, config_dir=config_dir, library=library, cache_dir=cache_dir)

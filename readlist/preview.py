@@ -13,10 +13,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Container, Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 from readlist.dedup import DedupIndex
 from readlist.errors import ReadlistError
@@ -24,9 +23,9 @@ from readlist.fileformat import gc_paused
 from readlist.importing import Keys, import_papers, parse_inputs
 from readlist.listing import decode
 from readlist.model import Paper, paper_id_for
+from readlist.selection import Records
 
 PASTE = "<paste>"  # the name the import gives a paste
-Records = Mapping[str, Mapping[str, Any]]
 
 
 @dataclass(frozen=True)

@@ -6,32 +6,23 @@ report), then fill in the arXiv record like any resolved paper.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from readlist.arxiv_ids import ArxivId
 from readlist.changes import Change
 from readlist.clock import iso
-from readlist.importing import Batch, Report, import_papers
+from readlist.importing import Batch, import_papers
 from readlist.model import Paper, Source
-from readlist.resolving import Outcome, Progress, Result, Sources, commit_plan, resolve
+from readlist.outcome import Outcome, Report, Resolution
+from readlist.resolving import Progress, Sources, commit_plan, resolve
 from readlist.sources.arxiv import ArxivRecord
-from readlist.sources.http import Offline
+from readlist.sources.http import Halt
 from readlist.sources.hub import HubPaper
-from readlist.sources.ids import ArxivId
-from readlist.sources.resolve import apply_record, needs_record
+from readlist.sources.matching import apply_record, needs_record
+from readlist.sources.protocol import Refused
 from readlist.store import Store
-
-
-@dataclass
-class Pulled:
-    """The import report, what fetching the arXiv records did, and what both changed
-    (one `Change`, for undo)."""
-
-    report: Report
-    resolved: Outcome
-    not_found: list[str] = field(default_factory=list)
-    change: Change = field(default_factory=lambda: Change("add"))
 
 
 def paper_from_hub(hub: HubPaper, source: Source, stamp: str) -> Paper:
@@ -62,7 +53,7 @@ def pull(
     *,
     progress: Progress | None = None,
     now: dt.datetime,
-) -> Pulled:
+) -> Outcome:
     """Import one day, week or month of Daily Papers (the latest day when `value` is None)."""
     stamp = iso(now)
     hub = list(sources.hub.daily(period, value))
@@ -78,7 +69,9 @@ def pull(
     touched = [p.id for p in imported.after if needs_record(store.get(p.id))]
     resolved = resolve(store, touched, sources, progress=progress, now=now)
     change = Change("pull").then(imported.change).then(resolved.change)
-    return Pulled(imported.reports[0], resolved, change=change)
+    return dataclasses.replace(
+        resolved, change=change, reports=imported.reports, after=imported.after
+    )
 
 
 def paper_from_record(record: ArxivRecord, stamp: str) -> Paper:
@@ -87,17 +80,17 @@ def paper_from_record(record: ArxivRecord, stamp: str) -> Paper:
     return apply_record(base, record)
 
 
-def add(store: Store, ids: Sequence[ArxivId], sources: Sources, *, now: dt.datetime) -> Pulled:
+def add(store: Store, ids: Sequence[ArxivId], sources: Sources, *, now: dt.datetime) -> Outcome:
     """Add papers by arXiv id: one batched fetch, then the import pipeline."""
     stamp = iso(now)
     wanted = [i.id for i in ids]
-    outcome = Outcome()
     try:
         records = sources.arxiv.fetch(wanted)
-    except Offline as exc:
-        outcome.error = str(exc)
-        return Pulled(Report("arxiv"), outcome)
-    found = [records[i] for i in dict.fromkeys(wanted) if i in records]
+    except Halt as exc:
+        return Outcome(Change("add"), [Report("arxiv")], error=str(exc))
+    fetched = [records[i] for i in dict.fromkeys(wanted) if i in records]
+    found = [r for r in fetched if isinstance(r, ArxivRecord)]
+    refused = [r for r in fetched if isinstance(r, Refused)]
     imported = import_papers(store, [Batch("arxiv", [paper_from_record(r, stamp) for r in found])])
     by_id = {r.arxiv_id: r for r in found}
     plan = {
@@ -105,16 +98,22 @@ def add(store: Store, ids: Sequence[ArxivId], sources: Sources, *, now: dt.datet
         for p in imported.after
         if p.arxiv_id in by_id and needs_record(p)
     }
+    resolved = Outcome(Change("resolve"))
     if plan:
-        commit_plan(store, plan, outcome, stamp, dry_run=False)
+        commit_plan(store, plan, resolved, stamp, dry_run=False)
     # Papers that got their record from the import itself: the new ones, and those held
     # without one that the merge filled in. One already resolved is only "known".
-    done = {r.paper_id for r in outcome.results}
+    done = {r.paper_id for r in resolved.results}
     edits = imported.change.edits
     for paper in imported.after:
         got = paper.id in imported.change.created or "arxiv_version" in edits.get(paper.id, {})
         if got and paper.id not in done:
-            outcome.results.append(Result(paper.id, paper.title, "resolved", paper.arxiv_id))
-    outcome.not_found = [i for i in dict.fromkeys(wanted) if i not in records]
-    change = Change("add").then(imported.change).then(outcome.change)
-    return Pulled(imported.reports[0], outcome, outcome.not_found, change)
+            resolved.results.append(Resolution(paper.id, paper.title, "resolved", paper.arxiv_id))
+    return dataclasses.replace(
+        resolved,
+        change=Change("add").then(imported.change).then(resolved.change),
+        reports=imported.reports,
+        after=imported.after,
+        not_found=[i for i in dict.fromkeys(wanted) if i not in records],
+        refused={r.arxiv_id: r.reason for r in refused},
+    )

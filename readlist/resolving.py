@@ -1,20 +1,20 @@
 """Resolve library papers to arXiv records: find candidates, fetch, apply per batch.
 
-The network clients (readlist.sources) return records and decisions; this module
-applies them through the store, one atomic commit per batch of up to 100 papers, so an
-interrupted run keeps every finished batch. It runs the same from the CLI and from a
-TUI worker: pass `progress(done, total)` and a `cancel` event through `Sources`.
+The metadata sources (readlist.sources, one per registry line) return candidates and
+records; this module applies them through the store, one atomic commit per batch of up
+to 100 papers, so an interrupted run keeps every finished batch. It runs the same from
+the CLI and from a TUI worker: pass `progress(done, total)` and a `cancel` event
+through `Sources`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from readlist.arxiv_ids import parse_id
 from readlist.changes import Change
 from readlist.citekeys import fold
 from readlist.clock import iso
@@ -22,38 +22,48 @@ from readlist.config import Network
 from readlist.dedup import merge
 from readlist.errors import InputError
 from readlist.model import Paper
+from readlist.outcome import Outcome, Resolution
 from readlist.sources.arxiv import BATCH, ArxivClient, ArxivRecord
-from readlist.sources.http import Cancelled, Http, Offline, SourceError
+from readlist.sources.http import Cancelled, Halt, Http, SourceError
 from readlist.sources.hub import HubClient
-from readlist.sources.ids import parse_id
-from readlist.sources.resolve import (
-    Candidate,
-    CandidateIndex,
-    Decision,
-    apply_record,
-    decide,
-)
+from readlist.sources.matching import Decision, apply_record, decide
+from readlist.sources.protocol import Candidate, MetadataSource, Record, Refused
+from readlist.sources.registry import REGISTRY, Factory
 from readlist.store import Store
 
 Progress = Callable[[int, int], None]
+Announce = Callable[[str], object]
 SKIPPED_UNLESS_RETRY = ("failed", "missing")
+# Resolving applies arXiv's records: a paper matched through any source is fetched here.
+RECORDS = ArxivRecord.source
+S = TypeVar("S")
 
 
 class Sources:
-    """The clients for one run, sharing one polite HTTP session."""
+    """Every registered metadata source for one run, sharing one polite HTTP session:
+    its network budget starts now, and `announce` hears of every long wait."""
 
     def __init__(
         self,
         net: Network,
         *,
         cancel: threading.Event | None = None,
+        announce: Announce | None = None,
         backoff: float | None = None,
         tries: int = 3,
+        registry: Sequence[Factory] = REGISTRY,
     ) -> None:
-        self.http = Http(net.timeout, tries=tries, backoff=backoff, cancel=cancel)
-        self.arxiv = ArxivClient(self.http, net.arxiv_api, net.arxiv_delay)
-        self.hub = HubClient(self.http, net.hf_endpoint)
-        self._daily: dict[str, CandidateIndex] = {}
+        self.http = Http(
+            net.timeout,
+            budget=net.budget,
+            max_bytes=net.max_response_mb * 1024 * 1024,
+            tries=tries,
+            backoff=backoff,
+            cancel=cancel,
+            announce=announce,
+        )
+        self.all: tuple[MetadataSource, ...] = tuple(make(self.http, net) for make in registry)
+        self.records = self.named(RECORDS)
 
     def __enter__(self) -> Sources:
         return self
@@ -61,59 +71,27 @@ class Sources:
     def __exit__(self, *exc: object) -> None:
         self.http.close()
 
-    def daily(self, day: str) -> CandidateIndex:
-        """One listing day's papers, fetched and indexed once per run."""
-        if day not in self._daily:
-            self._daily[day] = CandidateIndex(map(Candidate.of, self.hub.daily("date", day)))
-        return self._daily[day]
+    def named(self, name: str) -> MetadataSource:
+        for source in self.all:
+            if source.name == name:
+                return source
+        raise LookupError(f"no metadata source named {name!r}")
 
+    def _one(self, kind: type[S]) -> S:
+        found = next((s for s in self.all if isinstance(s, kind)), None)
+        if found is None:
+            raise LookupError(f"no metadata source of type {kind.__name__}")
+        return found
 
-@dataclass
-class Result:
-    """What resolving did (or would do) to one paper."""
+    @property
+    def arxiv(self) -> ArxivClient:
+        """arXiv, for the verbs about arXiv ids (`add`, `accept`)."""
+        return self._one(ArxivClient)
 
-    paper_id: str
-    title: str
-    status: str  # resolved, merged, unsure, missing, failed
-    arxiv_id: str | None = None
-    reason: str = ""
-    candidate: dict[str, Any] | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.paper_id,
-            "title": self.title,
-            "status": self.status,
-            "arxiv_id": self.arxiv_id,
-            "reason": self.reason or None,
-            "candidate": self.candidate,
-        }
-
-
-@dataclass
-class Outcome:
-    """Every paper's result, what changed (the one `Change`, for undo), and why the run
-    stopped early."""
-
-    results: list[Result] = field(default_factory=list)
-    change: Change = field(default_factory=lambda: Change("resolve"))
-    interrupted: bool = False
-    error: str | None = None
-    # arXiv ids asked for (`add`) that arXiv does not have: no paper, so no Result,
-    # but counted with the papers arXiv has no record of.
-    not_found: list[str] = field(default_factory=list)
-
-    def counts(self) -> Counter[str]:
-        counts = Counter(r.status for r in self.results)
-        if self.not_found:
-            counts["missing"] += len(self.not_found)
-        return counts
-
-    def summary(self) -> str:
-        c = self.counts()
-        parts = [f"{c[s]} {s}" for s in ("resolved", "merged", "unsure", "missing", "failed")]
-        text = ", ".join(parts).replace("missing", "not found")
-        return text + (" (interrupted)" if self.interrupted else "")
+    @property
+    def hub(self) -> HubClient:
+        """The Hub, for its Daily Papers (`pull`)."""
+        return self._one(HubClient)
 
 
 def targets(store: Store, retry: bool = False) -> list[str]:
@@ -129,21 +107,22 @@ def targets(store: Store, retry: bool = False) -> list[str]:
     return out
 
 
-def find(paper: Paper, sources: Sources, found: dict[str, ArxivRecord]) -> Decision:
-    """Candidates from the listing's day, then Hub search, then an arXiv title search."""
+def find(paper: Paper, sources: Sources, found: dict[str, Record | Refused]) -> Decision:
+    """Candidates from each source in turn (the registry's order) until they settle the
+    paper. The records they came with that resolving applies are kept in `found`, so
+    they are not fetched again."""
     candidates: list[Candidate] = []
-    for day in dict.fromkeys(s.listing_date for s in paper.sources if s.listing_date):
-        candidates += sources.daily(day).lookup(paper.title)
-    decision = decide(paper, candidates)
-    if decision.status == "match":
-        return decision
-    candidates += [Candidate.of(h) for h in sources.hub.search(paper.title)]
-    decision = decide(paper, candidates)
-    if decision.status != "none":
-        return decision
-    records = sources.arxiv.search_title(paper.title)
-    found.update((r.arxiv_id, r) for r in records)
-    return decide(paper, candidates + [Candidate.of(r) for r in records])
+    decision = Decision("none")
+    for source in sources.all:
+        offered = source.candidates(paper)
+        found.update(
+            (c.arxiv_id, c.record) for c in offered if c.record is not None and c.source == RECORDS
+        )
+        candidates += offered
+        decision = decide(paper, candidates)
+        if decision.status != "none":
+            break
+    return decision
 
 
 def resolve(
@@ -157,7 +136,7 @@ def resolve(
 ) -> Outcome:
     """Resolve `ids` in batches; each batch is found, fetched, then committed at once."""
     stamp = iso(now)
-    outcome = Outcome()
+    outcome = Outcome(Change("resolve"))
     total = len(ids)
     try:
         for start in range(0, total, BATCH):
@@ -168,7 +147,7 @@ def resolve(
                 progress(min(start + BATCH, total), total)
     except (Cancelled, KeyboardInterrupt):
         outcome.interrupted = True
-    except Offline as exc:
+    except Halt as exc:
         outcome.error = str(exc)
     return outcome
 
@@ -179,7 +158,7 @@ _Plan = dict[str, tuple[str, Any]]  # pid -> (status, record | Decision | reason
 def _plan(store: Store, chunk: Sequence[str], sources: Sources) -> _Plan:
     plan: _Plan = {}
     want: dict[str, str] = {}
-    records: dict[str, ArxivRecord] = {}
+    records: dict[str, Record | Refused] = {}
     for pid in chunk:
         paper = store.get(pid)
         if paper.arxiv_id:
@@ -191,7 +170,7 @@ def _plan(store: Store, chunk: Sequence[str], sources: Sources) -> _Plan:
             continue
         try:
             decision = find(paper, sources, records)
-        except Offline:
+        except Halt:
             raise
         except SourceError as exc:
             plan[pid] = ("failed", str(exc))
@@ -203,16 +182,22 @@ def _plan(store: Store, chunk: Sequence[str], sources: Sources) -> _Plan:
         else:
             plan[pid] = ("missing", "not found on the Hub or arXiv")
     try:
-        records.update(sources.arxiv.fetch(a for a in want.values() if a not in records))
-    except Offline:
+        records.update(sources.records.fetch(a for a in want.values() if a not in records))
+    except Halt:
         raise
     except SourceError as exc:
         plan.update((pid, ("failed", str(exc))) for pid in want)
     else:
         for pid, arxiv_id in want.items():
-            record = records.get(arxiv_id)
-            plan[pid] = ("resolved", record) if record else ("missing", f"arXiv has no {arxiv_id}")
+            plan[pid] = _status(records.get(arxiv_id), arxiv_id)
     return {pid: plan[pid] for pid in chunk if pid in plan}  # in the order asked
+
+
+def _status(record: Record | Refused | None, arxiv_id: str) -> tuple[str, Any]:
+    """What a fetched record does to its paper: apply it, or record why not."""
+    if isinstance(record, Refused):
+        return ("failed", record.reason)
+    return ("resolved", record) if record else ("missing", f"arXiv has no {arxiv_id}")
 
 
 def commit_plan(store: Store, plan: _Plan, outcome: Outcome, stamp: str, dry_run: bool) -> None:
@@ -227,7 +212,7 @@ def commit_plan(store: Store, plan: _Plan, outcome: Outcome, stamp: str, dry_run
             if pid not in store or pid in gone:
                 continue
             paper = changed.get(pid) or store.get(pid)
-            result = Result(pid, paper.title, status)
+            result = Resolution(pid, paper.title, status)
             outcome.results.append(result)
             if status == "resolved":
                 new = apply_record(paper, data)
@@ -280,14 +265,14 @@ def accept(
     stamp = iso(now)
     outcome = Outcome(change=Change("accept"))
     try:
-        records = sources.arxiv.fetch([arxiv_id])
-    except Offline as exc:
+        records = sources.records.fetch([arxiv_id])
+    except Halt as exc:
         outcome.error = str(exc)
         return outcome
     record = records.get(arxiv_id)
-    plan: _Plan = {pid: ("resolved", record) if record else ("missing", f"arXiv has no {arxiv_id}")}
+    plan: _Plan = {pid: _status(record, arxiv_id)}
     if record is None:
-        outcome.results.append(Result(pid, paper.title, "missing", arxiv_id, plan[pid][1]))
+        outcome.results.append(Resolution(pid, paper.title, "missing", arxiv_id, plan[pid][1]))
         return outcome
     commit_plan(store, plan, outcome, stamp, dry_run=False)
     return outcome
@@ -351,4 +336,15 @@ def _record_of(paper: Paper) -> ArxivRecord:
     )
 
 
-__all__ = ["Candidate", "Http", "HubClient", "Outcome", "Result", "Sources", "resolve"]
+__all__ = [
+    "Outcome",
+    "Resolution",
+    "Sources",
+    "accept",
+    "commit_plan",
+    "find",
+    "merge_papers",
+    "reject",
+    "resolve",
+    "targets",
+]

@@ -43,7 +43,9 @@ Url = Annotated[str, Meta(max_length=4096, pattern=r"^https?://[^\s\x00-\x1f\x7f
 Tag = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[^\s,\x00-\x1f\x7f-\x9f]+\Z")]
 Count = Annotated[int, Meta(ge=0, le=1_000_000_000)]
 Version = Annotated[int, Meta(ge=1, le=1_000)]
-Category = Annotated[str, Meta(max_length=64, pattern=r"^[A-Za-z][A-Za-z0-9.\-]*\Z")]
+# arXiv's classes (cs.CV, cond-mat.mes-hall), and the ACM and MSC ones it also lists
+# ("I.2.9; J.3", "68T05 (Primary) 68T10").
+Category = Annotated[str, Meta(max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-;,:() ]*\Z")]
 Doi = Annotated[str, Meta(max_length=512, pattern=r"^10\.[0-9]{4,9}/[^\s\x00-\x1f\x7f-\x9f]+\Z")]
 FieldName = Annotated[str, Meta(max_length=64, pattern=r"^[a-z][a-z0-9_\-]*\Z")]
 EntryType = Annotated[str, Meta(max_length=32, pattern=r"^[a-z][a-z0-9_\-]*\Z")]
@@ -153,6 +155,7 @@ class StoredPaper(Struct, forbid_unknown_fields=True):
     starred_at: Stamp | None = None
     bibkey_aliases: Annotated[list[Key], Meta(max_length=1_000)] = []
     date_inferred: bool = False
+    pdf: Annotated[str, Meta(min_length=1, max_length=4096, pattern=_ONE_LINE)] | None = None
 
     def __post_init__(self) -> None:
         for name in ("date", "published", "updated"):

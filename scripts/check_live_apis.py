@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import tempfile
 from pathlib import Path
 
+from readlist.arxiv_ids import parse_reference
+from readlist.clock import Clock
 from readlist.config import Network
 from readlist.errors import ReadlistError
 from readlist.model import Paper
 from readlist.pulling import add
 from readlist.resolving import Sources, resolve
-from readlist.sources.ids import parse_reference
 from readlist.store import Store
 
 SEEDS = {
@@ -41,16 +43,19 @@ def check(ok: bool, what: str, failures: list[str]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    yesterday = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    clock = Clock.from_env(os.environ)
+    yesterday = (clock.today() - dt.timedelta(days=3)).isoformat()
     parser.add_argument("--date", default=yesterday, help="a Daily Papers day to fetch")
     args = parser.parse_args()
     failures: list[str] = []
     net = Network()
     with tempfile.TemporaryDirectory() as tmp, Sources(net) as sources:
         store = Store(Path(tmp) / "library.json")
-        pulled = add(store, [parse_reference(i) for i in SEEDS], sources)
-        error = pulled.resolved.error or ""
+        pulled = add(store, [parse_reference(i) for i in SEEDS], sources, now=clock.now())
+        error = pulled.error or ""
         check(not pulled.not_found and not error, f"arXiv id_list fetch {error}", failures)
+        for arxiv_id, why in pulled.refused.items():  # readlist's checks must pass arXiv's
+            check(False, f"{arxiv_id}: {why}", failures)  # real records
         for paper in store.papers():
             title, authors, category = SEEDS[paper.arxiv_id or ""]
             check(paper.title == title, f"{paper.arxiv_id}: title {paper.title!r}", failures)
@@ -66,7 +71,7 @@ def main() -> int:
                 failures,
             )
         store.put([Paper(id="t000001", title="Attention is all you need", authors_count=8)])
-        outcome = resolve(store, ["t000001"], sources)
+        outcome = resolve(store, ["t000001"], sources, now=clock.now())
         found = store.get("t000001").arxiv_id if "t000001" in store else None
         merged = [r for r in outcome.results if r.status in ("resolved", "merged")]
         check(

@@ -32,6 +32,7 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("READLIST_HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     # The CLI's clock, in this process and in every `readlist` subprocess.
     monkeypatch.setenv(CLOCK_ENV, NOW.isoformat())
     return home
@@ -69,6 +70,39 @@ def write_unchecked(path: Path, docs: dict[str, dict[str, Any]]) -> None:
         for pid, doc in docs.items():
             # readlist's ids are strings (StrIdTable); TinyDB's stubs say int.
             table.upsert(Document(doc, doc_id=pid))  # type: ignore[arg-type]
+
+
+class FailNth:
+    """Fault injection, one way for every test: `fail_nth(os, "replace", 2, error)`
+    makes the 2nd call of `os.replace` raise `error` (the 1st and later calls go
+    through); `after=True` makes every call from the nth on raise. `calls` counts the
+    calls seen; `undo()` puts the real functions back."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.calls = 0
+
+    def __call__(
+        self, owner: object, name: str, n: int, error: BaseException, *, after: bool = False
+    ) -> None:
+        real = getattr(owner, name)
+
+        def failing(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            if self.calls == n or (after and self.calls > n):
+                raise error
+            return real(*args, **kwargs)
+
+        self.calls = 0
+        self.monkeypatch.setattr(owner, name, failing)
+
+    def undo(self) -> None:
+        self.monkeypatch.undo()
+
+
+@pytest.fixture
+def fail_nth(monkeypatch: pytest.MonkeyPatch) -> FailNth:
+    return FailNth(monkeypatch)
 
 
 _LOOPBACK_NAMES = frozenset(["localhost", "127.0.0.1", "::1", "ip6-localhost"])

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import Any, NoReturn
 
 from readlist.config import Config
-from readlist.errors import InputError, LibraryError, ReadlistError
+from readlist.errors import InputError, ReadlistError
+from readlist.library import open_library as open_library  # readlist.tui.launch imports it here
 from readlist.model import Paper
 from readlist.selection import Selection
 from readlist.store import Store
@@ -59,12 +58,17 @@ def selection_of(args: argparse.Namespace) -> Selection:
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    """The user's config; its warnings go to stderr, one line each."""
+    """The user's config, read once per command (auto-export reads it again after a
+    write); its warnings go to stderr, one line each, once."""
     from readlist import config, paths
 
+    cached = getattr(args, "loaded_config", None)
+    if isinstance(cached, Config):
+        return cached
     loaded = config.load(paths.resolve(getattr(args, "db", None)).config_file)
     for warning in loaded.warnings:
         print(clean_line(f"readlist: warning: {warning}"), file=sys.stderr)
+    args.loaded_config = loaded
     return loaded
 
 
@@ -77,23 +81,6 @@ def open_store(args: argparse.Namespace, *, create: bool = False, indexed: bool 
 
     where = paths.resolve(getattr(args, "db", None))
     return open_library(where.library, where.data_dir, create=create, indexed=indexed)
-
-
-def open_library(library: Path, data_dir: Path, *, create: bool, indexed: bool = False) -> Store:
-    """Open `library`; with `create`, make it (and, only for the default data
-    directory, its folder), announcing it on stderr."""
-    existed = os.path.lexists(library)
-    if not existed and not os.path.lexists(library.with_name(library.name + "-journal")):
-        if not create:
-            raise LibraryError(f"no library at {library}; import something first")
-        if not library.parent.is_dir():
-            if library.parent != data_dir:
-                raise LibraryError(f"no library at {library}, and no directory {library.parent}")
-            library.parent.mkdir(parents=True, exist_ok=True)
-    store = Store(library, create=create, indexed=indexed)  # refuses a lone journal with data
-    if not existed and library.exists():
-        print(clean_line(f"readlist: created a new library at {library}"), file=sys.stderr)
-    return store
 
 
 def read_stdin_text() -> str:

@@ -15,7 +15,7 @@ from readlist.cli.common import date_arg, load_config, open_store, print_json
 
 if TYPE_CHECKING:
     from readlist.config import Config
-    from readlist.resolving import Outcome, Result
+    from readlist.outcome import Outcome, Resolution
     from readlist.store import Store
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -95,9 +95,15 @@ class _Bar:
         if self.drawn:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
+            self.drawn = False
+
+    def say(self, message: str) -> None:
+        """A line on stderr (a long wait, say), above the bar."""
+        self.close()
+        print(f"readlist: {_safe(message)}", file=sys.stderr, flush=True)
 
 
-def result_line(result: Result) -> str:
+def result_line(result: Resolution) -> str:
     label = LABELS.get(result.status, result.status)
     head = f"{label:9} {result.paper_id}  "
     title = _safe(result.title)
@@ -132,7 +138,7 @@ def _report(outcome: Outcome, as_json: bool, extra: dict[str, Any] | None = None
         for result in outcome.results:
             print(result_line(result))
         if outcome.results or not outcome.error:
-            print(outcome.summary())
+            print(outcome.tally())
     if outcome.error:
         print(f"readlist: error: {_safe(outcome.error)}", file=sys.stderr)
         return 1
@@ -140,9 +146,9 @@ def _report(outcome: Outcome, as_json: bool, extra: dict[str, Any] | None = None
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
+    from readlist.arxiv_ids import parse_reference
     from readlist.cli.common import UsageError
     from readlist.resolving import Sources, accept, reject, targets
-    from readlist.sources.ids import parse_reference
 
     config = load_config(args)
     store = open_store(args)
@@ -154,7 +160,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
             if args.reject:
                 return _report(reject(store, ids[0], now=args.clock.now()), args.json)
             by_hand = parse_reference(args.accept).id if args.accept else None
-            with Sources(config.network) as sources:
+            with Sources(config.network, announce=_Bar("").say) as sources:
                 outcome = accept(store, ids[0], sources, by_hand, now=args.clock.now())
                 return _report(outcome, args.json)
         if not ids:
@@ -173,7 +179,7 @@ def resolve_ids(
     as_json = getattr(args, "json", False)
     bar = _Bar("resolving")
     try:
-        with store, Sources(config.network) as sources:
+        with store, Sources(config.network, announce=bar.say) as sources:
             outcome = resolve(
                 store, ids, sources, dry_run=dry_run, progress=bar, now=args.clock.now()
             )
@@ -195,34 +201,44 @@ def cmd_pull(args: argparse.Namespace) -> int:
     elif args.month:
         period, value = "month", args.month
     bar = _Bar("fetching")
-    with open_store(args, create=True) as store, Sources(config.network) as sources:
+    with (
+        open_store(args, create=True) as store,
+        Sources(config.network, announce=bar.say) as sources,
+    ):
         try:
             pulled = pull(store, sources, period, value, progress=bar, now=args.clock.now())
         finally:
             bar.close()
+    report = pulled.report
     if not args.json:
-        print(_safe(pulled.report.summary()))
-        for reason in pulled.report.skipped:
+        print(_safe(report.summary()))
+        for reason in report.skipped:
             print(f"  skipped {_safe(reason)}")
-        for warning in pulled.report.warnings:  # e.g. an unsafe link left out
+        for warning in report.warnings:  # e.g. an unsafe link left out
             print(f"  warning: {_safe(warning)}")
-    return _report(pulled.resolved, args.json, {"import": vars(pulled.report)})
+    return _report(pulled, args.json, {"import": vars(report)})
 
 
 def cmd_add(args: argparse.Namespace) -> int:
+    from readlist.arxiv_ids import parse_reference
     from readlist.pulling import add
     from readlist.resolving import Sources
-    from readlist.sources.ids import parse_reference
 
     refs = [parse_reference(r) for r in args.refs]  # all valid before any request
     config = load_config(args)
-    with open_store(args, create=True) as store, Sources(config.network) as sources:
+    with (
+        open_store(args, create=True) as store,
+        Sources(config.network, announce=_Bar("").say) as sources,
+    ):
         pulled = add(store, refs, sources, now=args.clock.now())
     if not args.json:
-        for line in pulled.report.details():  # known, merged or skipped, and why
-            if not line.startswith("added"):
-                print(_safe(line))
+        for report in pulled.reports:
+            for line in report.details():  # known, merged or skipped, and why
+                if not line.startswith("added"):
+                    print(_safe(line))
         for arxiv_id in pulled.not_found:
             print(f"not found {arxiv_id}: arXiv has no such paper")
-    code = _report(pulled.resolved, args.json, {"not_found": pulled.not_found})
-    return code or (1 if pulled.not_found else 0)
+    for arxiv_id, why in pulled.refused.items():  # not added: the record is not usable
+        print(f"readlist: error: {arxiv_id}: {_safe(why)}", file=sys.stderr)
+    code = _report(pulled, args.json, {"not_found": pulled.not_found, "refused": pulled.refused})
+    return code or (1 if pulled.not_found or pulled.refused else 0)

@@ -1,5 +1,6 @@
-"""Network sources (arXiv, the Hugging Face Hub) and the rules for matching papers to them.
+"""Metadata sources (arXiv, the Hugging Face Hub) and the rules for matching papers to them.
 
-Nothing here touches the store or Textual: clients return records, `resolve` returns
-decisions, and the caller applies them.
+Each source implements `protocol.MetadataSource` and is listed in `registry`. Nothing
+here touches the store or Textual: clients return records, `matching` returns
+decisions, and the caller (readlist.resolving) applies them.
 """

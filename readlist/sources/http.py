@@ -4,16 +4,26 @@ It names readlist in the User-Agent, retries timeouts, 429 and 5xx with exponent
 backoff (honouring Retry-After), keeps a minimum gap between requests to a host (arXiv
 asks for one request every three seconds), and sends one request at a time. Waits
 are cancellable, so a TUI worker can stop between requests.
+
+Nothing from outside is trusted. Each request (connect, headers and the whole body)
+ends by its deadline, `timeout` seconds after it starts, and the session by its budget;
+an answer longer than `max_bytes` (decompressed) is refused as it streams in; redirects
+are followed only within the host asked; a Retry-After longer than MAX_RETRY_AFTER ends
+the tries at once instead of stalling the command; and waits longer than ANNOUNCE_AFTER
+are announced.
 """
 
 from __future__ import annotations
 
 import email.utils
+import math
 import threading
 import time
+import zlib
 from collections import Counter
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
 
 from readlist import __version__
@@ -23,8 +33,12 @@ if TYPE_CHECKING:
     import httpx
 
 USER_AGENT = f"readlist/{__version__} (terminal reading list; python-httpx)"
-MAX_RETRY_AFTER = 120.0
+MAX_RETRY_AFTER = 60.0  # a server asking for a longer pause is given up on at once
+ANNOUNCE_AFTER = 5.0  # longer waits are announced; arXiv's 3 s pacing is not
+MAX_REDIRECTS = 5
 DEFAULT_BACKOFF = 1.0  # seconds before the first retry; doubles each time
+DEFAULT_BUDGET = 600.0  # seconds of network time per command
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
 
 
 class SourceError(ReadlistError):
@@ -35,8 +49,16 @@ class NetworkError(SourceError):
     """A source could not be reached, or kept failing after every retry."""
 
 
-class Offline(NetworkError):
-    """No connection at all: retrying cannot help, so the whole command stops."""
+class Halt(NetworkError):
+    """Retrying cannot help, so the whole command stops (keeping what it committed)."""
+
+
+class Offline(Halt):
+    """No connection at all."""
+
+
+class OutOfTime(Halt):
+    """The session's network budget ran out."""
 
 
 class HttpStatusError(NetworkError):
@@ -51,6 +73,69 @@ class Cancelled(ReadlistError):
     """The caller asked to stop (Ctrl-C in the CLI, a cancel flag in the TUI)."""
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A 2xx answer, its body read whole (and decompressed) within the limits."""
+
+    url: str
+    status: int
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+class Body:
+    """Where an answer's bytes go and what bounds them: memory (an API answer, `get`) or
+    a sink (a PDF, `download`), a size cap and a deadline for the whole request."""
+
+    def __init__(
+        self,
+        max_bytes: int,
+        timeout: float,
+        sink: BinaryIO | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.sink = sink
+        self.progress = progress
+        self._chunks: list[bytes] = []
+
+    def start(self) -> None:
+        """A try starts over: what an earlier try delivered is dropped."""
+        self._chunks = []
+        if self.sink is not None:
+            self.sink.seek(0)
+            self.sink.truncate()
+
+    def take(self, chunk: bytes, size: int, total: int) -> None:
+        if self.sink is None:
+            self._chunks.append(chunk)
+        else:
+            self.sink.write(chunk)
+        if self.progress is not None:
+            self.progress(size, total)
+
+    def result(self) -> bytes:
+        return b"".join(self._chunks)
+
+
+class _Undecodable(Exception):
+    """The body is not in the encoding it claims, or in one readlist did not ask for."""
+
+
+class _Retry(Exception):
+    """One try failed in a way another try may fix; `wait` is what the server asked."""
+
+    def __init__(self, reason: str, why: str, wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.why = why
+        self.wait = wait
+
+
 class Http:
     """A sequential, retrying, rate-limited GET client over httpx."""
 
@@ -58,24 +143,36 @@ class Http:
         self,
         timeout: float,
         *,
+        budget: float = DEFAULT_BUDGET,
+        max_bytes: int = DEFAULT_MAX_BYTES,
         tries: int = 3,
         backoff: float | None = None,
         cancel: threading.Event | None = None,
+        announce: Callable[[str], object] | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         import httpx
 
+        from readlist.sources.transport import Deadline, DeadlineTransport
+
         self._httpx = httpx
+        self._deadline = Deadline()
         self._client = httpx.Client(
             timeout=timeout,
-            headers={"User-Agent": USER_AGENT},
-            follow_redirects=True,
-            transport=transport,
+            # gzip only, decoded here in bounded steps (see `_decoded`)
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"},
+            follow_redirects=False,  # followed here, within the host asked
+            transport=transport or DeadlineTransport(self._deadline),
         )
+        self.timeout = timeout
+        self.budget = budget
+        self.max_bytes = max_bytes
         self.tries = max(1, tries)
         self.backoff = DEFAULT_BACKOFF if backoff is None else backoff
         self.cancel = cancel or threading.Event()
+        self.announce = announce
         self.requests: Counter[str] = Counter()  # per host, every try counted
+        self._end = time.monotonic() + budget
         self._delays: dict[str, float] = {}
         self._next: dict[str, float] = {}
         self._gave_up: dict[str, str] = {}  # host -> the error after its last try
@@ -94,47 +191,177 @@ class Http:
         """Keep at least `seconds` between the starts of two requests to url's host."""
         self._delays[_host(url)] = seconds
 
-    def get(self, url: str, params: Mapping[str, Any] | None = None) -> httpx.Response:
-        """A 2xx response, or NetworkError after the last try (Offline at once).
+    def get(
+        self, url: str, params: Mapping[str, Any] | None = None, *, name: str | None = None
+    ) -> Answer:
+        """A 2xx answer, or NetworkError after the last try (Halt at once).
 
-        A host that failed every try once in this session fails at once afterwards,
-        so a down server costs one round of retries per run, not one per paper.
+        `name` (arXiv, the Hub) goes into messages beside the host. A host that failed
+        every try once in this session fails at once afterwards, so a down server costs
+        one round of retries per run, not one per paper.
         """
+        return self._fetch(url, params, name, Body(self.max_bytes, self.timeout))
+
+    def download(
+        self,
+        url: str,
+        sink: BinaryIO,
+        *,
+        name: str | None = None,
+        max_bytes: int,
+        timeout: float,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Answer:
+        """Stream a large body (a PDF) into the file `sink`, chunk by chunk: the same
+        rules as `get` (pacing, retries, redirects within the host, the budget), with its
+        own size cap and deadline. `progress(bytes, total)` as it arrives (total 0 when
+        the server does not say). A retry empties `sink` and starts over."""
+        body = Body(max_bytes, timeout, sink, progress)
+        return self._fetch(url, None, name, body)
+
+    def _fetch(
+        self, url: str, params: Mapping[str, Any] | None, name: str | None, body: Body
+    ) -> Answer:
         host = _host(url)
+        who = name or host
+        where = f"{name} at {host}" if name else host
         reason = "no answer"
         with self._lock:
             if host in self._gave_up:
                 raise NetworkError(self._gave_up[host])
             for attempt in range(self.tries):
-                self._wait(self._next.get(host, 0.0) - time.monotonic())
+                self._wait(
+                    self._next.get(host, 0.0) - time.monotonic(), f"pacing requests to {who}"
+                )
                 self.requests[host] += 1
                 try:
-                    response = self._client.get(url, params=params)
-                except self._httpx.TimeoutException:
-                    reason = "timed out"
-                    wait = self.backoff * 2**attempt
-                except self._httpx.TransportError as exc:
-                    raise Offline(f"cannot reach {host}: {_reason(exc)}") from None
-                else:
-                    status = response.status_code
-                    if status < 400:
-                        return response
-                    if status != 429 and status < 500:
-                        raise HttpStatusError(f"{host}: HTTP {status}", status)
-                    reason = f"HTTP {status}"
-                    wait = _retry_after(response) or self.backoff * 2**attempt
+                    return self._once(url, params, where, who, body)
+                except _Retry as retry:
+                    reason = retry.reason
+                    if retry.wait is not None and retry.wait > MAX_RETRY_AFTER:
+                        self._gave_up[host] = (
+                            f"{where} asked to wait {_seconds(retry.wait)} before retrying "
+                            f"({reason}): giving up (readlist waits {MAX_RETRY_AFTER:g} s at most)"
+                        )
+                        raise NetworkError(self._gave_up[host]) from None
+                    wait = self.backoff * 2**attempt if retry.wait is None else retry.wait
+                    why = retry.why
                 finally:
                     self._next[host] = time.monotonic() + self._delays.get(host, 0.0)
                 if attempt + 1 < self.tries:
-                    self._wait(wait)
-            self._gave_up[host] = f"cannot reach {host}: {reason} ({self.tries} tries)"
+                    self._wait(wait, why)
+            self._gave_up[host] = f"cannot reach {where}: {reason} ({self.tries} tries)"
             raise NetworkError(self._gave_up[host])
 
-    def _wait(self, seconds: float) -> None:
+    def _once(
+        self, url: str, params: Mapping[str, Any] | None, where: str, who: str, body: Body
+    ) -> Answer:
+        """One try, redirects within the host included, all by one deadline."""
+        httpx = self._httpx
+        if time.monotonic() >= self._end:
+            raise self._out_of_time()
+        request = self._client.build_request("GET", url, params=params)
+        origin = request.url
+        self._deadline.at = min(time.monotonic() + body.timeout, self._end)
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                response = self._client.send(request, stream=True)
+                try:
+                    status = response.status_code
+                    if response.next_request is not None:  # a redirect
+                        request = self._redirect(origin, response, where)
+                        continue
+                    if status < 400:
+                        return Answer(str(response.url), status, self._body(response, where, body))
+                    if status == 429:
+                        wait = _retry_after(response)
+                        raise _Retry("HTTP 429", f"{who} asked us to slow down", wait)
+                    if status >= 500:
+                        wait = _retry_after(response)
+                        raise _Retry(f"HTTP {status}", f"{who} answered HTTP {status}", wait)
+                    raise HttpStatusError(f"{where}: HTTP {status}", status)
+                finally:
+                    response.close()
+            raise SourceError(f"{where}: more than {MAX_REDIRECTS} redirects, refused")
+        except httpx.TimeoutException:
+            if time.monotonic() >= self._end - 0.05:
+                raise self._out_of_time() from None
+            within = f"within {body.timeout:g} s"
+            raise _Retry(f"no complete answer {within}", f"{who} did not answer {within}") from None
+        except httpx.TransportError as exc:
+            raise Offline(f"cannot reach {where}: {_reason(exc)}") from None
+        finally:
+            self._deadline.at = None
+
+    def _redirect(self, origin: httpx.URL, response: httpx.Response, where: str) -> httpx.Request:
+        """The next request, if `response` redirects within origin's host (http to
+        https allowed); anything else is refused, naming both hosts."""
+        assert response.next_request is not None
+        target = response.next_request.url
+        same = target.host == origin.host and (
+            (target.scheme, target.port) == (origin.scheme, origin.port)
+            or (origin.scheme, target.scheme, target.port) == ("http", "https", None)
+        )
+        if not same:
+            shown = f"{target.host}:{target.port}" if target.port else target.host or str(target)
+            raise SourceError(f"{where} redirected to {shown[:80]}: refused (other host)")
+        return self._client.build_request("GET", target)
+
+    def _body(self, response: httpx.Response, where: str, body: Body) -> bytes:
+        """The decompressed body, refused as soon as it is longer than its cap, and read
+        by the request's deadline (checked here too, for any transport)."""
+        length = response.headers.get("Content-Length", "").strip()
+        total = int(length[:19]) if length.isascii() and length.isdigit() else 0
+        if total > body.max_bytes:
+            raise SourceError(self._too_big(where, body))
+        encoding = response.headers.get("Content-Encoding", "").strip().lower()
+        body.start()
+        size = 0
+        try:
+            for chunk in _decoded(response.iter_raw(), encoding):
+                size += len(chunk)
+                if size > body.max_bytes:
+                    raise SourceError(self._too_big(where, body))
+                if self._deadline.at is not None and time.monotonic() > self._deadline.at:
+                    raise self._httpx.ReadTimeout("deadline passed", request=response.request)
+                body.take(chunk, size, total if not encoding else 0)
+        except _Undecodable as exc:
+            raise SourceError(f"{where} sent an undecodable answer ({_reason(exc)})") from None
+        return body.result()
+
+    def _too_big(self, where: str, body: Body) -> str:
+        limit = f"{body.max_bytes / 1024 / 1024:g} MB"
+        setting = "max_response_mb" if body.sink is None else "max_pdf_mb"
+        return f"{where} sent an answer larger than {limit}, refused ([network] {setting})"
+
+    def _out_of_time(self, doing: str = "") -> OutOfTime:
+        budget = f"the network budget of {self.budget:g} s ([network] budget)"
+        if doing:
+            return OutOfTime(f"stopped: {doing} would pass {budget}")
+        return OutOfTime(f"stopped: {budget} ran out")
+
+    def _wait(self, seconds: float, why: str) -> None:
         if self.cancel.is_set():
             raise Cancelled("stopped")
-        if seconds > 0 and self.cancel.wait(seconds):
+        if seconds <= 0:
+            return
+        if time.monotonic() + seconds > self._end:
+            raise self._out_of_time(f"waiting {_seconds(seconds)} ({why})")
+        if seconds > ANNOUNCE_AFTER and self.announce is not None:
+            self.announce(f"waiting {_seconds(seconds)}: {why}")
+        # Short sleeps, not `cancel.wait(seconds)`: a timed wait on a lock takes an
+        # absolute deadline on the monotonic clock, which a faked clock (faketime, used
+        # to check readlist a year ahead) can put out of reach; sleeps are relative.
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self.cancel.is_set():
+                raise Cancelled("stopped")
+            time.sleep(min(left, CANCEL_POLL))
+        if self.cancel.is_set():
             raise Cancelled("stopped")
+
+
+CANCEL_POLL = 0.05  # seconds: how soon a wait notices the cancel flag
 
 
 def _host(url: str) -> str:
@@ -146,15 +373,40 @@ def _reason(exc: Exception) -> str:
     return text[:160]
 
 
+def _seconds(seconds: float) -> str:
+    return f"{seconds:.0f} s" if math.isfinite(seconds) else "forever"
+
+
+def _decoded(raw: Iterator[bytes], encoding: str) -> Iterator[bytes]:
+    """The body decompressed at most 64 KB at a time, so a gzip bomb (1,000:1) costs
+    no more memory than the cap. httpx's own decoding inflates each 64 KB read whole."""
+    if encoding in ("", "identity"):
+        yield from raw
+        return
+    if encoding not in ("gzip", "x-gzip", "deflate"):
+        raise _Undecodable(f"Content-Encoding {encoding[:40]!r} was not asked for")
+    inflate = zlib.decompressobj(32 + zlib.MAX_WBITS)  # a gzip or zlib header
+    try:
+        for data in raw:
+            while data and not inflate.eof:
+                yield inflate.decompress(data, 1 << 16)
+                data = inflate.unconsumed_tail
+        yield inflate.flush()
+    except zlib.error as exc:
+        raise _Undecodable(str(exc)) from None
+
+
 def _retry_after(response: httpx.Response) -> float | None:
-    """Retry-After in seconds (a number or an HTTP date), capped."""
+    """Retry-After in seconds: a number, or an HTTP date measured against the answer's
+    own Date header (so no wall clock is needed); None when absent or unreadable."""
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isascii() and value.isdigit():  # "²" is a digit to isdigit, not to float
-        return min(float(value), MAX_RETRY_AFTER)
+    if value.isascii() and value.isdigit():
+        return float(value)  # inf for absurdly many digits
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        now = email.utils.parsedate_to_datetime(response.headers.get("Date", ""))
+        return max(0.0, (when - now).total_seconds())
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, min(when.timestamp() - time.time(), MAX_RETRY_AFTER))

@@ -10,6 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from readlist.arxiv_ids import parse_id, parse_reference
 from readlist.bibtex import Options, render
 from readlist.bibtex_in import parse_bibtex
 from readlist.cli import main
@@ -18,10 +19,10 @@ from readlist.links import BadLink, check_url
 from readlist.model import Paper
 from readlist.periods import parse_period
 from readlist.query import QueryError, parse
-from readlist.sources.arxiv import parse_feed
+from readlist.sources.arxiv import read_feed
 from readlist.sources.http import Http
 from readlist.sources.hub import parse_paper
-from readlist.sources.ids import parse_id, parse_reference
+from readlist.sources.protocol import Refused
 from tests.conftest import NOW, write_unchecked
 from tests.core.bibcheck import compile_bib
 from tests.core.netfake import FakeApis, Rec, daily_item, feed
@@ -82,8 +83,9 @@ def test_a_link_port_in_other_digits_is_refused(url: str) -> None:
 def test_network_dates_in_other_digits_are_dropped() -> None:
     odd = "2025-11-10".translate(FULLWIDTH)
     rec = Rec("2511.07399", "A Real Paper", ["Ann Lee"], published=odd, updated="²⁰²⁵-11-12")
-    (record,) = parse_feed(feed([rec]).encode())
-    assert (record.published, record.updated) == (None, None)
+    (refused,) = read_feed(feed([rec]).encode())  # a record with a date that is none
+    assert isinstance(refused, Refused)
+    assert "is not a date" in refused.reason
     hub = parse_paper(daily_item(rec, "²⁰²⁵-11-21"))
     assert hub is not None
     assert (hub.published, hub.listed) == (None, None)

@@ -35,7 +35,19 @@ def test_config_that_is_not_toml_is_a_one_line_error(tmp_path: Path) -> None:
         ("[network]\narxiv_delay = 'slow'\n", "arxiv_delay has the wrong type"),
         ("[network]\nauto_resolve = 1\n", "auto_resolve has the wrong type"),
         ("[network]\ntimeout = true\n", "timeout has the wrong type"),
-        ("[network]\narxiv_delay = -1\n", "arxiv_delay must be positive"),
+        ("[network]\narxiv_delay = -1\n", "arxiv_delay must be a number of seconds from 0 to"),
+        ("[network]\ntimeout = nan\n", "timeout must be a number of seconds more than 0 to"),
+        ("[network]\ntimeout = inf\n", "timeout must be a number of seconds more than 0 to"),
+        ("[network]\ntimeout = -inf\n", "timeout must be a number of seconds more than 0 to"),
+        ("[network]\ntimeout = 0\n", "timeout must be a number of seconds more than 0 to"),
+        ("[network]\ntimeout = 1e300\n", "timeout must be a number of seconds more than 0 to"),
+        ("[network]\narxiv_delay = nan\n", "arxiv_delay must be a number of seconds from 0 to"),
+        ("[network]\narxiv_delay = 1e9\n", "arxiv_delay must be a number of seconds from 0 to"),
+        ("[network]\nbudget = -5\n", "budget must be a number of seconds more than 0 to"),
+        ("[network]\nbudget = nan\n", "budget must be a number of seconds more than 0 to"),
+        ("[network]\nbudget = '60'\n", "budget has the wrong type"),
+        ("[network]\nmax_response_mb = 0\n", "max_response_mb must be a whole number from 1"),
+        ("[network]\nmax_response_mb = 1.5\n", "max_response_mb has the wrong type"),
         ("[network]\nproxy = 'x'\n", "unknown key 'proxy'"),
         ("[network]\narxiv_api = 'ftp://x'\n", "arxiv_api must be an http(s) URL"),
         ("[[export.auto]]\nquery = 'x'\n", "#1 needs a path"),
@@ -61,7 +73,7 @@ def test_network_and_auto_exports_are_read(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text(
         "[network]\narxiv_api = 'http://127.0.0.1:9/api'\narxiv_delay = 0\n"
-        "timeout = 2\nauto_resolve = false\n"
+        "timeout = 2\nbudget = 30.5\nmax_response_mb = 2\nauto_resolve = false\n"
         "[[export.auto]]\npath = '~/thesis/refs.bib'\nquery = 'tag:thesis'\n"
         "style = 'biblatex'\n"
     )
@@ -72,6 +84,8 @@ def test_network_and_auto_exports_are_read(tmp_path: Path) -> None:
         hf_endpoint="http://127.0.0.1:8/",
         arxiv_delay=0.0,
         timeout=2.0,
+        budget=30.5,
+        max_response_mb=2,
         auto_resolve=False,
     )
     (auto,) = config.auto_exports

@@ -92,14 +92,19 @@ def test_merge_keeps_user_state_and_unions_everything() -> None:
         date="2025-11-10",
         upvotes=9,
         links=["https://b", "https://a"],
+        tags=["X", "y"],  # "X" is the library's "x" (tags compare ignoring case)
         added="2026-04-02T00:00:00+00:00",
         sources=[s2],
+        notes="theirs",
+        bibkey="other2025",
     )
     merged = merge(old, new)
     assert (merged.read, merged.read_at, merged.starred) == (True, old.read_at, True)
+    # Tags are a union (case aside: "X" is the library's "x"); the rest of the user's
+    # state is the library's.
     assert (merged.notes, merged.tags, merged.added, merged.bibkey) == (
         "mine",
-        ["x"],
+        ["x", "y"],
         old.added,
         "t2025",
     )

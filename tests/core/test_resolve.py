@@ -15,7 +15,8 @@ from readlist.config import load
 from readlist.model import Paper, Source
 from readlist.paths import resolve as resolve_paths
 from readlist.resolving import Outcome, Sources, resolve, targets
-from readlist.sources.resolve import Candidate, decide
+from readlist.sources.matching import decide
+from readlist.sources.protocol import Candidate
 from readlist.store import Store
 from tests.conftest import NOW, write_unchecked
 from tests.core.netfake import FakeApis, Rec, daily_item, write_config
@@ -208,7 +209,7 @@ def test_offline_is_one_line_and_changes_nothing(
     assert main(["resolve"]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
-        f"readlist: error: cannot reach 127.0.0.1:{port}: [Errno 111] Connection refused"
+        f"readlist: error: cannot reach the Hub at 127.0.0.1:{port}: [Errno 111] Connection refused"
     ]
     assert _digest(isolated_home) == before
 
@@ -344,7 +345,7 @@ def test_import_resolve_resolves_the_new_papers(
 
 
 def test_candidate_index_finds_exact_twins_and_near_matches() -> None:
-    from readlist.sources.resolve import CandidateIndex
+    from readlist.sources.matching import CandidateIndex
 
     index = CandidateIndex(
         [_cand("2511.1", LONG), _cand("2511.2", LONG.lower()), _cand("2511.3", "Other Paper")]

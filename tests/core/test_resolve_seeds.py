@@ -22,7 +22,8 @@ from readlist.model import Paper, Source
 from readlist.paths import resolve as resolve_paths
 from readlist.resolving import Sources, resolve, targets
 from readlist.sources.arxiv import ArxivRecord
-from readlist.sources.resolve import Candidate, apply_record, decide
+from readlist.sources.matching import apply_record, decide
+from readlist.sources.protocol import Candidate
 from readlist.store import Store
 from tests.conftest import SEEDS
 from tests.core.netfake import FakeApis, Rec, daily_item

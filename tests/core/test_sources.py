@@ -11,12 +11,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from readlist.arxiv_ids import ArxivId, parse_reference
 from readlist.config import Network
 from readlist.resolving import Sources
-from readlist.sources.arxiv import ArxivClient, parse_feed, title_query
+from readlist.sources.arxiv import ArxivClient, ArxivRecord, parse_feed, title_query
 from readlist.sources.http import USER_AGENT, Cancelled, Http, NetworkError, Offline, SourceError
 from readlist.sources.hub import HubClient, parse_paper
-from readlist.sources.ids import ArxivId, parse_reference
 from tests.core.netfake import FakeApis, Rec, daily_item, error_feed, feed
 
 AUTHORS = [f"Author Number{i} van der Berg" for i in range(40)]
@@ -138,8 +138,10 @@ def test_a_control_character_in_one_record_does_not_fail_the_batch(apis: FakeApi
     with Sources(_net(apis)) as sources:
         got = sources.arxiv.fetch([r.arxiv_id for r in recs])
     assert sorted(got) == [r.arxiv_id for r in recs]
-    assert got["2511.00001"].title == "Bad title"
-    assert got["2511.00001"].authors == ("Bob",)
+    bad = got["2511.00001"]
+    assert isinstance(bad, ArxivRecord)
+    assert bad.title == "Bad title"
+    assert bad.authors == ("Bob",)
 
 
 def test_arxiv_delay_spaces_requests(apis: FakeApis) -> None:
@@ -222,7 +224,12 @@ def test_refused_connection_is_offline_at_once() -> None:
 def test_cancel_stops_a_wait(httpserver: HTTPServer) -> None:
     _statuses(httpserver, Response("", 503), Response("ok"))
     cancel = threading.Event()
-    threading.Timer(0.2, cancel.set).start()
+
+    def later() -> None:  # a plain sleep: threading.Timer's timed wait hangs under faketime
+        time.sleep(0.2)
+        cancel.set()
+
+    threading.Thread(target=later, daemon=True).start()
     with Http(2, backoff=30, cancel=cancel) as http, pytest.raises(Cancelled):
         http.get(httpserver.url_for("/x"))
 

@@ -11,41 +11,19 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz
 
 from readlist.dedup import DedupIndex, near_match
 from readlist.model import Paper, title_key, title_words
-from readlist.sources.arxiv import ArxivRecord
-from readlist.sources.hub import HubPaper
+from readlist.sources.protocol import Candidate
+
+if TYPE_CHECKING:
+    from readlist.sources.arxiv import ArxivRecord
 
 MAX_DATE_GAP = dt.timedelta(days=366)
 UNSURE_RATIO = 85.0
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """An arXiv paper a library paper might be, with what we know to check it."""
-
-    arxiv_id: str
-    title: str
-    authors: tuple[str, ...]
-    published: str | None
-    source: str  # "hub" or "arxiv"
-
-    @classmethod
-    def of(cls, record: ArxivRecord | HubPaper) -> Candidate:
-        source = "arxiv" if isinstance(record, ArxivRecord) else "hub"
-        return cls(record.arxiv_id, record.title, record.authors, record.published, source)
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "arxiv_id": self.arxiv_id,
-            "title": self.title,
-            "authors": list(self.authors),
-            "published": self.published,
-        }
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """arXiv identifiers: accept what users paste, validate by arXiv's rules, send nothing.
 
-Kept apart from the clients so `add` can reject a malformed id without importing httpx.
+Part of the core, not of `readlist.sources`: BibTeX import, `add` and the network
+clients all read ids by these rules, and `add` rejects a malformed id without importing
+httpx.
 """
 
 from __future__ import annotations
