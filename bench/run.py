@@ -84,7 +84,7 @@ def library(n: int) -> Path:
 
 def copy_library(src: Path, name: str) -> Path:
     dst = DATA / name
-    for suffix in ("", "-journal"):
+    for suffix in ("", "-journal", "-index"):
         if Path(str(src) + suffix).exists():
             shutil.copyfile(str(src) + suffix, str(dst) + suffix)
     return dst
@@ -121,8 +121,13 @@ def first_id(lib: Path) -> str:
 
 
 def bench_cli(n: int) -> None:
-    lib = library(n)
+    lib = copy_library(library(n), f"work-cli-{n}.json")
     big = n == 100_000
+    pid = first_id(lib)
+    start = time.perf_counter()
+    readlist("--db", str(lib), "mark", pid, "--star")  # a write: it indexes the library
+    record(Row("first write, indexes the library if it can (process)", n, timed_since(start), "s"))
+    readlist("--db", str(lib), "mark", pid, "--unstar")
     size = lib.stat().st_size
     db = ["--db", str(lib)]
     floor = best_of(3, lambda: process([sys.executable, "-c", FLOOR, str(lib)])[0])
@@ -142,7 +147,6 @@ def bench_cli(n: int) -> None:
         record(Row(f"search '{words}' (process)", n, seconds, "s", goal))
     seconds = best_of(3, lambda: readlist(*db, "search", "diffusion", "--json"))
     record(Row("search 'diffusion' --json (process)", n, seconds, "s"))
-    pid = first_id(lib)
     seconds = best_of(3, lambda: readlist(*db, "show", pid))
     record(Row("show ID (process)", n, seconds, "s", 0.25 if big else None))
     work = copy_library(lib, f"work-mark-{n}.json")
@@ -150,6 +154,12 @@ def bench_cli(n: int) -> None:
     seconds = best_of(6, lambda: readlist("--db", str(work), "mark", pid, next(flags)))
     record(Row("mark ID --star (process, durable)", n, seconds, "s", 0.25 if big else None))
     record(Row("stats (process)", n, best_of(3, lambda: readlist(*db, "stats")), "s"))
+    work = copy_library(lib, f"work-export-cli-{n}.json")
+    out = DATA / f"work-export-cli-{n}.bib"
+    readlist("--db", str(work), "export", "-o", str(out))  # assigns and stores the keys
+    seconds = best_of(2, lambda: readlist("--db", str(work), "export", "-o", str(out)))
+    record(Row("export -o, keys known (process)", n, seconds, "s", 1.0 if big else None))
+    out.unlink(missing_ok=True)
     remove_work_copies()
 
 
@@ -260,7 +270,7 @@ def bench_export(n: int) -> None:
         papers = store.papers()
         start = time.perf_counter()
         again = export_papers(store, papers)
-        target = 1.0 if n == 10_000 else None
+        target = {10_000: 1.0, 100_000: 1.0}.get(n)
         seconds = time.perf_counter() - start
         record(Row("export BibTeX, keys known (in process)", n, seconds, "s", target))
         assert again == text
@@ -304,7 +314,8 @@ def bench_autoexport(n: int) -> None:
             (result,) = update_all(store, everything, NOW)
             times.append(time.perf_counter() - start)
             assert result.written
-        record(Row("auto-export update, all papers, rewrite", n, max(times), "s", target))
+        one = {10_000: 1.0, 100_000: 0.5}.get(n)
+        record(Row("auto-export update after one change, all papers", n, max(times), "s", one))
         memo: dict[Any, Any] = {}
         update_all(store, everything, NOW, memo)
         store.put([store.papers()[5].replace(notes="x")])
@@ -423,6 +434,10 @@ def bench_hostile() -> None:
     seconds = best_of(3, lambda: timed(lambda: parse_listing(text, AS_OF)))
     what = f"parse hostile listing ({len(text) // 1000} KB, 20k unclosed <a>)"
     record(Row(what, 1, seconds, "s", 1.0))
+
+
+def timed_since(start: float) -> float:
+    return time.perf_counter() - start
 
 
 def timed(fn: Callable[[], object]) -> float:
