@@ -102,12 +102,14 @@ def test_one_change_renders_one_entry(lib: Path, tmp_path: Path) -> None:
     with Store(lib) as store:
         n = len(store)
         (first,) = update_all(store, everything, NOW, cache=cache)
-        assert first.written and first.count == n
+        assert first.written
+        assert first.count == n
         assert cache.rendered == n
         paper = store.papers()[7]
         store.put([paper.replace(title="A new title")])
         (result,) = update_all(store, everything, NOW, cache=cache)
-        assert result.written and result.count == n
+        assert result.written
+        assert result.count == n
         assert cache.rendered == n + 1
         store.refresh()
         (result,) = update_all(store, everything, NOW, cache=cache)
