@@ -115,3 +115,16 @@ def test_one_change_renders_one_entry(lib: Path, tmp_path: Path) -> None:
         (result,) = update_all(store, everything, NOW, cache=cache)
         assert not result.written
         assert cache.rendered == n + 1
+
+
+def test_an_entry_holding_the_cut_mark_is_rendered_alone(
+    lib: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """render_entries writes once and cuts the text apart at a mark no entry holds; if
+    one did (here: the mark is a newline, which every entry holds), it writes each alone."""
+    with Store(lib) as store:
+        papers = [p.replace(bibkey=p.bibkey or f"key{i}") for i, p in enumerate(store.papers())]
+    monkeypatch.setattr("readlist.bibtex._CUT", "\n")
+    entries = render_entries(papers, OPTIONS[0])
+    assert len(entries) == len(papers)
+    assert ENTRY_SEPARATOR.join(entries) == render(papers, OPTIONS[0])
