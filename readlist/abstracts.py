@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -224,36 +224,3 @@ def _assemble(n: int, words: list[str], pair_words: Rows, pair_rows: Rows) -> Po
         rows = pair_rows[small]
     blob, starts = _blob(kept)
     return Postings(n, blob, starts, at, rows.astype(np.int32), bitrow, bits)
-
-
-def rule(word: str) -> Callable[[str], object]:
-    """Search's rule for one query word in one abstract (`query.abstract_text`): as
-    typed; a phrase's spaces match any run of spaces (readlist.vocabulary.containing)."""
-    if " " in word:
-        return re.compile(r"\s+".join(map(re.escape, word.split()))).search
-    return lambda text: word in text
-
-
-def contained(
-    postings: Postings, texts: Sequence[str], word: str, stale: Collection[int]
-) -> npt.NDArray[np.uint8]:
-    """Which of `texts` contain `word` by `rule`: the first `postings.n` by `postings`,
-    except the rows in `stale` (changed since), which, like the rows after them, are
-    checked one by one. Phrases are narrowed by the postings, then checked."""
-    n = len(texts)
-    check = rule(word)
-    exact = not any(c.isspace() for c in word)
-    if " " in word:
-        mask = postings.phrase_candidates(word)
-    elif exact:
-        mask = postings.containing(word)
-    else:  # a tab or the like: no word of the index holds it
-        mask = np.ones(postings.n, bool)
-    out = np.zeros(n, np.uint8)
-    hits = np.flatnonzero(mask)
-    if not (" " not in word and exact):
-        hits = np.asarray([i for i in hits.tolist() if check(texts[i])], np.int64)
-    out[hits] = 1
-    for r in (*stale, *range(postings.n, n)):
-        out[r] = 1 if check(texts[r]) else 0
-    return out

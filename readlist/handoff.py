@@ -155,4 +155,4 @@ class IndexBuild:
     def run(self) -> SearchIndex:
         from readlist.search import SearchIndex
 
-        return SearchIndex(self.records, abstract_index=True)  # many searches to answer
+        return SearchIndex(self.records)

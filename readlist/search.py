@@ -31,12 +31,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from readlist.abstracts import Postings, build, contained
 from readlist.query import TYPO_MIN, Query, abstract_text, normalize, parse, search_fields
 from readlist.selection import Record, Records, text_of
 from readlist.vocabulary import (
@@ -106,12 +105,7 @@ class SearchIndex:
     about a word goes into the caller's `WordCache`, never into the index.
     """
 
-    def __init__(
-        self, records: Records, ids: Iterable[str] | None = None, *, abstract_index: bool = False
-    ) -> None:
-        """`abstract_index`: also an inverted index of the abstracts' words, so that a
-        search of abstracts takes milliseconds instead of a scan (worth its build for
-        an index that answers many searches: the TUI's)."""
+    def __init__(self, records: Records, ids: Iterable[str] | None = None) -> None:
         self.ids: list[str] = []
         self._records = records  # what filters read when a search is given no records
         self._pos: dict[str, int] = {}
@@ -124,10 +118,6 @@ class SearchIndex:
         self._exact_index: Callable[[str], list[int]] | None = None
         self._fill(records, records if ids is None else ids)
         self._derive(None, _Filled(retitled=True))
-        self._postings: Postings | None = None
-        self._stale_rows: frozenset[int] = frozenset()  # abstracts changed since
-        if abstract_index:
-            self._postings = build(len(self.ids), dict(enumerate(self._abstracts)))
 
     @classmethod
     def of_columns(cls, ids: list[str], columns: Columns, records: Records) -> SearchIndex:
@@ -152,7 +142,6 @@ class SearchIndex:
         self._upvotes_array.flags.writeable = False
         self._abstract_index = columns.abstracts
         self._exact_index = columns.exact_titles
-        self._postings, self._stale_rows = None, frozenset()
         return self
 
     def __len__(self) -> int:
@@ -179,8 +168,6 @@ class SearchIndex:
         if not filled:
             return self
         new._derive(self, filled)
-        if self._postings is not None:
-            new._stale_rows = self._stale_rows | filled.abstract_rows
         return new
 
     def _fill(self, records: Records, ids: Iterable[str]) -> _Filled:
@@ -205,8 +192,6 @@ class SearchIndex:
             filled.extra |= self._extra[at] != extra
             filled.upvotes |= self._upvotes[at] != upvotes
             filled.other |= (self._abstracts[at], self._added[at]) != (abstract, added)
-            if self._abstracts[at] != abstract:
-                filled.abstract_rows.add(at)
             self._titles[at], self._extra[at], self._abstracts[at] = title, extra, abstract
             self._upvotes[at], self._added[at] = upvotes, added
         filled.appended = len(self.ids) > filled.first_new
@@ -406,8 +391,6 @@ class SearchIndex:
                 abstract = np.zeros(len(self.ids), np.uint8)
             elif self._abstract_index is not None:
                 abstract = self._abstract_index(word)
-            elif self._postings is not None:
-                abstract = contained(self._postings, self._abstracts, word, self._stale_rows)
             else:
                 abstract = containing(self._abstracts, word, cache, MIN_ABSTRACT_WORD)
             cached = (cached[0], cached[1], abstract)
@@ -438,7 +421,6 @@ class _Filled:
     extra: bool = False
     upvotes: bool = False
     other: bool = False
-    abstract_rows: set[int] = field(default_factory=set)  # known rows whose abstract changed
 
     def __bool__(self) -> bool:
         return self.appended or self.retitled or self.extra or self.upvotes or self.other
