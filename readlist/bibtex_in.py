@@ -41,8 +41,18 @@ from readlist.protect import spans_of
 _HEADER = re.compile(r"^[ \t]*@\s*[A-Za-z][\w-]*\s*[{(]\s*[^\s,{}()]*\s*,", re.MULTILINE)
 _FAILED_HEAD = re.compile(r"@\s*([^\s{(]*)\s*[{(]\s*([^\s,={}()]*)")
 _STRING = re.compile(r"^[ \t]*@[ \t]*string[ \t]*[{(]", re.MULTILINE | re.IGNORECASE)
-_SCHOLAR = re.compile(r"^arxiv preprint\s+arxiv:\s*(\S+?)\s*$", re.IGNORECASE)
+# Google Scholar's journal for a preprint: "arXiv preprint arXiv:2401.01234", and for an
+# old-style id "arXiv preprint hep-th/9901001" (no "arXiv:").
+_SCHOLAR_JOURNAL = re.compile(r"^arxiv preprint\s+(?:arxiv:\s*)?(\S+?)\s*$", re.IGNORECASE)
 _DBLP = re.compile(r"^abs/(\S+)$")
+
+
+def _scholar_id(journal: object) -> str | None:
+    """The arXiv id of a Scholar preprint's journal, if it names a real one."""
+    m = _SCHOLAR_JOURNAL.match(str(journal or ""))
+    return m.group(1) if m and parse_id(m.group(1)) else None
+
+
 _ARXIV_URL = re.compile(r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
@@ -253,7 +263,7 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     arxiv_id, version = _arxiv(fields, rest)
     entry_type: str | None = kind
     if kind in ("misc", "online") or (
-        kind == "article" and "journal" not in rest and _SCHOLAR.match(str(fields.get("journal")))
+        kind == "article" and "journal" not in rest and _scholar_id(fields.get("journal"))
     ):
         entry_type = None
     if "month" in rest:
@@ -306,9 +316,9 @@ def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None,
             rest["archiveprefix"] = kind
         if _text(fields.get("primaryclass", "")):
             rest["primaryclass"] = _text(fields["primaryclass"])
-    scholar = _SCHOLAR.match(rest.get("journal", ""))
+    scholar = _scholar_id(rest.get("journal"))
     if scholar:
-        candidates.append(scholar.group(1))
+        candidates.append(scholar)
         del rest["journal"]
     dblp = _DBLP.match(rest.get("volume", ""))
     if dblp:

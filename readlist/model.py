@@ -37,6 +37,13 @@ _FOLD = str.maketrans(
     }
 )
 _NON_WORD = re.compile(r"[\W_]+")
+# Latin letters with no decomposition, and so no accent to drop: searched as the
+# letters a person types for them ("dang" finds Đặng, "lodz" Łódź, "orsted" Ørsted).
+_LATIN = str.maketrans(
+    {"Đ": "D", "đ": "d", "Ð": "D", "ð": "d", "Ł": "L", "ł": "l", "Ø": "O", "ø": "o",
+     "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "ß": "ss", "Þ": "Th", "þ": "th",
+     "ı": "i", "Ħ": "H", "ħ": "h", "Ŧ": "T", "ŧ": "t", "Ŀ": "L", "ŀ": "l"}
+)  # fmt: skip
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
@@ -49,12 +56,14 @@ def fold(text: str) -> str:
 
 def unaccent(text: str) -> str:
     """Compatibility-decomposed (NFKD) without combining marks, for search: "Café" →
-    "Cafe", "Ünïcödé" → "Unicode", "ﬁ" → "fi". ASCII text is returned as it is.
+    "Cafe", "Ünïcödé" → "Unicode", "ﬁ" → "fi", "Đặng" → "Dang", "Łódź" → "Lodz". ASCII
+    text is returned as it is.
 
     Not part of `fold`: a title's identity (and so its paper id) keeps its accents.
     """
     if text.isascii():
         return text
+    text = text.translate(_LATIN)
     if unicodedata.is_normalized("NFKD", text) and unicodedata.is_normalized("NFC", text):
         # Nothing decomposes and no accent sits on a letter (Greek, dashes, CJK): the
         # quick checks cost a tenth of decomposing. A mark on a letter without a

@@ -25,13 +25,14 @@ import sys
 from collections.abc import Sequence
 
 from readlist import __version__
-from readlist.cli import backup, edit, export, imports, network, papers, pdf
+from readlist.cli import backup, completion, edit, export, imports, network, papers, pdf
+from readlist.cli.anatomy import fill_descriptions
 from readlist.cli.common import Parser, UsageError
 from readlist.clock import Clock
 from readlist.errors import ReadlistError
 from readlist.text import clean_line, decodable
 
-GROUPS = (imports, papers, edit, export, network, pdf, backup)
+GROUPS = (imports, papers, edit, export, network, pdf, backup, completion)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for group in GROUPS:
         group.register(sub, db)
+    fill_descriptions(parser)
+    parser.set_defaults(root_parser=parser)  # for `completion` and `man`, generated from it
     return parser
 
 

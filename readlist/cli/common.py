@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import shutil
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn
 
@@ -22,12 +23,63 @@ class UsageError(ReadlistError):
     """Wrong arguments that argparse cannot catch; exit status 2."""
 
 
+Row = tuple[str, str]  # a two-column line of help: a command or syntax, what it does
+
+
 class Parser(argparse.ArgumentParser):
-    """Usage errors are one line and exit 2, like every other error here."""
+    """Usage errors are one line and exit 2, like every other error here. A command's
+    `examples` (and any other `tables`, such as search's grammar) end its --help and
+    its section of the man page, from this one place."""
+
+    def __init__(
+        self,
+        *args: Any,
+        examples: Sequence[Row] = (),
+        tables: Sequence[tuple[str, Sequence[Row]]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.examples = tuple(examples)
+        self.tables = tuple((title, tuple(rows)) for title, rows in tables)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        width = max(40, shutil.get_terminal_size().columns - 2)
+        for title, rows in self.tables:
+            text += "\n" + format_rows(title, rows, width)
+        if self.examples:
+            text += "\n" + format_examples(self.examples, width)
+        return text
 
     def error(self, message: str) -> NoReturn:
         message = clean_line(f"{self.prog}: error: {message} (see '{self.prog} --help')")
         self.exit(2, message + "\n")
+
+
+def format_rows(title: str, rows: Sequence[Row], width: int) -> str:
+    """`title:` and the rows as two aligned columns, the right one wrapped."""
+    left = min(24, max(len(a) for a, _ in rows))
+    lines = [f"{title}:"]
+    for a, b in rows:
+        wrapped = textwrap.wrap(b, max(20, width - left - 4)) or [""]
+        if len(a) > left:
+            lines.append(f"  {a}")
+            lines += [" " * (left + 4) + w for w in wrapped]
+        else:
+            lines.append(f"  {a:<{left}}  {wrapped[0]}")
+            lines += [" " * (left + 4) + w for w in wrapped[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def format_examples(examples: Sequence[Row], width: int) -> str:
+    """Each example's command line, and under it what it does."""
+    lines = ["examples:"]
+    for command, what in examples:
+        lines.append(f"  {command}")
+        lines += textwrap.wrap(
+            what, max(20, width - 6), initial_indent=" " * 6, subsequent_indent=" " * 6
+        )
+    return "\n".join(lines) + "\n"
 
 
 def date_arg(text: str) -> dt.date:

@@ -11,18 +11,43 @@ from readlist.text import clean, clean_line
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("mark", parents=[db], help="mark papers read, unread, starred")
-    p.add_argument("ids", nargs="+", metavar="ID")
+    p = sub.add_parser(
+        "mark",
+        parents=[db],
+        help="mark papers read, unread, starred",
+        description="Mark papers read or unread, starred or not; both at once are one change.",
+        examples=[
+            ("readlist mark 3f2a9c1 --read", "mark one paper read"),
+            ("readlist mark 3f2a 9b1c --read --unstar", "two papers, read and unstarred"),
+        ],
+    )
+    p.add_argument("ids", nargs="+", metavar="ID", help="the papers (ids or unique prefixes)")
     read = p.add_mutually_exclusive_group()
-    read.add_argument("--read", dest="read", action="store_const", const=True)
-    read.add_argument("--unread", dest="read", action="store_const", const=False)
+    read.add_argument(
+        "--read", dest="read", action="store_const", const=True, help="mark them read"
+    )
+    read.add_argument(
+        "--unread", dest="read", action="store_const", const=False, help="mark them unread"
+    )
     star = p.add_mutually_exclusive_group()
-    star.add_argument("--star", dest="star", action="store_const", const=True)
-    star.add_argument("--unstar", dest="star", action="store_const", const=False)
+    star.add_argument("--star", dest="star", action="store_const", const=True, help="star them")
+    star.add_argument(
+        "--unstar", dest="star", action="store_const", const=False, help="unstar them"
+    )
     p.set_defaults(func=cmd_mark, mark_parser=p, writes=True)
 
-    p = sub.add_parser("note", parents=[db], help="set or print a paper's note")
-    p.add_argument("id", metavar="ID")
+    p = sub.add_parser(
+        "note",
+        parents=[db],
+        help="set or print a paper's note",
+        description="Set a paper's note (replacing it), or print it.",
+        examples=[
+            ("readlist note 3f2a9c1 'section 4 has the proof'", "set the note"),
+            ("readlist note 3f2a9c1 - < notes.md", "set it from stdin"),
+            ("readlist note 3f2a9c1", "print it"),
+        ],
+    )
+    p.add_argument("id", metavar="ID", help="the paper (an id or a unique prefix)")
     p.add_argument("text", nargs="?", metavar="TEXT|-", help="new note; - reads stdin")
     p.set_defaults(func=cmd_note, writes=True)
 
@@ -31,8 +56,18 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         parents=[db],
         help="add or remove tags: tag ID… +name -name",
         usage="readlist tag ID… +name -name",
+        description="Add (+name) and remove (-name) tags on papers, in one change.",
+        examples=[
+            ("readlist tag 3f2a9c1 +llm +to-cite", "add two tags"),
+            ("readlist tag 3f2a 9b1c -draft +thesis", "on two papers, remove one and add one"),
+        ],
     )
-    p.add_argument("items", nargs=argparse.REMAINDER, metavar="ID… +name -name")
+    p.add_argument(
+        "items",
+        nargs=argparse.REMAINDER,
+        metavar="ID… +name -name",
+        help="papers (ids or unique prefixes), then +tag to add and -tag to remove",
+    )
     p.set_defaults(func=cmd_tag, tag_parser=p, writes=True)
 
 

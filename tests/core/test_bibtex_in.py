@@ -107,6 +107,32 @@ def test_google_scholar(store: Store) -> None:
     assert gpt2.bibfields["journal"] == "OpenAI blog"
 
 
+SCHOLAR_OLD_STYLE = """@article{witten1999old,
+  title={An old-style arXiv preprint},
+  author={Witten, Edward},
+  journal={arXiv preprint hep-th/9901001},
+  year={1999}
+}
+@article{lee2020notanid,
+  title={A journal that only looks like a preprint},
+  author={Lee, Ann},
+  journal={arXiv preprint of the workshop},
+  year={2020}
+}
+"""
+
+
+def test_google_scholar_old_style_ids(store: Store) -> None:
+    import_texts(store, [("scholar.bib", SCHOLAR_OLD_STYLE)], AS_OF, now=NOW)
+    papers = by_key(store)
+    old = papers["witten1999old"]  # an old-style id has no "arXiv:" in Scholar's journal
+    assert (old.arxiv_id, old.entry_type) == ("hep-th/9901001", None)
+    assert "journal" not in old.bibfields
+    other = papers["lee2020notanid"]  # no id in it: a journal like any other
+    assert (other.arxiv_id, other.entry_type) == (None, "article")
+    assert other.bibfields["journal"] == "arXiv preprint of the workshop"
+
+
 def test_dblp(store: Store) -> None:
     load(store, "dblp.bib")
     papers = by_key(store)

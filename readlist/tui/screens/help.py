@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from readlist.query import GRAMMAR_HELP
 from readlist.text import clean_display
+from readlist.tui.screens.dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _cells(*values: str) -> list[Text]:
     return [Text(clean_display(v)) for v in values]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key of the main screen with its binding id, then the search grammar."""
 
     BINDINGS = [

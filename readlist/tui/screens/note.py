@@ -7,15 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from readlist.text import clean_display
 from readlist.tui.display import blink
 from readlist.tui.screens.confirm import Confirm
+from readlist.tui.screens.dialog import Dialog
 
 
-class NoteEditor(ModalScreen[str | None]):
+class NoteEditor(Dialog[str | None]):
     """Returns the new note text, or None when cancelled."""
 
     BINDINGS = [
@@ -60,7 +60,7 @@ class NoteEditor(ModalScreen[str | None]):
         self.app.push_screen(Confirm("Discard your changes to this note?"), answered)
 
 
-class NoteConflict(ModalScreen[str]):
+class NoteConflict(Dialog[str]):
     """The note changed elsewhere while it was being edited: overwrite it with yours,
     keep theirs (yours goes to the clipboard), or go back to editing yours."""
 
