@@ -86,7 +86,11 @@ class Edits:
     # Notes ---------------------------------------------------------------------
     def note(self, pid: str, draft: str | None = None) -> None:
         """Edit the note; `draft` reopens the editor on the user's unsaved text."""
-        paper = self.store.get(pid)
+        try:
+            paper = self.store.get(pid)
+        except ReadlistError as exc:  # a library edited by hand: say so, never crash
+            self.host.say(clean_display(str(exc)), severity="error")
+            return
         opened = paper.notes
         shown = clean_display(opened)  # saving, too, drops control characters
 
@@ -128,7 +132,12 @@ class Edits:
     def tags(self, ids: list[str]) -> None:
         """Edit tags; what the user added and removed applies to each paper's tags now."""
         host = self.host
-        tag_lists = [self.store.get(i).tags for i in ids]
+        try:
+            papers = [self.store.get(i) for i in ids]
+        except ReadlistError as exc:  # a library edited by hand: say so, never crash
+            host.say(clean_display(str(exc)), severity="error")
+            return
+        tag_lists = [p.tags for p in papers]
         common = [t for t in tag_lists[0] if all(t in tags for tags in tag_lists[1:])]
         heading = f"Tags for {len(ids)} papers" if len(ids) > 1 else "Tags"
 
@@ -155,7 +164,7 @@ class Edits:
             if present and (add or remove):
                 self.apply(lambda: actions.change_tags(self.store, present, add, remove))
 
-        keywords = [k for i in ids for k in self.store.get(i).ai_keywords]
+        keywords = [k for p in papers for k in p.ai_keywords]
         session = host.session
         host.ask(TagEditor(heading, common, session.tags(), suggested=suggestions(keywords)), saved)
 
