@@ -45,6 +45,8 @@ LIGHT_FIELDS = (
     "published",
     "primary_category",
     "categories",
+    "resolution",  # is:unsure
+    "arxiv_version",  # is:unresolved
 )
 
 READABLE = 1  # Paper.from_doc reads it (else list and search leave it out and name it)

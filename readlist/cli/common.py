@@ -8,7 +8,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from readlist.config import Config
 from readlist.errors import InputError, ReadlistError
@@ -82,11 +82,17 @@ def format_examples(examples: Sequence[Row], width: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+FIRST_DAY = dt.date(1991, 8, 14)  # arXiv's first paper: no listing or pull is older
+
+
 def date_arg(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+    if day < FIRST_DAY:
+        raise argparse.ArgumentTypeError(f"{text} is before arXiv began ({FIRST_DAY})")
+    return day
 
 
 def positive(text: str) -> int:
@@ -107,6 +113,26 @@ def add_selection(p: argparse.ArgumentParser) -> None:
 def selection_of(args: argparse.Namespace) -> Selection:
     read = True if args.read else False if args.unread else None
     return Selection(read=read, starred=True if args.starred else None, tag=args.tag)
+
+
+def add_saved(p: argparse.ArgumentParser) -> None:
+    """`--saved NAME`: a query named in config.toml's `[searches]`."""
+    p.add_argument(
+        "--saved", metavar="NAME", help="the query saved as NAME in config.toml [searches]"
+    )
+
+
+def saved_query(name: str, config: Config) -> str:
+    """The query saved as `name` (exactly, else ignoring case); a usage error naming
+    the saved searches there are when there is none by that name."""
+    searches = config.searches
+    if name in searches:
+        return searches[name]
+    folded = {n.casefold(): q for n, q in searches.items()}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    known = ", ".join(searches) if searches else "none; add them under [searches]"
+    raise UsageError(f"no saved search {name!r} in config.toml (saved: {known})")
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -189,10 +215,15 @@ def warn_invalid(bad: dict[str, str], what: str = "left out") -> None:
         )
 
 
-def print_papers(papers: Sequence[Paper]) -> None:
-    width = terminal_width()
+def print_papers(
+    papers: Sequence[Paper], out: TextIO | None = None, *, terminal: bool | None = None
+) -> None:
+    """One line a paper, cut to the terminal's width when the output goes to one."""
+    out = out or sys.stdout
+    terminal = sys.stdout.isatty() if terminal is None else terminal
+    width = shutil.get_terminal_size().columns if terminal else None
     for paper in papers:
-        sys.stdout.write(line_for(paper, width) + "\n")
+        out.write(line_for(paper, width) + "\n")
 
 
 def terminal_width() -> int | None:

@@ -1,13 +1,17 @@
-"""Changing papers: `mark`, `note`, `tag`."""
+"""Changing papers: `mark`, `note` (also in $EDITOR), `tag`."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readlist.cli.common import UsageError, open_store, read_stdin_text
 from readlist.text import clean, clean_line
+
+if TYPE_CHECKING:
+    from readlist.store import Store
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
@@ -45,10 +49,14 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
             ("readlist note 3f2a9c1 'section 4 has the proof'", "set the note"),
             ("readlist note 3f2a9c1 - < notes.md", "set it from stdin"),
             ("readlist note 3f2a9c1", "print it"),
+            ("readlist note 3f2a9c1 --edit", "edit it as Markdown in $VISUAL or $EDITOR"),
         ],
     )
     p.add_argument("id", metavar="ID", help="the paper (an id or a unique prefix)")
     p.add_argument("text", nargs="?", metavar="TEXT|-", help="new note; - reads stdin")
+    p.add_argument(
+        "--edit", action="store_true", help="edit the note as Markdown in $VISUAL or $EDITOR"
+    )
     p.set_defaults(func=cmd_note, writes=True)
 
     p = sub.add_parser(
@@ -95,8 +103,12 @@ def cmd_mark(args: argparse.Namespace) -> int:
 def cmd_note(args: argparse.Namespace) -> int:
     from readlist import actions
 
+    if args.edit and args.text is not None:
+        raise UsageError("note --edit takes no TEXT: the editor opens the note")
     with open_store(args, indexed=True) as store:
         pid = store.resolve(args.id)
+        if args.edit:
+            return _edit_note(args, store, pid)
         if args.text is None:
             args.writes = False
             note = store.get(pid).notes
@@ -105,6 +117,18 @@ def cmd_note(args: argparse.Namespace) -> int:
             return 0
         text = read_stdin_text() if args.text == "-" else args.text
         actions.set_note(store, [pid], clean(text).strip("\n"))
+    return 0
+
+
+def _edit_note(args: argparse.Namespace, store: Store, pid: str) -> int:
+    from readlist import editor
+
+    outcome = editor.edit_note(store, pid, os.environ)
+    args.writes = bool(outcome.change)
+    if outcome.change:
+        print(clean_line(outcome.message))
+    else:
+        print(clean_line(f"readlist: {outcome.message}"), file=sys.stderr)
     return 0
 
 

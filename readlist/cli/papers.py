@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
 from readlist.cli.common import (
+    add_saved,
     add_selection,
+    load_config,
     open_store,
     positive,
     print_json,
     print_lines,
+    saved_query,
     selection_of,
     terminal_width,
     warn_invalid,
@@ -35,10 +39,13 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
             ("readlist list --unread --tag llm", "unread papers tagged llm, newest added first"),
             ("readlist list --starred --sort upvotes", "starred papers, most upvoted first"),
             ("readlist list --json | jq -r '.[].title'", "every title, through JSON"),
+            ("readlist list --saved thesis --limit 10", "the first ten of a saved search"),
         ],
     )
     add_selection(p)
+    add_saved(p)
     p.add_argument("--sort", choices=SORTS, default="added", help="order (default: added)")
+    p.add_argument("--limit", type=positive, default=None, metavar="N", help="at most N papers")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_list)
 
@@ -109,10 +116,21 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    query = saved_query(args.saved, load_config(args)) if args.saved is not None else None
     with open_store(args, indexed=True) as store:
         view = store.view()
-        rows, bad = view.readable(view.select(selection_of(args), args.sort))
-        show(view, rows, args.json)
+        rows = view.select(selection_of(args), args.sort)
+        if query is not None:  # the papers it finds, in the list's order
+            found = set(view.rank(query, None, now=args.clock.now()))
+            rows = [r for r in rows if r in found]
+        rows, bad = view.readable(rows[: args.limit])
+        if args.json or not sys.stdout.isatty():
+            show(view, rows, args.json)
+        else:  # a terminal: through the pager when it would scroll away
+            from readlist.cli import pager
+
+            text = "".join(line + "\n" for line in view.lines(rows, terminal_width()))
+            pager.show(text, os.environ)
     warn_invalid(bad)
     return 0
 

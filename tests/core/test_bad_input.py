@@ -204,6 +204,10 @@ CASES: dict[str, Case] = {
     "import impossible date": Case(
         lambda e: ["import", "--as-of", "2026-02-30", str(SEED)], "YYYY-MM-DD", 2
     ),
+    "import date before arXiv": Case(
+        lambda e: ["import", "--as-of", "1800-01-01", str(SEED)], "before arXiv began", 2
+    ),
+    "pull date before arXiv": Case(lambda e: ["pull", "--date", "1990-01-01"], "before arXiv", 2),
     "import missing file": Case(lambda e: ["import", str(e.tmp / "nope.txt")], "no such file"),
     "import empty dir": Case(
         lambda e: ["import", str(e.tmp / "empty")],
@@ -292,6 +296,9 @@ CASES: dict[str, Case] = {
     "paper without a title": Case(_untitled, "is not an object with a title"),
     "--db typo": Case(
         lambda e: ["--db", str(e.lib) + "x", "list"], "import something first", db=False
+    ),
+    "--db empty (an unset $VAR)": Case(
+        lambda e: ["--db", "", "list"], "argument --db: an empty file name", 2, db=False
     ),
 }
 

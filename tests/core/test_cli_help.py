@@ -10,6 +10,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -210,3 +211,14 @@ def test_man_page_prints_help_text_literally() -> None:
     assert "\\fBnot bold\\fR and C:\\dir .TH broken 'br quote -- dashes" in out
     assert ".nf no-fill" in out
     assert ".so /etc/x" in out
+
+
+def test_the_readmes_command_table_names_every_command() -> None:
+    """A command added to the parser without a README row would be found only by --help."""
+    from readlist.cli import build_parser
+    from readlist.cli.anatomy import commands
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `readlist ")]
+    for command in commands(build_parser()):
+        assert any(row.startswith(f"| `readlist {command.name}") for row in rows), command.name

@@ -74,6 +74,8 @@ def test_tags_notes_abstracts_and_authors_fold_too(accented: Store) -> None:
     assert find(accented, "author:muller") == ["abs"]
     assert find(accented, "author:jose") == ["abs"]
     assert find(accented, "author:zoe") == ["abs"]
+    assert find(accented, "tag:economie") == ["note"]  # a tag filter folds accents too
+    assert find(accented, "tag:ÉCONOMIE") == ["note"]
     assert find(accented, "author:dang") == ["latin"]  # Đ, Ł, Ø have no accent to drop
     assert find(accented, "author:lodz") == ["latin"]
     assert find(accented, "author:orsted") == ["abs"]

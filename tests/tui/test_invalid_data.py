@@ -146,3 +146,31 @@ async def test_a_paper_with_one_wrongly_typed_field_never_crashes_the_detail(
         assert len(errors) >= 3, errors
         assert all("paper bad0001: tags[0]" in e for e in errors), errors
     assert app.return_code in (None, 0)
+
+
+async def test_d_deletes_and_e_and_p_refuse_a_paper_with_invalid_data(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """E and p say what is wrong instead of raising; d deletes it (readlist rm does)."""
+    from readlist.tui.screens.confirm import Confirm
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    path = _library(tmp_path)
+    app = make_app(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.papers.move_to("bad0001")
+        await pilot.press("E", "p")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert len(app._notifications) == 2
+        await pilot.press("d")
+        dialog = app.screen
+        assert isinstance(dialog, Confirm)
+        assert "Video Paper With Bad Fields" in dialog.question
+        await pilot.press("y")
+        await pilot.pause()
+        assert "bad0001" not in screen.store
+        assert app.return_code is None

@@ -60,6 +60,7 @@ def dialog_owners() -> list[tuple[str, list[BindingType]]]:
         import_dialog,
         network_dialogs,
         note,
+        paper_form,
         stats_screen,
         tags,
     )
@@ -71,6 +72,7 @@ def dialog_owners() -> list[tuple[str, list[BindingType]]]:
         ("Export", export_dialog.ExportDialog.BINDINGS),
         ("Note", note.NoteEditor.BINDINGS),
         ("Note clash", note.NoteConflict.BINDINGS),
+        ("Paper's fields", paper_form.PaperForm.BINDINGS),
         ("Tags", tags.TagEditor.BINDINGS),
         ("Pull", network_dialogs.PullDialog.BINDINGS),
         ("Unsure match", network_dialogs.UnsureDialog.BINDINGS),

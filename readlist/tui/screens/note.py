@@ -15,11 +15,25 @@ from readlist.tui.screens.confirm import Confirm
 from readlist.tui.screens.dialog import Dialog
 
 
+class InEditor(str):
+    """The note dialog's text, to go on in $VISUAL/$EDITOR (ctrl+o)."""
+
+    __slots__ = ()
+
+
 class NoteEditor(Dialog[str | None]):
-    """Returns the new note text, or None when cancelled."""
+    """Returns the new note text (an `InEditor` to go on in the user's editor), or
+    None when cancelled."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save", tooltip="Save the note"),
+        Binding(
+            "ctrl+o",
+            "in_editor",
+            "In $EDITOR",
+            id="note.editor",
+            tooltip="Go on in $VISUAL or $EDITOR, as Markdown",
+        ),
         Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Close without saving"),
     ]
 
@@ -33,7 +47,7 @@ class NoteEditor(Dialog[str | None]):
         with Vertical(classes="dialog wide"):
             yield Label(Content.assemble("Note: ", (clean_display(self.paper_title), "bold")))
             yield TextArea(self.draft, id="note-text", soft_wrap=True)
-            yield Label("ctrl+s save · esc cancel", classes="hint")
+            yield Label("ctrl+s save · ctrl+o in $EDITOR · esc cancel", classes="hint")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -47,6 +61,9 @@ class NoteEditor(Dialog[str | None]):
 
     def action_save(self) -> None:
         self.dismiss(self.text)
+
+    def action_in_editor(self) -> None:
+        self.dismiss(InEditor(self.text))
 
     def action_cancel(self) -> None:
         if self.text == self.original:
