@@ -13,18 +13,21 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readlist.atomic import atomic_write
 from readlist.citations import shown
 from readlist.config import AutoExport
 from readlist.errors import InputError, ReadlistError
-from readlist.exporters import Exporter, Options, exporter_for
+from readlist.exporters import EntryWise, Exporter, Options, exporter_for
 from readlist.exporting import check_output, ensure_keys, exportable
 from readlist.fspaths import Kind, PathError, kind_of, open_regular, refusal
 from readlist.model import Paper
 from readlist.selection import select
 from readlist.store import Store
+
+if TYPE_CHECKING:
+    from readlist.entrycache import EntryCache
 
 MARK = "Written by readlist auto-export ([[export.auto]] in config.toml); edits are lost."
 HEADER = f"% {MARK}\n".encode()  # BibTeX's and biblatex's stamp
@@ -99,11 +102,16 @@ Memo = dict[AutoExport, tuple[list[Mapping[str, Any] | None], bytes]]
 
 
 def update_all(
-    store: Store, exports: Sequence[AutoExport], now: dt.datetime, memo: Memo | None = None
+    store: Store,
+    exports: Sequence[AutoExport],
+    now: dt.datetime,
+    memo: Memo | None = None,
+    cache: EntryCache | None = None,
 ) -> list[Result]:
     """Bring every auto-export up to date; one failing export does not stop the others.
 
-    Papers newly selected get their citation keys first, all in one transaction.
+    Papers newly selected get their citation keys first, all in one transaction. A
+    long-running process keeps the `memo` and a `cache` of rendered entries.
     """
     records = dict(store.records())  # one snapshot to select from, even beside a writer thread
     chosen: list[tuple[AutoExport, list[str]]] = []
@@ -139,7 +147,7 @@ def update_all(
             out.append(results[n])
             continue
         _, ids = next(done)
-        out.append(update_one(store, export, ids, records, memo))
+        out.append(update_one(store, export, ids, records, memo, cache))
     return out
 
 
@@ -149,6 +157,7 @@ def update_one(
     ids: Sequence[str],
     records: Records | None = None,
     memo: Memo | None = None,
+    cache: EntryCache | None = None,
 ) -> Result:
     """Render one auto-export and write it if its bytes changed."""
     try:
@@ -167,8 +176,13 @@ def update_one(
         cached = memo.get(export) if memo is not None else None
         if cached is not None and cached[0] == docs and current == cached[1]:
             return Result(export.path, count=len(ids))
-        papers, bad = exportable(store, [pid for pid in ids if pid in store])  # undo may drop one
-        text = render(papers, Options(export.format, export.unicode))
+        present = [pid for pid in ids if pid in store]  # undo may drop one
+        options = Options(export.format, export.unicode)
+        if cache is not None and isinstance(exporter, EntryWise):
+            text, count, bad = cache.render(store, exporter, options, present)
+        else:
+            papers, bad = exportable(store, present)
+            text, count = render(papers, options), len(papers)
         data = exporter.stamp(text, MARK).encode("utf-8")
         written = current != data
         if written:  # the full check (hard links, a writable directory) only to write
@@ -181,4 +195,4 @@ def update_one(
         return Result(export.path, error=str(exc))
     except OSError as exc:
         return Result(export.path, error=exc.strerror or str(exc))
-    return Result(export.path, count=len(papers), written=written, invalid=tuple(bad))
+    return Result(export.path, count=count, written=written, invalid=tuple(bad))

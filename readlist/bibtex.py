@@ -19,7 +19,7 @@ from bibtexparser.middlewares import (
     MonthAbbreviationMiddleware,
     MonthIntMiddleware,
 )
-from bibtexparser.model import Entry, Field
+from bibtexparser.model import Block, Entry, Field
 from bibtexparser.writer import BibtexFormat
 
 from readlist.biblatex import biblatex_names, bibtex_names, type_words
@@ -329,7 +329,30 @@ def render(papers: Sequence[Paper], options: Options | None = None) -> str:
     options = options or Options()
     style = "biblatex" if options.format == "biblatex" else "bibtex"
     enc = Encoder(unicode=options.unicode, biber=style == "biblatex")
-    library = Library([entry(p, enc, style) for p in papers])
+    return _write([entry(p, enc, style) for p in papers], style)
+
+
+def render_entries(papers: Sequence[Paper], options: Options | None = None) -> list[str]:
+    """Each paper's entry alone: `render` is these joined by ENTRY_SEPARATOR (what a
+    render cache keeps, readlist.entrycache)."""
+    options = options or Options()
+    style = "biblatex" if options.format == "biblatex" else "bibtex"
+    enc = Encoder(unicode=options.unicode, biber=style == "biblatex")
+    entries = [entry(p, enc, style) for p in papers]
+    # One write, cut apart: a write per entry costs half as much again. A paper whose
+    # text held the cut mark would show as one part too many: then one at a time.
+    parts = _write(entries, style, _CUT).split(_CUT)
+    if len(parts) == len(entries):
+        return parts
+    return [_write([entry(p, enc, style)], style) for p in papers]  # writing changed those
+
+
+ENTRY_SEPARATOR = "\n"  # the writer's block separator (see _write)
+_CUT = "\n\x00readlist-entry\x00\n"
+
+
+def _write(entries: Sequence[Block], style: str, separator: str = ENTRY_SEPARATOR) -> str:
+    library = Library(list(entries))
     month = MonthIntMiddleware() if style == "biblatex" else MonthAbbreviationMiddleware()
     stack = [
         month,
@@ -339,5 +362,5 @@ def render(papers: Sequence[Paper], options: Options | None = None) -> str:
     ]
     fmt = BibtexFormat()  # type: ignore[no-untyped-call]
     fmt.indent = "  "
-    fmt.block_separator = "\n"
+    fmt.block_separator = separator
     return write_string(library, unparse_stack=stack, bibtex_format=fmt)

@@ -58,6 +58,25 @@ class DedupIndex:
         for pid, title, arxiv_id in records:
             self.add(pid, title, arxiv_id)
 
+    @classmethod
+    def of_columns(
+        cls, pids: list[str], titles: list[str], arxiv_ids: list[str | None], keys: list[str]
+    ) -> DedupIndex:
+        """The index of these papers, given their title keys (the sidecar holds them):
+        as `add` one by one would build it, in bulk."""
+        new = cls()
+        new._by_key = dict(zip(reversed(keys), reversed(pids), strict=True))  # first wins
+        pairs = [(a, p) for a, p in zip(arxiv_ids, pids, strict=True) if a]
+        new._by_arxiv = dict(reversed(pairs))
+        new._titles = dict(zip(pids, titles, strict=True))
+        new._keys = dict(zip(pids, keys, strict=True))
+        blocks = new._blocks
+        for pid, key in zip(pids, keys, strict=True):
+            head, tail = _blocks(key)
+            blocks[head].append(pid)
+            blocks[tail].append(pid)
+        return new
+
     def copy(self) -> DedupIndex:
         """An index that can take more papers while this one stays as it is (a dry run
         of an import adds to a copy): its maps are copied, its block lists on write."""

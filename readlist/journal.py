@@ -32,7 +32,7 @@ import contextlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import filelock
 import orjson
@@ -53,11 +53,16 @@ from readlist.fileformat import (
     write_lines,
 )
 from readlist.fspaths import PathError, open_regular
+from readlist.indexing import Layout
 from readlist.libfiles import check_trusted, is_own_file, remove_stale_temps
 from readlist.model import SCHEMA_VERSION
+from readlist.sidecar import Key
 
 PAPERS = "papers"
 COMPACT_MIN_BYTES = 1 << 20
+# Readers by the index parse the journal whole: closing a store compacts (and so
+# indexes again) once the journal holds this much, however large the library.
+TAIL_MAX_BYTES = 16 << 20
 Data = dict[str, dict[str, dict[str, Any]]]
 
 
@@ -72,12 +77,19 @@ def _ident(path: Path) -> tuple[int, int, int] | None:
 class JournalStorage(Storage):
     """A TinyDB storage whose data lives in memory, backed by a snapshot and a journal."""
 
-    def __init__(self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, lock_timeout: float = 10.0, indexed: bool = False
+    ) -> None:
         self.path = Path(path)
         # A library behind a symlink keeps its journal and lock beside the real file.
         self.real = Path(os.path.realpath(self.path))
         self.journal = self.real.with_name(self.real.name + "-journal")
         self.lock_path = self.real.with_name(self.real.name + ".lock")
+        self.index_path = self.real.with_name(self.real.name + "-index")
+        # Open by the sidecar index when it is usable (see readlist/sidecar.py): papers
+        # are then read as asked for (LazyDocs), the journal applied on top as always.
+        self.indexed = indexed
+        self.by_index = False  # whether the data in memory came by the index
         self._lock = filelock.FileLock(str(self.lock_path), timeout=lock_timeout)
         self._data: Data | None = None
         self.generation = 0
@@ -134,8 +146,8 @@ class JournalStorage(Storage):
         check_trusted(self.files())
 
     def is_own_file(self, candidate: str | os.PathLike[str]) -> bool:
-        """True if `candidate` resolves to the library, its journal, lock or temp files."""
-        return is_own_file(self.real, self.files(), candidate)
+        """True if `candidate` is the library, its journal, lock, index or temp files."""
+        return is_own_file(self.real, [*self.files(), self.index_path], candidate)
 
     def remove_stale_temps(self) -> None:
         """Delete temp files of writers that died; only called under the lock."""
@@ -194,6 +206,17 @@ class JournalStorage(Storage):
         raise LibraryError(f"{self.path}: library keeps changing while being read; try again")
 
     def _load_once(self) -> bool:
+        if self.indexed:
+            from readlist.journalindex import load_by_index
+
+            by_index = load_by_index(self.path, self.index_path, self._open)
+            if by_index is not None:
+                # Used as the dict a full load makes: a mapping with the same
+                # operations, read as asked for (readlist/lazydocs.py).
+                docs, generation, at = by_index
+                self.by_index = True
+                return self._loaded({PAPERS: cast(dict[str, Any], docs)}, generation, at)
+        self.by_index = False
         ident = _ident(self.path)
         try:
             with self._open(self.path) as fh, gc_paused():
@@ -204,6 +227,10 @@ class JournalStorage(Storage):
             raise LibraryError(f"{self.path}: library file does not exist") from None
         except OSError as exc:
             raise LibraryError(f"{self.path}: cannot read library ({exc.strerror})") from None
+        return self._loaded(data, generation, ident)
+
+    def _loaded(self, data: Data, generation: int, ident: tuple[int, int, int] | None) -> bool:
+        """Take a snapshot just read, then the journal on top (False: start again)."""
         self._data = data
         self.touched = None
         self.generation = generation
@@ -212,6 +239,11 @@ class JournalStorage(Storage):
         self._journal_offset = self._header_len = 0
         self._journal_valid = False
         return self._catch_up()
+
+    def _key(self) -> Key | None:
+        """What the sidecar index of the snapshot last read or written is keyed by."""
+        ident = self._snap_ident
+        return None if ident is None else (self.generation, *ident)
 
     def _orphan_journal(self) -> LibraryError:
         return LibraryError(
@@ -399,19 +431,22 @@ class JournalStorage(Storage):
         self._journal_offset = self._header_len = len(header)
         self._journal_valid = True
 
-    def needs_compaction(self, factor: float = 0.25) -> bool:
+    def needs_compaction(self, factor: float = 0.25, cap: int | None = TAIL_MAX_BYTES) -> bool:
         if not self._journal_valid:
             return False
         snap = self._snap_ident[1] if self._snap_ident else 0
-        return self._journal_offset > max(COMPACT_MIN_BYTES, snap * factor)
+        limit = snap * factor if cap is None else min(snap * factor, cap)
+        return self._journal_offset > max(COMPACT_MIN_BYTES, limit)
 
-    def snapshot_lines(self, *, backup: bool = False) -> Iterator[bytes]:
+    def snapshot_lines(
+        self, *, backup: bool = False, layout: Layout | None = None
+    ) -> Iterator[bytes]:
         """The whole library, journal folded in, in the library file's format; a backup
         says so in its meta table, so that `import` can tell it from a bare library file."""
         meta: dict[str, Any] = {"schema": SCHEMA_VERSION, "generation": self.generation}
         if backup:
             meta["backup"] = True
-        return write_lines({"1": meta}, self.read())
+        return write_lines({"1": meta}, self.read(), layout)
 
     def compact(self) -> None:
         """Fold the journal into a new snapshot (generation + 1), then start a new journal.
@@ -419,9 +454,22 @@ class JournalStorage(Storage):
         The old journal is then redundant: everything in it is in the new snapshot,
         which names a newer generation.
         """
+        from readlist.journalindex import index_of, write_index
+
         self.remove_stale_temps()
+        if self.by_index:
+            self.indexed, indexed = False, self.indexed  # the whole library, parsed
+            try:
+                self.load()
+            finally:
+                self.indexed = indexed
+        old = index_of(self.index_path, self._key())  # reused for unchanged papers
         self.generation += 1
-        atomic_write(self.path, self.snapshot_lines(), temp_for=self.real, kind="compact")
+        layout = Layout() if set(self.read()) == {PAPERS} else None
+        lines = self.snapshot_lines(layout=layout)
+        atomic_write(self.path, lines, temp_for=self.real, kind="compact")
         self._snap_ident = _ident(self.path)
         self._journal_valid = False
         self._reset_journal()
+        if layout is not None:
+            write_index(self.index_path, self._key(), self.read()[PAPERS], layout, old, self.real)

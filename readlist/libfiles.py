@@ -60,12 +60,22 @@ def _private_group(gid: int, uid: int) -> bool:
 
 
 def is_own_file(real: Path, files: Iterable[Path], candidate: str | os.PathLike[str]) -> bool:
-    """True if `candidate` resolves to one of `files` or to a temp file of the library
-    whose resolved path is `real` (`.NAME.*` beside it)."""
+    """True if `candidate` resolves to one of `files` (or is a hard link to one) or to a
+    temp file of the library whose resolved path is `real` (`.NAME.*` beside it)."""
     path = Path(os.path.realpath(candidate))
+    files = list(files)
     if path in {Path(os.path.realpath(f)) for f in files}:
         return True
-    return path.parent == real.parent and path.name.startswith(f".{real.name}.")
+    if path.parent == real.parent and path.name.startswith(f".{real.name}."):
+        return True
+    with contextlib.suppress(OSError):
+        st = path.stat()
+        for file in files:
+            with contextlib.suppress(OSError):
+                other = file.stat()
+                if (st.st_dev, st.st_ino) == (other.st_dev, other.st_ino):
+                    return True
+    return False
 
 
 def remove_stale_temps(real: Path) -> None:
@@ -76,7 +86,7 @@ def remove_stale_temps(real: Path) -> None:
     """
     name = re.escape(real.name)
     pattern = re.compile(
-        rf"\.{name}\.(compact|journal)-\d+-[0-9a-f]+\.tmp"  # ours
+        rf"\.{name}\.(compact|journal|index)-\d+-[0-9a-f]+\.tmp"  # ours
         rf"|\.{name}(-journal)?\.[a-z0-9_]{{8}}\.tmp"  # older readlist (mkstemp)
     )
     with contextlib.suppress(OSError), os.scandir(real.parent) as entries:

@@ -14,9 +14,9 @@ from readlist.store import Store
 from readlist.text import clean_line
 
 
-def open_library(library: Path, data_dir: Path, *, create: bool) -> Store:
+def open_library(library: Path, data_dir: Path, *, create: bool, indexed: bool = False) -> Store:
     """Open `library`; with `create`, make it (and, only for the default data
-    directory, its folder), announcing it on stderr."""
+    directory, its folder), announcing it on stderr. `indexed`: see `Store`."""
     existed = os.path.lexists(library)
     if not existed and not os.path.lexists(library.with_name(library.name + "-journal")):
         if not create:
@@ -25,7 +25,7 @@ def open_library(library: Path, data_dir: Path, *, create: bool) -> Store:
             if library.parent != data_dir:
                 raise LibraryError(f"no library at {library}, and no directory {library.parent}")
             library.parent.mkdir(parents=True, exist_ok=True)
-    store = Store(library, create=create)  # refuses a journal that holds data, alone
+    store = Store(library, create=create, indexed=indexed)  # refuses a lone journal with data
     if not existed and library.exists():
         print(clean_line(f"readlist: created a new library at {library}"), file=sys.stderr)
     return store

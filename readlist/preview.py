@@ -79,6 +79,12 @@ class Snapshot:
     def records(self) -> Records:
         return self._records
 
+    def light(self) -> Records:
+        return self._records
+
+    def dedup_index(self) -> DedupIndex:
+        return DedupIndex(self.identities())
+
     def __contains__(self, paper_id: object) -> bool:
         return paper_id in self._records
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from readlist.errors import InputError
 from readlist.model import unaccent
-from readlist.selection import Record, Records, tag_in, text_of, texts_of
+from readlist.selection import Record, Records, int_of, tag_in, text_of, texts_of
 
 DUE_AFTER = dt.timedelta(days=7)
 STATES = ("starred", "unread", "read", "new", "noted", "due", "unsure", "unresolved")
@@ -145,6 +145,29 @@ def normalize(text: str) -> str:
     from rapidfuzz import utils  # not at start-up: the TUI imports this module
 
     return " ".join(utils.default_process(unaccent(text)).split())
+
+
+def search_fields(record: Record) -> tuple[str, str, int, str]:
+    """Title and tags/notes normalized (query.normalize, inlined: this runs per
+    paper), upvotes and when it was added: what ranking reads besides the abstract."""
+    from rapidfuzz import utils
+
+    process = utils.default_process
+    extra = " ".join(texts_of(record, "tags")) + " " + text_of(record, "notes")
+    return (
+        " ".join(process(unaccent(text_of(record, "title"))).split()),
+        " ".join(process(unaccent(extra)).split()),
+        int_of(record, "upvotes"),
+        text_of(record, "added"),
+    )
+
+
+def abstract_text(record: Record) -> str:
+    """The abstract as search compares it: only processed (collapsing its runs of
+    spaces would double the cost of building the index; phrases allow any run)."""
+    from rapidfuzz import utils
+
+    return utils.default_process(unaccent(text_of(record, "abstract")))
 
 
 def word_matches(query_word: str, word: str) -> bool:

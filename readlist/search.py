@@ -30,16 +30,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import utils
 
-from readlist.model import unaccent
-from readlist.query import TYPO_MIN, Query, normalize, parse
-from readlist.selection import Record, Records, int_of, text_of, texts_of
+from readlist.query import TYPO_MIN, Query, abstract_text, normalize, parse, search_fields
+from readlist.selection import Record, Records, text_of
 from readlist.vocabulary import (
     NOT_YET,
     TYPO_SCORE,
@@ -68,6 +66,23 @@ def cutoff(word: str) -> int:
     if len(word) <= 6:
         return 90
     return 85
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What `SearchIndex` computes for each paper, computed before: the search
+    fields (normalized titles, tags and notes; upvotes; when added), the titles'
+    vocabulary, which abstracts contain a word (`abstracts(word)`, the rule of
+    `vocabulary.containing`) and which papers' normalized title is a text
+    (`exact_titles`)."""
+
+    titles: Sequence[str]
+    extras: list[str]
+    upvotes: list[int]
+    added: Sequence[str]
+    title_words: Vocabulary
+    abstracts: Callable[[str], Scores]
+    exact_titles: Callable[[str], list[int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +114,35 @@ class SearchIndex:
         self._abstracts: list[str] = []
         self._upvotes: list[int] = []
         self._added: list[str] = []
+        self._abstract_index: Callable[[str], Scores] | None = None  # see of_columns
+        self._exact_index: Callable[[str], list[int]] | None = None
         self._fill(records, records if ids is None else ids)
         self._derive(None, _Filled(retitled=True))
+
+    @classmethod
+    def of_columns(cls, ids: list[str], columns: Columns, records: Records) -> SearchIndex:
+        """An index of what the constructor would compute, computed before (the
+        sidecar index holds it; see `Columns`). Filters read `records`. It answers as
+        `SearchIndex(records)` would; it is not `updated`."""
+        self = cls.__new__(cls)
+        self.ids = ids
+        self._records = records
+        self._pos = {}
+        # Sequences that are read, never filled: the lists' type only for the checker.
+        self._titles = columns.titles  # type: ignore[assignment]
+        self._extra, self._abstracts = columns.extras, []
+        self._upvotes = columns.upvotes
+        self._added = columns.added  # type: ignore[assignment]
+        self._words = columns.title_words
+        self._by_title = {}
+        self._filled = [i for i, text in enumerate(self._extra) if text]
+        texts = [self._extra[i] for i in self._filled]
+        self._extra_words = Vocabulary(texts) if texts else None
+        self._upvotes_array = np.asarray(self._upvotes, np.int64)
+        self._upvotes_array.flags.writeable = False
+        self._abstract_index = columns.abstracts
+        self._exact_index = columns.exact_titles
+        return self
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -111,6 +153,8 @@ class SearchIndex:
         Copying the row lists costs a few milliseconds at 100k papers; the vocabulary of
         titles is extended, not rebuilt, unless a title of a known paper changed.
         """
+        if self._abstract_index is not None:
+            raise TypeError("an index of columns is not updated; build another")
         new = copy.copy(self)
         new.ids = list(self.ids)
         new._records = records
@@ -216,11 +260,26 @@ class SearchIndex:
         cache: WordCache | None = None,
     ) -> list[str]:
         """Like `search`, ids only: what a list view needs, without a Hit per match."""
+        ids = self.ids
+        rows = self.search_rows(query, limit, abstracts, records, now=now, cache=cache)
+        return [ids[i] for i in rows]
+
+    def search_rows(
+        self,
+        query: str | Query,
+        limit: int | None = None,
+        abstracts: bool = True,
+        records: Records | None = None,
+        *,
+        now: dt.datetime,
+        cache: WordCache | None = None,
+    ) -> list[int]:
+        """Like `search_ids`, the papers' places in `ids` instead."""
         ranked = self._rank(_parsed(query), abstracts, records, now, self._cache(cache))
         if ranked is None:
             return []
-        ids = self.ids
-        return [ids[i] for i in ranked[0][:limit].tolist()]
+        rows: list[int] = ranked[0][:limit].tolist()
+        return rows
 
     def _cache(self, cache: WordCache | None) -> WordCache:
         if cache is None:
@@ -275,9 +334,15 @@ class SearchIndex:
         found = np.nonzero((tier < NO_MATCH) & keep)[0]
         upvotes = self._upvotes_array[found]
         exact = np.zeros(n, bool)
-        exact[self._by_title.get(query.text, [])] = True
+        exact[self._exact_titles(query.text)] = True
         order = found[np.lexsort((-upvotes, -score[found], tier[found], ~exact[found]))]
         return order, tier, score
+
+    def _exact_titles(self, text: str) -> list[int]:
+        """Rows whose normalized title is `text`: one lookup per query."""
+        if self._exact_index is not None:
+            return self._exact_index(text)
+        return self._by_title.get(text, [])
 
     def _keep(
         self,
@@ -324,6 +389,8 @@ class SearchIndex:
         if abstracts and cached[2] is NOT_YET:
             if len(word) < MIN_ABSTRACT_WORD:
                 abstract = np.zeros(len(self.ids), np.uint8)
+            elif self._abstract_index is not None:
+                abstract = self._abstract_index(word)
             else:
                 abstract = containing(self._abstracts, word, cache, MIN_ABSTRACT_WORD)
             cached = (cached[0], cached[1], abstract)
@@ -364,17 +431,10 @@ def _parsed(query: str | Query) -> Query:
 
 
 def _row(record: Record) -> tuple[str, str, str, int, str]:
-    """Title and tags/notes normalized; abstracts only processed (collapsing their
-    runs of spaces would double the cost of building the index)."""
-    process = utils.default_process  # query.normalize, inlined: this runs per paper
-    extra = " ".join(texts_of(record, "tags")) + " " + text_of(record, "notes")
-    return (
-        " ".join(process(unaccent(text_of(record, "title"))).split()),
-        " ".join(process(unaccent(extra)).split()),
-        process(unaccent(text_of(record, "abstract"))),
-        int_of(record, "upvotes"),
-        text_of(record, "added"),
-    )
+    """The search fields (`query.search_fields`, which the sidecar index stores too)
+    and the abstract as search compares it."""
+    title, extra, upvotes, added = search_fields(record)
+    return title, extra, abstract_text(record), upvotes, added
 
 
 def rank(

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 from tinydb.table import Table
@@ -31,6 +31,10 @@ from readlist.errors import InvalidPaper, LibraryError, LockedError, NotFoundErr
 from readlist.fileformat import gc_paused
 from readlist.journal import PAPERS, JournalStorage
 from readlist.model import Paper, paper_id_for
+
+if TYPE_CHECKING:
+    from readlist.dedup import DedupIndex
+    from readlist.view import View
 
 
 class StrIdTable(Table):
@@ -55,10 +59,15 @@ class Store:
     process would, and the file lock orders their writes (the rule: readlist.session).
     """
 
-    def __init__(self, path: Path, *, lock_timeout: float = 10.0, create: bool = True) -> None:
+    def __init__(
+        self, path: Path, *, lock_timeout: float = 10.0, create: bool = True, indexed: bool = False
+    ) -> None:
+        """`indexed`: open by the sidecar index when it is usable (one-shot commands):
+        papers are read as they are asked for, and `view()` answers from the index."""
         self.path = Path(path)
-        self._storage = JournalStorage(self.path, lock_timeout=lock_timeout)
+        self._storage = JournalStorage(self.path, lock_timeout=lock_timeout, indexed=indexed)
         self._swept = False  # stale temp files removed, on the first write
+        self._wrote = False  # committed anything
         self._changed: dict[str, None] | None = None  # ordered, for replay order
         self._cache: dict[str, Paper] = {}
         # How often other processes' commits were read in, by `refresh` or by a write
@@ -99,16 +108,27 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Fold a large journal into the snapshot, if the lock is free right now."""
-        if not self._storage.needs_compaction():
+        """Fold a large journal into the snapshot, if the lock is free right now; an
+        indexed store that wrote to a library without a usable index also compacts,
+        which writes the index (readers never write it)."""
+        storage = self._storage
+        unindexed = storage.indexed and self._wrote and not storage.by_index
+        if not (storage.needs_compaction() or (unindexed and set(storage.data) == {PAPERS})):
             return
-        with contextlib.suppress(LockedError, OSError), self._storage.locked(timeout=0):
+        with contextlib.suppress(LockedError, OSError), storage.locked(timeout=0):
             self.refresh()
-            self._storage.compact()
+            storage.compact()
 
     # Reading -----------------------------------------------------------------------
-    def _raw(self) -> dict[str, dict[str, Any]]:
+    def _raw(self) -> MutableMapping[str, dict[str, Any]]:
         return self._storage.data[PAPERS]
+
+    def view(self) -> View:
+        """The papers as one-shot commands read them: by the index where the store was
+        opened by it, else from memory (readlist.view)."""
+        from readlist.view import View
+
+        return View(self._raw())
 
     def __len__(self) -> int:
         return len(self._raw())
@@ -131,6 +151,16 @@ class Store:
                     paper = cache[pid] = self._paper(pid, doc)
                 out.append(paper)
         return out
+
+    def light(self) -> Mapping[str, Mapping[str, Any]]:
+        """Every paper's light record (readlist.derive.LIGHT_FIELDS), or more: what an
+        import's key and DOI checks read, without reading every paper by the index."""
+        return self.view().light()
+
+    def dedup_index(self) -> DedupIndex:
+        """An import's duplicate check over every paper (from the index's title keys
+        where the store was opened by it)."""
+        return self.view().dedup_index()
 
     def identities(self) -> Iterator[tuple[str, str, str | None]]:
         """(id, title, arXiv id) of every paper, without building Paper objects."""
@@ -239,6 +269,7 @@ class Store:
                 yield
                 if self._changed:
                     self._storage.commit({PAPERS: self._changed})
+                    self._wrote = True
             except BaseException:
                 self._changed = None
                 self._storage.load()  # throw away the uncommitted in-memory changes
@@ -248,7 +279,7 @@ class Store:
                 raise
             finally:
                 self._changed = None
-            if self._storage.needs_compaction(factor=2.0):
+            if self._storage.needs_compaction(factor=2.0, cap=None):
                 self._storage.compact()
 
     def put(self, papers: Iterable[Paper]) -> None:

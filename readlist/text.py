@@ -26,10 +26,14 @@ _ESCAPE = re.compile(
 )
 
 
+# What starts an escape sequence: ESC and the C1 introducers (one C-level search).
+_INTRODUCER = re.compile("[\x1b\x90-\x9f]")
+
+
 def strip_escapes(text: str) -> str:
     """`text` without terminal escape sequences: the whole sequence goes, not just
     its ESC (`ESC]0;title BEL` would otherwise leave `]0;title`)."""
-    if "\x1b" not in text and not any("\x90" <= c <= "\x9f" for c in text):
+    if "\x1b" not in text and (text.isascii() or not _INTRODUCER.search(text)):
         return text
     return _ESCAPE.sub("", text)
 
@@ -42,8 +46,51 @@ def clean(text: str) -> str:
 
 def clean_line(text: str) -> str:
     """Like `clean`, for one-line output: newlines and tabs become spaces too, and
-    undecodable bytes (surrogates from argv or file names) become U+FFFD."""
+    undecodable bytes (surrogates from argv or file names) become U+FFFD.
+
+    Printable text (no control, format or surrogate character, no space but " ")
+    holds nothing this would change: one C-level test, the usual case on the hot path
+    of `list` and `search`."""
+    if text.isprintable():
+        return text
     return strip_escapes(decodable(text)).translate(_CONTROL_LINE)
+
+
+# orjson escapes C0 controls but writes DEL and C1 (U+0080-U+009F, e.g. CSI) as is;
+# in UTF-8 those are 0x7F and 0xC2 0x80-0x9F, which occur only inside JSON strings.
+_RAW_CONTROLS = re.compile(rb"\x7f|\xc2[\x80-\x9f]")
+
+
+def escape_json_controls(raw: bytes) -> bytes:
+    """orjson output with DEL and C1 controls escaped too, so a terminal shows them;
+    a regex pass only over output that can hold one."""
+    if b"\x7f" not in raw and b"\xc2" not in raw:
+        return raw
+    return _RAW_CONTROLS.sub(lambda m: b"\\u%04x" % ord(m[0].decode()), raw)
+
+
+def paper_line(
+    pid: str,
+    read: object,
+    starred: object,
+    date: object,
+    upvotes: object,
+    title: str,
+    tags: list[str],
+    width: int | None = None,
+) -> str:
+    """One paper as `list` and `search` print it: id, unread dot, star, date, upvotes,
+    title (cut to fit `width`), tags. The values are as `Paper.from_doc` reads them."""
+    mark = " " if read else "•"
+    star = "★" if starred else " "
+    shown = ("  #" + " #".join(tags)) if tags else ""
+    head = f"{pid}  {mark}{star} {date or '':10} {upvotes:>4}  "
+    title = clean_line(title)
+    if width is not None:
+        room = max(10, width - len(head) - len(shown))
+        if len(title) > room:
+            title = title[: room - 1] + "…"
+    return clean_line(head + title + shown)
 
 
 def decodable(text: str) -> str:

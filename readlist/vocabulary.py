@@ -94,6 +94,19 @@ class Vocabulary:
         np.maximum(scores, self.typos(word), out=scores)
         return self.best(scores)
 
+    @classmethod
+    def from_arrays(
+        cls, words: list[str], tokens: npt.NDArray[np.int32], starts: npt.NDArray[np.int64]
+    ) -> Vocabulary:
+        """A vocabulary built before (the sidecar index holds the titles')."""
+        self = cls.__new__(cls)
+        self.words = words
+        self.lengths = np.fromiter((len(w) for w in words), np.int64, len(words))
+        self.tokens = tokens
+        self.starts = starts
+        self._prefixes = {}
+        return self
+
     def best(self, word_scores: Scores) -> Scores:
         """Each text's best score over its words."""
         if not len(self.starts):

@@ -4,11 +4,22 @@ Command modules import only what parsing needs; each command imports its heavy
 dependencies when it runs. Textual is imported only to open the TUI. A command that
 changes papers sets `writes=True` (set_defaults); when it returns, the
 `[[export.auto]]` files are brought up to date (also after a non-zero status).
+
+Garbage collection: a one-shot command builds many objects once and exits, and none
+of them is cyclic, so the cyclic collector only costs time (half of `list --json`
+at 100k papers). It is off for those commands; the TUI, `export --watch` and the
+network commands (which may run for long) keep it. Run as the process's entry point
+(`main()` without arguments), a one-shot command then ends the process with
+`os._exit` once its output is flushed: everything that must reach the disk is
+fsynced and every lock released before a command returns, so what is skipped is
+only freeing the objects one by one (a second at 100k papers).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -67,11 +78,25 @@ def run(argv: Sequence[str] | None = None) -> int:
         from readlist.tui.launch import launch
 
         return launch(getattr(args, "db", None), args.clock)
+    if one_shot(args):
+        gc.disable()
     code: int = args.func(args)
     # Even a non-zero status may follow partial writes (a resolve with failures).
     if getattr(args, "writes", False) and not getattr(args, "dry_run", False):
         export.run_auto_exports(args)
     return code
+
+
+# Commands that may run for long keep the cyclic garbage collector: those that talk
+# to the network (every request leaves some cyclic garbage) and `export --watch`.
+_LONG_RUNNING = frozenset({"resolve", "pull", "add"})
+
+
+def one_shot(args: argparse.Namespace) -> bool:
+    """A command that runs once over the library and exits (see the module docstring)."""
+    if args.command is None or args.command in _LONG_RUNNING:
+        return False
+    return not (getattr(args, "watch", False) or getattr(args, "resolve", False))
 
 
 # Arguments that name files may hold any bytes the file system allows; the rest is text.
@@ -95,7 +120,35 @@ def say(message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: every failure is one line on stderr and a non-zero status."""
+    """Entry point: every failure is one line on stderr and a non-zero status.
+
+    Without `argv` this is the process's entry point (the `readlist` script, `python
+    -m readlist`): a one-shot command then ends the process itself (`_finish`)."""
+    code = _main(argv)
+    if argv is None and not gc.isenabled():  # only one-shot commands turn it off
+        _finish(code)
+    return code
+
+
+def _finish(code: int) -> None:
+    """Flush the output and end the process without freeing every object first.
+
+    Called only after the command returned: its writes are fsynced, its locks
+    released and its temp files gone (each is done before the code that made it
+    returns), so nothing is left that exiting normally would still do."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (`| head`): as in _main
+        pass
+    except OSError as exc:  # a full disk under a redirected stdout, say
+        say(f"readlist: error: {exc.strerror or exc}")
+        code = code or 1
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         return run(argv)
     except UsageError as exc:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn, TextIO
 
 from readlist.config import Config
@@ -17,7 +16,7 @@ from readlist.library import open_library as open_library  # readlist.tui.launch
 from readlist.model import Paper
 from readlist.selection import Selection
 from readlist.store import Store
-from readlist.text import clean_line
+from readlist.text import clean_line, escape_json_controls, paper_line
 
 
 class UsageError(ReadlistError):
@@ -151,13 +150,15 @@ def load_config(args: argparse.Namespace) -> Config:
     return loaded
 
 
-def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+def open_store(args: argparse.Namespace, *, create: bool = False, indexed: bool = False) -> Store:
     """The library. Only commands that add papers may `create` it (and say so), so a
-    mistyped --db is an error instead of a new, empty library."""
+    mistyped --db is an error instead of a new, empty library. `indexed`: opened by
+    its sidecar index where that is usable (the one-shot commands that read a few
+    papers, or only what the index holds)."""
     from readlist import paths
 
     where = paths.resolve(getattr(args, "db", None))
-    return open_library(where.library, where.data_dir, create=create)
+    return open_library(where.library, where.data_dir, create=create, indexed=indexed)
 
 
 def read_stdin_text() -> str:
@@ -171,31 +172,32 @@ def read_stdin_text() -> str:
         raise InputError("<stdin>: not UTF-8 text") from None
 
 
-# orjson escapes C0 controls but writes DEL and C1 (U+0080-U+009F, e.g. CSI) as is;
-# in UTF-8 those are 0x7F and 0xC2 0x80-0x9F, which occur only inside JSON strings.
-_RAW_CONTROLS = re.compile(rb"\x7f|\xc2[\x80-\x9f]")
-
-
 def print_json(data: Any) -> None:
     """JSON on stdout with every control character escaped, so a terminal shows it."""
     import orjson
 
-    raw = orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
-    raw = _RAW_CONTROLS.sub(lambda m: b"\\u%04x" % ord(m[0].decode()), raw)
-    sys.stdout.buffer.write(raw)
+    sys.stdout.buffer.write(escape_json_controls(orjson.dumps(data, option=orjson.OPT_INDENT_2)))
+    sys.stdout.buffer.write(b"\n")
+
+
+def write_chunks(chunks: Iterable[bytes]) -> None:
+    """Output made in pieces (`View.json_chunks`), written as each is ready."""
+    out = sys.stdout.buffer
+    for chunk in chunks:
+        out.write(chunk)
 
 
 def line_for(paper: Paper, width: int | None) -> str:
-    mark = " " if paper.read else "•"
-    star = "★" if paper.starred else " "
-    tags = ("  #" + " #".join(paper.tags)) if paper.tags else ""
-    head = f"{paper.id}  {mark}{star} {paper.date or '':10} {paper.upvotes:>4}  "
-    title = clean_line(paper.title)
-    if width is not None:
-        room = max(10, width - len(head) - len(tags))
-        if len(title) > room:
-            title = title[: room - 1] + "…"
-    return clean_line(head + title + tags)
+    return paper_line(
+        paper.id,
+        paper.read,
+        paper.starred,
+        paper.date,
+        paper.upvotes,
+        paper.title,
+        paper.tags,
+        width,
+    )
 
 
 def warn_invalid(bad: dict[str, str], what: str = "left out") -> None:
@@ -222,3 +224,23 @@ def print_papers(
     width = shutil.get_terminal_size().columns if terminal else None
     for paper in papers:
         out.write(line_for(paper, width) + "\n")
+
+
+def terminal_width() -> int | None:
+    """The width to fit list lines to, or None when stdout is not a terminal."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
+def print_lines(lines: Iterable[str]) -> None:
+    """One line each, written in large pieces."""
+    write = sys.stdout.write
+    batch: list[str] = []
+    try:
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= 4096:
+                write("\n".join(batch) + "\n")
+                batch.clear()
+    finally:  # also the lines before one that could not be made
+        if batch:
+            write("\n".join(batch) + "\n")

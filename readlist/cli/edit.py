@@ -85,7 +85,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
     if args.read is None and args.star is None:
         args.mark_parser.error("mark needs --read, --unread, --star or --unstar")
-    with open_store(args) as store:
+    with open_store(args, indexed=True) as store:
         ids = [store.resolve(i) for i in args.ids]
         with store.transaction():
             if args.read is not None:
@@ -105,7 +105,7 @@ def cmd_note(args: argparse.Namespace) -> int:
 
     if args.edit and args.text is not None:
         raise UsageError("note --edit takes no TEXT: the editor opens the note")
-    with open_store(args) as store:
+    with open_store(args, indexed=True) as store:
         pid = store.resolve(args.id)
         if args.edit:
             return _edit_note(args, store, pid)
@@ -148,7 +148,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
     for op, tag in zip([o for o in ops if o[0] == "+"], add, strict=True):
         if tag != op[1:]:  # say so: the user typed something else
             print(clean_line(f"readlist: note: tag '{op[1:]}' stored as '{tag}'"), file=sys.stderr)
-    with open_store(args) as store:
+    with open_store(args, indexed=True) as store:
         resolved = [store.resolve(i) for i in ids]
         actions.change_tags(store, resolved, add, remove)
         after = [store.get(pid) for pid in resolved]

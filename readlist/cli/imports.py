@@ -58,7 +58,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     texts = read_inputs(args.paths, stdin, limit)
     now = args.clock.now()
     batches = parse_inputs(texts, args.as_of or now.date(), args.format, now=now)
-    store = open_store(args, create=True)
+    store = open_store(args, create=True, indexed=True)
     with store:
         outcome = import_papers(store, batches)
     for report in outcome.reports:

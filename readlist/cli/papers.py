@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readlist.cli.common import (
     add_saved,
@@ -15,13 +14,18 @@ from readlist.cli.common import (
     open_store,
     positive,
     print_json,
-    print_papers,
+    print_lines,
     saved_query,
     selection_of,
+    terminal_width,
     warn_invalid,
+    write_chunks,
 )
 from readlist.query import GRAMMAR_HELP
-from readlist.selection import SORTS, select
+from readlist.selection import SORTS
+
+if TYPE_CHECKING:
+    from readlist.view import View
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
@@ -113,29 +117,34 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 
 def cmd_list(args: argparse.Namespace) -> int:
     query = saved_query(args.saved, load_config(args)) if args.saved is not None else None
-    with open_store(args) as store:
-        records = store.records()
-        ids = select(records, selection_of(args), args.sort)
-        if query is not None:
-            from readlist.search import rank
+    with open_store(args, indexed=True) as store:
+        view = store.view()
+        rows = view.select(selection_of(args), args.sort)
+        if query is not None:  # the papers it finds, in the list's order
+            found = set(view.rank(query, None, now=args.clock.now()))
+            rows = [r for r in rows if r in found]
+        rows, bad = view.readable(rows[: args.limit])
+        if args.json or not sys.stdout.isatty():
+            show(view, rows, args.json)
+        else:  # a terminal: through the pager when it would scroll away
+            from readlist.cli import pager
 
-            found = set(rank({i: records[i] for i in ids}, query, None, now=args.clock.now()))
-            ids = [i for i in ids if i in found]
-        papers, bad = store.readable(ids[: args.limit])
-    if args.json:
-        print_json([p.to_json() for p in papers])
-    else:
-        from readlist.cli import pager
-
-        lines = io.StringIO()
-        print_papers(papers, lines, terminal=sys.stdout.isatty())
-        pager.show(lines.getvalue(), os.environ)
+            text = "".join(line + "\n" for line in view.lines(rows, terminal_width()))
+            pager.show(text, os.environ)
     warn_invalid(bad)
     return 0
 
 
+def show(view: View, rows: list[int], as_json: bool) -> None:
+    """Papers as `list` and `search` print them: JSON, or one line each."""
+    if as_json:
+        write_chunks(view.json_chunks(rows))
+    else:
+        print_lines(view.lines(rows, terminal_width()))
+
+
 def cmd_show(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
+    with open_store(args, indexed=True) as store:
         paper = store.get(store.resolve(args.id))
     if args.json:
         print_json([paper.to_json()])
@@ -147,15 +156,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from readlist.search import rank
-
-    with open_store(args) as store:
-        found = rank(store.records(), " ".join(args.query), args.limit, now=args.clock.now())
-        papers, bad = store.readable(found)
-    if args.json:
-        print_json([p.to_json() for p in papers])
-    else:
-        print_papers(papers)
+    with open_store(args, indexed=True) as store:
+        view = store.view()
+        found = view.rank(" ".join(args.query), args.limit, now=args.clock.now())
+        rows, bad = view.readable(found)
+        show(view, rows, args.json)
     warn_invalid(bad)
     return 0
 
@@ -185,8 +190,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from readlist.stats import compute
     from readlist.text import describe_stats
 
-    with open_store(args) as store:
-        stats = compute(store.records().values())
+    with open_store(args, indexed=True) as store:
+        stats = compute(store.view().light().values())
     if args.json:
         print_json(stats.to_json())
     else:

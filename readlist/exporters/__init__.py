@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from readlist.errors import ReadlistError
 
@@ -80,6 +80,18 @@ class Exporter(Protocol):
 
     def stamped(self, data: bytes, mark: str) -> bool:
         """Whether `data` carries `mark` as `stamp` puts it."""
+
+
+@runtime_checkable
+class EntryWise(Protocol):
+    """A format whose file is its entries joined (`render` = `join(render_entries)`),
+    so that a render cache can keep each paper's entry (readlist.entrycache)."""
+
+    def render_entries(self, papers: Sequence[Paper], options: Options) -> list[str]:
+        """Each paper's entry, in order."""
+
+    def join(self, entries: Sequence[str]) -> str:
+        """The file of these entries."""
 
 
 def _load() -> dict[str, Exporter]:

@@ -25,6 +25,17 @@ class Bibtex:
 
         return render(papers, Options(self.name, options.unicode))
 
+    def render_entries(self, papers: Sequence[Paper], options: Options) -> list[str]:
+        from readlist.bibtex import render_entries
+        from readlist.exporters import Options
+
+        return render_entries(papers, Options(self.name, options.unicode))
+
+    def join(self, entries: Sequence[str]) -> str:
+        from readlist.bibtex import ENTRY_SEPARATOR
+
+        return ENTRY_SEPARATOR.join(entries)
+
     def stamp(self, text: str, mark: str) -> str:
         return f"% {mark}\n{text}"  # BibTeX reads nothing outside an entry
 

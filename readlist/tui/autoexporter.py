@@ -25,6 +25,7 @@ from readlist.tui.runner import JobRunner, Progress
 
 if TYPE_CHECKING:
     from readlist.autoexport import Memo, Result
+    from readlist.entrycache import EntryCache
 
 DELAY = 0.5  # seconds after the last change
 LANE = "auto-export"
@@ -47,6 +48,7 @@ class AutoExporter:
         self.delay = DELAY
         self._store: Store | None = None  # the runs' own, opened by the first run
         self._memo: Memo = {}  # lets a change outside every selection skip the render
+        self._entries: EntryCache | None = None  # rendered entries, for the next run
         self._shown: dict[str, str] = {}  # path -> error last shown, to say it once
 
     def start(self) -> None:
@@ -77,7 +79,13 @@ class AutoExporter:
                 self._store = Store(library, create=False)
             else:
                 self._store.refresh()  # catch up with the UI thread's (and others') writes
-            return update_all(self._store, self.exports, self.clock.now(), self._memo)
+            if self._entries is None:
+                from readlist.entrycache import EntryCache
+
+                self._entries = EntryCache()
+            return update_all(
+                self._store, self.exports, self.clock.now(), self._memo, self._entries
+            )
         except (ReadlistError, OSError) as exc:
             error = str(exc)
         except Exception as exc:  # a bug must still reach the user, not vanish

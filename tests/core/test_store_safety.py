@@ -447,7 +447,11 @@ def test_compaction_temp_files_are_named_recognisably(
 
     monkeypatch.setattr(os, "replace", spy)
     store.compact()
-    assert [n.split("-")[0] for n in seen] == [".library.json.compact", ".library.json.journal"]
+    assert [n.split("-")[0] for n in seen] == [
+        ".library.json.compact",
+        ".library.json.journal",
+        ".library.json.index",  # the sidecar index, written last (readlist/sidecar.py)
+    ]
     assert all(n.endswith(".tmp") and f"-{os.getpid()}-" in n for n in seen)
 
 

@@ -20,6 +20,7 @@ from bench.generate import generate
 from readlist import autoexport
 from readlist.autoexport import HEADER
 from readlist.config import AutoExport, Config
+from readlist.entrycache import EntryCache
 from readlist.store import Store
 from readlist.tui.autoexporter import AutoExportJob
 from readlist.tui.runner import JobDone
@@ -77,9 +78,10 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         exports: Sequence[AutoExport],
         now: dt.datetime,
         memo: autoexport.Memo | None = None,
+        cache: EntryCache | None = None,
     ) -> list[autoexport.Result]:
         threads.append(threading.current_thread().name)
-        return real(store, exports, now, memo)
+        return real(store, exports, now, memo, cache)
 
     monkeypatch.setattr(autoexport, "update_all", spy)
     return threads

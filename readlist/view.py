@@ -1,0 +1,479 @@
+"""The library as a one-shot command reads it: papers in order (rows), derived columns,
+and the documents only where a command prints them.
+
+Over a store opened by its index (`LazyDocs`), a column comes from the sidecar for
+the snapshot's papers and is derived (readlist.derive) for the papers the journal
+changed; over a store loaded in full (a plain dict) every value is derived. The same
+functions make both, so a command answers the same either way; only the time differs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zlib
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, overload
+
+import orjson
+
+from readlist import derive
+from readlist.indexing import TEXT_COLUMNS, Texts
+from readlist.lazydocs import LazyDocs
+from readlist.selection import SORTS, Selection, select
+from readlist.sidecar import Unusable
+from readlist.text import escape_json_controls
+
+if TYPE_CHECKING:
+    from readlist.dedup import DedupIndex
+    from readlist.indexing import Base
+    from readlist.vocabulary import Scores, Vocabulary
+
+Doc = dict[str, Any]
+CHUNK = 1000  # papers per piece of `--json` output
+
+
+class View:
+    """Papers are rows: their places in `ids`."""
+
+    def __init__(self, docs: Mapping[str, Doc]) -> None:
+        self._docs = docs
+        self._rows: dict[str, derive.Row] = {}
+        self._columns: dict[str, list[Any]] = {}
+        self._facts_of: dict[str, tuple[int, str | None]] | None = None
+        self._where: dict[str, int] | None = None
+        self._texts: dict[str, TextColumn] = {}
+        self.base: Base | None = None
+        if isinstance(docs, LazyDocs):
+            self.base = base = docs.base
+            self._gone, self._over, self._extra = docs.gone, docs.over, docs.extra
+            if self._gone:
+                kept = [i for i, pid in enumerate(base.ids) if pid not in self._gone]
+                self._base_rows: list[int] | None = kept
+                self.ids = [base.ids[i] for i in kept]
+            else:
+                self._base_rows = None  # row i is the snapshot's paper i
+                self.ids = list(base.ids)
+            self._snapshot_rows = len(self.ids)
+            self.ids += self._extra
+            self._derived: Mapping[str, Doc] = {**self._over, **self._extra}
+            self._unchanged = not (self._gone or self._over or self._extra)
+        else:
+            self.ids = list(docs)
+            self._derived = docs
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    # Per paper ------------------------------------------------------------------------
+    def base_row(self, row: int) -> int:
+        """The snapshot's place of the paper at `row`, or -1 for a paper the journal
+        changed or added (its values are derived from its document)."""
+        if self.base is None or row >= self._snapshot_rows or self.ids[row] in self._over:
+            return -1
+        return row if self._base_rows is None else self._base_rows[row]
+
+    def doc(self, row: int) -> Doc:
+        """The document at `row`, read without keeping it (a command streams many)."""
+        i = self.base_row(row)
+        if i < 0:
+            return self._derived[self.ids[row]]
+        assert self.base is not None
+        return self.base.doc(i)
+
+    def row(self, pid: str) -> derive.Row:
+        """Every derived value of a changed paper (the index holds the others')."""
+        row = self._rows.get(pid)
+        if row is None:
+            row = self._rows[pid] = derive.row(pid, self._derived[pid])
+        return row
+
+    def where(self) -> dict[str, int]:
+        """Row by id."""
+        if self._where is None:
+            self._where = {pid: i for i, pid in enumerate(self.ids)}
+        return self._where
+
+    def column(self, name: str) -> list[Any]:
+        """A derived value (a field of derive.Row) for every paper, in order."""
+        out = self._columns.get(name)
+        if out is not None:
+            return out
+        if self.base is None:
+            if name in ("flags", "line"):  # one Paper per document for both
+                facts = self._facts()
+                out = [facts[pid][name == "line"] for pid in self.ids]
+            else:
+                docs = self._docs
+                out = [derive.values(name, pid, docs[pid]) for pid in self.ids]
+        else:
+            sidecar = self.base.sidecar
+            try:
+                if name in TEXT_COLUMNS:
+                    texts = self.texts(name)
+                    return texts if isinstance(texts, list) else texts.materialized()
+                stored = sidecar.raw(name) if name == "flags" else sidecar.json(name)
+            except Unusable:
+                self._fall_back()
+                return self.column(name)
+            out = self._patched(list(stored), name)
+        self._columns[name] = out
+        return out
+
+    def texts(self, name: str) -> TextColumn | list[Any]:
+        """A text column (indexing.TEXT_COLUMNS) read a row at a time; in full, the column."""
+        if self.base is None:
+            return self.column(name)
+        column = self._texts.get(name)
+        if column is None:
+            try:
+                column = self._texts[name] = TextColumn(self, Texts(self.base.sidecar, name), name)
+            except Unusable:
+                self._fall_back()
+                return self.column(name)
+        return column
+
+    def lazy(self, name: str) -> Sequence[Any]:
+        """A column read only when first used (the `added` of a search that ranks)."""
+        if self.base is None:
+            return self.column(name)
+        return Lazy(len(self.ids), lambda: self.column(name))
+
+    def exact_titles(self, text: str) -> list[int]:
+        """The rows whose normalized title is `text`, by the index's title hashes."""
+        import numpy as np
+
+        titles = self.texts("title")
+        if self.base is None:
+            return [r for r, title in enumerate(titles) if title == text]
+        try:
+            hashes = self.base.sidecar.array("thash")
+        except Unusable:
+            self._fall_back()
+            return self.exact_titles(text)
+        base = np.flatnonzero(hashes == zlib.crc32(text.encode())).tolist()
+        rows = {self._final(i) for i in base}
+        rows |= {self.where()[pid] for pid in self._derived}
+        return sorted(r for r in rows if r >= 0 and titles[r] == text)
+
+    def _final(self, base_row: int) -> int:
+        """The row of the snapshot's paper `base_row`, or -1 (removed or changed)."""
+        assert self.base is not None
+        pid = self.base.ids[base_row]
+        if pid in self._gone or pid in self._over:
+            return -1
+        return base_row if self._base_rows is None else bisect_left(self._base_rows, base_row)
+
+    def _fall_back(self) -> None:
+        """A section of the index is torn or corrupt (its CRC says so): derive
+        everything from the documents instead, read by the index's ranges, each
+        checked against its own CRC. The rows stay as they were."""
+        docs = {pid: self.doc(r) for r, pid in enumerate(self.ids)}
+        self.__init__(docs)  # type: ignore[misc]
+
+    def _patched(self, stored: list[Any], name: str) -> list[Any]:
+        """A column of the snapshot's papers with the journal's changes in."""
+        if self._unchanged:
+            return stored
+        out = stored if self._base_rows is None else [stored[i] for i in self._base_rows]
+        where = self.where() if self._over else {}
+        for pid in self._over:
+            out[where[pid]] = getattr(self.row(pid), name)
+        out += [getattr(self.row(pid), name) for pid in self._extra]
+        return out
+
+    def _facts(self) -> dict[str, tuple[int, str | None]]:
+        """Flags and list line of every paper (in full: one Paper per document for both)."""
+        if self._facts_of is None:
+            docs = self._docs
+            self._facts_of = {pid: derive.paper_facts(pid, docs[pid]) for pid in self.ids}
+        return self._facts_of
+
+    def light(self) -> Mapping[str, Doc]:
+        """Every paper's light record (derive.LIGHT_FIELDS), by id in order: what views,
+        filters, statistics and an import's checks read. In full: the documents."""
+        if self.base is None:
+            return self._docs
+        return dict(zip(self.ids, self.column("light"), strict=True))
+
+    # Views ----------------------------------------------------------------------------
+    def select(self, selection: Selection, by: str = "added") -> list[int]:
+        """`selection.select` over the papers: the rows a view shows, in order."""
+        if selection == Selection() and by in SORTS and by != "title":
+            keys = self.column(by)  # text_of / int_of of the field, as sort_ids reads it
+            return sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
+        where = self.where()
+        return [where[pid] for pid in select(self.light(), selection, by)]
+
+    def readable(self, rows: Iterable[int]) -> tuple[list[int], dict[str, str]]:
+        """The rows `Paper.from_doc` reads, and the ids of the others (as
+        `Store.readable` splits them)."""
+        flags = self.column("flags")
+        good, bad = [], {}
+        for r in rows:
+            if flags[r] & derive.READABLE:
+                good.append(r)
+            else:
+                bad[self.ids[r]] = "invalid data"
+        return good, bad
+
+    def lines(self, rows: Iterable[int], width: int | None) -> Iterator[str]:
+        """The list lines of readable rows (see `readable`)."""
+        flags = self.column("flags")
+        if width is None:
+            lines = self.texts("line")
+            for r in rows:
+                line = lines[r] if flags[r] & derive.LINE else None
+                yield line if line is not None else _line(self.ids[r], self.doc(r), None)
+        elif self.base is not None:
+            light = self.column("light")
+            ids = self.ids
+            for r in rows:
+                yield derive.light_line(ids[r], light[r], width)
+        else:
+            for r in rows:
+                yield _line(self.ids[r], self.doc(r), width)
+
+    def json_chunks(self, rows: list[int]) -> Iterator[bytes]:
+        """`print_json([Paper.from_doc(...).to_json() for each readable row])`, in pieces:
+        CHUNK objects at a time."""
+        if not rows:
+            yield b"[]\n"
+            return
+        flags = self.column("flags")
+        ids = self.ids
+        yield b"[\n"
+        for at in range(0, len(rows), CHUNK):
+            objects = []
+            for r in rows[at : at + CHUNK]:
+                doc = self.doc(r)
+                if flags[r] & derive.CANONICAL:
+                    objects.append(derive.json_object(ids[r], doc))
+                else:
+                    paper = derive.paper_of(ids[r], doc)
+                    assert paper is not None  # callers pass readable rows
+                    objects.append(paper.to_json())
+            raw = orjson.dumps(objects, option=orjson.OPT_INDENT_2)[2:-2]
+            last = at + CHUNK >= len(rows)
+            yield escape_json_controls(raw) + (b"\n]\n" if last else b",\n")
+
+    # Search ---------------------------------------------------------------------------
+    def rank(self, query: str, limit: int | None, now: dt.datetime) -> list[int]:
+        """`search.rank` over the papers (rows), by the index where there is one."""
+        from readlist.query import parse
+        from readlist.search import Columns, SearchIndex
+
+        parsed = parse(query)
+        if self.base is not None:
+            try:
+                columns = Columns(
+                    self.texts("title"),
+                    self.column("extra"),
+                    self.column("upvotes"),
+                    self.lazy("added"),
+                    self._title_words(),
+                    AbstractMatcher(self).contains,
+                    self.exact_titles,
+                )
+                index = SearchIndex.of_columns(
+                    self.ids, columns, self.light() if parsed.filters else {}
+                )
+            except Unusable:
+                self._fall_back()
+            else:
+                return index.search_rows(parsed, limit, now=now)
+        if self.base is None:
+            return SearchIndex(self._docs).search_rows(parsed, limit, now=now)
+        return self.rank(query, limit, now)  # a column fell back on its own
+
+    def _title_words(self) -> Vocabulary:
+        """The titles' vocabulary: the sidecar's, with the changed papers' titles in."""
+        import numpy as np
+
+        from readlist.vocabulary import Vocabulary
+
+        if self.base is None:
+            raise Unusable("the view fell back to the documents")
+        sidecar = self.base.sidecar
+        words: list[str] = sidecar.json("tvocab")
+        tokens = sidecar.array("ttokens")
+        starts = sidecar.array("tstarts")
+        if self._unchanged:
+            return Vocabulary.from_arrays(words, tokens, starts)
+        n = len(self.ids)
+        lengths = np.diff(np.append(starts, len(tokens)))
+        source = np.fromiter((self.base_row(r) for r in range(n)), np.int64, count=n)
+        word_id = {w: i for i, w in enumerate(words)}
+        words = list(words)
+        fresh: dict[int, list[int]] = {}
+        for at in np.flatnonzero(source < 0).tolist():
+            ids = []
+            for w in self.row(self.ids[at]).title.split() or [""]:
+                if w not in word_id:
+                    word_id[w] = len(words)
+                    words.append(w)
+                ids.append(word_id[w])
+            fresh[at] = ids
+        based = source >= 0
+        sizes = np.zeros(n, np.int64)
+        sizes[based] = lengths[source[based]]
+        for at, ids in fresh.items():
+            sizes[at] = len(ids)
+        new_starts = np.zeros(n, np.int64)
+        new_starts[1:] = np.cumsum(sizes)[:-1]
+        owner = np.repeat(np.arange(n), sizes)
+        offset = np.arange(len(owner)) - new_starts[owner]
+        new_tokens = np.zeros(len(owner), np.int32)
+        take = based[owner]
+        new_tokens[take] = tokens[starts[source[owner[take]]] + offset[take]]
+        for at, ids in fresh.items():
+            new_tokens[new_starts[at] : new_starts[at] + len(ids)] = ids
+        return Vocabulary.from_arrays(words, new_tokens, new_starts)
+
+    # Imports ---------------------------------------------------------------------------
+    def dedup_index(self) -> DedupIndex:
+        """The duplicate check of an import, as `DedupIndex(store.identities())`."""
+        from readlist.dedup import DedupIndex
+
+        if self.base is None:
+            return DedupIndex((p, d["title"], d.get("arxiv_id")) for p, d in self._docs.items())
+        light, keys = self.column("light"), self.column("tkey")
+        if self.base is None:  # fell back
+            return self.dedup_index()
+        return DedupIndex.of_columns(
+            self.ids, [r["title"] for r in light], [r.get("arxiv_id") for r in light], keys
+        )
+
+
+class TextColumn(Sequence[str]):
+    """A text column over a view: the index's texts, the changed papers' derived."""
+
+    def __init__(self, view: View, texts: Texts, name: str) -> None:
+        self._view, self._texts, self._name = view, texts, name
+        self._all: list[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self._view.ids)
+
+    @overload
+    def __getitem__(self, row: int) -> str: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[str]: ...
+    def __getitem__(self, row: int | slice) -> str | list[str]:
+        if isinstance(row, slice):
+            return self.materialized()[row]
+        if self._all is not None:
+            return self._all[row]
+        i = self._view.base_row(row)
+        if i >= 0:
+            return self._texts.get(i)
+        value: str = getattr(self._view.row(self._view.ids[row]), self._name) or ""
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.materialized())
+
+    def materialized(self) -> list[str]:
+        if self._all is None:
+            self._all = self._view._patched(list(self._texts.all()), self._name)
+        return self._all
+
+
+class Lazy(Sequence[Any]):
+    """A column of known length, loaded on first use."""
+
+    def __init__(self, n: int, load: Callable[[], list[Any]]) -> None:
+        self._n, self._load = n, load
+        self._values: list[Any] | None = None
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Any]: ...
+    def __getitem__(self, i: int | slice) -> Any:
+        if self._values is None:
+            self._values = self._load()
+        return self._values[i]
+
+
+def _line(pid: str, doc: Doc, width: int | None) -> str:
+    """The list line made from the Paper: raises where it always did (a bad type)."""
+    paper = derive.paper_of(pid, doc)
+    assert paper is not None  # callers pass readable rows
+    return derive.line_of(paper, width)
+
+
+class AbstractMatcher:
+    """search's abstract rule over a view: the index's postings for the snapshot's
+    papers, the rule itself for the papers changed since and for what the postings
+    only narrow down (phrases)."""
+
+    def __init__(self, view: View) -> None:
+        import numpy as np
+
+        from readlist.indexing import postings_of
+
+        if view.base is None:
+            raise Unusable("the view fell back to the documents")
+        self.view = view
+        self.postings = postings_of(view.base.sidecar)
+        base = view.base
+        kept = np.arange(len(base.ids)) if view._base_rows is None else view._base_rows
+        self.final_of_base = np.full(len(base.ids), -1, np.int64)
+        self.final_of_base[kept] = np.arange(len(kept))
+        where = view.where() if view._over else {}
+        self._changed_rows = [where[pid] for pid in view._over]
+        for pid in view._over:
+            self.final_of_base[base.pos[pid]] = -1
+        self._changed_rows += range(view._snapshot_rows, len(view.ids))
+        self._texts: dict[int, str] | None = None
+
+    def _changed(self) -> dict[int, str]:
+        """The abstracts of the papers the journal changed, by row."""
+        if self._texts is None:
+            from readlist.query import abstract_text
+
+            view = self.view
+            self._texts = {r: abstract_text(view.doc(r)) for r in self._changed_rows}
+        return self._texts
+
+    def contains(self, word: str) -> Scores:
+        """Which papers' abstracts contain `word` (search._contains's rule)."""
+        import numpy as np
+
+        from readlist.query import abstract_text
+
+        check: Callable[[str], object] | None = None  # the rule, where postings only narrow
+        if " " in word:  # a phrase; abstracts keep runs of spaces
+            check = re.compile(r"\s+".join(map(re.escape, word.split()))).search
+            mask = self.postings.phrase_candidates(word)
+        elif any(c.isspace() for c in word):  # no word of the index holds it: check all
+            check = _substring(word)
+            mask = np.ones(self.postings.n, bool)
+        else:
+            mask = self.postings.containing(word)
+        hits = np.flatnonzero(mask)
+        if check is not None:
+            base = self.view.base
+            assert base is not None
+            kept = [i for i in hits.tolist() if check(abstract_text(base.doc(i)))]
+            hits = np.asarray(kept, np.int64)
+        out = np.zeros(len(self.view.ids), np.uint8)
+        final = self.final_of_base[hits]
+        out[final[final >= 0]] = 1
+        rule = check or _substring(word)
+        for at, text in self._changed().items():
+            if rule(text):
+                out[at] = 1
+        return out
+
+
+def _substring(word: str) -> Callable[[str], bool]:
+    return lambda text: word in text
+
+
+__all__ = ["CHUNK", "AbstractMatcher", "View"]

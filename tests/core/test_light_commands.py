@@ -1,0 +1,73 @@
+"""One-shot commands load only what they use: scripts call them in loops, and the
+TUI (textual), the network (httpx) and BibTeX (bibtexparser, pylatexenc) cost
+start-up time that `list`, `search`, `show` or `mark` never need."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from readlist.cli import main
+from tests.conftest import SEEDS
+
+HEAVY = ("textual", "httpx", "bibtexparser", "pylatexenc")
+
+PROBE = """
+import sys
+from readlist.cli import main
+code = main(sys.argv[1:])
+heavy = sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[0].split(",")))
+print("exit", code, "heavy", ",".join(heavy))
+"""
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("light") / "lib.json"
+    assert main(["--db", str(path), "import", str(SEEDS / "002_3c55a4b56f8e4387.txt")]) == 0
+    return path
+
+
+def loaded(lib: Path, argv: list[str]) -> str:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PROBE.replace("sys.argv[0]", repr(",".join(HEAVY))),
+            "--db",
+            str(lib),
+            *argv,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.splitlines()[-1]
+
+
+def test_one_shot_commands_import_no_heavy_package(lib: Path) -> None:
+    listed = subprocess.run(
+        [sys.executable, "-m", "readlist", "--db", str(lib), "list", "--json"],
+        capture_output=True,
+        check=True,
+    )
+    pid = json.loads(listed.stdout)[0]["id"]
+    commands = [
+        ["list"],
+        ["list", "--json"],
+        ["search", "diffusion"],
+        ["search", "video", "--json"],
+        ["show", pid],
+        ["show", pid, "--json"],
+        ["mark", pid, "--star"],
+        ["tag", pid, "+x"],
+        ["note", pid, "a note"],
+        ["stats"],
+        ["check"],
+    ]
+    for argv in commands:
+        assert loaded(lib, argv) == "exit 0 heavy ", argv
