@@ -21,6 +21,8 @@ from readlist.fspaths import read_regular
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_PDF = "https://arxiv.org/pdf"
+DEFAULT_S2_API = "https://api.semanticscholar.org/graph/v1"
+DEFAULT_DBLP_API = "https://dblp.org/search/publ/api"
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
 MAX_CONFIG_BYTES = 1024 * 1024  # a config.toml is a few hundred bytes
 # What Textual accepts as a key: modifiers, then one printable character or a key
@@ -42,15 +44,27 @@ class Network:
     arxiv_pdf: str = DEFAULT_ARXIV_PDF  # + "/2511.07399": where `readlist pdf` downloads
     pdf_timeout: float = 300.0  # seconds for one PDF download, whole body included
     max_pdf_mb: int = 100  # a PDF larger than this is refused
+    s2_api: str = DEFAULT_S2_API  # Semantic Scholar's Graph API (readlist published)
+    dblp_api: str = DEFAULT_DBLP_API  # DBLP's publication search
+    s2_delay: float = 1.0  # seconds between requests to each (0 only for tests)
+    dblp_delay: float = 1.0
+    # From the environment (S2_API_KEY), never from config.toml: a secret.
+    s2_api_key: str | None = field(default=None, repr=False)
 
 
 # [network] numbers: (smallest, largest, whether the smallest itself is allowed)
 _SECONDS = {
     "arxiv_delay": (0, 3600, True),
+    "s2_delay": (0, 3600, True),
+    "dblp_delay": (0, 3600, True),
     "timeout": (0, 3600, False),
     "budget": (0, 86400, False),
     "pdf_timeout": (0, 86400, False),
 }
+
+
+_URL_KEYS = ("arxiv_api", "hf_endpoint", "arxiv_pdf", "s2_api", "dblp_api")
+_API_KEY = re.compile(r"[!-~]{1,200}")
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,10 @@ class _Reader:
             "arxiv_pdf": (str,),
             "pdf_timeout": (int, float),
             "max_pdf_mb": (int,),
+            "s2_api": (str,),
+            "dblp_api": (str,),
+            "s2_delay": (int, float),
+            "dblp_delay": (int, float),
         }
         for key, value in table.items():
             kind = kinds.get(key)
@@ -173,14 +191,19 @@ class _Reader:
                     )
             elif key in ("max_response_mb", "max_pdf_mb") and not 1 <= value <= 4096:
                 self.warn(f"[network] {key} must be a whole number from 1 to 4096, using {default}")
-            elif key in ("arxiv_api", "hf_endpoint", "arxiv_pdf") and not value.startswith(
-                ("http://", "https://")
-            ):
+            elif key in _URL_KEYS and not value.startswith(("http://", "https://")):
                 self.warn(f"[network] {key} must be an http(s) URL, using the default")
             else:
                 values[key] = value
         if env.get("HF_ENDPOINT"):
             values["hf_endpoint"] = env["HF_ENDPOINT"]
+        key = env.get("S2_API_KEY", "").strip()
+        if key and _API_KEY.fullmatch(key):
+            values["s2_api_key"] = key
+        elif key:  # a header value must be one line of printable ASCII
+            self.warnings.append(
+                "S2_API_KEY is not an API key (at most 200 printable ASCII characters), ignored"
+            )
         return Network(**values)
 
     def exports(self, raw: Any) -> tuple[AutoExport, ...]:
