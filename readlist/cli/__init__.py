@@ -14,13 +14,13 @@ import sys
 from collections.abc import Sequence
 
 from readlist import __version__
-from readlist.cli import backup, edit, export, imports, network, papers, pdf
+from readlist.cli import backup, edit, export, imports, network, papers, pdf, published
 from readlist.cli.common import Parser, UsageError
 from readlist.clock import Clock
 from readlist.errors import ReadlistError
 from readlist.text import clean_line, decodable
 
-GROUPS = (imports, papers, edit, export, network, pdf, backup)
+GROUPS = (imports, papers, edit, export, network, published, pdf, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
