@@ -1,8 +1,9 @@
-"""Keep `.bib` files in step with the library: `[[export.auto]]` and `export --watch`.
+"""Keep export files in step with the library: `[[export.auto]]` and `export --watch`.
 
 A file is rewritten (atomically) only when its bytes would change, so tools that
 watch it (latexmk, Overleaf's git sync) see no false change. An auto-export only
-replaces a file it wrote itself (it starts with `HEADER`), never a hand-kept one.
+replaces a file it wrote itself (it carries `MARK` where its format puts it, see
+`Exporter.stamp`: a BibTeX file starts with `HEADER`), never a hand-kept one.
 """
 
 from __future__ import annotations
@@ -15,16 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from readlist.atomic import atomic_write
-from readlist.bibtex import Options, render
 from readlist.citations import shown
 from readlist.config import AutoExport
 from readlist.errors import InputError, ReadlistError
+from readlist.exporters import Exporter, Options, exporter_for
 from readlist.exporting import check_output, ensure_keys, exportable
 from readlist.fspaths import Kind, PathError, kind_of, open_regular, refusal
+from readlist.model import Paper
 from readlist.selection import select
 from readlist.store import Store
 
-HEADER = b"% Written by readlist auto-export ([[export.auto]] in config.toml); edits are lost.\n"
+MARK = "Written by readlist auto-export ([[export.auto]] in config.toml); edits are lost."
+HEADER = f"% {MARK}\n".encode()  # BibTeX's and biblatex's stamp
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,14 @@ def selected(records: Mapping[str, Mapping[str, Any]], query: str, now: dt.datet
     return [i for i in ordered if i in hits]
 
 
-def _owned(path: Path) -> bool:
-    """True when `path` is absent, empty, or an earlier auto-export's output."""
-    head = _current(path, len(HEADER))
-    return head in (None, b"", HEADER)
+def render(papers: Sequence[Paper], options: Options) -> str:
+    """The text of an export, in `options.format`."""
+    return exporter_for(options.format).render(papers, options)
+
+
+def _owned(current: bytes | None, exporter: Exporter) -> bool:
+    """True when the file is absent, empty, or an earlier auto-export's output."""
+    return current in (None, b"") or exporter.stamped(current, MARK)
 
 
 Records = Mapping[str, Mapping[str, Any]]
@@ -112,7 +119,13 @@ def update_all(
             chosen.append((export, selected(records, export.query, now)))
         except ReadlistError as exc:
             results[n] = Result(export.path, error=str(exc))
-    keyless = {pid for _, ids in chosen for pid in ids if not records[pid].get("bibkey")}
+    keyless = {
+        pid
+        for export, ids in chosen
+        if exporter_for(export.format).needs_keys
+        for pid in ids
+        if not records[pid].get("bibkey")
+    }
     if keyless:
         try:
             ensure_keys(store, store.readable(sorted(keyless))[0])
@@ -144,18 +157,20 @@ def update_one(
         kind = kind_of(export.path)
         if kind not in (Kind.FILE, Kind.MISSING):
             raise InputError(refusal(kind, NOT_WRITING))
-        if not _owned(export.path):
+        exporter = exporter_for(export.format)
+        current = _current(export.path)  # read once: ownership, the memo, a change
+        if not _owned(current, exporter):
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"
             )
         docs = [records.get(pid) for pid in ids] if records is not None else []
         cached = memo.get(export) if memo is not None else None
-        if cached is not None and cached[0] == docs and _current(export.path) == cached[1]:
+        if cached is not None and cached[0] == docs and current == cached[1]:
             return Result(export.path, count=len(ids))
         papers, bad = exportable(store, [pid for pid in ids if pid in store])  # undo may drop one
-        text = render(papers, Options(style=export.style, unicode=export.unicode))
-        data = HEADER + text.encode("utf-8")
-        written = _current(export.path) != data
+        text = render(papers, Options(export.format, export.unicode))
+        data = exporter.stamp(text, MARK).encode("utf-8")
+        written = current != data
         if written:  # the full check (hard links, a writable directory) only to write
             atomic_write(check_output(export.path, store), data)
         if memo is not None and records is not None:

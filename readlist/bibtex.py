@@ -11,7 +11,6 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 
 from bibtexparser.entrypoint import write_string
 from bibtexparser.library import Library
@@ -26,13 +25,14 @@ from bibtexparser.writer import BibtexFormat
 from readlist.biblatex import biblatex_names, bibtex_names, type_words
 from readlist.bibnames import person
 from readlist.citekeys import STOPWORDS
+from readlist.exporters import Options as Options  # the options of every format
 from readlist.keywords import field_for
 from readlist.latex import MARKS, LatexEncoder
-from readlist.links import clean_url
-from readlist.model import Paper, is_code_repo
+from readlist.links import url_of as url_of  # once defined here
+from readlist.model import Paper
 from readlist.protect import needs_braces, regions
 
-STYLES = ("bibtex", "biblatex")
+STYLES = ("bibtex", "biblatex")  # the two formats this renders (see exporters/bibtex_format.py)
 _SPECIAL = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -95,12 +95,6 @@ _BIBLATEX_TYPES = _BIBTEX_TYPES | frozenset(
         "standard suppperiodical"
     )
 )
-
-
-@dataclass(frozen=True)
-class Options:
-    style: str = "bibtex"
-    unicode: bool = False
 
 
 class Encoder:
@@ -195,12 +189,6 @@ def _unmatched_braces(text: str) -> set[int]:
             lone.add(i)
     lone.update(opened)
     return lone
-
-
-def url_of(paper: Paper) -> str | None:
-    """The paper's own page (see `Paper.page_url`), checked and %-encoded again, so a
-    link stored before links were checked cannot smuggle TeX into the `url` field."""
-    return next((u for u in map(clean_url, paper.web_links()) if u and not is_code_repo(u)), None)
 
 
 def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
@@ -335,11 +323,14 @@ def _key_label(paper: Paper) -> str:
     return next((w for w in words if w and w.lower() not in STOPWORDS), paper.title)
 
 
-def render(papers: Sequence[Paper], options: Options = Options()) -> str:
-    """BibTeX text for papers that already carry keys."""
-    enc = Encoder(unicode=options.unicode, biber=options.style == "biblatex")
-    library = Library([entry(p, enc, options.style) for p in papers])
-    month = MonthIntMiddleware() if options.style == "biblatex" else MonthAbbreviationMiddleware()
+def render(papers: Sequence[Paper], options: Options | None = None) -> str:
+    """BibTeX text for papers that already carry keys; biblatex's when `options.format`
+    is "biblatex"."""
+    options = options or Options()
+    style = "biblatex" if options.format == "biblatex" else "bibtex"
+    enc = Encoder(unicode=options.unicode, biber=style == "biblatex")
+    library = Library([entry(p, enc, style) for p in papers])
+    month = MonthIntMiddleware() if style == "biblatex" else MonthAbbreviationMiddleware()
     stack = [
         month,
         AddEnclosingMiddleware(

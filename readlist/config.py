@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from readlist.errors import ReadlistError
+from readlist.exporters import REGISTRY
 from readlist.fspaths import read_regular
 
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
@@ -69,12 +70,18 @@ _API_KEY = re.compile(r"[!-~]{1,200}")
 
 @dataclass(frozen=True)
 class AutoExport:
-    """One `[[export.auto]]`: a .bib file kept in step with a query."""
+    """One `[[export.auto]]`: a file kept in step with a query, in a format of
+    `readlist.exporters.REGISTRY`."""
 
     path: Path
     query: str = ""
-    style: str = "bibtex"
+    format: str = "bibtex"
     unicode: bool = False
+
+    @property
+    def style(self) -> str:
+        """The old name of `format`, still read from config.toml."""
+        return self.format
 
 
 @dataclass(frozen=True)
@@ -220,24 +227,29 @@ class _Reader:
             if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
                 self.warn(f"{where} needs a path, ignored")
                 continue
-            unknown = set(entry) - {"path", "query", "style", "unicode"}
+            unknown = set(entry) - {"path", "query", "format", "style", "unicode"}
             for key in sorted(unknown):
                 self.warn(f"{where} unknown key {key!r}, ignored")
             query = entry.get("query", "")
-            style = entry.get("style", "bibtex")
+            fmt = entry.get("format", entry.get("style", "bibtex"))  # style: its old name
             unicode = entry.get("unicode", False)
             if not isinstance(query, str):
                 self.warn(f"{where} query must be a string, ignored")
                 continue
-            if style not in ("bibtex", "biblatex"):
-                self.warn(f"{where} style must be bibtex or biblatex, ignored")
+            if "format" in entry and "style" in entry and entry["style"] != fmt:
+                self.warn(f"{where} has both format and style (its old name), ignored")
+                continue
+            if not isinstance(fmt, str) or fmt not in REGISTRY:
+                key = "format" if "format" in entry else "style"
+                *most, last = REGISTRY
+                self.warn(f"{where} {key} must be {', '.join(most)} or {last}, ignored")
                 continue
             if not isinstance(unicode, bool):
                 self.warn(f"{where} unicode must be true or false, ignored")
                 continue
             path = Path(entry["path"]).expanduser()
             path = self.path.parent / path  # relative to config.toml, not to where readlist runs
-            out.append(AutoExport(path=path, query=query, style=style, unicode=unicode))
+            out.append(AutoExport(path=path, query=query, format=fmt, unicode=unicode))
         return tuple(out)
 
     def imports(self, raw: Any) -> int:

@@ -1,7 +1,8 @@
 """Export as a service: choose papers, give each a stored key, render, write.
 
-`bibtex.py` is the pure renderer (papers with keys -> text). Keys are assigned here,
-once, and stored on the paper; a key once given never changes.
+The formats (`readlist.exporters`) are pure renderers (papers with keys -> text).
+Keys are assigned here, once, for the formats that cite by key, and stored on the
+paper; a key once given never changes.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from typing import Any
 import orjson
 
 from readlist.atomic import atomic_write
-from readlist.bibtex import Options, render
 from readlist.citekeys import assign_keys, valid_key
 from readlist.errors import ReadlistError
+from readlist.exporters import Exporter, Options, exporter_for
 from readlist.fileformat import META
 from readlist.fspaths import Kind, PathError, kind_of, open_regular, refusal
 from readlist.model import Paper
@@ -83,6 +84,34 @@ def entries_for(papers: Sequence[Paper], cited: Mapping[str, Sequence[str]]) -> 
     return out
 
 
+def prepare(
+    store: Store,
+    papers: Sequence[Paper],
+    exporter: Exporter,
+    cited: Mapping[str, Sequence[str]] | None = None,
+) -> list[Paper]:
+    """The entries to render: each paper once, with its key (assigned now if missing,
+    stored for good) when the format cites by key, under each key `cited` (id -> the
+    keys a document cites it by) names."""
+    unique = list({p.id: p for p in papers}.values())
+    if not exporter.needs_keys:
+        return unique
+    return entries_for(ensure_keys(store, unique), cited or {})
+
+
+def render_export(
+    store: Store,
+    papers: Sequence[Paper],
+    options: Options | None = None,
+    cited: Mapping[str, Sequence[str]] | None = None,
+) -> tuple[str, int]:
+    """The text of the export in `options.format`, and how many entries it holds."""
+    options = options or Options()
+    exporter = exporter_for(options.format)
+    entries = prepare(store, papers, exporter, cited)
+    return exporter.render(entries, options), len(entries)
+
+
 def export_papers(
     store: Store,
     papers: Sequence[Paper],
@@ -91,8 +120,7 @@ def export_papers(
 ) -> str:
     """Assign any missing keys (stored for good), then render. Repeats are dropped;
     `cited` (id -> the keys a document cites it by) writes a paper under those keys."""
-    unique = list({p.id: p for p in papers}.values())
-    return render(entries_for(ensure_keys(store, unique), cited or {}), options or Options())
+    return render_export(store, papers, options, cited)[0]
 
 
 def exportable(store: Store, ids: Sequence[str]) -> tuple[list[Paper], dict[str, str]]:
@@ -111,16 +139,15 @@ def export_ids(
     options: Options | None = None,
     cited: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[str, int, dict[str, str]]:
-    """BibTeX text for these papers, how many entries it holds, and the papers left
+    """The export of these papers, how many entries it holds, and the papers left
     out for invalid data (with why)."""
     if not ids:
         raise ReadlistError("no papers match; nothing exported")
     papers, bad = exportable(store, ids)
     if not papers:
         raise ReadlistError(f"every paper chosen has invalid data ({len(bad)}); readlist check")
-    text = export_papers(store, papers, options, cited)
-    unique = dict.fromkeys(p.id for p in papers)
-    return text, sum(len((cited or {}).get(pid) or [pid]) for pid in unique), bad
+    text, count = render_export(store, papers, options, cited)
+    return text, count, bad
 
 
 def _head(path: Path, size: int = 4096) -> bytes:
@@ -196,7 +223,7 @@ def check_output(path: Path, store: Store, *, backup_ok: bool = False) -> Path:
     return target
 
 
-def write_bib(path: Path, text: str, store: Store) -> None:
+def write_export(path: Path, text: str, store: Store) -> None:
     """Replace `path` (or, for a symlink, its target) atomically with the exported text."""
     target = check_output(path, store)
     try:

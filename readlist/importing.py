@@ -353,12 +353,17 @@ def read_backup(name: str, text: str) -> list[Paper] | None:
 
 
 def _filled(old: Paper, new: Paper) -> list[str]:
-    """The fields a merge changed, other than where the paper was seen."""
-    return [
-        f.name
+    """The fields a merge changed, other than where the paper was seen; a date, its
+    printed form and whether its year was inferred are one thing to a reader: "date"."""
+    names = [
+        _SHOWN_AS.get(f.name, f.name)
         for f in dataclasses.fields(Paper)
         if f.name != "sources" and getattr(old, f.name) != getattr(new, f.name)
     ]
+    return list(dict.fromkeys(names))
+
+
+_SHOWN_AS = {"date_raw": "date", "date_inferred": "date"}
 
 
 def _short(text: str, width: int = 50) -> str:

@@ -9,7 +9,13 @@ caret, space or control character survives into a `url` field.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from readlist.model import is_code_repo
+
+if TYPE_CHECKING:
+    from readlist.model import Paper
 
 # Characters RFC 3986 allows verbatim outside the host (brackets are for IPv6 hosts only).
 _VERBATIM = frozenset(
@@ -100,3 +106,9 @@ def clean_url(raw: str) -> str | None:
         return check_url(raw)
     except BadLink:
         return None
+
+
+def url_of(paper: Paper) -> str | None:
+    """The paper's own page (see `Paper.page_url`), checked and %-encoded again, so a
+    link stored before links were checked cannot smuggle TeX into the `url` field."""
+    return next((u for u in map(clean_url, paper.web_links()) if u and not is_code_repo(u)), None)

@@ -30,27 +30,34 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, utils
+from rapidfuzz import utils
 
 from readlist.model import unaccent
 from readlist.query import TYPO_MIN, Query, normalize, parse
 from readlist.selection import Record, Records, int_of, text_of, texts_of
-from readlist.vocabulary import TYPO_SCORE, Scores, Vocabulary, cdist
+from readlist.vocabulary import (
+    NOT_YET,
+    TYPO_SCORE,
+    Scores,
+    Vocabulary,
+    WordCache,
+    WordScores,
+    containing,
+    text_scores,
+)
 
 __all__ = ["TYPO_SCORE", "Hit", "SearchIndex", "cutoff", "normalize", "rank"]
 
 TITLE, TAGS_NOTES, ABSTRACT = 0, 1, 2
 NO_MATCH = 3
 MIN_ABSTRACT_WORD = 3
-_CACHE_WORDS = 32
 Ranked = tuple[npt.NDArray[np.intp], npt.NDArray[np.uint8], npt.NDArray[np.float32]]
-_NOT_YET: Scores = np.zeros(0, np.uint8)  # abstract scores not computed yet
+_NONE: Scores = np.zeros(0, np.uint8)
 _NO_RECORD: Record = {"title": ""}
 
 
@@ -70,80 +77,104 @@ class Hit:
     score: float
 
 
+# The fields a row is made of (see _row): a change to any other field needs no reindex.
+INDEXED = frozenset({"title", "tags", "notes", "abstract", "upvotes", "added"})
+
+
 class SearchIndex:
-    """Pre-processed search text for a set of papers, kept current with `update`."""
+    """Pre-processed search text for a set of papers.
+
+    Immutable once built: every part a search reads is computed here, before anyone
+    else can see the index, so a worker may search it while the UI thread searches it
+    too. A change makes a new index (`updated`), swapped in whole; what a search learns
+    about a word goes into the caller's `WordCache`, never into the index.
+    """
 
     def __init__(self, records: Records, ids: Iterable[str] | None = None) -> None:
         self.ids: list[str] = []
-        self._records = records
+        self._records = records  # what filters read when a search is given no records
         self._pos: dict[str, int] = {}
         self._titles: list[str] = []
         self._extra: list[str] = []
         self._abstracts: list[str] = []
         self._upvotes: list[int] = []
         self._added: list[str] = []
-        self._cache: dict[str, tuple[Scores, Scores, Scores]] = {}
-        self._filled: list[int] | None = None  # rows with tags or notes
-        self._extra_words: Vocabulary | None = None  # their words
-        self._words: Vocabulary | None = None
-        self._upvotes_array: npt.NDArray[np.int64] | None = None
-        self._by_title: dict[str, list[int]] | None = None  # normalized title -> rows
-        self.update(records, records if ids is None else ids)
+        self._fill(records, records if ids is None else ids)
+        self._derive(None, _Filled(retitled=True))
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def warm(self) -> None:
-        """Build the lazy parts now (the TUI does this in a worker after first paint)."""
-        vocab = self._title_words()
-        vocab.heads(TYPO_MIN)  # the typo candidates of words up to 7 letters
-        vocab.heads(TYPO_MIN + 4)  # and up to 11
-
     def updated(self, records: Records, ids: Iterable[str]) -> SearchIndex:
         """A new index with these papers added or refreshed; this one stays as it is.
 
-        Another thread may be searching this index right now, so it is never mutated
-        once shared: the caller swaps the new one in. Copying the row lists costs a few
-        milliseconds at 100k papers; the lazy parts are rebuilt on the next search.
+        Copying the row lists costs a few milliseconds at 100k papers; the vocabulary of
+        titles is extended, not rebuilt, unless a title of a known paper changed.
         """
         new = copy.copy(self)
         new.ids = list(self.ids)
+        new._records = records
         new._pos = dict(self._pos)
         new._titles = list(self._titles)
         new._extra = list(self._extra)
         new._abstracts = list(self._abstracts)
         new._upvotes = list(self._upvotes)
         new._added = list(self._added)
-        new._cache = {}
-        new.update(records, ids)
+        filled = new._fill(records, ids)
+        if not filled:
+            return self
+        new._derive(self, filled)
         return new
 
-    def update(self, records: Records, ids: Iterable[str]) -> None:
-        """Add new papers and refresh changed ones (tags, notes, imports)."""
-        self._records = records
+    def _fill(self, records: Records, ids: Iterable[str]) -> _Filled:
+        """Add new papers and refresh changed ones; only while the index is being made."""
+        filled = _Filled(first_new=len(self.ids))
         for pid in ids:
             record = records.get(pid)
             if record is None:
                 continue
-            row = _row(record)
+            title, extra, abstract, upvotes, added = _row(record)
             at = self._pos.get(pid)
             if at is None:
                 self._pos[pid] = len(self.ids)
                 self.ids.append(pid)
-                self._titles.append(row[0])
-                self._extra.append(row[1])
-                self._abstracts.append(row[2])
-                self._upvotes.append(row[3])
-                self._added.append(row[4])
-            else:
-                self._titles[at], self._extra[at], self._abstracts[at] = row[:3]
-                self._upvotes[at], self._added[at] = row[3], row[4]
-        self._cache.clear()
-        self._filled = None
-        self._extra_words = None
-        self._upvotes_array = None
-        self._words = None
-        self._by_title = None
+                self._titles.append(title)
+                self._extra.append(extra)
+                self._abstracts.append(abstract)
+                self._upvotes.append(upvotes)
+                self._added.append(added)
+                continue
+            filled.retitled |= self._titles[at] != title
+            filled.extra |= self._extra[at] != extra
+            filled.upvotes |= self._upvotes[at] != upvotes
+            filled.other |= (self._abstracts[at], self._added[at]) != (abstract, added)
+            self._titles[at], self._extra[at], self._abstracts[at] = title, extra, abstract
+            self._upvotes[at], self._added[at] = upvotes, added
+        filled.appended = len(self.ids) > filled.first_new
+        return filled
+
+    def _derive(self, previous: SearchIndex | None, filled: _Filled) -> None:
+        """The parts made from the rows: the title vocabulary and its typo candidates,
+        titles by text, the rows with tags or notes and their words, the upvotes."""
+        new_titles = self._titles[filled.first_new :]
+        if previous is None or filled.retitled:
+            self._words = Vocabulary(self._titles)
+            by_title: dict[str, list[int]] = {}
+            for i, title in enumerate(self._titles):
+                by_title.setdefault(title, []).append(i)
+            self._by_title = by_title
+        elif filled.appended:
+            self._words = previous._words.extended(new_titles)
+            self._by_title = dict(previous._by_title)
+            for i, title in enumerate(new_titles, filled.first_new):
+                self._by_title[title] = [*self._by_title.get(title, ()), i]
+        if previous is None or filled.extra or filled.appended:
+            self._filled = [i for i, text in enumerate(self._extra) if text]
+            texts = [self._extra[i] for i in self._filled]
+            self._extra_words = Vocabulary(texts) if texts else None
+        if previous is None or filled.upvotes or filled.appended:
+            self._upvotes_array = np.asarray(self._upvotes, np.int64)
+            self._upvotes_array.flags.writeable = False
 
     def search(
         self,
@@ -153,12 +184,14 @@ class SearchIndex:
         records: Records | None = None,
         *,
         now: dt.datetime,
+        cache: WordCache | None = None,
     ) -> list[Hit]:
         """Matches, best first. `abstracts=False` skips the slowest tier (for a fast first
         answer while typing); the full answer orders the other tiers the same way.
-        Filters read `records` (default: those last given to `update`), so read and
-        starred changes count without an update. Raises QueryError for a bad query."""
-        ranked = self._rank(_parsed(query), abstracts, records, now)
+        Filters read `records` (default: those the index was made from), so read and
+        starred changes count without an update. `cache` keeps what this search learns
+        for the next one (the caller's thread's own). Raises QueryError for a bad query."""
+        ranked = self._rank(_parsed(query), abstracts, records, now, self._cache(cache))
         if ranked is None:
             return []
         order, tier, score = ranked
@@ -180,21 +213,35 @@ class SearchIndex:
         records: Records | None = None,
         *,
         now: dt.datetime,
+        cache: WordCache | None = None,
     ) -> list[str]:
         """Like `search`, ids only: what a list view needs, without a Hit per match."""
-        ranked = self._rank(_parsed(query), abstracts, records, now)
+        ranked = self._rank(_parsed(query), abstracts, records, now, self._cache(cache))
         if ranked is None:
             return []
         ids = self.ids
         return [ids[i] for i in ranked[0][:limit].tolist()]
 
+    def _cache(self, cache: WordCache | None) -> WordCache:
+        if cache is None:
+            return WordCache(self)
+        if cache.index is not self:
+            raise ValueError("a WordCache holds the scores of another index")
+        return cache
+
     def _rank(
-        self, query: Query, abstracts: bool, records: Records | None, now: dt.datetime
+        self,
+        query: Query,
+        abstracts: bool,
+        records: Records | None,
+        now: dt.datetime,
+        cache: WordCache,
     ) -> Ranked | None:
         n = len(self.ids)
         if not query or not n:
             return None
-        keep = self._keep(query, abstracts, self._records if records is None else records, now)
+        records = self._records if records is None else records
+        keep = self._keep(query, abstracts, records, now, cache)
         if not query.ranks:
             added = self._added
             kept = sorted(np.nonzero(keep)[0].tolist(), key=added.__getitem__, reverse=True)
@@ -207,7 +254,7 @@ class SearchIndex:
         title_sum = np.zeros(n, np.uint32)
         extra_sum = np.zeros(n, np.uint32)
         for word in words:
-            t, e, a = self._word(word, abstracts)
+            t, e, a = self._word(word, abstracts, cache)
             title = np.minimum(title, t)
             extra = np.minimum(extra, e)
             if abstracts and len(word) >= MIN_ABSTRACT_WORD:
@@ -226,33 +273,24 @@ class SearchIndex:
         tier[in_title] = TITLE
         score[in_title] = title_sum[in_title] / len(words)
         found = np.nonzero((tier < NO_MATCH) & keep)[0]
-        if self._upvotes_array is None:
-            self._upvotes_array = np.asarray(self._upvotes, np.int64)
         upvotes = self._upvotes_array[found]
         exact = np.zeros(n, bool)
-        exact[self._exact_titles(query.text)] = True
+        exact[self._by_title.get(query.text, [])] = True
         order = found[np.lexsort((-upvotes, -score[found], tier[found], ~exact[found]))]
         return order, tier, score
 
-    def _exact_titles(self, text: str) -> list[int]:
-        """Rows whose normalized title is `text`: one dict lookup per query."""
-        if self._by_title is None:
-            by_title: dict[str, list[int]] = {}
-            for i, title in enumerate(self._titles):
-                by_title.setdefault(title, []).append(i)
-            self._by_title = by_title
-        return self._by_title.get(text, [])
-
     def _keep(
-        self, query: Query, abstracts: bool, records: Records, now: dt.datetime
+        self,
+        query: Query,
+        abstracts: bool,
+        records: Records,
+        now: dt.datetime,
+        cache: WordCache,
     ) -> npt.NDArray[np.bool_]:
         """Which papers the filters keep and no excluded word or phrase finds."""
         n = len(self.ids)
         keep = np.ones(n, bool)
         if query.filters:
-            # A copy is one C call that no other thread can interleave with (a worker
-            # may search while the UI thread writes); the filters read only the copy.
-            records = dict(records)
             if len(records) == n and list(records) == self.ids:  # the usual case: cheap
                 rows = list(records.values())
             else:
@@ -263,97 +301,62 @@ class SearchIndex:
             for test, negated in query.tests(records, now):
                 keep &= np.fromiter(map(test, rows), bool, count=n) != negated
         for word in (*query.excluded_words, *query.excluded_phrases):
-            t, e, a = self._word(word, abstracts)
+            t, e, a = self._word(word, abstracts, cache)
             found = (t > 0) | (e > 0)
             if abstracts and len(word) >= MIN_ABSTRACT_WORD:
                 found |= a > 0
             keep &= ~found
         return keep
 
-    def _word(self, word: str, abstracts: bool = True) -> tuple[Scores, Scores, Scores]:
+    def _word(self, word: str, abstracts: bool, cache: WordCache) -> WordScores:
         """Per-paper scores of one word: title, tags/notes (0 = no match), abstract (0/1)."""
-        cached = self._cache.get(word)
+        cached = cache.get(word)
         if cached is None:
             if " " in word:  # a phrase: as typed
-                title = _scores(self._titles, word, 100)
+                title = text_scores(self._titles, word, 100)
                 extra = self._extra_scores(word, 100)
             else:
                 limit = cutoff(word)
-                title = self._title_scores(word, limit)
+                title = self._words.scores(word, limit) if self._titles else _NONE
                 extra = self._extra_scores(word, limit)
-            cached = (title, extra, _NOT_YET)
-            if len(self._cache) >= _CACHE_WORDS:
-                self._cache.pop(next(iter(self._cache), ""), None)
-            self._cache[word] = cached
-        if abstracts and cached[2] is _NOT_YET:
+            cached = (title, extra, NOT_YET)
+            cache.put(word, cached)
+        if abstracts and cached[2] is NOT_YET:
             if len(word) < MIN_ABSTRACT_WORD:
                 abstract = np.zeros(len(self.ids), np.uint8)
             else:
-                abstract = self._contains(word)
-            cached = self._cache[word] = (cached[0], cached[1], abstract)
+                abstract = containing(self._abstracts, word, cache, MIN_ABSTRACT_WORD)
+            cached = (cached[0], cached[1], abstract)
+            cache.put(word, cached)
         return cached
-
-    def _title_scores(self, word: str, limit: int) -> Scores:
-        """Each title's best score over its words (see the module docstring)."""
-        if not self._titles:
-            return np.zeros(0, np.uint8)
-        vocab = self._title_words()
-        scores = np.zeros(len(vocab.words), np.uint8)
-        if limit >= 100:
-            scores[:] = np.fromiter((word in v for v in vocab.words), bool, len(vocab.words)) * 100
-        else:
-            long_ = np.nonzero(vocab.lengths >= len(word))[0]
-            short = np.nonzero(vocab.lengths < len(word))[0]
-            for picked, scorer in ((long_, fuzz.partial_ratio), (short, fuzz.ratio)):
-                if len(picked):
-                    words = [vocab.words[i] for i in picked.tolist()]
-                    scores[picked] = cdist(words, word, limit, scorer)
-        np.maximum(scores, vocab.typos(word), out=scores)
-        return vocab.best(scores)
-
-    def _title_words(self) -> Vocabulary:
-        if self._words is None:
-            self._words = Vocabulary(self._titles)
-        return self._words
 
     def _extra_scores(self, word: str, limit: int) -> Scores:
         """Tags and notes are empty for most papers: score only the others."""
-        if self._filled is None:
-            self._filled = [i for i, text in enumerate(self._extra) if text]
         filled = self._filled
         out = np.zeros(len(self._extra), np.uint8)
         if filled:
             texts = [self._extra[i] for i in filled]
-            scores = _scores(texts, word, limit)
-            if " " not in word and len(word) >= TYPO_MIN:
-                if self._extra_words is None:
-                    self._extra_words = Vocabulary(texts)
-                vocab = self._extra_words
+            scores = text_scores(texts, word, limit)
+            vocab = self._extra_words
+            if vocab is not None and " " not in word and len(word) >= TYPO_MIN:
                 np.maximum(scores, vocab.best(vocab.typos(word)), out=scores)
             out[filled] = scores
         return out
 
-    def _contains(self, word: str) -> Scores:
-        """Which abstracts contain `word`; narrowed by a cached shorter word if any."""
-        texts = self._abstracts
-        out = np.zeros(len(texts), np.uint8)
-        narrower = [
-            w
-            for w, c in list(self._cache.items())
-            if len(w) >= MIN_ABSTRACT_WORD and w in word and w != word and c[2] is not _NOT_YET
-        ]
-        if narrower:
-            base = self._cache[max(narrower, key=len)][2]
-            candidates: Iterable[int] = np.nonzero(base)[0].tolist()
-        else:
-            candidates = range(len(texts))
-        if " " in word:  # a phrase; abstracts keep runs of spaces (see _row)
-            pattern = re.compile(r"\s+".join(map(re.escape, word.split())))
-            hits = [i for i in candidates if pattern.search(texts[i])]
-        else:
-            hits = [i for i in candidates if word in texts[i]]
-        out[hits] = 1
-        return out
+
+@dataclass
+class _Filled:
+    """What filling rows changed, so that `_derive` rebuilds only what it must."""
+
+    first_new: int = 0
+    appended: bool = False
+    retitled: bool = False
+    extra: bool = False
+    upvotes: bool = False
+    other: bool = False
+
+    def __bool__(self) -> bool:
+        return self.appended or self.retitled or self.extra or self.upvotes or self.other
 
 
 def _parsed(query: str | Query) -> Query:
@@ -374,19 +377,6 @@ def _row(record: Record) -> tuple[str, str, str, int, str]:
     )
 
 
-def _scores(texts: list[str], word: str, limit: int) -> Scores:
-    """partial_ratio of `word` in every text, 0 below the cutoff; on both cores.
-
-    At a cutoff of 100 that is plain substring search, which Python does faster.
-    """
-    if not texts:
-        return np.zeros(0, np.uint8)
-    if limit >= 100:
-        found = np.fromiter((word in t for t in texts), bool, count=len(texts))
-        return found.astype(np.uint8) * np.uint8(100)
-    return cdist(texts, word, limit, fuzz.partial_ratio)
-
-
 def rank(
     records: Records,
     query: str | Query,
@@ -397,4 +387,16 @@ def rank(
 ) -> list[str]:
     """Ids of the papers (all, or those in `ids`) matching `query`, best first; `now`
     is what `is:due` compares with. Raises QueryError for a bad query."""
-    return SearchIndex(records, ids).search_ids(query, limit, now=now)
+    parsed = _parsed(query)
+    if parsed.ranks or parsed.excluded_words or parsed.excluded_phrases or not parsed:
+        return SearchIndex(records, ids).search_ids(parsed, limit, now=now)
+    # Filters alone (an auto-export's `tag:x`) read no text: no index to build.
+    pool = list(dict.fromkeys(i for i in (records if ids is None else ids) if i in records))
+    rows = [records[i] for i in pool]
+    keep = [True] * len(rows)
+    for test, negated in parsed.tests(records, now):
+        keep = [k and test(row) != negated for k, row in zip(keep, rows, strict=True)]
+    kept = sorted(
+        (i for i, k in enumerate(keep) if k), key=lambda i: text_of(rows[i], "added"), reverse=True
+    )
+    return [pool[i] for i in kept][:limit]

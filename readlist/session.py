@@ -3,17 +3,25 @@
 A `Session` holds the view (all/unread/starred/read/new, a tag, a sort, a query),
 the ids it shows, and the bulk selection. `History` keeps changes for undo and redo.
 
-Threads: one thread (the TUI's UI thread) owns the session and its store. Workers
-that write open their own `Store` on the same file, like another process, and the
-owner catches up with `refresh`. The one thing workers read is the search index: it
-is built from a copy of the records and replaced, never mutated, when papers change,
-so a search running in a worker always sees one consistent index.
+Threads (the one statement of the rule; the TUI and the store follow it): one thread,
+the TUI's UI thread, owns the `Store` the app was given, the `Session` over it and
+the session's search index. No other thread reads or writes them. Work done on
+another thread is handed what it needs, never these objects:
+- a job that writes opens its own `Store` on the same file, as another process
+  would; the file lock orders the writes, and the owner catches up with `refresh`;
+- a search is handed a frozen `SearchRequest`: the query, the ids it may show, a
+  snapshot of the records when filters read them (records are replaced whole on
+  every write, never changed in place, so a shallow copy is a snapshot), the index
+  and a copy of the word cache;
+- an index is built from an `IndexBuild` snapshot and handed back.
+A `SearchIndex` never changes once built: a new one is swapped in whole. Answers
+come back as values, and the owner drops those that no longer apply (`version`,
+`IndexBuild.generation`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import deque
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -21,7 +29,8 @@ from typing import TYPE_CHECKING
 from readlist import changes
 from readlist.changes import Applied, Change
 from readlist.clock import Clock
-from readlist.query import QueryError, parse
+from readlist.handoff import LiveIndex, SearchRequest
+from readlist.query import Query, QueryError, parse
 from readlist.selection import SORTS, Records, Selection, select, texts_of
 from readlist.store import Store
 
@@ -88,8 +97,8 @@ class Session:
         self._shown: set[str] | None = None
         self.selected: dict[str, None] = {}
         self.history = History()
-        self._index: SearchIndex | None = None
-        self._index_lock = threading.Lock()
+        self.live_index = LiveIndex(store.records)
+        self.version = 0  # what is shown changed: an answer to an older request is dropped
         self._base: list[str] = []
         self._counts: dict[str, int] | None = None
         self._due: set[str] | None = None
@@ -107,6 +116,7 @@ class Session:
     def ids(self, ids: list[str]) -> None:
         self._ids = ids
         self._shown = None
+        self.version += 1
 
     def shows(self, pid: str) -> bool:
         if self._shown is None:
@@ -114,14 +124,14 @@ class Session:
         return pid in self._shown
 
     @property
-    def selection(self) -> Selection:
+    def view_filter(self) -> Selection:
         base = _VIEW_FILTERS[self.view]
         return Selection(read=base.read, starred=base.starred, tag=self.tag)
 
     def recompute(self) -> list[str]:
         """Re-derive the shown ids from the store, the view and the query."""
         records = self.store.records()
-        self._base = select(records, self.selection, self.sort)
+        self._base = select(records, self.view_filter, self.sort)
         if self.view == "new":
             new = self.new_ids()
             self._base = [i for i in self._base if i in new]
@@ -150,35 +160,44 @@ class Session:
     def search(self, query: str, abstracts: bool = True) -> list[str]:
         """The view's papers that `query` finds, best first; with filters only, in the
         view's order. Raises QueryError for a query the grammar cannot read."""
-        parsed = parse(query)
-        records = self.store.records()  # filters read the papers' current state
-        found = self.index.search_ids(
-            parsed, abstracts=abstracts, records=records, now=self.clock.now()
+        return self._request(parse(query), abstracts, own=True).run()
+
+    def search_request(self, query: str) -> SearchRequest:
+        """A full search (abstracts too) for a worker: everything it reads, frozen now."""
+        return self._request(parse(query), True, own=False)
+
+    def _request(self, query: Query, abstracts: bool, own: bool) -> SearchRequest:
+        records = self.store.records()
+        if not own:  # a worker gets the records only if filters read them, as a copy
+            records = dict(records) if query.filters else {}
+        return self.live_index.request(
+            query,
+            self.version,
+            self._base if own else tuple(self._base),
+            records,
+            everything=own and self.view_filter == Selection() and self.view != "new",
+            now=self.clock.now(),
+            abstracts=abstracts,
+            own=own,
         )
-        if not parsed.ranks:
-            hits = set(found)
-            return [i for i in self._base if i in hits]
-        if self.selection == Selection():
-            return [i for i in found if i in records]  # the index may know removed papers
-        base = set(self._base)
-        return [i for i in found if i in base]
+
+    def answer(self, request: SearchRequest, ids: list[str]) -> bool:
+        """Show a worker's answer to `request`, unless what is shown changed since (the
+        query, the view, the papers): then it answers a question nobody asks now."""
+        if request.version != self.version:
+            return False
+        self.live_index.learn(request)
+        self.ids = ids
+        return True
 
     @property
     def index(self) -> SearchIndex:
-        """The search index, built on first use (the TUI builds it in a worker)."""
-        from readlist.search import SearchIndex  # numpy and rapidfuzz: not at start-up
-
-        with self._index_lock:
-            if self._index is None:
-                # Copying is one C call that no other thread can interleave with.
-                self._index = SearchIndex(dict(self.store.records()))
-            return self._index
+        """The search index (built on first use if no build has come back yet)."""
+        return self.live_index.index
 
     def reindex(self, ids: Iterable[str]) -> None:
         """Swap in an index that knows these papers' new text (tags, notes, imports)."""
-        with self._index_lock:
-            if self._index is not None:
-                self._index = self._index.updated(self.store.records(), ids)
+        self.live_index.reindex(ids)
 
     def recompute_after(self, ids: Iterable[str]) -> None:
         """Update the view after these papers changed, cheaply when possible.
@@ -187,12 +206,12 @@ class Session:
         paper leave it (or, on undo, come back, which needs a full recompute).
         """
         records = self.store.records()
-        selection = self.selection
-        everything = selection == Selection() and not self.query
+        view = self.view_filter
+        everything = view == Selection() and not self.query
         gone: set[str] = set()
         for pid in ids:
             record = records.get(pid)
-            visible = record is not None and selection.matches(record)
+            visible = record is not None and view.matches(record)
             if visible and everything:
                 continue  # the unfiltered view shows every paper: nothing to look up
             if visible == self.shows(pid):
@@ -235,8 +254,7 @@ class Session:
         touched = self.store.catch_ups != self._catch_ups
         self._catch_ups = self.store.catch_ups
         if touched:
-            with self._index_lock:
-                self._index = None
+            self.live_index.went_stale()  # searches use it until a new one is built
             self.selected = {k: None for k in self.selected if k in self.store}
             self.forget_counts()
             self.recompute()
@@ -270,7 +288,7 @@ class Session:
                 counts[tag] = counts.get(tag, 0) + 1
         return sorted(counts, key=lambda t: (-counts[t], t.casefold()))
 
-    # Selection -----------------------------------------------------------------
+    # The selection (the bulk pick) ----------------------------------------------
     def toggle_selected(self, pid: str) -> None:
         if pid in self.selected:
             del self.selected[pid]
@@ -294,6 +312,16 @@ class Session:
     def apply(self, change: Change) -> Change:
         """Record a change for undo and keep the counts current without a recount."""
         self.history.record(change)
+        self.count(change)
+        return change
+
+    def count(self, change: Change) -> None:
+        """Follow a change made through this session's store in the counts: flips of
+        read and starred, and the changed papers' due state; a change that added or
+        removed papers is recounted."""
+        if change.created or change.removed:
+            self.forget_counts()
+            return
         if self._counts is not None:
             self._counts["unread"] -= change.flips("read")
             self._counts["starred"] += change.flips("starred")
@@ -302,7 +330,31 @@ class Session:
             self._due.difference_update(change.ids)
             changed = {i: records[i] for i in change.ids if i in records}
             self._due.update(_due(changed, self.clock.now()))
-        return change
+
+    def land(self, change: Change, *, record: bool, counted: bool) -> None:
+        """Everything the session does once `change` is in the library: record it for
+        undo, follow it in the counts (`counted`: it was written through this store, so
+        the counts may follow it exactly; else they are recounted), catch up with what
+        other writers did, update the view, and reindex the papers whose text changed."""
+        if record:
+            self.history.record(change)
+        if counted:
+            self.count(change)
+        else:
+            self.forget_counts()
+        if not self.refresh():
+            self.recompute_after(change.ids)
+        if not self.live_index.ready:  # no index yet: a build in flight gets them all
+            self.reindex(change.ids)
+            return
+        from readlist.search import INDEXED  # loaded with the index already
+
+        fields = change.edits
+        self.reindex(
+            pid
+            for pid in change.ids
+            if pid in change.created or pid in change.removed or INDEXED & fields[pid].keys()
+        )
 
     def forget_counts(self) -> None:
         """Recount on next use (after undo, imports, other processes' changes)."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -51,7 +50,9 @@ class Store:
     """The library: papers by id, with atomic, locked, journaled writes.
 
     Reads serve from memory. Every write takes the file lock, catches up with other
-    processes, applies the change and makes it durable before returning.
+    processes, applies the change and makes it durable before returning. A Store is
+    used by one thread; another thread opens its own on the same file, as another
+    process would, and the file lock orders their writes (the rule: readlist.session).
     """
 
     def __init__(self, path: Path, *, lock_timeout: float = 10.0, create: bool = True) -> None:
@@ -59,8 +60,6 @@ class Store:
         self._storage = JournalStorage(self.path, lock_timeout=lock_timeout)
         self._swept = False  # stale temp files removed, on the first write
         self._changed: dict[str, None] | None = None  # ordered, for replay order
-        # A TUI worker may import while the UI thread toggles a star: one at a time.
-        self._thread_lock = threading.RLock()
         self._cache: dict[str, Paper] = {}
         # How often other processes' commits were read in, by `refresh` or by a write
         # catching up first: a view compares it to know it must re-read.
@@ -222,12 +221,11 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         """Group writes into one atomic commit, based on the latest state on disk."""
-        with self._thread_lock:
-            if self._changed is not None:
-                yield self
-                return
-            with self._transaction():
-                yield self
+        if self._changed is not None:
+            yield self
+            return
+        with self._transaction():
+            yield self
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -286,7 +284,7 @@ class Store:
             return result
 
     def compact(self) -> None:
-        with self._thread_lock, self._storage.locked():
+        with self._storage.locked():
             self.refresh()
             self._storage.compact()
 
@@ -298,7 +296,7 @@ class Store:
         """
         if self.is_own_file(dest):
             raise LibraryError(f"{dest}: is one of the library's own files; back up elsewhere")
-        with self._thread_lock, self._storage.locked():
+        with self._storage.locked():
             self.refresh()
             atomic_write(Path(dest), self._storage.snapshot_lines(backup=True), kind="backup")
             return len(self)

@@ -72,6 +72,39 @@ def write_unchecked(path: Path, docs: dict[str, dict[str, Any]]) -> None:
             table.upsert(Document(doc, doc_id=pid))  # type: ignore[arg-type]
 
 
+class FailNth:
+    """Fault injection, one way for every test: `fail_nth(os, "replace", 2, error)`
+    makes the 2nd call of `os.replace` raise `error` (the 1st and later calls go
+    through); `after=True` makes every call from the nth on raise. `calls` counts the
+    calls seen; `undo()` puts the real functions back."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+        self.calls = 0
+
+    def __call__(
+        self, owner: object, name: str, n: int, error: BaseException, *, after: bool = False
+    ) -> None:
+        real = getattr(owner, name)
+
+        def failing(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            if self.calls == n or (after and self.calls > n):
+                raise error
+            return real(*args, **kwargs)
+
+        self.calls = 0
+        self.monkeypatch.setattr(owner, name, failing)
+
+    def undo(self) -> None:
+        self.monkeypatch.undo()
+
+
+@pytest.fixture
+def fail_nth(monkeypatch: pytest.MonkeyPatch) -> FailNth:
+    return FailNth(monkeypatch)
+
+
 _LOOPBACK_NAMES = frozenset(["localhost", "127.0.0.1", "::1", "ip6-localhost"])
 
 

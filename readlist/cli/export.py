@@ -1,4 +1,5 @@
-"""`readlist export`: the selection options of `list`, written as BibTeX.
+"""`readlist export`: the selection options of `list`, written in a format of
+`readlist.exporters.REGISTRY` (BibTeX unless told).
 
 Also what a document cites (`--aux`, `--keys`), a file kept in step (`--watch`), and
 the `[[export.auto]]` files that every write command brings up to date.
@@ -20,6 +21,7 @@ from readlist.cli.common import (
     selection_of,
     warn_invalid,
 )
+from readlist.exporters import DEFAULT, REGISTRY, Options, by_suffix, suffix_help
 from readlist.text import clean_line
 
 if TYPE_CHECKING:
@@ -35,7 +37,7 @@ def _say(message: str) -> None:
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("export", parents=[db], help="export papers as BibTeX")
+    p = sub.add_parser("export", parents=[db], help=f"export papers ({', '.join(REGISTRY)})")
     add_selection(p)
     p.add_argument("--query", metavar="Q", help="only papers that `search Q` finds, in its order")
     which = p.add_mutually_exclusive_group()
@@ -49,8 +51,22 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         action="store_true",
         help="with --aux/--keys: exit 1 and write nothing if a key is not in the library",
     )
-    p.add_argument("--style", choices=("bibtex", "biblatex"), default="bibtex")
-    p.add_argument("--unicode", action="store_true", help="keep UTF-8 instead of LaTeX escapes")
+    formats = "; ".join(f"{e.name}: {e.description}" for e in REGISTRY.values())
+    p.add_argument(
+        "--format",
+        choices=list(REGISTRY),
+        metavar="NAME",
+        help=f"{formats}. With -o FILE and no --format, the one format whose suffix FILE "
+        f"has ({suffix_help()}), else {DEFAULT}",
+    )
+    p.add_argument(
+        "--style", choices=list(REGISTRY), metavar="NAME", help="the old name of --format"
+    )
+    p.add_argument(
+        "--unicode",
+        action="store_true",
+        help="LaTeX formats: keep UTF-8 instead of LaTeX escapes (the others are always UTF-8)",
+    )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="replace FILE atomically (default: stdout)"
     )
@@ -60,6 +76,20 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         help="keep FILE (-o) up to date as the library (or the .aux) changes, until Ctrl-C",
     )
     p.set_defaults(func=cmd_export)
+
+
+def options_of(args: argparse.Namespace) -> Options:
+    """The format `--format` (or its old name `--style`) names, else the one that
+    `-o`'s suffix names, else the default."""
+    name = args.format
+    if args.style is not None:
+        if name is not None and name != args.style:
+            raise UsageError("--style is the old name of --format; give one of them")
+        name = args.style
+    if name is None:
+        found = by_suffix(args.output) if args.output else None
+        name = found.name if found is not None else DEFAULT
+    return Options(name, args.unicode)
 
 
 def _cited_keys(args: argparse.Namespace) -> list[str] | None:
@@ -98,8 +128,7 @@ def _choose(store: Store, args: argparse.Namespace, keys: list[str] | None) -> C
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from readlist.bibtex import Options
-    from readlist.exporting import check_output, export_ids, write_bib
+    from readlist.exporting import check_output, export_ids, write_export
 
     if args.strict and not (args.aux or args.keys):
         raise UsageError("--strict goes with --aux or --keys")
@@ -118,11 +147,10 @@ def cmd_export(args: argparse.Namespace) -> int:
                 )
                 return 1
             print(f"readlist: {cited.missing_message()}", file=sys.stderr)
-        options = Options(style=args.style, unicode=args.unicode)
-        text, count, bad = export_ids(store, cited.ids, options, cited.keys)
+        text, count, bad = export_ids(store, cited.ids, options_of(args), cited.keys)
     warn_invalid(bad, "not exported")
     if args.output:
-        write_bib(Path(args.output), text, store)
+        write_export(Path(args.output), text, store)
         where = args.output
     else:
         sys.stdout.write(text)
@@ -145,14 +173,13 @@ def _aux_state(args: argparse.Namespace) -> tuple[int, int] | None:
 def watch(args: argparse.Namespace) -> int:
     """Write once, then rewrite whenever the output would change, until Ctrl-C."""
     from readlist.autoexport import write_if_changed
-    from readlist.bibtex import Options
     from readlist.errors import ReadlistError
-    from readlist.exporting import check_output, export_papers, exportable
+    from readlist.exporting import check_output, exportable, render_export
 
     if not args.output:
         raise UsageError("--watch needs -o FILE")
     out = Path(args.output)
-    options = Options(style=args.style, unicode=args.unicode)
+    options = options_of(args)
     last_missing: list[str] | None = None
     last_error = ""
 
@@ -166,9 +193,8 @@ def watch(args: argparse.Namespace) -> int:
             return
         papers, bad = exportable(store, cited.ids)
         warn_invalid(bad, "not exported")
-        text = export_papers(store, papers, options, cited.keys)
+        text, n = render_export(store, papers, options, cited.keys)
         if write_if_changed(check_output(out, store), text.encode("utf-8")):
-            n = sum(len(cited.keys.get(p.id) or [p.id]) for p in {p.id: p for p in papers}.values())
             _say(f"wrote {n} entr{'ies' if n != 1 else 'y'} to {out}")
 
     try:

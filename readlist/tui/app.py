@@ -13,19 +13,20 @@ from readlist.config import Config
 from readlist.errors import ReadlistError
 from readlist.session import Session
 from readlist.store import Store
-from readlist.tui.autoexport import AutoExporter
+from readlist.tui.autoexporter import AutoExporter
 from readlist.tui.commands import ReadlistCommands
-from readlist.tui.messages import AutoExportDone, LibraryChanged, PapersChanged
+from readlist.tui.ports import LibraryChanged, PapersChanged
+from readlist.tui.runner import JobRunner
+from readlist.tui.screens.help import dialog_owners
 from readlist.tui.screens.main import MainScreen
 
 
 class ReadlistApp(App[None]):
     """Shows one library. The store is passed in; the app never opens files itself.
 
-    One thread owns the store: the UI thread. It alone writes through it and refreshes
-    it (the 1-second check below). Import and export workers open their own Store on
-    the same file, as another process would; the file lock orders the writes, and the
-    refresh picks theirs up. Workers never touch widgets: they post messages.
+    The app puts the parts together: the session over the store, the one job runner
+    (the main screen composes it), the auto-exports; and it checks every second for
+    what other processes changed. Which thread may touch what: readlist.session.
     """
 
     CSS_PATH = "app.tcss"
@@ -61,7 +62,10 @@ class ReadlistApp(App[None]):
         self.session = Session(store, clock)
         self.export_dir = export_dir or Path.cwd()
         self._refresh_error: str | None = None
-        self.auto_export = AutoExporter(self, store, self.config.auto_exports, clock)
+        self.runner = JobRunner(store.path)
+        self.auto_export = AutoExporter(
+            self.runner, self.config.auto_exports, clock, self._auto_export_failed
+        )
 
     def on_mount(self) -> None:
         for warning in self.config.warnings:
@@ -76,17 +80,16 @@ class ReadlistApp(App[None]):
                     timeout=10,
                     markup=False,
                 )
-        self.push_screen(MainScreen(self.session, self.export_dir))
-        self.auto_export.start()
+        self.push_screen(MainScreen(self.session, self.config, self.runner, self.export_dir))
+        self.call_after_refresh(self.auto_export.start)  # once the runner is mounted
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_for_changes)
 
     def on_papers_changed(self, message: PapersChanged) -> None:
         self.auto_export.soon()
 
-    def on_auto_export_done(self, message: AutoExportDone) -> None:
-        for error in self.auto_export.news(message.results):
-            self.notify(error, title="Auto-export", severity="warning", markup=False)
+    def _auto_export_failed(self, error: str) -> None:
+        self.notify(error, title="Auto-export", severity="warning", markup=False)
 
     def on_unmount(self) -> None:
         self.auto_export.flush()
@@ -117,8 +120,6 @@ class ReadlistApp(App[None]):
 
 def known_binding_ids() -> set[str]:
     """Every binding id a keymap may name: the app's, the main screen's and each dialog's."""
-    from readlist.tui.screens.help import dialog_owners
-
     lists: list[list[BindingType]] = [ReadlistApp.BINDINGS, MainScreen.BINDINGS]
     lists += [bindings for _, bindings in dialog_owners()]
     return {b.id for bindings in lists for b in bindings if isinstance(b, Binding) and b.id}

@@ -18,7 +18,7 @@ from textual.content import Content
 
 from readlist.query import QueryError
 from readlist.text import clean_display
-from readlist.tui.common import escape
+from readlist.tui.display import escape
 from readlist.tui.screens.help import help_rows
 
 if TYPE_CHECKING:

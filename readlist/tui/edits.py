@@ -1,67 +1,92 @@
-"""Note and tag editing for the main screen: open the dialog, then apply what the user
-did to the paper as it is *now*, never to the copy the dialog opened with.
+"""Changes made on the UI thread: read, star, notes, tags, undo and redo. Each is a
+write through the UI thread's store, then `Host.landed`, like every change.
 
-A note saved over one written elsewhere meanwhile asks first; tags apply the user's
-diff (added and removed) to the current tags, for one paper or many.
+Note and tag dialogs apply what the user did to the paper as it is *now*, never to the
+copy the dialog opened with: a note saved over one written elsewhere meanwhile asks
+first; tags apply the user's diff (added and removed) to the current tags.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from readlist import actions
-from readlist.changes import Change
+from readlist.changes import Applied, Change
 from readlist.errors import ReadlistError
+from readlist.store import Store
 from readlist.text import clean_display
+from readlist.tui.ports import Host, Outcome
 from readlist.tui.screens.note import NoteConflict, NoteEditor
 from readlist.tui.screens.tags import TagEditor
-
-if TYPE_CHECKING:
-    from readlist.tui.screens.main import MainScreen
 
 
 class Edits:
     """A small controller the main screen owns (composition, not a base class)."""
 
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+    def __init__(self, host: Host) -> None:
+        self.host = host
 
-    def apply(self, make: Callable[[], Change], ids: list[str], text: bool = False) -> bool:
-        """Run an action and record it for undo. A paper removed elsewhere or a lock
-        held too long is a one-line notice and a catch-up, never a crash."""
-        screen = self.screen
+    @property
+    def store(self) -> Store:
+        return self.host.session.store
+
+    def apply(self, make: Callable[[], Change]) -> bool:
+        """Run an action and land it. A paper removed elsewhere or a lock held too long
+        is a one-line notice and a catch-up, never a crash."""
         try:
-            screen.session.apply(make())
+            change = make()
         except ReadlistError as exc:
-            screen.notify(clean_display(str(exc)), severity="error", markup=False)
-            if screen.session.refresh():
-                screen.show_rows()
+            self.host.say(clean_display(str(exc)), severity="error")
+            if self.host.session.refresh():
+                self.host.show_rows()
             return False
-        screen.changed(ids, text=text)
+        self.host.landed(Outcome(change, counted=True))
         return True
+
+    def toggle(self, name: str, ids: list[str]) -> None:
+        """r and s: set `name` (read, starred) on all of `ids`, or clear it if all have it."""
+        records = self.store.records()
+        value = not all(records[i].get(name) is True for i in ids)
+        setter = actions.set_read if name == "read" else actions.set_starred
+        now = self.host.session.clock.now()
+        self.apply(lambda: setter(self.store, ids, value, now=now))
+
+    def undo(self, redo: bool = False) -> None:
+        history = self.host.session.history
+        step: Callable[[Store], Applied | None] = history.redo if redo else history.undo
+        try:
+            applied = step(self.store)
+        except ReadlistError as exc:  # the lock held too long: the step stays on the stack
+            self.host.say(clean_display(str(exc)), severity="error")
+            return
+        if applied is None:
+            self.host.say(f"Nothing to {'redo' if redo else 'undo'}.")
+            return
+        self.host.landed(Outcome(applied.change, record=False))
+        warn = bool(applied.skipped)
+        summary = applied.summary("Redid" if redo else "Undid")
+        self.host.say(summary, severity="warning" if warn else "information")
 
     def _gone(self, pid: str, draft: str | None = None) -> bool:
         """Catch up with other processes; tell the user if the paper was removed."""
-        screen = self.screen
-        if screen.session.refresh():
-            screen.show_rows()
-        if pid in screen.store:
+        host = self.host
+        if host.session.refresh():
+            host.show_rows()
+        if pid in self.store:
             return False
         if draft:
-            screen.app.copy_to_clipboard(draft)
-        screen.notify(
+            host.copy(draft)
+        host.say(
             "That paper was removed elsewhere"
             + ("; your note is on the clipboard." if draft else "."),
             severity="warning",
-            markup=False,
         )
         return True
 
     # Notes ---------------------------------------------------------------------
     def note(self, pid: str, draft: str | None = None) -> None:
         """Edit the note; `draft` reopens the editor on the user's unsaved text."""
-        paper = self.screen.store.get(pid)
+        paper = self.store.get(pid)
         opened = paper.notes
         shown = clean_display(opened)  # saving, too, drops control characters
 
@@ -69,44 +94,41 @@ class Edits:
             if text is not None and text != opened:
                 self.save_note(pid, text, opened)
 
-        self.screen.app.push_screen(NoteEditor(paper.title, shown, draft), saved)
+        self.host.ask(NoteEditor(paper.title, shown, draft), saved)
 
     def save_note(self, pid: str, text: str, opened: str | None) -> None:
         """Save `text` if the stored note is still `opened` (None: whatever it is)."""
-        screen = self.screen
+        host = self.host
         if self._gone(pid, text):
             return
         try:
-            screen.session.apply(actions.set_note(screen.store, [pid], text, expect=opened))
+            change = actions.set_note(self.store, [pid], text, expect=opened)
         except actions.ChangedElsewhere as exc:
             self._conflict(pid, text, exc.current)
             return
         except ReadlistError as exc:
-            screen.app.copy_to_clipboard(text)
-            message = clean_display(f"{exc} (your note is on the clipboard)")
-            screen.notify(message, severity="error", markup=False)
+            host.copy(text)
+            host.say(clean_display(f"{exc} (your note is on the clipboard)"), severity="error")
             return
-        screen.changed([pid], text=True)
+        host.landed(Outcome(change, counted=True))
 
     def _conflict(self, pid: str, text: str, theirs: str) -> None:
-        screen = self.screen
-
         def answered(choice: str | None) -> None:
             if choice == "overwrite":
                 self.save_note(pid, text, theirs)
             elif choice == "theirs":
-                screen.app.copy_to_clipboard(text)
-                screen.notify("Kept the other note; yours is on the clipboard.", markup=False)
+                self.host.copy(text)
+                self.host.say("Kept the other note; yours is on the clipboard.")
             else:
                 self.note(pid, draft=text)
 
-        screen.app.push_screen(NoteConflict(theirs), answered)
+        self.host.ask(NoteConflict(theirs), answered)
 
     # Tags ----------------------------------------------------------------------
     def tags(self, ids: list[str]) -> None:
         """Edit tags; what the user added and removed applies to each paper's tags now."""
-        screen = self.screen
-        tag_lists = [screen.store.get(i).tags for i in ids]
+        host = self.host
+        tag_lists = [self.store.get(i).tags for i in ids]
         common = [t for t in tag_lists[0] if all(t in tags for tags in tag_lists[1:])]
         heading = f"Tags for {len(ids)} papers" if len(ids) > 1 else "Tags"
 
@@ -116,29 +138,26 @@ class Edits:
             try:
                 clean = [actions.clean_tag(t) for t in tags]
             except ReadlistError as exc:  # one line for the user
-                screen.notify(clean_display(str(exc)), severity="error", markup=False)
+                host.say(clean_display(str(exc)), severity="error")
                 return
             kept = {c.casefold() for c in clean}
             opened = {t.casefold() for t in common}
             add = [t for t in clean if t.casefold() not in opened]
             remove = [t for t in common if t.casefold() not in kept]
-            if screen.session.refresh():
-                screen.show_rows()
-            present = [i for i in ids if i in screen.store]
+            if host.session.refresh():
+                host.show_rows()
+            present = [i for i in ids if i in self.store]
             if len(present) < len(ids):
-                screen.notify(
+                host.say(
                     f"{len(ids) - len(present)} of the papers were removed elsewhere.",
                     severity="warning",
-                    markup=False,
                 )
             if present and (add or remove):
-                self.apply(
-                    lambda: actions.change_tags(screen.store, present, add, remove), present, True
-                )
+                self.apply(lambda: actions.change_tags(self.store, present, add, remove))
 
-        keywords = [k for i in ids for k in screen.store.get(i).ai_keywords]
-        editor = TagEditor(heading, common, screen.session.tags(), suggested=suggestions(keywords))
-        screen.app.push_screen(editor, saved)
+        keywords = [k for i in ids for k in self.store.get(i).ai_keywords]
+        session = host.session
+        host.ask(TagEditor(heading, common, session.tags(), suggested=suggestions(keywords)), saved)
 
 
 def suggestions(keywords: list[str]) -> list[str]:

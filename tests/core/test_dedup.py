@@ -92,10 +92,10 @@ def test_merge_keeps_user_state_and_unions_everything() -> None:
         date="2025-11-10",
         upvotes=9,
         links=["https://b", "https://a"],
+        tags=["X", "y"],  # "X" is the library's "x" (tags compare ignoring case)
         added="2026-04-02T00:00:00+00:00",
         sources=[s2],
         notes="theirs",
-        tags=["X", "y"],
         bibkey="other2025",
     )
     merged = merge(old, new)

@@ -145,3 +145,13 @@ def test_report_says_why_a_piece_was_skipped(store: Store) -> None:
 def test_one_import_stamps_every_new_paper_alike(store: Store) -> None:
     import_texts(store, read_inputs([str(SEEDS)]), AS_OF, now=NOW)
     assert len({p.added for p in store.papers()}) == 1
+
+
+def test_a_printed_date_replacing_a_guessed_one_is_reported_as_the_date(store: Store) -> None:
+    """Seed 001 prints "Jul 4, 2025" for papers seed 000 dated "Jul 4" (year inferred):
+    the merge keeps the printed date, and the report says "date", not its parts."""
+    reports = import_texts(store, read_inputs([str(SEEDS)]), AS_OF, NOW)
+    assert "4 merged (filled in date ×4)" in reports[1].summary()
+    merged = [p for p in store.papers() if p.date_raw and p.date_raw.startswith("Jul 4, 2025")]
+    assert merged
+    assert all(not p.date_inferred for p in merged)

@@ -164,17 +164,23 @@ def test_stats_series_fills_quiet_weeks() -> None:
     assert [(a, r) for _, a, r in series] == [(1, 0), (0, 1), (0, 0), (0, 0), (1, 0)]
 
 
-def test_search_in_another_thread_while_papers_are_reindexed(seeded: Store) -> None:
-    """A worker's full search and the UI's reindex after an import, at the same time."""
+def test_a_search_request_answers_for_the_library_as_it_was_when_asked(seeded: Store) -> None:
+    """A worker runs a frozen request while the owner writes, reindexes and marks
+    papers read: every answer is the one the library gave when it was asked."""
     session = Session(seeded, clock=CLOCK)
-    session.index.warm()
+    query = "video is:unread"
+    request = session.search_request(query)
+    expected = request.run()
+    assert expected == session.search(query)
+    assert len(expected) > 3
+    answers: list[list[str]] = []
     errors: list[BaseException] = []
     stop = threading.Event()
 
     def search() -> None:
         while not stop.is_set():
             try:
-                session.search("video diffusion streaming")
+                answers.append(request.run())
             except BaseException as exc:
                 errors.append(exc)
                 return
@@ -186,11 +192,39 @@ def test_search_in_another_thread_while_papers_are_reindexed(seeded: Store) -> N
             papers = [Paper(id=f"n{n:03d}{k}", title=f"Video diffusion {n} {k}") for k in range(20)]
             seeded.put(papers)
             session.reindex([p.id for p in papers])
+            if n < 3:  # the owner marks what the request found as read
+                actions.set_read(seeded, expected[n : n + 1], True, now=NOW)
     finally:
         stop.set()
         worker.join()
     assert errors == []
+    assert answers
+    assert all(answer == expected for answer in answers)
     assert len(session.index) == 254 + 60 * 20
+    now = session.search(query)  # asked now, the owner's answer has changed
+    assert not set(expected[:3]) & set(now)
+    assert {f"n000{k}" for k in range(20)} <= set(now)
+
+
+def test_an_answer_counts_only_for_what_is_shown_when_it_was_asked(seeded: Store) -> None:
+    """A worker's answer is dropped once anything shown changed (the query, the view,
+    a paper leaving it): it answers a question nobody asks any more."""
+    session = Session(seeded, clock=CLOCK)
+    session.apply_query("video", abstracts=False)
+    request = session.search_request("video")
+    answer = request.run()
+    session.apply_query("video diffusion", abstracts=False)  # typed on meanwhile
+    shown = session.ids
+    assert set(answer) != set(shown)
+    assert not session.answer(request, answer)
+    assert session.ids == shown
+    request = session.search_request("video diffusion")
+    session.set_view("unread")  # or switched the view
+    assert not session.answer(request, request.run())
+    request = session.search_request("video diffusion")
+    found = request.run()
+    assert session.answer(request, found)  # nothing changed: shown
+    assert session.ids == found
 
 
 def test_tag_names_with_control_characters_are_refused() -> None:
@@ -202,7 +236,7 @@ def test_tag_names_with_control_characters_are_refused() -> None:
 
 def test_search_never_shows_papers_an_undone_import_removed(seeded: Store) -> None:
     session = Session(seeded, clock=CLOCK)
-    session.index.warm()
+    assert len(session.index) == 254
     outcome = import_listings(seeded, [("new.txt", LISTING)], AS_OF, now=NOW)
     session.history.record(outcome.change)
     session.reindex(outcome.change.ids)
@@ -247,7 +281,15 @@ def test_new_view_and_next_unread_put_the_latest_import_first(store: Store) -> N
     assert session.new_ids() == new
     session.set_view("new")
     assert set(session.ids) == new
+    found = session.apply_query("the")  # a search in the new view stays in it
+    assert found
+    assert set(found) <= new
+    assert set(session.search_request("the").run()) == set(found)
+    assert set(session.search("the")) - new == set()
+    session.apply_query("")
     session.set_view("all")
+    assert set(session.apply_query("the")) - new  # elsewhere, older papers match too
+    session.apply_query("")
     session.cycle_sort()  # by date: new and old papers interleave
     ids = session.ids
     top = ids[0]

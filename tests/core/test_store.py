@@ -14,7 +14,7 @@ from readlist import actions
 from readlist.errors import LibraryError, LockedError, NotFoundError
 from readlist.model import Paper
 from readlist.store import Store
-from tests.conftest import NOW
+from tests.conftest import NOW, FailNth
 
 WRITER = """
 import sys
@@ -70,19 +70,12 @@ def test_resolve_prefix(store: Store) -> None:
         store.resolve("abc")
 
 
-def test_failed_journal_append_leaves_old_state(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_journal_append_leaves_old_state(store: Store, fail_nth: FailNth) -> None:
     ids = make(store, 5)
-    real_fsync = os.fsync
-
-    def boom(fd: int) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fsync", boom)
+    fail_nth(os, "fsync", 1, OSError(28, "No space left on device"), after=True)
     with pytest.raises(OSError, match="No space"):
         actions.set_starred(store, ids, True, now=NOW)
-    monkeypatch.setattr(os, "fsync", real_fsync)
+    fail_nth.undo()
     # In memory the failed change is rolled back ...
     assert not any(p.starred for p in store.papers())
     # ... and the next write works and is durable.
@@ -104,45 +97,29 @@ def test_torn_journal_tail_is_ignored(store: Store) -> None:
         assert [p.starred for p in third.papers()][:3] == [True, True, False]
 
 
-def test_failed_compaction_leaves_old_library(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failed_compaction_leaves_old_library(store: Store, fail_nth: FailNth) -> None:
     ids = make(store, 5)
     actions.set_starred(store, ids, True, now=NOW)
     before = store.path.read_bytes()
-
-    def boom(src: object, dst: object) -> None:
-        raise OSError(5, "Input/output error")
-
-    monkeypatch.setattr(os, "replace", boom)
+    fail_nth(os, "replace", 1, OSError(5, "Input/output error"), after=True)
     with pytest.raises(OSError, match="Input/output"):
         store.compact()
-    monkeypatch.undo()
+    fail_nth.undo()
     assert store.path.read_bytes() == before
     assert not list(store.path.parent.glob(".library.json.*.tmp"))
     with Store(store.path) as again:
         assert all(p.starred for p in again.papers())
 
 
-def test_compaction_interrupted_between_files(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_compaction_interrupted_between_files(store: Store, fail_nth: FailNth) -> None:
     """A new snapshot with the old journal still beside it must not replay it twice."""
     ids = make(store, 3)
     actions.change_tags(store, ids[:1], add=["x"])
-    real = os.replace
-    calls = {"n": 0}
-
-    def second_fails(src: str, dst: str) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError(5, "killed here")
-        real(src, dst)
-
-    monkeypatch.setattr(os, "replace", second_fails)
+    fail_nth(os, "replace", 2, OSError(5, "killed here"))
     with pytest.raises(OSError, match="killed here"):
         store.compact()
-    monkeypatch.undo()
+    assert fail_nth.calls == 2
+    fail_nth.undo()
     with Store(store.path) as again:
         assert again.get(ids[0]).tags == ["x"]
         actions.change_tags(again, ids[:1], add=["y"])

@@ -25,7 +25,7 @@ from readlist.fileformat import journal_line
 from readlist.journal import JournalStorage
 from readlist.model import Paper
 from readlist.store import LibraryDB, Store
-from tests.conftest import NOW
+from tests.conftest import NOW, FailNth
 
 
 def make(store: Store, n: int) -> list[str]:
@@ -633,25 +633,17 @@ def test_a_journal_with_only_its_header_does_not_block_a_new_library(
 
 
 def test_creating_over_a_header_only_journal_survives_a_crash_between_renames(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    store: Store, fail_nth: FailNth
 ) -> None:
     make(store, 3)
     for _ in range(3):
         store.compact()  # the journal is now just a header of generation 4
     store.path.unlink()
-    real = os.replace
-    calls = {"n": 0}
-
-    def second_fails(src: str, dst: str) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError(5, "killed here")
-        real(src, dst)
-
-    monkeypatch.setattr(os, "replace", second_fails)
+    fail_nth(os, "replace", 2, OSError(5, "killed here"))
     with pytest.raises(OSError, match="killed here"):
         Store(store.path)
-    monkeypatch.undo()
+    assert fail_nth.calls == 2
+    fail_nth.undo()
     with Store(store.path) as fresh:  # the old journal reads as stale, not newer
         assert len(fresh) == 0
         fresh.put([Paper(id="n1", title="New")])

@@ -21,7 +21,8 @@ from readlist import autoexport
 from readlist.autoexport import HEADER
 from readlist.config import AutoExport, Config
 from readlist.store import Store
-from readlist.tui.messages import AutoExportDone
+from readlist.tui.autoexporter import AutoExportJob
+from readlist.tui.runner import JobDone
 from readlist.tui.screens.main import MainScreen
 from tests.tui.conftest import SIZE, AppFactory
 
@@ -47,6 +48,14 @@ def entries(path: Path) -> int:
     library = parse_string(data.decode())
     assert not library.failed_blocks
     return len(library.entries)
+
+
+class Runs(list[list[autoexport.Result]]):
+    """What each auto-export job the runner ran reported, in order (a message hook)."""
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, JobDone) and isinstance(message.job, AutoExportJob):
+            self.append(message.result)  # type: ignore[arg-type]
 
 
 async def until(pilot: Pilot[Any], check: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -82,13 +91,8 @@ async def test_file_follows_its_selection_only(
     out = tmp_path / "refs.bib"
     app = make_app(Config(auto_exports=(AutoExport(out, TAG),)))
     app.auto_export.delay = 1.0  # wider than a loaded machine's gap between key presses
-    done: list[AutoExportDone] = []
-
-    def hook(message: Message) -> None:
-        if isinstance(message, AutoExportDone):
-            done.append(message)
-
-    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+    done = Runs()
+    async with app.run_test(size=SIZE, message_hook=done) as pilot:
         await until(pilot, lambda: len(done) == 1)  # a configured file that is missing
         assert out.read_bytes() == HEADER
 
@@ -116,13 +120,8 @@ async def test_file_follows_its_selection_only(
 async def test_an_import_and_its_undo_update_the_file(make_app: AppFactory, tmp_path: Path) -> None:
     out = tmp_path / "all.bib"
     app = make_app(Config(auto_exports=(AutoExport(out),)))
-    done: list[AutoExportDone] = []
-
-    def hook(message: Message) -> None:
-        if isinstance(message, AutoExportDone):
-            done.append(message)
-
-    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+    done = Runs()
+    async with app.run_test(size=SIZE, message_hook=done) as pilot:
         await until(pilot, lambda: len(done) == 1)
         assert entries(out) == 254
         await pilot.press("i")
@@ -194,13 +193,8 @@ async def test_a_fifo_target_is_a_warning_and_the_app_keeps_running(
     os.mkfifo(fifo)
     app = make_app(Config(auto_exports=(AutoExport(fifo),)))
     app.auto_export.delay = 0.1
-    done: list[AutoExportDone] = []
-
-    def hook(message: Message) -> None:
-        if isinstance(message, AutoExportDone):
-            done.append(message)
-
-    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+    done = Runs()
+    async with app.run_test(size=SIZE, message_hook=done) as pilot:
         try:
             await pilot.press("s")  # star a paper: the auto-export runs after it
             await until(pilot, lambda: len(done) == 1)
@@ -215,7 +209,7 @@ async def test_a_fifo_target_is_a_warning_and_the_app_keeps_running(
         finally:
             _release(fifo)
     assert notes == [f"auto-export {fifo}: not a regular file (a FIFO); not writing it"]
-    assert [r.error for r in done[0].results] == ["not a regular file (a FIFO); not writing it"]
+    assert [r.error for r in done[0]] == ["not a regular file (a FIFO); not writing it"]
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # never replaced
     with Store(app.store.path) as store:
         assert sum(p.starred for p in store.papers()) == 2

@@ -8,8 +8,8 @@ from textual.widgets import Input, TextArea
 
 from readlist import actions
 from readlist.store import Store
-from readlist.tui.screens.export import ExportDialog
-from readlist.tui.screens.importing import ImportDialog
+from readlist.tui.screens.export_dialog import ExportDialog
+from readlist.tui.screens.import_dialog import ImportDialog
 from readlist.tui.screens.main import MainScreen
 from tests.conftest import NOW, SEEDS
 from tests.core.bibcheck import compile_bib, parse

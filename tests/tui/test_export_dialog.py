@@ -11,7 +11,7 @@ from textual.widgets import Input, RadioButton, RadioSet
 from readlist import actions
 from readlist.store import Store
 from readlist.tui.screens.confirm import Confirm
-from readlist.tui.screens.export import ExportDialog
+from readlist.tui.screens.export_dialog import ExportDialog
 from readlist.tui.screens.main import MainScreen
 from tests.conftest import NOW
 from tests.core.bibcheck import parse

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label, TextArea
 
 from readlist.store import Store
-from readlist.tui.screens.importing import ImportDialog
+from readlist.tui.screens.import_dialog import ImportDialog
 from readlist.tui.screens.main import MainScreen
 from tests.conftest import SEEDS
 from tests.tui.conftest import SIZE, AppFactory, on_disk

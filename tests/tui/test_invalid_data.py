@@ -90,3 +90,26 @@ def test_a_crash_in_the_tui_is_a_non_zero_exit(
 
     monkeypatch.setattr("readlist.tui.app.create_app", make)
     assert launch.launch(str(_library(tmp_path)), CLOCK) == 1
+
+
+async def test_an_export_names_the_papers_it_left_out(make_app: AppFactory, tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from readlist.tui.screens.export_dialog import ExportDialog
+
+    out = tmp_path / "out.bib"
+    app = make_app(path=_library(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one("#path", Input).value = str(out)
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+    text = out.read_text(encoding="utf-8")
+    assert "Video Diffusion That Works" in text
+    assert "Bad Fields" not in text
+    assert any("Exported 1 entries" in m and "1 left out" in m for m in said), said
+    assert any("bad0001 left out" in m for m in said), said

@@ -15,10 +15,10 @@ from readlist.selection import Selection, select
 from readlist.store import Store
 from readlist.tui.app import create_app
 from readlist.tui.screens.help import HelpScreen
-from readlist.tui.screens.importing import ImportDialog
+from readlist.tui.screens.import_dialog import ImportDialog
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.screens.note import NoteEditor
-from readlist.tui.screens.stats import StatsScreen
+from readlist.tui.screens.stats_screen import StatsScreen
 from readlist.tui.screens.tags import TagEditor
 from readlist.tui.widgets.detail import DetailPane
 from tests.conftest import CLOCK, NOW, write_unchecked

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import socket
+import threading
 import time
 import webbrowser
 from collections.abc import Callable
@@ -20,9 +21,11 @@ from readlist.model import Paper, Source
 from readlist.periods import parse_period
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp
-from readlist.tui.netjobs import NetRequest
+from readlist.tui.network_jobs import LANE, RejectJob, ResolveJob
+from readlist.tui.ports import Outcome
+from readlist.tui.runner import Progress
 from readlist.tui.screens.main import MainScreen
-from readlist.tui.screens.network import PullDialog, UnsureDialog
+from readlist.tui.screens.network_dialogs import PullDialog, UnsureDialog
 from readlist.tui.screens.tags import TagEditor
 from tests.conftest import NOW, write_unchecked
 from tests.core.netfake import FakeApis, Rec, apis, daily_item
@@ -85,7 +88,7 @@ async def settle(app: ReadlistApp, pilot: Pilot[None], done: Callable[[], bool])
 
 
 def idle(app: ReadlistApp) -> Callable[[], bool]:
-    return lambda: main(app).net.busy is None and not app.workers._workers
+    return lambda: main(app).runner.busy(LANE) is None and not app.workers._workers
 
 
 # R -----------------------------------------------------------------------------------
@@ -166,7 +169,7 @@ async def test_r_again_or_esc_stops_a_running_resolve(
         for stop in ("R", "escape"):
             await pilot.press("R")
             await pilot.pause(0.3)
-            assert main(app).net.busy is not None
+            assert main(app).runner.busy(LANE) is not None
             assert "esc stops" in status(app)
             started = time.monotonic()
             await pilot.press(stop)
@@ -176,22 +179,31 @@ async def test_r_again_or_esc_stops_a_running_resolve(
 
 
 async def test_quitting_stops_a_running_resolve(
-    apis: FakeApis, make_app: AppFactory, tmp_path: Path
+    apis: FakeApis, make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     apis.add(STREAM, OTHER)
     path = library(
         tmp_path, paper("aaaaaaa", STREAM.title, sources=[]), paper("bbbbbbb", OTHER.title)
     )
+    flags: list[threading.Event] = []
+    real = ResolveJob.run
+
+    def run(job: ResolveJob, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
+        flags.append(cancel)
+        return real(job, path, progress, cancel)
+
+    monkeypatch.setattr(ResolveJob, "run", run)
     app = make_app(network(apis.server, arxiv_delay=30.0), path=path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("R")
         await pilot.pause(0.3)
-        jobs = main(app).net
-        assert jobs.busy is not None
+        assert main(app).runner.busy(LANE) is not None
+        assert len(flags) == 1
+        assert not flags[0].is_set()
         await pilot.press("q")
     # The worker's wait for arXiv's delay ends on this flag (as with esc), so the
     # process exits at once instead of waiting out the delay.
-    assert jobs.cancel_flag.is_set()
+    assert flags[0].is_set()
 
 
 async def test_a_decision_made_while_a_job_runs_runs_next(
@@ -205,11 +217,15 @@ async def test_a_decision_made_while_a_job_runs_runs_next(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("R")
         await pilot.pause(0.3)
-        jobs = main(app).net
-        assert not jobs.start(NetRequest("reject", ("bbbbbbb",)))  # busy: queued
+        screen = main(app)
+        reject = RejectJob(screen.net.net, screen.session.clock, "bbbbbbb")
+        assert not screen.net.start(reject)  # busy: queued, not refused
+        assert screen.runner.waiting(LANE) == [reject]
+        assert messages(app) == []
         await pilot.press("escape")
-        await settle(app, pilot, lambda: idle(app)() and not jobs.queued)
+        await settle(app, pilot, lambda: idle(app)() and not screen.runner.waiting(LANE))
         await settle(app, pilot, idle(app))
+        assert messages(app)[-1] == "0 resolved, 0 merged, 0 unsure, 1 not found, 0 failed"
     with on_disk(path) as store:
         assert store.get("bbbbbbb").resolution["status"] == "missing"  # type: ignore[index]
 
@@ -514,19 +530,17 @@ async def test_the_unsure_dialog_shows_hostile_text_as_text(
 async def test_a_network_job_that_crashes_is_one_error_notice(
     make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from readlist.tui import resolver
-
     def broken(*args: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(resolver, "run", broken)
+    monkeypatch.setattr(ResolveJob, "run", broken)
     app = make_app(path=library(tmp_path, paper("aaaaaaa", "T")))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("R")
         await settle(app, pilot, lambda: bool(app._notifications))
         assert messages(app) == ["RuntimeError: a bug"]
         assert next(iter(app._notifications)).title == "Network failed"
-        assert main(app).net.busy is None
+        assert main(app).runner.busy(LANE) is None
         assert not main(app).query_one("#progress").has_class("visible")
         await pilot.press("R")  # and R works again
         await settle(app, pilot, lambda: len(app._notifications) == 2)

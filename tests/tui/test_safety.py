@@ -22,14 +22,14 @@ from readlist.config import Config
 from readlist.model import Paper
 from readlist.selection import Selection, select
 from readlist.store import Store
-from readlist.tui import jobs
 from readlist.tui.app import ReadlistApp, create_app
 from readlist.tui.screens.help import HelpScreen
-from readlist.tui.screens.importing import ImportDialog
+from readlist.tui.screens.import_dialog import ImportDialog
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.screens.note import NoteConflict, NoteEditor
-from readlist.tui.screens.stats import StatsScreen
+from readlist.tui.screens.stats_screen import StatsScreen
 from readlist.tui.screens.tags import TagEditor
+from readlist.tui.transfers import ImportJob
 from tests.conftest import CLOCK, NOW, write_unchecked
 from tests.tui.conftest import SIZE, AppFactory, on_disk
 
@@ -270,6 +270,7 @@ async def test_import_worker_while_the_ui_toggles_and_refreshes(
     listing = tmp_path / "many.txt"
     listing.write_text(generate(1500, seed=5))
     real = importing.import_listings
+    committed, landing = threading.Event(), threading.Event()
 
     def slow(*args: Any, **kwargs: Any) -> Any:
         progress = kwargs["progress"]
@@ -279,9 +280,15 @@ async def test_import_worker_while_the_ui_toggles_and_refreshes(
             progress(done, total)
 
         time.sleep(0.5)  # reading and parsing: the UI keeps writing meanwhile
-        return real(*args, **{**kwargs, "progress": slower})
+        try:
+            return real(*args, **{**kwargs, "progress": slower})
+        finally:
+            committed.set()
+            # The outcome lands (and moves the cursor to the new papers) only once
+            # the test has stopped toggling, so each toggle stars the next old paper.
+            landing.wait(10)
 
-    monkeypatch.setattr("readlist.tui.jobs.import_listings", slow)
+    monkeypatch.setattr("readlist.importing.import_listings", slow)
     app = make_app()
     writers: set[str] = set()  # the threads that write to or refresh the app's store
     for name in ("transaction", "refresh", "put", "remove", "modify", "compact"):
@@ -295,10 +302,11 @@ async def test_import_worker_while_the_ui_toggles_and_refreshes(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i", *str(listing), "enter")
         toggles = 0
-        while any(w.group == "import" and not w.is_finished for w in app.workers):
+        while not committed.is_set():
             await pilot.press("s", "j")  # star and move on, on the UI thread
             app.check_for_changes()  # the 1-second refresh, on the UI thread
             toggles += 1
+        landing.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         app.check_for_changes()
@@ -319,7 +327,7 @@ async def test_a_worker_that_raises_becomes_a_message(
     def broken(*args: object) -> None:
         raise RuntimeError("boom [/] in a worker")
 
-    monkeypatch.setattr(jobs, "run_import", broken)
+    monkeypatch.setattr(ImportJob, "run", broken)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i", *"whatever.txt", "enter")

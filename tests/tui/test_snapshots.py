@@ -120,7 +120,7 @@ def test_import_preview(snap_compare: Any, make_app: AppFactory, library: Path) 
 
 
 def test_unsure_dialog(snap_compare: Any, make_app: AppFactory, library: Path) -> None:
-    from readlist.tui.screens.network import UnsureDialog
+    from readlist.tui.screens.network_dialogs import UnsureDialog
 
     with Store(library) as store:
         paper = store.papers()[0].replace(date="2025-11-12", authors_count=6)

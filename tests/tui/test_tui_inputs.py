@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, Static, TextArea
 
 from readlist.model import Paper
-from readlist.tui.screens.export import ExportDialog
+from readlist.tui.screens.export_dialog import ExportDialog
 from readlist.tui.screens.main import MainScreen
 from readlist.tui.widgets.detail import DetailPane
 from readlist.tui.widgets.paper_list import PaperList

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,11 +44,8 @@ def help_rows(screen: Screen[Any]) -> list[HelpRow]:
     ]
 
 
-def mapped_keys(app: App[Any], binding: Binding) -> list[str]:
+def mapped_keys(app: App[Any], binding: Binding, keymap: Mapping[str, str]) -> list[str]:
     """The keys bound to `binding` now, for display: the keymap's, else the default."""
-    from readlist.tui.app import ReadlistApp
-
-    keymap = app.config.keymap if isinstance(app, ReadlistApp) else {}
     keys = keymap.get(binding.id or "", binding.key).split(",")
     return [app.get_key_display(replace(binding, key=k.strip())) for k in keys]
 
@@ -55,32 +53,40 @@ def mapped_keys(app: App[Any], binding: Binding) -> list[str]:
 def dialog_owners() -> list[tuple[str, list[BindingType]]]:
     """Every dialog and pane with its own keys: the one list the help screen shows and
     the keymap check accepts, so a new dialog cannot be left out of either."""
-    from readlist.tui.screens import confirm, export, importing, network, note, stats, tags
+    from readlist.tui.screens import (
+        confirm,
+        export_dialog,
+        import_dialog,
+        network_dialogs,
+        note,
+        stats_screen,
+        tags,
+    )
     from readlist.tui.widgets.detail import DetailPane
 
     return [
         ("Detail pane", DetailPane.BINDINGS),
-        ("Import", importing.ImportDialog.BINDINGS),
-        ("Export", export.ExportDialog.BINDINGS),
+        ("Import", import_dialog.ImportDialog.BINDINGS),
+        ("Export", export_dialog.ExportDialog.BINDINGS),
         ("Note", note.NoteEditor.BINDINGS),
         ("Note clash", note.NoteConflict.BINDINGS),
         ("Tags", tags.TagEditor.BINDINGS),
-        ("Pull", network.PullDialog.BINDINGS),
-        ("Unsure match", network.UnsureDialog.BINDINGS),
+        ("Pull", network_dialogs.PullDialog.BINDINGS),
+        ("Unsure match", network_dialogs.UnsureDialog.BINDINGS),
         ("Question", confirm.Confirm.BINDINGS),
-        ("Stats", stats.StatsScreen.BINDINGS),
+        ("Stats", stats_screen.StatsScreen.BINDINGS),
         ("Help", HelpScreen.BINDINGS),
     ]
 
 
-def dialog_rows(app: App[Any]) -> list[HelpRow]:
+def dialog_rows(app: App[Any], keymap: Mapping[str, str]) -> list[HelpRow]:
     """The keys of the dialogs and the focused detail pane, as mapped now: their ids
     may be remapped in config.toml too, and the warning about a wrong id sends here."""
     rows = []
     for where, bindings in dialog_owners():
         for b in bindings:
             if isinstance(b, Binding) and b.id:
-                shown = ", ".join(mapped_keys(app, b))
+                shown = ", ".join(mapped_keys(app, b, keymap))
                 rows.append(HelpRow(shown, f"{where}: {b.description}", b.tooltip, b.id))
     return rows
 
@@ -112,13 +118,14 @@ class HelpScreen(ModalScreen[None]):
         Binding("G,end", "end", "Bottom", id="help.bottom", tooltip="Scroll to the end"),
     ]
 
-    def __init__(self, rows: list[HelpRow]) -> None:
+    def __init__(self, rows: list[HelpRow], keymap: Mapping[str, str]) -> None:
         super().__init__()
         self.rows = rows
+        self.keymap = keymap  # config.toml's [keymap], to show the dialogs' keys as mapped
 
     def compose(self) -> ComposeResult:
         keys = self._keys_table(self.rows)
-        dialogs = self._keys_table(dialog_rows(self.app))
+        dialogs = self._keys_table(dialog_rows(self.app, self.keymap))
         grammar = Table(box=None, pad_edge=False, header_style="bold", expand=True)
         grammar.add_column("query", style="bold cyan", no_wrap=True)
         grammar.add_column("finds")
@@ -153,7 +160,7 @@ class HelpScreen(ModalScreen[None]):
             key
             for b in self.BINDINGS
             if isinstance(b, Binding) and b.action == "close"
-            for key in mapped_keys(self.app, b)
+            for key in mapped_keys(self.app, b, self.keymap)
         ]
         bound = ", ".join(keys[:-1]) + f" or {keys[-1]}" if len(keys) > 1 else "".join(keys)
         return f"{bound} closes · j/k, arrows and pgup/pgdn scroll"

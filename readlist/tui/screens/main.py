@@ -2,41 +2,41 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.timer import Timer
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
 
 from readlist import actions
-from readlist.changes import Applied
-from readlist.errors import InvalidPaper, ReadlistError
-from readlist.query import QueryError
+from readlist.config import Config
+from readlist.errors import InvalidPaper
 from readlist.session import VIEWS, Session
 from readlist.stats import compute
 from readlist.store import Store
-from readlist.text import clean_display
-from readlist.tui import links
-from readlist.tui.common import blink
+from readlist.tui import opening
+from readlist.tui.display import blink
 from readlist.tui.edits import Edits
-from readlist.tui.messages import ImportFinished, LibraryChanged, PapersChanged
-from readlist.tui.resolver import NetworkJobs
+from readlist.tui.finder import SEARCH_PAUSE, Finder
+from readlist.tui.network_jobs import NetworkJobs
+from readlist.tui.ports import LibraryChanged, Outcome, PapersChanged, Severity
+from readlist.tui.runner import JobRunner
 from readlist.tui.screens.help import HelpScreen, help_rows
-from readlist.tui.screens.stats import StatsScreen
+from readlist.tui.screens.stats_screen import StatsScreen
 from readlist.tui.screens.tags import TagEditor
-from readlist.tui.screens.transfer import TransferScreen
+from readlist.tui.transfers import Transfers
 from readlist.tui.widgets.detail import DetailPane
 from readlist.tui.widgets.paper_list import PaperList
 from readlist.tui.widgets.status import EMPTY_LIBRARY, EMPTY_VIEW, status_line
 
-SEARCH_PAUSE = 0.15  # seconds without typing before abstracts are searched
+__all__ = ["SEARCH_PAUSE", "MainScreen"]
+
+T = TypeVar("T")
 
 
 def _b(
@@ -45,8 +45,13 @@ def _b(
     return Binding(key, action, description, show=show, id=f"readlist.{bid}", tooltip=tooltip)
 
 
-class MainScreen(TransferScreen):
-    """Triage: every key here is a binding with an id, so users can remap it."""
+class MainScreen(Screen[None]):
+    """Triage: every key here is a binding with an id, so users can remap it.
+
+    The screen shows papers and maps keys to actions; small controllers it composes do
+    the rest (edits, search, file and network jobs), each given the screen as a narrow
+    port (`ports.Host`), and every background job runs through the one `JobRunner`.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         _b("j,down", "cursor(1)", "Down", "down", "Next paper"),
@@ -90,49 +95,82 @@ class MainScreen(TransferScreen):
         _b("q", "quit", "Quit", "quit", "Quit readlist", True),
     ]
 
-    class SearchDone(Message):
-        """A full search (abstracts included) finished in a worker."""
-
-        def __init__(self, query: str, ids: list[str]) -> None:
-            self.query = query
-            self.ids = ids
-            super().__init__()
-
-    def __init__(self, session: Session, export_dir: Path) -> None:
+    def __init__(
+        self, session: Session, config: Config, runner: JobRunner, export_dir: Path
+    ) -> None:
         super().__init__()
-        self._search_timer: Timer | None = None
         self.session = session
-        self.store = session.store
-        self.export_dir = export_dir
+        self.store: Store = session.store
+        self.runner = runner
+        self.keymap = config.keymap
+        self._note = ""  # the status line's note of the moment
         self.edits = Edits(self)
-        self.net = NetworkJobs(self)
+        self.finder = Finder(self, runner)
+        self.net = NetworkJobs(self, runner, config.network, session.clock)
+        self.transfers = Transfers(
+            self,
+            runner,
+            limit=config.max_input_bytes,
+            export_dir=export_dir,
+            imported=self.net.auto_resolve,
+        )
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search titles, tags, notes, abstracts…", id="search")
         with Horizontal(id="body"):
             yield PaperList(lambda pid: self.store.records().get(pid), id="papers")
             yield DetailPane(id="detail")
-        yield ProgressBar(id="progress", show_eta=False)
+        yield self.runner.bar
         yield Static(id="status")
         yield Footer(compact=True, show_command_palette=False)
-        yield self.net
+        yield self.runner
 
     def on_mount(self) -> None:
         self.query_one("#search", Input).cursor_blink = blink(self.app)
         first = self.session.next_unread(None)
         self.show_rows(keep=first)
         self.papers.focus()
-        self.call_after_refresh(self.build_index)
+        # The index is built once the first frame is out (the second refresh: one
+        # after mounting lays out, the next paints), so "/" answers at once and the
+        # build never holds the GIL while the first frame is written (bench/tui.py).
+        self.call_after_refresh(self.call_after_refresh, self.finder.freshen)
 
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def build_index(self) -> None:
-        """Build the search index after the first paint, so "/" answers at once.
+    # The port the controllers get (ports.Host) ----------------------------------------
+    def landed(self, outcome: Outcome) -> None:
+        """Everything after a change reached the library, whoever made it (an edit, an
+        undo, an import, a resolve...): the session records it for undo, counts it,
+        catches up with what a job wrote through its own store and reindexes what it
+        touched; the list shows the first paper it added (or keeps its place), and the
+        auto-exports follow."""
+        session = self.session
+        session.land(outcome.change, record=outcome.record, counted=outcome.counted)
+        self.finder.freshen()
+        self.show_rows(session.first_shown(outcome.change.created))
+        if outcome.change:
+            self.post_message(PapersChanged())  # it bubbles to the app: auto-exports
 
-        The index lives as long as the app: freezing it keeps the cyclic GC from
-        walking its 100k-entry lists on every full collection (an 80 ms stall).
-        """
-        self.session.index.warm()
-        gc.freeze()
+    def show_rows(self, keep: str | None = None) -> None:
+        self.papers.empty_text = EMPTY_LIBRARY if not len(self.store) else EMPTY_VIEW
+        self.papers.set_rows(self.session.ids, self.session.selected, keep or self.current)
+        self.show_detail()
+        self.update_status()
+
+    def update_status(self, note: str = "") -> None:
+        self._note = note  # until the next repaint; a running job's note stays meanwhile
+        self._paint_status()
+
+    def _paint_status(self) -> None:
+        text = status_line(self.session, self._note or self.runner.note)
+        self.query_one("#status", Static).update(text, layout=False)  # one fixed line
+
+    def say(self, text: str, *, title: str = "", severity: Severity = "information") -> None:
+        self.notify(text, title=title, severity=severity, markup=False)
+
+    def ask(self, dialog: Screen[T], answered: Callable[[T | None], None]) -> None:
+        self.app.push_screen(dialog, answered)
+
+    def copy(self, text: str) -> None:
+        self.app.copy_to_clipboard(text)
 
     # Helpers -------------------------------------------------------------------
     @property
@@ -143,12 +181,6 @@ class MainScreen(TransferScreen):
     def current(self) -> str | None:
         return self.papers.current
 
-    def show_rows(self, keep: str | None = None) -> None:
-        self.papers.empty_text = EMPTY_LIBRARY if not len(self.store) else EMPTY_VIEW
-        self.papers.set_rows(self.session.ids, self.session.selected, keep or self.current)
-        self.show_detail()
-        self.update_status()
-
     def show_detail(self) -> None:
         """Show the current paper (at once: waiting for the list's message costs a frame)."""
         pid = self.current
@@ -158,23 +190,13 @@ class MainScreen(TransferScreen):
         except InvalidPaper as exc:  # a library edited by hand: say so, never crash
             pane.show_invalid(exc)
 
-    def update_status(self, note: str = "") -> None:
-        text = status_line(self.session, note)
-        self.query_one("#status", Static).update(text, layout=False)  # one fixed line
-
-    def changed(self, ids: list[str], text: bool = False) -> None:
-        """Repaint after papers changed; `text` when search text (tags, notes) changed."""
-        if text:
-            self.session.reindex(ids)
-        keep = self.current
-        self.session.recompute_after(ids)
-        self.show_rows(keep)
-        self.post_message(PapersChanged())
+    def on_job_runner_note_changed(self, message: JobRunner.NoteChanged) -> None:
+        self._paint_status()  # a note said since (a job's report) stays
 
     def on_library_changed(self, message: LibraryChanged) -> None:
         """Another process changed the library; the session has caught up already."""
         self.show_rows()
-        self.build_index()  # a fresh one, off the UI thread, before "/" needs it
+        self.finder.freshen()  # a new index, off the UI thread, before "/" needs it
 
     def on_screen_resume(self) -> None:
         self.show_rows()  # back from a modal: show whatever changed meanwhile
@@ -219,23 +241,12 @@ class MainScreen(TransferScreen):
         return [i for i in self.session.targets(self.current) if i in self.store]
 
     def action_toggle_read(self) -> None:
-        ids = self._targets()
-        if ids:
-            records = self.store.records()
-            value = not all(records[i].get("read") is True for i in ids)
-            self.edits.apply(
-                lambda: actions.set_read(self.store, ids, value, now=self.session.clock.now()), ids
-            )
+        if ids := self._targets():
+            self.edits.toggle("read", ids)
 
     def action_toggle_star(self) -> None:
-        ids = self._targets()
-        if ids:
-            records = self.store.records()
-            value = not all(records[i].get("starred") is True for i in ids)
-            self.edits.apply(
-                lambda: actions.set_starred(self.store, ids, value, now=self.session.clock.now()),
-                ids,
-            )
+        if ids := self._targets():
+            self.edits.toggle("starred", ids)
 
     def action_triage(self) -> None:
         pid = self.current
@@ -244,9 +255,8 @@ class MainScreen(TransferScreen):
         following = self.session.next_unread(pid)  # before pid leaves an unread view
         if following == pid:
             following = None  # it was the last unread paper
-        if not self.edits.apply(
-            lambda: actions.set_read(self.store, [pid], True, now=self.session.clock.now()), [pid]
-        ):
+        now = self.session.clock.now()
+        if not self.edits.apply(lambda: actions.set_read(self.store, [pid], True, now=now)):
             return
         if following is not None:
             self.papers.move_to(following)
@@ -258,9 +268,14 @@ class MainScreen(TransferScreen):
             self.edits.note(self.current)
 
     def action_tags(self) -> None:
-        ids = self._targets()
-        if ids:
+        if ids := self._targets():
             self.edits.tags(ids)
+
+    def action_undo(self) -> None:
+        self.edits.undo()
+
+    def action_redo(self) -> None:
+        self.edits.undo(redo=True)
 
     # Views and search ----------------------------------------------------------
     def action_view(self, view: str) -> None:
@@ -275,10 +290,8 @@ class MainScreen(TransferScreen):
                 self.show_rows()
 
         current = [self.session.tag] if self.session.tag else []
-        self.app.push_screen(
-            TagEditor("Show only tag (empty: all)", current, self.session.tags(), replace=True),
-            chosen,
-        )
+        tags = self.session.tags()
+        self.ask(TagEditor("Show only tag (empty: all)", current, tags, replace=True), chosen)
 
     def action_cycle_sort(self) -> None:
         self.session.cycle_sort()
@@ -291,30 +304,7 @@ class MainScreen(TransferScreen):
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
-        ids = self.session.apply_query(event.value, abstracts=False)
-        # Typing shows the best match; clearing the box keeps the paper highlighted.
-        self.show_rows(keep=ids[0] if ids and event.value.strip() else self.current)
-        if self._search_timer is not None:
-            self._search_timer.stop()
-        if event.value.strip():
-            # Abstracts are searched once typing pauses, so the scan never holds the
-            # GIL while the next keystroke wants to paint.
-            value = event.value
-            self._search_timer = self.set_timer(SEARCH_PAUSE, lambda: self.full_search(value))
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def full_search(self, query: str) -> None:
-        try:
-            ids = self.session.search(query)
-        except QueryError:
-            return  # the status line already says why (apply_query saw it first)
-        self.post_message(self.SearchDone(query, ids))
-
-    def on_main_screen_search_done(self, message: SearchDone) -> None:
-        if message.query == self.session.query and message.ids != self.session.ids:
-            self.session.ids = message.ids
-            # Title matches come first in both answers, so the top row stays put.
-            self.show_rows(keep=message.ids[0] if message.ids else None)
+        self.finder.typed(event.value, keep=self.current)
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
@@ -336,7 +326,7 @@ class MainScreen(TransferScreen):
             self.session.selected.clear()
             self.show_rows()
 
-    # Selection -----------------------------------------------------------------
+    # Selection (the bulk pick) -------------------------------------------------
     def action_select(self) -> None:
         pid = self.current
         if pid is not None:
@@ -350,60 +340,36 @@ class MainScreen(TransferScreen):
         self.papers.set_selected(self.session.selected)
         self.update_status()
 
-    # Undo ----------------------------------------------------------------------
-    def action_undo(self) -> None:
-        self._undo_redo(self.session.history.undo, "Undid", "undo")
-
-    def action_redo(self) -> None:
-        self._undo_redo(self.session.history.redo, "Redid", "redo")
-
-    def _undo_redo(self, step: Callable[[Store], Applied | None], verb: str, what: str) -> None:
-        try:
-            applied = step(self.store)
-        except ReadlistError as exc:  # the lock held too long: the step stays on the stack
-            self.notify(clean_display(str(exc)), severity="error", markup=False)
-            return
-        if applied is None:
-            self.notify(f"Nothing to {what}.")
-            return
-        self.session.forget_counts()
-        self.changed(applied.change.ids, text=True)
-        warn = bool(applied.skipped)
-        self.notify(
-            applied.summary(verb), severity="warning" if warn else "information", markup=False
-        )
-
-    # Other screens -------------------------------------------------------------
+    # Other screens, files and the network --------------------------------------
     def action_open_link(self) -> None:
-        pid = self.current
-        if pid is not None and pid in self.store:
-            links.open_link(self, pid)
+        if (pid := self.current) is not None and pid in self.store:
+            opening.open_link(self, pid)
 
     def action_copy_key(self) -> None:
-        pid = self.current
-        if pid is not None and pid in self.store:
-            links.copy_key(self, pid)
+        if (pid := self.current) is not None and pid in self.store:
+            opening.copy_key(self, pid)
 
     def action_copy_url(self) -> None:
-        pid = self.current
-        if pid is not None and pid in self.store:
-            links.copy_url(self, pid)
+        if (pid := self.current) is not None and pid in self.store:
+            opening.copy_url(self, pid)
 
-    # Network -------------------------------------------------------------------
     def action_resolve(self) -> None:
         self.net.resolve([i for i in self.session.selected if i in self.store], self.current)
 
     def action_pull(self) -> None:
         self.net.pull()
 
-    def on_import_finished(self, message: ImportFinished) -> None:
-        self.call_later(self.net.auto_resolve, message.outcome.created)
+    def action_import(self) -> None:
+        self.transfers.import_()
+
+    def action_export(self) -> None:
+        self.transfers.export()
 
     def action_stats(self) -> None:
         self.app.push_screen(StatsScreen(compute(self.store.records().values())))
 
     def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(help_rows(self)))
+        self.app.push_screen(HelpScreen(help_rows(self), self.keymap))
 
     def action_quit(self) -> None:
         self.app.exit()

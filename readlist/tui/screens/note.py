@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from readlist.text import clean_display
-from readlist.tui.common import blink
+from readlist.tui.display import blink
 from readlist.tui.screens.confirm import Confirm
 
 

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
-from readlist.tui.common import blink
+from readlist.tui.display import blink
 
 
 class TagSuggester(Suggester):

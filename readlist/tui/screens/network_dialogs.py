@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from readlist.model import Paper
 from readlist.periods import PullRequest, parse_period
 from readlist.text import byline, clean_display
-from readlist.tui.common import blink
+from readlist.tui.display import blink
 
 
 def _record(heading: str, title: str, by: str, date: str) -> Static:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from textual import events, work
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,7 +23,8 @@ from readlist.clock import Clock
 from readlist.listing import line_ends
 from readlist.preview import Preview, PreviewCounter, snapshot
 from readlist.text import clean_display
-from readlist.tui.common import blink
+from readlist.tui.display import blink
+from readlist.tui.runner import JobRunner, Progress
 
 PREVIEW_PAUSE = 0.15  # seconds after the last change to the paste before counting
 Records = Callable[[], Mapping[str, Mapping[str, Any]]]
@@ -101,13 +104,32 @@ class PasteArea(TextArea):
             self.move_cursor(result.end_location)
 
 
-class PreviewReady(Message):
-    """A worker counted a paste: what it would import."""
+@dataclass(frozen=True)
+class Counted:
+    text: str
+    preview: Preview
 
-    def __init__(self, text: str, preview: Preview) -> None:
-        self.text = text
-        self.preview = preview
-        super().__init__()
+
+@dataclass(frozen=True)
+class PreviewJob:
+    """Count what importing a paste would do (a dry run of the import) against the
+    dialog's snapshot of the library; the lane runs one count at a time."""
+
+    counter: PreviewCounter
+    text: str
+    now: dt.datetime
+    lane = "preview"
+    what = "preview"
+    note = ""
+    shows_progress = False
+    newest_only = True
+
+    def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Counted:
+        try:
+            preview = self.counter.preview(self.text, self.now)
+        except Exception as exc:  # a bug must not leave "Counting…" forever
+            preview = Preview(error=f"could not count the entries ({type(exc).__name__})")
+        return Counted(self.text, preview)
 
 
 class ImportDialog(ModalScreen[ImportRequest | None]):
@@ -115,7 +137,7 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
 
     `records` gives the library's records (`Store.records`); it is called once, on
     the UI thread, the first time a paste is previewed, and only a snapshot of it
-    goes to the worker that counts.
+    goes to the job that counts, which `runner` runs.
     """
 
     BINDINGS = [
@@ -123,10 +145,11 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
         Binding("escape", "cancel", "Cancel", id="import.cancel", tooltip="Close"),
     ]
 
-    def __init__(self, records: Records | None, clock: Clock) -> None:
+    def __init__(self, records: Records | None, clock: Clock, runner: JobRunner) -> None:
         super().__init__()
         self._records = records
         self._clock = clock
+        self._runner = runner
         self._counter: PreviewCounter | None = None
         self._timer: Timer | None = None
 
@@ -182,21 +205,13 @@ class ImportDialog(ModalScreen[ImportRequest | None]):
             records = self._records() if self._records else {}
             self._counter = PreviewCounter(snapshot(records))
         label.update("Counting…")
-        self.count_paste(self._counter, text)
+        self._runner.start(PreviewJob(self._counter, text, self._clock.now()), self._counted)
 
-    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def count_paste(self, counter: PreviewCounter, text: str) -> None:
-        try:
-            preview = counter.preview(text, self._clock.now())
-        except Exception as exc:  # a bug must not leave "Counting…" forever
-            preview = Preview(error=f"could not count the entries ({type(exc).__name__})")
-        self.post_message(PreviewReady(text, preview))
-
-    def on_preview_ready(self, message: PreviewReady) -> None:
-        if message.text == self.query_one(TextArea).text:
+    def _counted(self, counted: Counted) -> None:
+        if self.is_attached and counted.text == self.query_one(TextArea).text:
             label = self.query_one("#preview", Label)
-            label.update(message.preview.summary())
-            label.set_class(bool(message.preview.error), "error")
+            label.update(counted.preview.summary())
+            label.set_class(bool(counted.preview.error), "error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_run()

@@ -1,4 +1,4 @@
-"""Choose what to export and where: scope, path, style."""
+"""Choose what to export and where: scope, path, format (from the registry)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
+from readlist.exporters import DEFAULT, REGISTRY
 from readlist.fspaths import Kind, PathError, kind_of, refusal
-from readlist.tui.common import blink, escape
+from readlist.tui.display import blink, escape
 from readlist.tui.screens.confirm import Confirm
 
 SCOPES = ("selection", "view", "starred", "all")
@@ -28,7 +29,7 @@ _SCOPE_LABELS = {
 class ExportRequest:
     scope: str
     path: Path
-    style: str
+    format: str
     unicode: bool
 
 
@@ -48,7 +49,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         first = "selection" if self.counts.get("selection") else "view"
         with Vertical(classes="dialog wide"):
-            yield Label("[b]Export BibTeX[/b]  (↑↓ choose what, tab to the file)")
+            yield Label("[b]Export[/b]  (↑↓ choose what, tab to the file and the format)")
             with RadioSet(id="scope"):
                 for scope in SCOPES:
                     yield RadioButton(
@@ -60,9 +61,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             yield Label("File (replaced, never appended):")
             yield Input(str(self.default_path), id="path")
             with Horizontal(classes="row"):
-                with RadioSet(id="style"):
-                    yield RadioButton("BibTeX (@misc)", value=True, name="bibtex")
-                    yield RadioButton("biblatex (@online)", name="biblatex")
+                with RadioSet(id="format"):
+                    for exporter in REGISTRY.values():
+                        yield RadioButton(
+                            f"{exporter.name}: {exporter.description}",
+                            value=exporter.name == DEFAULT,
+                            name=exporter.name,
+                            id=f"format-{exporter.name}",
+                        )
                 yield Checkbox("Keep UTF-8 (--unicode)", id="unicode")
             yield Label(
                 "ctrl+s export · enter in the file name exports · esc cancel", classes="hint"
@@ -76,6 +82,19 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         pressed = self.query_one(f"#{radio_id}", RadioSet).pressed_button
         return (pressed.name if pressed is not None else None) or ""
 
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        """A new format: the file name's suffix follows it (refs.bib -> refs.json), and
+        `--unicode` is offered only where there is LaTeX to leave out."""
+        if event.radio_set.id != "format":
+            return
+        chosen = REGISTRY[event.pressed.name or DEFAULT]
+        self.query_one("#unicode", Checkbox).disabled = not chosen.latex
+        box = self.query_one("#path", Input)
+        for other in REGISTRY.values():
+            if box.value.endswith(other.suffix) and other.suffix != chosen.suffix:
+                box.value = box.value[: -len(other.suffix)] + chosen.suffix
+                break
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_export()
 
@@ -87,7 +106,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         request = ExportRequest(
             scope=self._choice("scope") or "view",
             path=Path(path).expanduser(),
-            style=self._choice("style") or "bibtex",
+            format=self._choice("format") or DEFAULT,
             unicode=self.query_one("#unicode", Checkbox).value,
         )
         try:

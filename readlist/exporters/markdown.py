@@ -1,0 +1,135 @@
+"""Markdown: a reading list to paste into notes, one list item per paper.
+
+    - **Title** — A. Author, B. Author and C. Author (2025). *Venue*.
+      [arXiv:2511.07399](https://arxiv.org/abs/2511.07399) · [doi:…](https://doi.org/…) · #tag #tag
+
+(on one line), then the paper's notes, if any, as a quote inside the item. Text is
+plain Unicode, as stored (see `plain.py`), with every character CommonMark (or a
+notes app: `#tag`, `~~`, `$`) would read as markup backslash-escaped, so a title
+prints as it is written and no HTML passes through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
+
+from readlist.exporters.plain import identifier, unbraced
+
+if TYPE_CHECKING:
+    from readlist.exporters import Options
+    from readlist.model import Paper
+
+AUTHORS_SHOWN = 3  # then "et al."
+_INLINE = re.compile(r"([\\`*_\[\]<>&#$~^|])")
+# What makes a line's start a block: a list (- + 1. 1)) or a setext underline (=).
+_LINE_START = re.compile(r"^([-+=])|^([0-9]+)([.)])")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+class Markdown:
+    name = "markdown"
+    suffix = ".md"
+    description = "a Markdown reading list for notes (UTF-8)"
+    needs_keys = False
+    latex = False
+
+    def render(self, papers: Sequence[Paper], options: Options) -> str:
+        return "".join(item(p) for p in papers)
+
+    def stamp(self, text: str, mark: str) -> str:
+        return f'[//]: # "{mark}"\n\n{text}'  # a link definition: renders as nothing
+
+    def stamped(self, data: bytes, mark: str) -> bool:
+        return data.startswith(f'[//]: # "{mark}"\n'.encode())
+
+
+def escape(text: str) -> str:
+    """`text` as Markdown that shows it literally."""
+    text = _INLINE.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+
+
+def item(paper: Paper) -> str:
+    line = f"- **{escape(paper.title)}**"
+    who = _authors(paper)
+    if who:
+        line += f" — {escape(who)}"
+    year = _year(paper)
+    if year:
+        line += f" ({year})"
+    line += "."
+    venue = paper.bibfields.get("journal") or paper.bibfields.get("booktitle")
+    if venue:
+        line += f" *{escape(venue)}*."
+    tail = _links(paper)
+    if paper.tags:
+        tail.append(" ".join("#" + escape(tag) for tag in paper.tags))
+    if tail:
+        line += " " + " · ".join(tail)
+    out = [line]
+    for note in paper.notes.strip().splitlines():
+        note = note.strip()
+        out.append(f"  > {escape(note)}" if note else "  >")
+    return "\n".join(out) + "\n"
+
+
+def _authors(paper: Paper) -> str:
+    shown = [_name(a) for a in paper.authors if a.strip().lower() != "others"]
+    if not shown:
+        return paper.organization or ""
+    more = len(shown) > AUTHORS_SHOWN or len(shown) < len(paper.authors)
+    shown = shown[:AUTHORS_SHOWN]
+    if more:
+        return ", ".join(shown) + " et al."
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _name(stored: str) -> str:
+    """A stored name as it is read: "von Last, Jr, First" is "First von Last, Jr"; a
+    braced corporate name ({OpenAI Team}) loses its braces."""
+    corporate = unbraced(stored)
+    if corporate is not None:
+        return corporate
+    if "," not in stored:
+        return stored
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    parts = parse_single_name_into_parts(stored, strict=False)
+    name = " ".join([*parts.first, *parts.von, *parts.last])
+    return name + "".join(f", {jr}" for jr in parts.jr)
+
+
+def _year(paper: Paper) -> str:
+    """The year the BibTeX export gives it (see `bibtex._dates`)."""
+    kept = paper.bibfields
+    for when in (kept.get("date"), kept.get("year"), paper.published, paper.date):
+        if when and _YEAR.match(when):
+            return when[:4]
+    return ""
+
+
+def _links(paper: Paper) -> list[str]:
+    from readlist.links import url_of
+
+    out: list[str] = []
+    if paper.arxiv_id:
+        out.append(_link(f"arXiv:{paper.arxiv_id}", f"https://arxiv.org/abs/{paper.arxiv_id}"))
+    else:
+        url = url_of(paper)
+        if url:
+            out.append(_link(urlsplit(url).hostname or "link", url))
+    if paper.doi:
+        doi = identifier(paper.doi)
+        out.append(_link(f"doi:{doi}", "https://doi.org/" + quote(doi, safe="/")))
+    return out
+
+
+def _link(text: str, url: str) -> str:
+    """A link whose target no text can end early: parentheses are %-encoded too."""
+    return f"[{escape(text)}]({url.replace('(', '%28').replace(')', '%29')})"
+
+
+EXPORTERS = (Markdown(),)

@@ -1,0 +1,158 @@
+"""The session's search index, and what crosses to a worker thread to search it or to
+build a new one. The rule these follow is stated once, in readlist.session ("Threads").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from readlist.query import Query
+
+if TYPE_CHECKING:
+    from readlist.search import SearchIndex
+    from readlist.vocabulary import WordCache
+
+Records = Mapping[str, Mapping[str, Any]]
+
+
+class LiveIndex:
+    """The owning thread's index and word cache. It is built on first use, or comes
+    back from a worker (`build`, `install`), and is replaced whole, never changed."""
+
+    def __init__(self, records: Callable[[], Records]) -> None:
+        self._records = records  # the owner's store's records, read on its thread
+        self._index: SearchIndex | None = None
+        self._words: WordCache | None = None  # what this thread's searches learned
+        self._stale = False  # the store holds changes the index has not seen
+        self._generation = 0  # how often it went stale: an older build is dropped
+        self._since_build: set[str] = set()  # reindexed since the last build's snapshot
+
+    @property
+    def index(self) -> SearchIndex:
+        """The index; before the first build came back, one built here and now."""
+        if self._index is None:
+            from readlist.search import SearchIndex  # numpy and rapidfuzz: not at start-up
+
+            self._set(SearchIndex(self._records()))
+        assert self._index is not None
+        return self._index
+
+    @property
+    def ready(self) -> bool:
+        """Whether an index is in place (stale or not)."""
+        return self._index is not None
+
+    @property
+    def stale(self) -> bool:
+        """True until an index that has seen every paper is in place."""
+        return self._index is None or self._stale
+
+    def went_stale(self) -> None:
+        """Other writers changed papers it cannot name: a new index must be built."""
+        self._stale = True
+        self._generation += 1
+
+    def build(self) -> IndexBuild:
+        """What a worker needs to build a fresh index: a snapshot of the records."""
+        self._since_build = set()
+        return IndexBuild(dict(self._records()), self._generation)
+
+    def install(self, build: IndexBuild, index: SearchIndex) -> bool:
+        """Swap in an index built from `build`, with what was reindexed meanwhile;
+        False (and dropped) if the library went stale again since the snapshot."""
+        if build.generation != self._generation:
+            return False
+        if self._since_build:
+            index = index.updated(self._records(), self._since_build)
+        self._set(index)
+        self._stale = False
+        return True
+
+    def reindex(self, ids: Iterable[str]) -> None:
+        """Swap in an index that knows these papers' new text (tags, notes, imports)."""
+        ids = list(ids)
+        self._since_build.update(ids)
+        if self._index is not None and ids:
+            new = self._index.updated(self._records(), ids)
+            if new is not self._index:
+                self._set(new)
+
+    def request(
+        self,
+        query: Query,
+        version: int,
+        base: Sequence[str],
+        records: Records,
+        *,
+        everything: bool,
+        now: dt.datetime,
+        abstracts: bool,
+        own: bool,
+    ) -> SearchRequest:
+        """A search of the current index: `own` for this thread (it shares the word
+        cache), else for a worker (it gets a copy, which `learn` takes back)."""
+        index = self.index
+        assert self._words is not None
+        words = self._words if own else self._words.copy()
+        return SearchRequest(
+            version, query, index, words, base, records, everything, now, abstracts
+        )
+
+    def learn(self, request: SearchRequest) -> None:
+        """Keep what a worker's search learned about its words, if the index is the same."""
+        if self._words is not None:
+            self._words.merge(request.cache)
+
+    def _set(self, index: SearchIndex) -> None:
+        from readlist.vocabulary import WordCache
+
+        self._index = index
+        self._words = WordCache(index)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search, frozen on the owning thread, so that a worker runs it without
+    touching the session. `version` is the session's when it was asked."""
+
+    version: int
+    query: Query
+    index: SearchIndex
+    cache: WordCache  # a worker's own copy, handed back with the answer
+    base: Sequence[str]  # the view's ids, in order
+    records: Records  # what filters read (for a worker, a snapshot; {} if no filter)
+    everything: bool  # the view is every paper of `records` (the owner's own search)
+    now: dt.datetime
+    abstracts: bool = True
+
+    def run(self) -> list[str]:
+        """The view's papers the query finds, best first; with filters only, in the
+        view's order. The index may know papers removed since: they are left out."""
+        found = self.index.search_ids(
+            self.query,
+            abstracts=self.abstracts,
+            records=self.records,
+            now=self.now,
+            cache=self.cache,
+        )
+        if not self.query.ranks:
+            hits = set(found)
+            return [i for i in self.base if i in hits]
+        shown: Container[str] = self.records if self.everything else set(self.base)
+        return [i for i in found if i in shown]
+
+
+@dataclass(frozen=True)
+class IndexBuild:
+    """A snapshot of the records to build an index from, off the owning thread."""
+
+    records: Records
+    generation: int
+
+    def run(self) -> SearchIndex:
+        from readlist.search import SearchIndex
+
+        return SearchIndex(self.records)

@@ -1,0 +1,53 @@
+"""O, y and Y: open a paper's page, copy its citation key or its page's URL."""
+
+from __future__ import annotations
+
+import webbrowser
+
+from readlist.changes import Change
+from readlist.errors import ReadlistError
+from readlist.text import clean_display
+from readlist.tui.ports import Host, Outcome
+
+
+def copy_key(host: Host, pid: str) -> None:
+    """Copy the citation key, giving the paper one first if it has none.
+
+    Assigning a key is a write on the UI thread's store, like every action; it is not
+    an undo step, because a key once given never changes (exports rely on it).
+    """
+    store = host.session.store
+    paper = store.get(pid)
+    if not paper.bibkey:
+        from readlist.exporting import ensure_keys  # bibtexparser: only when needed
+
+        before = paper
+        try:
+            (paper,) = ensure_keys(store, [paper])
+        except ReadlistError as exc:
+            host.say(clean_display(str(exc)), severity="error")
+            return
+        host.landed(Outcome(Change.between("key", [before], [paper]), record=False, counted=True))
+    key = paper.bibkey or ""
+    host.copy(key)
+    host.say(f"Copied the key {clean_display(key)}")
+
+
+def copy_url(host: Host, pid: str) -> None:
+    """Copy the paper's own page (never a code repository)."""
+    url = host.session.store.get(pid).page_url()
+    if url is None:
+        host.say("This paper has no page to copy.", severity="warning")
+        return
+    host.copy(url)
+    host.say(f"Copied {clean_display(url)}")
+
+
+def open_link(host: Host, pid: str) -> None:
+    """The arXiv page, else the Hub's, else the project page: never code first."""
+    urls = host.session.store.get(pid).web_links()
+    if not urls:
+        host.say("This paper has no web link.", severity="warning")
+        return
+    webbrowser.open(urls[0])
+    host.say(f"Opened {clean_display(urls[0])}")
