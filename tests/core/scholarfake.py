@@ -7,6 +7,7 @@ CoRR-only entry, and two sources that disagree."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -239,15 +240,14 @@ class Scholars:
 
     def configure(self, **extra: Any) -> None:
         """config.toml: both services on loopback, no pacing (and `extra`)."""
-        write_config(
-            self.home,
-            self.s2.server,
-            s2_api=self.s2.api,
-            dblp_api=self.dblp.api,
-            s2_delay=0,
-            dblp_delay=0,
+        settings = {
+            "s2_api": self.s2.api,
+            "dblp_api": self.dblp.api,
+            "s2_delay": 0,
+            "dblp_delay": 0,
             **extra,
-        )
+        }
+        write_config(self.home, self.s2.server, **settings)
 
 
 @pytest.fixture
@@ -270,6 +270,8 @@ def scholars(
 ) -> Scholars:
     monkeypatch.setattr(readlist.sources.http, "DEFAULT_BACKOFF", 0.01)
     monkeypatch.delenv("S2_API_KEY", raising=False)
+    # werkzeug logs each request to stderr when pytest's logging plugin is off.
+    monkeypatch.setattr(logging.getLogger("werkzeug"), "disabled", True)
     world = Scholars(FakeS2(httpserver), FakeDblp(dblp_server), isolated_home)
     world.configure()
     return world
