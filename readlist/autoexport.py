@@ -168,7 +168,7 @@ def update_one(
         if cached is not None and cached[0] == docs and current == cached[1]:
             return Result(export.path, count=len(ids))
         papers, bad = exportable(store, [pid for pid in ids if pid in store])  # undo may drop one
-        text = render(papers, Options(export.format, export.unicode))
+        text = render(papers, Options(export.format, export.unicode, versions=export.versions))
         data = exporter.stamp(text, MARK).encode("utf-8")
         written = current != data
         if written:  # the full check (hard links, a writable directory) only to write

@@ -18,6 +18,7 @@ from typing import Any
 from readlist.errors import ReadlistError
 from readlist.exporters import REGISTRY
 from readlist.fspaths import read_regular
+from readlist.versions import POLICIES, Policy
 
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
@@ -77,6 +78,7 @@ class AutoExport:
     query: str = ""
     format: str = "bibtex"
     unicode: bool = False
+    versions: Policy = "both"  # readlist.versions.POLICIES: [export] versions unless its own
 
     @property
     def style(self) -> str:
@@ -91,6 +93,7 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     network: Network = field(default_factory=Network)
     auto_exports: tuple[AutoExport, ...] = ()
+    export_versions: Policy = "both"  # [export] versions: which version exports cite
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     warnings: tuple[str, ...] = ()
 
@@ -112,7 +115,9 @@ def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
     reader = _Reader(path)
     keymap = reader.keymap(data.pop("keymap", {}))
     network = reader.network(data.pop("network", {}), env)
-    auto = reader.exports(data.pop("export", {}))
+    export = data.pop("export", {})
+    auto = reader.exports(export)
+    versions = reader.versions(export)
     max_bytes = reader.imports(data.pop("import", {}))
     for name in sorted(data):
         reader.warn(f"unknown section or key [{name}], ignored")
@@ -120,6 +125,7 @@ def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
         keymap=keymap,
         network=network,
         auto_exports=auto,
+        export_versions=versions,
         max_input_bytes=max_bytes,
         warnings=tuple(reader.warnings),
     )
@@ -215,8 +221,9 @@ class _Reader:
 
     def exports(self, raw: Any) -> tuple[AutoExport, ...]:
         table = self.table("export", raw)
-        for key in sorted(set(table) - {"auto"}):
+        for key in sorted(set(table) - {"auto", "versions"}):
             self.warn(f"[export] unknown key {key!r}, ignored")
+        default = self.versions(table, warn=False)
         entries = table.get("auto", [])
         if not isinstance(entries, list):
             self.warn("[[export.auto]] must be an array of tables, ignored")
@@ -227,7 +234,7 @@ class _Reader:
             if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
                 self.warn(f"{where} needs a path, ignored")
                 continue
-            unknown = set(entry) - {"path", "query", "format", "style", "unicode"}
+            unknown = set(entry) - {"path", "query", "format", "style", "unicode", "versions"}
             for key in sorted(unknown):
                 self.warn(f"{where} unknown key {key!r}, ignored")
             query = entry.get("query", "")
@@ -247,10 +254,26 @@ class _Reader:
             if not isinstance(unicode, bool):
                 self.warn(f"{where} unicode must be true or false, ignored")
                 continue
+            versions = next((v for v in POLICIES if v == entry.get("versions", default)), None)
+            if versions is None:
+                self.warn(f"{where} versions must be {', '.join(POLICIES)}, ignored")
+                continue
             path = Path(entry["path"]).expanduser()
             path = self.path.parent / path  # relative to config.toml, not to where readlist runs
-            out.append(AutoExport(path=path, query=query, format=fmt, unicode=unicode))
+            out.append(
+                AutoExport(path=path, query=query, format=fmt, unicode=unicode, versions=versions)
+            )
         return tuple(out)
+
+    def versions(self, raw: Any, warn: bool = True) -> Policy:
+        """[export] versions: which version of a preprint exports cite (default both)."""
+        value = raw.get("versions", "both") if isinstance(raw, dict) else "both"
+        for policy in POLICIES:
+            if value == policy:
+                return policy
+        if warn:
+            self.warn(f"[export] versions must be {', '.join(POLICIES)}, using both")
+        return "both"
 
     def imports(self, raw: Any) -> int:
         table = self.table("import", raw)
