@@ -81,6 +81,7 @@ class MainScreen(Screen[None]):
         _b("Y", "copy_url", "Copy URL", "copy-url", "Copy the paper's page URL"),
         _b("R", "resolve", "Resolve", "resolve", "Find arXiv records: selection or unresolved"),
         _b("P", "pull", "Pull", "pull", "Pull a day of Daily Papers from the Hub"),
+        _b("W", "published", "Published", "published", "Find venues: selection or preprints"),
         _b("v", "select", "Select", "select", "Select the paper and move down (vim-like)"),
         _b("V", "select_all", "Select all", "select-all", "Select all shown (again: none)"),
         _b("e", "export", "Export", "export", "Export BibTeX", True),
@@ -112,6 +113,7 @@ class MainScreen(Screen[None]):
             runner,
             limit=config.max_input_bytes,
             export_dir=export_dir,
+            versions=config.export_versions,
             imported=self.net.auto_resolve,
         )
 
@@ -355,6 +357,9 @@ class MainScreen(Screen[None]):
 
     def action_resolve(self) -> None:
         self.net.resolve([i for i in self.session.selected if i in self.store], self.current)
+
+    def action_published(self) -> None:
+        self.net.published([i for i in self.session.selected if i in self.store])
 
     def action_pull(self) -> None:
         self.net.pull()

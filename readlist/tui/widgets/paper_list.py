@@ -34,6 +34,7 @@ TAGS_WIDTH = 18
 
 SELECTED = "▌"  # a glyph, not only a colour: selection shows without colours too
 NOTED = "✎"
+PUBLISHED = "◆"  # a venue was found for the preprint (readlist published)
 
 
 class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -203,7 +204,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment("●" if not record.get("read") else " ", title_style),
             Segment("★" if record.get("starred") else " ", star),
             Segment(NOTED if text_of(record, "notes").strip() else " ", meta),
-            Segment(" ", base),
+            Segment(PUBLISHED, meta) if record.get("published_version") else Segment(" ", base),
             Segment(_fit(clean_display(text_of(record, "title")), title_width), title_style),
         ]
         if tags_width:
