@@ -325,3 +325,21 @@ def test_s2_record_without_the_same_arxiv_id_must_match_by_title() -> None:
     record = s2.parse_paper("2106.09685", other)
     assert not isinstance(record, Refused)
     assert decide(LORA, [("s2", [record.version()])]).status == "missing"
+
+
+def test_config_reads_the_services_and_the_key_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[network]\ns2_api = "http://127.0.0.1:9/s2"\ndblp_api = "ftp://dblp.example"\n'
+        's2_delay = 0\ndblp_delay = -1\ns2_api_key = "in-config"\n'
+    )
+    config = load(path, env={"S2_API_KEY": "k-123"})
+    net = config.network
+    assert (net.s2_api, net.s2_delay, net.s2_api_key) == ("http://127.0.0.1:9/s2", 0, "k-123")
+    assert (net.dblp_api, net.dblp_delay) == ("https://dblp.org/search/publ/api", 1.0)
+    assert any("dblp_api must be an http(s) URL" in w for w in config.warnings)
+    assert any("dblp_delay" in w for w in config.warnings)
+    assert any("s2_api_key" in w for w in config.warnings)  # a secret: never from a file
+    bad = load(path, env={"S2_API_KEY": "two\nlines"})
+    assert bad.network.s2_api_key is None
+    assert any("S2_API_KEY is not an API key" in w for w in bad.warnings)
