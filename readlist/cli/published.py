@@ -22,7 +22,20 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
-        "published", parents=[db], help="find where preprints were published (and audit a .aux)"
+        "published",
+        parents=[db],
+        help="find where preprints were published (and audit a .aux)",
+        description="Find where resolved preprints were published (Semantic Scholar, DBLP, "
+        "arXiv's journal reference) and store the venue beside the arXiv fields when the "
+        "sources agree; unsure matches are kept for --accept or --reject.",
+        examples=[
+            ("readlist published", "every preprint not looked up yet"),
+            ("readlist published --accept 3f2a9c1:2", "apply the second side of an unsure match"),
+            (
+                "readlist published --aux paper.aux --strict",
+                "before submission: fail if a cited preprint has a published version not applied",
+            ),
+        ],
     )
     p.add_argument("ids", nargs="*", metavar="ID", help="preprints to look up (default: all)")
     p.add_argument("--retry", action="store_true", help="also look again where none was found")
