@@ -177,7 +177,7 @@ def update_one(
         if cached is not None and cached[0] == docs and current == cached[1]:
             return Result(export.path, count=len(ids))
         present = [pid for pid in ids if pid in store]  # undo may drop one
-        options = Options(export.format, export.unicode)
+        options = Options(export.format, export.unicode, versions=export.versions)
         if cache is not None and isinstance(exporter, EntryWise):
             text, count, bad = cache.render(store, exporter, options, present)
         else:

@@ -31,6 +31,7 @@ from readlist.latex import MARKS, LatexEncoder
 from readlist.links import url_of as url_of  # once defined here
 from readlist.model import Paper
 from readlist.protect import needs_braces, regions
+from readlist.versions import Policy, rendering
 
 STYLES = ("bibtex", "biblatex")  # the two formats this renders (see exporters/bibtex_format.py)
 _SPECIAL = {
@@ -80,6 +81,13 @@ _ORDER = _names(
     "number pages edition publisher institution school address location howpublished year "
     "month date doi eprint archiveprefix eprinttype primaryclass eprintclass url note abstract "
     "keywords annote annotation"
+)
+# An imported entry's venue fields, left out when a published version supplies its own.
+_VENUE_KEPT = frozenset(
+    _names(
+        "booktitle journal journaltitle howpublished volume number issue pages publisher "
+        "year month date eventtitle"
+    )
 )
 _CASED = {"archiveprefix": "archivePrefix", "primaryclass": "primaryClass"}
 _BIBTEX_TYPES = frozenset(
@@ -191,12 +199,16 @@ def _unmatched_braces(text: str) -> set[int]:
     return lone
 
 
-def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
-    """One paper as a bibtexparser Entry. The paper must already have a key."""
+def entry(paper: Paper, enc: Encoder, style: str = "bibtex", versions: Policy = "both") -> Entry:
+    """One paper as a bibtexparser Entry. The paper must already have a key, which a
+    published version never changes; `versions` says which version it cites."""
     assert paper.bibkey, "call ensure_keys first"
     biblatex = style == "biblatex"
+    shown = rendering(paper, versions)
     # Built under BibTeX's names (as the library keeps them), then named as the style does.
-    kind, kept = bibtex_names(paper.entry_type, paper.bibfields)
+    kind, kept = bibtex_names(shown.entry_type or paper.entry_type, paper.bibfields)
+    if shown.entry_type:  # the venue's fields, not the imported entry's
+        kept = {k: v for k, v in kept.items() if k not in _VENUE_KEPT}
     if not biblatex:
         kept = type_words(kept)
     values: dict[str, str | int] = {"title": enc.title(paper.title, paper.title_protect)}
@@ -205,17 +217,24 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
     if paper.organization and not paper.authors:
         values["organization"] = enc.text(paper.organization)
     values.update(_dates(paper, kept, enc, biblatex))
+    if "year" in shown.fields:
+        for name in ("year", "month", "date"):
+            values.pop(name, None)
     if paper.doi:
         values["doi"] = _verbatim(paper.doi)
-    if paper.arxiv_id:
+    if paper.arxiv_id and shown.eprint:
         values["eprint"] = paper.arxiv_id
         values["archiveprefix"] = "arXiv"
         if paper.primary_category:
             values["primaryclass"] = paper.primary_category
-        if paper.journal_ref:
+        if paper.journal_ref and not shown.entry_type:
             values["note"] = enc.text(paper.journal_ref)
+    if shown.entry_type:
+        values.update(_venue(shown.fields, enc, biblatex))
+        if "doi" not in shown.fields:
+            values.pop("doi", None)  # arXiv's DOI names the preprint, not the venue
     url = url_of(paper)
-    if url:
+    if url and (shown.eprint or "arxiv.org/" not in url):
         values["url"] = url
     if paper.abstract:
         values["abstract"] = enc.text(paper.abstract)
@@ -242,6 +261,22 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex") -> Entry:
     ordered = sorted(values, key=lambda n: rank.get(n, len(rank)))
     fields = [Field(_CASED.get(n, n), _not_bare(values[n])) for n in ordered]
     return Entry(_entry_type(kind, biblatex), paper.bibkey, fields)
+
+
+def _venue(fields: Mapping[str, str], enc: Encoder, biblatex: bool) -> dict[str, str | int]:
+    """A published version's fields (readlist.versions), encoded; its year replaces the
+    preprint's dates."""
+    out: dict[str, str | int] = {}
+    for name, value in fields.items():
+        if name == "doi":
+            out[name] = _verbatim(value)
+        elif name == "pages":
+            out[name] = "--".join(enc.text(part) for part in value.split("\u2013"))
+        elif name == "year":
+            out["date" if biblatex else "year"] = value
+        else:
+            out[name] = enc.text(value)
+    return out
 
 
 def _not_bare(value: str | int) -> str | int:
@@ -329,7 +364,7 @@ def render(papers: Sequence[Paper], options: Options | None = None) -> str:
     options = options or Options()
     style = "biblatex" if options.format == "biblatex" else "bibtex"
     enc = Encoder(unicode=options.unicode, biber=style == "biblatex")
-    return _write([entry(p, enc, style) for p in papers], style)
+    return _write([entry(p, enc, style, options.versions) for p in papers], style)
 
 
 def render_entries(papers: Sequence[Paper], options: Options | None = None) -> list[str]:
@@ -338,13 +373,15 @@ def render_entries(papers: Sequence[Paper], options: Options | None = None) -> l
     options = options or Options()
     style = "biblatex" if options.format == "biblatex" else "bibtex"
     enc = Encoder(unicode=options.unicode, biber=style == "biblatex")
-    entries = [entry(p, enc, style) for p in papers]
+    entries = [entry(p, enc, style, options.versions) for p in papers]
     # One write, cut apart: a write per entry costs half as much again. A paper whose
     # text held the cut mark would show as one part too many: then one at a time.
     parts = _write(entries, style, _CUT).split(_CUT)
     if len(parts) == len(entries):
         return parts
-    return [_write([entry(p, enc, style)], style) for p in papers]  # writing changed those
+    return [
+        _write([entry(p, enc, style, options.versions)], style) for p in papers
+    ]  # writing changed those
 
 
 ENTRY_SEPARATOR = "\n"  # the writer's block separator (see _write)

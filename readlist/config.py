@@ -18,10 +18,13 @@ from typing import Any
 from readlist.errors import ReadlistError
 from readlist.exporters import REGISTRY
 from readlist.fspaths import read_regular
+from readlist.versions import POLICIES, Policy
 
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
 DEFAULT_ARXIV_PDF = "https://arxiv.org/pdf"
+DEFAULT_S2_API = "https://api.semanticscholar.org/graph/v1"
+DEFAULT_DBLP_API = "https://dblp.org/search/publ/api"
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
 MAX_CONFIG_BYTES = 1024 * 1024  # a config.toml is a few hundred bytes
 # What Textual accepts as a key: modifiers, then one printable character or a key
@@ -44,15 +47,27 @@ class Network:
     arxiv_pdf: str = DEFAULT_ARXIV_PDF  # + "/2511.07399": where `readlist pdf` downloads
     pdf_timeout: float = 300.0  # seconds for one PDF download, whole body included
     max_pdf_mb: int = 100  # a PDF larger than this is refused
+    s2_api: str = DEFAULT_S2_API  # Semantic Scholar's Graph API (readlist published)
+    dblp_api: str = DEFAULT_DBLP_API  # DBLP's publication search
+    s2_delay: float = 1.0  # seconds between requests to each (0 only for tests)
+    dblp_delay: float = 1.0
+    # From the environment (S2_API_KEY), never from config.toml: a secret.
+    s2_api_key: str | None = field(default=None, repr=False)
 
 
 # [network] numbers: (smallest, largest, whether the smallest itself is allowed)
 _SECONDS = {
     "arxiv_delay": (0, 3600, True),
+    "s2_delay": (0, 3600, True),
+    "dblp_delay": (0, 3600, True),
     "timeout": (0, 3600, False),
     "budget": (0, 86400, False),
     "pdf_timeout": (0, 86400, False),
 }
+
+
+_URL_KEYS = ("arxiv_api", "hf_endpoint", "arxiv_pdf", "s2_api", "dblp_api")
+_API_KEY = re.compile(r"[!-~]{1,200}")
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ class AutoExport:
     query: str = ""
     format: str = "bibtex"
     unicode: bool = False
+    versions: Policy = "both"  # readlist.versions.POLICIES: [export] versions unless its own
 
     @property
     def style(self) -> str:
@@ -78,6 +94,7 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     network: Network = field(default_factory=Network)
     auto_exports: tuple[AutoExport, ...] = ()
+    export_versions: Policy = "both"  # [export] versions: which version exports cite
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     # `[searches]`: a name (one word) -> a query of the search grammar, in file order.
     searches: dict[str, str] = field(default_factory=dict)
@@ -101,7 +118,9 @@ def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
     reader = _Reader(path)
     keymap = reader.keymap(data.pop("keymap", {}))
     network = reader.network(data.pop("network", {}), env)
-    auto = reader.exports(data.pop("export", {}))
+    export = data.pop("export", {})
+    auto = reader.exports(export)
+    versions = reader.versions(export)
     max_bytes = reader.imports(data.pop("import", {}))
     searches = reader.searches(data.pop("searches", {}))
     for name in sorted(data):
@@ -110,6 +129,7 @@ def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
         keymap=keymap,
         network=network,
         auto_exports=auto,
+        export_versions=versions,
         max_input_bytes=max_bytes,
         searches=searches,
         warnings=tuple(reader.warnings),
@@ -164,6 +184,10 @@ class _Reader:
             "arxiv_pdf": (str,),
             "pdf_timeout": (int, float),
             "max_pdf_mb": (int,),
+            "s2_api": (str,),
+            "dblp_api": (str,),
+            "s2_delay": (int, float),
+            "dblp_delay": (int, float),
         }
         for key, value in table.items():
             kind = kinds.get(key)
@@ -185,20 +209,26 @@ class _Reader:
                     )
             elif key in ("max_response_mb", "max_pdf_mb") and not 1 <= value <= 4096:
                 self.warn(f"[network] {key} must be a whole number from 1 to 4096, using {default}")
-            elif key in ("arxiv_api", "hf_endpoint", "arxiv_pdf") and not value.startswith(
-                ("http://", "https://")
-            ):
+            elif key in _URL_KEYS and not value.startswith(("http://", "https://")):
                 self.warn(f"[network] {key} must be an http(s) URL, using the default")
             else:
                 values[key] = value
         if env.get("HF_ENDPOINT"):
             values["hf_endpoint"] = env["HF_ENDPOINT"]
+        key = env.get("S2_API_KEY", "").strip()
+        if key and _API_KEY.fullmatch(key):
+            values["s2_api_key"] = key
+        elif key:  # a header value must be one line of printable ASCII
+            self.warnings.append(
+                "S2_API_KEY is not an API key (at most 200 printable ASCII characters), ignored"
+            )
         return Network(**values)
 
     def exports(self, raw: Any) -> tuple[AutoExport, ...]:
         table = self.table("export", raw)
-        for key in sorted(set(table) - {"auto"}):
+        for key in sorted(set(table) - {"auto", "versions"}):
             self.warn(f"[export] unknown key {key!r}, ignored")
+        default = self.versions(table, warn=False)
         entries = table.get("auto", [])
         if not isinstance(entries, list):
             self.warn("[[export.auto]] must be an array of tables, ignored")
@@ -209,7 +239,7 @@ class _Reader:
             if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
                 self.warn(f"{where} needs a path, ignored")
                 continue
-            unknown = set(entry) - {"path", "query", "format", "style", "unicode"}
+            unknown = set(entry) - {"path", "query", "format", "style", "unicode", "versions"}
             for key in sorted(unknown):
                 self.warn(f"{where} unknown key {key!r}, ignored")
             query = entry.get("query", "")
@@ -229,10 +259,26 @@ class _Reader:
             if not isinstance(unicode, bool):
                 self.warn(f"{where} unicode must be true or false, ignored")
                 continue
+            versions = next((v for v in POLICIES if v == entry.get("versions", default)), None)
+            if versions is None:
+                self.warn(f"{where} versions must be {', '.join(POLICIES)}, ignored")
+                continue
             path = Path(entry["path"]).expanduser()
             path = self.path.parent / path  # relative to config.toml, not to where readlist runs
-            out.append(AutoExport(path=path, query=query, format=fmt, unicode=unicode))
+            out.append(
+                AutoExport(path=path, query=query, format=fmt, unicode=unicode, versions=versions)
+            )
         return tuple(out)
+
+    def versions(self, raw: Any, warn: bool = True) -> Policy:
+        """[export] versions: which version of a preprint exports cite (default both)."""
+        value = raw.get("versions", "both") if isinstance(raw, dict) else "both"
+        for policy in POLICIES:
+            if value == policy:
+                return policy
+        if warn:
+            self.warn(f"[export] versions must be {', '.join(POLICIES)}, using both")
+        return "both"
 
     def searches(self, raw: Any) -> dict[str, str]:
         """Each name a word, each query one the grammar reads (checked now, so a typo

@@ -25,7 +25,7 @@ class EntryCache:
     """Entries by format options, then by paper id. One per open store and thread."""
 
     def __init__(self) -> None:
-        self._kept: dict[tuple[str, bool], Kept] = {}
+        self._kept: dict[tuple[str, bool, str], Kept] = {}
         self.rendered = 0  # entries rendered, not taken from the cache (for tests)
 
     def render(
@@ -33,7 +33,7 @@ class EntryCache:
     ) -> tuple[str, int, dict[str, str]]:
         """The text `exporter.render(exportable(store, ids)[0])` would give, the number
         of entries in it, and the papers left out as invalid (as `exportable`)."""
-        kept = self._kept.setdefault((options.format, options.unicode), {})
+        kept = self._kept.setdefault((options.format, options.unicode, options.versions), {})
         records = store.records()
         texts: dict[str, str] = {}
         missing: list[str] = []
@@ -52,5 +52,5 @@ class EntryCache:
             texts[paper.id] = text
         entries = [texts[pid] for pid in ids if pid in texts]
         if len(kept) > 2 * len(texts) + 1000:  # papers removed or out of every selection
-            self._kept[(options.format, options.unicode)] = {pid: kept[pid] for pid in texts}
+            self._kept[(options.format, options.unicode, options.versions)] = {pid: kept[pid] for pid in texts}
         return exporter.join(entries), len(entries), bad

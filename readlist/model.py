@@ -174,6 +174,13 @@ class Paper:
     date_inferred: bool = field(default=False, metadata=OWN | OPTIONAL)
     # The paper's PDF on this machine: a download in the cache, or a file attached.
     pdf: str | None = field(default=None, metadata=KEEP | OPTIONAL)
+    # Where the preprint was published (readlist published): a venue and where in it,
+    # beside the arXiv fields, never over them, so the preprint stays citable. See
+    # schema.StoredVersion for its shape and readlist.versions for reading it.
+    published_version: dict[str, Any] | None = field(default=None, metadata=FILL | OPTIONAL)
+    # Why no venue was applied: {"status": "found"|"unsure"|"missing"|"failed"|"rejected",
+    # "reason", "candidates", "at"}, as `resolution` is for resolving.
+    published_check: dict[str, Any] | None = field(default=None, metadata=KEEP | OPTIONAL)
 
     def to_doc(self) -> dict[str, Any]:
         """The stored form; `id` is the document key, so it is not repeated inside.

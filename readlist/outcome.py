@@ -17,6 +17,9 @@ from readlist.changes import Change
 from readlist.model import Paper
 
 STATUSES = ("resolved", "merged", "unsure", "missing", "failed")
+# What `readlist published` found for a preprint: a venue, an unsure one, none, or the
+# sources failed; "missing" reads "not found", as for resolving.
+VERSION_STATUSES = ("found", "unsure", "missing", "failed")
 
 
 @dataclass
@@ -81,6 +84,8 @@ class Resolution:
     arxiv_id: str | None = None
     reason: str = ""
     candidate: dict[str, Any] | None = None
+    # `readlist published`: the venue found (one) or each side of an unsure match.
+    versions: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -108,6 +113,7 @@ class Outcome:
     refused: dict[str, str] = field(default_factory=dict)
     interrupted: bool = False
     error: str | None = None
+    statuses: tuple[str, ...] = STATUSES  # what `tally` counts, in its order
 
     @property
     def created(self) -> list[str]:
@@ -134,7 +140,7 @@ class Outcome:
     def tally(self) -> str:
         """What resolving did, in one line: how many papers of each status."""
         c = self.counts()
-        text = ", ".join(f"{c[s]} {s}" for s in STATUSES).replace("missing", "not found")
+        text = ", ".join(f"{c[s]} {s}" for s in self.statuses).replace("missing", "not found")
         return text + (" (interrupted)" if self.interrupted else "")
 
     def summary(self) -> str:

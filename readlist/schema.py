@@ -115,6 +115,44 @@ class StoredResolution(Struct, forbid_unknown_fields=True):
     at: Stamp = ""
 
 
+Short = Annotated[str, Meta(min_length=1, max_length=64, pattern=_ONE_LINE)]
+SourceName = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[a-z0-9_\-]+\Z")]
+DblpKey = Annotated[
+    str, Meta(max_length=200, pattern=r"^[a-z][a-z0-9]*(/[A-Za-z0-9_\-.:+']+){1,4}\Z")
+]
+Year = Annotated[int, Meta(ge=1800, le=2200)]
+
+
+class StoredVersion(Struct, forbid_unknown_fields=True):
+    """A published version of a preprint (readlist.sources.venue_match makes them)."""
+
+    venue: Name  # the full name where one is known, else the abbreviation
+    type: Literal["inproceedings", "article"]
+    sources: Annotated[list[SourceName], Meta(min_length=1, max_length=10)]
+    short: Annotated[str, Meta(min_length=1, max_length=500, pattern=_ONE_LINE)] | None = None
+    year: Year | None = None
+    doi: Doi | None = None
+    volume: Short | None = None
+    number: Short | None = None
+    pages: Short | None = None
+    publisher: Name | None = None
+    dblp: DblpKey | None = None
+    evidence: Annotated[list[Line], Meta(max_length=20)] = []
+    reason: Text = ""
+    accepted: bool = False  # applied by a person (--accept, the audit), not by the rule
+    at: Stamp = ""
+
+    def __post_init__(self) -> None:
+        _real_stamp("at", self.at)
+
+
+class StoredVersionCheck(Struct, forbid_unknown_fields=True):
+    status: Literal["found", "unsure", "missing", "failed", "rejected"]
+    reason: Text = ""
+    candidates: Annotated[list[StoredVersion], Meta(max_length=10)] = []
+    at: Stamp = ""
+
+
 class StoredPaper(Struct, forbid_unknown_fields=True):
     """A paper's document in the library (model.Paper.to_doc), field by field."""
 
@@ -156,6 +194,8 @@ class StoredPaper(Struct, forbid_unknown_fields=True):
     bibkey_aliases: Annotated[list[Key], Meta(max_length=1_000)] = []
     date_inferred: bool = False
     pdf: Annotated[str, Meta(min_length=1, max_length=4096, pattern=_ONE_LINE)] | None = None
+    published_version: StoredVersion | None = None
+    published_check: StoredVersionCheck | None = None
 
     def __post_init__(self) -> None:
         for name in ("date", "published", "updated"):

@@ -35,6 +35,7 @@ from readlist.cli import (
     network,
     papers,
     pdf,
+    published,
 )
 from readlist.cli.anatomy import fill_descriptions
 from readlist.cli.common import Parser, UsageError
@@ -42,7 +43,7 @@ from readlist.clock import Clock
 from readlist.errors import ReadlistError
 from readlist.text import clean_line, decodable
 
-GROUPS = (imports, papers, edit, manage, export, network, pdf, backup, completion)
+GROUPS = (imports, papers, edit, manage, export, network, published, pdf, backup, completion)
 
 
 def build_parser() -> argparse.ArgumentParser:

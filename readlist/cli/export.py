@@ -23,6 +23,7 @@ from readlist.cli.common import (
 )
 from readlist.exporters import DEFAULT, REGISTRY, Options, by_suffix, suffix_help
 from readlist.text import clean_line
+from readlist.versions import POLICIES, Policy
 
 if TYPE_CHECKING:
     from readlist.citations import Cited
@@ -79,6 +80,13 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         help="LaTeX formats: keep UTF-8 instead of LaTeX escapes (the others are always UTF-8)",
     )
     p.add_argument(
+        "--versions",
+        choices=POLICIES,
+        help="BibTeX formats, for a preprint with a published version (readlist published): "
+        "cite the venue (published), the arXiv preprint as before (preprint), or the venue "
+        "with the arXiv eprint fields (both). Default: [export] versions in config, else both",
+    )
+    p.add_argument(
         "-o", "--output", metavar="FILE", help="replace FILE atomically (default: stdout)"
     )
     p.add_argument(
@@ -100,7 +108,8 @@ def options_of(args: argparse.Namespace) -> Options:
     if name is None:
         found = by_suffix(args.output) if args.output else None
         name = found.name if found is not None else DEFAULT
-    return Options(name, args.unicode)
+    versions: Policy = args.versions or load_config(args).export_versions
+    return Options(name, args.unicode, versions=versions)
 
 
 def _cited_keys(args: argparse.Namespace) -> list[str] | None:

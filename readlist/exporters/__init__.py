@@ -17,6 +17,7 @@ from readlist.errors import ReadlistError
 
 if TYPE_CHECKING:
     from readlist.model import Paper
+    from readlist.versions import Policy
 
 # One line per format module, in the order the formats are listed.
 FORMATS = (
@@ -29,17 +30,26 @@ DEFAULT = "bibtex"
 
 @dataclass(frozen=True, init=False)
 class Options:
-    """How to write an export: the format's registry name, and whether the LaTeX
-    formats keep UTF-8 (`--unicode`); the other formats are always UTF-8."""
+    """How to write an export: the format's registry name, whether the LaTeX formats
+    keep UTF-8 (`--unicode`; the other formats are always UTF-8), and which version of
+    a preprint with a published version the BibTeX formats cite (`--versions`, see
+    readlist.versions)."""
 
     format: str = DEFAULT
     unicode: bool = False
+    versions: Policy = "both"
 
     def __init__(
-        self, format: str = DEFAULT, unicode: bool = False, *, style: str | None = None
+        self,
+        format: str = DEFAULT,
+        unicode: bool = False,
+        *,
+        style: str | None = None,
+        versions: Policy = "both",
     ) -> None:
         object.__setattr__(self, "format", format if style is None else style)
         object.__setattr__(self, "unicode", unicode)
+        object.__setattr__(self, "versions", versions)
 
     @property
     def style(self) -> str:

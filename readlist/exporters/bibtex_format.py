@@ -23,7 +23,7 @@ class Bibtex:
         from readlist.bibtex import render  # bibtexparser and pylatexenc load on first use
         from readlist.exporters import Options
 
-        return render(papers, Options(self.name, options.unicode))
+        return render(papers, Options(self.name, options.unicode, versions=options.versions))
 
     def render_entries(self, papers: Sequence[Paper], options: Options) -> list[str]:
         from readlist.bibtex import render_entries

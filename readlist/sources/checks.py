@@ -110,3 +110,33 @@ def count(value: int, what: str, limit: int) -> int:
     if not 0 <= value <= limit:
         raise Invalid(f"{what} {shown(value)} is not from 0 to {limit:,}")
     return value
+
+
+MAX_VENUE = 500  # a venue's name
+MAX_FIELD = 64  # a volume, an issue number, a page range
+MIN_YEAR, MAX_YEAR = 1800, 2200
+_DBLP_KEY = re.compile(r"[a-z][a-z0-9]*(?:/[A-Za-z0-9_\-.:+']+){1,4}")
+_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]+\s*")
+
+
+def year(value: object, what: str = "year") -> int:
+    """A year from MIN_YEAR to MAX_YEAR: an int, or (DBLP) a string of four digits."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) == 4:
+        value = int(value)
+    if type(value) is not int or not MIN_YEAR <= value <= MAX_YEAR:
+        raise Invalid(f"{what} {shown(value)} is not a year from {MIN_YEAR} to {MAX_YEAR}")
+    return value
+
+
+def dblp_key(text: str) -> str:
+    if len(text) > 200 or not _DBLP_KEY.fullmatch(text):
+        raise Invalid(f"DBLP key {shown(text)} is not a DBLP key")
+    return text
+
+
+def field(text: str, what: str) -> str:
+    """A volume, number or page range: one short line; a range's dash an en dash."""
+    text = plain(text)
+    if len(text) > MAX_FIELD:
+        raise Invalid(f"{what} {shown(text)} is longer than {MAX_FIELD} characters")
+    return _DASHES.sub("\u2013", text) if what == "pages" else text

@@ -16,6 +16,7 @@ are announced.
 from __future__ import annotations
 
 import email.utils
+import json
 import math
 import threading
 import time
@@ -122,6 +123,24 @@ class Body:
         return b"".join(self._chunks)
 
 
+@dataclass(frozen=True)
+class _Call:
+    """What a request sends besides its URL: the method, a body and extra headers."""
+
+    method: str = "GET"
+    content: bytes | None = None
+    headers: Mapping[str, str] | None = None
+
+    def get_headers(self) -> dict[str, str] | None:
+        """The headers a redirect that turns into a GET keeps: not the body's type."""
+        if not self.headers:
+            return None
+        return {k: v for k, v in self.headers.items() if k.lower() != "content-type"} or None
+
+
+_GET = _Call()
+
+
 class _Undecodable(Exception):
     """The body is not in the encoding it claims, or in one readlist did not ask for."""
 
@@ -137,7 +156,8 @@ class _Retry(Exception):
 
 
 class Http:
-    """A sequential, retrying, rate-limited GET client over httpx."""
+    """A sequential, retrying, rate-limited HTTP client over httpx (GET, and POST with a
+    JSON body)."""
 
     def __init__(
         self,
@@ -202,6 +222,23 @@ class Http:
         """
         return self._fetch(url, params, name, Body(self.max_bytes, self.timeout))
 
+    def post(
+        self,
+        url: str,
+        body: Any,
+        params: Mapping[str, Any] | None = None,
+        *,
+        name: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """POST `body` as JSON (Semantic Scholar's batch endpoint): every rule of `get`
+        (one request at a time, pacing, retries with backoff and Retry-After, the
+        deadline, the budget, the size cap, redirects only within the host). A 307 or
+        308 sends the body again; another redirect becomes a GET, as browsers do."""
+        content = json.dumps(body, ensure_ascii=True).encode("ascii")
+        call = _Call("POST", content, {**(headers or {}), "Content-Type": "application/json"})
+        return self._fetch(url, params, name, Body(self.max_bytes, self.timeout), call)
+
     def download(
         self,
         url: str,
@@ -220,7 +257,12 @@ class Http:
         return self._fetch(url, None, name, body)
 
     def _fetch(
-        self, url: str, params: Mapping[str, Any] | None, name: str | None, body: Body
+        self,
+        url: str,
+        params: Mapping[str, Any] | None,
+        name: str | None,
+        body: Body,
+        call: _Call | None = None,
     ) -> Answer:
         host = _host(url)
         who = name or host
@@ -235,7 +277,7 @@ class Http:
                 )
                 self.requests[host] += 1
                 try:
-                    return self._once(url, params, where, who, body)
+                    return self._once(url, params, where, who, body, call or _GET)
                 except _Retry as retry:
                     reason = retry.reason
                     if retry.wait is not None and retry.wait > MAX_RETRY_AFTER:
@@ -254,13 +296,21 @@ class Http:
             raise NetworkError(self._gave_up[host])
 
     def _once(
-        self, url: str, params: Mapping[str, Any] | None, where: str, who: str, body: Body
+        self,
+        url: str,
+        params: Mapping[str, Any] | None,
+        where: str,
+        who: str,
+        body: Body,
+        call: _Call,
     ) -> Answer:
         """One try, redirects within the host included, all by one deadline."""
         httpx = self._httpx
         if time.monotonic() >= self._end:
             raise self._out_of_time()
-        request = self._client.build_request("GET", url, params=params)
+        request = self._client.build_request(
+            call.method, url, params=params, content=call.content, headers=call.headers
+        )
         origin = request.url
         self._deadline.at = min(time.monotonic() + body.timeout, self._end)
         try:
@@ -269,7 +319,7 @@ class Http:
                 try:
                     status = response.status_code
                     if response.next_request is not None:  # a redirect
-                        request = self._redirect(origin, response, where)
+                        request = self._redirect(origin, response, where, call)
                         continue
                     if status < 400:
                         return Answer(str(response.url), status, self._body(response, where, body))
@@ -293,7 +343,9 @@ class Http:
         finally:
             self._deadline.at = None
 
-    def _redirect(self, origin: httpx.URL, response: httpx.Response, where: str) -> httpx.Request:
+    def _redirect(
+        self, origin: httpx.URL, response: httpx.Response, where: str, call: _Call
+    ) -> httpx.Request:
         """The next request, if `response` redirects within origin's host (http to
         https allowed); anything else is refused, naming both hosts."""
         assert response.next_request is not None
@@ -305,7 +357,11 @@ class Http:
         if not same:
             shown = f"{target.host}:{target.port}" if target.port else target.host or str(target)
             raise SourceError(f"{where} redirected to {shown[:80]}: refused (other host)")
-        return self._client.build_request("GET", target)
+        if call.method != "GET" and response.status_code in (307, 308):
+            return self._client.build_request(
+                call.method, target, content=call.content, headers=call.headers
+            )
+        return self._client.build_request("GET", target, headers=call.get_headers())
 
     def _body(self, response: httpx.Response, where: str, body: Body) -> bytes:
         """The decompressed body, refused as soon as it is longer than its cap, and read

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz
 
 from readlist.dedup import DedupIndex, near_match
-from readlist.model import Paper, title_key, title_words
+from readlist.model import Paper, fold, title_key, title_words, unaccent
 from readlist.sources.protocol import Candidate
 
 if TYPE_CHECKING:
@@ -167,3 +168,54 @@ def apply_record(paper: Paper, record: ArxivRecord) -> Paper:
 def needs_record(paper: Paper) -> bool:
     """Not yet resolved: no arXiv record has been applied."""
     return paper.arxiv_version is None or not paper.arxiv_id
+
+
+_HOMONYM = re.compile(r"\s+[0-9]{4}$")  # DBLP tells namesakes apart: "Wei Li 0001"
+_NAME_SPLIT = re.compile(r"[^\w'-]+")
+
+
+def surname(name: str) -> str:
+    """The family name to compare: before a comma ("Hu, Edward"), else the last word;
+    folded, accents off ("Müller" is "muller")."""
+    name = _HOMONYM.sub("", name.strip())
+    if "," in name:
+        name = name.split(",", 1)[0]
+    parts = [p for p in _NAME_SPLIT.split(unaccent(fold(name))) if p.strip("'-")]
+    return parts[-1].strip("'-") if parts else ""
+
+
+def shared_surnames(ours: Iterable[str], theirs: Iterable[str]) -> int:
+    """How many authors the two lists have in common, by surname (each counted once)."""
+    left = Counter(s for s in map(surname, ours) if s)
+    right = Counter(s for s in map(surname, theirs) if s)
+    return sum((left & right).values())
+
+
+Link = Literal["same", "doubt", "other"]
+
+
+def same_work(paper: Paper, title: str, authors: Sequence[str]) -> tuple[Link, str]:
+    """Whether a record found by its title (not by the arXiv id) is this paper: "same",
+    "doubt" (say why) or "other" (another work that shares the title, or another title).
+
+    The title must match as resolving matches it (equal title keys, or dedup's near
+    match, which agrees on every number and part), and the authors must agree at least
+    as much as resolving asks: half of the longer list's surnames shared, and for a
+    title that is only near, as many authors on both sides. A title alone is never
+    enough: the book "Deep Learning" is not a KDD talk called "Deep Learning".
+    """
+    exact = title_key(title) == title_key(paper.title)
+    if not exact and not near_match(title_words(paper.title), title_words(title)):
+        return "other", "another title"
+    if not paper.authors or not authors:
+        return "doubt", "the same title, but no authors to compare"
+    shared = shared_surnames(paper.authors, authors)
+    longest = max(len(paper.authors), len(authors))
+    of = f"{shared} of {longest} authors' surnames shared"
+    if shared == 0:
+        return "other", "another work with this title (no author in common)"
+    if 2 * shared < longest:
+        return "doubt", f"the same title, but only {of}"
+    if not exact and len(paper.authors) != len(authors):
+        return "doubt", f"a similar title and {len(authors)} authors, not {len(paper.authors)}"
+    return "same", f"the {'same' if exact else 'near-same'} title; {of}"

@@ -4,13 +4,17 @@ candidates for a library paper and fetches records by id.
 Resolving asks every registered source (readlist.sources.registry) for candidates, in
 order, until they settle the paper. A record says which source it came from, so the
 matching rules never ask what class a record is.
+
+A source that also knows where preprints were published (Semantic Scholar, DBLP,
+arXiv's own journal reference) is a `VersionSource` as well: it reports each paper's
+published `Version`s, and readlist.publishing decides which, if any, to apply.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from readlist.model import Paper
 
@@ -83,4 +87,49 @@ class MetadataSource(Protocol):
 
     def fetch(self, ids: Iterable[str]) -> Mapping[str, Record | Refused]:
         """Records by id: an unknown id is absent, an unusable record Refused with why."""
+        ...
+
+
+Kind = Literal["inproceedings", "article"]
+
+
+@dataclass(frozen=True)
+class Version:
+    """A published version of a preprint as one source reports it: the venue, where in
+    it, and what links the source's record to the preprint. Unchecked against the
+    rules: readlist.sources.venue_match decides whether it is the paper's."""
+
+    source: str  # the name of the source that reported it
+    venue: str  # the venue's name as the source gives it (full when it has one)
+    short: str | None = None  # an abbreviation: DBLP's venue, ICLR
+    aliases: tuple[str, ...] = ()  # other names of the venue (Semantic Scholar's)
+    kind: Kind | None = None
+    year: int | None = None
+    doi: str | None = None
+    volume: str | None = None
+    number: str | None = None
+    pages: str | None = None  # "47\u201360": an en dash, as a .bib's pages import
+    publisher: str | None = None
+    dblp: str | None = None  # the DBLP key, conf/iclr/HuSWALWWC22
+    title: str = ""  # the record's title and authors, to match the preprint by
+    authors: tuple[str, ...] = ()
+    by_id: bool = False  # the record carries the preprint's exact arXiv id
+    evidence: str = ""  # what the source's record is, for a person: "DBLP conf/iclr/..."
+
+
+Reported = tuple[str, Sequence[Version] | Refused]  # a paper id, and what a source says
+
+
+@runtime_checkable
+class VersionSource(Protocol):
+    """A source that knows where preprints were published."""
+
+    @property
+    def name(self) -> str: ...
+
+    def versions(self, papers: Sequence[Paper]) -> Iterator[Reported]:
+        """For each paper, in order and exactly once: its id, and the versions the
+        source reports (none: an empty list), or Refused when the source's answer for
+        it was unusable. Only Halt and Cancelled end the iteration early, so a caller
+        can zip the sources' answers paper by paper."""
         ...

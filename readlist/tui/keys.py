@@ -45,6 +45,7 @@ MAIN_KEYS: list[BindingType] = [
     _b("Y", "copy_url", "Copy URL", "copy-url", "Copy the paper's page URL"),
     _b("R", "resolve", "Resolve", "resolve", "Find arXiv records: selection or unresolved"),
     _b("P", "pull", "Pull", "pull", "Pull a day of Daily Papers from the Hub"),
+    _b("W", "published", "Published", "published", "Find venues: selection or preprints"),
     _b("v", "select", "Select", "select", "Select the paper and move down (vim-like)"),
     _b("V", "select_all", "Select all", "select-all", "Select all shown (again: none)"),
     _b("e", "export", "Export", "export", "Export (BibTeX, biblatex, CSL-JSON, Markdown)", True),

@@ -243,6 +243,41 @@ class RejectJob:
         return _online(path, self.net, self.what, cancel, body, progress)
 
 
+@dataclass(frozen=True)
+class PublishedJob:
+    """W: where the selected preprints (looked up again), else every preprint not yet
+    checked, were published (readlist.publishing; unsure matches are stored, for
+    `readlist published --accept`)."""
+
+    net: Network
+    clock: Clock
+    ids: tuple[str, ...] | None = None
+    lane = LANE
+    what = "published"
+    verb = "finding published versions"
+    note = "finding published versions… (esc stops)"
+    title = "Published versions"
+    shows_progress = True
+    newest_only = False
+    auto = False
+    decision = False
+    asks = False
+    nothing = "No preprint to look up (select papers to look again)."
+
+    def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
+        from readlist import publishing
+
+        def body(store: Store, sources: Sources) -> Outcome:
+            wanted = list(self.ids) if self.ids is not None else None
+            ids = publishing.targets(store, wanted, retry=wanted is not None)
+            progress(0, len(ids))
+            now = self.clock.now()
+            found = publishing.find_published(store, ids, sources, progress=progress, now=now)
+            return _outcome(found)
+
+        return _online(path, self.net, self.what, cancel, body, progress)
+
+
 def _unresolved(store: Store, pid: str) -> bool:
     try:
         return pid in store and store.get(pid).arxiv_version is None
@@ -288,6 +323,11 @@ class NetworkJobs:
         ids = tuple(selected) if selected else None
         cur = None if selected else current
         self.start(ResolveJob(self.net, self.clock, ids=ids, current=cur))
+
+    def published(self, selected: list[str]) -> None:
+        """W: published versions of the selection, else of every preprint unchecked."""
+        if not self.cancel():
+            self.start(PublishedJob(self.net, self.clock, tuple(selected) or None))
 
     def auto_resolve(self, created: list[str]) -> None:
         """After an import: resolve the new papers in the background, if configured."""

@@ -21,6 +21,7 @@ from readlist.tui.ports import Host, Outcome
 from readlist.tui.runner import JobRunner, Progress
 from readlist.tui.screens.export_dialog import ExportDialog, ExportRequest
 from readlist.tui.screens.import_dialog import ImportDialog, ImportRequest
+from readlist.versions import Policy
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class ExportJob:
 
     ids: tuple[str, ...]
     request: ExportRequest
+    versions: Policy = "both"  # [export] versions: which version of a preprint is cited
     lane = "export"
     what = "export"
     note = ""
@@ -68,7 +70,7 @@ class ExportJob:
     newest_only = False
 
     def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
-        count, skipped = export_file(path, list(self.ids), self.request)
+        count, skipped = export_file(path, list(self.ids), self.request, self.versions)
         summary = f"Exported {count} entries to {self.request.path}"
         warnings = tuple(f"{pid} left out: {why}" for pid, why in sorted(skipped.items()))
         if skipped:
@@ -79,7 +81,7 @@ class ExportJob:
 
 
 def export_file(
-    library: Path, ids: list[str], request: ExportRequest
+    library: Path, ids: list[str], request: ExportRequest, versions: Policy = "both"
 ) -> tuple[int, dict[str, str]]:
     """The one call a TUI export makes: check the target, store the keys, render the
     papers and write the file; the number of entries written, and the papers left out
@@ -90,7 +92,7 @@ def export_file(
     with Store(library, create=False) as store:
         check_output(request.path, store)  # before keys are stored
         papers, skipped = exportable(store, [i for i in ids if i in store])
-        options = Options(request.format, request.unicode)
+        options = Options(request.format, request.unicode, versions=versions)
         text = export_papers(store, papers, options)
         write_export(request.path, text, store)
     return len(papers), skipped
@@ -107,8 +109,10 @@ class Transfers:
         limit: int,
         export_dir: Path,
         imported: Callable[[list[str]], None],
+        versions: Policy = "both",
     ) -> None:
         self.host = host
+        self.versions = versions
         self.runner = runner
         self.limit = limit
         self.export_dir = export_dir
@@ -122,7 +126,7 @@ class Transfers:
         def chosen(request: ExportRequest | None) -> None:
             if request is not None:
                 ids = tuple(self.export_ids(request.scope))
-                self.runner.start(ExportJob(ids, request), self._exported)
+                self.runner.start(ExportJob(ids, request, self.versions), self._exported)
 
         self.host.ask(ExportDialog(counts, self.export_dir / "readlist.bib"), chosen)
 

@@ -76,6 +76,7 @@ class MainScreen(Screen[None]):
             runner,
             limit=config.max_input_bytes,
             export_dir=export_dir,
+            versions=config.export_versions,
             imported=self.net.auto_resolve,
         )
         self.owning = Owning(
@@ -349,6 +350,9 @@ class MainScreen(Screen[None]):
 
     def action_resolve(self) -> None:
         self.net.resolve([i for i in self.session.selected if i in self.store], self.current)
+
+    def action_published(self) -> None:
+        self.net.published([i for i in self.session.selected if i in self.store])
 
     def action_pull(self) -> None:
         self.net.pull()

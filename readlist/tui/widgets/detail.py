@@ -15,6 +15,8 @@ from textual.widgets import Static
 
 from readlist.model import Paper
 from readlist.text import byline, clean_display, emphasis_spans
+from readlist.tui.widgets.paper_list import PUBLISHED
+from readlist.versions import published
 
 AUTHORS_SHOWN = 3  # names shown before "+N more" while the list has the focus
 
@@ -53,6 +55,21 @@ def record_line(paper: Paper) -> Text:
     return Text("  ·  ", style="dim").join(parts)
 
 
+def venue_line(paper: Paper) -> Text | None:
+    """Where the preprint was published (readlist published), or why that is unsure."""
+    venue = published(paper)
+    if venue is not None:
+        name = venue.venue + (f" ({venue.short})" if venue.short else "")
+        line = f"{PUBLISHED} published: {name}" + (f" {venue.year}" if venue.year else "")
+        if venue.doi:
+            line += f"  ·  doi {venue.doi}"
+        return _text(line, style="bold green")
+    check = paper.published_check or {}
+    if check.get("status") == "unsure":
+        return _text(f"published version unsure: {check.get('reason', '')}", style="yellow")
+    return None
+
+
 def abstract_text(abstract: str) -> Text:
     """The abstract with its Markdown emphasis shown as bold and italic."""
     out = Text()
@@ -87,6 +104,8 @@ def describe(paper: Paper, everyone: bool = False, more_hint: str = "") -> Rende
     record = record_line(paper)
     if record:
         blocks.append(record)
+    if (venue := venue_line(paper)) is not None:
+        blocks.append(venue)
     if paper.tags:
         blocks.append(_text(" ".join("#" + t for t in paper.tags), style="bold cyan"))
     web = paper.web_links()

@@ -36,6 +36,7 @@ TAGS_WIDTH = 18
 SELECTED = "▌"  # a glyph, not only a colour: selection shows without colours too
 NOTED = "✎"
 PDF_GLYPH = "▤"  # a PDF of the paper is on disk (p opens it at once)
+PUBLISHED = "◆"  # a venue was found for the preprint (readlist published): before the title
 
 
 class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -206,6 +207,11 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment("★" if record.get("starred") else " ", star),
             Segment(NOTED if text_of(record, "notes").strip() else " ", meta),
             Segment(PDF_GLYPH, meta) if _pdf_on_disk(record) else Segment(" ", base),
+        ]
+        if record.get("published_version"):
+            segments.append(Segment(PUBLISHED + " ", meta))
+            title_width = max(1, title_width - 2)
+        segments += [
             Segment(_fit(clean_display(text_of(record, "title")), title_width), title_style),
         ]
         if tags_width:
