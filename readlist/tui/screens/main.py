@@ -291,7 +291,10 @@ class MainScreen(Screen[None]):
 
         current = [self.session.tag] if self.session.tag else []
         tags = self.session.tags()
-        self.ask(TagEditor("Show only tag (empty: all)", current, tags, replace=True), chosen)
+        dialog = TagEditor(
+            "Show only tag (empty: all)", current, tags, replace=True, placeholder="one tag"
+        )
+        self.ask(dialog, chosen)
 
     def action_cycle_sort(self) -> None:
         self.session.cycle_sort()
