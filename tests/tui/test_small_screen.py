@@ -229,3 +229,31 @@ async def test_the_tag_filter_takes_one_tag_and_import_names_bib(make_app: AppFa
         labels = " ".join(str(label.render()) for label in app.screen.query(Label).results())
         assert ".bib" in labels
         assert ".txt" in labels
+
+
+async def test_resolve_shows_counts_and_its_note_at_80x24_while_the_cursor_moves(
+    apis: FakeApis, make_app: AppFactory, tmp_path: Path
+) -> None:
+    """ "0/2" from the start (never "--%"), and "resolving…" stays when the cursor moves."""
+    apis.add(OLDER, OLDER2)
+    path = library(
+        tmp_path,
+        paper("ddddddd", OLDER.title, sources=[]),
+        paper("eeeeeee", OLDER2.title, sources=[]),
+    )
+    app = make_app(network(apis.server, arxiv_delay=30.0), path=path)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("R")
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        bar = main.runner.bar
+        await settle(app, pilot, lambda: bar.text == "0/2")
+        await pilot.press("j", "k", "j")
+        await pilot.pause()
+        lines = screen_lines(app)
+        row = lines[bar.region.y]
+        assert "0/2" in row
+        assert "%" not in row
+        assert "resolving…" in lines[main.query_one("#status").region.y]
+        await pilot.press("escape")
+        await settle(app, pilot, idle(app))
