@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from readlist.changes import Change
 from readlist.clock import iso
-from readlist.errors import InputError, ReadlistError
+from readlist.errors import InputError, NotFoundError, ReadlistError
 from readlist.model import Paper
 from readlist.store import Store
 from readlist.text import clean_display
@@ -108,3 +108,35 @@ def change_tags(
 ) -> Change:
     add, remove = list(add), list(remove)
     return _apply(store, "tags", ids, lambda p: p.replace(tags=edit_tags(p.tags, add, remove)))
+
+
+def remove(store: Store, ids: Sequence[str], *, now: dt.datetime) -> Change:
+    """Delete papers in one commit. Undo puts them back as they were when deleted
+    (while their ids are free); their citation keys stay retired (readlist.deleted).
+    Works on the stored documents, so a paper with invalid data can be deleted too."""
+    from readlist import deleted
+
+    with store.transaction():
+        records = store.records()
+        for pid in ids:
+            if pid not in records:
+                raise NotFoundError(f"no paper with id {pid}")
+        docs = {pid: dict(records[pid]) for pid in ids}
+        deleted.bury(store, docs, iso(now))
+        store.remove(docs)
+    return Change("delete", removed=docs)
+
+
+def restore(store: Store, ids: Sequence[str]) -> Change:
+    """Put deleted papers back from the trash, as they were when deleted."""
+    from readlist import deleted
+
+    with store.transaction():
+        trash = deleted.trash(store)
+        for pid in ids:
+            if pid not in trash:
+                why = "it is in the library" if pid in store else "it is not in the trash"
+                raise NotFoundError(f"cannot restore {pid}: {why}")
+        papers = [Paper.from_doc(pid, dict(trash[pid]["paper"])) for pid in dict.fromkeys(ids)]
+        store.put(papers)
+    return Change.between("restore", [], [], created=papers)

@@ -26,6 +26,7 @@ from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFail
 
 from readlist.arxiv_ids import ArxivId, parse_id, parse_reference
 from readlist.biblatex import bibtex_names
+from readlist.bibmacros import TOO_LONG, TooLong, concat, strings_of
 from readlist.bibscan import prepare
 from readlist.bibtex import MONTHS, VERBATIM
 from readlist.citekeys import fold
@@ -41,12 +42,23 @@ from readlist.protect import spans_of
 _HEADER = re.compile(r"^[ \t]*@\s*[A-Za-z][\w-]*\s*[{(]\s*[^\s,{}()]*\s*,", re.MULTILINE)
 _FAILED_HEAD = re.compile(r"@\s*([^\s{(]*)\s*[{(]\s*([^\s,={}()]*)")
 _STRING = re.compile(r"^[ \t]*@[ \t]*string[ \t]*[{(]", re.MULTILINE | re.IGNORECASE)
-_SCHOLAR = re.compile(r"^arxiv preprint\s+arxiv:\s*(\S+?)\s*$", re.IGNORECASE)
+# Google Scholar's journal for a preprint: "arXiv preprint arXiv:2401.01234", and for an
+# old-style id "arXiv preprint hep-th/9901001" (no "arXiv:").
+_SCHOLAR_JOURNAL = re.compile(r"^arxiv preprint\s+(?:arxiv:\s*)?(\S+?)\s*$", re.IGNORECASE)
 _DBLP = re.compile(r"^abs/(\S+)$")
+
+
+def _scholar_id(journal: object) -> str | None:
+    """The arXiv id of a Scholar preprint's journal, if it names a real one."""
+    m = _SCHOLAR_JOURNAL.match(str(journal or ""))
+    return m.group(1) if m and parse_id(m.group(1)) else None
+
+
 _ARXIV_URL = re.compile(r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 _SPACE = re.compile(r"\s+")
+_BARE_PERCENT = re.compile(r"(?<!\\)%")
 # What pylatexenc would change: specials, ligatures (-- ` '' !` ?`) and line breaks.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Fields readlist models (or drops) itself, by BibTeX's names (biblatex's are mapped to
@@ -117,12 +129,15 @@ def parse_bibtex(text: str) -> BibFile:
     entries = sorted([*library.entries, *entries], key=lambda e: e.start_line or 0)
     for entry in entries:
         entry.entry_type = prepared.types.get(entry.start_line or 0, entry.entry_type)
-    strings = {k.lower(): str(s.value) for k, s in library.strings_dict.items()}
+    strings = strings_of(library.strings, out.warnings)
     verbatim: list[dict[str, str]] = []
     for entry in entries:
         for f in entry.fields:
             if isinstance(f.value, str) and "#" in f.value and f.enclosing == "no-enclosing":
-                f.value = _concat(f.value, strings)
+                try:
+                    f.value = concat(f.value, strings)
+                except TooLong:
+                    out.warnings.append(f"{entry.key}: {f.key} {TOO_LONG}; kept as written")
         verbatim.append(
             {
                 ("raw title" if f.key == "title" else f.key): str(f.value)
@@ -130,6 +145,9 @@ def parse_bibtex(text: str) -> BibFile:
                 if f.key in VERBATIM or f.key == "title"
             }
         )
+        for f in entry.fields:  # BibTeX has no comments in a field: "100% Done" is text
+            if isinstance(f.value, str) and "%" in f.value and f.key not in VERBATIM:
+                f.value = _BARE_PERCENT.sub(r"\\%", f.value)
     work = Library()
     decoder = latex_decoder()
     stack = (
@@ -188,31 +206,6 @@ def _one_line(text: str) -> str:
     return _SPACE.sub(" ", text).strip()[:120]
 
 
-def _concat(raw: str, strings: dict[str, str]) -> str:
-    """Evaluate `a # "b" # {c}`: macros from @string (or month names), pieces joined."""
-    out: list[str] = []
-    i = 0
-    while i < len(raw):
-        ch = raw[i]
-        if ch.isspace() or ch == "#":
-            i += 1
-        elif ch in '{"':
-            close = "}" if ch == "{" else '"'
-            depth, j = 0, i + 1
-            while j < len(raw) and not (raw[j] == close and depth == 0):
-                depth += {"{": 1, "}": -1}.get(raw[j], 0)
-                j += 1
-            out.append(raw[i + 1 : j])
-            i = j + 1
-        else:
-            m = re.match(r"[^\s#]+", raw[i:])
-            assert m is not None
-            word = m.group()
-            out.append(strings.get(word.lower(), word))
-            i += len(word)
-    return "".join(out)
-
-
 def _inherit(fields: dict[str, object], kind: str, parent: dict[str, object]) -> None:
     for key, value in parent.items():
         if key in ("title", "crossref"):
@@ -253,7 +246,7 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     arxiv_id, version = _arxiv(fields, rest)
     entry_type: str | None = kind
     if kind in ("misc", "online") or (
-        kind == "article" and "journal" not in rest and _SCHOLAR.match(str(fields.get("journal")))
+        kind == "article" and "journal" not in rest and _scholar_id(fields.get("journal"))
     ):
         entry_type = None
     if "month" in rest:
@@ -306,9 +299,9 @@ def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None,
             rest["archiveprefix"] = kind
         if _text(fields.get("primaryclass", "")):
             rest["primaryclass"] = _text(fields["primaryclass"])
-    scholar = _SCHOLAR.match(rest.get("journal", ""))
+    scholar = _scholar_id(rest.get("journal"))
     if scholar:
-        candidates.append(scholar.group(1))
+        candidates.append(scholar)
         del rest["journal"]
     dblp = _DBLP.match(rest.get("volume", ""))
     if dblp:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from readlist import deleted
 from readlist.model import Paper
 from readlist.store import Store
 
@@ -184,6 +185,10 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
             store.put(Paper.from_doc(pid, change.created[pid]) for pid in missing)
         else:
             untouched = [pid for pid, doc in change.created.items() if _same(store, pid, doc)]
+            # A key given since (an export) may be cited by now: it stays retired.
+            records = store.records()
+            keyed = {pid: records[pid] for pid in untouched if records[pid].get("bibkey")}
+            deleted.bury(store, keyed, "", trash=False)
             store.remove(untouched)
             result.skipped += [
                 (pid, "paper") for pid in change.created if pid not in untouched and pid in store

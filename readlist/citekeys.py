@@ -55,9 +55,24 @@ def valid_key(key: str) -> bool:
 
 
 def _ascii_word(text: str) -> str:
+    """Lower-case ASCII of a word: accents dropped (Nguyễn -> nguyen), and letters with no
+    accent to drop transliterated, never lost (Ørsted -> orsted, Đặng -> dang, Łoś ->
+    los, Æsthetics -> aesthetics). Other scripts are left out, as before: a key is
+    the first author's surname or the title's first word in Latin letters."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        from anyascii import anyascii
+
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(
+            anyascii(c) if _latin(c) else "" for c in text if not unicodedata.combining(c)
+        )
     return _NOT_KEY_CHAR.sub("", text.lower())
+
+
+def _latin(c: str) -> bool:
+    """ASCII, or a letter of Unicode's Latin blocks (Latin-1 Supplement to Extended-B,
+    Latin Extended Additional)."""
+    return c < "\u0250" or "\u1e00" <= c <= "\u1eff"
 
 
 def base_key(paper: Paper) -> str:

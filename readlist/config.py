@@ -26,6 +26,7 @@ DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
 MAX_CONFIG_BYTES = 1024 * 1024  # a config.toml is a few hundred bytes
 # What Textual accepts as a key: modifiers, then one printable character or a key
 # name such as "question_mark", "pagedown" or "f5".
+_SEARCH_NAME = re.compile(r"[^\W_][\w\-]{0,63}")
 _KEY = re.compile(r"((ctrl|shift|alt|meta|super|hyper)\+)*([a-z][a-z0-9_]*|[^\s,+\[\]\\])", re.I)
 
 
@@ -78,6 +79,8 @@ class Config:
     network: Network = field(default_factory=Network)
     auto_exports: tuple[AutoExport, ...] = ()
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    # `[searches]`: a name (one word) -> a query of the search grammar, in file order.
+    searches: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
 
@@ -100,6 +103,7 @@ def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
     network = reader.network(data.pop("network", {}), env)
     auto = reader.exports(data.pop("export", {}))
     max_bytes = reader.imports(data.pop("import", {}))
+    searches = reader.searches(data.pop("searches", {}))
     for name in sorted(data):
         reader.warn(f"unknown section or key [{name}], ignored")
     return Config(
@@ -107,6 +111,7 @@ def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
         network=network,
         auto_exports=auto,
         max_input_bytes=max_bytes,
+        searches=searches,
         warnings=tuple(reader.warnings),
     )
 
@@ -228,6 +233,33 @@ class _Reader:
             path = self.path.parent / path  # relative to config.toml, not to where readlist runs
             out.append(AutoExport(path=path, query=query, format=fmt, unicode=unicode))
         return tuple(out)
+
+    def searches(self, raw: Any) -> dict[str, str]:
+        """Each name a word, each query one the grammar reads (checked now, so a typo
+        is a warning at start-up rather than an error when the search is used)."""
+        from readlist.query import QueryError, parse
+
+        out: dict[str, str] = {}
+        folded: set[str] = set()
+        for name, query in self.table("searches", raw).items():
+            where = f"[searches] {name!r}"
+            if not _SEARCH_NAME.fullmatch(name):
+                self.warn(f"{where}: a name is one word (letters, digits, - and _), ignored")
+            elif name.casefold() in folded:
+                self.warn(f"{where}: another search has this name (case aside), ignored")
+            elif not isinstance(query, str):
+                self.warn(f"{where} must be a query string, ignored")
+            elif not query.strip():
+                self.warn(f"{where}: empty query, ignored")
+            else:
+                try:
+                    parse(query)
+                except QueryError as exc:
+                    self.warn(f"{where}: {exc}, ignored")
+                    continue
+                out[name] = query
+                folded.add(name.casefold())
+        return out
 
     def imports(self, raw: Any) -> int:
         table = self.table("import", raw)

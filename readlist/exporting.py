@@ -18,6 +18,7 @@ from typing import Any
 
 import orjson
 
+from readlist import deleted
 from readlist.atomic import atomic_write
 from readlist.citekeys import assign_keys, valid_key
 from readlist.errors import ReadlistError
@@ -58,6 +59,7 @@ def ensure_keys(store: Store, papers: Sequence[Paper]) -> list[Paper]:
     with store.transaction():
         current = [store.get(p.id) for p in papers]
         taken = [k for r in store.records().values() for k in _keys(r)]
+        taken += deleted.retired(store)  # a deleted paper's keys may be cited still
         fresh = assign_keys(current, taken)
         updated = {pid: store.get(pid).replace(bibkey=key) for pid, key in fresh.items()}
         store.put(updated.values())

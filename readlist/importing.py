@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from readlist import schema
+from readlist import deleted, schema
 from readlist.bibtex_in import parse_bibtex
 from readlist.changes import Change
 from readlist.citekeys import fold, suffix, valid_key
@@ -158,7 +158,7 @@ def import_papers(
     done = 0
     with store.transaction():
         index = DedupIndex(store.identities()) if index is None else index
-        keys = Keys(store.records()) if keys is None else keys
+        keys = Keys(store.records(), deleted.retired(store)) if keys is None else keys
         pending: dict[str, Paper] = {}
         before: dict[str, Paper] = {}
         for batch in batches:
@@ -186,6 +186,8 @@ def import_papers(
                     paper = pending[pid] = incoming.replace(id=pid)
                     if key:
                         paper.bibkey = keys.claim(key, pid, where, report.warnings)
+                    if not batch.restore:  # a deleted paper arriving again
+                        paper = pending[pid] = keys.reclaim(paper, deleted.keys_back(store, paper))
                     keys.hold(paper, pid)
                     index.add(pid, paper.title, paper.arxiv_id)
                     report.added += 1
@@ -258,14 +260,19 @@ def _bibtex_batch(name: str, text: str, stamp: str) -> Batch:
 class Keys:
     """Citation keys and DOIs already in use, so an imported key is never given twice."""
 
-    def __init__(self, records: Mapping[str, Mapping[str, Any]]) -> None:
-        # Keyed by `fold(key)`: to BibTeX, `dup` and `DUP` are one key.
+    def __init__(
+        self, records: Mapping[str, Mapping[str, Any]], retired: Mapping[str, str] | None = None
+    ) -> None:
+        # Keyed by `fold(key)`: to BibTeX, `dup` and `DUP` are one key. A deleted paper's
+        # keys (`retired`, folded -> its id) stay its own: a document may cite them.
         self._owner = {
             fold(doc["bibkey"]): pid for pid, doc in records.items() if doc.get("bibkey")
         }
         for pid, doc in records.items():
             for alias in doc.get("bibkey_aliases", ()):
                 self._owner.setdefault(fold(alias), pid)
+        for folded, pid in (retired or {}).items():
+            self._owner.setdefault(folded, pid)
         self._doi = {doc["doi"].lower(): pid for pid, doc in records.items() if doc.get("doi")}
 
     def copy(self) -> Keys:
@@ -301,6 +308,23 @@ class Keys:
         self._owner[fold(key)] = paper.id
         warnings.append(f"{where}key {key} kept as an alias of {paper.bibkey}")
         return paper.replace(bibkey_aliases=[*paper.bibkey_aliases, key])
+
+    def reclaim(self, paper: Paper, keys: list[str]) -> Paper:
+        """A deleted paper arriving again gets back the keys it had (each still its own):
+        the first is its key unless it brought one, the others are aliases."""
+        if not keys:
+            return paper
+        bibkey, aliases = paper.bibkey, list(paper.bibkey_aliases)
+        have = {fold(k) for k in [bibkey or "", *aliases]}
+        for key in keys:
+            if fold(key) in have or self._owner.get(fold(key), paper.id) != paper.id:
+                continue
+            if bibkey is None:
+                bibkey = key
+            else:
+                aliases.append(key)
+            have.add(fold(key))
+        return paper.replace(bibkey=bibkey, bibkey_aliases=aliases)
 
     def claim(self, key: str, pid: str, where: str, warnings: list[str]) -> str | None:
         """The entry's own key if free, else the key with a suffix; reported either way."""

@@ -179,23 +179,33 @@ def page_year(days: list[Day], as_of: dt.date, floor: int | None = None) -> tupl
     Daily Papers prints the dates of the year it is viewed in without a year, and every
     other year's with one, so the year-less dates share one year: after every year the
     page prints (and not before `floor`, the year of an arXiv id listed under such a
-    date), and not after `as_of` (the day it was copied, or imported). With printed
-    years, the earliest such year is taken: a page viewed later would print the dates
-    of the years between. Without any, the latest: a page is usually imported soon
-    after it is copied. Either way it is a guess, so each date says it was inferred,
-    and resolving corrects it from the arXiv record.
+    date), and not after `as_of` (the day it was copied, or imported). Of the years
+    that fit, the earliest is taken when the page ties its dates to it: a printed date
+    less than a year before them (a page viewed later would print the dates between),
+    or an arXiv id of that year. Otherwise the latest: a page is usually imported soon
+    after it is copied, and one old paper listed again (printed "Jun 12, 2017") says
+    nothing of the years since. Either way it is a guess, so each date says it was
+    inferred, and resolving corrects it from the arXiv record.
     """
     yearless = [d for d in days if d.year is None]
-    printed = [d.year for d in days if d.year is not None]
-    low = max([*(y + 1 for y in printed), *([floor] if floor else [])], default=None)
+    printed = [d for d in days if d.year is not None]
+    low = max([*(d.year + 1 for d in printed if d.year), *([floor] if floor else [])], default=None)
 
     def fits(year: int) -> bool:
         return all(d.fits(year, as_of) for d in yearless)
 
+    def tied(year: int) -> bool:
+        """Whether the page's evidence points at `year` itself, not only after it."""
+        if floor == year or not yearless:
+            return True
+        newest = max(dt.date(d.year, d.month, min(d.day, 28)) for d in printed if d.year)
+        first = min(dt.date(year, d.month, min(d.day, 28)) for d in yearless)
+        return (first - newest).days <= 366
+
     if low is not None:
-        for year in range(low, as_of.year + 1):
-            if fits(year):
-                return year, None
+        fitting = [year for year in range(low, as_of.year + 1) if fits(year)]
+        if fitting:
+            return (fitting[0] if tied(fitting[0]) else fitting[-1]), None
     for year in range(as_of.year, as_of.year - 8, -1):
         if fits(year):
             warning = None

@@ -16,6 +16,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,7 +62,11 @@ def on_disk(paper: Paper) -> Path | None:
     return None
 
 
-def session(net: Network, announce: Callable[[str], object] | None = None) -> Http:
+def session(
+    net: Network,
+    announce: Callable[[str], object] | None = None,
+    cancel: threading.Event | None = None,
+) -> Http:
     """The network session for PDFs: the one every source uses, paced as arXiv asks."""
     from readlist.sources.http import Http  # httpx: only when something is downloaded
 
@@ -70,6 +75,7 @@ def session(net: Network, announce: Callable[[str], object] | None = None) -> Ht
         budget=net.budget,
         max_bytes=net.max_response_mb * 1024 * 1024,
         announce=announce,
+        cancel=cancel,
     )
     http.set_delay(net.arxiv_pdf, net.arxiv_delay)
     return http

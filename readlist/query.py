@@ -21,7 +21,7 @@ from readlist.model import unaccent
 from readlist.selection import Record, Records, tag_in, text_of, texts_of
 
 DUE_AFTER = dt.timedelta(days=7)
-STATES = ("starred", "unread", "read", "new", "noted", "due")
+STATES = ("starred", "unread", "read", "new", "noted", "due", "unsure", "unresolved")
 FIELDS = ("tag", "author", "cat", "year", "is")
 TYPO_MIN = 5  # query words this long may carry one edit (a transposition counts as one)
 LONG_WORD = 7  # ... and this long, one edit against the start of a longer word
@@ -38,6 +38,7 @@ GRAMMAR_HELP: list[tuple[str, str]] = [
     ("is:starred", "also is:unread, is:read, is:noted; a unique start will do: is:st"),
     ("is:new", "added by the latest import"),
     ("is:due", "starred 7+ days ago and still unread"),
+    ("is:unsure", "resolving found an unsure match; is:unresolved: no arXiv record yet"),
 ]
 
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S*))')
@@ -224,8 +225,23 @@ def _test(f: Filter, context: Context) -> Callable[[Record], bool]:
     if f.value == "new":
         newest = context.newest_added
         return lambda r: bool(newest) and r.get("added") == newest
+    if f.value == "unsure":
+        return _unsure
+    if f.value == "unresolved":
+        return _unresolved
     now = context.now
     return lambda r: _due(r, now)
+
+
+def _unsure(record: Record) -> bool:
+    """Resolving stored a candidate it would not apply: the unsure dialog's papers."""
+    why = record.get("resolution")
+    return type(why) is dict and why.get("status") == "unsure"
+
+
+def _unresolved(record: Record) -> bool:
+    """No arXiv record applied yet: `sources.matching.needs_record`, on a stored record."""
+    return not text_of(record, "arxiv_id") or record.get("arxiv_version") is None
 
 
 def _in_category(record: Record, want: str) -> bool:

@@ -209,8 +209,23 @@ def problem(doc: Any) -> str | None:
     try:
         msgspec.convert(doc, StoredPaper)
     except msgspec.ValidationError as exc:
-        return _explain(doc, str(exc))
-    return None
+        first = _explain(doc, str(exc))
+    else:
+        return None
+    # msgspec stops at the first error: name every bad field, so one `readlist check`
+    # shows all there is to fix (this runs for bad documents only).
+    found = [first]
+    for key, value in doc.items():
+        if key == "title":
+            continue
+        one = {"title": doc.get("title") if key == "title_protect" else "-", key: value}
+        try:
+            msgspec.convert(one, StoredPaper)
+        except msgspec.ValidationError as exc:
+            why = _explain(one, str(exc))
+            if why not in found and not why.startswith("title"):
+                found.append(why)
+    return "; ".join(found)
 
 
 def _explain(doc: dict[str, Any], message: str) -> str:

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from readlist.model import unaccent
+
 Record = Mapping[str, Any]
 Records = Mapping[str, Record]
 SORTS = ("added", "date", "upvotes", "title")
@@ -52,8 +54,10 @@ class Selection:
 
 
 def tag_in(tag: str, tags: Iterable[str]) -> bool:
-    folded = tag.casefold()
-    return any(t.casefold() == folded for t in tags)
+    """Whether a paper with `tags` is in the filter `tag`: case and accents never
+    matter (`tag:unicode` and `#unicode` find Ünïcode)."""
+    folded = unaccent(tag).casefold()
+    return any(unaccent(t).casefold() == folded for t in tags)
 
 
 def sort_ids(records: Records, ids: Iterable[str], by: str = "added") -> list[str]:

@@ -1,7 +1,8 @@
 """What the TUI shows and what it can undo, with no Textual in sight.
 
 A `Session` holds the view (all/unread/starred/read/new, a tag, a sort, a query),
-the ids it shows, and the bulk selection. `History` keeps changes for undo and redo.
+the ids it shows, and the bulk selection. `History` (readlist.history) keeps changes
+for undo and redo.
 
 Threads (the one statement of the rule; the TUI and the store follow it): one thread,
 the TUI's UI thread, owns the `Store` the app was given, the `Session` over it and
@@ -22,14 +23,13 @@ come back as values, and the owner drops those that no longer apply (`version`,
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from readlist import changes
-from readlist.changes import Applied, Change
+from readlist.changes import Change
 from readlist.clock import Clock
 from readlist.handoff import LiveIndex, SearchRequest
+from readlist.history import History as History  # where it was before
 from readlist.query import Query, QueryError, parse
 from readlist.selection import SORTS, Records, Selection, select, texts_of
 from readlist.store import Store
@@ -47,41 +47,6 @@ _VIEW_FILTERS = {
 }
 
 
-class History:
-    """Undo and redo over store changes, at least `limit` steps deep.
-
-    Steps are field-level `Change`s: undo restores a field only where it still holds
-    the value the step set, so it never overwrites another process's later write.
-    """
-
-    def __init__(self, limit: int = 200) -> None:
-        self._undo: deque[Change] = deque(maxlen=limit)
-        self._redo: list[Change] = []
-
-    def record(self, change: Change) -> None:
-        if not change:
-            return
-        self._undo.append(change)
-        self._redo.clear()
-
-    def undo(self, store: Store) -> Applied | None:
-        if not self._undo:
-            return None
-        applied = changes.undo(store, self._undo[-1])  # if this raises, the step stays
-        self._redo.append(self._undo.pop())
-        return applied
-
-    def redo(self, store: Store) -> Applied | None:
-        if not self._redo:
-            return None
-        applied = changes.redo(store, self._redo[-1])
-        self._undo.append(self._redo.pop())
-        return applied
-
-    def __len__(self) -> int:
-        return len(self._undo)
-
-
 class Session:
     """The current view over the store."""
 
@@ -92,6 +57,7 @@ class Session:
         self.tag: str | None = None
         self.sort = "added"
         self.query = ""
+        self.saved: tuple[str, str] | None = None  # a saved search shown as a view: name, query
         self.query_error: str | None = None  # why the query cannot be read, for the status
         self._ids: list[str] = []
         self._shown: set[str] | None = None
@@ -128,6 +94,11 @@ class Session:
         base = _VIEW_FILTERS[self.view]
         return Selection(read=base.read, starred=base.starred, tag=self.tag)
 
+    @property
+    def view_name(self) -> str:
+        """What the status line calls the view: a saved search by its name."""
+        return self.saved[0] if self.saved else self.view
+
     def recompute(self) -> list[str]:
         """Re-derive the shown ids from the store, the view and the query."""
         records = self.store.records()
@@ -135,6 +106,14 @@ class Session:
         if self.view == "new":
             new = self.new_ids()
             self._base = [i for i in self._base if i in new]
+        if self.saved is not None:
+            try:
+                self._base = self._request(parse(self.saved[1]), True, own=True).run()
+            except QueryError as exc:  # config.load checked it: a later grammar may not read it
+                self._base = []
+                self.query_error = f"[searches] {self.saved[0]}: {exc}"
+                self.ids = []
+                return self.ids
         return self.apply_query(self.query)
 
     def new_ids(self) -> set[str]:
@@ -175,7 +154,10 @@ class Session:
             self.version,
             self._base if own else tuple(self._base),
             records,
-            everything=own and self.view_filter == Selection() and self.view != "new",
+            everything=own
+            and self.view_filter == Selection()
+            and self.view != "new"
+            and self.saved is None,
             now=self.clock.now(),
             abstracts=abstracts,
             own=own,
@@ -205,6 +187,9 @@ class Session:
         Read, star, tag and note changes never reorder the view; they can only make a
         paper leave it (or, on undo, come back, which needs a full recompute).
         """
+        if self.saved is not None:  # any change may make a paper enter or leave it
+            self.recompute()
+            return
         records = self.store.records()
         view = self.view_filter
         everything = view == Selection() and not self.query
@@ -212,8 +197,8 @@ class Session:
         for pid in ids:
             record = records.get(pid)
             visible = record is not None and view.matches(record)
-            if visible and everything:
-                continue  # the unfiltered view shows every paper: nothing to look up
+            if visible and everything and self.shows(pid):
+                continue  # the unfiltered view shows it (an undone delete: not yet)
             if visible == self.shows(pid):
                 continue
             if not visible:
@@ -236,7 +221,25 @@ class Session:
 
     def set_view(self, view: str) -> None:
         self.view = view
+        self.saved = None
         self.recompute()
+
+    def set_saved(self, name: str, query: str) -> None:
+        """Show a saved search ([searches] in config.toml) as a view of all papers."""
+        self.view = "all"
+        self.saved = (name, query)
+        self.recompute()
+
+    def next_saved(self, searches: Mapping[str, str]) -> str | None:
+        """Show the saved search after the one shown (the first after any other view);
+        its name, or None when there are none."""
+        names = list(searches)
+        if not names:
+            return None
+        shown = self.saved[0] if self.saved else None
+        name = names[(names.index(shown) + 1) % len(names)] if shown in names else names[0]
+        self.set_saved(name, searches[name])
+        return name
 
     def set_tag(self, tag: str | None) -> None:
         self.tag = tag or None

@@ -14,18 +14,31 @@ import sys
 from collections.abc import Sequence
 
 from readlist import __version__
-from readlist.cli import backup, edit, export, imports, network, papers, pdf
+from readlist.cli import (
+    backup,
+    completion,
+    edit,
+    export,
+    imports,
+    manage,
+    network,
+    papers,
+    pdf,
+)
+from readlist.cli.anatomy import fill_descriptions
 from readlist.cli.common import Parser, UsageError
 from readlist.clock import Clock
 from readlist.errors import ReadlistError
 from readlist.text import clean_line, decodable
 
-GROUPS = (imports, papers, edit, export, network, pdf, backup)
+GROUPS = (imports, papers, edit, manage, export, network, pdf, backup, completion)
 
 
 def build_parser() -> argparse.ArgumentParser:
     db = Parser(add_help=False)
-    db.add_argument("--db", metavar="FILE", default=argparse.SUPPRESS, help="library file to use")
+    db.add_argument(
+        "--db", metavar="FILE", type=_db_path, default=argparse.SUPPRESS, help="library file to use"
+    )
     parser = Parser(
         prog="readlist",
         description="A keyboard-driven reading list for research papers. "
@@ -36,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for group in GROUPS:
         group.register(sub, db)
+    fill_descriptions(parser)
+    parser.set_defaults(root_parser=parser)  # for `completion` and `man`, generated from it
     return parser
 
 
@@ -107,3 +122,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 __all__ = ["build_parser", "main", "run"]
+
+
+def _db_path(text: str) -> str:
+    """An empty --db (an unset "$VAR") is a mistake, never the default library."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name")
+    return text

@@ -12,6 +12,13 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         "backup",
         parents=[db],
         help="write the whole library to one file (restore with: readlist import FILE)",
+        description="Write the whole library to one self-contained file, replacing an "
+        "older backup atomically.",
+        examples=[
+            ("readlist backup ~/backups/readlist.json", "back up the library"),
+            ("readlist --db work.json backup work-backup.json", "back up another library"),
+            ("readlist import ~/backups/readlist.json", "restore it"),
+        ],
     )
     p.add_argument("file", metavar="FILE", help="the backup file (replaced atomically)")
     p.set_defaults(func=cmd_backup)

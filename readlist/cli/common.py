@@ -7,8 +7,9 @@ import datetime as dt
 import re
 import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from readlist.config import Config
 from readlist.errors import InputError, ReadlistError
@@ -23,19 +24,76 @@ class UsageError(ReadlistError):
     """Wrong arguments that argparse cannot catch; exit status 2."""
 
 
+Row = tuple[str, str]  # a two-column line of help: a command or syntax, what it does
+
+
 class Parser(argparse.ArgumentParser):
-    """Usage errors are one line and exit 2, like every other error here."""
+    """Usage errors are one line and exit 2, like every other error here. A command's
+    `examples` (and any other `tables`, such as search's grammar) end its --help and
+    its section of the man page, from this one place."""
+
+    def __init__(
+        self,
+        *args: Any,
+        examples: Sequence[Row] = (),
+        tables: Sequence[tuple[str, Sequence[Row]]] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.examples = tuple(examples)
+        self.tables = tuple((title, tuple(rows)) for title, rows in tables)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        width = max(40, shutil.get_terminal_size().columns - 2)
+        for title, rows in self.tables:
+            text += "\n" + format_rows(title, rows, width)
+        if self.examples:
+            text += "\n" + format_examples(self.examples, width)
+        return text
 
     def error(self, message: str) -> NoReturn:
         message = clean_line(f"{self.prog}: error: {message} (see '{self.prog} --help')")
         self.exit(2, message + "\n")
 
 
+def format_rows(title: str, rows: Sequence[Row], width: int) -> str:
+    """`title:` and the rows as two aligned columns, the right one wrapped."""
+    left = min(24, max(len(a) for a, _ in rows))
+    lines = [f"{title}:"]
+    for a, b in rows:
+        wrapped = textwrap.wrap(b, max(20, width - left - 4)) or [""]
+        if len(a) > left:
+            lines.append(f"  {a}")
+            lines += [" " * (left + 4) + w for w in wrapped]
+        else:
+            lines.append(f"  {a:<{left}}  {wrapped[0]}")
+            lines += [" " * (left + 4) + w for w in wrapped[1:]]
+    return "\n".join(lines) + "\n"
+
+
+def format_examples(examples: Sequence[Row], width: int) -> str:
+    """Each example's command line, and under it what it does."""
+    lines = ["examples:"]
+    for command, what in examples:
+        lines.append(f"  {command}")
+        lines += textwrap.wrap(
+            what, max(20, width - 6), initial_indent=" " * 6, subsequent_indent=" " * 6
+        )
+    return "\n".join(lines) + "\n"
+
+
+FIRST_DAY = dt.date(1991, 8, 14)  # arXiv's first paper: no listing or pull is older
+
+
 def date_arg(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a YYYY-MM-DD date: {text!r}") from None
+    if day < FIRST_DAY:
+        raise argparse.ArgumentTypeError(f"{text} is before arXiv began ({FIRST_DAY})")
+    return day
 
 
 def positive(text: str) -> int:
@@ -56,6 +114,26 @@ def add_selection(p: argparse.ArgumentParser) -> None:
 def selection_of(args: argparse.Namespace) -> Selection:
     read = True if args.read else False if args.unread else None
     return Selection(read=read, starred=True if args.starred else None, tag=args.tag)
+
+
+def add_saved(p: argparse.ArgumentParser) -> None:
+    """`--saved NAME`: a query named in config.toml's `[searches]`."""
+    p.add_argument(
+        "--saved", metavar="NAME", help="the query saved as NAME in config.toml [searches]"
+    )
+
+
+def saved_query(name: str, config: Config) -> str:
+    """The query saved as `name` (exactly, else ignoring case); a usage error naming
+    the saved searches there are when there is none by that name."""
+    searches = config.searches
+    if name in searches:
+        return searches[name]
+    folded = {n.casefold(): q for n, q in searches.items()}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    known = ", ".join(searches) if searches else "none; add them under [searches]"
+    raise UsageError(f"no saved search {name!r} in config.toml (saved: {known})")
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -135,7 +213,12 @@ def warn_invalid(bad: dict[str, str], what: str = "left out") -> None:
         )
 
 
-def print_papers(papers: Sequence[Paper]) -> None:
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+def print_papers(
+    papers: Sequence[Paper], out: TextIO | None = None, *, terminal: bool | None = None
+) -> None:
+    """One line a paper, cut to the terminal's width when the output goes to one."""
+    out = out or sys.stdout
+    terminal = sys.stdout.isatty() if terminal is None else terminal
+    width = shutil.get_terminal_size().columns if terminal else None
     for paper in papers:
-        sys.stdout.write(line_for(paper, width) + "\n")
+        out.write(line_for(paper, width) + "\n")

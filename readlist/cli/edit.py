@@ -1,29 +1,62 @@
-"""Changing papers: `mark`, `note`, `tag`."""
+"""Changing papers: `mark`, `note` (also in $EDITOR), `tag`."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readlist.cli.common import UsageError, open_store, read_stdin_text
 from readlist.text import clean, clean_line
 
+if TYPE_CHECKING:
+    from readlist.store import Store
+
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("mark", parents=[db], help="mark papers read, unread, starred")
-    p.add_argument("ids", nargs="+", metavar="ID")
+    p = sub.add_parser(
+        "mark",
+        parents=[db],
+        help="mark papers read, unread, starred",
+        description="Mark papers read or unread, starred or not; both at once are one change.",
+        examples=[
+            ("readlist mark 3f2a9c1 --read", "mark one paper read"),
+            ("readlist mark 3f2a 9b1c --read --unstar", "two papers, read and unstarred"),
+        ],
+    )
+    p.add_argument("ids", nargs="+", metavar="ID", help="the papers (ids or unique prefixes)")
     read = p.add_mutually_exclusive_group()
-    read.add_argument("--read", dest="read", action="store_const", const=True)
-    read.add_argument("--unread", dest="read", action="store_const", const=False)
+    read.add_argument(
+        "--read", dest="read", action="store_const", const=True, help="mark them read"
+    )
+    read.add_argument(
+        "--unread", dest="read", action="store_const", const=False, help="mark them unread"
+    )
     star = p.add_mutually_exclusive_group()
-    star.add_argument("--star", dest="star", action="store_const", const=True)
-    star.add_argument("--unstar", dest="star", action="store_const", const=False)
+    star.add_argument("--star", dest="star", action="store_const", const=True, help="star them")
+    star.add_argument(
+        "--unstar", dest="star", action="store_const", const=False, help="unstar them"
+    )
     p.set_defaults(func=cmd_mark, mark_parser=p, writes=True)
 
-    p = sub.add_parser("note", parents=[db], help="set or print a paper's note")
-    p.add_argument("id", metavar="ID")
+    p = sub.add_parser(
+        "note",
+        parents=[db],
+        help="set or print a paper's note",
+        description="Set a paper's note (replacing it), or print it.",
+        examples=[
+            ("readlist note 3f2a9c1 'section 4 has the proof'", "set the note"),
+            ("readlist note 3f2a9c1 - < notes.md", "set it from stdin"),
+            ("readlist note 3f2a9c1", "print it"),
+            ("readlist note 3f2a9c1 --edit", "edit it as Markdown in $VISUAL or $EDITOR"),
+        ],
+    )
+    p.add_argument("id", metavar="ID", help="the paper (an id or a unique prefix)")
     p.add_argument("text", nargs="?", metavar="TEXT|-", help="new note; - reads stdin")
+    p.add_argument(
+        "--edit", action="store_true", help="edit the note as Markdown in $VISUAL or $EDITOR"
+    )
     p.set_defaults(func=cmd_note, writes=True)
 
     p = sub.add_parser(
@@ -31,8 +64,18 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         parents=[db],
         help="add or remove tags: tag ID… +name -name",
         usage="readlist tag ID… +name -name",
+        description="Add (+name) and remove (-name) tags on papers, in one change.",
+        examples=[
+            ("readlist tag 3f2a9c1 +llm +to-cite", "add two tags"),
+            ("readlist tag 3f2a 9b1c -draft +thesis", "on two papers, remove one and add one"),
+        ],
     )
-    p.add_argument("items", nargs=argparse.REMAINDER, metavar="ID… +name -name")
+    p.add_argument(
+        "items",
+        nargs=argparse.REMAINDER,
+        metavar="ID… +name -name",
+        help="papers (ids or unique prefixes), then +tag to add and -tag to remove",
+    )
     p.set_defaults(func=cmd_tag, tag_parser=p, writes=True)
 
 
@@ -60,8 +103,12 @@ def cmd_mark(args: argparse.Namespace) -> int:
 def cmd_note(args: argparse.Namespace) -> int:
     from readlist import actions
 
+    if args.edit and args.text is not None:
+        raise UsageError("note --edit takes no TEXT: the editor opens the note")
     with open_store(args) as store:
         pid = store.resolve(args.id)
+        if args.edit:
+            return _edit_note(args, store, pid)
         if args.text is None:
             args.writes = False
             note = store.get(pid).notes
@@ -70,6 +117,18 @@ def cmd_note(args: argparse.Namespace) -> int:
             return 0
         text = read_stdin_text() if args.text == "-" else args.text
         actions.set_note(store, [pid], clean(text).strip("\n"))
+    return 0
+
+
+def _edit_note(args: argparse.Namespace, store: Store, pid: str) -> int:
+    from readlist import editor
+
+    outcome = editor.edit_note(store, pid, os.environ)
+    args.writes = bool(outcome.change)
+    if outcome.change:
+        print(clean_line(outcome.message))
+    else:
+        print(clean_line(f"readlist: {outcome.message}"), file=sys.stderr)
     return 0
 
 

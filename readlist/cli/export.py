@@ -37,7 +37,18 @@ def _say(message: str) -> None:
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("export", parents=[db], help=f"export papers ({', '.join(REGISTRY)})")
+    p = sub.add_parser(
+        "export",
+        parents=[db],
+        help=f"export papers ({', '.join(REGISTRY)})",
+        description="Export papers as BibTeX or another format: the selection, what a "
+        "LaTeX document cites, or kept up to date with --watch.",
+        examples=[
+            ("readlist export --tag thesis -o refs.bib", "the papers tagged thesis, as BibTeX"),
+            ("readlist export --aux paper.aux -o refs.bib --strict", "what paper.aux cites"),
+            ("readlist export --query is:starred --format markdown", "starred papers, Markdown"),
+        ],
+    )
     add_selection(p)
     p.add_argument("--query", metavar="Q", help="only papers that `search Q` finds, in its order")
     which = p.add_mutually_exclusive_group()

@@ -12,7 +12,22 @@ from readlist.text import clean_line
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
-        "import", parents=[db], help="import listings or BibTeX (files, directories, -)"
+        "import",
+        parents=[db],
+        help="import listings or BibTeX (files, directories, -)",
+        description="Import Daily Papers listings, BibTeX or a backup into the library "
+        "(creating it), merging papers it already holds.",
+        examples=[
+            ("readlist import ~/Downloads/daily-papers.txt", "import a copied listing"),
+            (
+                "readlist import refs.bib --resolve",
+                "import BibTeX, then find the new papers on arXiv",
+            ),
+            (
+                "xclip -o | readlist import - --as-of 2025-11-20",
+                "a listing on stdin, copied that day",
+            ),
+        ],
     )
     p.add_argument(
         "paths", nargs="+", metavar="PATH", help="a listing or .bib file, a directory of them, or -"

@@ -41,7 +41,18 @@ def _period(kind: str, what: str) -> Callable[[str], str]:
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("resolve", parents=[db], help="find each paper's arXiv record")
+    p = sub.add_parser(
+        "resolve",
+        parents=[db],
+        help="find each paper's arXiv record",
+        description="Find each paper's arXiv record (authors, id, dates, categories) and "
+        "apply it when it is surely the same paper; weaker matches are kept as unsure.",
+        examples=[
+            ("readlist resolve", "every paper without an arXiv record yet"),
+            ("readlist resolve --retry --dry-run", "also the failed ones; write nothing"),
+            ("readlist resolve 3f2a9c1 --accept", "take the unsure candidate stored for it"),
+        ],
+    )
     p.add_argument("ids", nargs="*", metavar="ID", help="papers to resolve (default: unresolved)")
     p.add_argument("--retry", action="store_true", help="also retry failed and not-found papers")
     p.add_argument("--dry-run", action="store_true", help="show what would happen, write nothing")
@@ -57,7 +68,18 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
     decide.add_argument("--reject", action="store_true", help="mark the paper as not on arXiv")
     p.set_defaults(func=cmd_resolve, writes=True)
 
-    p = sub.add_parser("pull", parents=[db], help="import Daily Papers from the Hub")
+    p = sub.add_parser(
+        "pull",
+        parents=[db],
+        help="import Daily Papers from the Hub",
+        description="Import the Hugging Face Hub's Daily Papers of a day, week or month "
+        "(default: the latest day), then fetch their arXiv records.",
+        examples=[
+            ("readlist pull", "the latest day"),
+            ("readlist pull --week 2025-W47", "one ISO week"),
+            ("readlist pull --date 2025-11-20 --json", "one day, reported as JSON"),
+        ],
+    )
     when = p.add_mutually_exclusive_group()
     when.add_argument("--date", type=date_arg, metavar="YYYY-MM-DD", help="one day")
     when.add_argument(
@@ -69,8 +91,19 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_pull, writes=True)
 
-    p = sub.add_parser("add", parents=[db], help="add papers by arXiv id or URL")
-    p.add_argument("refs", nargs="+", metavar="ID_OR_URL")
+    p = sub.add_parser(
+        "add",
+        parents=[db],
+        help="add papers by arXiv id or URL",
+        description="Add papers by arXiv id or URL, with their arXiv records.",
+        examples=[
+            ("readlist add 2511.07399", "by arXiv id"),
+            ("readlist add https://arxiv.org/abs/2511.07399 hep-th/9901001", "a URL, an old id"),
+        ],
+    )
+    p.add_argument(
+        "refs", nargs="+", metavar="ID_OR_URL", help="arXiv ids, arxiv.org or Hub paper URLs"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_add, writes=True)
 

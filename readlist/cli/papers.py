@@ -3,40 +3,80 @@
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from typing import Any
 
 from readlist.cli.common import (
+    add_saved,
     add_selection,
+    load_config,
     open_store,
     positive,
     print_json,
     print_papers,
+    saved_query,
     selection_of,
     warn_invalid,
 )
+from readlist.query import GRAMMAR_HELP
 from readlist.selection import SORTS, select
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("list", parents=[db], help="list papers")
+    p = sub.add_parser(
+        "list",
+        parents=[db],
+        help="list papers",
+        description="List papers, one a line: id, unread (•) and starred (★) marks, date, "
+        "upvotes, title and tags.",
+        examples=[
+            ("readlist list --unread --tag llm", "unread papers tagged llm, newest added first"),
+            ("readlist list --starred --sort upvotes", "starred papers, most upvoted first"),
+            ("readlist list --json | jq -r '.[].title'", "every title, through JSON"),
+            ("readlist list --saved thesis --limit 10", "the first ten of a saved search"),
+        ],
+    )
     add_selection(p)
+    add_saved(p)
     p.add_argument("--sort", choices=SORTS, default="added", help="order (default: added)")
+    p.add_argument("--limit", type=positive, default=None, metavar="N", help="at most N papers")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_list)
 
-    p = sub.add_parser("show", parents=[db], help="show one paper")
-    p.add_argument("id", metavar="ID")
+    p = sub.add_parser(
+        "show",
+        parents=[db],
+        help="show one paper",
+        description="Show one paper in full: every field, the note and the links.",
+        examples=[
+            ("readlist show 3f2a9c1", "the paper with that id"),
+            ("readlist show 3f2a --json", "the same (a unique prefix will do), as JSON"),
+        ],
+    )
+    p.add_argument("id", metavar="ID", help="the paper (an id or a unique prefix)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser(
         "search",
         parents=[db],
-        help="fuzzy search: words, -word, tag: author: cat: year: is: (see README)",
+        help="fuzzy search: words, -word, tag: author: cat: year: is:",
+        description="Fuzzy search over title, tags, notes and abstract, best match first; "
+        "filters keep or drop papers and never rank. The grammar (the same as the TUI's / "
+        "and export --query) is below.",
+        tables=[("query grammar", GRAMMAR_HELP)],
+        examples=[
+            ("readlist search video diffusion -gan", "papers about video diffusion, without GANs"),
+            ("readlist search 'tag:llm is:unread year:2024..'", "filters alone, nothing ranked"),
+            ("readlist search author:lecun --limit 5 --json", "the five best, as JSON"),
+        ],
     )
-    p.add_argument("query", nargs="+", metavar="QUERY")
-    p.add_argument("--limit", type=positive, default=None, metavar="N")
+    p.add_argument("query", nargs="+", metavar="QUERY", help="words and filters (grammar below)")
+    p.add_argument(
+        "--limit", type=positive, default=None, metavar="N", help="at most N papers (default: all)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search, dashed_words=True)
 
@@ -48,22 +88,48 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         "field, unique citation keys). A library edited by hand or by an older readlist "
         "may hold such papers: the other commands show them plainly and leave them out of "
         "exports.",
+        examples=[
+            ("readlist check", "one line per invalid paper, and a summary"),
+            ("readlist check --json", "the same as [{id, problem}]"),
+        ],
     )
     p.add_argument("--json", action="store_true", help="print JSON: [{id, problem}]")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("stats", parents=[db], help="library statistics")
+    p = sub.add_parser(
+        "stats",
+        parents=[db],
+        help="library statistics",
+        description="Totals, unread, read, starred, the top tags, and papers added and read "
+        "per ISO week.",
+        examples=[
+            ("readlist stats", "as text"),
+            ("readlist stats --json | jq .unread", "one number, through JSON"),
+        ],
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    query = saved_query(args.saved, load_config(args)) if args.saved is not None else None
     with open_store(args) as store:
-        papers, bad = store.readable(select(store.records(), selection_of(args), args.sort))
+        records = store.records()
+        ids = select(records, selection_of(args), args.sort)
+        if query is not None:
+            from readlist.search import rank
+
+            found = set(rank({i: records[i] for i in ids}, query, None, now=args.clock.now()))
+            ids = [i for i in ids if i in found]
+        papers, bad = store.readable(ids[: args.limit])
     if args.json:
         print_json([p.to_json() for p in papers])
     else:
-        print_papers(papers)
+        from readlist.cli import pager
+
+        lines = io.StringIO()
+        print_papers(papers, lines, terminal=sys.stdout.isatty())
+        pager.show(lines.getvalue(), os.environ)
     warn_invalid(bad)
     return 0
 

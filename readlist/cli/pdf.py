@@ -11,11 +11,11 @@ from typing import Any
 from readlist.cli.common import load_config, open_store
 from readlist.text import clean_line
 
-EXAMPLES = """examples:
-  readlist pdf 3f2a9c1                  download it (once) and open it
-  readlist pdf 3f2a9c1 --no-open        download it, print where it is
-  readlist pdf 3f2a9c1 --attach ~/papers/draft.pdf
-"""
+EXAMPLES = [
+    ("readlist pdf 3f2a9c1", "download it (once) and open it"),
+    ("readlist pdf 3f2a9c1 --no-open", "download it, print where it is"),
+    ("readlist pdf 3f2a9c1 --attach ~/papers/draft.pdf", "link a local PDF"),
+]
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
@@ -26,8 +26,7 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         description="Download the arXiv PDF (or the paper's own .pdf link) into the cache "
         "directory, record it on the paper, and open it with $READLIST_PDF_VIEWER or the "
         "system's opener (xdg-open, open). A PDF already on disk is opened at once.",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
     )
     p.add_argument("id", metavar="ID", help="the paper (an id or a unique prefix)")
     p.add_argument("--attach", metavar="FILE", help="link this local PDF to the paper instead")

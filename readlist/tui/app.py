@@ -8,6 +8,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from readlist import paths
 from readlist.clock import Clock
 from readlist.config import Config
 from readlist.errors import ReadlistError
@@ -51,6 +52,7 @@ class ReadlistApp(App[None]):
         blink: bool = True,
         watch: float | None = 1.0,
         export_dir: Path | None = None,
+        cache_dir: Path | None = None,
         clock: Clock,
     ) -> None:
         super().__init__()
@@ -61,6 +63,7 @@ class ReadlistApp(App[None]):
         self.watch_interval = watch
         self.session = Session(store, clock)
         self.export_dir = export_dir or Path.cwd()
+        self.cache_dir = cache_dir or paths.resolve(None).cache_dir
         self._refresh_error: str | None = None
         self.runner = JobRunner(store.path)
         self.auto_export = AutoExporter(
@@ -80,7 +83,9 @@ class ReadlistApp(App[None]):
                     timeout=10,
                     markup=False,
                 )
-        self.push_screen(MainScreen(self.session, self.config, self.runner, self.export_dir))
+        self.push_screen(
+            MainScreen(self.session, self.config, self.runner, self.export_dir, self.cache_dir)
+        )
         self.call_after_refresh(self.auto_export.start)  # once the runner is mounted
         if self.watch_interval:
             self.set_interval(self.watch_interval, self.check_for_changes)
@@ -132,8 +137,17 @@ def create_app(
     blink: bool = True,
     watch: float | None = 1.0,
     export_dir: Path | None = None,
+    cache_dir: Path | None = None,
     clock: Clock,
 ) -> ReadlistApp:
     """Build the app; used by the CLI and by the tests alike. `clock` is the app's one
     source of "now" (the CLI passes the system's; tests pass a fixed one)."""
-    return ReadlistApp(store, config, blink=blink, watch=watch, export_dir=export_dir, clock=clock)
+    return ReadlistApp(
+        store,
+        config,
+        blink=blink,
+        watch=watch,
+        export_dir=export_dir,
+        cache_dir=cache_dir,
+        clock=clock,
+    )

@@ -8,23 +8,25 @@ first; tags apply the user's diff (added and removed) to the current tags.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 
-from readlist import actions
+from readlist import actions, editor
 from readlist.changes import Applied, Change
 from readlist.errors import ReadlistError
 from readlist.store import Store
-from readlist.text import clean_display
+from readlist.text import clean, clean_display
 from readlist.tui.ports import Host, Outcome
-from readlist.tui.screens.note import NoteConflict, NoteEditor
+from readlist.tui.screens.note import InEditor, NoteConflict, NoteEditor
 from readlist.tui.screens.tags import TagEditor
 
 
 class Edits:
     """A small controller the main screen owns (composition, not a base class)."""
 
-    def __init__(self, host: Host) -> None:
+    def __init__(self, host: Host, env: Mapping[str, str] = os.environ) -> None:
         self.host = host
+        self.env = env  # $VISUAL/$EDITOR, read when used
 
     @property
     def store(self) -> Store:
@@ -86,15 +88,39 @@ class Edits:
     # Notes ---------------------------------------------------------------------
     def note(self, pid: str, draft: str | None = None) -> None:
         """Edit the note; `draft` reopens the editor on the user's unsaved text."""
-        paper = self.store.get(pid)
+        try:
+            paper = self.store.get(pid)
+        except ReadlistError as exc:  # a library edited by hand: say so, never crash
+            self.host.say(clean_display(str(exc)), severity="error")
+            return
         opened = paper.notes
         shown = clean_display(opened)  # saving, too, drops control characters
 
         def saved(text: str | None) -> None:
-            if text is not None and text != opened:
+            if isinstance(text, InEditor):
+                self.note_in_editor(pid, str(text), opened)
+            elif text is not None and text != opened:
                 self.save_note(pid, text, opened)
 
         self.host.ask(NoteEditor(paper.title, shown, draft), saved)
+
+    def note_in_editor(self, pid: str, draft: str, opened: str) -> None:
+        """ctrl+o in the note dialog: the text goes on as Markdown in $VISUAL/$EDITOR
+        (the app suspended meanwhile), then is saved as the dialog saves it, asking
+        first if the note changed elsewhere. No editor: back to the dialog."""
+        try:
+            with self.host.suspended():
+                name = f"readlist-note-{pid}-"
+                text = editor.edit_text(
+                    draft.strip("\n") + "\n", self.env, prefix=name, suffix=".md"
+                )
+        except ReadlistError as exc:
+            self.host.say(clean_display(str(exc)), severity="error")
+            self.note(pid, draft=draft)
+            return
+        text = clean(text).strip("\n")
+        if text != clean(opened).strip("\n"):
+            self.save_note(pid, text, opened)
 
     def save_note(self, pid: str, text: str, opened: str | None) -> None:
         """Save `text` if the stored note is still `opened` (None: whatever it is)."""
@@ -128,7 +154,12 @@ class Edits:
     def tags(self, ids: list[str]) -> None:
         """Edit tags; what the user added and removed applies to each paper's tags now."""
         host = self.host
-        tag_lists = [self.store.get(i).tags for i in ids]
+        try:
+            papers = [self.store.get(i) for i in ids]
+        except ReadlistError as exc:  # a library edited by hand: say so, never crash
+            host.say(clean_display(str(exc)), severity="error")
+            return
+        tag_lists = [p.tags for p in papers]
         common = [t for t in tag_lists[0] if all(t in tags for tags in tag_lists[1:])]
         heading = f"Tags for {len(ids)} papers" if len(ids) > 1 else "Tags"
 
@@ -155,7 +186,7 @@ class Edits:
             if present and (add or remove):
                 self.apply(lambda: actions.change_tags(self.store, present, add, remove))
 
-        keywords = [k for i in ids for k in self.store.get(i).ai_keywords]
+        keywords = [k for p in papers for k in p.ai_keywords]
         session = host.session
         host.ask(TagEditor(heading, common, session.tags(), suggested=suggestions(keywords)), saved)
 

@@ -20,7 +20,7 @@ def launch(db: str | None, clock: Clock) -> int:
     from readlist.tui.app import create_app
 
     with store:
-        app = create_app(store, cfg, clock=clock)
+        app = create_app(store, cfg, cache_dir=where.cache_dir, clock=clock)
         app.run()
     # A crash inside the app has been shown by Textual; the status must say so too.
     return app.return_code or 0

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from readlist.changes import Change
 from readlist.clock import Clock
 from readlist.config import Network
+from readlist.errors import InvalidPaper
 from readlist.periods import PullRequest
 from readlist.store import Store
 from readlist.text import clean_display
@@ -243,7 +244,10 @@ class RejectJob:
 
 
 def _unresolved(store: Store, pid: str) -> bool:
-    return pid in store and store.get(pid).arxiv_version is None
+    try:
+        return pid in store and store.get(pid).arxiv_version is None
+    except InvalidPaper:  # a library edited by hand: resolving would refuse it too
+        return False
 
 
 class NetworkJobs:
@@ -344,7 +348,10 @@ class NetworkJobs:
             self.asked += 1
             if pid not in store:
                 continue
-            paper = store.get(pid)
+            try:
+                paper = store.get(pid)
+            except InvalidPaper:  # edited by hand meanwhile: `readlist check` names it
+                continue
             info: dict[str, Any] = paper.resolution or {}
             candidate = info.get("candidate")
             if info.get("status") != "unsure" or not isinstance(candidate, dict):

@@ -6,6 +6,7 @@ import webbrowser
 
 from readlist.changes import Change
 from readlist.errors import ReadlistError
+from readlist.model import Paper
 from readlist.text import clean_display
 from readlist.tui.ports import Host, Outcome
 
@@ -17,7 +18,9 @@ def copy_key(host: Host, pid: str) -> None:
     an undo step, because a key once given never changes (exports rely on it).
     """
     store = host.session.store
-    paper = store.get(pid)
+    paper = _paper(host, pid)
+    if paper is None:
+        return
     if not paper.bibkey:
         from readlist.exporting import ensure_keys  # bibtexparser: only when needed
 
@@ -35,7 +38,10 @@ def copy_key(host: Host, pid: str) -> None:
 
 def copy_url(host: Host, pid: str) -> None:
     """Copy the paper's own page (never a code repository)."""
-    url = host.session.store.get(pid).page_url()
+    paper = _paper(host, pid)
+    if paper is None:
+        return
+    url = paper.page_url()
     if url is None:
         host.say("This paper has no page to copy.", severity="warning")
         return
@@ -45,9 +51,21 @@ def copy_url(host: Host, pid: str) -> None:
 
 def open_link(host: Host, pid: str) -> None:
     """The arXiv page, else the Hub's, else the project page: never code first."""
-    urls = host.session.store.get(pid).web_links()
+    paper = _paper(host, pid)
+    if paper is None:
+        return
+    urls = paper.web_links()
     if not urls:
         host.say("This paper has no web link.", severity="warning")
         return
     webbrowser.open(urls[0])
     host.say(f"Opened {clean_display(urls[0])}")
+
+
+def _paper(host: Host, pid: str) -> Paper | None:
+    """The paper, or None after a one-line notice (a library edited by hand)."""
+    try:
+        return host.session.store.get(pid)
+    except ReadlistError as exc:
+        host.say(clean_display(str(exc)), severity="error")
+        return None

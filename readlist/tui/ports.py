@@ -5,6 +5,7 @@ that landed (`Outcome`), the port each controller is given instead of the screen
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Literal, Protocol, TypeVar
 
@@ -63,6 +64,9 @@ class Host(Protocol):
 
     def copy(self, text: str) -> None:
         """Put `text` on the clipboard."""
+
+    def suspended(self) -> AbstractContextManager[None]:
+        """The terminal handed back for the user's editor while the block runs."""
 
 
 class LibraryChanged(Message):

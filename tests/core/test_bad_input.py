@@ -171,7 +171,9 @@ def _missing_dir_import(env: Env) -> list[str]:
 
 UTF16_JUNK = b"\xff\xfe" + "Daily Papers\n\nT".encode("utf-16-le") + b"\x00"
 BINARY = bytes(range(256)) * 40
-README = (SEEDS.parent / "README.md").read_bytes()
+# Prose, not a listing: the README's first part (its listing format section shows a
+# real listing, which imports).
+README = (SEEDS.parent / "README.md").read_text().split("## The listing format")[0].encode()
 
 CASES: dict[str, Case] = {
     "show unknown id": Case(lambda e: ["show", "zzzzzzz"], "no paper with id zzzzzzz"),
@@ -202,6 +204,10 @@ CASES: dict[str, Case] = {
     "import impossible date": Case(
         lambda e: ["import", "--as-of", "2026-02-30", str(SEED)], "YYYY-MM-DD", 2
     ),
+    "import date before arXiv": Case(
+        lambda e: ["import", "--as-of", "1800-01-01", str(SEED)], "before arXiv began", 2
+    ),
+    "pull date before arXiv": Case(lambda e: ["pull", "--date", "1990-01-01"], "before arXiv", 2),
     "import missing file": Case(lambda e: ["import", str(e.tmp / "nope.txt")], "no such file"),
     "import empty dir": Case(
         lambda e: ["import", str(e.tmp / "empty")],
@@ -290,6 +296,9 @@ CASES: dict[str, Case] = {
     "paper without a title": Case(_untitled, "is not an object with a title"),
     "--db typo": Case(
         lambda e: ["--db", str(e.lib) + "x", "list"], "import something first", db=False
+    ),
+    "--db empty (an unset $VAR)": Case(
+        lambda e: ["--db", "", "list"], "argument --db: an empty file name", 2, db=False
     ),
 }
 

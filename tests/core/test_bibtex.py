@@ -230,6 +230,12 @@ def test_title_protects_whole_words(title: str, expected: str) -> None:
         ),
         (Paper(id="a", title="A Survey", authors=["Lee, Ann"]), "leesurvey"),
         (Paper(id="a", title="中文标题"), "paper"),
+        # Letters with no accent to drop are transliterated, never lost.
+        (Paper(id="a", title="Øresund", date="2020", authors=["Hans Ørsted"]), "orsted2020oresund"),
+        (Paper(id="a", title="Đổi mới", date="2021", authors=["Đặng, Văn"]), "dang2021doi"),
+        (Paper(id="a", title="Æsthetics", date="2019", authors=["Łoś, J."]), "los2019aesthetics"),
+        (Paper(id="a", title="Łukasz's Lemma", date="2018"), "lukaszs2018"),
+        (Paper(id="a", title="Straße", authors=["Ivan Petrović"]), "petrovicstrasse"),
     ],
 )
 def test_base_key(paper: Paper, key: str) -> None:

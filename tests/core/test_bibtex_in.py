@@ -107,6 +107,32 @@ def test_google_scholar(store: Store) -> None:
     assert gpt2.bibfields["journal"] == "OpenAI blog"
 
 
+SCHOLAR_OLD_STYLE = """@article{witten1999old,
+  title={An old-style arXiv preprint},
+  author={Witten, Edward},
+  journal={arXiv preprint hep-th/9901001},
+  year={1999}
+}
+@article{lee2020notanid,
+  title={A journal that only looks like a preprint},
+  author={Lee, Ann},
+  journal={arXiv preprint of the workshop},
+  year={2020}
+}
+"""
+
+
+def test_google_scholar_old_style_ids(store: Store) -> None:
+    import_texts(store, [("scholar.bib", SCHOLAR_OLD_STYLE)], AS_OF, now=NOW)
+    papers = by_key(store)
+    old = papers["witten1999old"]  # an old-style id has no "arXiv:" in Scholar's journal
+    assert (old.arxiv_id, old.entry_type) == ("hep-th/9901001", None)
+    assert "journal" not in old.bibfields
+    other = papers["lee2020notanid"]  # no id in it: a journal like any other
+    assert (other.arxiv_id, other.entry_type) == (None, "article")
+    assert other.bibfields["journal"] == "arXiv preprint of the workshop"
+
+
 def test_dblp(store: Store) -> None:
     load(store, "dblp.bib")
     papers = by_key(store)
@@ -571,3 +597,37 @@ def test_export_import_export_is_byte_identical(papers: list[Paper], style: str)
     assert back.failed == []
     second = render([r.paper.replace(bibkey=r.key) for r in back.records], options)
     assert second == first
+
+
+MACROS = """@string{first = "Deep "}
+@string{second = "Learning"}
+@string{both = first # second}
+@string{lang = {C# for all}}
+@article{c1, title = both # " for Everyone", author = {A, B}, year = 2020}
+@article{c2, title = lang, author = {A, B}, year = 2021}
+@article{percent, title = {100% Done, 5\\% More}, author = {E. Five}, year = 2018,
+  url = {https://example.org/a%20b}}
+"""
+
+
+def test_macros_built_from_macros_and_a_percent_in_a_field(store: Store) -> None:
+    """@string values are evaluated in order, as BibTeX does; a braced value with a #
+    is text; and BibTeX has no comments inside a field, so % is kept, not a cut."""
+    import_texts(store, [("m.bib", MACROS)], AS_OF, now=NOW)
+    papers = by_key(store)
+    assert papers["c1"].title == "Deep Learning for Everyone"
+    assert papers["c2"].title == "C# for all"
+    assert papers["percent"].title == "100% Done, 5% More"
+    assert papers["percent"].links == ["https://example.org/a%20b"]
+    bib = export_papers(store, [papers["percent"]], Options())
+    assert "100\\% Done, 5\\% More" in bib
+
+
+def test_a_chain_of_doubling_macros_stops_with_a_warning(store: Store) -> None:
+    chain = ['@string{s0 = "ab"}'] + [
+        f"@string{{s{i} = s{i - 1} # s{i - 1}}}" for i in range(1, 41)
+    ]
+    text = "\n".join([*chain, "@article{ok, title = {Fine}, author = {A, B}, year = 2020}"])
+    (report,) = import_texts(store, [("bomb.bib", text)], AS_OF, now=NOW)
+    assert any("@string s16 expands past 100,000 characters" in w for w in report.warnings)
+    assert [p.title for p in store.papers()] == ["Fine"]

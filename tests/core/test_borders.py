@@ -221,6 +221,67 @@ def test_list_shows_the_rest_and_names_the_unreadable(
     assert "evil003" in err
 
 
+# One field of the wrong type, in a library whose file is otherwise sound (a TinyDB
+# write by hand passes every checksum): no command may crash on it.
+WRONG_TYPES = {
+    "tags": [2024],
+    "authors": ["Ann Lee", 7],
+    "date": 20250101,
+    "added": 5,
+    "notes": ["not", "text"],
+    "abstract": {"a": 1},
+    "links": [None],
+}
+
+
+@pytest.mark.parametrize(("field", "value"), WRONG_TYPES.items(), ids=list(WRONG_TYPES))
+def test_a_wrongly_typed_field_is_named_never_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, value: object
+) -> None:
+    lib = tmp_path / "lib.json"
+    good = Paper(id="good001", title="A Good Paper on Video", authors=["Ann Lee"])
+    bad = Paper(id="bad0001", title="A Bad Paper on Video", tags=["x"]).to_doc()
+    bad[field] = value
+    write_unchecked(lib, {good.id: good.to_doc(), "bad0001": bad})
+    before = fingerprint(tmp_path)
+    capsys.readouterr()
+    for argv, code in (
+        (["list"], 0),
+        (["list", "--json"], 0),
+        (["list", "--sort", "added"], 0),
+        (["search", "video"], 0),
+    ):
+        assert main(["--db", str(lib), *argv]) == code, argv
+        out, err = capsys.readouterr()
+        assert "A Good Paper on Video" in out, argv
+        assert "A Bad Paper" not in out, argv
+        assert "bad0001" in err, argv
+        assert "internal error" not in err, argv
+    assert main(["--db", str(lib), "search", "author:lee"]) == 0
+    assert "A Good Paper on Video" in capsys.readouterr().out
+    for argv in (["show", "bad0001"], ["tag", "bad0001", "+y"], ["mark", "bad0001", "--star"]):
+        assert main(["--db", str(lib), *argv]) == 1, argv
+        out, err = capsys.readouterr()
+        assert err.startswith(f"readlist: error: paper bad0001: {field}"), (argv, err)
+        assert err.count("\n") == 1, err
+    assert main(["--db", str(lib), "check"]) == 1
+    assert capsys.readouterr().out.startswith(f"bad0001  {field}")
+    assert fingerprint(tmp_path) == before
+
+
+def test_check_names_every_bad_field_of_a_paper(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib = tmp_path / "lib.json"
+    bad = Paper(id="bad0001", title="Bad").to_doc() | {"date": "garbage", "tags": [2024]}
+    write_unchecked(lib, {"bad0001": bad | {"upvotes": -3, "read": "yes"}})
+    capsys.readouterr()
+    assert main(["--db", str(lib), "check"]) == 1
+    line = capsys.readouterr().out
+    for field in ("date", "tags[0]", "upvotes", "read"):
+        assert f"{field}:" in line, line
+
+
 def _compile(tmp_path: Path, bib: Path, cite: str) -> str:
     doc = tmp_path / "paper.tex"
     doc.write_text(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -52,14 +53,26 @@ def test_header_date_without_printed_years_is_the_latest_past_day() -> None:
 
 
 def test_printed_years_bound_the_year_of_the_others() -> None:
-    """A page that prints 2020 with its year was viewed after 2020: its year-less dates
-    are of the earliest later year that fits (a page viewed later would print those
-    years' dates too)."""
+    """A page that prints Dec 2, 2020 with its year was viewed after 2020, and its
+    year-less dates less than a year later tie it to 2021: the earliest later year that
+    fits (a page viewed later would print those dates too)."""
+    near = ENTRY_META.replace("Oct 2, 2020", "Dec 2, 2020")
+    listing = parse_listing(HEADER + near + ENTRY_ORG, AS_OF)
+    printed, bare = listing.entries
+    assert (printed.date, printed.date_inferred) == (dt.date(2020, 12, 2), False)
+    assert (bare.date, bare.date_inferred) == (dt.date(2021, 11, 3), True)
+    assert listing.date == dt.date(2021, 12, 29)
+
+
+def test_an_old_printed_date_alone_leaves_the_latest_year() -> None:
+    """Oct 2, 2020 is more than a year before Nov 3, 2021: one old paper listed again
+    says nothing of the years since, so the latest year that fits is taken (Dec 29 is
+    after the day copied, 2026-11-23, so 2025)."""
     listing = parse_listing(HEADER + ENTRY_META + ENTRY_ORG, AS_OF)
     printed, bare = listing.entries
     assert (printed.date, printed.date_inferred) == (dt.date(2020, 10, 2), False)
-    assert (bare.date, bare.date_inferred) == (dt.date(2021, 11, 3), True)
-    assert listing.date == dt.date(2021, 12, 29)
+    assert (bare.date, bare.date_inferred) == (dt.date(2025, 11, 3), True)
+    assert listing.date == dt.date(2025, 12, 29)
 
 
 def test_metadata_authors_date_and_upvotes() -> None:
@@ -184,8 +197,16 @@ def test_seed_anchor_is_readable() -> None:
         ([Day(1, 2, None), Day(12, 30, None)], dt.date(2026, 1, 2), None, 2025),  # one year
         ([Day(1, 2, None)], dt.date(2026, 1, 2), None, 2026),
         ([Day(2, 29, None)], dt.date(2026, 3, 1), None, 2024),  # the last 29 February
-        ([Day(3, 26, None), Day(5, 1, 2023), Day(1, 9, 2024)], dt.date(2026, 12, 4), None, 2025),
-        ([Day(3, 26, None), Day(1, 9, 2024)], dt.date(2027, 12, 4), None, 2025),  # a year on
+        ([Day(3, 26, None), Day(5, 1, 2023), Day(12, 9, 2024)], dt.date(2026, 12, 4), None, 2025),
+        ([Day(3, 26, None), Day(12, 9, 2024)], dt.date(2027, 12, 4), None, 2025),  # a year on
+        # One old paper listed again says nothing of the years since: copied today.
+        (
+            [Day(11, 28, None), Day(11, 27, None), Day(6, 12, 2017)],
+            dt.date(2026, 12, 4),
+            None,
+            2026,
+        ),
+        ([Day(3, 26, None), Day(1, 9, 2024)], dt.date(2026, 12, 4), None, 2026),
         ([Day(2, 29, None), Day(1, 9, 2024)], dt.date(2030, 1, 1), None, 2028),  # 2025: no 29th
         ([Day(3, 26, None)], dt.date(2026, 12, 4), 2026, 2026),  # an arXiv id of 2026 listed
     ],
@@ -234,3 +255,19 @@ def test_as_of_changes_the_listing_year() -> None:
     listing = parse_listing(HEADER + ENTRY_ORG, dt.date(2027, 1, 15))
     assert listing.date == dt.date(2026, 12, 29)
     assert listing.entries[0].date == dt.date(2026, 11, 3)
+
+
+def test_the_readmes_listing_example_imports_as_it_is() -> None:
+    """The README shows the shape of a listing; a copy of its block must parse."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The listing format", 1)[1]
+    block = section.split("```text\n", 1)[1].split("```", 1)[0]
+    listing = parse_listing(block, AS_OF)
+    assert [e.title for e in listing.entries] == [
+        "StreamDiffusionV2: A Streaming System for Dynamic and Interactive Video Generation",
+        "Relightable Gaussian Avatars From One Photo",
+    ]
+    first, second = listing.entries
+    assert (first.authors_count, first.upvotes, first.date_inferred) == (14, 3, True)
+    assert (second.organization, second.date, second.upvotes) == ("Adobe", dt.date(2020, 10, 2), 12)
+    assert first.abstract.startswith("Generative models are reshaping")

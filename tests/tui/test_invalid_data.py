@@ -113,3 +113,64 @@ async def test_an_export_names_the_papers_it_left_out(make_app: AppFactory, tmp_
     assert "Bad Fields" not in text
     assert any("Exported 1 entries" in m and "1 left out" in m for m in said), said
     assert any("bad0001 left out" in m for m in said), said
+
+
+async def test_a_paper_with_one_wrongly_typed_field_never_crashes_the_detail(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """tags: [2024], written by hand through TinyDB: the cursor on it shows what is
+    wrong (it once raised in the detail pane and ended the app with a traceback)."""
+    path = tmp_path / "lib.json"
+    good = Paper(id="good001", title="Video Diffusion That Works", tags=["video"])
+    bad = Paper(id="bad0001", title="Video Paper With Numeric Tags").to_doc() | {"tags": [2024]}
+    write_unchecked(path, {good.id: good.to_doc(), "bad0001": bad})
+    app = make_app(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        for _ in range(2):
+            await pilot.press("j")
+            await pilot.pause()
+        await pilot.press("k", "j", "space", "t", "escape")
+        screen.jump_to("bad0001")
+        await pilot.pause()
+        body = screen.query_one(DetailPane).query_one("#detail-body", Static)
+        shown = " ".join(body.render_line(y).text for y in range(body.size.height))
+        assert "stored data is invalid" in shown
+        assert "tags[0]" in shown
+        await pilot.press("y", "n", "t")  # copy its key, its note, its tags: a notice each
+        await pilot.pause()
+        assert app.screen is screen
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(errors) >= 3, errors
+        assert all("paper bad0001: tags[0]" in e for e in errors), errors
+    assert app.return_code in (None, 0)
+
+
+async def test_d_deletes_and_e_and_p_refuse_a_paper_with_invalid_data(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """E and p say what is wrong instead of raising; d deletes it (readlist rm does)."""
+    from readlist.tui.screens.confirm import Confirm
+
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    path = _library(tmp_path)
+    app = make_app(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.papers.move_to("bad0001")
+        await pilot.press("E", "p")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert len(app._notifications) == 2
+        await pilot.press("d")
+        dialog = app.screen
+        assert isinstance(dialog, Confirm)
+        assert "Video Paper With Bad Fields" in dialog.question
+        await pilot.press("y")
+        await pilot.pause()
+        assert "bad0001" not in screen.store
+        assert app.return_code is None

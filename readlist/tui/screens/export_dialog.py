@@ -8,13 +8,13 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
 from readlist.exporters import DEFAULT, REGISTRY
 from readlist.fspaths import Kind, PathError, kind_of, refusal
 from readlist.tui.display import blink, escape
 from readlist.tui.screens.confirm import Confirm
+from readlist.tui.screens.dialog import Dialog
 
 SCOPES = ("selection", "view", "starred", "all")
 _SCOPE_LABELS = {
@@ -33,7 +33,7 @@ class ExportRequest:
     unicode: bool
 
 
-class ExportDialog(ModalScreen[ExportRequest | None]):
+class ExportDialog(Dialog[ExportRequest | None]):
     """Returns what to export, or None when cancelled. The caller writes the file."""
 
     BINDINGS = [

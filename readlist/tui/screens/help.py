@@ -11,11 +11,12 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from readlist.query import GRAMMAR_HELP
 from readlist.text import clean_display
+from readlist.tui.screens.dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def dialog_owners() -> list[tuple[str, list[BindingType]]]:
         import_dialog,
         network_dialogs,
         note,
+        paper_form,
         stats_screen,
         tags,
     )
@@ -70,6 +72,7 @@ def dialog_owners() -> list[tuple[str, list[BindingType]]]:
         ("Export", export_dialog.ExportDialog.BINDINGS),
         ("Note", note.NoteEditor.BINDINGS),
         ("Note clash", note.NoteConflict.BINDINGS),
+        ("Paper's fields", paper_form.PaperForm.BINDINGS),
         ("Tags", tags.TagEditor.BINDINGS),
         ("Pull", network_dialogs.PullDialog.BINDINGS),
         ("Unsure match", network_dialogs.UnsureDialog.BINDINGS),
@@ -105,7 +108,7 @@ def _cells(*values: str) -> list[Text]:
     return [Text(clean_display(v)) for v in values]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key of the main screen with its binding id, then the search grammar."""
 
     BINDINGS = [

@@ -14,7 +14,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
@@ -25,6 +24,7 @@ from readlist.preview import Preview, PreviewCounter, snapshot
 from readlist.text import clean_display
 from readlist.tui.display import blink
 from readlist.tui.runner import JobRunner, Progress
+from readlist.tui.screens.dialog import Dialog
 
 PREVIEW_PAUSE = 0.15  # seconds after the last change to the paste before counting
 Records = Callable[[], Mapping[str, Mapping[str, Any]]]
@@ -132,7 +132,7 @@ class PreviewJob:
         return Counted(self.text, preview)
 
 
-class ImportDialog(ModalScreen[ImportRequest | None]):
+class ImportDialog(Dialog[ImportRequest | None]):
     """Returns what to import, or None when cancelled.
 
     `records` gives the library's records (`Store.records`); it is called once, on

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -23,7 +25,9 @@ from readlist.tui import opening
 from readlist.tui.display import blink
 from readlist.tui.edits import Edits
 from readlist.tui.finder import SEARCH_PAUSE, Finder
+from readlist.tui.keys import MAIN_KEYS
 from readlist.tui.network_jobs import NetworkJobs
+from readlist.tui.owning import Owning
 from readlist.tui.ports import LibraryChanged, Outcome, PapersChanged, Severity
 from readlist.tui.runner import JobRunner
 from readlist.tui.screens.help import HelpScreen, help_rows
@@ -39,12 +43,6 @@ __all__ = ["SEARCH_PAUSE", "MainScreen"]
 T = TypeVar("T")
 
 
-def _b(
-    key: str, action: str, description: str, bid: str, tooltip: str, show: bool = False
-) -> Binding:
-    return Binding(key, action, description, show=show, id=f"readlist.{bid}", tooltip=tooltip)
-
-
 class MainScreen(Screen[None]):
     """Triage: every key here is a binding with an id, so users can remap it.
 
@@ -53,56 +51,22 @@ class MainScreen(Screen[None]):
     port (`ports.Host`), and every background job runs through the one `JobRunner`.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _b("j,down", "cursor(1)", "Down", "down", "Next paper"),
-        _b("k,up", "cursor(-1)", "Up", "up", "Previous paper"),
-        _b("g,home", "cursor_to(0)", "Top", "top", "First paper"),
-        _b("G,end", "cursor_to(-1)", "Bottom", "bottom", "Last paper"),
-        _b("pagedown", "page(1)", "Page down", "page-down", "One screen down"),
-        _b("pageup", "page(-1)", "Page up", "page-up", "One screen up"),
-        _b("J", "scroll_detail(3)", "Abstract down", "detail-down", "Scroll the detail pane down"),
-        _b("K", "scroll_detail(-3)", "Abstract up", "detail-up", "Scroll the detail pane up"),
-        _b("enter", "focus_detail", "Detail", "detail", "Focus the detail pane (esc returns)"),
-        _b("r", "toggle_read", "Read", "read", "Toggle read for the paper or selection", True),
-        _b("s", "toggle_star", "Star", "star", "Toggle star for the paper or selection", True),
-        _b("space", "triage", "Triage", "triage", "Mark read and jump to the next unread", True),
-        _b("n", "note", "Note", "note", "Edit the paper's note", True),
-        _b("t", "tags", "Tag", "tags", "Edit tags of the paper or selection", True),
-        _b("slash", "search", "Search", "search", "Fuzzy search as you type", True),
-        _b("1", "view('all')", "All", "view-all", "Show all papers"),
-        _b("2", "view('unread')", "Unread", "view-unread", "Show unread papers"),
-        _b("3", "view('starred')", "Starred", "view-starred", "Show starred papers"),
-        _b("4", "view('read')", "Read", "view-read", "Show read papers"),
-        _b("N", "view('new')", "New", "view-new", "Show the papers from the latest import"),
-        _b("number_sign", "tag_filter", "Tag filter", "tag-filter", "Show one tag (empty clears)"),
-        _b("o", "cycle_sort", "Sort", "sort", "Sort by added, date, upvotes, title"),
-        _b("O", "open_link", "Open", "open", "Open the paper's page (arXiv, Hub, project)"),
-        _b("y", "copy_key", "Copy key", "copy-key", "Copy the citation key (assigns one)"),
-        _b("Y", "copy_url", "Copy URL", "copy-url", "Copy the paper's page URL"),
-        _b("R", "resolve", "Resolve", "resolve", "Find arXiv records: selection or unresolved"),
-        _b("P", "pull", "Pull", "pull", "Pull a day of Daily Papers from the Hub"),
-        _b("v", "select", "Select", "select", "Select the paper and move down (vim-like)"),
-        _b("V", "select_all", "Select all", "select-all", "Select all shown (again: none)"),
-        _b("e", "export", "Export", "export", "Export BibTeX", True),
-        _b("i", "import", "Import", "import", "Import a listing (path or paste)", True),
-        _b("u", "undo", "Undo", "undo", "Undo the last change"),
-        _b("ctrl+r", "redo", "Redo", "redo", "Redo what was undone"),
-        _b("S", "stats", "Stats", "stats", "Papers added and read per week, tags"),
-        _b("question_mark", "help", "Help", "help", "All keys", True),
-        _b(
-            "escape", "clear", "Clear", "clear", "Clear search, selection, or leave the detail pane"
-        ),
-        _b("q", "quit", "Quit", "quit", "Quit readlist", True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = MAIN_KEYS
 
     def __init__(
-        self, session: Session, config: Config, runner: JobRunner, export_dir: Path
+        self,
+        session: Session,
+        config: Config,
+        runner: JobRunner,
+        export_dir: Path,
+        cache_dir: Path,
     ) -> None:
         super().__init__()
         self.session = session
         self.store: Store = session.store
         self.runner = runner
         self.keymap = config.keymap
+        self.searches = config.searches
         self._note = ""  # the status line's note of the moment
         self.edits = Edits(self)
         self.finder = Finder(self, runner)
@@ -113,6 +77,15 @@ class MainScreen(Screen[None]):
             limit=config.max_input_bytes,
             export_dir=export_dir,
             imported=self.net.auto_resolve,
+        )
+        self.owning = Owning(
+            self,
+            self.edits,
+            runner,
+            net=config.network,
+            clock=session.clock,
+            cache_dir=cache_dir,
+            env=os.environ,
         )
 
     def compose(self) -> ComposeResult:
@@ -171,6 +144,10 @@ class MainScreen(Screen[None]):
 
     def copy(self, text: str) -> None:
         self.app.copy_to_clipboard(text)
+
+    def suspended(self) -> AbstractContextManager[None]:
+        """Headless (tests) there is no terminal to hand over."""
+        return nullcontext() if self.app.is_headless else _suspend(self)
 
     # Helpers -------------------------------------------------------------------
     @property
@@ -271,6 +248,18 @@ class MainScreen(Screen[None]):
         if ids := self._targets():
             self.edits.tags(ids)
 
+    def action_delete(self) -> None:
+        if ids := self._targets():
+            self.owning.delete(ids)
+
+    def action_edit(self) -> None:
+        if (pid := self.current) is not None and pid in self.store:
+            self.owning.edit(pid)
+
+    def action_pdf(self) -> None:
+        if (pid := self.current) is not None and pid in self.store:
+            self.owning.pdf(pid)
+
     def action_undo(self) -> None:
         self.edits.undo()
 
@@ -282,6 +271,11 @@ class MainScreen(Screen[None]):
         if view in VIEWS:
             self.session.set_view(view)
             self.show_rows()
+
+    def action_saved_view(self) -> None:
+        if self.session.next_saved(self.searches) is None:
+            self.say("No saved searches: add them under [searches] in config.toml.")
+        self.show_rows()
 
     def action_tag_filter(self) -> None:
         def chosen(tags: list[str] | None) -> None:
@@ -396,3 +390,10 @@ class MainScreen(Screen[None]):
 
     def action_quit(self) -> None:
         self.app.exit()
+
+
+@contextmanager
+def _suspend(screen: MainScreen) -> Iterator[None]:
+    with screen.app.suspend():
+        yield
+    screen.refresh(layout=True)

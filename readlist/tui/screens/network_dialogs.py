@@ -9,13 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from readlist.model import Paper
 from readlist.periods import PullRequest, parse_period
 from readlist.text import byline, clean_display
 from readlist.tui.display import blink
+from readlist.tui.screens.dialog import Dialog
 
 
 def _record(heading: str, title: str, by: str, date: str) -> Static:
@@ -34,7 +34,7 @@ def _record(heading: str, title: str, by: str, date: str) -> Static:
     return Static(text, classes="record")
 
 
-class UnsureDialog(ModalScreen[str | None]):
+class UnsureDialog(Dialog[str | None]):
     """Shows the paper beside its candidate; returns "accept", "reject", None (later)
     or "later-all" (later, and for the rest of the unsure matches of this run too)."""
 
@@ -94,7 +94,7 @@ class UnsureDialog(ModalScreen[str | None]):
         self.dismiss(answer)
 
 
-class PullDialog(ModalScreen[PullRequest | None]):
+class PullDialog(Dialog[PullRequest | None]):
     """Asks which day (or week, or month) of Daily Papers to pull; today by default."""
 
     BINDINGS = [

@@ -7,19 +7,33 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from readlist.text import clean_display
 from readlist.tui.display import blink
 from readlist.tui.screens.confirm import Confirm
+from readlist.tui.screens.dialog import Dialog
 
 
-class NoteEditor(ModalScreen[str | None]):
-    """Returns the new note text, or None when cancelled."""
+class InEditor(str):
+    """The note dialog's text, to go on in $VISUAL/$EDITOR (ctrl+o)."""
+
+    __slots__ = ()
+
+
+class NoteEditor(Dialog[str | None]):
+    """Returns the new note text (an `InEditor` to go on in the user's editor), or
+    None when cancelled."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save", tooltip="Save the note"),
+        Binding(
+            "ctrl+o",
+            "in_editor",
+            "In $EDITOR",
+            id="note.editor",
+            tooltip="Go on in $VISUAL or $EDITOR, as Markdown",
+        ),
         Binding("escape", "cancel", "Cancel", id="note.cancel", tooltip="Close without saving"),
     ]
 
@@ -33,7 +47,7 @@ class NoteEditor(ModalScreen[str | None]):
         with Vertical(classes="dialog wide"):
             yield Label(Content.assemble("Note: ", (clean_display(self.paper_title), "bold")))
             yield TextArea(self.draft, id="note-text", soft_wrap=True)
-            yield Label("ctrl+s save · esc cancel", classes="hint")
+            yield Label("ctrl+s save · ctrl+o in $EDITOR · esc cancel", classes="hint")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -48,6 +62,9 @@ class NoteEditor(ModalScreen[str | None]):
     def action_save(self) -> None:
         self.dismiss(self.text)
 
+    def action_in_editor(self) -> None:
+        self.dismiss(InEditor(self.text))
+
     def action_cancel(self) -> None:
         if self.text == self.original:
             self.dismiss(None)
@@ -60,7 +77,7 @@ class NoteEditor(ModalScreen[str | None]):
         self.app.push_screen(Confirm("Discard your changes to this note?"), answered)
 
 
-class NoteConflict(ModalScreen[str]):
+class NoteConflict(Dialog[str]):
     """The note changed elsewhere while it was being edited: overwrite it with yours,
     keep theirs (yours goes to the clipboard), or go back to editing yours."""
 

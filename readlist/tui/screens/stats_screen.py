@@ -7,11 +7,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Sparkline, Static
 
 from readlist.stats import Stats
 from readlist.text import clean_display
+from readlist.tui.screens.dialog import Dialog
 
 BAR = 30
 
@@ -53,7 +53,7 @@ def tags_table(stats: Stats) -> Table | Text:
     return table
 
 
-class StatsScreen(ModalScreen[None]):
+class StatsScreen(Dialog[None]):
     BINDINGS = [
         Binding("escape,q,S", "close", "Close", id="stats.close", tooltip="Back to the list"),
     ]

@@ -6,11 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
 from readlist.tui.display import blink
+from readlist.tui.screens.dialog import Dialog
 
 
 class TagSuggester(Suggester):
@@ -32,7 +32,7 @@ class TagSuggester(Suggester):
         return None
 
 
-class TagEditor(ModalScreen[list[str] | None]):
+class TagEditor(Dialog[list[str] | None]):
     """Returns the new list of tags, or None when cancelled.
 
     It opens with the current tags and the cursor after them, so typing adds a tag;

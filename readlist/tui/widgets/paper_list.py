@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 from collections.abc import Callable, Collection, Sequence
 from typing import ClassVar
 
@@ -34,6 +35,7 @@ TAGS_WIDTH = 18
 
 SELECTED = "▌"  # a glyph, not only a colour: selection shows without colours too
 NOTED = "✎"
+PDF_GLYPH = "▤"  # a PDF of the paper is on disk (p opens it at once)
 
 
 class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
@@ -203,7 +205,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             Segment("●" if not record.get("read") else " ", title_style),
             Segment("★" if record.get("starred") else " ", star),
             Segment(NOTED if text_of(record, "notes").strip() else " ", meta),
-            Segment(" ", base),
+            Segment(PDF_GLYPH, meta) if _pdf_on_disk(record) else Segment(" ", base),
             Segment(_fit(clean_display(text_of(record, "title")), title_width), title_style),
         ]
         if tags_width:
@@ -222,6 +224,12 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, base)
         meta = base + self.get_component_rich_style("paper-list--meta")
         return Strip([Segment("  " + lines[y - 1].plain, meta)], width).crop_extend(0, width, base)
+
+
+def _pdf_on_disk(record: Record) -> bool:
+    """Whether the paper's recorded PDF is still there (a stat, for shown rows only)."""
+    path = text_of(record, "pdf")
+    return bool(path) and os.path.isfile(path)
 
 
 def _nearest(old: Sequence[str], index: int, ids: Sequence[str]) -> int:

@@ -21,7 +21,7 @@ def status_line(session: Session, note: str = "") -> Content:
     """
     s = session
     c = s.counts()
-    parts: list[str | tuple[str, str]] = [(s.view, "bold")]
+    parts: list[str | tuple[str, str]] = [(clean_display(s.view_name), "bold")]
     if s.tag:
         parts += [" · #", clean_display(s.tag)]
     parts.append(f" · sort: {s.sort}")

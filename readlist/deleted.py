@@ -1,0 +1,120 @@
+"""What readlist remembers of deleted papers: the trash, and the keys they retire.
+
+A deleted paper leaves a record in the library's `deleted` table (same files, same
+journal as the papers): its id, title, citation keys, when, and the paper as it was.
+Two things need it:
+
+* **Keys stay retired.** A document may cite a deleted paper's key. Were the key free
+  again, the next paper to be exported could get it, and that document would cite a
+  different paper without a warning. So every key a deleted paper had is taken for
+  good, except by that same paper arriving again (same id, same title): it gets its
+  keys back, and the document finds it again.
+* **The trash.** `readlist restore ID` puts a deleted paper back as it was, state
+  and note included, while its id is free.
+
+A paper that arrives again in a listing or an import is added as a new paper (unread,
+no note): the record never blocks an import the user asked for.
+
+The store has no API for tables besides `papers` yet (store.py belongs to another
+branch of work): `_table` and `_commit` are the one place that reach past it, under
+the store's own transaction and lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from readlist.citekeys import fold
+from readlist.model import Paper, title_key
+from readlist.selection import text_of, texts_of
+from readlist.store import Store
+
+TABLE = "deleted"
+
+
+def _table(store: object) -> dict[str, dict[str, Any]]:
+    """The `deleted` table, read from the store's storage (empty for a library-like
+    object without one, such as the import preview's snapshot)."""
+    storage = getattr(store, "_storage", None)
+    if storage is None:
+        return {}
+    table = storage.data.get(TABLE)
+    return table if isinstance(table, dict) else {}
+
+
+def _commit(store: Store, docs: Mapping[str, dict[str, Any]]) -> None:
+    """Write records to the `deleted` table: one durable journal line, under the lock.
+
+    Called inside `store.transaction()`, before the papers are removed: a crash in
+    between leaves a record for a paper that still exists, which retires nothing it
+    does not already hold.
+    """
+    storage = store._storage
+    storage.data.setdefault(TABLE, {}).update(docs)
+    storage.commit({TABLE: list(docs)})
+
+
+def records(store: object) -> dict[str, dict[str, Any]]:
+    """The well-formed records, by paper id (a hand-edited library may hold others)."""
+    out: dict[str, dict[str, Any]] = {}
+    for pid, doc in _table(store).items():
+        keys = doc.get("keys")
+        if (
+            isinstance(doc.get("title"), str)
+            and isinstance(keys, list)
+            and all(isinstance(k, str) for k in keys)
+        ):
+            out[pid] = doc
+    return out
+
+
+def bury(
+    store: Store, docs: Mapping[str, Mapping[str, Any]], stamp: str, *, trash: bool = True
+) -> None:
+    """Record these stored papers (id -> document) as deleted at `stamp`, inside the
+    store's transaction; kept whole for `restore` unless not `trash` (an undone import:
+    it never happened, but keys given since stay retired). A paper deleted before
+    keeps the keys it had then, too."""
+    old = records(store)
+    out: dict[str, dict[str, Any]] = {}
+    for pid, doc in docs.items():
+        keys: dict[str, str] = {}  # folded -> as written, first spelling kept
+        mine = [text_of(doc, "bibkey"), *texts_of(doc, "bibkey_aliases")]
+        for key in [*mine, *old.get(pid, {}).get("keys", ())]:
+            if key:
+                keys.setdefault(fold(key), key)
+        title = text_of(doc, "title")
+        record = {**old.get(pid, {"at": stamp}), "title": title, "keys": list(keys.values())}
+        if trash:  # else what the trash held of an earlier deletion stays there
+            record.update(at=stamp, paper=dict(doc))
+        out[pid] = record
+    if out:
+        _commit(store, out)
+
+
+def retired(store: object) -> dict[str, str]:
+    """Every key of a deleted paper (folded, as keys compare) -> that paper's id."""
+    out: dict[str, str] = {}
+    for pid, doc in records(store).items():
+        for key in doc["keys"]:
+            out.setdefault(fold(key), pid)
+    return out
+
+
+def keys_back(store: object, paper: Paper) -> list[str]:
+    """The keys `paper` had when it was deleted, if it is that paper arriving again
+    (the same id and the same title): documents may cite it by them."""
+    doc = records(store).get(paper.id)
+    if doc is None or title_key(doc["title"]) != title_key(paper.title):
+        return []
+    return list(doc["keys"])
+
+
+def trash(store: Store) -> dict[str, dict[str, Any]]:
+    """Deleted papers that can be restored: kept whole, and their id free."""
+    return {
+        pid: doc
+        for pid, doc in records(store).items()
+        if isinstance(doc.get("paper"), dict) and pid not in store
+    }

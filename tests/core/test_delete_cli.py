@@ -1,0 +1,134 @@
+"""`readlist rm` and `readlist restore`, as a user runs them: real subprocesses, a real
+terminal (a pty) for the question, the library compared by hash when nothing may change."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+from tests.core.test_bad_input import fingerprint
+
+SEED = SEEDS / "004_097c14f588d18b51.txt"
+
+
+def run(
+    lib: Path, *args: str, tty_input: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`readlist --db lib ARGS`; with `tty_input`, stdin is a terminal that types it."""
+    argv = [sys.executable, "-m", "readlist", "--db", str(lib), *args]
+    full_env = {**os.environ, **(env or {})}
+    if tty_input is None:
+        return subprocess.run(
+            argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=full_env, timeout=60
+        )
+    main_fd, child_fd = pty.openpty()
+    try:
+        os.write(main_fd, tty_input)  # the terminal holds the line until it is read
+        return subprocess.run(
+            argv, stdin=child_fd, capture_output=True, text=True, env=full_env, timeout=60
+        )
+    finally:
+        os.close(child_fd)
+        os.close(main_fd)
+
+
+@pytest.fixture
+def lib(tmp_path: Path) -> Path:
+    folder = tmp_path / "library"
+    folder.mkdir()
+    path = folder / "lib.json"
+    assert run(path, "import", str(SEED)).returncode == 0
+    return path
+
+
+def ids(lib: Path) -> list[str]:
+    return [line.split()[0] for line in run(lib, "list").stdout.splitlines()]
+
+
+def titles(lib: Path) -> list[str]:
+    return [p["title"] for p in json.loads(run(lib, "list", "--json").stdout)]
+
+
+def test_rm_without_a_terminal_or_yes_refuses_and_changes_nothing(lib: Path) -> None:
+    before = fingerprint(lib.parent)
+    first = ids(lib)[0]
+    result = run(lib, "rm", first)
+    assert result.returncode == 2
+    assert result.stderr == "readlist: error: rm: not deleting 1 paper without asking; add --yes\n"
+    assert fingerprint(lib.parent) == before
+
+
+def test_rm_yes_deletes_and_restore_brings_back(lib: Path) -> None:
+    all_ids = ids(lib)
+    result = run(lib, "rm", "--yes", all_ids[0], all_ids[1][:5])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("deleted 2 papers")
+    assert ids(lib) == all_ids[2:]
+    trash = run(lib, "restore").stdout.splitlines()
+    assert sorted(line.split()[0] for line in trash) == sorted(all_ids[:2])
+    assert all("2026-11-23" in line for line in trash)  # when (READLIST_NOW)
+    back = run(lib, "restore", all_ids[0][:4])
+    assert back.returncode == 0, back.stderr
+    assert back.stdout == "restored 1 paper\n"
+    assert sorted(ids(lib)) == sorted([all_ids[0], *all_ids[2:]])
+    again = run(lib, "restore", all_ids[0])
+    assert again.returncode == 1
+    assert again.stderr == f"readlist: error: cannot restore {all_ids[0]}: it is in the library\n"
+
+
+def test_rm_on_a_terminal_asks_naming_how_many_and_the_titles(lib: Path) -> None:
+    first, second = ids(lib)[:2]
+    names = titles(lib)[:2]
+    before = fingerprint(lib.parent)
+    result = run(lib, "rm", first, second, tty_input=b"n\n")
+    assert result.returncode == 1
+    assert "Delete 2 papers? [y/N] " in result.stderr
+    for pid, title in zip([first, second], names, strict=True):
+        assert f"  {pid}  {title}\n" in result.stderr
+    assert result.stderr.endswith("readlist: nothing deleted\n")
+    assert fingerprint(lib.parent) == before
+    result = run(lib, "rm", first, second, tty_input=b"\x04")  # ctrl-D: no
+    assert result.returncode == 1
+    assert fingerprint(lib.parent) == before
+    result = run(lib, "rm", first, second, tty_input=b"y\n")
+    assert result.returncode == 0, result.stderr
+    assert first not in ids(lib)
+    assert second not in ids(lib)
+
+
+def test_rm_of_many_names_the_count_and_only_the_first_titles(lib: Path) -> None:
+    all_ids = ids(lib)
+    assert len(all_ids) > 12
+    result = run(lib, "rm", *all_ids, tty_input=b"yes\n")
+    assert result.returncode == 0, result.stderr
+    assert f"Delete {len(all_ids)} papers? [y/N] " in result.stderr
+    assert result.stderr.count("\n") == 10  # ten titles, then the question
+    assert ids(lib) == []
+
+
+def test_rm_keeps_auto_exported_files_in_step(lib: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    bib = tmp_path / "all.bib"
+    (home / "config.toml").write_text(f'[[export.auto]]\npath = "{bib}"\n')
+    env = {"READLIST_HOME": str(home)}
+    first = ids(lib)[0]
+    assert run(lib, "mark", first, "--star", env=env).returncode == 0
+    count = bib.read_text().count("\n@")
+    assert run(lib, "rm", "--yes", first, env=env).returncode == 0
+    assert bib.read_text().count("\n@") == count - 1
+
+
+def test_rm_of_an_unknown_id_is_one_line(lib: Path) -> None:
+    before = fingerprint(lib.parent)
+    result = run(lib, "rm", "--yes", ids(lib)[0], "fffffff")
+    assert result.returncode == 1
+    assert result.stderr == "readlist: error: no paper with id fffffff\n"
+    assert fingerprint(lib.parent) == before
