@@ -243,6 +243,10 @@ def run_auto_exports(args: argparse.Namespace) -> None:
 
     try:
         exports = load_config(args).auto_exports
+    except (ReadlistError, OSError) as exc:  # the config's own fault: said as it is
+        _say(f"readlist: warning: {exc}; no auto-export")
+        return
+    try:
         if not exports:
             return
         with open_store(args) as store:

@@ -407,3 +407,25 @@ def test_tag_says_when_it_stores_another_spelling(
     assert code == 0
     assert err == "readlist: note: tag 'x y' stored as 'x-y'\n"
     assert "#x-y #plain" in out
+
+
+def test_a_broken_config_is_named_as_such_after_a_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The write lands; the warning blames the config, not auto-export."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("READLIST_HOME", str(home))
+    lib = tmp_path / "lib.json"
+    assert main(["--db", str(lib), "import", str(SEEDS / "004_097c14f588d18b51.txt")]) == 0
+    with Store(lib) as store:
+        pid = store.papers()[0].id
+    (home / "config.toml").write_text("x = [\n")
+    capsys.readouterr()
+    assert main(["--db", str(lib), "tag", pid, "+kept"]) == 0
+    with Store(lib) as store:
+        assert store.get(pid).tags == ["kept"]
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"readlist: warning: {home / 'config.toml'}: invalid TOML (")
+    assert err.endswith("; no auto-export\n")

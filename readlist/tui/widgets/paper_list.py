@@ -223,7 +223,9 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
         if not 1 <= y <= len(lines):
             return Strip.blank(width, base)
         meta = base + self.get_component_rich_style("paper-list--meta")
-        return Strip([Segment("  " + lines[y - 1].plain, meta)], width).crop_extend(0, width, base)
+        # No cell length given: the line is shorter than the width, and crop_extend pads
+        # it only if it knows so (a stated width left the last frame's row showing).
+        return Strip([Segment("  " + lines[y - 1].plain, meta)]).crop_extend(0, width, base)
 
 
 def _pdf_on_disk(record: Record) -> bool:
