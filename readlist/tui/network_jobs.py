@@ -373,6 +373,13 @@ class NetworkJobs:
             self.ask_next()
 
     # Unsure matches --------------------------------------------------------------
+    def later_all(self, left: int) -> None:
+        """Leave this and the remaining unsure matches for later (they stay unsure,
+        and R asks about them again): no esc for every one of them."""
+        self.unsure.clear()
+        matches = "match" if left == 1 else "matches"
+        self.host.say(f"{left} unsure {matches} left for later: R asks again.", title="Resolve")
+
     def ask_next(self) -> None:
         """Open the dialog for the next unsure paper that is still unsure."""
         store = self.host.session.store
@@ -396,6 +403,8 @@ class NetworkJobs:
                     self.start(AcceptJob(self.net, self.clock, pid))
                 elif answer == "reject":
                     self.start(RejectJob(self.net, self.clock, pid))
+                elif answer == "later-all":
+                    self.later_all(1 + len(self.unsure))
                 else:
                     self.ask_next()
 

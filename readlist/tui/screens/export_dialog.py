@@ -48,7 +48,7 @@ class ExportDialog(Dialog[ExportRequest | None]):
 
     def compose(self) -> ComposeResult:
         first = "selection" if self.counts.get("selection") else "view"
-        with Vertical(classes="dialog wide"):
+        with Vertical(classes="dialog wide", id="export-dialog"):
             yield Label("[b]Export[/b]  (↑↓ choose what, tab to the file and the format)")
             with RadioSet(id="scope"):
                 for scope in SCOPES:

@@ -156,7 +156,7 @@ class ImportDialog(Dialog[ImportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide tall", id="import-dialog"):
             yield Label("[b]Import a listing[/b]")
-            yield Label("A file or a directory of *.txt (→ completes):")
+            yield Label("A .txt listing, a .bib file or a directory of them (→ completes):")
             yield PathInput(
                 placeholder="~/Downloads/daily-papers.txt", suggester=PathSuggester(), id="path"
             )

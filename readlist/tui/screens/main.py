@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
@@ -286,7 +286,10 @@ class MainScreen(Screen[None]):
 
         current = [self.session.tag] if self.session.tag else []
         tags = self.session.tags()
-        self.ask(TagEditor("Show only tag (empty: all)", current, tags, replace=True), chosen)
+        dialog = TagEditor(
+            "Show only tag (empty: all)", current, tags, replace=True, placeholder="one tag"
+        )
+        self.ask(dialog, chosen)
 
     def action_cycle_sort(self) -> None:
         self.session.cycle_sort()
@@ -295,7 +298,27 @@ class MainScreen(Screen[None]):
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
         box.add_class("visible")
-        box.focus()
+        # At once, not after a refresh (`focus()`): keys typed in the same burst as "/"
+        # (over SSH, a paste) are already waiting, and they belong to the box.
+        self.set_focus(box)
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed in one burst after "/" (over SSH, say) all belong to the search box,
+        whatever the timing. They all pass here before the App would run the "/"
+        binding, so "/" opens the box here, in order; the keys behind it reach the box
+        itself, or pass here while it has the focus (it takes printable keys itself)."""
+        box = self.query_one("#search", Input)
+        if self.focused is box:  # not `has_focus`: that waits for the Focus event
+            if event.is_printable and event.character:
+                event.stop()
+                event.prevent_default()
+                box.insert_text_at_cursor(event.character)
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and active.binding.action == "search":
+            event.stop()
+            event.prevent_default()
+            self.action_search()
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Label, Static
 
@@ -35,12 +35,12 @@ def _record(heading: str, title: str, by: str, date: str) -> Static:
 
 
 class UnsureDialog(Dialog[str | None]):
-    """Shows the paper beside its candidate; returns "accept", "reject" or None (later)."""
+    """Shows the paper beside its candidate; returns "accept", "reject", None (later)
+    or "later-all" (later, and for the rest of the unsure matches of this run too)."""
 
     DEFAULT_CSS = """
     UnsureDialog .record { margin-top: 1; }
     UnsureDialog .row { margin-top: 1; }
-    UnsureDialog Button { margin-right: 2; }
     """
 
     BINDINGS = [
@@ -49,6 +49,13 @@ class UnsureDialog(Dialog[str | None]):
             "x", "answer('reject')", "Reject", id="unsure.reject", tooltip="Not on arXiv: skip it"
         ),
         Binding("escape", "answer(None)", "Later", id="unsure.later", tooltip="Decide later"),
+        Binding(
+            "L",
+            "answer('later-all')",
+            "All later",
+            id="unsure.later-all",
+            tooltip="Decide this and the rest later (R asks again)",
+        ),
     ]
 
     def __init__(self, paper: Paper, candidate: dict[str, Any], reason: str, place: str) -> None:
@@ -64,18 +71,21 @@ class UnsureDialog(Dialog[str | None]):
         cand_by = ", ".join(str(a) for a in authors) if isinstance(authors, list) else ""
         with Vertical(classes="dialog wide", id="unsure"):
             yield Label(Content(f"Is this the paper? {self.place}"), classes="heading")
-            yield _record("In the library", paper.title, byline(paper), paper.date or "")
-            yield _record(
-                f"arXiv {clean_display(str(cand.get('arxiv_id') or '?'))}",
-                str(cand.get("title") or ""),
-                cand_by,
-                str(cand.get("published") or ""),
-            )
-            yield Static(Content(f"Why unsure: {clean_display(self.reason)}"), classes="hint")
+            with VerticalScroll(id="unsure-body", can_focus=False):
+                yield _record("In the library", paper.title, byline(paper), paper.date or "")
+                yield _record(
+                    f"arXiv {clean_display(str(cand.get('arxiv_id') or '?'))}",
+                    str(cand.get("title") or ""),
+                    cand_by,
+                    str(cand.get("published") or ""),
+                )
+            why = Content(f"Why unsure: {clean_display(self.reason)}")
+            yield Static(why, id="unsure-why", classes="hint")
             with Horizontal(classes="row"):
-                yield Button("Accept (a)", id="accept", variant="primary")
-                yield Button("Reject (x)", id="reject")
-                yield Button("Later (esc)", id="later")
+                yield Button("Accept (a)", id="accept", variant="primary", compact=True)
+                yield Button("Reject (x)", id="reject", compact=True)
+                yield Button("Later (esc)", id="later", compact=True)
+                yield Button("All later (L)", id="later-all", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.action_answer(event.button.id if event.button.id != "later" else None)
@@ -99,7 +109,9 @@ class PullDialog(Dialog[PullRequest | None]):
         with Vertical(classes="dialog"):
             yield Label("Pull Daily Papers from the Hub for")
             yield Input(self.today.isoformat(), id="pull-when", select_on_focus=False)
-            yield Label("YYYY-MM-DD, YYYY-Www or YYYY-MM · enter pulls · esc", classes="hint")
+            yield Label(
+                "YYYY-MM-DD, YYYY-Www or YYYY-MM · enter pulls · esc cancels", classes="hint"
+            )
 
     def on_mount(self) -> None:
         box = self.query_one(Input)

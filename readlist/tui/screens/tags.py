@@ -51,9 +51,11 @@ class TagEditor(Dialog[list[str] | None]):
         *,
         replace: bool = False,
         suggested: list[str] | None = None,
+        placeholder: str = "tag another-tag …",
     ) -> None:
         super().__init__()
         self.replace = replace
+        self.placeholder = placeholder
         self.heading = heading
         self.current = current
         self.suggested = [t for t in suggested or [] if t not in current]
@@ -66,7 +68,7 @@ class TagEditor(Dialog[list[str] | None]):
             yield Input(
                 value + " " if value and not self.replace else value,
                 select_on_focus=self.replace,
-                placeholder="tag another-tag …",
+                placeholder=self.placeholder,
                 suggester=TagSuggester(self.known),
                 id="tags-input",
             )

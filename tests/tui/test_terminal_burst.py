@@ -1,0 +1,49 @@
+"""Keys typed in one burst after `/` (as over SSH) all go to the search box: tmux
+writes `/` and the word in one write, and readlist runs in a real terminal."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input
+
+from readlist.store import Store
+from readlist.tui.screens.main import MainScreen
+from tests.tui.conftest import SIZE, AppFactory
+from tests.tui.test_terminal import launch
+
+
+def test_a_word_typed_in_one_burst_after_slash_is_all_search(tmp_path: Path) -> None:
+    with launch(tmp_path, seeded=True) as (term, library):
+        with Store(library) as store:
+            before = store.records()
+        term.wait_for("254 shown / 254 total · 254 unread · 0 ★")
+        # One write: "/" then "star"; s would star, t would open the tag dialog.
+        term.tmux("send-keys", "-t", "rl", "-l", "/star")
+        screen = term.wait_for("search: “star”")
+        time.sleep(0.5)  # anything a stray key started has shown by now
+        screen = term.screen()
+        assert "0 ★" in screen
+        assert "enter saves" not in screen  # the tag dialog's hint
+        term.keys("Escape", "q")
+        deadline = time.monotonic() + 10
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    with Store(library) as store:
+        assert store.records() == before
+
+
+async def test_keys_queued_behind_slash_reach_the_search_box(make_app: AppFactory) -> None:
+    """The same burst in process: every key is queued before "/" is handled."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        starred = app.session.counts()["starred"]
+        for key in ("slash", "s", "t", "a", "r"):
+            app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await pilot.pause(0.3)
+        assert app.screen.query_one("#search", Input).value == "star"
+        assert isinstance(app.screen, MainScreen)  # no tag dialog
+        assert app.session.counts()["starred"] == starred
