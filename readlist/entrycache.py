@@ -52,5 +52,7 @@ class EntryCache:
             texts[paper.id] = text
         entries = [texts[pid] for pid in ids if pid in texts]
         if len(kept) > 2 * len(texts) + 1000:  # papers removed or out of every selection
-            self._kept[(options.format, options.unicode, options.versions)] = {pid: kept[pid] for pid in texts}
+            self._kept[(options.format, options.unicode, options.versions)] = {
+                pid: kept[pid] for pid in texts
+            }
         return exporter.join(entries), len(entries), bad
