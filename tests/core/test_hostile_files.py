@@ -334,8 +334,8 @@ def test_a_fifo_config_warns_after_a_write_command(
     code, out, err = _run(["--db", str(env.lib), "mark", env.pid, "--star"], home, 30)
     assert (code, out) == (0, "marked 1 paper starred\n"), err
     assert err == (
-        f"readlist: warning: auto-export: {home / 'config.toml'}: not a regular file (a FIFO); "
-        "not reading it as config\n"
+        f"readlist: warning: {home / 'config.toml'}: not a regular file (a FIFO); "
+        "not reading it as config; no auto-export\n"
     )
 
 
