@@ -26,7 +26,7 @@ MAIN_KEYS: list[BindingType] = [
     _b("r", "toggle_read", "Read", "read", "Toggle read for the paper or selection", True),
     _b("s", "toggle_star", "Star", "star", "Toggle star for the paper or selection", True),
     _b("space", "triage", "Triage", "triage", "Mark read and jump to the next unread", True),
-    _b("n", "note", "Note", "note", "Edit the paper's note", True),
+    _b("n", "note", "Note", "note", "Edit the note (ctrl+o there, or [tui] note: $EDITOR)", True),
     _b("t", "tags", "Tag", "tags", "Edit tags of the paper or selection", True),
     _b("E", "edit", "Edit", "edit", "Edit the paper's fields in $EDITOR (else a form)"),
     _b("d", "delete", "Delete", "delete", "Delete the paper or selection (asks; u undoes)"),

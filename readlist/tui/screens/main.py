@@ -68,7 +68,7 @@ class MainScreen(Screen[None]):
         self.keymap = config.keymap
         self.searches = config.searches
         self._note = ""  # the status line's note of the moment
-        self.edits = Edits(self)
+        self.edits = Edits(self, note_in_editor=config.note_in_editor)
         self.finder = Finder(self, runner)
         self.net = NetworkJobs(self, runner, config.network, session.clock)
         self.transfers = Transfers(
