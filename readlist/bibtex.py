@@ -254,7 +254,7 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex", versions: Policy = 
         else:
             values[name] = enc.text(value)
     if not paper.authors and "key" not in values:
-        values["key"] = enc.text(_key_label(paper))
+        values["key"] = enc.text(key_label(paper))
     if biblatex:
         kind, values = biblatex_names(kind, values)
     rank = {name: i for i, name in enumerate(_ORDER)}
@@ -352,7 +352,7 @@ def _verbatim(value: str) -> str:
     return _NOT_VERBATIM.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), value)
 
 
-def _key_label(paper: Paper) -> str:
+def key_label(paper: Paper) -> str:
     """The sort label used when no author is known (see the plain style's `key`)."""
     words = [w.strip(string.punctuation) for w in paper.title.split()]
     return next((w for w in words if w and w.lower() not in STOPWORDS), paper.title)

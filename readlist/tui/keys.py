@@ -57,3 +57,21 @@ MAIN_KEYS: list[BindingType] = [
     _b("escape", "clear", "Clear", "clear", "Clear search, selection, or leave the detail pane"),
     _b("q", "quit", "Quit", "quit", "Quit readlist", True),
 ]
+
+
+def clashes(keymap: dict[str, str], *scopes: list[BindingType]) -> list[str]:
+    """Keys that `[keymap]` leaves on two bindings of one scope (the main screen and the
+    app's own keys are one scope; each dialog is another), as one-line warnings: only
+    one of the two would run."""
+    out: list[str] = []
+    for bindings in scopes:
+        owner: dict[str, str] = {}
+        for b in bindings:
+            if not isinstance(b, Binding) or not b.id:
+                continue
+            keys = keymap.get(b.id, b.key)
+            for key in (k.strip() for k in keys.split(",")):
+                other = owner.setdefault(key, b.id)
+                if other != b.id and (b.id in keymap or other in keymap):
+                    out.append(f"config.toml: [keymap] leaves {key!r} on both {other} and {b.id}")
+    return out

@@ -100,3 +100,29 @@ async def test_p_again_while_downloading_is_a_no_op_that_says_so(
         await pilot.pause()
         assert len(httpserver.log) == 1
         assert _opened(viewer, 1) == [str(tmp_path / "cache" / "pdf" / f"{arxiv_id}.pdf")]
+
+
+async def test_a_year_only_paper_shows_its_year_in_the_list_and_the_detail(
+    make_app: AppFactory, library: Path, tmp_path: Path
+) -> None:
+    from readlist.importing import import_texts
+    from tests.conftest import AS_OF, NOW
+
+    bib = "@article{y, title = {Only a Year}, author = {Lee, Ann}, year = {2020}}\n"
+    path = tmp_path / "years.json"
+    with Store(path) as store:
+        import_texts(store, [("y.bib", bib)], AS_OF, NOW)
+        (pid,) = [p.id for p in store.papers()]
+    app = make_app(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        screen.papers.move_to(pid)
+        await pilot.pause()
+        row = screen.papers.render_line(screen.papers.cursor).text
+        assert " 2020 " in row
+        assert "2020-01-01" not in row
+        from tests.tui.test_small_screen import shown_in
+
+        detail = shown_in(app, screen.query_one("#detail").region)
+        assert "2020" in detail
+        assert "2020-01-01" not in detail

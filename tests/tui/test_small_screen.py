@@ -262,7 +262,8 @@ async def test_resolve_shows_counts_and_its_note_at_80x24_while_the_cursor_moves
         row = lines[bar.region.y]
         assert "0/2" in row
         assert "%" not in row
-        assert "resolving…" in lines[main.query_one("#status").region.y]
+        status = main.query_one("#status").region
+        assert "resolving…" in " ".join(lines[status.y : status.bottom])  # whole, not cut
         await pilot.press("escape")
         await settle(app, pilot, idle(app))
 
