@@ -37,6 +37,7 @@ from readlist.links import BadLink, check_url
 from readlist.listing import clean
 from readlist.model import Paper
 from readlist.protect import spans_of
+from readlist.texmath import keep_math
 
 # BibTeX allows white space, newlines too, around the type (see bibscan.py).
 _HEADER = re.compile(r"^[ \t]*@\s*[A-Za-z][\w-]*\s*[{(]\s*[^\s,{}()]*\s*,", re.MULTILINE)
@@ -178,6 +179,10 @@ def parse_bibtex(text: str) -> BibFile:
             paper = _paper(entry.entry_type.lower(), fields, decoder.latex_to_text)
             if "{" in raw_title:
                 paper.title_protect = spans_of(raw_title, paper.title, decoder.latex_to_text, _text)
+            if "$" in raw_title and (kept := keep_math(raw_title, decoder.latex_to_text, _text)):
+                paper.title, math = kept  # math stays math: $\alpha$, not α
+                spans = [s for s in paper.title_protect if s in paper.title and s not in math]
+                paper.title_protect = [*math, *spans]
             url = str(fields.get("url", "")).strip()
             if url:
                 try:

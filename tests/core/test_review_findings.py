@@ -208,3 +208,48 @@ def test_a_librarys_journal_given_to_import_says_what_it_is(
         )
         assert "--format listing imports it anyway" not in err
     assert fingerprint(lib.parent) == before
+
+
+MATH_BIB = (
+    "@article{m, title = {A Study of $\\alpha$-Divergences and $O(n \\log n)$ Sorting},\n"
+    "  author = {Lee, Ann}, journal = {J. Tests}, year = {2021}}\n"
+)
+
+
+@pytest.mark.parametrize("style", ["plain", "plainnat", "biblatex"])
+def test_tex_math_in_a_title_stays_math_on_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], style: str
+) -> None:
+    from tests.core.bibcheck import assert_clean, compile_bib
+
+    (tmp_path / "m.bib").write_text(MATH_BIB)
+    lib = str(tmp_path / "l.json")
+    assert main(["--db", lib, "import", str(tmp_path / "m.bib")]) == 0
+    with Store(Path(lib)) as store:
+        (paper,) = store.papers()
+    assert paper.title == "A Study of $\\alpha$-Divergences and $O(n \\log n)$ Sorting"
+    fmt = "biblatex" if style == "biblatex" else "bibtex"
+    out = tmp_path / "out.bib"
+    assert main(["--db", lib, "export", "--format", fmt, "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "{$\\alpha$}-Divergences and {$O(n \\log n)$} Sorting" in text
+    work = tmp_path / "tex"
+    work.mkdir()
+    log, pdf = compile_bib(text, work, style)
+    assert_clean(log, style)
+    assert pdf.exists()
+    assert "$\\alpha$" in (work / "doc.bbl").read_text()
+    # Imported again, the same title and the same entry.
+    again = tmp_path / "again.json"
+    assert main(["--db", str(again), "import", str(out)]) == 0
+    out2 = tmp_path / "out2.bib"
+    assert main(["--db", str(again), "export", "--format", fmt, "-o", str(out2)]) == 0
+    assert out2.read_text() == text
+
+
+def test_a_dollar_in_a_listings_title_is_still_text(tmp_path: Path) -> None:
+    from readlist.bibtex import render
+    from readlist.model import Paper
+
+    paper = Paper(id="p", title="Training for $5 and $10", bibkey="cheap2025")
+    assert "title = {Training for \\$5 and \\$10}" in render([paper])
