@@ -79,3 +79,34 @@ def test_a_seed_paper_under_each_policy(
         assert entry["pages"] == "2101--2112"
     assert "eprint" not in published.fields_dict
     assert (both["eprint"], both["archivePrefix"]) == (ARXIV, "arXiv")
+
+
+def test_a_preprint_imported_from_bibtex_with_an_arxiv_eprint_counts(
+    scholars: Scholars, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No `resolve`: a .bib entry's `eprint` + `archivePrefix = {arXiv}` makes it a
+    preprint, looked up by its exact arXiv id; its own key is kept under every policy."""
+    from tests.core.scholarfake import LORA, populate
+
+    populate(scholars.s2, scholars.dblp)
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@misc{hu2021lora,\n  title = {{LoRA}: Low-Rank Adaptation of Large Language Models},\n"
+        "  author = {Hu, Edward J. and Shen, Yelong and Wallis, Phillip and Allen-Zhu, Zeyuan"
+        " and Li, Yuanzhi and Wang, Shean and Wang, Lu and Chen, Weizhu},\n"
+        "  year = {2021},\n  eprint = {2106.09685},\n  archivePrefix = {arXiv},\n}\n"
+    )
+    lib = tmp_path / "library.json"
+    cli(lib, "import", str(bib))
+    cli(lib, "published")
+    with Store(lib) as store:
+        (paper,) = store.papers()
+    assert paper.arxiv_id == LORA.arxiv_id
+    assert paper.published_version is not None
+    assert (
+        paper.published_version["venue"] == "International Conference on Learning Representations"
+    )
+    out = tmp_path / "out.bib"
+    cli(lib, "export", "-o", str(out), "--versions", "published")
+    (entry,) = parse_string(out.read_text()).entries
+    assert (entry.key, entry.entry_type) == ("hu2021lora", "inproceedings")
