@@ -31,6 +31,7 @@ from readlist.latex import MARKS, LatexEncoder
 from readlist.links import url_of as url_of  # once defined here
 from readlist.model import Paper
 from readlist.protect import needs_braces, regions
+from readlist.texmath import MATH_SPAN, math_pieces
 from readlist.versions import Policy, rendering
 
 STYLES = ("bibtex", "biblatex")  # the two formats this renders (see exporters/bibtex_format.py)
@@ -144,8 +145,17 @@ class Encoder:
 
     def title(self, value: str, protect: Iterable[str] = ()) -> str:
         """Like `text`, with the protected spans braced ({Latent Diffusion Models}) and
-        whole words that carry inner capitals: {BERT}, {GPT-4} (see `protect.regions`)."""
+        whole words that carry inner capitals: {BERT}, {GPT-4} (see `protect.regions`).
+        A protected span that is inline math ($\\alpha$, kept so by a BibTeX import) is
+        written as it is, braced; a `$` anywhere else is text (\\$)."""
         value = " ".join(value.split())
+        protect = list(protect)
+        pieces = math_pieces(value, protect)
+        if pieces is not None:
+            rest = [s for s in protect if not MATH_SPAN.fullmatch(s)]
+            return "".join(
+                "{" + piece + "}" if math else self._around(piece, rest) for piece, math in pieces
+            )
         if not protect:  # the inner-capital words alone: the same output, faster
             return self._capitals(value)
         out: list[str] = []
@@ -155,6 +165,15 @@ class Encoder:
             at = end
         out.append(self._capitals(value[at:]))
         return "".join(out)
+
+    def _around(self, text: str, protect: list[str]) -> str:
+        """A piece of a title between math spans: its edge spaces kept."""
+        core = text.strip(" ")
+        if not core:
+            return text
+        return (
+            text[: text.index(core[0])] + self.title(core, protect) + text[len(text.rstrip(" ")) :]
+        )
 
     def _braced(self, span: str) -> str:
         """`{span}`; a span whose TeX starts with a backslash ({\\&Co}) would be a BibTeX
@@ -254,7 +273,7 @@ def entry(paper: Paper, enc: Encoder, style: str = "bibtex", versions: Policy = 
         else:
             values[name] = enc.text(value)
     if not paper.authors and "key" not in values:
-        values["key"] = enc.text(_key_label(paper))
+        values["key"] = enc.text(key_label(paper))
     if biblatex:
         kind, values = biblatex_names(kind, values)
     rank = {name: i for i, name in enumerate(_ORDER)}
@@ -352,7 +371,7 @@ def _verbatim(value: str) -> str:
     return _NOT_VERBATIM.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), value)
 
 
-def _key_label(paper: Paper) -> str:
+def key_label(paper: Paper) -> str:
     """The sort label used when no author is known (see the plain style's `key`)."""
     words = [w.strip(string.punctuation) for w in paper.title.split()]
     return next((w for w in words if w and w.lower() not in STOPWORDS), paper.title)

@@ -28,7 +28,7 @@ from readlist.arxiv_ids import ArxivId, parse_id, parse_reference
 from readlist.biblatex import bibtex_names
 from readlist.bibmacros import TOO_LONG, TooLong, concat, strings_of
 from readlist.bibscan import prepare
-from readlist.bibtex import MONTHS, VERBATIM
+from readlist.bibtex import MONTHS, VERBATIM, key_label
 from readlist.citekeys import fold
 from readlist.errors import InputError
 from readlist.keywords import tags_of
@@ -37,6 +37,7 @@ from readlist.links import BadLink, check_url
 from readlist.listing import clean
 from readlist.model import Paper
 from readlist.protect import spans_of
+from readlist.texmath import keep_math
 
 # BibTeX allows white space, newlines too, around the type (see bibscan.py).
 _HEADER = re.compile(r"^[ \t]*@\s*[A-Za-z][\w-]*\s*[{(]\s*[^\s,{}()]*\s*,", re.MULTILINE)
@@ -178,6 +179,10 @@ def parse_bibtex(text: str) -> BibFile:
             paper = _paper(entry.entry_type.lower(), fields, decoder.latex_to_text)
             if "{" in raw_title:
                 paper.title_protect = spans_of(raw_title, paper.title, decoder.latex_to_text, _text)
+            if "$" in raw_title and (kept := keep_math(raw_title, decoder.latex_to_text, _text)):
+                paper.title, math = kept  # math stays math: $\alpha$, not α
+                spans = [s for s in paper.title_protect if s in paper.title and s not in math]
+                paper.title_protect = [*math, *spans]
             url = str(fields.get("url", "")).strip()
             if url:
                 try:
@@ -233,6 +238,8 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     names = fields.get("author")
     authors = [_name(n, decode) for n in names] if isinstance(names, list) else []
     authors = [a for a in authors if a]
+    if any(a.casefold() == "and" for a in authors):  # {and and and}: no names, only joins
+        raise ValueError("author has an 'and' where a name should be; fix the author field")
     rest: dict[str, str] = {}
     for key, value in fields.items():
         if key in _MODELLED or key in rest:
@@ -265,7 +272,7 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         rest["note"] = note
     doi = _DOI_PREFIX.sub("", str(fields.get("doi", "")).strip()) or None
     primary = _text(fields.get("primaryclass") or "") or None
-    return Paper(
+    paper = Paper(
         id="",
         title=title,
         abstract=_block(fields.get("abstract", "")),
@@ -282,6 +289,12 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         entry_type=entry_type,
         bibfields=rest,
     )
+    if not authors and rest.get("key") == key_label(paper):
+        # The label readlist's own export writes for an entry without authors (BibTeX's
+        # `key`, biblatex's `sortkey`), not the user's: derived from the title again on
+        # export, so it follows an edited title instead of keeping the old one.
+        del rest["key"]
+    return paper
 
 
 def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None, int | None]:

@@ -98,6 +98,9 @@ class Config:
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     # `[searches]`: a name (one word) -> a query of the search grammar, in file order.
     searches: dict[str, str] = field(default_factory=dict)
+    # `[tui] note = "editor"`: `n` opens the note in $VISUAL/$EDITOR straight away
+    # (the default, "dialog", opens the in-TUI editor, whose ctrl+o goes on in $EDITOR).
+    note_in_editor: bool = False
     warnings: tuple[str, ...] = ()
 
 
@@ -123,6 +126,7 @@ def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
     versions = reader.versions(export)
     max_bytes = reader.imports(data.pop("import", {}))
     searches = reader.searches(data.pop("searches", {}))
+    note_in_editor = reader.tui(data.pop("tui", {}))
     for name in sorted(data):
         reader.warn(f"unknown section or key [{name}], ignored")
     return Config(
@@ -132,6 +136,7 @@ def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
         export_versions=versions,
         max_input_bytes=max_bytes,
         searches=searches,
+        note_in_editor=note_in_editor,
         warnings=tuple(reader.warnings),
     )
 
@@ -306,6 +311,18 @@ class _Reader:
                 out[name] = query
                 folded.add(name.casefold())
         return out
+
+    def tui(self, raw: Any) -> bool:
+        """`[tui] note = "dialog" | "editor"`: whether `n` opens $EDITOR."""
+        editor = False
+        for key, item in self.table("tui", raw).items():
+            if key != "note":
+                self.warn(f"[tui] unknown key {key!r}, ignored")
+            elif item not in ("dialog", "editor"):
+                self.warn('[tui] note must be "dialog" or "editor", using "dialog"')
+            else:
+                editor = item == "editor"
+        return editor
 
     def imports(self, raw: Any) -> int:
         table = self.table("import", raw)

@@ -6,6 +6,7 @@ byte is read; every input is read and decoded before anything is imported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -59,12 +60,15 @@ def read_inputs(
     paths: Iterable[str],
     stdin: bytes | None = None,
     limit: int = DEFAULT_MAX_INPUT_BYTES,
+    skipped: list[str] | None = None,
 ) -> list[tuple[str, str]]:
     """Expand files, directories (their *.txt and *.bib) and `-` into (name, text) pairs.
 
     Everything is read and decoded before anything is imported, so one bad input
     stops the whole import instead of leaving it half done. Each input may hold at
-    most `limit` bytes (read stdin with `read_capped`).
+    most `limit` bytes (read stdin with `read_capped`). A directory's *.txt or *.bib
+    that is not a regular file (a FIFO, a socket, a device) is never opened: it is
+    left out, and said so in `skipped`.
     """
     out: list[tuple[str, str]] = []
     for arg in paths:
@@ -78,11 +82,13 @@ def read_inputs(
             raise InputError("empty path given to import")
         path = Path(arg)
         if kind_of(path) is Kind.DIRECTORY:
-            files = sorted(
-                p
-                for p in path.iterdir()
-                if p.suffix.lower() in (".txt", ".bib") and kind_of(p) is Kind.FILE
-            )
+            named = sorted(p for p in path.iterdir() if p.suffix.lower() in (".txt", ".bib"))
+            files = [p for p in named if kind_of(p) is Kind.FILE]
+            for other in named:
+                kind = kind_of(other)
+                if kind is not Kind.FILE and skipped is not None:
+                    why = f"{kind.value}, not a regular file; left out"
+                    skipped.append(f"{decodable(str(other))}: {why}")
             if not files:
                 raise InputError(f"{path}: no *.txt listings or *.bib files in this directory")
         else:
@@ -93,6 +99,9 @@ def read_inputs(
 
 
 FORMATS = ("auto", "listing")
+# A library's journal (readlist.journal): each line a checksum, then JSON; the first
+# says which journal it is.
+_JOURNAL = re.compile(r'\A[0-9a-f]{8} \{"journal":')
 
 
 def detect_format(text: str, name: str = "") -> str:
@@ -107,6 +116,12 @@ def detect_format(text: str, name: str = "") -> str:
 def check_format(name: str, text: str, fmt: str = "auto") -> None:
     """Refuse, in one line, an input that is neither a listing nor BibTeX (unless `fmt`
     forces a listing)."""
+    if _JOURNAL.match(text):  # never a listing, whatever --format says
+        library = name.removesuffix("-journal") if name.endswith("-journal") else "LIBRARY"
+        raise InputError(
+            f"{name}: a readlist library's journal, not a listing or BibTeX; to bring "
+            f"its papers over, import a backup made with: readlist --db {library} backup FILE"
+        )
     if fmt == "listing":
         return
     if detect_format(text, name) == "unknown":

@@ -252,6 +252,8 @@ def _apply_metadata(entry: Entry, lines: list[str]) -> Day | None:
     day = _day(lines[-1])
     if day is not None:
         entry.upvotes = day.upvotes
+    elif (m := _DATE.match(lines[-1])) and m["up"]:
+        entry.upvotes = int(m["up"])  # the date is wrong, not the count
     return day
 
 
@@ -378,6 +380,11 @@ def parse_listing(text: str, as_of: dt.date) -> Listing:
                 day = _apply_metadata(entry, meta)
                 if day is not None:
                     dated.append((entry, day))
+                else:  # "Feb 30": shaped as a date, but no calendar has it
+                    warnings.append(
+                        f"'{_short(entry.title)}': no such date '{_short(meta[-1], 30)}';"
+                        " imported without a date"
+                    )
             entries.append(entry)
         if meta is not None and not pairs:
             skipped.append(f"metadata '{_short(meta[-1])}' without a paper")

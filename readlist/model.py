@@ -262,10 +262,11 @@ class Paper:
         return list(dict.fromkeys(urls))
 
     def shown_date(self) -> str:
-        """The date to show a reader, saying when its year is the listing's guess."""
+        """The date to show a reader, saying when its year is the listing's guess, and
+        no more precise than it is known (an imported `year = 2020`: "2020")."""
         if self.date and self.date_inferred:
             return f"{self.date} (year inferred)"
-        return self.date or self.date_raw or ""
+        return known_date(self.date, self.bibfields) if self.date else self.date_raw or ""
 
     def page_url(self) -> str | None:
         """The paper's own page, for a citation's `url`: never a code repository."""
@@ -302,3 +303,25 @@ def _copy(value: Any) -> Any:
     if isinstance(value, dict):
         return dict(value)
     return value
+
+
+_IMPORTED_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+
+
+def known_date(date: str, bibfields: Any) -> str:
+    """`date` (a sortable YYYY-MM-DD) cut to what its source said, when it is the one
+    an import made from BibTeX's `year`/`month` or `date` (`bibtex_in._date` pads it with
+    01s): "2020", "2020-03"; any other date (a listing's, arXiv's) as it is."""
+    if not isinstance(bibfields, dict) or not date:
+        return date
+    when, year, month = bibfields.get("date"), bibfields.get("year"), bibfields.get("month")
+    if isinstance(when, str) and (m := _IMPORTED_DATE.match(when)):
+        parts = [g for g in m.groups() if g]
+    elif isinstance(year, str) and year.isascii() and year.isdigit() and len(year) == 4:
+        parts = [year]
+        if isinstance(month, str) and month.isascii() and month.isdigit():
+            parts.append(f"{int(month):02d}")
+    else:
+        return date
+    padded = "-".join([*parts, *["01"] * (3 - len(parts))])
+    return "-".join(parts) if padded == date else date

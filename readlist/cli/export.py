@@ -82,9 +82,9 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
     p.add_argument(
         "--versions",
         choices=POLICIES,
-        help="BibTeX formats, for a preprint with a published version (readlist published): "
-        "cite the venue (published), the arXiv preprint as before (preprint), or the venue "
-        "with the arXiv eprint fields (both). Default: [export] versions in config, else both",
+        help="for a preprint with a published version (readlist published), in every "
+        "format: cite the venue (published), the arXiv preprint as before (preprint), or the "
+        "venue and the arXiv copy (both). Default: [export] versions in config, else both",
     )
     p.add_argument(
         "-o", "--output", metavar="FILE", help="replace FILE atomically (default: stdout)"

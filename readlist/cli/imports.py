@@ -55,7 +55,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     limit = load_config(args).max_input_bytes
     stdin = read_capped(sys.stdin.buffer, limit, "<stdin>") if "-" in args.paths else None
-    texts = read_inputs(args.paths, stdin, limit)
+    skipped: list[str] = []
+    texts = read_inputs(args.paths, stdin, limit, skipped)
+    for why in skipped:  # before any import starts: what the directory had but was not read
+        print(clean_line(f"readlist: warning: {why}"), file=sys.stderr)
     now = args.clock.now()
     batches = parse_inputs(texts, args.as_of or now.date(), args.format, now=now)
     store = open_store(args, create=True, indexed=True)

@@ -251,7 +251,7 @@ def _audit(args: argparse.Namespace, store: Store) -> int:
                 print(line)
         accepted = _accept_all(args, store, pending) if args.yes else []
         if asking and not args.yes:
-            accepted = _ask(args, store, pending)
+            accepted = _ask(args, store, pending, keys)
         if accepted:
             print(f"accepted {len(accepted)}: {', '.join(accepted)}")
     left = [pid for pid in pending if pid not in accepted]
@@ -335,9 +335,12 @@ def _accept_all(args: argparse.Namespace, store: Store, ids: Sequence[str]) -> l
     return list(ids)
 
 
-def _ask(args: argparse.Namespace, store: Store, ids: Sequence[str]) -> list[str]:
-    """One question per version found: y applies it, n leaves it, q (or the end of the
-    input) stops asking."""
+def _ask(
+    args: argparse.Namespace, store: Store, ids: Sequence[str], keys: Mapping[str, str]
+) -> list[str]:
+    """One question per version found (never for an unsure match: those are accepted
+    only by `--accept ID:N`), naming the key the document cites: y applies it, n leaves
+    it, q (or the end of the input) stops asking."""
     from readlist.publishing import accept
 
     accepted: list[str] = []
@@ -345,7 +348,8 @@ def _ask(args: argparse.Namespace, store: Store, ids: Sequence[str]) -> list[str
         paper = store.get(pid)
         doc = (paper.published_check or {}).get("candidates", [{}])[0]
         while True:
-            sys.stdout.write(f"cite {pid} as {venue_text(doc)}? [y/n/q] ")
+            who = f"{_safe(keys[pid])} ({pid})" if keys.get(pid) else pid
+            sys.stdout.write(f"cite {who} as {venue_text(doc)}? [y/n/q] ")
             sys.stdout.flush()
             answer = sys.stdin.readline()
             if not answer:

@@ -32,7 +32,7 @@ DEFAULT = "bibtex"
 class Options:
     """How to write an export: the format's registry name, whether the LaTeX formats
     keep UTF-8 (`--unicode`; the other formats are always UTF-8), and which version of
-    a preprint with a published version the BibTeX formats cite (`--versions`, see
+    a preprint with a published version every format cites (`--versions`, see
     readlist.versions)."""
 
     format: str = DEFAULT

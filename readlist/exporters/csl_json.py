@@ -4,6 +4,13 @@ An item's `id` is the paper's citation key, the same one a BibTeX export writes.
 Text is plain Unicode, as stored (see `plain.py`). The library keeps BibTeX's entry
 types and field names (see `biblatex.py`); they map to CSL's here. A preprint is
 CSL's `article` with the arXiv id as its `number`, as Zotero writes one.
+
+A preprint with a published version follows the export's `versions` policy (see
+`readlist.versions`): `published` makes it a `paper-conference` or `article-journal` with
+the venue as its `container-title` and the venue's DOI, volume, issue, page and
+publisher, and no arXiv link; `both` keeps the arXiv copy too, as CSL names a copy held
+elsewhere: `archive` "arXiv", `archive_location` the arXiv id, and its `URL`;
+`preprint` writes the preprint as it always did.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from readlist.exporters.plain import identifier, unbraced
 if TYPE_CHECKING:
     from readlist.exporters import Options
     from readlist.model import Paper
+    from readlist.versions import Policy
 
 # BibTeX's entry type (biblatex's where BibTeX has none) -> CSL's; None is a preprint.
 _TYPES = {
@@ -57,6 +65,13 @@ _FIELDS = {
     "language": "language",
     "chapter": "chapter-number",
 }
+# The imported entry's venue fields, which a published version's replace.
+_VENUE_KEPT = frozenset(
+    {
+        *("booktitle", "journal", "journaltitle", "howpublished", "eventtitle"),
+        *("volume", "number", "issue", "pages", "publisher", "year", "month", "date", "doi"),
+    }
+)
 _THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
@@ -71,7 +86,7 @@ class CslJson:
     latex = False
 
     def render(self, papers: Sequence[Paper], options: Options) -> str:
-        return _dump([item(p) for p in papers])
+        return _dump([item(p, options.versions) for p in papers])
 
     def stamp(self, text: str, mark: str) -> str:
         """JSON has no comments: each item says so in CSL's `custom`, which every
@@ -98,14 +113,20 @@ def _dump(items: list[dict[str, Any]]) -> str:
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
-def item(paper: Paper) -> dict[str, Any]:
-    """One paper as a CSL item. It must already have a key."""
+def item(paper: Paper, versions: Policy = "both") -> dict[str, Any]:
+    """One paper as a CSL item, citing the version `versions` picks. It must already
+    have a key, which the policy never changes."""
     from readlist.biblatex import TYPE_WORDS, bibtex_names
     from readlist.keywords import field_for
     from readlist.links import url_of
+    from readlist.versions import rendering
 
     assert paper.bibkey, "call ensure_keys first"
-    kind, kept = bibtex_names(paper.entry_type, paper.bibfields)
+    shown = rendering(paper, versions)
+    kind, kept = bibtex_names(shown.entry_type or paper.entry_type, paper.bibfields)
+    if shown.entry_type:  # the venue's fields, not the imported entry's
+        kept = {k: v for k, v in kept.items() if k not in _VENUE_KEPT}
+        kept.update({k: v for k, v in shown.fields.items() if k != "doi"})
     csl_type = "article" if kind is None else _TYPES.get(kind, "document")
     out: dict[str, Any] = {"id": paper.bibkey, "type": csl_type, "title": paper.title}
     authors = names(paper.authors)
@@ -139,12 +160,16 @@ def item(paper: Paper) -> dict[str, Any]:
         out["number"] = f"arXiv:{paper.arxiv_id}"
         out.setdefault("publisher", "arXiv")
         out.setdefault("genre", "Preprint")
-    if paper.doi:
-        out["DOI"] = identifier(paper.doi)
+    doi = shown.fields.get("doi") if shown.entry_type else paper.doi
+    if doi:
+        out["DOI"] = identifier(doi)
+    if shown.entry_type and shown.eprint and paper.arxiv_id:  # `both`: the arXiv copy too
+        out["archive"] = "arXiv"
+        out["archive_location"] = f"arXiv:{paper.arxiv_id}"
     url = url_of(paper)
-    if url:
+    if url and (shown.eprint or "arxiv.org/" not in url):
         out["URL"] = url
-    note = paper.journal_ref or kept.get("note")
+    note = (None if shown.entry_type else paper.journal_ref) or kept.get("note")
     if note:
         out["note"] = note
     if paper.abstract.strip():

@@ -7,6 +7,11 @@
 plain Unicode, as stored (see `plain.py`), with every character CommonMark (or a
 notes app: `#tag`, `~~`, `$`) would read as markup backslash-escaped, so a title
 prints as it is written and no HTML passes through.
+
+A preprint with a published version follows the export's `versions` policy (see
+`readlist.versions`): `published` names the venue (*International Conference on
+Learning Representations*, its year) and links its DOI instead of arXiv; `both` names
+the venue and links both; `preprint` is the preprint as it always was.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from readlist.exporters.plain import identifier, unbraced
 if TYPE_CHECKING:
     from readlist.exporters import Options
     from readlist.model import Paper
+    from readlist.versions import Policy
 
 AUTHORS_SHOWN = 3  # then "et al."
 _INLINE = re.compile(r"([\\`*_\[\]<>&#$~^|])")
@@ -37,7 +43,7 @@ class Markdown:
     latex = False
 
     def render(self, papers: Sequence[Paper], options: Options) -> str:
-        return "".join(item(p) for p in papers)
+        return "".join(item(p, options.versions) for p in papers)
 
     def stamp(self, text: str, mark: str) -> str:
         return f'[//]: # "{mark}"\n\n{text}'  # a link definition: renders as nothing
@@ -52,19 +58,26 @@ def escape(text: str) -> str:
     return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
 
 
-def item(paper: Paper) -> str:
+def item(paper: Paper, versions: Policy = "both") -> str:
+    from readlist.versions import rendering
+
+    shown = rendering(paper, versions)
     line = f"- **{escape(paper.title)}**"
     who = _authors(paper)
     if who:
         line += f" — {escape(who)}"
-    year = _year(paper)
+    year = shown.fields.get("year") or _year(paper)
     if year:
         line += f" ({year})"
     line += "."
-    venue = paper.bibfields.get("journal") or paper.bibfields.get("booktitle")
+    fields = shown.fields if shown.entry_type else paper.bibfields
+    venue = fields.get("journal") or fields.get("booktitle")
     if venue:
-        line += f" *{escape(venue)}*."
-    tail = _links(paper)
+        line += f" *{escape(venue)}*"
+        where = [fields[n] for n in ("volume", "pages") if n in fields and shown.entry_type]
+        line += "".join(f", {escape(w)}" for w in where) + "."
+    doi = shown.fields.get("doi") if shown.entry_type else paper.doi
+    tail = _links(paper, doi, arxiv=shown.eprint)
     if paper.tags:
         tail.append(" ".join("#" + escape(tag) for tag in paper.tags))
     if tail:
@@ -111,18 +124,21 @@ def _year(paper: Paper) -> str:
     return ""
 
 
-def _links(paper: Paper) -> list[str]:
+def _links(paper: Paper, doi: str | None, *, arxiv: bool = True) -> list[str]:
+    """The arXiv link (unless a published version is cited alone) or the paper's own
+    link, then the DOI's."""
     from readlist.links import url_of
 
     out: list[str] = []
     if paper.arxiv_id:
-        out.append(_link(f"arXiv:{paper.arxiv_id}", f"https://arxiv.org/abs/{paper.arxiv_id}"))
+        if arxiv:
+            out.append(_link(f"arXiv:{paper.arxiv_id}", f"https://arxiv.org/abs/{paper.arxiv_id}"))
     else:
         url = url_of(paper)
         if url:
             out.append(_link(urlsplit(url).hostname or "link", url))
-    if paper.doi:
-        doi = identifier(paper.doi)
+    if doi:
+        doi = identifier(doi)
         out.append(_link(f"doi:{doi}", "https://doi.org/" + quote(doi, safe="/")))
     return out
 

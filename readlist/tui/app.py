@@ -16,6 +16,7 @@ from readlist.session import Session
 from readlist.store import Store
 from readlist.tui.autoexporter import AutoExporter
 from readlist.tui.commands import ReadlistCommands
+from readlist.tui.keys import clashes
 from readlist.tui.ports import LibraryChanged, PapersChanged
 from readlist.tui.runner import JobRunner
 from readlist.tui.screens.help import dialog_owners
@@ -76,6 +77,10 @@ class ReadlistApp(App[None]):
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
             unknown = sorted(set(self.config.keymap) - known_binding_ids())
+            scopes = [[*ReadlistApp.BINDINGS, *MainScreen.BINDINGS]]
+            scopes += [list(bindings) for _, bindings in dialog_owners()]
+            for clash in clashes(self.config.keymap, *scopes):
+                self.notify(clash, severity="warning", timeout=10, markup=False)
             if unknown:
                 self.notify(
                     f"config.toml: no such binding id: {', '.join(unknown)} (see ? for ids)",

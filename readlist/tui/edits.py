@@ -24,9 +24,12 @@ from readlist.tui.screens.tags import TagEditor
 class Edits:
     """A small controller the main screen owns (composition, not a base class)."""
 
-    def __init__(self, host: Host, env: Mapping[str, str] = os.environ) -> None:
+    def __init__(
+        self, host: Host, env: Mapping[str, str] = os.environ, *, note_in_editor: bool = False
+    ) -> None:
         self.host = host
         self.env = env  # $VISUAL/$EDITOR, read when used
+        self.note_in_editor_first = note_in_editor  # [tui] note = "editor"
 
     @property
     def store(self) -> Store:
@@ -87,11 +90,15 @@ class Edits:
 
     # Notes ---------------------------------------------------------------------
     def note(self, pid: str, draft: str | None = None) -> None:
-        """Edit the note; `draft` reopens the editor on the user's unsaved text."""
+        """Edit the note in the dialog (or, with `[tui] note = "editor"`, straight in
+        $EDITOR); `draft` reopens the dialog on the user's unsaved text."""
         try:
             paper = self.store.get(pid)
         except ReadlistError as exc:  # a library edited by hand: say so, never crash
             self.host.say(clean_display(str(exc)), severity="error")
+            return
+        if draft is None and self.note_in_editor_first:
+            self.note_in_editor(pid, clean_display(paper.notes), paper.notes)
             return
         opened = paper.notes
         shown = clean_display(opened)  # saving, too, drops control characters
@@ -105,9 +112,10 @@ class Edits:
         self.host.ask(NoteEditor(paper.title, shown, draft), saved)
 
     def note_in_editor(self, pid: str, draft: str, opened: str) -> None:
-        """ctrl+o in the note dialog: the text goes on as Markdown in $VISUAL/$EDITOR
-        (the app suspended meanwhile), then is saved as the dialog saves it, asking
-        first if the note changed elsewhere. No editor: back to the dialog."""
+        """ctrl+o in the note dialog (or `n` with `[tui] note = "editor"`): the text
+        goes on as Markdown in $VISUAL/$EDITOR (the app suspended meanwhile), then is
+        saved as the dialog saves it, asking first if the note changed elsewhere. No
+        editor: the dialog, on the same text."""
         try:
             with self.host.suspended():
                 name = f"readlist-note-{pid}-"

@@ -26,7 +26,7 @@ MAIN_KEYS: list[BindingType] = [
     _b("r", "toggle_read", "Read", "read", "Toggle read for the paper or selection", True),
     _b("s", "toggle_star", "Star", "star", "Toggle star for the paper or selection", True),
     _b("space", "triage", "Triage", "triage", "Mark read and jump to the next unread", True),
-    _b("n", "note", "Note", "note", "Edit the paper's note", True),
+    _b("n", "note", "Note", "note", "Edit the note (ctrl+o there, or [tui] note: $EDITOR)", True),
     _b("t", "tags", "Tag", "tags", "Edit tags of the paper or selection", True),
     _b("E", "edit", "Edit", "edit", "Edit the paper's fields in $EDITOR (else a form)"),
     _b("d", "delete", "Delete", "delete", "Delete the paper or selection (asks; u undoes)"),
@@ -57,3 +57,21 @@ MAIN_KEYS: list[BindingType] = [
     _b("escape", "clear", "Clear", "clear", "Clear search, selection, or leave the detail pane"),
     _b("q", "quit", "Quit", "quit", "Quit readlist", True),
 ]
+
+
+def clashes(keymap: dict[str, str], *scopes: list[BindingType]) -> list[str]:
+    """Keys that `[keymap]` leaves on two bindings of one scope (the main screen and the
+    app's own keys are one scope; each dialog is another), as one-line warnings: only
+    one of the two would run."""
+    out: list[str] = []
+    for bindings in scopes:
+        owner: dict[str, str] = {}
+        for b in bindings:
+            if not isinstance(b, Binding) or not b.id:
+                continue
+            keys = keymap.get(b.id, b.key)
+            for key in (k.strip() for k in keys.split(",")):
+                other = owner.setdefault(key, b.id)
+                if other != b.id and (b.id in keymap or other in keymap):
+                    out.append(f"config.toml: [keymap] leaves {key!r} on both {other} and {b.id}")
+    return out

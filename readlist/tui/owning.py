@@ -189,6 +189,10 @@ class Owning:
         if pdfs.source_url(paper, self.net) is None:
             self.host.say(f"{pid}: no PDF to download (no arXiv id, no link to a .pdf).")
             return
+        jobs = [self.runner.busy(LANE), *self.runner.waiting(LANE)]
+        if any(isinstance(job, PdfJob) and job.pid == pid for job in jobs):
+            self.host.say(f"{pid}: its PDF is already downloading; it opens when done.")
+            return
         self.runner.start(PdfJob(self.net, self.cache_dir, pid), self._fetched)
 
     def _fetched(self, fetched: Fetched) -> None:

@@ -42,17 +42,18 @@ class ImportJob:
         from readlist.inputs import read_inputs
         from readlist.listing import decode
 
+        skipped: list[str] = []  # a directory's FIFO named *.txt, say: left out, said so
         if self.request.text:
             data = self.request.text.encode("utf-8")
             if len(data) > self.limit:
                 raise InputError(f"pasted text is larger than the {self.limit >> 20} MB limit")
             texts = [("<paste>", decode(data, "pasted text"))]
         else:
-            texts = read_inputs([self.request.path], limit=self.limit)
+            texts = read_inputs([self.request.path], limit=self.limit, skipped=skipped)
         now = self.clock.now()
         with Store(path, create=False) as store:
             outcome = import_listings(store, texts, now.date(), now, progress=progress)
-        warnings = [w for r in outcome.reports for w in r.warnings]  # links, BibTeX keys
+        warnings = [*skipped, *(w for r in outcome.reports for w in r.warnings)]  # links, keys
         return Outcome(outcome.change, summary=summary(outcome.reports), warnings=tuple(warnings))
 
 

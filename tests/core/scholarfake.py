@@ -192,6 +192,7 @@ class FakeDblp:
         self.hits: list[dict[str, Any]] = []
         self.script: list[Response] = []
         self.queries: list[dict[str, str]] = []
+        self.times: list[float] = []  # when each request came (time.monotonic)
         server.expect_request(DBLP_PATH).respond_with_handler(self._search)
 
     @property
@@ -201,6 +202,7 @@ class FakeDblp:
     def _search(self, request: Request) -> Response:
         args = dict(request.args)
         self.queries.append(args)
+        self.times.append(time.monotonic())
         if self.script:
             return self.script.pop(0)
         if args.get("format") != "json":

@@ -280,3 +280,39 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert message in err
     assert "Traceback" not in err
     assert fingerprint(lib.parent) == before
+
+
+def test_the_audit_never_accepts_an_unsure_match(
+    lib: Path,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--yes takes every sure version and no unsure one; --interactive asks only about
+    the sure ones, one at a time, by the key the document cites; each shows its
+    evidence, and an unsure one shows both sides."""
+    import io
+
+    aux = _aux(tmp_path, *(p.bibkey or "" for p in (LORA, DISPUTED, BOOK, GRAPHCAST)))
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\nq\n"))
+    code, out, _ = run(capsys, lib, "--aux", str(aux), "--interactive")
+    assert code == 0
+    assert out.count("? [y/n/q]") == 2  # q stopped before the second sure one
+    assert f"cite {LORA.bibkey} ({LORA.id}) as International Conference" in out
+    assert "Deep Learning" not in out.split("? [y/n/q]")[0].splitlines()[-1]
+    assert "8 of 8 authors' surnames shared" in out  # the evidence: author overlap
+    assert "unsure: ICML 2023; Neural Information Processing Systems (NeurIPS) 2023" in out
+    assert out.startswith("paper.aux: 4 preprints cited; 2 have published versions")
+    after = stored(lib)
+    assert after[LORA.id].get("published_version") is not None
+    assert after[GRAPHCAST.id].get("published_version") is None
+    code, out, _ = run(capsys, lib, "--aux", str(aux), "--yes")
+    assert code == 0
+    assert out.rstrip().endswith(f"accepted 1: {GRAPHCAST.id}")
+    after = stored(lib)
+    assert after[GRAPHCAST.id].get("published_version") is not None
+    for decoy in (DISPUTED, BOOK):  # unsure: shown, never applied
+        assert after[decoy.id].get("published_version") is None
+        assert after[decoy.id]["published_check"]["status"] == "unsure"  # type: ignore[index]
+    code, _, err = run(capsys, lib, "--aux", str(aux), "--strict")
+    assert (code, err) == (0, "")  # unsure matches are not versions found

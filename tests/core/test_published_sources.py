@@ -5,6 +5,7 @@ ignored."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from pathlib import Path
@@ -343,3 +344,19 @@ def test_config_reads_the_services_and_the_key_from_the_environment(tmp_path: Pa
     bad = load(path, env={"S2_API_KEY": "two\nlines"})
     assert bad.network.s2_api_key is None
     assert any("S2_API_KEY is not an API key" in w for w in bad.warnings)
+
+
+def test_each_service_is_paced_one_request_at_a_time(
+    scholars: Scholars, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dblp_delay`/`s2_delay` seconds between one service's requests, as for arXiv (a
+    lower bound on the loopback server's own clock, so a busy machine cannot fail it)."""
+    monkeypatch.setattr(s2, "MAX_BATCH", 3)
+    populate(scholars.s2, scholars.dblp)
+    scholars.configure(dblp_delay=0.3, s2_delay=0.3)
+    store = _library(tmp_path)
+    _run(store, scholars.home)
+    for times in (scholars.dblp.times, scholars.s2.times):
+        assert len(times) >= 3
+        gaps = [b - a for a, b in itertools.pairwise(times)]
+        assert min(gaps) >= 0.29, gaps

@@ -262,6 +262,48 @@ async def test_resolve_shows_counts_and_its_note_at_80x24_while_the_cursor_moves
         row = lines[bar.region.y]
         assert "0/2" in row
         assert "%" not in row
-        assert "resolving…" in lines[main.query_one("#status").region.y]
+        status = main.query_one("#status").region
+        assert "resolving…" in " ".join(lines[status.y : status.bottom])  # whole, not cut
         await pilot.press("escape")
         await settle(app, pilot, idle(app))
+
+
+LONG_NOTE = (
+    "resolving… waiting 30 s: arXiv answered 429 Too Many Requests and asked us to "
+    "slow down; 12 of 240 papers done so far (esc stops)"
+)
+
+
+async def show_long_note(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    main = pilot.app.screen
+    assert isinstance(main, MainScreen)
+    main.update_status(LONG_NOTE)
+    await pilot.pause()
+
+
+async def test_a_long_status_note_is_read_whole_at_80x24(make_app: AppFactory) -> None:
+    """The note goes under the counts and wraps, instead of being cut at column 80; a
+    short one stays on the counts' line, and the line is one row again after it."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await show_long_note(pilot)
+        status = app.screen.query_one("#status")
+        assert status.region.height > 1
+        assert Region(0, 0, *SMALL).contains_region(status.region)
+        lines = screen_lines(app)[status.region.y : status.region.bottom]
+        counts = str(status_line(app.session)).rpartition("   ")[2]
+        assert counts in lines[0]
+        shown = " ".join(line.strip() for line in lines[1:])
+        assert " ".join(LONG_NOTE.split()) in " ".join(shown.split())
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        main.update_status("all read")
+        await pilot.pause()
+        status = app.screen.query_one("#status")
+        assert status.region.height == 1
+        assert screen_lines(app)[status.region.y].rstrip().endswith("all read")
+
+
+def test_long_status_note_snapshot_80x24(snap_compare: Any, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=SMALL, run_before=show_long_note)

@@ -68,7 +68,8 @@ class MainScreen(Screen[None]):
         self.keymap = config.keymap
         self.searches = config.searches
         self._note = ""  # the status line's note of the moment
-        self.edits = Edits(self)
+        self._status_lines = 1
+        self.edits = Edits(self, note_in_editor=config.note_in_editor)
         self.finder = Finder(self, runner)
         self.net = NetworkJobs(self, runner, config.network, session.clock)
         self.transfers = Transfers(
@@ -134,8 +135,11 @@ class MainScreen(Screen[None]):
         self._paint_status()
 
     def _paint_status(self) -> None:
-        text = status_line(self.session, self._note or self.runner.note)
-        self.query_one("#status", Static).update(text, layout=False)  # one fixed line
+        status = self.query_one("#status", Static)
+        text = status_line(self.session, self._note or self.runner.note, status.content_size.width)
+        lines = 1 + str(text).count("\n")  # a long note on its own line(s): a new height
+        status.update(text, layout=lines != self._status_lines or lines > 1)
+        self._status_lines = lines
 
     def say(self, text: str, *, title: str = "", severity: Severity = "information") -> None:
         self.notify(text, title=title, severity=severity, markup=False)
@@ -184,6 +188,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.query_one("#body").set_class(self.size.width < 140, "narrow")
+        self.call_after_refresh(self._paint_status)  # a note may fit on the line now, or not
 
     def jump_to(self, paper_id: str) -> None:
         """Show a paper from anywhere: leave search and view filters if they hide it."""

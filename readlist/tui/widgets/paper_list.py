@@ -25,6 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from readlist.model import known_date
 from readlist.selection import Record, int_of, text_of, texts_of
 from readlist.text import clean_display
 
@@ -195,7 +196,8 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             title_style = base + self.get_component_rich_style("paper-list--unread")
         star = base + self.get_component_rich_style("paper-list--star")
         tags = clean_display(" ".join("#" + t for t in texts_of(record, "tags")))
-        date = clean_display(text_of(record, "date"))[:DATE_WIDTH]
+        date = clean_display(known_date(text_of(record, "date"), record.get("bibfields")))
+        date = date[:DATE_WIDTH]
         votes = int_of(record, "upvotes")
         fixed = 5 + (DATE_WIDTH + 1) + (VOTES_WIDTH + 1)
         room = max(8, width - fixed)  # title and tags share what the columns leave

@@ -14,8 +14,10 @@ EMPTY_LIBRARY = (
 EMPTY_VIEW = "Nothing to show here. 1 shows all papers; esc clears a search."
 
 
-def status_line(session: Session, note: str = "") -> Content:
-    """View, tag, sort, search and counts, with `due` only when some paper is due.
+def status_line(session: Session, note: str = "", width: int = 0) -> Content:
+    """View, tag, sort, search and counts, with `due` only when some paper is due, then
+    the note of the moment. When the line would not fit in `width` cells (0: unknown),
+    the note goes on a line of its own, where it wraps, so it is read whole.
 
     Content, not markup: a tag or a query is the user's text, shown as typed.
     """
@@ -34,4 +36,9 @@ def status_line(session: Session, note: str = "") -> Content:
         counts += f" · {c['due']} due"
     if c["selected"]:
         counts += f" · {c['selected']} selected"
-    return Content.assemble(*parts, "   " + counts + (f"   {note}" if note else ""))
+    line = Content.assemble(*parts, "   " + counts)
+    if not note:
+        return line
+    if width and line.cell_length + 3 + Content(note).cell_length > width:
+        return Content.assemble(line, "\n", note)
+    return Content.assemble(line, f"   {note}")
