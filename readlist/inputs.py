@@ -104,13 +104,15 @@ def detect_format(text: str, name: str = "") -> str:
     return "unknown"
 
 
-def check_format(name: str, text: str, fmt: str = "auto") -> None:
-    """Refuse, in one line, an input that is neither a listing nor BibTeX (unless `fmt`
-    forces a listing)."""
+def check_format(name: str, text: str, fmt: str = "auto") -> str:
+    """What the input is read as ("listing" or "bibtex"), refusing in one line one that
+    is neither (unless `fmt` forces a listing)."""
     if fmt == "listing":
-        return
-    if detect_format(text, name) == "unknown":
+        return "listing"
+    kind = detect_format(text, name)
+    if kind == "unknown":
         raise InputError(
             f"not a Daily Papers listing: {name} (no header, no paper metadata); "
             "--format listing imports it anyway"
         )
+    return kind
