@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from readlist import indexing
+from readlist import derive, indexing
 from readlist.cli import main
 from readlist.model import Paper
 from readlist.store import Store
@@ -95,11 +95,11 @@ def test_an_import_decides_the_same_with_and_without_the_sidecar(
 ) -> None:
     a = tmp_path / "a" / "lib.json"
     a.parent.mkdir()
-    if older_index:  # an index of a readlist before the import's columns
-        old = tuple(c for c in indexing._COLUMNS if c not in ("arxiv", "keyed"))
-        monkeypatch.setattr(indexing, "_COLUMNS", old)
-    gone_title = library(capsys, a)
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        if older_index:  # an index of a readlist before the import's columns
+            old = tuple(c for c in indexing._COLUMNS if c not in ("arxiv", "keyed"))
+            patch.setattr(indexing, "_COLUMNS", old)
+        gone_title = library(capsys, a)
     assert used_index(a)
     b = tmp_path / "b" / "lib.json"
     shutil.copytree(a.parent, b.parent)
@@ -134,3 +134,38 @@ def test_an_import_decides_the_same_with_and_without_the_sidecar(
             after.append({pid: dict(doc) for pid, doc in store.records().items()})
     assert after[0] == after[1]
     assert list(after[0]) == list(after[1])  # the same order too
+
+
+def test_a_compaction_adds_the_import_columns_to_an_older_index(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index without the import's columns gets them at the next compaction, also
+    for the papers whose other values it keeps: the values a full derivation gives."""
+    lib = tmp_path / "lib.json"
+    assert run(capsys, lib, ["import", str(SEEDS / "002_3c55a4b56f8e4387.txt")])[0] == 0
+    with monkeypatch.context() as patch:
+        old = tuple(c for c in indexing._COLUMNS if c not in ("arxiv", "keyed"))
+        patch.setattr(indexing, "_COLUMNS", old)
+        with Store(lib) as store:
+            store.put(every_field())
+            store.compact()
+    with Store(lib, indexed=True) as store:
+        view = store.view()
+        assert view.base is not None
+        assert not view.base.sidecar.has("keyed")
+    with Store(lib) as store:
+        store.put([store.get("f000002").replace(notes="changed: derived again")])
+        store.compact()  # keeps every other paper's values from the older index
+        docs = {pid: dict(doc) for pid, doc in store.records().items()}
+    with Store(lib, indexed=True) as store:
+        view = store.view()
+        assert view.base is not None
+        assert view.base.sidecar.has("keyed")
+        assert view.column("arxiv") == [docs[pid].get("arxiv_id") for pid in view.ids]
+        assert view.column("keyed") == [derive.keyed(docs[pid]) for pid in view.ids]
+        assert derive.keyed(docs["f000001"]) == {
+            "bibkey": "muller2024stream",
+            "bibkey_aliases": ["old2024key"],
+            "doi": "10.1234/abc.5",
+        }
+        assert view.column("arxiv")[view.ids.index("f000001")] == "2405.00001"  # kept
