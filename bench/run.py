@@ -228,11 +228,20 @@ def bench_store(n: int) -> None:
     pid = first_id(lib2)
     for flag in ("--star", "--unstar"):  # as a library is used: indexed, where that exists
         readlist("--db", str(lib2), "mark", pid, flag)
+    journal = Path(str(lib2) + "-journal")
+    before = journal.stat().st_size
+
+    def import_once() -> float:
+        os.sync()  # the copies and compactions above are on disk, not flushed meanwhile
+        seconds = readlist("--db", str(lib2), "import", str(new))
+        os.truncate(journal, before)  # the import undone: it only appended to the journal
+        return seconds
+
     record(
         Row(
             "import 1,000 new (whole process)",
             n,
-            readlist("--db", str(lib2), "import", str(new)),
+            best_of(3, import_once),
             "s",
             1.0 if n == 100_000 else None,
         )
