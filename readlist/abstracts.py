@@ -135,13 +135,10 @@ def build(
     until the next build from scratch (a compaction without a usable index)."""
     if old is None or old_to_new is None:
         vocab: dict[str, int] = {}
-        words, rows = tokens_of(texts, vocab)
-        order = np.argsort(words, kind="stable")
-        return _assemble(n, list(vocab), words[order], rows[order])
+        words, rows = _by_word(*tokens_of(texts, vocab))
+        return _assemble(n, list(vocab), words, rows)
     vocab = {w: i for i, w in enumerate(old.words)}
-    new_words, new_rows = tokens_of(texts, vocab)
-    order = np.argsort(new_words, kind="stable")
-    new_words, new_rows = new_words[order], new_rows[order]
+    new_words, new_rows = _by_word(*tokens_of(texts, vocab))
     in_bitmap = np.zeros(len(vocab), bool)
     in_bitmap[: len(old.bitrow)] = old.bitrow >= 0
     to_bits = in_bitmap[new_words]
@@ -170,6 +167,15 @@ def build(
         bits[b, r >> 3] |= np.uint8(0x80 >> (r & 7))
     blob, word_starts = _blob(list(vocab))
     return Postings(n, blob, word_starts, starts, merged_r, bitrow, bits)
+
+
+def _by_word(words: Rows, rows: Rows) -> tuple[Rows, Rows]:
+    """The (word, row) pairs sorted by word, then row. A pair is unique (a text's words
+    are distinct), so one plain sort of word << 32 | row does it: several times faster
+    than a stable argsort by word and two gathers (a second of a first index at 100k)."""
+    pairs = (words.astype(np.int64) << 32) | rows.astype(np.int64)
+    pairs.sort()
+    return (pairs >> 32).astype(np.int32), pairs.astype(np.int32)
 
 
 def _moved_bits(old: Postings, n: int, old_to_new: npt.NDArray[np.int64]) -> npt.NDArray[np.uint8]:

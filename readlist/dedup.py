@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rapidfuzz import fuzz
 
@@ -60,21 +60,30 @@ class DedupIndex:
 
     @classmethod
     def of_columns(
-        cls, pids: list[str], titles: list[str], arxiv_ids: list[str | None], keys: list[str]
+        cls,
+        pids: list[str],
+        titles: list[str] | None,
+        arxiv_ids: list[str | None],
+        keys: list[str],
+        title_of: Callable[[str], str] | None = None,
     ) -> DedupIndex:
         """The index of these papers, given their title keys (the sidecar holds them):
-        as `add` one by one would build it, in bulk."""
+        as `add` one by one would build it, in bulk. Without `titles`, a paper's title
+        is read by `title_of` when a fuzzy match first compares it (few ever are)."""
         new = cls()
         new._by_key = dict(zip(reversed(keys), reversed(pids), strict=True))  # first wins
         pairs = [(a, p) for a, p in zip(arxiv_ids, pids, strict=True) if a]
         new._by_arxiv = dict(reversed(pairs))
-        new._titles = dict(zip(pids, titles, strict=True))
+        if titles is not None:
+            new._titles = dict(zip(pids, titles, strict=True))
+        else:
+            assert title_of is not None
+            new._titles = _Titles(title_of)
         new._keys = dict(zip(pids, keys, strict=True))
         blocks = new._blocks
         for pid, key in zip(pids, keys, strict=True):
-            head, tail = _blocks(key)
-            blocks[head].append(pid)
-            blocks[tail].append(pid)
+            blocks["<" + key[:_BLOCK_CHARS]].append(pid)
+            blocks[">" + key[-_BLOCK_CHARS:]].append(pid)
         return new
 
     def copy(self) -> DedupIndex:
@@ -128,6 +137,23 @@ class DedupIndex:
                 ):
                     return pid
         return None
+
+
+class _Titles(dict[str, str]):
+    """Titles by id, each read on first use."""
+
+    def __init__(self, title_of: Callable[[str], str]) -> None:
+        super().__init__()
+        self._title_of = title_of
+
+    def __missing__(self, pid: str) -> str:
+        title = self[pid] = self._title_of(pid)
+        return title
+
+    def copy(self) -> _Titles:
+        new = _Titles(self._title_of)
+        new.update(self)
+        return new
 
 
 def _blocks(key: str) -> tuple[str, str]:

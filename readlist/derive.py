@@ -151,6 +151,24 @@ class Row:
     upvotes: int
     added: str
     date: str  # text_of: the sort key of `list --sort date`
+    arxiv: Any  # the stored arxiv_id, raw: an import's duplicate check
+    keyed: Doc | None  # the key and DOI fields it has, raw: an import's key checks
+
+
+# What an import's key and DOI checks read of a paper (importing.Keys).
+KEY_FIELDS = ("bibkey", "bibkey_aliases", "doi")
+
+
+def keyed(doc: Doc) -> Doc | None:
+    """The document cut to the KEY_FIELDS that hold something, or None when none does.
+    Left out is only what `Keys` passes over: an empty key, DOI or list of aliases (an
+    alias that is not a list stays, so it fails there as it would)."""
+    out = {
+        k: v
+        for k in KEY_FIELDS
+        if k in doc and ((v := doc[k]) or (k == "bibkey_aliases" and type(v) is not list))
+    }
+    return out or None
 
 
 def paper_facts(pid: str, doc: Doc) -> tuple[int, str | None]:
@@ -170,7 +188,7 @@ def row(pid: str, doc: Doc) -> Row:
     title, extra, upvotes, added = search_fields(doc)
     return Row(
         flags, light(doc), line, title_key(doc["title"]), title, extra, upvotes, added,
-        text_of(doc, "date"),
+        text_of(doc, "date"), doc.get("arxiv_id"), keyed(doc),
     )  # fmt: skip
 
 
@@ -186,11 +204,16 @@ def values(name: str, pid: str, doc: Doc) -> Any:
         return title_key(doc["title"])
     if name == "date":
         return text_of(doc, "date")
+    if name == "arxiv":
+        return doc.get("arxiv_id")
+    if name == "keyed":
+        return keyed(doc)
     raise ValueError(f"no column {name}")
 
 
 __all__ = [
     "CANONICAL",
+    "KEY_FIELDS",
     "LIGHT_FIELDS",
     "LINE",
     "READABLE",
@@ -198,6 +221,7 @@ __all__ = [
     "abstract_text",
     "canonical",
     "json_object",
+    "keyed",
     "light",
     "light_line",
     "line_of",

@@ -19,7 +19,7 @@ from readlist.clock import iso
 from readlist.dedup import DedupIndex, merge, restore
 from readlist.errors import InputError
 from readlist.fileformat import META, Malformed, check_meta
-from readlist.inputs import check_format, detect_format
+from readlist.inputs import check_format
 from readlist.listing import Entry, Listing, parse_listing
 from readlist.model import SCHEMA_VERSION, Paper, Source, title_key
 from readlist.outcome import Outcome as Outcome  # the one Outcome, named here too
@@ -34,7 +34,7 @@ class Library(Protocol):
 
     def transaction(self) -> AbstractContextManager[object]: ...
     def dedup_index(self) -> DedupIndex: ...
-    def light(self) -> Mapping[str, Mapping[str, Any]]: ...
+    def key_records(self) -> Mapping[str, Mapping[str, Any]]: ...
     def __contains__(self, paper_id: object) -> bool: ...
     def get(self, paper_id: str) -> Paper: ...
     def new_id(self, key: str, taken: Container[str] = ()) -> str: ...
@@ -108,8 +108,7 @@ def parse_inputs(
         if backup is not None:
             batches.append(Batch(name, backup, restore=True))
             continue
-        check_format(name, text, fmt)
-        if fmt != "listing" and detect_format(text, name) == "bibtex":
+        if check_format(name, text, fmt) == "bibtex":
             batches.append(_bibtex_batch(name, text, stamp))
             continue
         listing = parse_listing(text, as_of)
@@ -158,7 +157,7 @@ def import_papers(
     done = 0
     with store.transaction():
         index = store.dedup_index() if index is None else index
-        keys = Keys(store.light(), deleted.retired(store)) if keys is None else keys
+        keys = Keys(store.key_records(), deleted.retired(store)) if keys is None else keys
         pending: dict[str, Paper] = {}
         before: dict[str, Paper] = {}
         for batch in batches:

@@ -50,7 +50,9 @@ class Layout:
         self.hashes += hashlib.blake2b(body, digest_size=HASH).digest()
 
 
-_COLUMNS = ("light", "line", "tkey", "title", "extra", "upvotes", "added", "date")
+_COLUMNS = (
+    "light", "line", "tkey", "title", "extra", "upvotes", "added", "date", "arxiv", "keyed",
+)  # fmt: skip
 
 
 def build(docs: Mapping[str, Doc], layout: Layout, old: Sidecar | None) -> dict[str, Section]:
@@ -71,7 +73,14 @@ def build(docs: Mapping[str, Doc], layout: Layout, old: Sidecar | None) -> dict[
         previous = {
             name: Texts(old, name).all() if name in TEXT_COLUMNS else old.json(name)
             for name in _COLUMNS
+            if name in TEXT_COLUMNS or old.has(name)
         }
+        # A column an older index lacks is derived for its unchanged papers too.
+        old_ids = old.json("ids")
+        for name in set(_COLUMNS) - set(previous):
+            previous[name] = [None] * old.count
+            for i, j in reuse.items():
+                previous[name][j] = derive.values(name, old_ids[j], docs[ids[i]])
         old_flags = old.raw("flags")
     columns: dict[str, list[Any]] = {name: [] for name in _COLUMNS}
     flags = bytearray(n)

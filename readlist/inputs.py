@@ -113,9 +113,9 @@ def detect_format(text: str, name: str = "") -> str:
     return "unknown"
 
 
-def check_format(name: str, text: str, fmt: str = "auto") -> None:
-    """Refuse, in one line, an input that is neither a listing nor BibTeX (unless `fmt`
-    forces a listing)."""
+def check_format(name: str, text: str, fmt: str = "auto") -> str:
+    """What the input is read as ("listing" or "bibtex"), refusing in one line one that
+    is neither (unless `fmt` forces a listing)."""
     if _JOURNAL.match(text):  # never a listing, whatever --format says
         library = name.removesuffix("-journal") if name.endswith("-journal") else "LIBRARY"
         raise InputError(
@@ -123,9 +123,11 @@ def check_format(name: str, text: str, fmt: str = "auto") -> None:
             f"its papers over, import a backup made with: readlist --db {library} backup FILE"
         )
     if fmt == "listing":
-        return
-    if detect_format(text, name) == "unknown":
+        return "listing"
+    kind = detect_format(text, name)
+    if kind == "unknown":
         raise InputError(
             f"not a Daily Papers listing: {name} (no header, no paper metadata); "
             "--format listing imports it anyway"
         )
+    return kind

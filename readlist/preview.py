@@ -79,7 +79,7 @@ class Snapshot:
     def records(self) -> Records:
         return self._records
 
-    def light(self) -> Records:
+    def key_records(self) -> Records:
         return self._records
 
     def dedup_index(self) -> DedupIndex:

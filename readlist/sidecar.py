@@ -126,6 +126,10 @@ class Sidecar:
         self._checked: set[str] = set()
         self._json: dict[str, Any] = {}
 
+    def has(self, name: str) -> bool:
+        """Whether the sidecar holds a section `name` (an older one may lack a new one)."""
+        return name in self._sections
+
     def raw(self, name: str) -> memoryview:
         """A section's bytes, verified."""
         try:

@@ -152,10 +152,11 @@ class Store:
                 out.append(paper)
         return out
 
-    def light(self) -> Mapping[str, Mapping[str, Any]]:
-        """Every paper's light record (readlist.derive.LIGHT_FIELDS), or more: what an
-        import's key and DOI checks read, without reading every paper by the index."""
-        return self.view().light()
+    def key_records(self) -> Mapping[str, Mapping[str, Any]]:
+        """Every paper that has a key or DOI field (readlist.derive.KEY_FIELDS), with at
+        least those: what an import's key and DOI checks read, without reading every
+        paper by the index."""
+        return self.view().key_records()
 
     def dedup_index(self) -> DedupIndex:
         """An import's duplicate check over every paper (from the index's title keys

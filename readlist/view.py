@@ -338,12 +338,32 @@ class View:
 
         if self.base is None:
             return DedupIndex((p, d["title"], d.get("arxiv_id")) for p, d in self._docs.items())
-        light, keys = self.column("light"), self.column("tkey")
+        if not self.base.sidecar.has("arxiv"):  # an index written by an older readlist
+            light, keys = self.column("light"), self.column("tkey")
+            titles: list[str] | None = [r["title"] for r in light]
+            arxiv_ids = [r.get("arxiv_id") for r in light]
+        else:
+            titles, arxiv_ids, keys = None, self.column("arxiv"), self.column("tkey")
         if self.base is None:  # fell back
             return self.dedup_index()
-        return DedupIndex.of_columns(
-            self.ids, [r["title"] for r in light], [r.get("arxiv_id") for r in light], keys
-        )
+        return DedupIndex.of_columns(self.ids, titles, arxiv_ids, keys, self._title)
+
+    def _title(self, pid: str) -> str:
+        """The stored title of a paper, read from its document (a fuzzy candidate)."""
+        title: str = self.doc(self.where()[pid])["title"]
+        return title
+
+    def key_records(self) -> Mapping[str, Doc]:
+        """The papers that have a key or DOI field (derive.KEY_FIELDS), cut to those
+        fields, by id in order: what an import's key checks read (importing.Keys)."""
+        if self.base is None:
+            return self._docs
+        if not self.base.sidecar.has("keyed"):  # an index written by an older readlist
+            return self.light()
+        keyed = self.column("keyed")
+        if self.base is None:  # fell back
+            return self._docs
+        return {pid: doc for pid, doc in zip(self.ids, keyed, strict=True) if doc is not None}
 
 
 class TextColumn(Sequence[str]):
