@@ -70,6 +70,15 @@ def light(doc: Doc) -> Doc:
     return {k: doc[k] for k in LIGHT_FIELDS if k in doc}
 
 
+KEY_FIELDS = ("bibkey", "bibkey_aliases")
+
+
+def keys(doc: Doc) -> Doc:
+    """The document cut to its citation key and aliases, as stored: what an export
+    reads of every paper (which papers need a key, which keys clash)."""
+    return {k: doc[k] for k in KEY_FIELDS if k in doc}
+
+
 def paper_of(pid: str, doc: Doc) -> Paper | None:
     """`Paper.from_doc`, or None where it fails (as `Store.readable` counts failures)."""
     try:
@@ -151,6 +160,7 @@ class Row:
     upvotes: int
     added: str
     date: str  # text_of: the sort key of `list --sort date`
+    keys: Doc  # the citation key and aliases (`keys`)
 
 
 def paper_facts(pid: str, doc: Doc) -> tuple[int, str | None]:
@@ -170,7 +180,7 @@ def row(pid: str, doc: Doc) -> Row:
     title, extra, upvotes, added = search_fields(doc)
     return Row(
         flags, light(doc), line, title_key(doc["title"]), title, extra, upvotes, added,
-        text_of(doc, "date"),
+        text_of(doc, "date"), keys(doc),
     )  # fmt: skip
 
 
@@ -186,6 +196,8 @@ def values(name: str, pid: str, doc: Doc) -> Any:
         return title_key(doc["title"])
     if name == "date":
         return text_of(doc, "date")
+    if name == "keys":
+        return keys(doc)
     raise ValueError(f"no column {name}")
 
 
@@ -198,6 +210,7 @@ __all__ = [
     "abstract_text",
     "canonical",
     "json_object",
+    "keys",
     "light",
     "light_line",
     "line_of",

@@ -50,7 +50,7 @@ class Layout:
         self.hashes += hashlib.blake2b(body, digest_size=HASH).digest()
 
 
-_COLUMNS = ("light", "line", "tkey", "title", "extra", "upvotes", "added", "date")
+_COLUMNS = ("light", "line", "tkey", "title", "extra", "upvotes", "added", "date", "keys")
 
 
 def build(docs: Mapping[str, Doc], layout: Layout, old: Sidecar | None) -> dict[str, Section]:
