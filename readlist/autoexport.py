@@ -54,6 +54,7 @@ class Result:
 
 
 NOT_WRITING = "not writing it"
+HEAD = 4096  # bytes read to tell whose a file is
 
 
 def _current(path: Path, size: int = -1) -> bytes | None:
@@ -66,9 +67,16 @@ def _current(path: Path, size: int = -1) -> bytes | None:
         return None
 
 
-def _same(current: bytes | None, parts: Sequence[bytes | memoryview]) -> bool:
-    """Whether the file's bytes are the pieces joined (without joining them)."""
-    if current is None or len(current) != sum(len(p) for p in parts):
+def _same(path: Path, parts: Sequence[bytes | memoryview]) -> bool:
+    """Whether the file holds the pieces joined (read only when the sizes agree)."""
+    size = sum(len(p) for p in parts)
+    try:
+        if os.stat(path).st_size != size:
+            return False
+    except OSError:
+        return False
+    current = _current(path)
+    if current is None or len(current) != size:
         return False
     view = memoryview(current)
     at = 0
@@ -188,7 +196,7 @@ def update_one(
         if kind not in (Kind.FILE, Kind.MISSING):
             raise InputError(refusal(kind, NOT_WRITING))
         exporter = exporter_for(export.format)
-        current = _current(export.path)  # read once: ownership, the memo, a change
+        current = _current(export.path, HEAD)  # whose it is; the rest only if needed
         if not _owned(current, exporter):
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"
@@ -197,7 +205,7 @@ def update_one(
             memo = None
         docs = [records.get(pid) for pid in ids] if records is not None else []
         cached = memo.get(export) if memo is not None else None
-        if cached is not None and cached[0] == docs and current == cached[1]:
+        if cached is not None and cached[0] == docs and _current(export.path) == cached[1]:
             return Result(export.path, count=len(ids))
         present = [pid for pid in ids if pid in store]  # undo may drop one
         options = Options(export.format, export.unicode, versions=export.versions)
@@ -212,7 +220,7 @@ def update_one(
             papers, bad = exportable(store, present)
             text, count = render(papers, options), len(papers)
             parts = [exporter.stamp(text, MARK).encode("utf-8")]
-        written = not _same(current, parts)
+        written = not _same(export.path, parts)
         if written:  # the full check (hard links, a writable directory) only to write
             atomic_write(check_output(export.path, store), parts)
         if memo is not None and records is not None:

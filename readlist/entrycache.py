@@ -66,6 +66,7 @@ class EntryCache:
         self._persist = persist
         self._texts: dict[tuple[str, bool, str], Texts] = {}
         self._hashes: dict[str, tuple[Mapping[str, Any], bytes | None]] = {}
+        self._digests: dict[tuple[bytes, str], bytes] = {}  # (hash, id) -> entry digest
         self.rendered = 0  # entries rendered, not found (for tests)
         self.found = 0  # entries found on disk (for tests)
 
@@ -114,6 +115,8 @@ class EntryCache:
                 self._texts[opts] = kept
         if len(self._hashes) > 2 * len(store) + 1000:
             self._hashes.clear()
+        if len(self._digests) > 2 * len(store) + 1000:
+            self._digests.clear()
         return parts, len(wanted), bad
 
     def _known(
@@ -127,10 +130,18 @@ class EntryCache:
         papers whose document was rendered before, so valid. A few entries not in
         memory are rendered again rather than read from disk (reading costs more)."""
         texts = self._texts.get(opts, {})
-        digests = [
-            None if h is None else entry_digest(h, pid, None)
-            for pid, h in zip(ids, hashes, strict=True)
-        ]
+        memo = self._digests
+        digests: list[bytes | None] = []
+        for pid, h in zip(ids, hashes, strict=True):
+            if h is None:
+                digests.append(None)
+                continue
+            d = memo.get((h, pid))
+            if d is None:
+                d = entry_digest(h, pid, None)
+                if self._keep:
+                    memo[h, pid] = d
+            digests.append(d)
         hits: dict[str, Item] = {}
         misses = []
         for pid, d in zip(ids, digests, strict=True):
