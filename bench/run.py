@@ -92,7 +92,10 @@ def copy_library(src: Path, name: str) -> Path:
 
 def remove_work_copies() -> None:
     for path in DATA.glob("work*"):
-        path.unlink()
+        if path.is_dir():  # a library's render cache (readlist/rendercache.py)
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def process(argv: list[str], stdout: int | None = subprocess.DEVNULL) -> tuple[float, int]:

@@ -28,6 +28,7 @@ import contextlib
 import hashlib
 import mmap
 import os
+import re
 import secrets
 import struct
 import sys
@@ -50,6 +51,7 @@ _PREAMBLE = struct.Struct("<QI")  # header length, header CRC-32
 DIGEST = 16
 MAX_PACKS = 16  # packs of one options set before they are folded into one
 SUFFIX = ".pack"
+_TEMP = re.compile(r"\.[^/]+\.render-(\d+)-[0-9a-f]+\.tmp")  # atomic.temp_name's
 
 
 class Unusable(Exception):
@@ -255,9 +257,25 @@ class Shelf:
             if len(entries) + len(rest) <= keep:
                 entries.update((d, self.text(at)) for d, at in rest)
             _write_pack(self.directory / name, self.options, list(entries.items()))
-            for old in [p.path for p in self.packs()] + self.unusable:
+            for old in [p.path for p in self.packs()] + self.unusable + self._dead_temps():
                 with contextlib.suppress(OSError):
                     os.unlink(old)
+
+    def _dead_temps(self) -> list[Path]:
+        """Temp files of writers that died (killed between create and rename)."""
+        out = []
+        with contextlib.suppress(OSError):
+            for name in os.listdir(self.directory):
+                m = _TEMP.fullmatch(name)
+                if m is None or int(m[1]) == os.getpid():
+                    continue
+                try:
+                    os.kill(int(m[1]), 0)
+                except ProcessLookupError:
+                    out.append(self.directory / name)
+                except OSError:
+                    pass  # alive, another user's: not ours to judge
+        return out
 
 
 def _safe_dir(directory: Path) -> bool:

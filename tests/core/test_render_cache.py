@@ -318,3 +318,20 @@ def test_the_render_directory_is_the_library_s_own(
     assert main(["--db", str(lib), "export", "-o", str(copy)]) == 1  # a readlist file
     assert pack.read_bytes() == before == copy.read_bytes()
     assert "not overwriting it" in capsys.readouterr().err
+
+
+def test_a_dead_writer_s_temp_file_goes_with_the_next_fold(lib: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    for pack in render_dir(lib).glob("*.pack"):
+        pack.unlink()  # the next export renders everything, and folds
+    dead = render_dir(lib) / f".bibtex.ascii.both.0.pack.render-{gone.pid}-0badf00d.tmp"
+    alive = render_dir(lib) / f".bibtex.ascii.both.1.pack.render-{os.getppid()}-0badf00d.tmp"
+    dead.write_bytes(b"half a pack")
+    alive.write_bytes(b"being written")
+    assert exported(lib, Options(), tmp_path / "out.bib") == fresh(lib, Options())
+    assert not dead.exists()
+    assert alive.exists()
