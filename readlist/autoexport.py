@@ -78,10 +78,9 @@ def _same(path: Path, parts: Sequence[bytes | memoryview]) -> bool:
     current = _current(path)
     if current is None or len(current) != size:
         return False
-    view = memoryview(current)
     at = 0
     for part in parts:
-        if view[at : at + len(part)] != part:
+        if not current.startswith(part, at):  # memcmp; a memoryview's == is per byte
             return False
         at += len(part)
     return True
@@ -207,7 +206,8 @@ def update_one(
         cached = memo.get(export) if memo is not None else None
         if cached is not None and cached[0] == docs and _current(export.path) == cached[1]:
             return Result(export.path, count=len(ids))
-        present = [pid for pid in ids if pid in store]  # undo may drop one
+        held = store.records()
+        present = [pid for pid in ids if pid in held]  # undo may drop one
         options = Options(export.format, export.unicode, versions=export.versions)
         parts: list[bytes | memoryview]
         if isinstance(exporter, EntryWise):

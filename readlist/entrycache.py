@@ -108,11 +108,14 @@ class EntryCache:
         fresh = [(d, t) for d, t in used if isinstance(t, bytes) and d not in job.texts]
         if shelf is not None:
             shelf.save(used, fresh, keep=2 * len(store) + 1000)
-        if self._keep:
-            kept = {d: bytes(job.text(t)) for d, t in used}
-            job.texts.update(kept)
-            if len(job.texts) > 2 * len(kept) + 1000:  # papers removed, or out of every export
-                self._texts[opts] = kept
+        if self._keep:  # what memory lacks: the entries rendered or read from disk now
+            job.texts.update(
+                (d, t if isinstance(t, bytes) else bytes(job.text(t)))
+                for d, t in used
+                if d not in job.texts
+            )
+            if len(job.texts) > 2 * len(used) + 1000:  # papers removed, or out of every export
+                self._texts[opts] = {d: bytes(job.text(t)) for d, t in used}
         if len(self._hashes) > 2 * len(store) + 1000:
             self._hashes.clear()
         if len(self._digests) > 2 * len(store) + 1000:
@@ -139,8 +142,7 @@ class EntryCache:
             d = memo.get((h, pid))
             if d is None:
                 d = entry_digest(h, pid, None)
-                if self._keep:
-                    memo[h, pid] = d
+                memo[h, pid] = d
             digests.append(d)
         hits: dict[str, Item] = {}
         misses = []
@@ -250,11 +252,11 @@ class _Job:
         for pid, h, d in zip(ids, hashes, digests, strict=True):
             if pid in bad:
                 continue
-            stored = keys[pid].get("bibkey")
-            if not needs_keys or (pid not in cited and (stored is None or valid_key(stored))):
+            if not needs_keys or pid not in cited:  # the stored key: valid (schema.Key)
                 wanted.append((pid, None, d))  # the usual: once, under its own key
                 found.append(hits.get(pid))
                 continue
+            stored = keys[pid].get("bibkey")
             cited_keys: Sequence[str | None] = cited.get(pid) or [stored]
             for k in cited_keys:
                 if k is not None and not valid_key(k):

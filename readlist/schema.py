@@ -333,7 +333,7 @@ _ABSENT = object()
 def key_clashes(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, str]:
     """Papers whose key or alias another paper already has, ignoring case (BibTeX treats
     `dup` and `DUP` as one key): every key names one paper, library-wide."""
-    docs = list(docs)
+    docs = [(pid, doc) for pid, doc in docs if type(doc) is dict]  # others have no keys
     if not any("bibkey_aliases" in doc for _, doc in docs):  # the usual library: faster
         keys = [k.casefold() for _, doc in docs if isinstance(k := doc.get("bibkey"), str)]
         if len(set(keys)) == len(keys):
@@ -367,7 +367,7 @@ def problems(
     }
     records = docs if keys is None else keys
     valid_docs = (
-        (pid, doc) for pid, doc in records.items() if pid not in out and type(doc) is dict
+        records.items() if not out else ((p, d) for p, d in records.items() if p not in out)
     )
     clashes = key_clashes(valid_docs)
     return out | {pid: why for pid, why in clashes.items() if pid in wanted}
