@@ -195,7 +195,8 @@ def update_one(
         if kind not in (Kind.FILE, Kind.MISSING):
             raise InputError(refusal(kind, NOT_WRITING))
         exporter = exporter_for(export.format)
-        current = _current(export.path, HEAD)  # whose it is; the rest only if needed
+        # Whose it is: a format that stamps in front (EntryWise) is told by its head.
+        current = _current(export.path, HEAD if isinstance(exporter, EntryWise) else -1)
         if not _owned(current, exporter):
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"
