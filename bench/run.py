@@ -97,7 +97,10 @@ def copy_library(src: Path, name: str) -> Path:
 
 def remove_work_copies() -> None:
     for path in DATA.glob("work*"):
-        path.unlink()
+        if path.is_dir():  # a library's render cache (readlist/rendercache.py)
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def process(argv: list[str], stdout: int | None = subprocess.DEVNULL) -> tuple[float, int]:
@@ -160,6 +163,8 @@ def bench_cli(n: int) -> None:
     record(Row("mark ID --star (process, durable)", n, seconds, "s", 0.25 if big else None))
     record(Row("stats (process)", n, best_of(3, lambda: readlist(*db, "stats")), "s"))
     work = copy_library(lib, f"work-export-cli-{n}.json")
+    for flag in ("--star", "--unstar"):  # a copy's index is stale: used, a library has one
+        readlist("--db", str(work), "mark", pid, flag)
     out = DATA / f"work-export-cli-{n}.bib"
     readlist("--db", str(work), "export", "-o", str(out))  # assigns and stores the keys
     seconds = best_of(2, lambda: readlist("--db", str(work), "export", "-o", str(out)))

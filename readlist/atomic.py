@@ -28,7 +28,11 @@ def temp_name(path: Path, kind: str = "write") -> Path:
 
 
 def atomic_write(
-    path: Path, data: bytes | Iterable[bytes], *, temp_for: Path | None = None, kind: str = "write"
+    path: Path,
+    data: bytes | Iterable[bytes | memoryview],
+    *,
+    temp_for: Path | None = None,
+    kind: str = "write",
 ) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file.
 

@@ -20,7 +20,7 @@ from readlist.citations import shown
 from readlist.config import AutoExport
 from readlist.errors import InputError, ReadlistError
 from readlist.exporters import EntryWise, Exporter, Options, exporter_for
-from readlist.exporting import check_output, ensure_keys, exportable
+from readlist.exporting import cache_for, check_output, ensure_keys, exportable
 from readlist.fspaths import Kind, PathError, kind_of, open_regular, refusal
 from readlist.model import Paper
 from readlist.selection import select
@@ -54,6 +54,7 @@ class Result:
 
 
 NOT_WRITING = "not writing it"
+HEAD = 4096  # bytes read to tell whose a file is
 
 
 def _current(path: Path, size: int = -1) -> bytes | None:
@@ -66,6 +67,25 @@ def _current(path: Path, size: int = -1) -> bytes | None:
         return None
 
 
+def _same(path: Path, parts: Sequence[bytes | memoryview]) -> bool:
+    """Whether the file holds the pieces joined (read only when the sizes agree)."""
+    size = sum(len(p) for p in parts)
+    try:
+        if os.stat(path).st_size != size:
+            return False
+    except OSError:
+        return False
+    current = _current(path)
+    if current is None or len(current) != size:
+        return False
+    at = 0
+    for part in parts:
+        if not current.startswith(part, at):  # memcmp; a memoryview's == is per byte
+            return False
+        at += len(part)
+    return True
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Replace `path` with `data` unless it already holds exactly that; True if written."""
     if _current(path) == data:
@@ -74,14 +94,20 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def selected(records: Mapping[str, Mapping[str, Any]], query: str, now: dt.datetime) -> list[str]:
-    """The ids an auto-export holds: the query's matches, in the library's stable order."""
+def selected(
+    records: Mapping[str, Mapping[str, Any]],
+    query: str,
+    now: dt.datetime,
+    full: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[str]:
+    """The ids an auto-export holds: the query's matches, in the library's stable order.
+    `records` may be light records (readlist.derive); a query reads `full` ones."""
     ordered = select(records)
     if not query.strip():
         return ordered
     from readlist.search import rank
 
-    hits = set(rank(records, query, now=now))
+    hits = set(rank(records if full is None else full, query, now=now))
     return [i for i in ordered if i in hits]
 
 
@@ -113,7 +139,9 @@ def update_all(
     Papers newly selected get their citation keys first, all in one transaction. A
     long-running process keeps the `memo` and a `cache` of rendered entries.
     """
-    records = dict(store.records())  # one snapshot to select from, even beside a writer thread
+    # One snapshot to select from, even beside a writer thread: every paper's record
+    # (the light one, readlist.derive, where the store was opened by its index).
+    records = dict(store.light())
     chosen: list[tuple[AutoExport, list[str]]] = []
     results: dict[int, Result] = {}
     targets: set[str] = set()
@@ -124,7 +152,7 @@ def update_all(
             continue
         targets.add(target)
         try:
-            chosen.append((export, selected(records, export.query, now)))
+            chosen.append((export, selected(records, export.query, now, store.records())))
         except ReadlistError as exc:
             results[n] = Result(export.path, error=str(exc))
     keyless = {
@@ -139,7 +167,7 @@ def update_all(
             ensure_keys(store, store.readable(sorted(keyless))[0])
         except ReadlistError as exc:
             return [Result(e.path, error=f"cannot store citation keys: {exc}") for e in exports]
-        records = dict(store.records())
+        records = dict(store.light())
     out: list[Result] = []
     done = iter(chosen)
     for n, export in enumerate(exports):
@@ -167,28 +195,37 @@ def update_one(
         if kind not in (Kind.FILE, Kind.MISSING):
             raise InputError(refusal(kind, NOT_WRITING))
         exporter = exporter_for(export.format)
-        current = _current(export.path)  # read once: ownership, the memo, a change
+        # Whose it is: a format that stamps in front (EntryWise) is told by its head.
+        current = _current(export.path, HEAD if isinstance(exporter, EntryWise) else -1)
         if not _owned(current, exporter):
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"
             )
+        if store.by_index:  # light records: the memo needs whole ones
+            memo = None
         docs = [records.get(pid) for pid in ids] if records is not None else []
         cached = memo.get(export) if memo is not None else None
-        if cached is not None and cached[0] == docs and current == cached[1]:
+        if cached is not None and cached[0] == docs and _current(export.path) == cached[1]:
             return Result(export.path, count=len(ids))
-        present = [pid for pid in ids if pid in store]  # undo may drop one
+        held = store.records()
+        present = [pid for pid in ids if pid in held]  # undo may drop one
         options = Options(export.format, export.unicode, versions=export.versions)
-        if cache is not None and isinstance(exporter, EntryWise):
-            text, count, bad = cache.render(store, exporter, options, present)
+        parts: list[bytes | memoryview]
+        if isinstance(exporter, EntryWise):
+            head = exporter.stamp("", MARK).encode("utf-8")
+            cache = cache_for(store) if cache is None else cache
+            parts, count, bad = cache.render(
+                store, exporter, options, present, head=head, give_keys=ensure_keys
+            )
         else:
             papers, bad = exportable(store, present)
             text, count = render(papers, options), len(papers)
-        data = exporter.stamp(text, MARK).encode("utf-8")
-        written = current != data
+            parts = [exporter.stamp(text, MARK).encode("utf-8")]
+        written = not _same(export.path, parts)
         if written:  # the full check (hard links, a writable directory) only to write
-            atomic_write(check_output(export.path, store), data)
+            atomic_write(check_output(export.path, store), parts)
         if memo is not None and records is not None:
-            memo[export] = (docs, data)
+            memo[export] = (docs, b"".join(parts))
     except PathError as exc:  # names the path, which the message starts with already
         return Result(export.path, error=exc.reason)
     except ReadlistError as exc:

@@ -70,6 +70,15 @@ def light(doc: Doc) -> Doc:
     return {k: doc[k] for k in LIGHT_FIELDS if k in doc}
 
 
+CITE_FIELDS = ("bibkey", "bibkey_aliases")
+
+
+def keys(doc: Doc) -> Doc:
+    """The document cut to its citation key and aliases, as stored: what an export
+    reads of every paper (which papers need a key, which keys clash)."""
+    return {k: doc[k] for k in CITE_FIELDS if k in doc}
+
+
 def paper_of(pid: str, doc: Doc) -> Paper | None:
     """`Paper.from_doc`, or None where it fails (as `Store.readable` counts failures)."""
     try:
@@ -153,6 +162,7 @@ class Row:
     date: str  # text_of: the sort key of `list --sort date`
     arxiv: Any  # the stored arxiv_id, raw: an import's duplicate check
     keyed: Doc | None  # the key and DOI fields it has, raw: an import's key checks
+    keys: Doc  # the citation key and aliases (`keys`)
 
 
 # What an import's key and DOI checks read of a paper (importing.Keys).
@@ -188,7 +198,7 @@ def row(pid: str, doc: Doc) -> Row:
     title, extra, upvotes, added = search_fields(doc)
     return Row(
         flags, light(doc), line, title_key(doc["title"]), title, extra, upvotes, added,
-        text_of(doc, "date"), doc.get("arxiv_id"), keyed(doc),
+        text_of(doc, "date"), doc.get("arxiv_id"), keyed(doc), keys(doc),
     )  # fmt: skip
 
 
@@ -208,11 +218,14 @@ def values(name: str, pid: str, doc: Doc) -> Any:
         return doc.get("arxiv_id")
     if name == "keyed":
         return keyed(doc)
+    if name == "keys":
+        return keys(doc)
     raise ValueError(f"no column {name}")
 
 
 __all__ = [
     "CANONICAL",
+    "CITE_FIELDS",
     "KEY_FIELDS",
     "LIGHT_FIELDS",
     "LINE",
@@ -222,6 +235,7 @@ __all__ = [
     "canonical",
     "json_object",
     "keyed",
+    "keys",
     "light",
     "light_line",
     "line_of",

@@ -12,9 +12,10 @@ import datetime as dt
 import os
 import re
 import tempfile
+import weakref
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -22,12 +23,15 @@ from readlist import deleted
 from readlist.atomic import atomic_write
 from readlist.citekeys import assign_keys, valid_key
 from readlist.errors import ReadlistError
-from readlist.exporters import Exporter, Options, exporter_for
+from readlist.exporters import EntryWise, Exporter, Options, exporter_for
 from readlist.fileformat import META
 from readlist.fspaths import Kind, PathError, kind_of, open_regular, refusal
 from readlist.model import Paper
-from readlist.selection import Selection, select
+from readlist.selection import Selection
 from readlist.store import Store
+
+if TYPE_CHECKING:
+    from readlist.entrycache import EntryCache
 
 
 def choose(
@@ -40,7 +44,8 @@ def choose(
 ) -> list[str]:
     """The ids to export: a view, narrowed to explicit ids (in their order) and a query
     (whose `is:due` compares with `now`)."""
-    chosen = select(store.records(), selection or Selection())
+    view = store.view()  # by the sidecar index where the store was opened by it
+    chosen = [view.ids[r] for r in view.select(selection or Selection())]
     if ids:
         keep = set(chosen)
         wanted = dict.fromkeys(store.resolve(i) for i in ids)
@@ -58,7 +63,7 @@ def ensure_keys(store: Store, papers: Sequence[Paper]) -> list[Paper]:
         return list(papers)
     with store.transaction():
         current = [store.get(p.id) for p in papers]
-        taken = [k for r in store.records().values() for k in _keys(r)]
+        taken = [k for r in store.cite_keys().values() for k in _keys(r)]
         taken += deleted.retired(store)  # a deleted paper's keys may be cited still
         fresh = assign_keys(current, taken)
         updated = {pid: store.get(pid).replace(bibkey=key) for pid, key in fresh.items()}
@@ -110,8 +115,29 @@ def render_export(
     """The text of the export in `options.format`, and how many entries it holds."""
     options = options or Options()
     exporter = exporter_for(options.format)
+    if isinstance(exporter, EntryWise) and all(store.holds(p) for p in papers):
+        # The papers as stored: their entries can come from the render cache.
+        ids = [p.id for p in papers]
+        parts, count, bad = cache_for(store).render(
+            store, exporter, options, ids, cited, give_keys=ensure_keys
+        )
+        if not bad:  # else render them all, as asked, invalid ones included
+            return b"".join(parts).decode("utf-8"), count
     entries = prepare(store, papers, exporter, cited)
     return exporter.render(entries, options), len(entries)
+
+
+_CACHES: weakref.WeakKeyDictionary[Store, EntryCache] = weakref.WeakKeyDictionary()
+
+
+def cache_for(store: Store) -> EntryCache:
+    """The render cache of an open store (entries on disk, document hashes in memory)."""
+    from readlist.entrycache import EntryCache
+
+    cache = _CACHES.get(store)
+    if cache is None:
+        cache = _CACHES[store] = EntryCache(keep=False)
+    return cache
 
 
 def export_papers(
@@ -140,16 +166,27 @@ def export_ids(
     ids: Sequence[str],
     options: Options | None = None,
     cited: Mapping[str, Sequence[str]] | None = None,
-) -> tuple[str, int, dict[str, str]]:
-    """The export of these papers, how many entries it holds, and the papers left
-    out for invalid data (with why)."""
+) -> tuple[list[bytes | memoryview], int, dict[str, str]]:
+    """The export of these papers (UTF-8, in pieces: b"".join them), how many entries
+    it holds, and the papers left out for invalid data (with why). Entries come from
+    the render cache where the format allows (readlist.entrycache): the same bytes,
+    sooner."""
     if not ids:
         raise ReadlistError("no papers match; nothing exported")
+    options = options or Options()
+    exporter = exporter_for(options.format)
+    if isinstance(exporter, EntryWise):
+        parts, count, bad = cache_for(store).render(
+            store, exporter, options, ids, cited, give_keys=ensure_keys
+        )
+        if all(i in bad for i in ids):
+            raise ReadlistError(f"every paper chosen has invalid data ({len(bad)}); readlist check")
+        return parts, count, bad
     papers, bad = exportable(store, ids)
     if not papers:
         raise ReadlistError(f"every paper chosen has invalid data ({len(bad)}); readlist check")
     text, count = render_export(store, papers, options, cited)
-    return text, count, bad
+    return [text.encode("utf-8")], count, bad
 
 
 def _head(path: Path, size: int = 4096) -> bytes:
@@ -225,10 +262,11 @@ def check_output(path: Path, store: Store, *, backup_ok: bool = False) -> Path:
     return target
 
 
-def write_export(path: Path, text: str, store: Store) -> None:
-    """Replace `path` (or, for a symlink, its target) atomically with the exported text."""
+def write_export(path: Path, text: str | Sequence[bytes | memoryview], store: Store) -> None:
+    """Replace `path` (or, for a symlink, its target) atomically with the exported text
+    (or its UTF-8 bytes, in pieces)."""
     target = check_output(path, store)
     try:
-        atomic_write(target, text.encode("utf-8"))
+        atomic_write(target, text.encode("utf-8") if isinstance(text, str) else text)
     except OSError as exc:
         raise ReadlistError(f"{path}: cannot write ({exc.strerror})") from None

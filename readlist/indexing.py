@@ -52,6 +52,7 @@ class Layout:
 
 _COLUMNS = (
     "light", "line", "tkey", "title", "extra", "upvotes", "added", "date", "arxiv", "keyed",
+    "keys",
 )  # fmt: skip
 
 

@@ -86,6 +86,7 @@ class JournalStorage(Storage):
         self.journal = self.real.with_name(self.real.name + "-journal")
         self.lock_path = self.real.with_name(self.real.name + ".lock")
         self.index_path = self.real.with_name(self.real.name + "-index")
+        self.render_dir = self.real.with_name(self.real.name + "-render")  # rendercache.py
         # Open by the sidecar index when it is usable (see readlist/sidecar.py): papers
         # are then read as asked for (LazyDocs), the journal applied on top as always.
         self.indexed = indexed
@@ -146,7 +147,10 @@ class JournalStorage(Storage):
         check_trusted(self.files())
 
     def is_own_file(self, candidate: str | os.PathLike[str]) -> bool:
-        """True if `candidate` is the library, its journal, lock, index or temp files."""
+        """True if `candidate` is the library, its journal, lock, index, temp files or a
+        file of its render cache."""
+        if Path(os.path.realpath(candidate)).parent == self.render_dir:
+            return True
         return is_own_file(self.real, [*self.files(), self.index_path], candidate)
 
     def remove_stale_temps(self) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -333,6 +333,11 @@ _ABSENT = object()
 def key_clashes(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, str]:
     """Papers whose key or alias another paper already has, ignoring case (BibTeX treats
     `dup` and `DUP` as one key): every key names one paper, library-wide."""
+    docs = [(pid, doc) for pid, doc in docs if type(doc) is dict]  # others have no keys
+    if not any("bibkey_aliases" in doc for _, doc in docs):  # the usual library: faster
+        keys = [k.casefold() for _, doc in docs if isinstance(k := doc.get("bibkey"), str)]
+        if len(set(keys)) == len(keys):
+            return {}
     owner: dict[str, str] = {}
     out: dict[str, str] = {}
     for pid, doc in docs:
@@ -345,11 +350,24 @@ def key_clashes(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, str]
     return out
 
 
-def problems(docs: Mapping[str, Any], ids: Iterable[str]) -> dict[str, str]:
+def problems(
+    docs: Mapping[str, Any],
+    ids: Iterable[str],
+    *,
+    keys: Mapping[str, Any] | None = None,
+    valid: Container[str] = (),
+) -> dict[str, str]:
     """The papers of `ids` whose document is not of the stored shape or whose key
-    another paper of `docs` has too, with what is wrong."""
+    another paper of `docs` has too, with what is wrong. `keys`: every paper's
+    `bibkey` and `bibkey_aliases` (its light record) where reading `docs` whole costs;
+    `valid`: papers whose document is known to be of the stored shape (not read)."""
     wanted = dict.fromkeys(ids)
-    out = {pid: why for pid in wanted if (why := problem(docs[pid])) is not None}
-    valid = ((pid, doc) for pid, doc in docs.items() if pid not in out and type(doc) is dict)
-    clashes = key_clashes(valid)
+    out = {
+        pid: why for pid in wanted if pid not in valid and (why := problem(docs[pid])) is not None
+    }
+    records = docs if keys is None else keys
+    valid_docs = (
+        records.items() if not out else ((p, d) for p, d in records.items() if p not in out)
+    )
+    clashes = key_clashes(valid_docs)
     return out | {pid: why for pid, why in clashes.items() if pid in wanted}

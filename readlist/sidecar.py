@@ -34,7 +34,7 @@ from readlist.atomic import atomic_write
 from readlist.fspaths import Kind, classify
 from readlist.libfiles import unsafe_reason
 
-VERSION = 2  # 2: light records hold resolution and arxiv_version
+VERSION = 3  # 2: light records hold resolution and arxiv_version; 3: a keys column
 FIRST_LINE = b'{"_readlist":{"1":{"index":%d}}}\n' % VERSION
 MAGIC = b"RLINDEX\n"
 _PREAMBLE = struct.Struct("<QI")  # header length, header CRC-32

@@ -96,6 +96,17 @@ class Store:
     def lock_path(self) -> Path:
         return self._storage.lock_path
 
+    @property
+    def render_dir(self) -> Path:
+        """Where exports keep rendered entries (readlist.rendercache): derived, never
+        read as the library."""
+        return self._storage.render_dir
+
+    @property
+    def by_index(self) -> bool:
+        """Whether the papers are read by the sidecar index, as asked for (LazyDocs)."""
+        return self._storage.by_index
+
     def is_own_file(self, path: str | os.PathLike[str]) -> bool:
         """True if `path` resolves to this library's file, journal, lock or a temp file:
         never a place to write anything else."""
@@ -152,11 +163,21 @@ class Store:
                 out.append(paper)
         return out
 
+    def light(self) -> Mapping[str, Mapping[str, Any]]:
+        """Every paper's light record (readlist.derive.LIGHT_FIELDS), or more: what views,
+        selections and auto-exports read, without reading every paper by the index."""
+        return self.view().light()
+
     def key_records(self) -> Mapping[str, Mapping[str, Any]]:
         """Every paper that has a key or DOI field (readlist.derive.KEY_FIELDS), with at
         least those: what an import's key and DOI checks read, without reading every
         paper by the index."""
         return self.view().key_records()
+
+    def cite_keys(self) -> Mapping[str, Mapping[str, Any]]:
+        """Every paper's `bibkey` and `bibkey_aliases` as stored, or more (readlist.derive.keys):
+        what an export reads of every paper, without reading every paper by the index."""
+        return self.view().keys()
 
     def dedup_index(self) -> DedupIndex:
         """An import's duplicate check over every paper (from the index's title keys
@@ -176,6 +197,11 @@ class Store:
                 raise NotFoundError(f"no paper with id {paper_id}")
             paper = self._cache[paper_id] = self._paper(paper_id, doc)
         return paper
+
+    def holds(self, paper: Paper) -> bool:
+        """True when `paper` is what `get` returns for its id right now: the paper as
+        stored (a render cache may key its entry on the stored record)."""
+        return self._cache.get(paper.id) is paper
 
     def _paper(self, pid: str, doc: dict[str, Any]) -> Paper:
         try:

@@ -197,6 +197,16 @@ class View:
             return self._docs
         return dict(zip(self.ids, self.column("light"), strict=True))
 
+    def keys(self) -> Mapping[str, Doc]:
+        """Every paper's citation key and aliases (derive.keys), by id in order: what an
+        export reads of every paper. In full: the documents."""
+        if self.base is None:
+            return self._docs
+        column = self.column("keys")
+        if self.base is None:  # fell back
+            return self._docs
+        return dict(zip(self.ids, column, strict=True))
+
     # Views ----------------------------------------------------------------------------
     def select(self, selection: Selection, by: str = "added") -> list[int]:
         """`selection.select` over the papers: the rows a view shows, in order."""

@@ -131,13 +131,15 @@ def _cited_keys(args: argparse.Namespace) -> list[str] | None:
 def _choose(store: Store, args: argparse.Namespace, keys: list[str] | None) -> Cited:
     from readlist.citations import Cited, match_keys
     from readlist.exporting import choose
-    from readlist.selection import select
+    from readlist.selection import Selection
 
     if keys is None:
         ids_arg = [i for i in (args.ids or "").split(",") if i.strip()]
         now = args.clock.now()
         return Cited(choose(store, selection_of(args), ids_arg, args.query, now=now), [])
-    cited = match_keys(store.records(), keys, select(store.records()))
+    view = store.view()
+    order = [view.ids[r] for r in view.select(Selection())]
+    cited = match_keys(store.cite_keys(), keys, order)
     if not cited.ids:  # `choose` reads no ids as "no restriction"
         return cited
     return Cited(
@@ -155,7 +157,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.watch:
         return watch(args)
     keys = _cited_keys(args)
-    with open_store(args) as store:
+    # By the sidecar index: the papers' documents are read only where an entry is not
+    # in the render cache (a query ranks by their text: read in full).
+    with open_store(args, indexed=not args.query) as store:
         if args.output:  # before keys are stored: a refused export changes nothing
             check_output(Path(args.output), store)
         cited = _choose(store, args, keys)
@@ -173,8 +177,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         write_export(Path(args.output), text, store)
         where = args.output
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        if (sys.stdout.encoding or "").lower().replace("-", "") == "utf8":
+            sys.stdout.flush()
+            sys.stdout.buffer.writelines(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(b"".join(text).decode("utf-8"))
+            sys.stdout.flush()
         where = "stdout"
     done = f"exported {count} entr{'ies' if count != 1 else 'y'} to {where}"
     print(clean_line(done), file=sys.stderr)
@@ -258,7 +267,7 @@ def run_auto_exports(args: argparse.Namespace) -> None:
     try:
         if not exports:
             return
-        with open_store(args) as store:
+        with open_store(args, indexed=True) as store:  # papers read only where needed
             results = update_all(store, exports, args.clock.now())
     except (ReadlistError, OSError) as exc:
         _say(f"readlist: warning: auto-export: {exc}")

@@ -94,14 +94,20 @@ class Exporter(Protocol):
 
 @runtime_checkable
 class EntryWise(Protocol):
-    """A format whose file is its entries joined (`render` = `join(render_entries)`),
-    so that a render cache can keep each paper's entry (readlist.entrycache)."""
+    """A format whose file is its entries joined (`render` =
+    `separator.join(render_entries)`), so that a render cache can keep each paper's
+    entry (readlist.entrycache), and whose `stamp` goes in front (`stamp(text, mark)`
+    = `stamp("", mark) + text`), so that the cache joins bytes."""
+
+    @property
+    def separator(self) -> str:
+        """What goes between two entries."""
 
     def render_entries(self, papers: Sequence[Paper], options: Options) -> list[str]:
         """Each paper's entry, in order."""
 
     def join(self, entries: Sequence[str]) -> str:
-        """The file of these entries."""
+        """The file of these entries: `separator.join(entries)`."""
 
 
 def _load() -> dict[str, Exporter]:

@@ -18,6 +18,7 @@ class Bibtex:
     suffix: str = ".bib"
     needs_keys: bool = True
     latex: bool = True
+    separator: str = "\n"  # readlist.bibtex.ENTRY_SEPARATOR, without loading bibtexparser
 
     def render(self, papers: Sequence[Paper], options: Options) -> str:
         from readlist.bibtex import render  # bibtexparser and pylatexenc load on first use
@@ -29,12 +30,12 @@ class Bibtex:
         from readlist.bibtex import render_entries
         from readlist.exporters import Options
 
-        return render_entries(papers, Options(self.name, options.unicode))
+        return render_entries(
+            papers, Options(self.name, options.unicode, versions=options.versions)
+        )
 
     def join(self, entries: Sequence[str]) -> str:
-        from readlist.bibtex import ENTRY_SEPARATOR
-
-        return ENTRY_SEPARATOR.join(entries)
+        return self.separator.join(entries)
 
     def stamp(self, text: str, mark: str) -> str:
         return f"% {mark}\n{text}"  # BibTeX reads nothing outside an entry

@@ -7,8 +7,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bibtexparser.entrypoint import parse_string
@@ -18,7 +19,6 @@ from readlist.autoexport import HEADER, update_all
 from readlist.bibtex import Options
 from readlist.cli import main
 from readlist.config import AutoExport
-from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import AS_OF, NOW, SEEDS
 from tests.core.bibcheck import compile_bib, parse
@@ -156,15 +156,24 @@ def test_memo_skips_the_render_only_while_nothing_it_shows_changed(
     lib: Path, ids: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from readlist import autoexport
+    from readlist.entrycache import EntryCache
 
     renders: list[int] = []
-    from readlist.bibtex import render as real
+    real = EntryCache.render
 
-    def counting(papers: Sequence[Paper], options: Options) -> str:
-        renders.append(len(papers))
-        return real(papers, options)
+    def counting(
+        self: EntryCache,
+        store: Store,
+        exporter: Any,
+        options: Options,
+        ids: Any,
+        *args: Any,
+        **kw: Any,
+    ) -> Any:
+        renders.append(len(ids))
+        return real(self, store, exporter, options, ids, *args, **kw)
 
-    monkeypatch.setattr("readlist.autoexport.render", counting)
+    monkeypatch.setattr(EntryCache, "render", counting)
     out = tmp_path / "refs.bib"
     exports = [AutoExport(out, TAG)]
     memo: autoexport.Memo = {}

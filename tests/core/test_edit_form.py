@@ -187,7 +187,8 @@ def test_an_export_cites_the_edited_date_and_venue(lib: Store) -> None:
     pid = pid_of(lib, "Deep Bayesian Things")
     opened = form_of(lib.get(pid))
     editform.save(lib, pid, opened, edit(opened, date="2019-03", type="article", venue="J. X"))
-    text, _, _ = export_ids(lib, [pid])
+    data, _, _ = export_ids(lib, [pid])
+    text = b"".join(data).decode()
     assert "@article{smith2020deep," in text
     assert "journal = {J. X}" in text
     assert "year = 2019" in text

@@ -1,0 +1,297 @@
+"""The export render cache on disk: each paper's rendered entry, kept between
+commands, so that an export renders only the papers that changed since the last one.
+
+Derived data, never a source of truth. It lives in the directory `L-render` beside
+the library `L`, as packs: immutable files, each holding the entries of one set of
+format options (format, `--unicode`, `--versions`) rendered by one build of readlist
+(`fingerprint`: its version, its renderers' code and their libraries' versions). An
+entry is found by its digest (readlist.entrycache says what goes into it: the paper's
+stored document, its id and the key it is written under), so an entry found is, by
+construction, the one rendering that paper afresh would give.
+
+A pack is written like every other file here (temp file, fsync, rename) and never
+changed after; packs need no lock: any pack that verifies is right, whoever wrote it.
+A pack is checked before use (its own first line and magic, the header's CRC-32, the
+body's CRC-32, this build's fingerprint, the options): a missing, torn, corrupt,
+foreign or older one is ignored (and removed by the next consolidation). Deleting
+the directory loses nothing; the next export renders everything again.
+
+Layout: the first line (`{"_readlist":...}`: export and backup refuse to overwrite
+it, as any readlist file), the magic, the header's length and CRC-32, the header
+(JSON), then the body: `count` digests of 16 bytes, `count` end offsets (int64), and
+the entries' UTF-8 text, one after another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import mmap
+import os
+import re
+import secrets
+import struct
+import sys
+import zlib
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from readlist.atomic import atomic_write
+from readlist.fspaths import Kind, classify
+from readlist.libfiles import unsafe_reason
+
+VERSION = 1
+FIRST_LINE = b'{"_readlist":{"1":{"render":%d}}}\n' % VERSION
+MAGIC = b"RLRENDER\n"
+_PREAMBLE = struct.Struct("<QI")  # header length, header CRC-32
+DIGEST = 16
+MAX_PACKS = 16  # packs of one options set before they are folded into one
+SUFFIX = ".pack"
+_TEMP = re.compile(r"\.[^/]+\.render-(\d+)-[0-9a-f]+\.tmp")  # atomic.temp_name's
+
+
+class Unusable(Exception):
+    """A pack that cannot be used (the reason is for tests and debugging only)."""
+
+
+@cache
+def fingerprint() -> str:
+    """What the text of an entry depends on besides the paper and the options: this
+    readlist's code (the modules that read a paper and render it) and the versions of
+    the libraries it renders with. A pack of another build is never used."""
+    from importlib import metadata
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(sys.version.encode())
+    for dist in ("readlist", "bibtexparser", "pylatexenc"):
+        try:
+            h.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=?;".encode())
+    root = Path(__file__).resolve().parent
+    for folder in (root, root / "exporters"):
+        for path in sorted(folder.glob("*.py")):
+            with contextlib.suppress(OSError):
+                h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def label(options: Sequence[Any]) -> str:
+    """The options as a file name's first part: `bibtex.ascii.both`."""
+    fmt, unicode, versions = options
+    return f"{fmt}.{'utf8' if unicode else 'ascii'}.{versions}"
+
+
+class Pack:
+    """One verified pack, read in place."""
+
+    def __init__(self, path: Path, options: Sequence[Any]) -> None:
+        self.path = path
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError as exc:
+            raise Unusable(f"cannot open: {exc}") from None
+        try:
+            st = os.fstat(fd)
+            if classify(st.st_mode) is not Kind.FILE or st.st_size == 0:
+                raise Unusable("not a regular file with data")
+            if (why := unsafe_reason(st)) is not None:
+                raise Unusable(why)  # another user could make it say anything
+            self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        finally:
+            os.close(fd)
+        view = memoryview(self._map)
+        start = len(FIRST_LINE) + len(MAGIC)
+        if view[:start] != FIRST_LINE + MAGIC or len(view) < start + _PREAMBLE.size:
+            raise Unusable("not a render pack of this version")
+        length, crc = _PREAMBLE.unpack_from(view, start)
+        start += _PREAMBLE.size
+        header = view[start : start + length]
+        if len(header) != length or zlib.crc32(header) != crc:
+            raise Unusable("header is torn or corrupt")
+        try:
+            meta = orjson.loads(header)
+            count, body_crc = meta["count"], meta["crc"]
+            found = (meta["fingerprint"], meta["options"])
+        except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+            raise Unusable(f"header is malformed: {exc}") from None
+        if found != (fingerprint(), list(options)):
+            raise Unusable("made by another build of readlist, or for other options")
+        if type(count) is not int or count < 0:
+            raise Unusable("header is malformed")
+        base = start + length + (-(start + length) % 8)
+        body = view[base:]
+        if zlib.crc32(body) != body_crc:
+            raise Unusable("body is torn or corrupt")
+        self.count = count
+        self._digests = bytes(body[: count * DIGEST])
+        ends = body[count * DIGEST : count * (DIGEST + 8)]
+        if len(ends) != count * 8:
+            raise Unusable("body is torn or corrupt")
+        self._ends = ends.cast("q")
+        self._blob = body[count * (DIGEST + 8) :]
+        if count and self._ends[-1] != len(self._blob):
+            raise Unusable("entries do not add up")
+
+    def digests(self) -> list[bytes]:
+        d = self._digests
+        return [d[i : i + DIGEST] for i in range(0, len(d), DIGEST)]
+
+
+def _write_pack(
+    path: Path, options: Sequence[Any], entries: Sequence[tuple[bytes, bytes | memoryview]]
+) -> None:
+    digests = b"".join(d for d, _ in entries)
+    ends = []
+    at = 0
+    for _, text in entries:
+        at += len(text)
+        ends.append(at)
+    ends_raw = struct.pack(f"<{len(ends)}q", *ends)
+    crc = zlib.crc32(digests)
+    crc = zlib.crc32(ends_raw, crc)
+    for _, text in entries:
+        crc = zlib.crc32(text, crc)
+    header = orjson.dumps(
+        {
+            "version": VERSION,
+            "fingerprint": fingerprint(),
+            "options": list(options),
+            "count": len(entries),
+            "crc": crc,
+        }
+    )
+    head = FIRST_LINE + MAGIC + _PREAMBLE.pack(len(header), zlib.crc32(header)) + header
+    head += b"\0" * (-len(head) % 8)
+    atomic_write(path, [head, digests, ends_raw, *(t for _, t in entries)], kind="render")
+
+
+Item = bytes | memoryview | tuple[int, int]  # an entry's text, or where a pack has it
+
+
+class Shelf:
+    """The packs of one options set in a render directory: what is found in them, and
+    what an export adds. Every failure to read or write is a cache miss, never an error.
+    Packs are opened on first use; an entry kept there is its text and the separator
+    that follows it, so that a run of entries in a pack is one piece of the export."""
+
+    def __init__(self, directory: Path, options: Sequence[Any]) -> None:
+        self.directory = directory
+        self.options = list(options)
+        self.prefix = label(options) + "."
+        self.unusable: list[Path] = []
+        self._packs: list[Pack] | None = None
+        self._found: dict[bytes, tuple[int, int]] | None = None
+
+    def packs(self) -> list[Pack]:
+        if self._packs is None:
+            self._packs = []
+            if _safe_dir(self.directory):
+                for path in self._paths():
+                    try:
+                        self._packs.append(Pack(path, self.options))
+                    except Unusable:
+                        self.unusable.append(path)
+        return self._packs
+
+    def _index(self) -> dict[bytes, tuple[int, int]]:
+        if self._found is None:
+            self._found = {}
+            for n, pack in enumerate(self.packs()):
+                self._found.update((d, (n, i)) for i, d in enumerate(pack.digests()))
+        return self._found
+
+    def _paths(self) -> list[Path]:
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return []
+        return [
+            self.directory / name
+            for name in sorted(names)
+            if name.startswith(self.prefix) and name.endswith(SUFFIX)
+        ]
+
+    def locate(self, digests: Sequence[bytes]) -> list[tuple[int, int] | None]:
+        """Where each entry is: (pack, entry), or None. An export made as the last one
+        was is one comparison, not a lookup per paper."""
+        packs = self.packs()
+        whole = b"".join(digests)
+        for n, pack in enumerate(packs):
+            if pack._digests == whole:
+                return [(n, i) for i in range(len(digests))]
+        found = self._index().get
+        return [found(d) for d in digests]
+
+    def span(self, n: int, i: int, j: int) -> memoryview:
+        """Entries i to j-1 of pack n, one after another."""
+        pack = self.packs()[n]
+        return pack._blob[pack._ends[i - 1] if i else 0 : pack._ends[j - 1]]
+
+    def text(self, item: Item) -> bytes | memoryview:
+        return self.span(item[0], item[1], item[1] + 1) if isinstance(item, tuple) else item
+
+    def save(
+        self, used: Sequence[tuple[bytes, Item]], fresh: Sequence[tuple[bytes, bytes]], keep: int
+    ) -> None:
+        """After an export that rendered `fresh` of its entries (`used`, in its order):
+        keep them. A few go into a pack of their own; many, or one pack too many, fold
+        everything into one pack of the export's entries and as many others as `keep`
+        allows."""
+        if not fresh:
+            return
+        with contextlib.suppress(OSError):
+            if not _make_dir(self.directory):
+                return
+            name = f"{self.prefix}{secrets.token_hex(8)}{SUFFIX}"
+            packs = len(self._paths()) if self._packs is None else len(self._packs)
+            if 0 < packs < MAX_PACKS - 1 and len(fresh) * 4 <= len(used):
+                _write_pack(self.directory / name, self.options, fresh)
+                return
+            entries = {d: self.text(t) for d, t in used}
+            rest = [(d, at) for d, at in self._index().items() if d not in entries]
+            if len(entries) + len(rest) <= keep:
+                entries.update((d, self.text(at)) for d, at in rest)
+            _write_pack(self.directory / name, self.options, list(entries.items()))
+            for old in [p.path for p in self.packs()] + self.unusable + self._dead_temps():
+                with contextlib.suppress(OSError):
+                    os.unlink(old)
+
+    def _dead_temps(self) -> list[Path]:
+        """Temp files of writers that died (killed between create and rename)."""
+        out = []
+        with contextlib.suppress(OSError):
+            for name in os.listdir(self.directory):
+                m = _TEMP.fullmatch(name)
+                if m is None or int(m[1]) == os.getpid():
+                    continue
+                try:
+                    os.kill(int(m[1]), 0)
+                except ProcessLookupError:
+                    out.append(self.directory / name)
+                except OSError:
+                    pass  # alive, another user's: not ours to judge
+        return out
+
+
+def _safe_dir(directory: Path) -> bool:
+    """A directory of ours that nobody else can write to (else its packs could say
+    anything), not a link someone made."""
+    try:
+        st = os.lstat(directory)
+    except OSError:
+        return False
+    return classify(st.st_mode) is Kind.DIRECTORY and unsafe_reason(st) is None
+
+
+def _make_dir(directory: Path) -> bool:
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(directory, 0o700)
+    return _safe_dir(directory)
+
+
+__all__ = ["FIRST_LINE", "Item", "Pack", "Shelf", "Unusable", "fingerprint", "label"]
