@@ -153,9 +153,17 @@ class Store:
         return out
 
     def light(self) -> Mapping[str, Mapping[str, Any]]:
-        """Every paper's light record (readlist.derive.LIGHT_FIELDS), or more: what an
-        import's key and DOI checks read, without reading every paper by the index."""
-        return self.view().light()
+        """Every paper's light record (readlist.derive.LIGHT_FIELDS), or more: what
+        views, filters, counts and an import's key and DOI checks read, without reading
+        every paper by the index. Loaded in full: `records()` itself."""
+        if not self.by_index:
+            return self.records()
+        return MappingProxyType(self.view().light())
+
+    @property
+    def by_index(self) -> bool:
+        """Whether the papers in memory came by the sidecar index (read on demand)."""
+        return self._storage.by_index
 
     def dedup_index(self) -> DedupIndex:
         """An import's duplicate check over every paper (from the index's title keys
