@@ -73,6 +73,8 @@ class Store:
         # How often other processes' commits were read in, by `refresh` or by a write
         # catching up first: a view compares it to know it must re-read.
         self.catch_ups = 0
+        self._commits = 0  # writes of ours: with catch_ups, when `light` is stale
+        self._light: tuple[tuple[int, int], Mapping[str, Mapping[str, Any]]] | None = None
         if self._storage.exists():
             self._storage.load()
         elif create:
@@ -158,7 +160,10 @@ class Store:
         every paper by the index. Loaded in full: `records()` itself."""
         if not self.by_index:
             return self.records()
-        return MappingProxyType(self.view().light())
+        key = (self.catch_ups, self._commits)
+        if self._light is None or self._light[0] != key:
+            self._light = (key, MappingProxyType(self.view().light()))
+        return self._light[1]
 
     @property
     def by_index(self) -> bool:
@@ -276,6 +281,7 @@ class Store:
             try:
                 yield
                 if self._changed:
+                    self._commits += 1
                     self._storage.commit({PAPERS: self._changed})
                     self._wrote = True
             except BaseException:

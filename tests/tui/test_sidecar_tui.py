@@ -96,6 +96,8 @@ async def test_tui_by_the_sidecar_follows_its_edits_and_other_processes(library:
         assert app.store.by_index
         await pilot.press("s", "j", "r")  # a star and a read through the TUI
         await pilot.pause()
+        with Store(library) as full:
+            assert everything(screen.session) == everything(Session(full, CLOCK))
         edit_elsewhere(library)
         app.check_for_changes()
         await pilot.pause()
