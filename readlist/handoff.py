@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from readlist.query import Query
@@ -22,8 +23,11 @@ class LiveIndex:
     """The owning thread's index and word cache. It is built on first use, or comes
     back from a worker (`build`, `install`), and is replaced whole, never changed."""
 
-    def __init__(self, records: Callable[[], Records]) -> None:
+    def __init__(self, records: Callable[[], Records], path: Path | None = None) -> None:
         self._records = records  # the owner's store's records, read on its thread
+        # A store opened by its index reads documents on demand: a build then reads
+        # the library at `path` in the worker, never the owner's documents.
+        self._path = path
         self._index: SearchIndex | None = None
         self._words: WordCache | None = None  # what this thread's searches learned
         self._stale = False  # the store holds changes the index has not seen
@@ -58,6 +62,8 @@ class LiveIndex:
     def build(self) -> IndexBuild:
         """What a worker needs to build a fresh index: a snapshot of the records."""
         self._since_build = set()
+        if self._path is not None:
+            return IndexBuild({}, self._generation, self._path)
         return IndexBuild(dict(self._records()), self._generation)
 
     def install(self, build: IndexBuild, index: SearchIndex) -> bool:
@@ -151,8 +157,14 @@ class IndexBuild:
 
     records: Records
     generation: int
+    path: Path | None = None  # read the library here instead (in the worker)
 
     def run(self) -> SearchIndex:
         from readlist.search import SearchIndex
 
-        return SearchIndex(self.records)
+        if self.path is None:
+            return SearchIndex(self.records)
+        from readlist.store import Store
+
+        with Store(self.path, create=False) as store:
+            return SearchIndex(dict(store.records()))

@@ -63,7 +63,7 @@ class Session:
         self._shown: set[str] | None = None
         self.selected: dict[str, None] = {}
         self.history = History()
-        self.live_index = LiveIndex(store.records)
+        self.live_index = LiveIndex(store.records, store.path if store.by_index else None)
         self.version = 0  # what is shown changed: an answer to an older request is dropped
         self._base: list[str] = []
         self._counts: dict[str, int] | None = None
@@ -101,7 +101,7 @@ class Session:
 
     def recompute(self) -> list[str]:
         """Re-derive the shown ids from the store, the view and the query."""
-        records = self.store.records()
+        records = self.store.light()
         self._base = select(records, self.view_filter, self.sort)
         if self.view == "new":
             new = self.new_ids()
@@ -119,7 +119,7 @@ class Session:
     def new_ids(self) -> set[str]:
         """Papers from the latest import: `is:new`, the one definition of "new"."""
         if self._new is None:
-            records = self.store.records()
+            records = self.store.light()
             self._new = set(_IS_NEW.select(records, records, self.clock.now()))
         return self._new
 
@@ -146,7 +146,7 @@ class Session:
         return self._request(parse(query), True, own=False)
 
     def _request(self, query: Query, abstracts: bool, own: bool) -> SearchRequest:
-        records = self.store.records()
+        records = self.store.light()
         if not own:  # a worker gets the records only if filters read them, as a copy
             records = dict(records) if query.filters else {}
         return self.live_index.request(
@@ -267,13 +267,13 @@ class Session:
     def counts(self) -> dict[str, int]:
         """Shown, total, unread, starred and selected; kept up to date incrementally."""
         if self._counts is None:
-            records = self.store.records().values()
+            records = self.store.light().values()
             self._counts = {
                 "unread": sum(1 for r in records if not r.get("read")),
                 "starred": sum(1 for r in records if r.get("starred")),
             }
         if self._due is None:
-            self._due = set(_due(self.store.records(), self.clock.now()))
+            self._due = set(_due(self.store.light(), self.clock.now()))
         return {
             "shown": len(self.ids),
             "total": len(self.store),
@@ -286,7 +286,7 @@ class Session:
     def tags(self) -> list[str]:
         """Every tag in the library, most used first."""
         counts: dict[str, int] = {}
-        for record in self.store.records().values():
+        for record in self.store.light().values():
             for tag in texts_of(record, "tags"):
                 counts[tag] = counts.get(tag, 0) + 1
         return sorted(counts, key=lambda t: (-counts[t], t.casefold()))
@@ -369,7 +369,7 @@ class Session:
         """The next unread paper below `after` in the shown order (wrapping around):
         papers from the latest import first, then the older ones. `after` itself
         comes last, so None means nothing else is unread."""
-        records = self.store.records()
+        records = self.store.light()
         ids = self.ids
         start = ids.index(after) + 1 if after in ids else 0
         order = ids[start:] + ids[:start]

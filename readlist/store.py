@@ -73,6 +73,8 @@ class Store:
         # How often other processes' commits were read in, by `refresh` or by a write
         # catching up first: a view compares it to know it must re-read.
         self.catch_ups = 0
+        self._commits = 0  # writes of ours: with catch_ups, when `light` is stale
+        self._light: tuple[tuple[int, int], Mapping[str, Mapping[str, Any]]] | None = None
         if self._storage.exists():
             self._storage.load()
         elif create:
@@ -164,9 +166,15 @@ class Store:
         return out
 
     def light(self) -> Mapping[str, Mapping[str, Any]]:
-        """Every paper's light record (readlist.derive.LIGHT_FIELDS), or more: what views,
-        selections and auto-exports read, without reading every paper by the index."""
-        return self.view().light()
+        """Every paper's light record (readlist.derive.LIGHT_FIELDS), or more: what
+        views, filters, counts and auto-exports read, without reading
+        every paper by the index. Loaded in full: `records()` itself."""
+        if not self.by_index:
+            return self.records()
+        key = (self.catch_ups, self._commits)
+        if self._light is None or self._light[0] != key:
+            self._light = (key, MappingProxyType(self.view().light()))
+        return self._light[1]
 
     def key_records(self) -> Mapping[str, Mapping[str, Any]]:
         """Every paper that has a key or DOI field (readlist.derive.KEY_FIELDS), with at
@@ -295,6 +303,7 @@ class Store:
             try:
                 yield
                 if self._changed:
+                    self._commits += 1
                     self._storage.commit({PAPERS: self._changed})
                     self._wrote = True
             except BaseException:

@@ -107,7 +107,7 @@ class ReadlistCommands(Provider):
 
     def _jumps(self, main: MainScreen, query: str) -> list[Hit]:
         index: SearchIndex = main.session.index
-        records = main.store.records()
+        records = main.store.light()  # what filters read
         try:
             found = index.search(
                 query, limit=20, abstracts=False, records=records, now=main.session.clock.now()

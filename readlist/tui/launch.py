@@ -14,7 +14,7 @@ def launch(db: str | None, clock: Clock) -> int:
     where = paths.resolve(db)
     cfg = config_mod.load(where.config_file)
     # The first start on the default library creates it; a --db FILE must exist.
-    store = open_library(where.library, where.data_dir, create=db is None)
+    store = open_library(where.library, where.data_dir, create=db is None, indexed=True)
     # Everything loaded so far lives as long as the app: keep the GC from rescanning it.
     gc.freeze()
     from readlist.tui.app import create_app

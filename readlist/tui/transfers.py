@@ -137,7 +137,7 @@ class Transfers:
             return list(session.selected)
         if scope == "view":
             return list(session.ids)
-        records = session.store.records()
+        records = session.store.light()
         if scope == "starred":
             return [i for i in select(records) if records[i].get("starred")]
         return select(records)
@@ -157,7 +157,7 @@ class Transfers:
             if request is not None:
                 self.runner.start(ImportJob(request, self.limit, session.clock), self._imported)
 
-        dialog = ImportDialog(session.store.records, session.clock, self.runner)
+        dialog = ImportDialog(session.store.light, session.clock, self.runner)
         self.host.ask(dialog, chosen)
 
     def _imported(self, outcome: Outcome) -> None:

@@ -392,7 +392,7 @@ class MainScreen(Screen[None]):
         self.transfers.export()
 
     def action_stats(self) -> None:
-        self.app.push_screen(StatsScreen(compute(self.store.records().values())))
+        self.app.push_screen(StatsScreen(compute(self.store.light().values())))
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(help_rows(self), self.keymap))
