@@ -99,11 +99,15 @@ class Outcome:
     message: str
 
 
+ROUNDS = 5  # failed saves of one `edit` before it gives up, keeping the user's text
+
+
 def edit_paper(store: Store, pid: str, env: Mapping[str, str]) -> Outcome:
     """`readlist edit`: the paper's fields (editform) in the editor until they save,
     or the user cancels (an empty file, or one saved as it was opened). A field that
     cannot be saved reopens the editor with the error on top; leaving that unchanged
-    gives up with the error (nothing saved)."""
+    gives up with the error (nothing saved), and so do ROUNDS failed saves in a row (an
+    editor that returns at once, or edits by script, would otherwise loop for ever)."""
     from readlist import editform
 
     opened = editform.form_of(store.get(pid))
@@ -112,7 +116,7 @@ def edit_paper(store: Store, pid: str, env: Mapping[str, str]) -> Outcome:
     error = ""
     keep = False  # the user's text, kept in its file when it cannot be saved
     try:
-        while True:
+        for _ in range(ROUNDS):
             run(path, env)
             keep = True  # from here on, the file may hold what the user typed
             text = read(path)
@@ -135,6 +139,7 @@ def edit_paper(store: Store, pid: str, env: Mapping[str, str]) -> Outcome:
             keep = False
             fields = editform.changed_fields(opened, edited)
             return Outcome(change, f"{pid}: {', '.join(fields)}" if change else "nothing changed")
+        raise ReadlistError(f"not saved after {ROUNDS} tries: {error}")
     except editform.EditError:
         keep = False
         raise

@@ -292,3 +292,33 @@ def test_an_edit_of_a_paper_deleted_meanwhile_keeps_the_text(lib: Lib) -> None:
         f"readlist: error: no paper with id {pid} (your edit is kept in {kept})\n"
     )
     assert 'title = "Mine"' in kept.read_text()
+
+
+def test_an_editor_that_always_saves_a_bad_edit_gives_up_and_keeps_the_text(
+    lib: Lib, tmp_path: Path
+) -> None:
+    """An editor that returns at once with a changed, unparsable file (a script, `code`
+    without --wait) must not reopen for ever: it gives up after ROUNDS tries, in one
+    line, the library unchanged and the user's text kept."""
+    from readlist.editor import ROUNDS
+
+    pid = lib.ids()["Deep Things"]
+    before = fingerprint(lib.path.parent)
+    calls = tmp_path / "calls"
+    script = tmp_path / "appender.py"
+    script.write_text(
+        "import sys\n"
+        f"open({str(calls)!r}, 'a').write('x')\n"
+        "open(sys.argv[1], 'a').write('\\nthis is not toml\\n')\n",
+        encoding="utf-8",
+    )
+    result = lib.run("edit", pid, editor=False, EDITOR=f"{sys.executable} {script}", VISUAL="")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"readlist: error: not saved after {ROUNDS} tries: ")
+    assert result.stderr.count("\n") == 1
+    assert calls.read_text() == "x" * ROUNDS
+    assert fingerprint(lib.path.parent) == before
+    kept = list(lib.tmp.iterdir())
+    assert len(kept) == 1
+    assert str(kept[0]) in result.stderr
+    assert "this is not toml" in kept[0].read_text(encoding="utf-8")
