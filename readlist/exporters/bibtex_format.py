@@ -45,6 +45,6 @@ class Bibtex:
 
 
 EXPORTERS = (
-    Bibtex("bibtex", "BibTeX for bibtex and natbib (a preprint is @misc)"),
+    Bibtex("bibtex", "BibTeX for bibtex, natbib (a preprint is @misc)"),
     Bibtex("biblatex", "biblatex for biber (a preprint is @online)"),
 )

@@ -307,3 +307,17 @@ async def test_a_long_status_note_is_read_whole_at_80x24(make_app: AppFactory) -
 
 def test_long_status_note_snapshot_80x24(snap_compare: Any, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=SMALL, run_before=show_long_note)
+
+
+async def test_the_export_formats_are_described_whole_at_80x24(make_app: AppFactory) -> None:
+    """What tells bibtex from biblatex is the end of its description: at 80 columns it
+    was cut off beside the UTF-8 checkbox."""
+    from readlist.exporters import REGISTRY
+
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        screen = "\n".join(screen_lines(app))
+        for exporter in REGISTRY.values():
+            assert f"{exporter.name}: {exporter.description}" in screen

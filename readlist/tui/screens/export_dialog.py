@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
 from readlist.exporters import DEFAULT, REGISTRY
@@ -60,16 +60,17 @@ class ExportDialog(Dialog[ExportRequest | None]):
                     )
             yield Label("File (replaced, never appended):")
             yield Input(str(self.default_path), id="path")
-            with Horizontal(classes="row"):
-                with RadioSet(id="format"):
-                    for exporter in REGISTRY.values():
-                        yield RadioButton(
-                            f"{exporter.name}: {exporter.description}",
-                            value=exporter.name == DEFAULT,
-                            name=exporter.name,
-                            id=f"format-{exporter.name}",
-                        )
-                yield Checkbox("Keep UTF-8 (--unicode)", id="unicode")
+            # The formats get the dialog's whole width: their descriptions tell bibtex
+            # from biblatex, and at 80 columns they are cut beside anything else.
+            with RadioSet(id="format"):
+                for exporter in REGISTRY.values():
+                    yield RadioButton(
+                        f"{exporter.name}: {exporter.description}",
+                        value=exporter.name == DEFAULT,
+                        name=exporter.name,
+                        id=f"format-{exporter.name}",
+                    )
+            yield Checkbox("Keep UTF-8 (--unicode)", id="unicode")
             yield Label(
                 "ctrl+s export · enter in the file name exports · esc cancel", classes="hint"
             )
