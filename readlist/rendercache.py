@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import mmap
 import os
 import re
 import secrets
@@ -41,13 +40,14 @@ from typing import Any
 import orjson
 
 from readlist.atomic import atomic_write
+from readlist.framed import PREAMBLE, read_frame
 from readlist.fspaths import Kind, classify
 from readlist.libfiles import unsafe_reason
 
 VERSION = 1
 FIRST_LINE = b'{"_readlist":{"1":{"render":%d}}}\n' % VERSION
 MAGIC = b"RLRENDER\n"
-_PREAMBLE = struct.Struct("<QI")  # header length, header CRC-32
+_PREAMBLE = PREAMBLE
 DIGEST = 16
 MAX_PACKS = 16  # packs of one options set before they are folded into one
 SUFFIX = ".pack"
@@ -91,39 +91,18 @@ class Pack:
 
     def __init__(self, path: Path, options: Sequence[Any]) -> None:
         self.path = path
+        self._map, view, meta, base = read_frame(
+            path, FIRST_LINE + MAGIC, "a render pack", Unusable, os.O_NOFOLLOW
+        )
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-        except OSError as exc:
-            raise Unusable(f"cannot open: {exc}") from None
-        try:
-            st = os.fstat(fd)
-            if classify(st.st_mode) is not Kind.FILE or st.st_size == 0:
-                raise Unusable("not a regular file with data")
-            if (why := unsafe_reason(st)) is not None:
-                raise Unusable(why)  # another user could make it say anything
-            self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
-        finally:
-            os.close(fd)
-        view = memoryview(self._map)
-        start = len(FIRST_LINE) + len(MAGIC)
-        if view[:start] != FIRST_LINE + MAGIC or len(view) < start + _PREAMBLE.size:
-            raise Unusable("not a render pack of this version")
-        length, crc = _PREAMBLE.unpack_from(view, start)
-        start += _PREAMBLE.size
-        header = view[start : start + length]
-        if len(header) != length or zlib.crc32(header) != crc:
-            raise Unusable("header is torn or corrupt")
-        try:
-            meta = orjson.loads(header)
             count, body_crc = meta["count"], meta["crc"]
             found = (meta["fingerprint"], meta["options"])
-        except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+        except (KeyError, TypeError) as exc:
             raise Unusable(f"header is malformed: {exc}") from None
         if found != (fingerprint(), list(options)):
             raise Unusable("made by another build of readlist, or for other options")
         if type(count) is not int or count < 0:
             raise Unusable("header is malformed")
-        base = start + length + (-(start + length) % 8)
         body = view[base:]
         if zlib.crc32(body) != body_crc:
             raise Unusable("body is torn or corrupt")

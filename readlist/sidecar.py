@@ -20,7 +20,6 @@ from a memory map.
 from __future__ import annotations
 
 import contextlib
-import mmap
 import os
 import struct
 import zlib
@@ -31,13 +30,12 @@ from typing import Any, Literal
 import orjson
 
 from readlist.atomic import atomic_write
-from readlist.fspaths import Kind, classify
-from readlist.libfiles import unsafe_reason
+from readlist.framed import PREAMBLE, read_frame
 
 VERSION = 3  # 2: light records hold resolution and arxiv_version; 3: a keys column
 FIRST_LINE = b'{"_readlist":{"1":{"index":%d}}}\n' % VERSION
 MAGIC = b"RLINDEX\n"
-_PREAMBLE = struct.Struct("<QI")  # header length, header CRC-32
+_PREAMBLE = PREAMBLE
 Key = tuple[int, int, int, int]  # generation, inode, size, mtime_ns of the snapshot
 
 
@@ -89,39 +87,19 @@ class Sidecar:
 
     def __init__(self, path: Path, key: Key) -> None:
         self.path = path
+        self._map, view, meta, base = read_frame(
+            path, FIRST_LINE + MAGIC, "a readlist index", Unusable, os.O_NOCTTY
+        )
         try:
-            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
-        except OSError as exc:
-            raise Unusable(f"cannot open: {exc}") from None
-        try:
-            st = os.fstat(fd)
-            if classify(st.st_mode) is not Kind.FILE or st.st_size == 0:
-                raise Unusable("not a regular file with data")
-            if (why := unsafe_reason(st)) is not None:
-                raise Unusable(why)  # another user could make it answer anything
-            self._map = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
-        finally:
-            os.close(fd)
-        view = memoryview(self._map)
-        start = len(FIRST_LINE) + len(MAGIC)
-        if view[:start] != FIRST_LINE + MAGIC or len(view) < start + _PREAMBLE.size:
-            raise Unusable("not a readlist index of this version")
-        length, crc = _PREAMBLE.unpack_from(view, start)
-        start += _PREAMBLE.size
-        header = view[start : start + length]
-        if len(header) != length or zlib.crc32(header) != crc:
-            raise Unusable("header is torn or corrupt")
-        try:
-            meta = orjson.loads(header)
             self.count: int = meta["count"]
             self._sections: dict[str, list[Any]] = meta["sections"]
             found = tuple(meta["key"])
             version = meta["version"]
-        except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+        except (KeyError, TypeError) as exc:
             raise Unusable(f"header is malformed: {exc}") from None
         if version != VERSION or found != key:
             raise Unusable(f"made for another snapshot ({found} is not {key})")
-        self._base = start + length + (-(start + length) % 8)
+        self._base = base
         self._view = view
         self._checked: set[str] = set()
         self._json: dict[str, Any] = {}
