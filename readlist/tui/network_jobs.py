@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from functools import partial
@@ -43,33 +42,6 @@ def offline_note(error: str) -> str:
         return error
     head, sep, _ = error.partition(": ")
     return f"offline: {head if sep else error}"
-
-
-def _online(
-    path: Path,
-    net: Network,
-    what: str,
-    cancel: threading.Event,
-    body: Callable[[Store, Sources], Outcome],
-    progress: Progress,
-) -> Outcome:
-    """Run `body` with a Store and the sources of its own; stopped or offline is an
-    outcome (nothing changed), a library it cannot use raises."""
-    from readlist.resolving import Sources  # httpx loads when the network is used
-    from readlist.sources.http import Cancelled, Halt
-
-    def announce(note: str) -> None:  # why it waits ("waiting 60 s: ...")
-        progress(0, 0, note)
-
-    try:
-        with ExitStack() as stack:
-            store = stack.enter_context(Store(path, create=False))
-            sources = stack.enter_context(Sources(net, cancel=cancel, announce=announce))
-            return body(store, sources)
-    except Cancelled:
-        return Outcome(Change(what), interrupted=True)
-    except Halt as exc:
-        return Outcome(Change(what), error=str(exc))
 
 
 def _outcome(resolved: Resolved, summary: str | None = None, count: int | None = None) -> Outcome:
@@ -113,8 +85,50 @@ class NetworkJob(Job[Outcome], Protocol):
         """What it says when it worked on no paper ("": its summary)."""
 
 
+class _OnlineJob:
+    """What every network job shares: its lane, its note, and a run that gives its
+    `body` a Store and sources of its own. A job says only what differs."""
+
+    lane = LANE
+    shows_progress = True
+    newest_only = False
+    auto = False
+    decision = False
+    asks = False
+    nothing = ""
+    what: str
+    verb: str
+    net: Network
+
+    @property
+    def note(self) -> str:
+        return f"{self.verb}… (esc stops)"
+
+    def body(self, store: Store, sources: Sources, progress: Progress) -> Outcome:
+        raise NotImplementedError
+
+    def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
+        """`body` with a Store and the sources of its own; stopped or offline is an
+        outcome (nothing changed), a library it cannot use raises."""
+        from readlist.resolving import Sources  # httpx loads when the network is used
+        from readlist.sources.http import Cancelled, Halt
+
+        def announce(note: str) -> None:  # why it waits ("waiting 60 s: ...")
+            progress(0, 0, note)
+
+        try:
+            with ExitStack() as stack:
+                store = stack.enter_context(Store(path, create=False))
+                sources = stack.enter_context(Sources(self.net, cancel=cancel, announce=announce))
+                return self.body(store, sources, progress)
+        except Cancelled:
+            return Outcome(Change(self.what), interrupted=True)
+        except Halt as exc:
+            return Outcome(Change(self.what), error=str(exc))
+
+
 @dataclass(frozen=True)
-class ResolveJob:
+class ResolveJob(_OnlineJob):
     """R: `ids`, or with None every unresolved paper plus `current` when it has no
     arXiv record (so R retries a paper that failed)."""
 
@@ -123,128 +137,88 @@ class ResolveJob:
     ids: tuple[str, ...] | None = None
     current: str | None = None
     auto: bool = False
-    lane = LANE
     what = "resolve"
     verb = "resolving"
-    note = "resolving… (esc stops)"
     title = "Resolve"
-    shows_progress = True
-    newest_only = False
-    decision = False
     asks = True
     nothing = "Nothing to resolve (select papers to retry them)."
 
-    def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
+    def body(self, store: Store, sources: Sources, progress: Progress) -> Outcome:
         from readlist import resolving
 
-        def body(store: Store, sources: Sources) -> Outcome:
-            ids = list(self.ids) if self.ids is not None else resolving.targets(store)
-            cur = self.current
-            if cur is not None and self.ids is None and cur not in ids and _unresolved(store, cur):
-                ids.insert(0, cur)
-            ids = [i for i in ids if i in store]
-            progress(0, len(ids))  # "0/240" from the start, not after the first batch
-            now = self.clock.now()
-            return _outcome(resolving.resolve(store, ids, sources, progress=progress, now=now))
-
-        return _online(path, self.net, self.what, cancel, body, progress)
+        ids = list(self.ids) if self.ids is not None else resolving.targets(store)
+        cur = self.current
+        if cur is not None and self.ids is None and cur not in ids and _unresolved(store, cur):
+            ids.insert(0, cur)
+        ids = [i for i in ids if i in store]
+        progress(0, len(ids))  # "0/240" from the start, not after the first batch
+        now = self.clock.now()
+        return _outcome(resolving.resolve(store, ids, sources, progress=progress, now=now))
 
 
 @dataclass(frozen=True)
-class PullJob:
+class PullJob(_OnlineJob):
     """P: a day (or week, or month) of Daily Papers, then their arXiv records."""
 
     net: Network
     clock: Clock
     period: str = "date"
     value: str | None = None
-    lane = LANE
     what = "pull"
     verb = "pulling"
-    note = "pulling… (esc stops)"
     title = "Pull"
-    shows_progress = True
-    newest_only = False
-    auto = False
-    decision = False
     asks = True
-    nothing = ""
 
-    def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
+    def body(self, store: Store, sources: Sources, progress: Progress) -> Outcome:
         from readlist import pulling
 
-        def body(store: Store, sources: Sources) -> Outcome:
-            now = self.clock.now()
-            pulled = pulling.pull(
-                store, sources, self.period, self.value, progress=progress, now=now
-            )
-            summary = pulled.report.summary()  # the import's own report line
-            if pulled.resolved.results:
-                summary += f"; {pulled.resolved.summary()}"
-            found = _outcome(pulled.resolved, summary, pulled.report.parsed)
-            return dataclasses.replace(found, change=pulled.change)
-
-        return _online(path, self.net, self.what, cancel, body, progress)
+        now = self.clock.now()
+        pulled = pulling.pull(store, sources, self.period, self.value, progress=progress, now=now)
+        summary = pulled.report.summary()  # the import's own report line
+        if pulled.resolved.results:
+            summary += f"; {pulled.resolved.summary()}"
+        found = _outcome(pulled.resolved, summary, pulled.report.parsed)
+        return dataclasses.replace(found, change=pulled.change)
 
 
 @dataclass(frozen=True)
-class AcceptJob:
+class AcceptJob(_OnlineJob):
     """The user accepts an unsure match: fetch its arXiv record and apply it."""
 
     net: Network
     clock: Clock
     pid: str
-    lane = LANE
     what = "accept"
     verb = "accepting"
-    note = "accepting… (esc stops)"
     title = "Resolve"
-    shows_progress = True
-    newest_only = False
-    auto = False
     decision = True
-    asks = False
-    nothing = ""
 
-    def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
+    def body(self, store: Store, sources: Sources, progress: Progress) -> Outcome:
         from readlist import resolving
 
-        def body(store: Store, sources: Sources) -> Outcome:
-            return _outcome(resolving.accept(store, self.pid, sources, now=self.clock.now()))
-
-        return _online(path, self.net, self.what, cancel, body, progress)
+        return _outcome(resolving.accept(store, self.pid, sources, now=self.clock.now()))
 
 
 @dataclass(frozen=True)
-class RejectJob:
+class RejectJob(_OnlineJob):
     """The user rejects an unsure match: the paper is marked as not on arXiv."""
 
     net: Network
     clock: Clock
     pid: str
-    lane = LANE
     what = "reject"
     verb = "rejecting"
-    note = "rejecting… (esc stops)"
     title = "Resolve"
-    shows_progress = True
-    newest_only = False
-    auto = False
     decision = True
-    asks = False
-    nothing = ""
 
-    def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
+    def body(self, store: Store, sources: Sources, progress: Progress) -> Outcome:
         from readlist import resolving
 
-        def body(store: Store, sources: Sources) -> Outcome:
-            return _outcome(resolving.reject(store, self.pid, now=self.clock.now()))
-
-        return _online(path, self.net, self.what, cancel, body, progress)
+        return _outcome(resolving.reject(store, self.pid, now=self.clock.now()))
 
 
 @dataclass(frozen=True)
-class PublishedJob:
+class PublishedJob(_OnlineJob):
     """W: where the selected preprints (looked up again), else every preprint not yet
     checked, were published (readlist.publishing; unsure matches are stored, for
     `readlist published --accept`)."""
@@ -252,30 +226,19 @@ class PublishedJob:
     net: Network
     clock: Clock
     ids: tuple[str, ...] | None = None
-    lane = LANE
     what = "published"
     verb = "finding published versions"
-    note = "finding published versions… (esc stops)"
     title = "Published versions"
-    shows_progress = True
-    newest_only = False
-    auto = False
-    decision = False
-    asks = False
     nothing = "No preprint to look up (select papers to look again)."
 
-    def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
+    def body(self, store: Store, sources: Sources, progress: Progress) -> Outcome:
         from readlist import publishing
 
-        def body(store: Store, sources: Sources) -> Outcome:
-            wanted = list(self.ids) if self.ids is not None else None
-            ids = publishing.targets(store, wanted, retry=wanted is not None)
-            progress(0, len(ids))
-            now = self.clock.now()
-            found = publishing.find_published(store, ids, sources, progress=progress, now=now)
-            return _outcome(found)
-
-        return _online(path, self.net, self.what, cancel, body, progress)
+        wanted = list(self.ids) if self.ids is not None else None
+        ids = publishing.targets(store, wanted, retry=wanted is not None)
+        progress(0, len(ids))
+        now = self.clock.now()
+        return _outcome(publishing.find_published(store, ids, sources, progress=progress, now=now))
 
 
 def _unresolved(store: Store, pid: str) -> bool:
