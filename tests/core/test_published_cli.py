@@ -18,6 +18,7 @@ from readlist.publishing import find_published
 from readlist.resolving import Sources
 from readlist.store import Store
 from tests.conftest import NOW
+from tests.core.published_world import world
 from tests.core.scholarfake import (
     BOOK,
     CORR,
@@ -33,17 +34,13 @@ from tests.core.scholarfake import (
 )
 from tests.core.test_bad_input import fingerprint
 
-__all__ = ["dblp_server", "scholars"]  # fixtures
+__all__ = ["dblp_server", "scholars", "world"]  # fixtures
 
 
 @pytest.fixture
-def lib(scholars: Scholars, tmp_path: Path) -> Path:
-    populate(scholars.s2, scholars.dblp)
-    path = tmp_path / "lib" / "library.json"
-    path.parent.mkdir()
-    with Store(path) as store:
-        store.put(list(WORLD))
-    return path
+def lib(world: Path) -> Path:
+    """The fixture world, nothing looked up yet."""
+    return world
 
 
 def run(capsys: pytest.CaptureFixture[str], lib: Path, *argv: str) -> tuple[int, str, str]:

@@ -15,6 +15,7 @@ from readlist.cli import main
 from readlist.exporters import Options
 from readlist.store import Store
 from tests.core.bibcheck import assert_clean, compile_bib, parse
+from tests.core.published_world import POLICIES, export, looked_up, world
 from tests.core.scholarfake import (
     BOOK,
     DISPUTED,
@@ -28,31 +29,18 @@ from tests.core.scholarfake import (
     scholars,
 )
 
-__all__ = ["dblp_server", "scholars"]  # fixtures
+__all__ = ["dblp_server", "looked_up", "scholars", "world"]  # fixtures
 
-POLICIES = ("published", "preprint", "both")
+
+@pytest.fixture
+def lib(looked_up: Path) -> Path:
+    """The fixture world, its venues looked up."""
+    return looked_up
 
 
 def types(text: str) -> dict[str, str]:
     """Each entry's type, by key."""
     return {e.key: e.entry_type for e in parse_string(text).entries}
-
-
-def export(lib: Path, out: Path, *argv: str) -> str:
-    assert main(["--db", str(lib), "export", "-o", str(out), *argv]) == 0
-    return out.read_text()
-
-
-@pytest.fixture
-def lib(scholars: Scholars, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    """The fixture world, its venues looked up: four applied, the decoys not."""
-    populate(scholars.s2, scholars.dblp)
-    path = tmp_path / "library.json"
-    with Store(path) as store:
-        store.put(list(WORLD))
-    assert main(["--db", str(path), "published"]) == 0
-    capsys.readouterr()
-    return path
 
 
 @pytest.mark.parametrize("policy", POLICIES)

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from readlist.cli import main
 from readlist.store import Store
 from tests.core.pandoc import citeproc
+from tests.core.published_world import POLICIES, export, looked_up, world
 from tests.core.scholarfake import (
     BOOK,
     GRAPHCAST,
@@ -21,30 +21,19 @@ from tests.core.scholarfake import (
     WORLD,
     Scholars,
     dblp_server,
-    populate,
     scholars,
 )
 
-__all__ = ["dblp_server", "scholars"]  # fixtures
-
-POLICIES = ("published", "preprint", "both")
-ICLR = "International Conference on Learning Representations"
+__all__ = ["dblp_server", "looked_up", "scholars", "world"]  # fixtures
 
 
 @pytest.fixture
-def lib(scholars: Scholars, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    populate(scholars.s2, scholars.dblp)
-    path = tmp_path / "library.json"
-    with Store(path) as store:
-        store.put(list(WORLD))
-    assert main(["--db", str(path), "published"]) == 0
-    capsys.readouterr()
-    return path
+def lib(looked_up: Path) -> Path:
+    """The fixture world, its venues looked up."""
+    return looked_up
 
 
-def export(lib: Path, out: Path, *argv: str) -> str:
-    assert main(["--db", str(lib), "export", "-o", str(out), *argv]) == 0
-    return out.read_text()
+ICLR = "International Conference on Learning Representations"
 
 
 def csl(lib: Path, tmp_path: Path, policy: str) -> dict[str, dict[str, Any]]:
