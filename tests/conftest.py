@@ -26,16 +26,18 @@ CLOCK = Clock.fixed(NOW)
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep every test away from the user's real data and config directories."""
+def isolated_home(tmp_path: Path) -> Iterator[Path]:
+    """Keep every test away from the user's real data and config directories. Its own
+    MonkeyPatch: a test's `monkeypatch.undo()` cannot lift it."""
     home = tmp_path / "home"
-    monkeypatch.setenv("READLIST_HOME", str(home))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
-    # The CLI's clock, in this process and in every `readlist` subprocess.
-    monkeypatch.setenv(CLOCK_ENV, NOW.isoformat())
-    return home
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("READLIST_HOME", str(home))
+        mp.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+        mp.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+        # The CLI's clock, in this process and in every `readlist` subprocess.
+        mp.setenv(CLOCK_ENV, NOW.isoformat())
+        yield home
 
 
 @pytest.fixture
@@ -78,8 +80,8 @@ class FailNth:
     through); `after=True` makes every call from the nth on raise. `calls` counts the
     calls seen; `undo()` puts the real functions back."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.monkeypatch = monkeypatch
+    def __init__(self) -> None:
+        self.monkeypatch = pytest.MonkeyPatch()  # its own: undo() lifts only its patches
         self.calls = 0
 
     def __call__(
@@ -101,8 +103,10 @@ class FailNth:
 
 
 @pytest.fixture
-def fail_nth(monkeypatch: pytest.MonkeyPatch) -> FailNth:
-    return FailNth(monkeypatch)
+def fail_nth() -> Iterator[FailNth]:
+    failing = FailNth()
+    yield failing
+    failing.undo()
 
 
 _LOOPBACK_NAMES = frozenset(["localhost", "127.0.0.1", "::1", "ip6-localhost"])
@@ -122,8 +126,9 @@ def is_loopback(host: object) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may reach the internet: sockets connect to loopback (or a Unix path) only."""
+def loopback_only() -> Iterator[None]:
+    """No test may reach the internet: sockets connect to loopback (or a Unix path) only.
+    Its own MonkeyPatch: a test's `monkeypatch.undo()` cannot lift it."""
     import socket
 
     real_connect = socket.socket.connect
@@ -152,6 +157,8 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
             )
         return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(socket.socket, "connect", connect)
+        mp.setattr(socket.socket, "connect_ex", connect_ex)
+        mp.setattr(socket, "getaddrinfo", getaddrinfo)
+        yield

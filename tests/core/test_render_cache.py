@@ -270,10 +270,10 @@ def test_a_pack_not_of_this_build_or_not_safely_ours_is_not_used(
     lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     want = fresh(lib, Options())
-    if how == "another build":
-        monkeypatch.setattr(rendercache, "fingerprint", lambda: "another build")
-    fake_pack(lib)
-    monkeypatch.undo()
+    with monkeypatch.context() as m:
+        if how == "another build":
+            m.setattr(rendercache, "fingerprint", lambda: "another build")
+        fake_pack(lib)
     (pack,) = render_dir(lib).iterdir()
     if how == "pack open to others":
         os.chmod(pack, 0o666)

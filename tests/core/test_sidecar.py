@@ -80,9 +80,9 @@ def answers(
         argvs += [["show", pid], ["show", pid[:5], "--json"], ["note", pid]]
     argvs += [["show", "zzzzzzz"], ["show", "ab"]]
     out = {" ".join(argv): run(capsys, lib, argv) for argv in argvs}
-    monkeypatch.setattr("readlist.cli.papers.terminal_width", lambda: 64)  # a terminal
-    out.update({"tty " + " ".join(argv): run(capsys, lib, argv) for argv in WIDE})
-    monkeypatch.undo()
+    with monkeypatch.context() as m:
+        m.setattr("readlist.cli.papers.terminal_width", lambda: 64)  # a terminal
+        out.update({"tty " + " ".join(argv): run(capsys, lib, argv) for argv in WIDE})
     return out
 
 
