@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NoReturn, TextIO
 
 from readlist.config import Config
+from readlist.derive import line_of
 from readlist.errors import InputError, ReadlistError
 from readlist.library import open_library as open_library  # readlist.tui.launch imports it here
 from readlist.model import Paper
 from readlist.selection import Selection
 from readlist.store import Store
-from readlist.text import clean_line, escape_json_controls, paper_line
+from readlist.text import clean_line, escape_json_controls
 
 
 class UsageError(ReadlistError):
@@ -187,19 +188,6 @@ def write_chunks(chunks: Iterable[bytes]) -> None:
         out.write(chunk)
 
 
-def line_for(paper: Paper, width: int | None) -> str:
-    return paper_line(
-        paper.id,
-        paper.read,
-        paper.starred,
-        paper.date,
-        paper.upvotes,
-        paper.title,
-        paper.tags,
-        width,
-    )
-
-
 def warn_invalid(bad: dict[str, str], what: str = "left out") -> None:
     """One line on stderr for papers whose stored data is invalid: the command did the
     rest, and `readlist check` says what is wrong with each."""
@@ -223,7 +211,7 @@ def print_papers(
     terminal = sys.stdout.isatty() if terminal is None else terminal
     width = shutil.get_terminal_size().columns if terminal else None
     for paper in papers:
-        out.write(line_for(paper, width) + "\n")
+        out.write(line_of(paper, width) + "\n")
 
 
 def terminal_width() -> int | None:

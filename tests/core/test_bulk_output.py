@@ -1,6 +1,6 @@
 """`list`, `search` and `show` print what they printed before the bulk paths: byte for
 byte what the `Paper` objects printed (`Paper.to_json` through `print_json`,
-`line_for`), on a library with every field type, documents an older readlist or a hand
+`line_of`), on a library with every field type, documents an older readlist or a hand
 edit left, and control characters; with the sidecar index and without."""
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from readlist import derive
 from readlist.cli import main
-from readlist.cli.common import line_for, print_json, selection_of
+from readlist.cli.common import print_json, selection_of
+from readlist.derive import line_of
 from readlist.model import _OPTIONAL_FIELDS, Paper
 from readlist.search import rank
 from readlist.selection import select
@@ -57,7 +58,7 @@ def old_json(papers: list[Paper]) -> str:
 
 
 def old_lines(papers: list[Paper], width: int | None = None) -> str:
-    return "".join(line_for(p, width) + "\n" for p in papers)
+    return "".join(line_of(p, width) + "\n" for p in papers)
 
 
 def cli(capsys: pytest.CaptureFixture[str], path: Path, *argv: str) -> str:
