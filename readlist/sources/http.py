@@ -15,20 +15,19 @@ are announced.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import math
 import threading
 import time
-import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
 
 from readlist import __version__
 from readlist.errors import ReadlistError
+from readlist.sources.answers import Answer, Body, Undecodable, decoded, retry_after
 
 if TYPE_CHECKING:
     import httpx
@@ -75,55 +74,6 @@ class Cancelled(ReadlistError):
 
 
 @dataclass(frozen=True)
-class Answer:
-    """A 2xx answer, its body read whole (and decompressed) within the limits."""
-
-    url: str
-    status: int
-    content: bytes
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8", "replace")
-
-
-class Body:
-    """Where an answer's bytes go and what bounds them: memory (an API answer, `get`) or
-    a sink (a PDF, `download`), a size cap and a deadline for the whole request."""
-
-    def __init__(
-        self,
-        max_bytes: int,
-        timeout: float,
-        sink: BinaryIO | None = None,
-        progress: Callable[[int, int], None] | None = None,
-    ) -> None:
-        self.max_bytes = max_bytes
-        self.timeout = timeout
-        self.sink = sink
-        self.progress = progress
-        self._chunks: list[bytes] = []
-
-    def start(self) -> None:
-        """A try starts over: what an earlier try delivered is dropped."""
-        self._chunks = []
-        if self.sink is not None:
-            self.sink.seek(0)
-            self.sink.truncate()
-
-    def take(self, chunk: bytes, size: int, total: int) -> None:
-        if self.sink is None:
-            self._chunks.append(chunk)
-        else:
-            self.sink.write(chunk)
-        if self.progress is not None:
-            self.progress(size, total)
-
-    def result(self) -> bytes:
-        return b"".join(self._chunks)
-
-
-@dataclass(frozen=True)
 class _Call:
     """What a request sends besides its URL: the method, a body and extra headers."""
 
@@ -139,10 +89,6 @@ class _Call:
 
 
 _GET = _Call()
-
-
-class _Undecodable(Exception):
-    """The body is not in the encoding it claims, or in one readlist did not ask for."""
 
 
 class _Retry(Exception):
@@ -179,7 +125,7 @@ class Http:
         self._deadline = Deadline()
         self._client = httpx.Client(
             timeout=timeout,
-            # gzip only, decoded here in bounded steps (see `_decoded`)
+            # gzip only, decoded here in bounded steps (see `answers.decoded`)
             headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"},
             follow_redirects=False,  # followed here, within the host asked
             transport=transport or DeadlineTransport(self._deadline),
@@ -324,10 +270,10 @@ class Http:
                     if status < 400:
                         return Answer(str(response.url), status, self._body(response, where, body))
                     if status == 429:
-                        wait = _retry_after(response)
+                        wait = retry_after(response)
                         raise _Retry("HTTP 429", f"{who} asked us to slow down", wait)
                     if status >= 500:
-                        wait = _retry_after(response)
+                        wait = retry_after(response)
                         raise _Retry(f"HTTP {status}", f"{who} answered HTTP {status}", wait)
                     raise HttpStatusError(f"{where}: HTTP {status}", status)
                 finally:
@@ -374,14 +320,14 @@ class Http:
         body.start()
         size = 0
         try:
-            for chunk in _decoded(response.iter_raw(), encoding):
+            for chunk in decoded(response.iter_raw(), encoding):
                 size += len(chunk)
                 if size > body.max_bytes:
                     raise SourceError(self._too_big(where, body))
                 if self._deadline.at is not None and time.monotonic() > self._deadline.at:
                     raise self._httpx.ReadTimeout("deadline passed", request=response.request)
                 body.take(chunk, size, total if not encoding else 0)
-        except _Undecodable as exc:
+        except Undecodable as exc:
             raise SourceError(f"{where} sent an undecodable answer ({_reason(exc)})") from None
         return body.result()
 
@@ -431,38 +377,3 @@ def _reason(exc: Exception) -> str:
 
 def _seconds(seconds: float) -> str:
     return f"{seconds:.0f} s" if math.isfinite(seconds) else "forever"
-
-
-def _decoded(raw: Iterator[bytes], encoding: str) -> Iterator[bytes]:
-    """The body decompressed at most 64 KB at a time, so a gzip bomb (1,000:1) costs
-    no more memory than the cap. httpx's own decoding inflates each 64 KB read whole."""
-    if encoding in ("", "identity"):
-        yield from raw
-        return
-    if encoding not in ("gzip", "x-gzip", "deflate"):
-        raise _Undecodable(f"Content-Encoding {encoding[:40]!r} was not asked for")
-    inflate = zlib.decompressobj(32 + zlib.MAX_WBITS)  # a gzip or zlib header
-    try:
-        for data in raw:
-            while data and not inflate.eof:
-                yield inflate.decompress(data, 1 << 16)
-                data = inflate.unconsumed_tail
-        yield inflate.flush()
-    except zlib.error as exc:
-        raise _Undecodable(str(exc)) from None
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    """Retry-After in seconds: a number, or an HTTP date measured against the answer's
-    own Date header (so no wall clock is needed); None when absent or unreadable."""
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isascii() and value.isdigit():
-        return float(value)  # inf for absurdly many digits
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-        now = email.utils.parsedate_to_datetime(response.headers.get("Date", ""))
-        return max(0.0, (when - now).total_seconds())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
