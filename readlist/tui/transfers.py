@@ -118,6 +118,7 @@ class Transfers:
         self.limit = limit
         self.export_dir = export_dir
         self.imported = imported  # told the new papers' ids (auto-resolve)
+        self._dialog: ImportDialog | None = None  # the import dialog while it is open
 
     def export(self) -> None:
         c = self.host.session.counts()
@@ -150,14 +151,23 @@ class Transfers:
         else:
             self.host.say(clean_display(text), title="Export")
 
-    def import_(self) -> None:
+    def import_(self, paste: str = "") -> None:
+        """i, or a listing pasted onto the list: the import dialog, given the paste. A
+        paste that raced `i` (one write over SSH) goes to the dialog already open."""
+        if self._dialog is not None:
+            if paste:
+                self._dialog.take_paste(paste)
+            return
         session = self.host.session
 
         def chosen(request: ImportRequest | None) -> None:
+            self._dialog = None
             if request is not None:
                 self.runner.start(ImportJob(request, self.limit, session.clock), self._imported)
 
-        dialog = ImportDialog(session.store.light, session.clock, self.runner)
+        dialog = self._dialog = ImportDialog(session.store.light, session.clock, self.runner)
+        if paste:
+            dialog.take_paste(paste)
         self.host.ask(dialog, chosen)
 
     def _imported(self, outcome: Outcome) -> None:

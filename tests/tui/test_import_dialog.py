@@ -169,3 +169,40 @@ async def test_pastes_arrive_clean_with_cr_newlines_and_escapes(
         box = app.screen.query_one(Input)
         assert box.value == "/tmp/x.txt"
         assert box.cursor_position == len(box.value)
+
+
+async def test_a_paste_that_beats_is_dialog_to_the_list_lands_in_it(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """`i` and a paste in one write (over SSH, or tmux's paste-buffer right after `i`):
+    the App hands the paste to the list before `i`'s binding has run. It lands in the
+    one import dialog all the same."""
+    app = make_app(path=tmp_path / "empty.json")
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(events.Key("i", "i"))
+        app.post_message(events.Paste(BIG.read_text()))
+        await pilot.pause()
+        await pilot.pause()
+        dialogs = [s for s in app.screen_stack if isinstance(s, ImportDialog)]
+        assert len(dialogs) == 1
+        assert dialogs[0].query_one(TextArea).text == BIG.read_text()
+        assert await preview_text(pilot) == "102 entries, 102 new"
+
+
+async def test_a_listing_pasted_onto_the_list_opens_the_import_dialog_with_it(
+    make_app: AppFactory, library: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await paste(pilot, NEW)
+        await pilot.pause()
+        assert isinstance(app.screen, ImportDialog)
+        assert app.screen.query_one(TextArea).text == NEW
+        assert await preview_text(pilot) == "2 entries, 2 new"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await paste(pilot, "one line, not a listing")
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("i")  # the dialog opens again after the first was closed
+        assert isinstance(app.screen, ImportDialog)

@@ -152,6 +152,7 @@ class ImportDialog(Dialog[ImportRequest | None]):
         self._runner = runner
         self._counter: PreviewCounter | None = None
         self._timer: Timer | None = None
+        self._early: list[str] = []  # pastes handed over before it was mounted
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide tall", id="import-dialog"):
@@ -169,6 +170,9 @@ class ImportDialog(Dialog[ImportRequest | None]):
         for widget in (self.query_one(Input), self.query_one(TextArea)):
             widget.cursor_blink = blink(self.app)
         self.query_one(Input).focus()
+        for text in self._early:
+            self.take_paste(text)
+        self._early.clear()
 
     # Pastes ----------------------------------------------------------------------
     def on_path_input_listing_pasted(self, message: PathInput.ListingPasted) -> None:
@@ -177,11 +181,18 @@ class ImportDialog(Dialog[ImportRequest | None]):
     def on_paste(self, event: events.Paste) -> None:
         """A paste that reached the screen: nothing was focused yet (right after `i`)."""
         event.stop()
-        if is_listing_paste(event.text):
-            self.paste_listing(event.text)
+        self.take_paste(event.text)
+
+    def take_paste(self, text: str) -> None:
+        """A paste for this dialog, wherever it landed: one that reached the list
+        before the dialog was open (`i` and a paste in one write) is handed over."""
+        if not self.is_mounted:
+            self._early.append(text)
+        elif is_listing_paste(text):
+            self.paste_listing(text)
         else:
             box = self.query_one(Input)
-            box.insert_text_at_cursor(pasted(event.text).strip())
+            box.insert_text_at_cursor(pasted(text).strip())
             box.focus()
 
     def paste_listing(self, text: str) -> None:

@@ -31,6 +31,7 @@ from readlist.tui.owning import Owning
 from readlist.tui.ports import LibraryChanged, Outcome, PapersChanged, Severity
 from readlist.tui.runner import JobRunner
 from readlist.tui.screens.help import HelpScreen, help_rows
+from readlist.tui.screens.import_dialog import is_listing_paste
 from readlist.tui.screens.stats_screen import StatsScreen
 from readlist.tui.screens.tags import TagEditor
 from readlist.tui.transfers import Transfers
@@ -306,6 +307,13 @@ class MainScreen(Screen[None]):
         # At once, not after a refresh (`focus()`): keys typed in the same burst as "/"
         # (over SSH, a paste) are already waiting, and they belong to the box.
         self.set_focus(box)
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A listing pasted onto the list opens the import dialog with it; so does one
+        that reached the list before `i`'s dialog was open (both in one write)."""
+        if is_listing_paste(event.text):
+            event.stop()
+            self.transfers.import_(event.text)
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed in one burst after "/" (over SSH, say) all belong to the search box,
