@@ -152,7 +152,7 @@ class ImportDialog(Dialog[ImportRequest | None]):
         self._runner = runner
         self._counter: PreviewCounter | None = None
         self._timer: Timer | None = None
-        self._early: list[str] = []  # pastes handed over before it was mounted
+        self._early: list[str] | None = []  # pastes handed over before it was mounted
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide tall", id="import-dialog"):
@@ -170,9 +170,9 @@ class ImportDialog(Dialog[ImportRequest | None]):
         for widget in (self.query_one(Input), self.query_one(TextArea)):
             widget.cursor_blink = blink(self.app)
         self.query_one(Input).focus()
-        for text in self._early:
+        early, self._early = self._early or [], None
+        for text in early:
             self.take_paste(text)
-        self._early.clear()
 
     # Pastes ----------------------------------------------------------------------
     def on_path_input_listing_pasted(self, message: PathInput.ListingPasted) -> None:
@@ -186,7 +186,7 @@ class ImportDialog(Dialog[ImportRequest | None]):
     def take_paste(self, text: str) -> None:
         """A paste for this dialog, wherever it landed: one that reached the list
         before the dialog was open (`i` and a paste in one write) is handed over."""
-        if not self.is_mounted:
+        if self._early is not None:  # not mounted yet
             self._early.append(text)
         elif is_listing_paste(text):
             self.paste_listing(text)
