@@ -38,7 +38,7 @@ from readlist.cli import (
     published,
 )
 from readlist.cli.anatomy import fill_descriptions
-from readlist.cli.common import Parser, UsageError
+from readlist.cli.common import Parser, UsageError, load_config
 from readlist.clock import Clock
 from readlist.errors import ReadlistError
 from readlist.text import clean_line, decodable
@@ -79,6 +79,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         from readlist.tui.launch import launch
 
         return launch(getattr(args, "db", None), args.clock)
+    if args.command not in _WITHOUT_CONFIG:
+        # Up front: a broken config.toml refuses the command before it does anything,
+        # never after a write (its auto-exports read it).
+        load_config(args)
     if one_shot(args):
         gc.disable()
     code: int = args.func(args)
@@ -87,6 +91,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         export.run_auto_exports(args)
     return code
 
+
+# Commands that print what the parser holds, reading neither config nor library (a
+# shell asks `_complete` at every tab: it reads the config only for saved searches).
+_WITHOUT_CONFIG = frozenset({"completion", "man", "_complete"})
 
 # Commands that may run for long keep the cyclic garbage collector: those that talk
 # to the network (every request leaves some cyclic garbage) and `export --watch`.

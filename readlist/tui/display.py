@@ -19,3 +19,14 @@ def escape(text: str) -> str:
     trailing backslash is dropped so it cannot escape the markup that follows.
     """
     return clean_display(text).replace("[", "\\[").rstrip("\\")
+
+
+TITLE_CELLS = 40  # a title in a dialog's heading or question: it fits one at 80x24
+
+
+def shortened(text: str, width: int) -> str:
+    """`text` cut at a word boundary to at most `width` characters, with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
+    return cut.rstrip(" ,;:-") + "…"

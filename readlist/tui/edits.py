@@ -16,6 +16,7 @@ from readlist.changes import Applied, Change
 from readlist.errors import ReadlistError
 from readlist.store import Store
 from readlist.text import clean, clean_display
+from readlist.tui.display import TITLE_CELLS, shortened
 from readlist.tui.ports import Host, Outcome
 from readlist.tui.screens.note import InEditor, NoteConflict, NoteEditor
 from readlist.tui.screens.tags import TagEditor
@@ -169,7 +170,10 @@ class Edits:
             return
         tag_lists = [p.tags for p in papers]
         common = [t for t in tag_lists[0] if all(t in tags for tags in tag_lists[1:])]
-        heading = f"Tags for {len(ids)} papers" if len(ids) > 1 else "Tags"
+        if len(ids) > 1:
+            heading = f"Tags for {len(ids)} papers"
+        else:  # name the paper: the dialog hides the list
+            heading = f"Tags for “{shortened(clean_display(papers[0].title), TITLE_CELLS)}”"
 
         def saved(tags: list[str] | None) -> None:
             if tags is None:

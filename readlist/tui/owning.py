@@ -22,6 +22,7 @@ from readlist.model import Paper
 from readlist.selection import text_of
 from readlist.store import Store
 from readlist.text import clean_display
+from readlist.tui.display import TITLE_CELLS, shortened
 from readlist.tui.edits import Edits
 from readlist.tui.network_jobs import LANE
 from readlist.tui.ports import Host, Outcome
@@ -29,19 +30,11 @@ from readlist.tui.runner import JobRunner, Progress
 from readlist.tui.screens.confirm import Confirm
 from readlist.tui.screens.paper_form import PaperForm
 
-QUESTION_TITLE = 40  # cells of a title in d's question: it fits a dialog at 80x24
+QUESTION_TITLE = TITLE_CELLS  # cells of a title in d's question
 
 
 def papers(n: int) -> str:
     return f"{n} paper{'s' * (n != 1)}"
-
-
-def shortened(text: str, width: int) -> str:
-    """`text` cut at a word boundary to at most `width` characters, with an ellipsis."""
-    if len(text) <= width:
-        return text
-    cut = text[: width - 1].rsplit(" ", 1)[0] if " " in text[: width - 1] else text[: width - 1]
-    return cut.rstrip(" ,;:-") + "…"
 
 
 @dataclass(frozen=True)

@@ -275,12 +275,13 @@ def test_failures_are_warnings_and_the_library_is_refused(
         "[[export.auto]]; skipped",
     ]
     (isolated_home / "config.toml").write_text("[[export.auto]\n")
-    assert run(lib, "mark", ids[0], "--unstar") == 0
+    assert run(lib, "mark", ids[0], "--unstar") == 1  # refused before the write
     err = capsys.readouterr().err
-    assert err.startswith("readlist: warning: ")  # the config's fault, said as such
+    assert err.startswith("readlist: error: ")  # the config's fault, said as such
     assert "invalid TOML" in err
-    assert err.endswith("; no auto-export\n")
     assert len(err.splitlines()) == 1
+    with Store(lib) as store:
+        assert store.get(ids[0]).starred
 
 
 def wait_for(check: Callable[[], bool], seconds: float = 15.0) -> bool:

@@ -409,10 +409,11 @@ def test_tag_says_when_it_stores_another_spelling(
     assert "#x-y #plain" in out
 
 
-def test_a_broken_config_is_named_as_such_after_a_write(
+def test_a_broken_config_refuses_a_write_before_it_lands(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The write lands; the warning blames the config, not auto-export."""
+    """One line that blames the config; the tag is not applied (not half a command:
+    the write, then an auto-export that fails)."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("READLIST_HOME", str(home))
@@ -422,10 +423,9 @@ def test_a_broken_config_is_named_as_such_after_a_write(
         pid = store.papers()[0].id
     (home / "config.toml").write_text("x = [\n")
     capsys.readouterr()
-    assert main(["--db", str(lib), "tag", pid, "+kept"]) == 0
+    assert main(["--db", str(lib), "tag", pid, "+kept"]) == 1
     with Store(lib) as store:
-        assert store.get(pid).tags == ["kept"]
+        assert store.get(pid).tags == []
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
-    assert err.startswith(f"readlist: warning: {home / 'config.toml'}: invalid TOML (")
-    assert err.endswith("; no auto-export\n")
+    assert err.startswith(f"readlist: error: {home / 'config.toml'}: invalid TOML (")

@@ -222,3 +222,13 @@ def test_the_readmes_command_table_names_every_command() -> None:
     rows = [line for line in readme.splitlines() if line.startswith("| `readlist ")]
     for command in commands(build_parser()):
         assert any(row.startswith(f"| `readlist {command.name}") for row in rows), command.name
+
+
+def test_every_help_fits_80_columns_in_a_real_process() -> None:
+    """In an 80-column terminal (COLUMNS=80, as a real one reports it), no line of any
+    `--help` is wider: argparse wraps what it formats, the examples are ours."""
+    for argv in [[], *([c.name] for c in COMMANDS)]:
+        result = readlist(*argv, "--help", env={"COLUMNS": "80"})
+        assert result.returncode == 0, argv
+        wide = [line for line in result.stdout.splitlines() if len(line) > 80]
+        assert not wide, f"readlist {' '.join(argv)} --help: {wide}"

@@ -13,9 +13,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from readlist.config import Config, Network
+from readlist.editform import FIELDS
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp
-from readlist.tui.owning import QUESTION_TITLE, shortened
+from readlist.tui.display import shortened
+from readlist.tui.owning import QUESTION_TITLE
 from readlist.tui.screens.confirm import Confirm
 from readlist.tui.screens.main import SEARCH_PAUSE, MainScreen
 from readlist.tui.screens.note import NoteConflict, NoteEditor
@@ -215,6 +217,25 @@ async def test_e_without_an_editor_is_a_form_that_keeps_errors_on_top(
         await pilot.press("u")  # one undo step
         await pilot.pause()
         assert stored(library)[pid] == before
+
+
+async def test_up_and_down_move_between_the_forms_fields(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("E")
+        form = app.screen
+        assert isinstance(form, PaperForm)
+        assert form.focused is form.field(FIELDS[0])
+        await pilot.press("down", "down")
+        assert form.focused is form.field(FIELDS[2])
+        await pilot.press("up")
+        assert form.focused is form.field(FIELDS[1])
+        await pilot.press("up")
+        assert form.focused is form.field(FIELDS[0])
 
 
 # The note in $EDITOR -------------------------------------------------------------------

@@ -239,6 +239,25 @@ async def test_the_tag_filter_takes_one_tag_and_import_names_bib(make_app: AppFa
         assert ".txt" in labels
 
 
+async def test_the_tag_dialog_names_the_paper_it_tags(make_app: AppFactory) -> None:
+    """The dialog hides the list: its heading says which paper (a long title shortened
+    at a word), or how many."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        title = app.store.get(main.current or "").title
+        await pilot.press("t")
+        heading = str(app.screen.query(".dialog > Label").first().render())
+        assert heading.startswith("Tags for “")
+        named = heading.removeprefix("Tags for “").removesuffix("”").removesuffix("…")
+        assert len(named) >= 10
+        assert title.startswith(named)
+        await pilot.press("escape", "v", "v", "t")
+        heading = str(app.screen.query(".dialog > Label").first().render())
+        assert heading == "Tags for 2 papers"
+
+
 async def test_resolve_shows_counts_and_its_note_at_80x24_while_the_cursor_moves(
     apis: FakeApis, make_app: AppFactory, tmp_path: Path
 ) -> None:

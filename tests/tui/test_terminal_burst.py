@@ -47,3 +47,61 @@ async def test_keys_queued_behind_slash_reach_the_search_box(make_app: AppFactor
         assert app.screen.query_one("#search", Input).value == "star"
         assert isinstance(app.screen, MainScreen)  # no tag dialog
         assert app.session.counts()["starred"] == starred
+
+
+def test_keys_behind_the_search_boxs_enter_in_the_same_write_go_to_the_list(
+    tmp_path: Path,
+) -> None:
+    """`/stream`, enter, `s` in one write: the word is searched, then `s` stars the
+    paper found (it is not typed into the box)."""
+    with launch(tmp_path, seeded=True) as (term, library):
+        term.wait_for("254 shown / 254 total · 254 unread · 0 ★")
+        term.tmux("send-keys", "-t", "rl", "-l", "/stream\rs")
+        term.wait_for("search: “stream”")
+        term.wait_for("1 ★")
+        term.keys("q")
+        deadline = time.monotonic() + 10
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    with Store(library) as store:
+        starred = [p.title for p in store.papers() if p.starred]
+    assert len(starred) == 1
+    assert "stream" in starred[0].casefold()
+
+
+async def test_keys_queued_behind_the_search_boxs_enter_reach_the_list(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        starred = app.session.counts()["starred"]
+        word = app.store.get(app.session.ids[0]).title.split()[0]
+        keys = [("slash", "/"), *((c, c) for c in word), ("enter", "\r"), ("s", "s")]
+        for key, char in keys:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.query_one("#search", Input).value == word
+        assert screen.focused is screen.papers
+        assert app.session.counts()["starred"] == starred + 1
+
+
+async def test_keys_typed_into_the_focused_box_then_enter_then_s_star(
+    make_app: AppFactory,
+) -> None:
+    """The box had the focus before the burst: its own enter hands the rest on."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        starred = app.session.counts()["starred"]
+        word = app.store.get(app.session.ids[0]).title.split()[0]
+        for key, char in [*((c, c) for c in word), ("enter", "\r"), ("s", "s")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.query_one("#search", Input).value == word
+        assert app.session.counts()["starred"] == starred + 1

@@ -37,6 +37,7 @@ from readlist.tui.screens.tags import TagEditor
 from readlist.tui.transfers import Transfers
 from readlist.tui.widgets.detail import DetailPane
 from readlist.tui.widgets.paper_list import PaperList
+from readlist.tui.widgets.search_box import SearchBox
 from readlist.tui.widgets.status import EMPTY_LIBRARY, EMPTY_VIEW, status_line
 
 __all__ = ["SEARCH_PAUSE", "MainScreen"]
@@ -92,7 +93,7 @@ class MainScreen(Screen[None]):
         )
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="search titles, tags, notes, abstracts…", id="search")
+        yield SearchBox("papers", placeholder="search titles, tags, notes, abstracts…", id="search")
         with Horizontal(id="body"):
             yield PaperList(lambda pid: self.store.records().get(pid), id="papers")
             yield DetailPane(id="detail")
@@ -316,16 +317,15 @@ class MainScreen(Screen[None]):
             self.transfers.import_(event.text)
 
     def on_key(self, event: events.Key) -> None:
-        """Keys typed in one burst after "/" (over SSH, say) all belong to the search box,
-        whatever the timing. They all pass here before the App would run the "/"
-        binding, so "/" opens the box here, in order; the keys behind it reach the box
-        itself, or pass here while it has the focus (it takes printable keys itself)."""
-        box = self.query_one("#search", Input)
+        """Keys typed in one burst around "/" (over SSH, say) go where the keys before
+        them put the focus, whatever the timing. They all pass here before the App
+        would run the "/" binding, so "/" opens the box here, in order, and the keys
+        behind it are the box's (`SearchBox` hands back those behind its enter)."""
+        box = self.query_one(SearchBox)
         if self.focused is box:  # not `has_focus`: that waits for the Focus event
-            if event.is_printable and event.character:
+            if box.take(event):
                 event.stop()
                 event.prevent_default()
-                box.insert_text_at_cursor(event.character)
             return
         active = self.active_bindings.get(event.key)
         if active is not None and active.binding.action == "search":
@@ -339,7 +339,7 @@ class MainScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
-        self.papers.focus()
+        self.set_focus(self.papers)  # SearchBox did already; enter from elsewhere too
 
     def action_clear(self) -> None:
         box = self.query_one("#search", Input)
@@ -352,7 +352,7 @@ class MainScreen(Screen[None]):
             box.remove_class("visible")
             self.session.apply_query("")
             self.show_rows()
-            self.papers.focus()
+            self.set_focus(self.papers)  # at once: keys behind esc are the list's
         elif self.session.selected:
             self.session.selected.clear()
             self.show_rows()

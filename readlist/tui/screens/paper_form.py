@@ -54,6 +54,14 @@ class PaperForm(Dialog[bool]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check and save the fields"),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+        Binding("down", "app.focus_next", "Next field", id="form.next", tooltip="Next field"),
+        Binding(
+            "up",
+            "app.focus_previous",
+            "Previous field",
+            id="form.previous",
+            tooltip="Previous field",
+        ),
     ]
 
     def __init__(self, title: str, form: Form, save: Callable[[Form], str | None]) -> None:
@@ -72,7 +80,7 @@ class PaperForm(Dialog[bool]):
                     yield Label(LABELS.get(name, name.capitalize()), classes="form-label")
                     yield Input(self.opened[name], id=f"field-{name}", compact=True)
             yield Label(
-                "authors: a; b · tags: a b · ctrl+s save · esc cancel",
+                "authors: a; b · tags: a b · ↑↓ fields · ctrl+s save · esc cancel",
                 classes="hint",
             )
 
