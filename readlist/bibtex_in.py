@@ -18,6 +18,8 @@ from bibtexparser.library import Library
 from bibtexparser.middlewares import (
     LatexDecodingMiddleware,
     NormalizeFieldKeys,
+    RemoveEnclosingMiddleware,
+    ResolveStringReferencesMiddleware,
     SeparateCoAuthors,
     SplitNameParts,
 )
@@ -122,7 +124,9 @@ def parse_bibtex(text: str) -> BibFile:
         if isinstance(block, DuplicateBlockKeyBlock) and isinstance(
             block.ignore_error_block, Entry
         ):
-            entries.append(block.ignore_error_block)
+            # A key given twice (JabRef, Scholar): bibtexparser leaves the second one
+            # as the splitter saw it; it goes through the same parse stack as the rest.
+            entries.append(_finished(block.ignore_error_block, library))
         elif isinstance(block, ParsingFailedBlock):
             failed.append((line, _unread(block)))
         else:
@@ -195,6 +199,16 @@ def parse_bibtex(text: str) -> BibFile:
         out.records.append(Record(entry.key, line, paper))
     out.failed = [f"line {line}: {why}" for line, why in sorted(failed)]
     return out
+
+
+def _finished(entry: Entry, library: Library) -> Entry:
+    """A duplicate through the parse stack `parse_string` gave the other entries."""
+    alone = Library([*library.strings, entry])
+    ResolveStringReferencesMiddleware(allow_inplace_modification=True).transform(alone)
+    done: Block = entry
+    for step in (RemoveEnclosingMiddleware(True), NormalizeFieldKeys(True)):
+        done = step.transform_block(done, alone) or done  # type: ignore[assignment]
+    return done if isinstance(done, Entry) else entry
 
 
 def _unread(block: ParsingFailedBlock) -> str:

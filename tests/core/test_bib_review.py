@@ -1,0 +1,35 @@
+"""BibTeX import/export findings of a hostile review; each has a fixture in
+tests/fixtures/review/ and fails without its fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from readlist.importing import import_texts
+from readlist.inputs import read_inputs
+from readlist.model import Paper
+from readlist.store import Store
+from tests.conftest import AS_OF, NOW
+
+REVIEW = Path(__file__).resolve().parent.parent / "fixtures" / "review"
+
+
+def load(store: Store, name: str) -> list[str]:
+    reports = import_texts(store, read_inputs([str(REVIEW / name)]), AS_OF, now=NOW)
+    return [line for r in reports for line in (r.summary(), *r.skipped, *r.warnings)]
+
+
+def titled(store: Store) -> dict[str, Paper]:
+    return {p.title: p for p in store.papers()}
+
+
+def test_a_key_given_twice_parses_both_entries_fully(store: Store) -> None:
+    report = load(store, "duplicate_keys.bib")
+    papers = titled(store)
+    assert sorted(papers) == ["The First Paper", "The Second Paper"]
+    second = papers["The Second Paper"]
+    assert second.authors == ["John Smith", "Eva Müller"]
+    assert second.doi == "10.1000/second"
+    assert second.bibfields["booktitle"] == "Advances in Neural Information Processing Systems"
+    assert second.title_protect == ["Second"]
+    assert report[0].startswith("duplicate_keys.bib: 2 added")
