@@ -26,13 +26,12 @@ from bibtexparser.middlewares import (
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
-from readlist.arxiv_ids import ArxivId, parse_id, parse_reference
+from readlist.bibhints import arxiv_of, scholar_id
 from readlist.biblatex import bibtex_names
 from readlist.bibmacros import TOO_LONG, TooLong, concat, strings_of
 from readlist.bibscan import prepare
 from readlist.bibtex import MONTHS, VERBATIM, key_label
 from readlist.citekeys import fold
-from readlist.errors import InputError
 from readlist.keywords import tags_of
 from readlist.latex import decoder as latex_decoder
 from readlist.links import BadLink, check_url
@@ -45,19 +44,6 @@ from readlist.texmath import keep_math
 _HEADER = re.compile(r"^[ \t]*@\s*[A-Za-z][\w-]*\s*[{(]\s*[^\s,{}()]*\s*,", re.MULTILINE)
 _FAILED_HEAD = re.compile(r"@\s*([^\s{(]*)\s*[{(]\s*([^\s,={}()]*)")
 _STRING = re.compile(r"^[ \t]*@[ \t]*string[ \t]*[{(]", re.MULTILINE | re.IGNORECASE)
-# Google Scholar's journal for a preprint: "arXiv preprint arXiv:2401.01234", and for an
-# old-style id "arXiv preprint hep-th/9901001" (no "arXiv:").
-_SCHOLAR_JOURNAL = re.compile(r"^arxiv preprint\s+(?:arxiv:\s*)?(\S+?)\s*$", re.IGNORECASE)
-_DBLP = re.compile(r"^abs/(\S+)$")
-
-
-def _scholar_id(journal: object) -> str | None:
-    """The arXiv id of a Scholar preprint's journal, if it names a real one."""
-    m = _SCHOLAR_JOURNAL.match(str(journal or ""))
-    return m.group(1) if m and parse_id(m.group(1)) else None
-
-
-_ARXIV_URL = re.compile(r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 _SPACE = re.compile(r"\s+")
@@ -85,6 +71,10 @@ _MODELLED = frozenset(
 )
 # Inherited through `crossref` as bibtex does: the parent's title is the child's booktitle.
 _INHERIT_TITLE = frozenset(["inproceedings", "incollection", "inbook", "conference"])
+# A parent of these types holds its children (a volume, a collection), not a paper.
+_CONTAINERS = frozenset(
+    ["proceedings", "mvproceedings", "collection", "mvcollection", "periodical"]
+)
 
 
 @dataclass
@@ -171,7 +161,10 @@ def parse_bibtex(text: str) -> BibFile:
         else:
             failed.append(((entry.start_line or 0) + 1, f"{entry.key}: cannot decode its LaTeX"))
     by_key = {fold(e.key): e for e, _ in reversed(decoded)}  # crossref ignores case too
+    parents = _parents(decoded, by_key)
     for entry, raw in decoded:
+        if id(entry) in parents:  # a volume, as bibtex reads it: its fields go to the child
+            continue
         fields = {f.key: f.value for f in entry.fields}
         raw_title = raw.pop("raw title", "")
         fields.update(raw)
@@ -225,6 +218,17 @@ def _one_line(text: str) -> str:
     return _SPACE.sub(" ", text).strip()[:120]
 
 
+def _parents(decoded: list[tuple[Entry, dict[str, str]]], by_key: dict[str, Entry]) -> set[int]:
+    """The container entries (not papers) another entry names in `crossref`."""
+    out: set[int] = set()
+    for entry, _ in decoded:
+        crossref = next((f.value for f in entry.fields if f.key == "crossref"), "")
+        parent = by_key.get(fold(str(crossref)))
+        if parent not in (None, entry) and parent.entry_type.lower() in _CONTAINERS:
+            out.add(id(parent))
+    return out
+
+
 def _inherit(fields: dict[str, object], kind: str, parent: dict[str, object]) -> None:
     for key, value in parent.items():
         if key in ("title", "crossref"):
@@ -264,10 +268,10 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     keywords = _text(fields.get("keywords", ""))
     if keywords:  # written back as it is (see keywords.py); the tags show it
         rest["keywords"] = keywords
-    arxiv_id, version = _arxiv(fields, rest)
+    arxiv_id, version = arxiv_of(fields, rest, _text)
     entry_type: str | None = kind
     if kind in ("misc", "online") or (
-        kind == "article" and "journal" not in rest and _scholar_id(fields.get("journal"))
+        kind == "article" and "journal" not in rest and scholar_id(fields.get("journal"))
     ):
         entry_type = None
     if "month" in rest:
@@ -309,45 +313,6 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         # export, so it follows an edited title instead of keeping the old one.
         del rest["key"]
     return paper
-
-
-def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None, int | None]:
-    """The arXiv id: eprint + archivePrefix (biblatex's eprinttype), Google Scholar's
-    journal, DBLP's volume, else an arXiv URL. Another kind of eprint is kept for export."""
-    kind = str(fields.get("archiveprefix") or "").strip().lower()
-    candidates: list[str] = []
-    eprint = str(fields.get("eprint", "")).strip()
-    bare = re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE)
-    if eprint and kind in ("arxiv", "") and parse_id(bare):
-        candidates.append(bare)
-    elif eprint:
-        rest["eprint"] = eprint
-        if kind:
-            rest["archiveprefix"] = kind
-        if _text(fields.get("primaryclass", "")):
-            rest["primaryclass"] = _text(fields["primaryclass"])
-    scholar = _scholar_id(rest.get("journal"))
-    if scholar:
-        candidates.append(scholar)
-        del rest["journal"]
-    dblp = _DBLP.match(rest.get("volume", ""))
-    if dblp:
-        candidates.append(dblp.group(1))
-    for cand in candidates:
-        found = parse_id(cand)  # arXiv's own rules, as for `readlist add`
-        if found:
-            return _pair(found)
-    url = str(fields.get("url", "")).strip()
-    if _ARXIV_URL.match(url):
-        try:
-            return _pair(parse_reference(url))
-        except InputError:
-            pass
-    return None, None
-
-
-def _pair(found: ArxivId) -> tuple[str, int | None]:
-    return found.id, found.version
 
 
 def _name(parts: object, decode: Callable[[str], str]) -> str:

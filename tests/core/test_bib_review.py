@@ -33,3 +33,23 @@ def test_a_key_given_twice_parses_both_entries_fully(store: Store) -> None:
     assert second.bibfields["booktitle"] == "Advances in Neural Information Processing Systems"
     assert second.title_protect == ["Second"]
     assert report[0].startswith("duplicate_keys.bib: 2 added")
+
+
+def test_a_crossref_volume_is_not_a_paper_and_gives_its_title(store: Store) -> None:
+    report = load(store, "crossref_parent.bib")
+    assert report == ["crossref_parent.bib: 1 added"]
+    (paper,) = store.papers()
+    assert paper.title == "Attention Is All You Need"
+    assert paper.bibfields["booktitle"] == "Advances in Neural Information Processing Systems 30"
+    assert paper.bibfields["publisher"] == "Curran Associates"
+
+
+def test_an_arxiv_id_in_a_note_journal_or_eprint_is_the_arxiv_id(store: Store) -> None:
+    load(store, "arxiv_hidden.bib")
+    ids = {p.title: (p.arxiv_id, p.arxiv_version, p.journal_ref, p.notes) for p in store.papers()}
+    assert ids == {
+        "Only a Note Says arXiv": ("2401.01234", None, None, ""),
+        "Scholar Puts It in the Journal": ("2401.01235", None, None, ""),
+        "The Eprint Field": ("2401.01236", None, None, ""),
+        "A Note With Its Category": ("2401.01237", 2, None, ""),
+    }
