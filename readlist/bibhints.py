@@ -1,4 +1,5 @@
-"""What a BibTeX entry says in passing: the arXiv id wherever a tool hides it.
+"""What a BibTeX entry says in passing: the arXiv id wherever a tool hides it, and
+identifiers written in TeX's way.
 
 Tools put an arXiv id in many places: `eprint` with `archivePrefix` (arXiv's own
 export, biblatex's `eprinttype`), Google Scholar's `journal = {arXiv preprint
@@ -23,8 +24,16 @@ _SCHOLAR_JOURNAL = re.compile(r"^arxiv preprint\s+(?:arxiv:\s*)?(\S+?)\s*$", re.
 _NOTE = re.compile(
     r"^(?:arxiv preprint\s+)?arxiv:\s*(\S+?)\.?(?:\s*\[[\w.-]+\])?\s*$", re.IGNORECASE
 )
+# `\_`, `\%`, `\#`, `\&`, `\~`, `\$` in a url or doi: TeX's escapes of characters
+# that url.sty and biblatex take verbatim (JabRef and Zotero write them escaped).
+_ESCAPED = re.compile(r"\\([_%#&~$])")
 _DBLP = re.compile(r"^abs/(\S+)$")
 _ARXIV_URL = re.compile(r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/", re.IGNORECASE)
+
+
+def unescaped(value: str) -> str:
+    """A verbatim field (url, doi, eprint) with TeX's escapes taken off its characters."""
+    return _ESCAPED.sub(r"\1", value)
 
 
 def scholar_id(journal: object) -> str | None:

@@ -26,7 +26,7 @@ from bibtexparser.middlewares import (
 from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
-from readlist.bibhints import arxiv_of, scholar_id
+from readlist.bibhints import arxiv_of, scholar_id, unescaped
 from readlist.biblatex import bibtex_names
 from readlist.bibmacros import TOO_LONG, TooLong, concat, strings_of
 from readlist.bibscan import prepare
@@ -135,7 +135,9 @@ def parse_bibtex(text: str) -> BibFile:
                     out.warnings.append(f"{entry.key}: {f.key} {TOO_LONG}; kept as written")
         verbatim.append(
             {
-                ("raw title" if f.key == "title" else f.key): str(f.value)
+                ("raw title" if f.key == "title" else f.key): (
+                    str(f.value) if f.key == "title" else unescaped(str(f.value))
+                )
                 for f in entry.fields
                 if f.key in VERBATIM or f.key == "title"
             }

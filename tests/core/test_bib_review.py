@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from readlist.bibtex import Options
+from readlist.exporting import export_papers
 from readlist.importing import import_texts
 from readlist.inputs import read_inputs
 from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import AS_OF, NOW
+from tests.core.bibcheck import assert_clean, compile_bib
 
 REVIEW = Path(__file__).resolve().parent.parent / "fixtures" / "review"
 
@@ -53,3 +58,21 @@ def test_an_arxiv_id_in_a_note_journal_or_eprint_is_the_arxiv_id(store: Store) -
         "The Eprint Field": ("2401.01236", None, None, ""),
         "A Note With Its Category": ("2401.01237", 2, None, ""),
     }
+
+
+@pytest.mark.parametrize("style", ["plainnat", "biblatex"])
+def test_tex_escapes_in_a_url_or_doi_are_taken_off(style: str, tmp_path: Path) -> None:
+    options = Options(style="biblatex" if style == "biblatex" else "bibtex")
+    with Store(tmp_path / "one.json") as one:
+        load(one, "url_escapes.bib")
+        (paper,) = one.papers()
+        assert paper.doi == "10.1002/(SICI)1097-4571_x#1"
+        assert paper.links == ["https://example.org/a_b/100%25?q=1&r=2#sec_1"]
+        first = export_papers(one, one.papers(), options)
+    assert "url = {https://example.org/a_b/100%25?q=1&r=2#sec_1}" in first
+    assert "doi = {10.1002/(SICI)1097-4571_x#1}" in first
+    with Store(tmp_path / "two.json") as two:
+        import_texts(two, [("refs.bib", first)], AS_OF, now=NOW)
+        assert export_papers(two, two.papers(), options) == first
+    log, _ = compile_bib(first, tmp_path, style)
+    assert_clean(log, style)
