@@ -20,15 +20,14 @@ from bibtexparser.middlewares import (
     NormalizeFieldKeys,
     RemoveEnclosingMiddleware,
     ResolveStringReferencesMiddleware,
-    SeparateCoAuthors,
     SplitNameParts,
 )
-from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
 from readlist.bibhints import arxiv_of, scholar_id, unescaped
 from readlist.biblatex import bibtex_names
 from readlist.bibmacros import TOO_LONG, TooLong, concat, strings_of
+from readlist.bibpeople import Authors, person_of
 from readlist.bibscan import prepare
 from readlist.bibtex import MONTHS, VERBATIM, key_label
 from readlist.citekeys import fold
@@ -148,7 +147,7 @@ def parse_bibtex(text: str) -> BibFile:
     work = Library()
     decoder = latex_decoder()
     stack = (
-        SeparateCoAuthors(name_fields=("author",)),
+        Authors(name_fields=("author",)),
         SplitNameParts(name_fields=("author",)),
         LatexDecodingMiddleware(decoder=decoder),
     )
@@ -256,7 +255,7 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     if not title:
         raise ValueError("no title")
     names = fields.get("author")
-    authors = [_name(n, decode) for n in names] if isinstance(names, list) else []
+    authors = [person_of(n, decode, _text) for n in names] if isinstance(names, list) else []
     authors = [a for a in authors if a]
     if any(a.casefold() == "and" for a in authors):  # {and and and}: no names, only joins
         raise ValueError("author has an 'and' where a name should be; fix the author field")
@@ -315,40 +314,6 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         # export, so it follows an edited title instead of keeping the old one.
         del rest["key"]
     return paper
-
-
-def _name(parts: object, decode: Callable[[str], str]) -> str:
-    """A name as readlist stores it: "First von Last" when that reads back as the same
-    parts, else BibTeX's "von Last, Jr, First"; a braced corporate name keeps its braces."""
-    if not isinstance(parts, NameParts):
-        return _text(decode(str(parts)))
-    if not (parts.first or parts.von or parts.jr) and len(parts.last) == 1:
-        only = parts.last[0]
-        if _wholly_braced(only) and " " in only.strip():
-            return "{" + _text(decode(only[1:-1])) + "}"
-    plain = NameParts(
-        *([_text(decode(t)) for t in ts] for ts in (parts.first, parts.von, parts.last, parts.jr))
-    )
-    # "First von Last" reads back the same (to bibtex too) only in this shape.
-    forward = (
-        not plain.jr
-        and len(plain.last) == 1
-        and all(not t[:1].islower() for t in plain.first)
-        and all(t[:1].islower() for t in plain.von)
-    )
-    return _text(plain.merge_first_name_first if forward else plain.merge_last_name_first)
-
-
-def _wholly_braced(text: str) -> bool:
-    """`{...}` where the first brace closes only at the end: a corporate name."""
-    if not (text.startswith("{") and text.endswith("}")):
-        return False
-    depth = 0
-    for i, ch in enumerate(text):
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth == 0 and i < len(text) - 1:
-            return False
-    return True
 
 
 def _month(value: str) -> str:

@@ -76,3 +76,11 @@ def test_tex_escapes_in_a_url_or_doi_are_taken_off(style: str, tmp_path: Path) -
         assert export_papers(two, two.papers(), options) == first
     log, _ = compile_bib(first, tmp_path, style)
     assert_clean(log, style)
+
+
+def test_vntex_horned_letters_decode(store: Store) -> None:
+    load(store, "vietnamese_horns.bib")
+    (paper,) = store.papers()
+    assert paper.title == "Trương hợp nghiên cứu"
+    assert paper.authors == ["Vữ Trương", "Phợ Ưng"]
+    assert paper.bibfields["journal"] == "Tạp chí Tin học"
