@@ -37,6 +37,7 @@ from readlist.links import BadLink, check_url
 from readlist.listing import clean
 from readlist.model import Paper
 from readlist.protect import spans_of
+from readlist.strays import junk, unreadable
 from readlist.texmath import keep_math
 
 # BibTeX allows white space, newlines too, around the type (see bibscan.py).
@@ -103,9 +104,11 @@ def parse_bibtex(text: str) -> BibFile:
         quiet = logging.getLogger(name)
         if not quiet.handlers:
             quiet.addHandler(logging.NullHandler())
+    text, stray_bytes = unreadable(text)
     prepared = prepare(text)  # the entries BibTeX reads and bibtexparser would skip
     library = parse_string(prepared.text, append_middleware=[NormalizeFieldKeys()])
     out = BibFile()
+    out.warnings += [f"line {line}: {why}" for line, why in stray_bytes]
     failed = list(prepared.stray)
     entries: list[Entry] = []
     for block in library.failed_blocks:
@@ -120,6 +123,8 @@ def parse_bibtex(text: str) -> BibFile:
             failed.append((line, _unread(block)))
         else:
             failed.append((line, _one_line(str(block.error))))
+    named = {line for line, _ in failed}  # a broken entry's rest is not junk again
+    failed += [(line, why) for line, why in junk(library.blocks) if line not in named]
     entries = sorted([*library.entries, *entries], key=lambda e: e.start_line or 0)
     for entry in entries:
         entry.entry_type = prepared.types.get(entry.start_line or 0, entry.entry_type)

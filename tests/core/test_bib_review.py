@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from readlist.bibtex import Options
+from readlist.cli import main
 from readlist.exporting import export_papers
 from readlist.importing import import_texts
 from readlist.inputs import read_inputs
@@ -84,3 +85,27 @@ def test_vntex_horned_letters_decode(store: Store) -> None:
     assert paper.title == "Trương hợp nghiên cứu"
     assert paper.authors == ["Vữ Trương", "Phợ Ưng"]
     assert paper.bibfields["journal"] == "Tạp chí Tin học"
+
+
+STRAY_REPORT = [
+    "stray_bytes.bib: 2 added, 2 skipped"
+    " (line 7: text outside any entry: 'stray bytes and a lost brace }';"
+    " line 8: text outside any entry: 'pages = {1--2},'), 2 warnings",
+    "line 7: 2 bytes that are not UTF-8, dropped",
+    "line 11: a byte that is not UTF-8, dropped",
+]
+
+
+def test_stray_bytes_and_junk_are_named_by_line_and_the_rest_imports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """UTF-8 with a few stray bytes stays UTF-8 (not cp1252: Café, not CafÃ©)."""
+    db = str(tmp_path / "lib.json")
+    assert main(["--db", db, "import", str(REVIEW / "stray_bytes.bib")]) == 0
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    assert out.splitlines()[:3] == [STRAY_REPORT[0], *("  warning: " + w for w in STRAY_REPORT[1:])]
+    with Store(Path(db)) as store:
+        papers = titled(store)
+    assert sorted(papers) == ["Café und Straße", "Second Entry, Bytes in It Here"]
+    assert papers["Café und Straße"].authors == ["Jörg Müller"]
