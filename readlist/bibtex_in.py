@@ -18,44 +18,32 @@ from bibtexparser.library import Library
 from bibtexparser.middlewares import (
     LatexDecodingMiddleware,
     NormalizeFieldKeys,
-    SeparateCoAuthors,
+    RemoveEnclosingMiddleware,
+    ResolveStringReferencesMiddleware,
     SplitNameParts,
 )
-from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry, ParsingFailedBlock
 
-from readlist.arxiv_ids import ArxivId, parse_id, parse_reference
+from readlist.bibhints import arxiv_of, scholar_id, unescaped
 from readlist.biblatex import bibtex_names
 from readlist.bibmacros import TOO_LONG, TooLong, concat, strings_of
+from readlist.bibpeople import Authors, person_of
 from readlist.bibscan import prepare
 from readlist.bibtex import MONTHS, VERBATIM, key_label
 from readlist.citekeys import fold
-from readlist.errors import InputError
 from readlist.keywords import tags_of
 from readlist.latex import decoder as latex_decoder
 from readlist.links import BadLink, check_url
 from readlist.listing import clean
 from readlist.model import Paper
 from readlist.protect import spans_of
+from readlist.strays import junk, unreadable
 from readlist.texmath import keep_math
 
 # BibTeX allows white space, newlines too, around the type (see bibscan.py).
 _HEADER = re.compile(r"^[ \t]*@\s*[A-Za-z][\w-]*\s*[{(]\s*[^\s,{}()]*\s*,", re.MULTILINE)
 _FAILED_HEAD = re.compile(r"@\s*([^\s{(]*)\s*[{(]\s*([^\s,={}()]*)")
 _STRING = re.compile(r"^[ \t]*@[ \t]*string[ \t]*[{(]", re.MULTILINE | re.IGNORECASE)
-# Google Scholar's journal for a preprint: "arXiv preprint arXiv:2401.01234", and for an
-# old-style id "arXiv preprint hep-th/9901001" (no "arXiv:").
-_SCHOLAR_JOURNAL = re.compile(r"^arxiv preprint\s+(?:arxiv:\s*)?(\S+?)\s*$", re.IGNORECASE)
-_DBLP = re.compile(r"^abs/(\S+)$")
-
-
-def _scholar_id(journal: object) -> str | None:
-    """The arXiv id of a Scholar preprint's journal, if it names a real one."""
-    m = _SCHOLAR_JOURNAL.match(str(journal or ""))
-    return m.group(1) if m and parse_id(m.group(1)) else None
-
-
-_ARXIV_URL = re.compile(r"^https?://(www\.|export\.)?arxiv\.org/(abs|pdf)/", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")  # ASCII digits only
 _SPACE = re.compile(r"\s+")
@@ -83,6 +71,10 @@ _MODELLED = frozenset(
 )
 # Inherited through `crossref` as bibtex does: the parent's title is the child's booktitle.
 _INHERIT_TITLE = frozenset(["inproceedings", "incollection", "inbook", "conference"])
+# A parent of these types holds its children (a volume, a collection), not a paper.
+_CONTAINERS = frozenset(
+    ["proceedings", "mvproceedings", "collection", "mvcollection", "periodical"]
+)
 
 
 @dataclass
@@ -112,9 +104,11 @@ def parse_bibtex(text: str) -> BibFile:
         quiet = logging.getLogger(name)
         if not quiet.handlers:
             quiet.addHandler(logging.NullHandler())
+    text, stray_bytes = unreadable(text)
     prepared = prepare(text)  # the entries BibTeX reads and bibtexparser would skip
     library = parse_string(prepared.text, append_middleware=[NormalizeFieldKeys()])
     out = BibFile()
+    out.warnings += [f"line {line}: {why}" for line, why in stray_bytes]
     failed = list(prepared.stray)
     entries: list[Entry] = []
     for block in library.failed_blocks:
@@ -122,11 +116,15 @@ def parse_bibtex(text: str) -> BibFile:
         if isinstance(block, DuplicateBlockKeyBlock) and isinstance(
             block.ignore_error_block, Entry
         ):
-            entries.append(block.ignore_error_block)
+            # A key given twice (JabRef, Scholar): bibtexparser leaves the second one
+            # as the splitter saw it; it goes through the same parse stack as the rest.
+            entries.append(_finished(block.ignore_error_block, library))
         elif isinstance(block, ParsingFailedBlock):
             failed.append((line, _unread(block)))
         else:
             failed.append((line, _one_line(str(block.error))))
+    named = {line for line, _ in failed}  # a broken entry's rest is not junk again
+    failed += [(line, why) for line, why in junk(library.blocks) if line not in named]
     entries = sorted([*library.entries, *entries], key=lambda e: e.start_line or 0)
     for entry in entries:
         entry.entry_type = prepared.types.get(entry.start_line or 0, entry.entry_type)
@@ -141,7 +139,9 @@ def parse_bibtex(text: str) -> BibFile:
                     out.warnings.append(f"{entry.key}: {f.key} {TOO_LONG}; kept as written")
         verbatim.append(
             {
-                ("raw title" if f.key == "title" else f.key): str(f.value)
+                ("raw title" if f.key == "title" else f.key): (
+                    str(f.value) if f.key == "title" else unescaped(str(f.value))
+                )
                 for f in entry.fields
                 if f.key in VERBATIM or f.key == "title"
             }
@@ -152,7 +152,7 @@ def parse_bibtex(text: str) -> BibFile:
     work = Library()
     decoder = latex_decoder()
     stack = (
-        SeparateCoAuthors(name_fields=("author",)),
+        Authors(name_fields=("author",)),
         SplitNameParts(name_fields=("author",)),
         LatexDecodingMiddleware(decoder=decoder),
     )
@@ -167,7 +167,10 @@ def parse_bibtex(text: str) -> BibFile:
         else:
             failed.append(((entry.start_line or 0) + 1, f"{entry.key}: cannot decode its LaTeX"))
     by_key = {fold(e.key): e for e, _ in reversed(decoded)}  # crossref ignores case too
+    parents = _parents(decoded, by_key)
     for entry, raw in decoded:
+        if id(entry) in parents:  # a volume, as bibtex reads it: its fields go to the child
+            continue
         fields = {f.key: f.value for f in entry.fields}
         raw_title = raw.pop("raw title", "")
         fields.update(raw)
@@ -197,6 +200,16 @@ def parse_bibtex(text: str) -> BibFile:
     return out
 
 
+def _finished(entry: Entry, library: Library) -> Entry:
+    """A duplicate through the parse stack `parse_string` gave the other entries."""
+    alone = Library([*library.strings, entry])
+    ResolveStringReferencesMiddleware(allow_inplace_modification=True).transform(alone)
+    done: Block = entry
+    for step in (RemoveEnclosingMiddleware(True), NormalizeFieldKeys(True)):
+        done = step.transform_block(done, alone) or done  # type: ignore[assignment]
+    return done if isinstance(done, Entry) else entry
+
+
 def _unread(block: ParsingFailedBlock) -> str:
     """Why a block bibtexparser gave up on is skipped, naming it (`@article{key`)."""
     head = _FAILED_HEAD.match(block.raw or "")
@@ -209,6 +222,17 @@ def _unread(block: ParsingFailedBlock) -> str:
 
 def _one_line(text: str) -> str:
     return _SPACE.sub(" ", text).strip()[:120]
+
+
+def _parents(decoded: list[tuple[Entry, dict[str, str]]], by_key: dict[str, Entry]) -> set[int]:
+    """The container entries (not papers) another entry names in `crossref`."""
+    out: set[int] = set()
+    for entry, _ in decoded:
+        crossref = next((f.value for f in entry.fields if f.key == "crossref"), "")
+        parent = by_key.get(fold(str(crossref)))
+        if parent not in (None, entry) and parent.entry_type.lower() in _CONTAINERS:
+            out.add(id(parent))
+    return out
 
 
 def _inherit(fields: dict[str, object], kind: str, parent: dict[str, object]) -> None:
@@ -236,7 +260,7 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     if not title:
         raise ValueError("no title")
     names = fields.get("author")
-    authors = [_name(n, decode) for n in names] if isinstance(names, list) else []
+    authors = [person_of(n, decode, _text) for n in names] if isinstance(names, list) else []
     authors = [a for a in authors if a]
     if any(a.casefold() == "and" for a in authors):  # {and and and}: no names, only joins
         raise ValueError("author has an 'and' where a name should be; fix the author field")
@@ -250,10 +274,10 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
     keywords = _text(fields.get("keywords", ""))
     if keywords:  # written back as it is (see keywords.py); the tags show it
         rest["keywords"] = keywords
-    arxiv_id, version = _arxiv(fields, rest)
+    arxiv_id, version = arxiv_of(fields, rest, _text)
     entry_type: str | None = kind
     if kind in ("misc", "online") or (
-        kind == "article" and "journal" not in rest and _scholar_id(fields.get("journal"))
+        kind == "article" and "journal" not in rest and scholar_id(fields.get("journal"))
     ):
         entry_type = None
     if "month" in rest:
@@ -295,79 +319,6 @@ def _paper(kind: str, fields: dict[str, object], decode: Callable[[str], str]) -
         # export, so it follows an edited title instead of keeping the old one.
         del rest["key"]
     return paper
-
-
-def _arxiv(fields: dict[str, object], rest: dict[str, str]) -> tuple[str | None, int | None]:
-    """The arXiv id: eprint + archivePrefix (biblatex's eprinttype), Google Scholar's
-    journal, DBLP's volume, else an arXiv URL. Another kind of eprint is kept for export."""
-    kind = str(fields.get("archiveprefix") or "").strip().lower()
-    candidates: list[str] = []
-    eprint = str(fields.get("eprint", "")).strip()
-    bare = re.sub(r"^arxiv:\s*", "", eprint, flags=re.IGNORECASE)
-    if eprint and kind in ("arxiv", "") and parse_id(bare):
-        candidates.append(bare)
-    elif eprint:
-        rest["eprint"] = eprint
-        if kind:
-            rest["archiveprefix"] = kind
-        if _text(fields.get("primaryclass", "")):
-            rest["primaryclass"] = _text(fields["primaryclass"])
-    scholar = _scholar_id(rest.get("journal"))
-    if scholar:
-        candidates.append(scholar)
-        del rest["journal"]
-    dblp = _DBLP.match(rest.get("volume", ""))
-    if dblp:
-        candidates.append(dblp.group(1))
-    for cand in candidates:
-        found = parse_id(cand)  # arXiv's own rules, as for `readlist add`
-        if found:
-            return _pair(found)
-    url = str(fields.get("url", "")).strip()
-    if _ARXIV_URL.match(url):
-        try:
-            return _pair(parse_reference(url))
-        except InputError:
-            pass
-    return None, None
-
-
-def _pair(found: ArxivId) -> tuple[str, int | None]:
-    return found.id, found.version
-
-
-def _name(parts: object, decode: Callable[[str], str]) -> str:
-    """A name as readlist stores it: "First von Last" when that reads back as the same
-    parts, else BibTeX's "von Last, Jr, First"; a braced corporate name keeps its braces."""
-    if not isinstance(parts, NameParts):
-        return _text(decode(str(parts)))
-    if not (parts.first or parts.von or parts.jr) and len(parts.last) == 1:
-        only = parts.last[0]
-        if _wholly_braced(only) and " " in only.strip():
-            return "{" + _text(decode(only[1:-1])) + "}"
-    plain = NameParts(
-        *([_text(decode(t)) for t in ts] for ts in (parts.first, parts.von, parts.last, parts.jr))
-    )
-    # "First von Last" reads back the same (to bibtex too) only in this shape.
-    forward = (
-        not plain.jr
-        and len(plain.last) == 1
-        and all(not t[:1].islower() for t in plain.first)
-        and all(t[:1].islower() for t in plain.von)
-    )
-    return _text(plain.merge_first_name_first if forward else plain.merge_last_name_first)
-
-
-def _wholly_braced(text: str) -> bool:
-    """`{...}` where the first brace closes only at the end: a corporate name."""
-    if not (text.startswith("{") and text.endswith("}")):
-        return False
-    depth = 0
-    for i, ch in enumerate(text):
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        if depth == 0 and i < len(text) - 1:
-            return False
-    return True
 
 
 def _month(value: str) -> str:

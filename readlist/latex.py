@@ -67,7 +67,13 @@ class Decoder(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc is untyped
         return str(super().latex_to_text(latex, **parse_flags))
 
 
-_DECODED = {"Hwithstroke": "Ħ", "hwithstroke": "ħ", "SS": "ẞ"}
+# vntex's (T5) horned letters are Vietnamese files' way to write ư and ơ.
+_DECODED = {"Hwithstroke": "Ħ", "hwithstroke": "ħ", "SS": "ẞ"} | {
+    "uhorn": "ư",
+    "Uhorn": "Ư",
+    "ohorn": "ơ",
+    "Ohorn": "Ơ",
+}
 
 
 _DOTTED = str.maketrans("ıȷ", "ij")  # an accent on \i is an accent on i

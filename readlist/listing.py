@@ -81,6 +81,12 @@ class Listing:
     date_inferred: bool = False  # the header's date printed no year
 
 
+# A character UTF-8 encodes in 2 to 4 bytes: cp1252 text almost never holds one.
+_UTF8_LETTER = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
 def decode(data: bytes, name: str) -> str:
     """Bytes -> text: UTF-8 (with or without BOM), UTF-16 by BOM, else cp1252/latin-1.
 
@@ -100,6 +106,8 @@ def decode(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if _UTF8_LETTER.search(data):  # UTF-8 with stray bytes: each is U+FFFD (strays.py)
+        return data.decode("utf-8-sig", "replace")
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:

@@ -103,6 +103,6 @@ def test_crossref_finds_its_parent_whatever_the_case() -> None:
         "@inproceedings{child,\n  title = {Child},\n  crossref = {icml2021}\n}\n"
         "@proceedings{ICML2021,\n  title = {Proceedings of ICML},\n  year = {2021}\n}\n"
     )
-    (child, _) = (r.paper for r in parse_bibtex(bib).records)
+    (child,) = (r.paper for r in parse_bibtex(bib).records)
     assert child.bibfields["booktitle"] == "Proceedings of ICML"
     assert child.bibfields["year"] == "2021"

@@ -1,0 +1,81 @@
+"""People's names read from BibTeX: the split at `and` and the form readlist stores.
+
+bibtexparser's `split_multiple_persons_names` skips the character after a backslash
+and starts the next name at the first character it looks at after an `and`: in
+`Smith, A and \\"Ozt\\"urk, B` that is the `O`, so the accent is lost (and
+`\\Uhorn{}ng` becomes `horn{}ng`). `split_names` splits as BibTeX does: at a word
+`and` at brace depth 0, between two other words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bibtexparser.middlewares import SeparateCoAuthors
+from bibtexparser.middlewares.names import NameParts
+
+_WORD = re.compile(r"[^\s{}]+|[{}]|\s+")
+
+
+def split_names(names: str) -> list[str]:
+    """The names in an author field, each as written (white space kept inside)."""
+    out: list[str] = []
+    current: list[str] = []
+    depth = 0
+    pieces = _WORD.findall(names.strip(" \r\n\t"))
+    for i, piece in enumerate(pieces):
+        if piece == "{":
+            depth += 1
+        elif piece == "}":
+            depth = max(depth - 1, 0)
+        inner = 0 < i < len(pieces) - 1 and pieces[i - 1].isspace() and pieces[i + 1].isspace()
+        if depth == 0 and piece.lower() == "and" and inner:
+            out.append("".join(current).strip())
+            current = []
+        else:
+            current.append(piece)
+    if current:
+        out.append("".join(current).strip())
+    return out
+
+
+class Authors(SeparateCoAuthors):
+    """bibtexparser's middleware with BibTeX's split (see the module's note)."""
+
+    def _transform_field_value(self, name: str) -> list[str]:
+        return split_names(name)
+
+
+def person_of(parts: object, decode: Callable[[str], str], text: Callable[[object], str]) -> str:
+    """A name as readlist stores it: "First von Last" when that reads back as the same
+    parts, else BibTeX's "von Last, Jr, First"; a braced corporate name keeps its braces."""
+    if not isinstance(parts, NameParts):
+        return text(decode(str(parts)))
+    if not (parts.first or parts.von or parts.jr) and len(parts.last) == 1:
+        only = parts.last[0]
+        if wholly_braced(only) and " " in only.strip():
+            return "{" + text(decode(only[1:-1])) + "}"
+    plain = NameParts(
+        *([text(decode(t)) for t in ts] for ts in (parts.first, parts.von, parts.last, parts.jr))
+    )
+    # "First von Last" reads back the same (to bibtex too) only in this shape.
+    forward = (
+        not plain.jr
+        and len(plain.last) == 1
+        and all(not t[:1].islower() for t in plain.first)
+        and all(t[:1].islower() for t in plain.von)
+    )
+    return text(plain.merge_first_name_first if forward else plain.merge_last_name_first)
+
+
+def wholly_braced(text: str) -> bool:
+    """`{...}` where the first brace closes only at the end: a corporate name."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
