@@ -2,7 +2,9 @@
 
 Same paper means: equal title keys (see `model.title_key`), or the same arXiv id, or
 a conservative fuzzy near-match of the titles that agrees on every number and part
-marker, so "Part I" never merges with "Part II", nor "v2" with "v3".
+marker, so "Part I" never merges with "Part II", nor "v2" with "v3". A title match is
+overruled by evidence that the records differ (`differ`): other arXiv ids, other DOIs,
+or author lists that share no name.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from rapidfuzz import fuzz
 
@@ -50,6 +52,7 @@ class DedupIndex:
     def __init__(self, records: Iterable[tuple[str, str, str | None]] = ()) -> None:
         """`records` are (id, title, arXiv id) of the papers already in the library."""
         self._by_key: dict[str, str] = {}
+        self._more: dict[str, list[str]] = {}  # papers after the first with a title key
         self._by_arxiv: dict[str, str] = {}
         self._titles: dict[str, str] = {}
         self._keys: dict[str, str] = {}
@@ -72,6 +75,10 @@ class DedupIndex:
         is read by `title_of` when a fuzzy match first compares it (few ever are)."""
         new = cls()
         new._by_key = dict(zip(reversed(keys), reversed(pids), strict=True))  # first wins
+        if len(new._by_key) < len(keys):  # titles held twice (rare): keep them all
+            for pid, key in zip(pids, keys, strict=True):
+                if new._by_key[key] != pid:
+                    new._more.setdefault(key, []).append(pid)
         pairs = [(a, p) for a, p in zip(arxiv_ids, pids, strict=True) if a]
         new._by_arxiv = dict(reversed(pairs))
         if titles is not None:
@@ -91,6 +98,7 @@ class DedupIndex:
         of an import adds to a copy): its maps are copied, its block lists on write."""
         new = DedupIndex()
         new._by_key = self._by_key.copy()
+        new._more = {key: list(pids) for key, pids in self._more.items()}
         new._by_arxiv = self._by_arxiv.copy()
         new._titles = self._titles.copy()
         new._keys = self._keys.copy()
@@ -100,7 +108,8 @@ class DedupIndex:
 
     def add(self, pid: str, title: str, arxiv_id: str | None = None) -> None:
         key = title_key(title)
-        self._by_key.setdefault(key, pid)
+        if self._by_key.setdefault(key, pid) != pid:
+            self._more.setdefault(key, []).append(pid)
         if arxiv_id:
             self._by_arxiv.setdefault(arxiv_id, pid)
         self._titles[pid] = title
@@ -111,19 +120,31 @@ class DedupIndex:
             else:
                 self._blocks[block].append(pid)
 
-    def find(self, title: str, arxiv_id: str | None = None) -> str | None:
-        """The id of the paper this record is, or None when it is new."""
-        key = title_key(title)
-        found = self._by_key.get(key)
-        if found is None and arxiv_id:
-            found = self._by_arxiv.get(arxiv_id)
-        if found is None:
-            found = self._fuzzy(key, title)
-        return found
+    def find(
+        self, title: str, arxiv_id: str | None = None, accept: Callable[[str], bool] | None = None
+    ) -> str | None:
+        """The id of the paper this record is, or None when it is new. `accept` may
+        refuse a candidate (see `differ`): the next one is tried."""
+        for pid in self._candidates(title, arxiv_id):
+            if accept is None or accept(pid):
+                return pid
+        return None
 
-    def _fuzzy(self, key: str, title: str) -> str | None:
+    def _candidates(self, title: str, arxiv_id: str | None) -> Iterator[str]:
+        """The arXiv id's paper (the surest evidence), the papers of the title key, then
+        fuzzy near-matches of the title."""
+        key = title_key(title)
+        if arxiv_id and (found := self._by_arxiv.get(arxiv_id)) is not None:
+            yield found
+        if (found := self._by_key.get(key)) is not None:
+            yield found
+            yield from self._more.get(key, ())
+        else:
+            yield from self._fuzzy(key, title)
+
+    def _fuzzy(self, key: str, title: str) -> Iterator[str]:
         if len(key) < FUZZY_MIN_LENGTH:
-            return None
+            return
         words = title_words(title)
         seen: set[str] = set()
         for block in _blocks(key):
@@ -135,8 +156,7 @@ class DedupIndex:
                 if fuzz.ratio(key, self._keys[pid], score_cutoff=_KEY_CUTOFF) and near_match(
                     words, title_words(self._titles[pid])
                 ):
-                    return pid
-        return None
+                    yield pid
 
 
 class _Titles(dict[str, str]):
@@ -158,6 +178,39 @@ class _Titles(dict[str, str]):
 
 def _blocks(key: str) -> tuple[str, str]:
     return "<" + key[:_BLOCK_CHARS], ">" + key[-_BLOCK_CHARS:]
+
+
+ARXIV_DOI = "10.48550/arxiv."  # DataCite's DOI of an arXiv preprint: its arXiv id
+
+
+def _arxiv_of(paper: Paper) -> str | None:
+    if paper.arxiv_id:
+        return paper.arxiv_id.casefold()
+    doi = (paper.doi or "").casefold()
+    return doi.removeprefix(ARXIV_DOI) if doi.startswith(ARXIV_DOI) else None
+
+
+def _venue_doi(paper: Paper) -> str | None:
+    doi = (paper.doi or "").casefold()
+    return doi if doi and not doi.startswith("10.48550/") else None
+
+
+def _name_words(authors: list[str]) -> set[str]:
+    return {w for w in title_words(" ".join(authors)).split() if len(w) > 1}
+
+
+def differ(a: Paper, b: Paper) -> bool:
+    """True when two records whose titles match are still two papers: both name an
+    arXiv id and they differ, both a venue's DOI and they differ, or both list authors
+    and no name is shared (a preprint's arXiv DOI and its venue's DOI never conflict)."""
+    arxiv = _arxiv_of(a), _arxiv_of(b)
+    if None not in arxiv and arxiv[0] != arxiv[1]:
+        return True
+    dois = _venue_doi(a), _venue_doi(b)
+    if None not in dois and dois[0] != dois[1]:
+        return True
+    names = _name_words(a.authors), _name_words(b.authors)
+    return bool(names[0] and names[1] and not names[0] & names[1])
 
 
 def merge(existing: Paper, incoming: Paper) -> Paper:

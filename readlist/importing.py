@@ -16,7 +16,7 @@ from readlist.bibtex_in import parse_bibtex
 from readlist.changes import Change
 from readlist.citekeys import fold, suffix, valid_key
 from readlist.clock import iso
-from readlist.dedup import DedupIndex, merge, restore
+from readlist.dedup import DedupIndex, differ, merge, restore
 from readlist.errors import InputError
 from readlist.fileformat import META, Malformed, check_meta
 from readlist.inputs import check_format
@@ -169,11 +169,18 @@ def import_papers(
             )
             for i, incoming in enumerate(batch.papers):
                 key, where = batch.cite[i] if batch.cite else ("", "")
+
+                def same(pid: str, incoming: Paper = incoming) -> bool:
+                    """Not another paper of the same title (see dedup.differ)."""
+                    return not differ(pending.get(pid) or store.get(pid), incoming)
+
                 done += 1
                 if progress is not None and done % 200 == 0:
                     progress(done, total)
                 known = batch.restore and (incoming.id in pending or incoming.id in store)
-                found = incoming.id if known else index.find(incoming.title, incoming.arxiv_id)
+                found = (
+                    incoming.id if known else index.find(incoming.title, incoming.arxiv_id, same)
+                )
                 if found is None and not batch.restore:
                     found = keys.by_doi(incoming.doi)
                 if found is None:

@@ -3,7 +3,10 @@ from __future__ import annotations
 import pytest
 
 from readlist.dedup import DedupIndex, merge, near_match
+from readlist.importing import import_texts
 from readlist.model import Paper, Source, title_key, title_words
+from readlist.store import Store
+from tests.conftest import AS_OF, NOW
 
 
 def paper(pid: str, title: str, **kw: object) -> Paper:
@@ -118,3 +121,54 @@ def test_merge_keeps_user_state_and_unions_everything() -> None:
     assert merge(merged, new) == merged
     # Lower upvotes never win.
     assert merge(merged, new.replace(upvotes=1)).upvotes == 9
+
+
+def _bib(key: str, title: str, extra: str) -> str:
+    return f"@article{{{key},\n  title = {{{title}}},\n{extra}}}\n"
+
+
+_SAME = "A Survey of Large Language Models for Code"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("  eprint = {2401.00001},\n  archivePrefix = {arXiv},\n", "  eprint = {2402.00002},\n"),
+        ("  doi = {10.1000/aaa},\n", "  doi = {10.1000/bbb},\n"),
+        (
+            "  author = {Ada Lovelace and Alan Turing},\n  year = {2021},\n",
+            "  author = {Grace Hopper and Edsger Dijkstra},\n  year = {2024},\n",
+        ),
+    ],
+    ids=["arxiv", "doi", "authors"],
+)
+def test_same_title_other_evidence_keeps_apart(store: Store, first: str, second: str) -> None:
+    text = _bib("one", _SAME, first) + _bib("two", _SAME.upper() + ".", second)
+    (report,) = import_texts(store, [("a.bib", text)], AS_OF, now=NOW, fmt="bibtex")
+    assert (report.added, report.merged, report.known) == (2, 0, 0)
+    assert sorted(p.bibkey or "" for p in store.papers()) == ["one", "two"]
+    # Imported again, each record finds its own paper.
+    (again,) = import_texts(store, [("a.bib", text)], AS_OF, now=NOW, fmt="bibtex")
+    assert (again.added, again.merged, again.known) == (0, 0, 2)
+    assert len(store) == 2
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "  eprint = {2401.00001},\n  doi = {10.1000/aaa},\n",
+        "  author = {A. Lovelace and Grace Hopper},\n  year = {2022},\n",
+        "  doi = {10.48550/arXiv.2401.00001},\n",
+        "",
+    ],
+    ids=["same-ids", "shared-author", "arxiv-doi", "no-evidence"],
+)
+def test_same_title_agreeing_evidence_still_merges(store: Store, second: str) -> None:
+    first = (
+        "  eprint = {2401.00001},\n  archivePrefix = {arXiv},\n  doi = {10.1000/aaa},\n"
+        "  author = {Ada Lovelace and Alan Turing},\n  year = {2021},\n"
+    )
+    text = _bib("one", _SAME, first) + _bib("two", _SAME, second)
+    (report,) = import_texts(store, [("a.bib", text)], AS_OF, now=NOW, fmt="bibtex")
+    assert report.added == 1
+    assert len(store) == 1
