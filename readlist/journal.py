@@ -215,11 +215,11 @@ class JournalStorage(Storage):
 
             by_index = load_by_index(self.path, self.index_path, self._open)
             if by_index is not None:
-                # Used as the dict a full load makes: a mapping with the same
-                # operations, read as asked for (readlist/lazydocs.py).
-                docs, generation, at = by_index
+                # The papers are used as the dict a full load makes: a mapping with
+                # the same operations, read as asked for (readlist/lazydocs.py).
+                tables, generation, at = by_index
                 self.by_index = True
-                return self._loaded({PAPERS: cast(dict[str, Any], docs)}, generation, at)
+                return self._loaded(cast(Data, tables), generation, at)
         self.by_index = False
         ident = _ident(self.path)
         try:
@@ -469,7 +469,7 @@ class JournalStorage(Storage):
                 self.indexed = indexed
         old = index_of(self.index_path, self._key())  # reused for unchanged papers
         self.generation += 1
-        layout = Layout() if set(self.read()) == {PAPERS} else None
+        layout = Layout() if PAPERS in self.read() else None
         lines = self.snapshot_lines(layout=layout)
         atomic_write(self.path, lines, temp_for=self.real, kind="compact")
         self._snap_ident = _ident(self.path)

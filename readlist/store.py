@@ -126,7 +126,7 @@ class Store:
         which writes the index (readers never write it)."""
         storage = self._storage
         unindexed = storage.indexed and self._wrote and not storage.by_index
-        if not (storage.needs_compaction() or (unindexed and set(storage.data) == {PAPERS})):
+        if not (storage.needs_compaction() or unindexed):
             return
         with contextlib.suppress(LockedError, OSError), storage.locked(timeout=0):
             self.refresh()
