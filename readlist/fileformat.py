@@ -44,10 +44,13 @@ class Truncated(Exception):
 class Layout(Protocol):
     def add(self, pid: str, offset: int, body: bytes) -> None: ...
 
+    def table(self, name: str, offset: int, length: int, crc: int) -> None: ...
+
 
 def write_lines(meta: object, data: Data, layout: Layout | None = None) -> Iterator[bytes]:
     """The snapshot as valid TinyDB JSON, one document per line, so it can be streamed.
-    `layout` is told where each paper's document starts (its byte offset) and what it is."""
+    `layout` is told where each paper's document starts (its byte offset) and what it is,
+    and where each other table's JSON object lies (offset, length, CRC-32)."""
     at = 0
     head = b'{"%s":%s,\n' % (META.encode(), orjson.dumps(meta))
     yield head
@@ -59,14 +62,19 @@ def write_lines(meta: object, data: Data, layout: Layout | None = None) -> Itera
         at += len(head)
         last = len(docs) - 1
         note = layout is not None and name == "papers"
+        start, crc = at - 2, zlib.crc32(b"{\n")  # the table's object starts at its `{`
         for n, (doc_id, doc) in enumerate(docs.items()):
             key, body = orjson.dumps(doc_id), orjson.dumps(doc)
             line = b"%s:%s%s\n" % (key, body, b"," * (n < last))
             if note:
                 assert layout is not None
                 layout.add(doc_id, at + len(key) + 1, body)
+            elif layout is not None:
+                crc = zlib.crc32(line, crc)
             yield line
             at += len(line)
+        if layout is not None:  # the papers' own CRC is not needed: each paper has one
+            layout.table(name, start, at + 1 - start, 0 if note else zlib.crc32(b"}", crc))
         yield b"},\n" if t < len(tables) - 1 else b"}\n"
         at += 3 if t < len(tables) - 1 else 2
     yield b"}\n"

@@ -41,6 +41,10 @@ class Layout:
         self.lengths = array("q")
         self.crcs = array("I")
         self.hashes = bytearray()
+        self.tables: list[list[Any]] = []  # [name, offset, length, CRC-32], in file order
+
+    def table(self, name: str, offset: int, length: int, crc: int) -> None:
+        self.tables.append([name, offset, length, crc])
 
     def add(self, pid: str, offset: int, body: bytes) -> None:
         self.ids.append(pid)
@@ -110,6 +114,7 @@ def build(docs: Mapping[str, Doc], layout: Layout, old: Sidecar | None) -> dict[
     thash = array("I", (zlib.crc32(t.encode()) for t in columns["title"]))
     out = {
         "ids": Section.json(ids),
+        "tables": Section.json(layout.tables),
         "offset": Section(layout.offsets.tobytes(), "<i8"),
         "length": Section(layout.lengths.tobytes(), "<i8"),
         "crc": Section(layout.crcs.tobytes(), "<u4"),
@@ -249,6 +254,32 @@ class Base:
                 f"(paper {self.ids[i]}); delete {self.sidecar.path} and try again"
             )
         return data
+
+    def tables(self) -> list[tuple[str, Doc | None]]:
+        """The snapshot's tables in file order: the papers' as None (read by `doc`),
+        every other one read whole from its byte range, checked against its CRC."""
+        out: list[tuple[str, Doc | None]] = []
+        try:
+            listed = [
+                (str(n), int(o), int(ln), int(c)) for n, o, ln, c in self.sidecar.json("tables")
+            ]
+        except (TypeError, ValueError):
+            raise Unusable("tables section is malformed") from None
+        for name, start, length, crc in listed:
+            if name == "papers":
+                out.append((name, None))
+                continue
+            data = self._map[start : start + length]
+            if len(data) != length or zlib.crc32(data) != crc:
+                raise Unusable(f"table {name} is not where the index says")
+            try:
+                table = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                raise Unusable(f"table {name} does not parse") from None
+            if not isinstance(table, dict):
+                raise Unusable(f"table {name} is not an object")
+            out.append((name, table))
+        return out
 
     def doc(self, i: int) -> Doc:
         doc: Doc = orjson.loads(self.raw(i))

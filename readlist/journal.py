@@ -54,7 +54,7 @@ from readlist.fileformat import (
 )
 from readlist.fspaths import PathError, open_regular
 from readlist.indexing import Layout
-from readlist.libfiles import check_trusted, is_own_file, remove_stale_temps
+from readlist.libfiles import check_trusted, ident, is_own_file, remove_stale_temps
 from readlist.model import SCHEMA_VERSION
 from readlist.sidecar import Key
 
@@ -64,14 +64,6 @@ COMPACT_MIN_BYTES = 1 << 20
 # indexes again) once the journal holds this much, however large the library.
 TAIL_MAX_BYTES = 16 << 20
 Data = dict[str, dict[str, dict[str, Any]]]
-
-
-def _ident(path: Path) -> tuple[int, int, int] | None:
-    try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 class JournalStorage(Storage):
@@ -215,13 +207,13 @@ class JournalStorage(Storage):
 
             by_index = load_by_index(self.path, self.index_path, self._open)
             if by_index is not None:
-                # Used as the dict a full load makes: a mapping with the same
-                # operations, read as asked for (readlist/lazydocs.py).
-                docs, generation, at = by_index
+                # The papers are used as the dict a full load makes: a mapping with
+                # the same operations, read as asked for (readlist/lazydocs.py).
+                tables, generation, at = by_index
                 self.by_index = True
-                return self._loaded({PAPERS: cast(dict[str, Any], docs)}, generation, at)
+                return self._loaded(cast(Data, tables), generation, at)
         self.by_index = False
-        ident = _ident(self.path)
+        snap = ident(self.path)
         try:
             with self._open(self.path) as fh, gc_paused():
                 data, generation = self._parse_snapshot(fh)
@@ -231,7 +223,7 @@ class JournalStorage(Storage):
             raise LibraryError(f"{self.path}: library file does not exist") from None
         except OSError as exc:
             raise LibraryError(f"{self.path}: cannot read library ({exc.strerror})") from None
-        return self._loaded(data, generation, ident)
+        return self._loaded(data, generation, snap)
 
     def _loaded(self, data: Data, generation: int, ident: tuple[int, int, int] | None) -> bool:
         """Take a snapshot just read, then the journal on top (False: start again)."""
@@ -330,7 +322,7 @@ class JournalStorage(Storage):
         except ValueError:
             raise self._corrupt(0, "bad header line") from None
         if gen > self.generation:
-            if _ident(self.path) != self._snap_ident:
+            if ident(self.path) != self._snap_ident:
                 return False  # a compaction replaced both files after we read the snapshot
             raise LibraryError(
                 f"{self.journal}: journal is of generation {gen}, newer than the library "
@@ -357,19 +349,23 @@ class JournalStorage(Storage):
 
     def changed_on_disk(self) -> bool:
         """True when the files differ from what this storage last read or wrote."""
-        if _ident(self.path) != self._snap_ident:
+        if ident(self.path) != self._snap_ident:
             return True
-        journal = _ident(self.journal)
+        journal = ident(self.journal)
         if journal is None:
             return self._journal_ino is not None
         return journal[0] != self._journal_ino or journal[1] != self._journal_offset
+
+    def replaced_on_disk(self) -> bool:
+        """True when another process replaced the snapshot since this storage read it."""
+        return self._data is not None and ident(self.path) != self._snap_ident
 
     def refresh(self) -> bool:
         """Catch up with other processes' commits; True if anything was read.
 
         Two stat calls when nothing changed, which is what the TUI's polling costs.
         """
-        if self._data is None or _ident(self.path) != self._snap_ident:
+        if self._data is None or ident(self.path) != self._snap_ident:
             self.load()
             return True
         if not self.changed_on_disk():
@@ -469,10 +465,10 @@ class JournalStorage(Storage):
                 self.indexed = indexed
         old = index_of(self.index_path, self._key())  # reused for unchanged papers
         self.generation += 1
-        layout = Layout() if set(self.read()) == {PAPERS} else None
+        layout = Layout() if PAPERS in self.read() else None
         lines = self.snapshot_lines(layout=layout)
         atomic_write(self.path, lines, temp_for=self.real, kind="compact")
-        self._snap_ident = _ident(self.path)
+        self._snap_ident = ident(self.path)
         self._journal_valid = False
         self._reset_journal()
         if layout is not None:

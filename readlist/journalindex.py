@@ -33,9 +33,11 @@ _PREFIX = b'{"%s":' % META.encode()
 
 def load_by_index(
     path: Path, index_path: Path, open_file: Callable[[Path], BinaryIO]
-) -> tuple[LazyDocs, int, tuple[int, int, int]] | None:
-    """The snapshot at `path` by its index: its papers (read as asked for), generation
-    and identity (inode, size, mtime); None when the index cannot be used."""
+) -> tuple[dict[str, Any], int, tuple[int, int, int]] | None:
+    """The snapshot at `path` by its index: its tables in file order (the papers read
+    as asked for, a `LazyDocs`; the others, such as the trash, read whole from their
+    byte ranges), generation and identity (inode, size, mtime); None when the index
+    cannot be used."""
     try:
         fh = open_file(path)
     except FileNotFoundError:
@@ -51,9 +53,13 @@ def load_by_index(
             if sidecar is None:
                 return None
             base = Base(sidecar, fh, str(path))
+            tables = base.tables()
     except (Unusable, OSError):
         return None
-    return LazyDocs(base), generation, (st.st_ino, st.st_size, st.st_mtime_ns)
+    data: dict[str, Any] = {name: LazyDocs(base) if docs is None else docs for name, docs in tables}
+    if "papers" not in data:
+        return None
+    return data, generation, (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _generation(first: bytes) -> int | None:
@@ -84,7 +90,8 @@ def write_index(
     old: Sidecar | None,
     temp_for: Path,
 ) -> None:
-    """Index the snapshot `key` just written (under the lock), of the papers `docs`.
+    """Index the snapshot `key` just written (under the lock), of the papers `docs`
+    (the other tables are only located: `layout.tables`).
     Only a cache: failing to write it (a full disk, a read-only directory) leaves the
     library as it is."""
     if key is None or path.is_symlink():  # never written through a link someone made

@@ -94,3 +94,12 @@ def remove_stale_temps(real: Path) -> None:
             if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(entry.path)
+
+
+def ident(path: Path) -> tuple[int, int, int] | None:
+    """(inode, size, mtime) of a library file: what tells that it was replaced or grew."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)

@@ -32,7 +32,10 @@ import orjson
 from readlist.atomic import atomic_write
 from readlist.framed import PREAMBLE, read_frame
 
-VERSION = 3  # 2: light records hold resolution and arxiv_version; 3: a keys column
+# 2: light records hold resolution and arxiv_version; 3: a keys column; 4: a `tables`
+# section locating every table of the snapshot (the trash too), so a library with a
+# trash opens by its index.
+VERSION = 4
 FIRST_LINE = b'{"_readlist":{"1":{"index":%d}}}\n' % VERSION
 MAGIC = b"RLINDEX\n"
 _PREAMBLE = PREAMBLE

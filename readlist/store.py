@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from types import MappingProxyType
@@ -120,17 +122,49 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def close(self) -> None:
-        """Fold a large journal into the snapshot, if the lock is free right now; an
-        indexed store that wrote to a library without a usable index also compacts,
-        which writes the index (readers never write it)."""
+    def compaction_due(self) -> bool:
+        """Whether closing compacts: a large journal, or an indexed store that wrote to
+        a library without a usable index (compacting writes it; readers never do)."""
         storage = self._storage
         unindexed = storage.indexed and self._wrote and not storage.by_index
-        if not (storage.needs_compaction() or (unindexed and set(storage.data) == {PAPERS})):
+        return storage.needs_compaction() or unindexed
+
+    def close(self) -> None:
+        """Fold a large journal into the snapshot, if due and the lock is free right now."""
+        if not self.compaction_due():
             return
-        with contextlib.suppress(LockedError, OSError), storage.locked(timeout=0):
+        with contextlib.suppress(LockedError, OSError), self._storage.locked(timeout=0):
             self.refresh()
+            self._storage.compact()
+
+    def close_later(self) -> subprocess.Popen[bytes] | None:
+        """What `close` would do, handed to a detached process (readlist.compaction), so
+        that the caller (the TUI quitting) returns at once; the process, if one started."""
+        if not self.compaction_due():
+            return None
+        with contextlib.suppress(OSError):
+            return subprocess.Popen(
+                [sys.executable, "-m", "readlist.compaction", str(self.path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # outlives the terminal closing
+            )
+        return None
+
+    def compact_if_due(self, *, unindexed: bool = False) -> bool:
+        """Under the lock: compact if still due, or if the library has no usable index
+        (`unindexed`). Another process may have compacted since this store read the
+        library: then nothing is reloaded."""
+        storage = self._storage
+        with storage.locked():
+            if storage.replaced_on_disk():
+                return False
+            self.refresh()
+            if not (unindexed or storage.needs_compaction()):
+                return False
             storage.compact()
+            return True
 
     # Reading -----------------------------------------------------------------------
     def _raw(self) -> MutableMapping[str, dict[str, Any]]:

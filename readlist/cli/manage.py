@@ -64,7 +64,7 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
 def cmd_rm(args: argparse.Namespace) -> int:
     from readlist import actions
 
-    with open_store(args) as store:
+    with open_store(args, indexed=True) as store:
         ids = list(dict.fromkeys(store.resolve(i) for i in args.ids))
         n = len(ids)
         what = f"{n} paper{'s' * (n != 1)}"
@@ -97,7 +97,7 @@ def _err(line: str) -> None:
 def cmd_restore(args: argparse.Namespace) -> int:
     from readlist import actions, deleted
 
-    with open_store(args) as store:
+    with open_store(args, indexed=True) as store:  # the trash is in the index's tables
         trash = deleted.trash(store)
         if not args.ids:
             args.writes = False

@@ -65,9 +65,9 @@ class AutoExporter:
         results = []
         if self.runner.drain(LANE):  # after the running one, if any, finished
             results = self.update(self.runner.library)
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        # Its writes (keys) are in the journal: the app's own store, quitting after
+        # this, hands any compaction they make due to a process of its own.
+        self._store = None
         return results
 
     def update(self, library: Path) -> list[Result]:

@@ -61,6 +61,7 @@ READS: list[list[str]] = [
     ["stats", "--json"],
     ["check"],
     ["check", "--json"],
+    ["restore"],
 ]
 WIDE = [["list"], ["list", "--tag", "t1"], ["search", "diffusion"], ["search", "tag:t1"]]
 
@@ -203,9 +204,22 @@ def test_the_sidecar_never_changes_what_a_command_answers(
     assert used_index(lib)
     same_with_and_without(capsys, monkeypatch, lib)
 
+    # A trash: the library holds a second table from here on, and still opens by its
+    # index (the sidecar's `tables` section), after a compaction too.
+    first = [p["id"] for p in json.loads(run(capsys, lib, ["list", "--json"])[1])]
+    assert run(capsys, lib, ["rm", "--yes", first[40], first[41], "odd0003"])[0] == 0
+    assert run(capsys, lib, ["restore", first[41]])[0] == 0
+    assert used_index(lib)
+    same_with_and_without(capsys, monkeypatch, lib)
+    with Store(lib) as store:
+        store.compact()
+    assert used_index(lib)
+    same_with_and_without(capsys, monkeypatch, lib)
+
     # Edits through the CLI: the journal holds what the sidecar does not.
     ids = [p["id"] for p in json.loads(run(capsys, lib, ["list", "--json"])[1])]
     assert run(capsys, lib, ["mark", ids[0], ids[5], "--star", "--read"])[0] == 0
+    assert run(capsys, lib, ["rm", "--yes", ids[12]])[0] == 0
     assert run(capsys, lib, ["tag", ids[1], ids[2], "+t1", "-video"])[0] == 0
     assert run(capsys, lib, ["note", ids[3], "notes: diffusion of café"])[0] == 0
     assert run(capsys, lib, ["mark", "odd0002", "--star"])[0] == 0
@@ -246,8 +260,10 @@ def test_the_sidecar_never_changes_what_a_command_answers(
         "    actions.change_tags(s, ids[20:22], add=['t1'])\n"
         "    s.put([Paper(id='new0001', title='Video diffusion from elsewhere', "
         "abstract='a diffusion video generation paper', added='2026-11-24T00:00:00+00:00')])\n"
+        "    actions.remove(s, ids[15:17], now=now)\n"
+        "    actions.restore(s, [sys.argv[2]])\n"
     )
-    subprocess.run([sys.executable, "-c", editor, str(lib)], check=True)
+    subprocess.run([sys.executable, "-c", editor, str(lib), ids[12]], check=True)
     assert not leftover.exists()  # the writer swept it
     assert used_index(lib)
     same_with_and_without(capsys, monkeypatch, lib)
