@@ -28,6 +28,7 @@ from readlist.text import escape_json_controls
 if TYPE_CHECKING:
     from readlist.dedup import DedupIndex
     from readlist.indexing import Base
+    from readlist.search import SearchIndex
     from readlist.vocabulary import Scores, Vocabulary
 
 Doc = dict[str, Any]
@@ -272,9 +273,16 @@ class View:
     def rank(self, query: str, limit: int | None, now: dt.datetime) -> list[int]:
         """`search.rank` over the papers (rows), by the index where there is one."""
         from readlist.query import parse
-        from readlist.search import Columns, SearchIndex
 
         parsed = parse(query)
+        index = self.search_index(self.light() if parsed.filters else {})
+        return index.search_rows(parsed, limit, now=now)
+
+    def search_index(self, records: Mapping[str, Doc]) -> SearchIndex:
+        """The papers' search index: of the sidecar's columns and abstract postings
+        where there is one (filters read `records`), else of the documents."""
+        from readlist.search import Columns, SearchIndex
+
         if self.base is not None:
             try:
                 columns = Columns(
@@ -286,16 +294,12 @@ class View:
                     AbstractMatcher(self).contains,
                     self.exact_titles,
                 )
-                index = SearchIndex.of_columns(
-                    self.ids, columns, self.light() if parsed.filters else {}
-                )
+                return SearchIndex.of_columns(self.ids, columns, records)
             except Unusable:
                 self._fall_back()
-            else:
-                return index.search_rows(parsed, limit, now=now)
         if self.base is None:
-            return SearchIndex(self._docs).search_rows(parsed, limit, now=now)
-        return self.rank(query, limit, now)  # a column fell back on its own
+            return SearchIndex(self._docs)
+        return self.search_index(records)  # a column fell back on its own
 
     def _title_words(self) -> Vocabulary:
         """The titles' vocabulary: the sidecar's, with the changed papers' titles in."""
