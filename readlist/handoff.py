@@ -172,4 +172,4 @@ class IndexBuild:
         # By the sidecar where it is usable: its columns and abstract postings, no
         # document read and no copy of every abstract kept (readlist.view).
         with Store(self.path, create=False, indexed=True) as store:
-            return store.view().search_index({})
+            return store.view().search_index({}, typing=True)
