@@ -38,9 +38,12 @@ class LiveIndex:
     def index(self) -> SearchIndex:
         """The index; before the first build came back, one built here and now."""
         if self._index is None:
-            from readlist.search import SearchIndex  # numpy and rapidfuzz: not at start-up
+            if self._path is not None:
+                self._set(IndexBuild({}, self._generation, self._path).run())
+            else:
+                from readlist.search import SearchIndex  # numpy and rapidfuzz: not at start-up
 
-            self._set(SearchIndex(self._records()))
+                self._set(SearchIndex(self._records()))
         assert self._index is not None
         return self._index
 
@@ -166,5 +169,7 @@ class IndexBuild:
             return SearchIndex(self.records)
         from readlist.store import Store
 
-        with Store(self.path, create=False) as store:
-            return SearchIndex(dict(store.records()))
+        # By the sidecar where it is usable: its columns and abstract postings, no
+        # document read and no copy of every abstract kept (readlist.view).
+        with Store(self.path, create=False, indexed=True) as store:
+            return store.view().search_index({}, typing=True)

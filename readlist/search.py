@@ -116,6 +116,7 @@ class SearchIndex:
         self._added: list[str] = []
         self._abstract_index: Callable[[str], Scores] | None = None  # see of_columns
         self._exact_index: Callable[[str], list[int]] | None = None
+        self._abstract_over: dict[int, str] = {}  # rows the abstract index does not know
         self._fill(records, records if ids is None else ids)
         self._derive(None, _Filled(retitled=True))
 
@@ -141,33 +142,55 @@ class SearchIndex:
         self._upvotes_array = np.asarray(self._upvotes, np.int64)
         self._upvotes_array.flags.writeable = False
         self._abstract_index = columns.abstracts
+        self._abstract_over = {}
         self._exact_index = columns.exact_titles
         return self
 
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def abstracts_indexed(self) -> bool:
+        """Whether abstracts are searched by an inverted index (the sidecar's postings),
+        not by a scan of every abstract."""
+        return self._abstract_index is not None
+
     def updated(self, records: Records, ids: Iterable[str]) -> SearchIndex:
         """A new index with these papers added or refreshed; this one stays as it is.
 
         Copying the row lists costs a few milliseconds at 100k papers; the vocabulary of
-        titles is extended, not rebuilt, unless a title of a known paper changed.
+        titles is extended, not rebuilt, unless a title of a known paper changed. An
+        index of columns keeps its abstract index for the papers it was made with and
+        holds the abstracts of the papers changed or added since (`_abstract_over`).
         """
-        if self._abstract_index is not None:
-            raise TypeError("an index of columns is not updated; build another")
-        new = copy.copy(self)
-        new.ids = list(self.ids)
+        base = self._listed() if self._exact_index is not None else self
+        new = copy.copy(base)
+        new.ids = list(base.ids)
         new._records = records
-        new._pos = dict(self._pos)
-        new._titles = list(self._titles)
-        new._extra = list(self._extra)
-        new._abstracts = list(self._abstracts)
-        new._upvotes = list(self._upvotes)
-        new._added = list(self._added)
+        new._pos = dict(base._pos)
+        new._titles = list(base._titles)
+        new._extra = list(base._extra)
+        new._abstracts = list(base._abstracts)
+        new._abstract_over = dict(base._abstract_over)
+        new._upvotes = list(base._upvotes)
+        new._added = list(base._added)
         filled = new._fill(records, ids)
         if not filled:
             return self
-        new._derive(self, filled)
+        new._derive(base, filled)
+        return new
+
+    def _listed(self) -> SearchIndex:
+        """This index of columns with its columns read into lists, as `_fill` needs
+        them (once: the index `updated` makes is of lists)."""
+        new = copy.copy(self)
+        new._exact_index = None
+        new._pos = {pid: i for i, pid in enumerate(self.ids)}
+        new._titles = list(self._titles)
+        by_title: dict[str, list[int]] = {}
+        for i, title in enumerate(new._titles):
+            by_title.setdefault(title, []).append(i)
+        new._by_title = by_title
         return new
 
     def _fill(self, records: Records, ids: Iterable[str]) -> _Filled:
@@ -181,18 +204,27 @@ class SearchIndex:
             at = self._pos.get(pid)
             if at is None:
                 self._pos[pid] = len(self.ids)
+                if self._abstract_index is None:
+                    self._abstracts.append(abstract)
+                else:
+                    self._abstract_over[len(self.ids)] = abstract
                 self.ids.append(pid)
                 self._titles.append(title)
                 self._extra.append(extra)
-                self._abstracts.append(abstract)
                 self._upvotes.append(upvotes)
                 self._added.append(added)
                 continue
             filled.retitled |= self._titles[at] != title
             filled.extra |= self._extra[at] != extra
             filled.upvotes |= self._upvotes[at] != upvotes
-            filled.other |= (self._abstracts[at], self._added[at]) != (abstract, added)
-            self._titles[at], self._extra[at], self._abstracts[at] = title, extra, abstract
+            if self._abstract_index is None:
+                filled.other |= self._abstracts[at] != abstract
+                self._abstracts[at] = abstract
+            else:
+                filled.other |= self._abstract_over.get(at) != abstract
+                self._abstract_over[at] = abstract
+            filled.other |= self._added[at] != added
+            self._titles[at], self._extra[at] = title, extra
             self._upvotes[at], self._added[at] = upvotes, added
         filled.appended = len(self.ids) > filled.first_new
         return filled
@@ -209,7 +241,7 @@ class SearchIndex:
             self._by_title = by_title
         elif filled.appended:
             self._words = previous._words.extended(new_titles)
-            self._by_title = dict(previous._by_title)
+            self._by_title = dict(self._by_title)  # still its previous's (copy.copy)
             for i, title in enumerate(new_titles, filled.first_new):
                 self._by_title[title] = [*self._by_title.get(title, ()), i]
         if previous is None or filled.extra or filled.appended:
@@ -390,12 +422,25 @@ class SearchIndex:
             if len(word) < MIN_ABSTRACT_WORD:
                 abstract = np.zeros(len(self.ids), np.uint8)
             elif self._abstract_index is not None:
-                abstract = self._abstract_index(word)
+                abstract = self._column_abstracts(self._abstract_index, word)
             else:
                 abstract = containing(self._abstracts, word, cache, MIN_ABSTRACT_WORD)
             cached = (cached[0], cached[1], abstract)
             cache.put(word, cached)
         return cached
+
+    def _column_abstracts(self, index: Callable[[str], Scores], word: str) -> Scores:
+        """The abstract index's answer, with the papers changed since it was made
+        checked by the rule itself."""
+        known = index(word)
+        if not self._abstract_over and len(known) == len(self.ids):
+            return known
+        out = np.zeros(len(self.ids), np.uint8)
+        out[: len(known)] = known
+        rows = list(self._abstract_over)
+        texts = list(self._abstract_over.values())
+        out[rows] = containing(texts, word, WordCache(self), MIN_ABSTRACT_WORD)
+        return out
 
     def _extra_scores(self, word: str, limit: int) -> Scores:
         """Tags and notes are empty for most papers: score only the others."""

@@ -28,6 +28,7 @@ from readlist.text import escape_json_controls
 if TYPE_CHECKING:
     from readlist.dedup import DedupIndex
     from readlist.indexing import Base
+    from readlist.search import SearchIndex
     from readlist.vocabulary import Scores, Vocabulary
 
 Doc = dict[str, Any]
@@ -272,9 +273,17 @@ class View:
     def rank(self, query: str, limit: int | None, now: dt.datetime) -> list[int]:
         """`search.rank` over the papers (rows), by the index where there is one."""
         from readlist.query import parse
-        from readlist.search import Columns, SearchIndex
 
         parsed = parse(query)
+        index = self.search_index(self.light() if parsed.filters else {})
+        return index.search_rows(parsed, limit, now=now)
+
+    def search_index(self, records: Mapping[str, Doc], *, typing: bool = False) -> SearchIndex:
+        """The papers' search index: of the sidecar's columns and abstract postings
+        where there is one (filters read `records`), else of the documents. `typing`:
+        for search as you type (the typo candidates of titles cut once, now)."""
+        from readlist.search import Columns, SearchIndex
+
         if self.base is not None:
             try:
                 columns = Columns(
@@ -282,22 +291,18 @@ class View:
                     self.column("extra"),
                     self.column("upvotes"),
                     self.lazy("added"),
-                    self._title_words(),
+                    self._title_words(typing),
                     AbstractMatcher(self).contains,
                     self.exact_titles,
                 )
-                index = SearchIndex.of_columns(
-                    self.ids, columns, self.light() if parsed.filters else {}
-                )
+                return SearchIndex.of_columns(self.ids, columns, records)
             except Unusable:
                 self._fall_back()
-            else:
-                return index.search_rows(parsed, limit, now=now)
         if self.base is None:
-            return SearchIndex(self._docs).search_rows(parsed, limit, now=now)
-        return self.rank(query, limit, now)  # a column fell back on its own
+            return SearchIndex(self._docs)
+        return self.search_index(records, typing=typing)  # a column fell back on its own
 
-    def _title_words(self) -> Vocabulary:
+    def _title_words(self, heads: bool = False) -> Vocabulary:
         """The titles' vocabulary: the sidecar's, with the changed papers' titles in."""
         import numpy as np
 
@@ -310,7 +315,7 @@ class View:
         tokens = sidecar.array("ttokens")
         starts = sidecar.array("tstarts")
         if self._unchanged:
-            return Vocabulary.from_arrays(words, tokens, starts)
+            return Vocabulary.from_arrays(words, tokens, starts, heads=heads)
         n = len(self.ids)
         lengths = np.diff(np.append(starts, len(tokens)))
         source = np.fromiter((self.base_row(r) for r in range(n)), np.int64, count=n)
@@ -339,7 +344,7 @@ class View:
         new_tokens[take] = tokens[starts[source[owner[take]]] + offset[take]]
         for at, ids in fresh.items():
             new_tokens[new_starts[at] : new_starts[at] + len(ids)] = ids
-        return Vocabulary.from_arrays(words, new_tokens, new_starts)
+        return Vocabulary.from_arrays(words, new_tokens, new_starts, heads=heads)
 
     # Imports ---------------------------------------------------------------------------
     def dedup_index(self) -> DedupIndex:

@@ -96,15 +96,22 @@ class Vocabulary:
 
     @classmethod
     def from_arrays(
-        cls, words: list[str], tokens: npt.NDArray[np.int32], starts: npt.NDArray[np.int64]
+        cls,
+        words: list[str],
+        tokens: npt.NDArray[np.int32],
+        starts: npt.NDArray[np.int64],
+        *,
+        heads: bool = False,
     ) -> Vocabulary:
-        """A vocabulary built before (the sidecar index holds the titles')."""
+        """A vocabulary built before (the sidecar index holds the titles'); `heads`: cut
+        the typo candidates now, as the constructor does (for an index searched as
+        you type; a one-shot search cuts the one it needs)."""
         self = cls.__new__(cls)
         self.words = words
         self.lengths = np.fromiter((len(w) for w in words), np.int64, len(words))
         self.tokens = tokens
         self.starts = starts
-        self._prefixes = {}
+        self._prefixes = {cut: self._cut(cut, 0) for cut in _HEAD_CUTS} if heads else {}
         return self
 
     def best(self, word_scores: Scores) -> Scores:

@@ -23,7 +23,7 @@ from readlist.tui.runner import JobRunner, Progress
 if TYPE_CHECKING:
     from readlist.search import SearchIndex  # numpy and rapidfuzz: not at start-up
 
-SEARCH_PAUSE = 0.15  # seconds without typing before abstracts are searched
+SEARCH_PAUSE = 0.15  # seconds without typing before abstracts are scanned (no postings)
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,9 @@ class Finder:
             request = session.search_request(session.query)
         except QueryError:  # the status line already says why
             return
-        self.runner.start(SearchJob(request), self._found, after=self.pause)
+        # An index of the sidecar's abstract postings answers in milliseconds: no pause.
+        pause = 0.0 if request.index.abstracts_indexed else self.pause
+        self.runner.start(SearchJob(request), self._found, after=pause)
 
     def _found(self, found: Found) -> None:
         session = self.host.session

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readlist.changes import Change
 from readlist.clock import Clock
@@ -20,8 +21,15 @@ from readlist.text import clean_display
 from readlist.tui.ports import Host, Outcome
 from readlist.tui.runner import JobRunner, Progress
 from readlist.tui.screens.export_dialog import ExportDialog, ExportRequest
-from readlist.tui.screens.import_dialog import ImportDialog, ImportRequest
+
+if TYPE_CHECKING:  # the dialog, and the preview it imports, load when first opened
+    from readlist.tui.screens.import_dialog import ImportDialog, ImportRequest
 from readlist.versions import Policy
+
+
+def is_listing_paste(text: str) -> bool:
+    """A paste of several lines is a listing; one line may be a path."""
+    return len(text.strip().splitlines()) > 1
 
 
 @dataclass(frozen=True)
@@ -164,6 +172,8 @@ class Transfers:
             self._dialog = None
             if request is not None:
                 self.runner.start(ImportJob(request, self.limit, session.clock), self._imported)
+
+        from readlist.tui.screens.import_dialog import ImportDialog
 
         dialog = self._dialog = ImportDialog(session.store.light, session.clock, self.runner)
         if paste:

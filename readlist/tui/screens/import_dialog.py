@@ -25,6 +25,7 @@ from readlist.text import clean_display
 from readlist.tui.display import blink
 from readlist.tui.runner import JobRunner, Progress
 from readlist.tui.screens.dialog import Dialog
+from readlist.tui.transfers import is_listing_paste
 
 PREVIEW_PAUSE = 0.15  # seconds after the last change to the paste before counting
 Records = Callable[[], Mapping[str, Mapping[str, Any]]]
@@ -66,11 +67,6 @@ def pasted(text: str) -> str:
     CRLF text; `line_ends` is the rule files follow too), and a copied page may carry
     control characters (terminal escapes) that must never reach the screen."""
     return clean_display(line_ends(text))
-
-
-def is_listing_paste(text: str) -> bool:
-    """A paste of several lines is a listing; one line may be a path."""
-    return len(text.strip().splitlines()) > 1
 
 
 class PathInput(Input):

@@ -31,10 +31,9 @@ from readlist.tui.owning import Owning
 from readlist.tui.ports import LibraryChanged, Outcome, PapersChanged, Severity
 from readlist.tui.runner import JobRunner
 from readlist.tui.screens.help import HelpScreen, help_rows
-from readlist.tui.screens.import_dialog import is_listing_paste
 from readlist.tui.screens.stats_screen import StatsScreen
 from readlist.tui.screens.tags import TagEditor
-from readlist.tui.transfers import Transfers
+from readlist.tui.transfers import Transfers, is_listing_paste
 from readlist.tui.widgets.detail import DetailPane
 from readlist.tui.widgets.paper_list import PaperList
 from readlist.tui.widgets.search_box import SearchBox
