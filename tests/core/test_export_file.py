@@ -175,3 +175,15 @@ def test_a_crash_mid_write_leaves_the_old_file_whole(
 
 def _library_files(directory: Path) -> list[str]:
     return [n for n in os.listdir(directory) if n.startswith("lib.json") or n == "home"]
+
+
+def test_a_change_of_the_same_length_is_written(lib: Path, tmp_path: Path) -> None:
+    """An entry whose digest changed but whose length did not is compared by its bytes."""
+    out = tmp_path / "refs.bib"
+    with Store(lib) as store:
+        update_all(store, [AutoExport(out)], NOW)
+        paper = store.get(store.papers()[1].id)
+        title = paper.title[:-1] + ("x" if paper.title[-1] != "x" else "y")
+        store.put([paper.replace(title=title)])
+        assert update_all(store, [AutoExport(out)], NOW)[0].written
+        assert out.read_bytes() == full_export(store)
