@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from readlist import exportfile
 from readlist.atomic import atomic_write
 from readlist.citations import shown
 from readlist.config import AutoExport
@@ -122,7 +123,7 @@ def _owned(current: bytes | None, exporter: Exporter) -> bool:
 
 
 Records = Mapping[str, Mapping[str, Any]]
-Memo = dict[AutoExport, tuple[list[Mapping[str, Any] | None], bytes]]
+Memo = dict[AutoExport, tuple[list[Mapping[str, Any] | None], list[int] | None]]
 """What each export last wrote, and from which records: lets a long-running process
 (the TUI) skip rendering when neither the selected papers nor the file changed."""
 
@@ -205,27 +206,31 @@ def update_one(
             memo = None
         docs = [records.get(pid) for pid in ids] if records is not None else []
         cached = memo.get(export) if memo is not None else None
-        if cached is not None and cached[0] == docs and _current(export.path) == cached[1]:
+        if (
+            cached is not None
+            and cached[0] == docs
+            and exportfile.stat_key(export.path) == cached[1]
+        ):
             return Result(export.path, count=len(ids))
         held = store.records()
         present = [pid for pid in ids if pid in held]  # undo may drop one
         options = Options(export.format, export.unicode, versions=export.versions)
         parts: list[bytes | memoryview]
         if isinstance(exporter, EntryWise):
-            head = exporter.stamp("", MARK).encode("utf-8")
             cache = cache_for(store) if cache is None else cache
-            parts, count, bad = cache.render(
-                store, exporter, options, present, head=head, give_keys=ensure_keys
+            head = exporter.stamp("", MARK).encode("utf-8")
+            count, bad, written = _update_entries(
+                store, export, exporter, head, present, current, cache
             )
         else:
             papers, bad = exportable(store, present)
             text, count = render(papers, options), len(papers)
             parts = [exporter.stamp(text, MARK).encode("utf-8")]
-        written = not _same(export.path, parts)
-        if written:  # the full check (hard links, a writable directory) only to write
-            atomic_write(check_output(export.path, store), parts)
+            written = not _same(export.path, parts)
+            if written:  # the full check (hard links, a writable directory) only to write
+                atomic_write(check_output(export.path, store), parts)
         if memo is not None and records is not None:
-            memo[export] = (docs, b"".join(parts))
+            memo[export] = (docs, exportfile.stat_key(export.path))
     except PathError as exc:  # names the path, which the message starts with already
         return Result(export.path, error=exc.reason)
     except ReadlistError as exc:
@@ -233,3 +238,36 @@ def update_one(
     except OSError as exc:
         return Result(export.path, error=exc.strerror or str(exc))
     return Result(export.path, count=count, written=written, invalid=tuple(bad))
+
+
+def _update_entries(
+    store: Store,
+    export: AutoExport,
+    exporter: EntryWise,
+    head: bytes,
+    ids: Sequence[str],
+    current: bytes | None,
+    cache: EntryCache,
+) -> tuple[int, dict[str, str], bool]:
+    """An export of a format that is its entries joined: rewrite only the entries that
+    changed since the last write, by the record of it (readlist.exportfile)."""
+    options = Options(export.format, export.unicode, versions=export.versions)
+    entries: list[exportfile.Entry] = []
+    parts, count, bad = cache.render(
+        store, exporter, options, ids, head=head, give_keys=ensure_keys, entries=entries
+    )
+    opts = (options.format, options.unicode, options.versions)
+    sep = exporter.separator.encode("utf-8")
+    where = store.render_dir
+    target = Path(os.path.realpath(export.path))
+    old = exportfile.load(where, target, opts, sep, current)
+    same = exportfile.unchanged(old, target, head, current or b"", entries)
+    if same is False and old is None and _same(export.path, parts):
+        same = None  # no record (or not of this file as it is): the bytes agree
+    if same is None:
+        exportfile.remember(where, target, opts, head, sep, entries)
+    if same is not False:
+        return count, bad, False
+    # the full check (hard links, a writable directory) only to write
+    exportfile.write(where, check_output(export.path, store), opts, head, sep, entries, old)
+    return count, bad, True

@@ -80,11 +80,14 @@ class EntryCache:
         *,
         head: bytes = b"",
         give_keys: Callable[[Store, list[Paper]], object] | None = None,
+        entries: list[tuple[bytes | None, bytes | memoryview]] | None = None,
     ) -> tuple[Parts, int, dict[str, str]]:
         """`head` and the UTF-8 bytes of `export_ids(store, ids, options, cited)`'s text
         (in pieces), the number of entries in it, and the papers left out as invalid
         (as `exportable`). Papers without a key get one first, when the format cites
-        by key: `give_keys` (exporting.ensure_keys) gives and stores them."""
+        by key: `give_keys` (exporting.ensure_keys) gives and stores them. `entries`,
+        when given, gets each entry's digest and text (without the separator), in
+        order (readlist.exportfile rewrites only the changed ones)."""
         ids = list(dict.fromkeys(ids))
         needs_keys = bool(getattr(exporter, "needs_keys", True))
         opts = (options.format, options.unicode, options.versions)
@@ -104,6 +107,11 @@ class EntryCache:
         wanted, known = job.wanted(ids, cited or {}, keys, (hashes, digests, hits), bad)
         found, bad = self._render_missing(store, job, wanted, known, bad)
         parts = job.parts(found, head)
+        if entries is not None:
+            cut = len(job.sep)
+            for w, t in zip(wanted, found, strict=True):
+                text = job.text(t)
+                entries.append((w[2], memoryview(text)[: len(text) - cut] if cut else text))
         used = [(w[2], t) for w, t in zip(wanted, found, strict=True) if w[2] is not None]
         fresh = [(d, t) for d, t in used if isinstance(t, bytes) and d not in job.texts]
         if shelf is not None:

@@ -169,7 +169,7 @@ class Shelf:
     def packs(self) -> list[Pack]:
         if self._packs is None:
             self._packs = []
-            if _safe_dir(self.directory):
+            if safe_dir(self.directory):
                 for path in self._paths():
                     try:
                         self._packs.append(Pack(path, self.options))
@@ -224,7 +224,7 @@ class Shelf:
         if not fresh:
             return
         with contextlib.suppress(OSError):
-            if not _make_dir(self.directory):
+            if not make_dir(self.directory):
                 return
             name = f"{self.prefix}{secrets.token_hex(8)}{SUFFIX}"
             packs = len(self._paths()) if self._packs is None else len(self._packs)
@@ -257,7 +257,7 @@ class Shelf:
         return out
 
 
-def _safe_dir(directory: Path) -> bool:
+def safe_dir(directory: Path) -> bool:
     """A directory of ours that nobody else can write to (else its packs could say
     anything), not a link someone made."""
     try:
@@ -267,10 +267,20 @@ def _safe_dir(directory: Path) -> bool:
     return classify(st.st_mode) is Kind.DIRECTORY and unsafe_reason(st) is None
 
 
-def _make_dir(directory: Path) -> bool:
+def make_dir(directory: Path) -> bool:
     with contextlib.suppress(FileExistsError):
         os.mkdir(directory, 0o700)
-    return _safe_dir(directory)
+    return safe_dir(directory)
 
 
-__all__ = ["FIRST_LINE", "Item", "Pack", "Shelf", "Unusable", "fingerprint", "label"]
+__all__ = [
+    "FIRST_LINE",
+    "Item",
+    "Pack",
+    "Shelf",
+    "Unusable",
+    "fingerprint",
+    "label",
+    "make_dir",
+    "safe_dir",
+]

@@ -1,0 +1,360 @@
+"""What an auto-export last wrote to its file, so that the next one rewrites only the
+entries that changed: the rest are copied from the old file inside the kernel
+(`os.copy_file_range`), never read into Python, into a new file that then replaces
+the old one atomically (temp file, fsync, rename), as every write of readlist does.
+
+The record is derived, never a source of truth: it lives in the library's render
+directory (`L-render/`, readlist.rendercache) as `export-HASH.map`, one per target
+file (HASH names the target's real path), replaced at each write. It says which
+entry (by its render-cache digest, readlist.entrycache) lies at which byte range of
+the file. It is used only when it verifies (its own frame and CRC-32, this build's
+fingerprint, the same format options and separator) and the file is still the one it
+describes (inode, size, mtime, ctime and a digest of the file's head): a file edited
+by hand, or written by anyone else, is rewritten in full. Records whose file changed
+or went away are removed at the next write, so they never pile up.
+
+Layout: the framed header (readlist.framed) with the target, its stat and head
+digest, then `count` digests of 16 bytes and `count` end offsets (int64) of each
+entry's text (separator excluded) in the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import struct
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from readlist.atomic import atomic_write, fsync_dir, temp_name
+from readlist.framed import PREAMBLE, read_frame
+from readlist.rendercache import DIGEST, fingerprint, make_dir, safe_dir
+
+VERSION = 1
+FIRST_LINE = b'{"_readlist":{"1":{"exportmap":%d}}}\n' % VERSION
+MAGIC = b"RLEXPMAP\n"
+PREFIX, SUFFIX = "export-", ".map"
+MAX_RECORDS = 8  # records kept beside one library, the newest first
+HEAD = 4096  # bytes of the file's head whose digest the record keeps
+CHUNK = 8 << 20  # bytes gathered in memory before they are written
+
+Entry = tuple[bytes | None, bytes | memoryview]  # digest (None: never reused), text
+
+
+class Unusable(Exception):
+    """A record that cannot be used (the reason is for tests and debugging only)."""
+
+
+def record_path(directory: Path, target: Path) -> Path:
+    name = hashlib.blake2b(os.fsencode(target), digest_size=12).hexdigest()
+    return directory / f"{PREFIX}{name}{SUFFIX}"
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _head_digest(head: bytes) -> str:
+    return hashlib.blake2b(head[:HEAD], digest_size=16).hexdigest()
+
+
+@dataclass
+class Record:
+    """The entries of the file as last written: digest -> index, and where each ends."""
+
+    digests: bytes
+    ends: Sequence[int]
+    start: int  # where the first entry begins (after the head)
+    sep: int  # the separator's length
+
+    def index(self) -> dict[bytes, int]:
+        d = self.digests
+        return {d[i : i + DIGEST]: n for n, i in enumerate(range(0, len(d), DIGEST))}
+
+    def begin(self, n: int) -> int:
+        return self.start if n == 0 else self.ends[n - 1] + self.sep
+
+
+def load(
+    directory: Path, target: Path, options: Sequence[Any], sep: bytes, head: bytes | None
+) -> Record | None:
+    """The record of `target` if it verifies and the file is still the one it
+    describes (`head`: the file's first bytes, as read to tell whose it is)."""
+    path = record_path(directory, target)
+    if head is None or not safe_dir(directory):
+        return None
+    try:
+        _, view, meta, base = read_frame(path, FIRST_LINE + MAGIC, "an export map", Unusable)
+        st = os.stat(target)
+        count, body_crc = meta["count"], meta["crc"]
+        expected = [os.fsdecode(target), _stat_key(st), _head_digest(head)]
+        if [meta["target"], meta["stat"], meta["head"]] != expected:
+            return None  # the file changed since: written by someone else, or by hand
+        if [meta["fingerprint"], meta["options"], meta["sep"]] != [
+            fingerprint(),
+            list(options),
+            sep.decode("utf-8"),
+        ]:
+            return None
+        body = view[base:]
+        if type(count) is not int or len(body) != count * (DIGEST + 8):
+            return None
+        if zlib.crc32(body) != body_crc:
+            return None
+        ends = body[count * DIGEST :].cast("q")
+        return Record(bytes(body[: count * DIGEST]), ends, meta["start"], len(sep))
+    except (Unusable, OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+def unchanged(
+    old: Record | None, target: Path, head: bytes, current: bytes, entries: Sequence[Entry]
+) -> bool | None:
+    """Whether the file the record describes already holds `head` and these entries:
+    True at once when every digest is the one recorded, None when only the bytes of
+    the entries whose digest changed agree (a change BibTeX does not show: the record
+    must be brought up to date), False when the file must be written."""
+    if old is None or old.start != len(head) or not current.startswith(head):
+        return False
+    new = b"".join(b"\0" * DIGEST if d is None else d for d, _ in entries)
+    if old.digests == new and all(d is not None for d, _ in entries):
+        return True
+    if len(new) != len(old.digests):
+        return False
+    was = old.digests
+    with open(target, "rb") as fh:
+        for n, (d, text) in enumerate(entries):
+            at = n * DIGEST
+            if d is not None and was[at : at + DIGEST] == d:
+                continue
+            begin = old.begin(n)
+            if old.ends[n] - begin != len(text) or os.pread(fh.fileno(), len(text), begin) != text:
+                return False
+    return None
+
+
+def write(
+    directory: Path,
+    target: Path,
+    options: Sequence[Any],
+    head: bytes,
+    sep: bytes,
+    entries: Sequence[Entry],
+    old: Record | None,
+) -> None:
+    """Replace `target` (a real path) with `head` and the entries joined by `sep`,
+    copying the runs of entries the old file holds in the same order from it, then
+    record what was written."""
+    plan = None if old is None else (old, _plan(old, entries))
+    reuse = plan is not None and any(j >= 0 for j in plan[1])
+    mode: int | None
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    tmp = target.parent / temp_name(target).name
+    ends: list[int] = []
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        if mode is not None:
+            os.fchmod(fd, mode)
+        src = os.open(target, os.O_RDONLY | os.O_CLOEXEC) if reuse else -1
+        try:
+            _fill(fd, src, head, sep, entries, plan if reuse else None, ends)
+        finally:
+            if src >= 0:
+                os.close(src)
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, target)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(target.parent)
+    with contextlib.suppress(OSError):
+        _save(directory, target, options, head, sep, entries, ends)
+
+
+def _plan(old: Record, entries: Sequence[Entry]) -> list[int]:
+    """For each entry, its index in the old file, or -1 when it must be written."""
+    where = old.index()
+    return [-1 if d is None else where.get(d, -1) for d, _ in entries]
+
+
+def _fill(
+    fd: int,
+    src: int,
+    head: bytes,
+    sep: bytes,
+    entries: Sequence[Entry],
+    old: tuple[Record, Sequence[int]] | None,
+    ends: list[int],
+) -> None:
+    """Write the file: new entries gathered in memory, runs of old ones copied."""
+    pending: list[bytes | memoryview] = [head]
+    size = at = len(head)
+    n = len(entries)
+    i = 0
+    while i < n:
+        if i:
+            pending.append(sep)
+            at += len(sep)
+        j = -1 if old is None else old[1][i]
+        if j < 0:
+            text = entries[i][1]
+            pending.append(text)
+            at += len(text)
+            ends.append(at)
+            size += len(text) + len(sep)
+            i += 1
+            if size > CHUNK:
+                _flush(fd, pending)
+                size = 0
+            continue
+        assert old is not None
+        record, plan = old
+        k = i + 1
+        while k < n and plan[k] == plan[k - 1] + 1:
+            k += 1
+        last = j + k - i - 1
+        begin = record.begin(j)
+        shift = at - begin
+        ends.extend(e + shift for e in record.ends[j : last + 1])
+        _flush(fd, pending)
+        size = 0
+        _copy(src, fd, begin, record.ends[last] - begin)
+        at = ends[-1]
+        i = k
+    _flush(fd, pending)
+
+
+def _copy(src: int, dst: int, offset: int, count: int) -> None:
+    """Copy `count` bytes of `src` from `offset` to `dst`'s position, in the kernel
+    where it can (else through a buffer)."""
+    while count > 0:
+        try:
+            done = os.copy_file_range(src, dst, count, offset)
+        except OSError:
+            done = 0
+        if done <= 0:  # another file system, or no such call: read and write
+            data = os.pread(src, min(count, CHUNK), offset)
+            if not data:
+                raise OSError(f"the old export ended early at {offset}")
+            _flush(dst, [data])
+            done = len(data)
+        offset += done
+        count -= done
+
+
+def _flush(fd: int, pending: list[bytes | memoryview]) -> None:
+    data = memoryview(b"".join(pending))
+    pending.clear()
+    while data:
+        data = data[os.write(fd, data) :]
+
+
+def remember(
+    directory: Path,
+    target: Path,
+    options: Sequence[Any],
+    head: bytes,
+    sep: bytes,
+    entries: Sequence[Entry],
+) -> None:
+    """Record a file found to hold exactly these entries already (written by an
+    older readlist, or before the record was lost)."""
+    ends: list[int] = []
+    at = len(head)
+    for n, (_, text) in enumerate(entries):
+        at += len(text) + (len(sep) if n else 0)
+        ends.append(at)
+    with contextlib.suppress(OSError):
+        _save(directory, target, options, head, sep, entries, ends)
+
+
+def stat_key(path: Path) -> list[int] | None:
+    """What tells whether a file changed since: None when there is none."""
+    try:
+        return _stat_key(os.stat(path))
+    except OSError:
+        return None
+
+
+def _save(
+    directory: Path,
+    target: Path,
+    options: Sequence[Any],
+    head: bytes,
+    sep: bytes,
+    entries: Sequence[Entry],
+    ends: Sequence[int],
+) -> None:
+    """Record what was just written (entries without a digest get a zero one, which
+    no entry has), then remove the records of other files that changed or are gone."""
+    if not make_dir(directory):
+        return
+    zero = b"\0" * DIGEST
+    digests = b"".join(zero if d is None else d for d, _ in entries)
+    ends_raw = struct.pack(f"<{len(ends)}q", *ends)
+    body = digests + ends_raw
+    with open(target, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        first = fh.read(HEAD)
+    header = orjson.dumps(
+        {
+            "version": VERSION,
+            "target": os.fsdecode(target),
+            "stat": _stat_key(st),
+            "head": _head_digest(first),
+            "fingerprint": fingerprint(),
+            "options": list(options),
+            "sep": sep.decode("utf-8"),
+            "start": len(head),
+            "count": len(entries),
+            "crc": zlib.crc32(body),
+        }
+    )
+    lead = FIRST_LINE + MAGIC + PREAMBLE.pack(len(header), zlib.crc32(header)) + header
+    lead += b"\0" * (-len(lead) % 8)
+    mine = record_path(directory, target)
+    atomic_write(mine, [lead, body], kind="render")
+    prune(directory, keep=mine)
+
+
+def prune(directory: Path, keep: Path | None = None) -> None:
+    """Remove the records whose file changed since or is gone, and all but the newest
+    MAX_RECORDS of the rest."""
+    try:
+        names = [n for n in os.listdir(directory) if n.startswith(PREFIX) and n.endswith(SUFFIX)]
+    except OSError:
+        return
+    alive: list[tuple[int, Path]] = []
+    for name in names:
+        path = directory / name
+        if path == keep:
+            continue
+        try:
+            _, _, meta, _ = read_frame(path, FIRST_LINE + MAGIC, "an export map", Unusable)
+            target = Path(meta["target"])
+            current = _stat_key(os.stat(target)) == meta["stat"]
+            if record_path(directory, target) == path and current:
+                alive.append((os.stat(path).st_mtime_ns, path))
+                continue
+        except (Unusable, OSError, KeyError, TypeError, ValueError):
+            pass
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    alive.sort(reverse=True)
+    for _, path in alive[MAX_RECORDS - 1 :]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
