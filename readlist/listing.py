@@ -114,6 +114,11 @@ def decode(data: bytes, name: str) -> str:
         return data.decode("latin-1")
 
 
+def is_listing_paste(text: str) -> bool:
+    """A paste of several lines is a listing; one line may be a path."""
+    return len(text.strip().splitlines()) > 1
+
+
 def line_ends(text: str) -> str:
     """`text` with LF line ends, whether it had LF, CRLF, CR or CR CR ones: the one rule
     for files and pastes, so a paste parses exactly as the same bytes in a file.

@@ -27,11 +27,6 @@ if TYPE_CHECKING:  # the dialog, and the preview it imports, load when first ope
 from readlist.versions import Policy
 
 
-def is_listing_paste(text: str) -> bool:
-    """A paste of several lines is a listing; one line may be a path."""
-    return len(text.strip().splitlines()) > 1
-
-
 @dataclass(frozen=True)
 class ImportJob:
     """Import a file, a directory or a paste; the progress bar follows it."""

@@ -324,19 +324,22 @@ def test_an_auto_export_target_that_is_not_a_file_is_a_warning(
     assert out.startswith(env.pid), out  # the command's own change was made
 
 
-def test_a_fifo_config_warns_after_a_write_command(
+def test_a_fifo_config_refuses_a_write_command_without_blocking(
     template: tuple[Path, str], tmp_path: Path
 ) -> None:
-    """`mark` does not read config.toml; the auto-export step after it does, and warns."""
+    """A FIFO named config.toml is refused up front, as any broken config is: one line,
+    non-zero, the library unchanged, and no hang waiting for a writer to open it."""
     env, home = _library(template, tmp_path)
     home.mkdir()
     os.mkfifo(home / "config.toml")
+    before = env.lib.read_bytes()
     code, out, err = _run(["--db", str(env.lib), "mark", env.pid, "--star"], home, 30)
-    assert (code, out) == (0, "marked 1 paper starred\n"), err
+    assert (code, out) == (1, ""), err
     assert err == (
-        f"readlist: warning: {home / 'config.toml'}: not a regular file (a FIFO); "
-        "not reading it as config; no auto-export\n"
+        f"readlist: error: {home / 'config.toml'}: not a regular file (a FIFO); "
+        "not reading it as config\n"
     )
+    assert env.lib.read_bytes() == before
 
 
 # Just under the cap, each hostile pattern is parsed: in linear time, well within 10 s.

@@ -19,13 +19,12 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
 from readlist.clock import Clock
-from readlist.listing import line_ends
+from readlist.listing import is_listing_paste, line_ends
 from readlist.preview import Preview, PreviewCounter, snapshot
 from readlist.text import clean_display
 from readlist.tui.display import blink
 from readlist.tui.runner import JobRunner, Progress
 from readlist.tui.screens.dialog import Dialog
-from readlist.tui.transfers import is_listing_paste
 
 PREVIEW_PAUSE = 0.15  # seconds after the last change to the paste before counting
 Records = Callable[[], Mapping[str, Mapping[str, Any]]]

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Static
 from readlist import actions
 from readlist.config import Config
 from readlist.errors import InvalidPaper
+from readlist.listing import is_listing_paste
 from readlist.session import VIEWS, Session
 from readlist.stats import compute
 from readlist.store import Store
@@ -33,7 +34,7 @@ from readlist.tui.runner import JobRunner
 from readlist.tui.screens.help import HelpScreen, help_rows
 from readlist.tui.screens.stats_screen import StatsScreen
 from readlist.tui.screens.tags import TagEditor
-from readlist.tui.transfers import Transfers, is_listing_paste
+from readlist.tui.transfers import Transfers
 from readlist.tui.widgets.detail import DetailPane
 from readlist.tui.widgets.paper_list import PaperList
 from readlist.tui.widgets.search_box import SearchBox
