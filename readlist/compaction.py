@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from readlist.errors import LibraryError, LockedError
+from readlist.libfiles import ident
 from readlist.store import Store
 
 LOCK_WAIT = 60.0  # a writer holding the lock longer than this: leave it to the next close
@@ -29,12 +30,13 @@ LOCK_WAIT = 60.0  # a writer holding the lock longer than this: leave it to the 
 
 def compact_if_due(path: Path, *, lock_wait: float = LOCK_WAIT) -> bool:
     """Compact the library at `path` if it still needs it; True if this call did."""
+    seen = ident(path)  # another compaction that replaces the snapshot after this: skip
     peek = Store(path, create=False, indexed=True)  # cheap: the index, and the journal
     unindexed = not peek.by_index
     if not (unindexed or peek.compaction_due()):
         return False
     store = Store(path, create=False, lock_timeout=lock_wait)  # parsed outside the lock
-    return store.compact_if_due(unindexed=unindexed)
+    return store.compact_if_due(unindexed=unindexed, seen=seen)
 
 
 def main(argv: list[str] | None = None) -> int:

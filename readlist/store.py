@@ -32,6 +32,7 @@ from readlist.atomic import atomic_write
 from readlist.errors import InvalidPaper, LibraryError, LockedError, NotFoundError
 from readlist.fileformat import gc_paused
 from readlist.journal import PAPERS, JournalStorage
+from readlist.libfiles import ident
 from readlist.model import Paper, paper_id_for
 
 if TYPE_CHECKING:
@@ -152,13 +153,14 @@ class Store:
             )
         return None
 
-    def compact_if_due(self, *, unindexed: bool = False) -> bool:
+    def compact_if_due(self, *, unindexed: bool = False, seen: object = None) -> bool:
         """Under the lock: compact if still due, or if the library has no usable index
         (`unindexed`). Another process may have compacted since this store read the
-        library: then nothing is reloaded."""
+        library, or since the caller looked (`seen`: the snapshot's `libfiles.ident`
+        then): then nothing is reloaded."""
         storage = self._storage
         with storage.locked():
-            if storage.replaced_on_disk():
+            if storage.replaced_on_disk() or (seen is not None and ident(self.path) != seen):
                 return False
             self.refresh()
             if not (unindexed or storage.needs_compaction()):

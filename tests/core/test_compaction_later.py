@@ -17,6 +17,7 @@ import pytest
 from readlist import actions, compaction
 from readlist.errors import LockedError
 from readlist.journal import JournalStorage
+from readlist.libfiles import ident
 from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import NOW
@@ -80,6 +81,21 @@ def test_two_compactions_at_once_compact_once(due: Path) -> None:
     assert generation(due) == gen + 1
     assert contents(due) == before
     assert compaction.compact_if_due(due) is False
+
+
+def test_a_compaction_that_lands_after_another_one_looked_makes_it_skip(due: Path) -> None:
+    """The race of two at once, made deterministic: one looks (unindexed, due), the
+    other compacts from start to end, then the first takes the lock: it must not
+    compact the fresh snapshot a second time."""
+    gen, seen = generation(due), ident(due)
+    late = Store(due, create=False)  # parsed before the other compaction
+    argv = [sys.executable, "-m", "readlist.compaction", str(due)]
+    assert subprocess.run(argv, timeout=120).returncode == 0
+    assert generation(due) == gen + 1
+    assert late.compact_if_due(unindexed=True, seen=seen) is False
+    again = Store(due, create=False)  # parsed after it: only `seen` tells
+    assert again.compact_if_due(unindexed=True, seen=seen) is False
+    assert generation(due) == gen + 1
 
 
 def test_a_compaction_killed_at_any_moment_loses_nothing(due: Path) -> None:
