@@ -236,6 +236,12 @@ class JournalStorage(Storage):
         self._journal_valid = False
         return self._catch_up()
 
+    def has_index(self) -> bool:
+        """Whether a usable sidecar index of the snapshot last read or written exists."""
+        from readlist.journalindex import index_of
+
+        return index_of(self.index_path, self._key()) is not None
+
     def _key(self) -> Key | None:
         """What the sidecar index of the snapshot last read or written is keyed by."""
         ident = self._snap_ident

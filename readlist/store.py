@@ -163,6 +163,7 @@ class Store:
             if storage.replaced_on_disk() or (seen is not None and ident(self.path) != seen):
                 return False
             self.refresh()
+            unindexed = unindexed and not storage.has_index()  # another wrote it since
             if not (unindexed or storage.needs_compaction()):
                 return False
             storage.compact()

@@ -96,6 +96,10 @@ def test_a_compaction_that_lands_after_another_one_looked_makes_it_skip(due: Pat
     again = Store(due, create=False)  # parsed after it: only `seen` tells
     assert again.compact_if_due(unindexed=True, seen=seen) is False
     assert generation(due) == gen + 1
+    # looked (and parsed) after the other replaced the snapshot but before it wrote the
+    # index: under the lock the index is there, so nothing is due
+    assert Store(due, create=False).compact_if_due(unindexed=True) is False
+    assert generation(due) == gen + 1
 
 
 def test_a_compaction_killed_at_any_moment_loses_nothing(due: Path) -> None:
