@@ -81,13 +81,18 @@ _DOTTED = str.maketrans("ıȷ", "ij")  # an accent on \i is an accent on i
 
 def _accent(node: LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
     """\\d{\\={L}} -> Ḹ: the mark goes on each letter with the marks it already has
-    (pylatexenc puts it on each character, so L and its macron each got a dot)."""
+    (pylatexenc puts it on each character, so L and its macron each got a dot). An
+    accent at the end of a field (`Tilde \\~`) has no argument, and no letter to go on."""
+    if node.nodeargd is None:
+        return ""
     text = l2tobj.nodelist_to_text(node.nodeargd.argnlist[-1:])
     return _accented(text, _COMBINING[node.macroname])
 
 
 def _tab_accent(node: LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
     """LaTeX's \\a{d}{o} is \\d{o} (the export's biblatex files write it)."""
+    if node.nodeargd is None:
+        return ""
     name, arg = (l2tobj.nodelist_to_text([n]) if n else "" for n in node.nodeargd.argnlist[-2:])
     return _accented(arg, _COMBINING.get(name.strip(), ""))
 
