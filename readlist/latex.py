@@ -4,6 +4,7 @@ The encoder (export): ASCII LaTeX that pdflatex typesets under T1, for every let
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -339,3 +340,12 @@ def _transliterate(text: str) -> str:
     it has nothing for (ƹ) is a "?", so a name never loses a letter unseen."""
     ascii = _TRANSLIT_KEEP.sub("", anyascii(text))
     return ascii or ("?" if unicodedata.category(text[0])[0] == "L" else "")
+
+
+@functools.cache
+def math_decoder() -> LatexNodes2Text:
+    """pylatexenc for a formula shown as text ($O(n \\log n)$ is O(n log n)): TeX's
+    spacing rules would join `log n` into `logn`."""
+    return LatexNodes2Text(
+        math_mode="text", keep_braced_groups=False, strict_latex_spaces="based-on-source"
+    )

@@ -3,6 +3,7 @@ accents); each fails without its fix. Fixtures are in tests/fixtures/review/."""
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import AS_OF, NOW
 from tests.core.bibcheck import assert_clean, compile_bib
+from tests.core.pandoc import VERBATIM_CSL, citeproc
 
 REVIEW = Path(__file__).resolve().parent.parent / "fixtures" / "review"
 
@@ -69,3 +71,35 @@ def test_sorting_hints_are_left_out_of_the_text_and_the_import_says_so(
         work.mkdir()
         log, _ = compile_bib(bib, work, style)
         assert_clean(log, style)
+
+
+MATH_TITLES = {
+    "bigo": "An O(n²) Algorithm for α-GAN Training",
+    "logn": "Sorting in O(n log n) with xᵢ₊₁² Keys",
+    "dollars": "Costs Rose From $5 to $10",
+}
+
+
+@pytest.mark.parametrize("style", ["plain", "biblatex"])
+def test_title_math_is_text_in_csl_json_and_stays_math_in_bibtex(
+    style: str, store: Store, tmp_path: Path
+) -> None:
+    load(store, "math_titles.bib")
+    csl = json.loads(export_papers(store, store.papers(), Options(format="csl-json")))
+    assert {item["id"]: item["title"] for item in csl} == MATH_TITLES
+    out, warnings = citeproc_json(csl, tmp_path)
+    assert warnings == ""
+    for title in MATH_TITLES.values():
+        assert title in out
+    bib = export_papers(store, store.papers(), Options(style=style.replace("plain", "bibtex")))
+    assert r"title = {An {$O(n^2)$} Algorithm for {$\alpha$}-{GAN} Training}" in bib
+    assert r"{$O(n \log n)$} with {$x_{i+1}^{2}$} Keys" in bib
+    assert r"Costs Rose From \$5 to \$10" in bib
+    log, _ = compile_bib(bib, tmp_path, style)
+    assert_clean(log, style)
+
+
+def citeproc_json(items: list[dict[str, object]], tmp_path: Path) -> tuple[str, str]:
+    refs = tmp_path / "refs.json"
+    refs.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    return citeproc(refs, [str(i["id"]) for i in items], VERBATIM_CSL)

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from readlist.model import Paper
+from readlist.texmath import readable
 from readlist.text import byline, clean_display, emphasis_spans
 from readlist.tui.widgets.paper_list import PUBLISHED
 from readlist.versions import published
@@ -98,7 +99,8 @@ def describe(paper: Paper, everyone: bool = False, more_hint: str = "") -> Rende
         ),
         style="dim",
     )
-    blocks: list[RenderableType] = [_text(paper.title, style="bold")]
+    title = readable(paper.title, paper.title_protect)  # $O(n^2)$ is O(n²)
+    blocks: list[RenderableType] = [_text(title, style="bold")]
     blocks.append(authors_line(paper, everyone, more_hint))
     blocks.append(facts)
     record = record_line(paper)
