@@ -23,7 +23,7 @@ from bibtexparser.model import Block, Entry, Field
 from bibtexparser.writer import BibtexFormat
 
 from readlist.biblatex import biblatex_names, bibtex_names, type_words
-from readlist.bibnames import person
+from readlist.bibnames import biber_person, person
 from readlist.citekeys import STOPWORDS
 from readlist.exporters import Options as Options  # the options of every format
 from readlist.keywords import field_for
@@ -111,6 +111,7 @@ class Encoder:
 
     def __init__(self, unicode: bool = False, biber: bool = False) -> None:
         self._latex = None if unicode else LatexEncoder(biber=biber)
+        self._biber = biber
         self._names: dict[str, str] = {}  # authors recur across papers
 
     def _char(self, m: re.Match[str]) -> str:
@@ -121,7 +122,8 @@ class Encoder:
         """An author's name, in the form BibTeX splits right (see `bibnames`)."""
         out = self._names.get(value)
         if out is None:
-            out = self._names[value] = person(value, self.text)
+            extended = biber_person(value, self.text) if self._biber and self._latex else None
+            out = self._names[value] = extended or person(value, self.text)
         return out
 
     def text(self, value: str) -> str:

@@ -320,6 +320,11 @@ def _stacked(letter: str, commands: list[str]) -> str:
     return out
 
 
+def t1_letter(ch: str) -> bool:
+    """A letter LaTeX's UTF-8 tables typeset under T1 (what biber may write as it is)."""
+    return ch.isascii() or ch in _T1_UNICODE
+
+
 def _opaque(letter: str, commands: list[str]) -> str:
     """The same accents in a shape biber's decoder leaves alone: {\\~{\\^{e\\relax}}}.
     biber decodes \\d followed by anything but a letter, so a lettered accent goes
