@@ -96,6 +96,14 @@ def person_of(parts: object, decode: Callable[[str], str], text: Callable[[objec
     plain = NameParts(
         *([text(decode(t)) for t in ts] for ts in (parts.first, parts.von, parts.last, parts.jr))
     )
+    # {von Neumann}, John: one family name to BibTeX, "von" and all; kept braced, or
+    # it would read back as von "von", last "Neumann".
+    plain.last = [
+        "{" + text(decode(t[1:-1])) + "}"
+        if wholly_braced(t) and " " in t.strip()
+        else text(decode(t))
+        for t in parts.last
+    ]
     # "First von Last" reads back the same (to bibtex too) only in this shape.
     forward = (
         not plain.jr

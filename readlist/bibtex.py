@@ -77,6 +77,8 @@ _OWNED = frozenset(
 _ARXIV_OWNED = frozenset(["eprint", "archiveprefix", "primaryclass", "note"])
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_\-]*$")
 _CORPORATE = re.compile(r"^\{[^{}]+\}$")
+_GROUP = re.compile(r"(?<![^\s,])\{[^{}]+\}(?![^\s,])")  # a whole word, braced
+_GROUP_SPLIT = re.compile(r"((?<![^\s,])\{[^{}]+\}(?![^\s,]))")
 _ORDER = _names(
     "title author key sortkey organization editor booktitle journal journaltitle series volume "
     "number pages edition publisher institution school address location howpublished year "
@@ -363,6 +365,11 @@ def _person(enc: Encoder, name: str) -> str:
     """A name for `author`; a braced corporate name ({OpenAI Team}) keeps its braces."""
     if _CORPORATE.match(name):
         return "{" + enc.text(name[1:-1]) + "}"
+    if _GROUP.search(name):  # John {von Neumann}: the group is one word to BibTeX
+        return "".join(
+            "{" + enc.text(part[1:-1]) + "}" if _GROUP.fullmatch(part) else enc.text(part)
+            for part in _GROUP_SPLIT.split(name)
+        )
     return enc.name(name)
 
 

@@ -107,11 +107,11 @@ def _name(stored: str) -> str:
     if corporate is not None:
         return corporate
     if "," not in stored:
-        return stored
+        return stored.replace("{", "").replace("}", "")  # John {von Neumann}
     from bibtexparser.middlewares.names import parse_single_name_into_parts
 
     parts = parse_single_name_into_parts(stored, strict=False)
-    name = " ".join([*parts.first, *parts.von, *parts.last])
+    name = " ".join(unbraced(t) or t for t in [*parts.first, *parts.von, *parts.last])
     return name + "".join(f", {jr}" for jr in parts.jr)
 
 

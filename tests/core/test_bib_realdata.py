@@ -166,3 +166,37 @@ def bbl_initials(bbl: str) -> dict[str, str]:
 
 def _init(m: re.Match[str]) -> str:
     return {"period": ".", "delim": "", "hyphendelim": ".-"}[m.group(1)]
+
+
+@pytest.mark.parametrize("style", ["plain", "biblatex"])
+def test_a_braced_name_is_one_name_kept_braced_and_shown_without_braces(
+    style: str, store: Store, tmp_path: Path
+) -> None:
+    """`and` inside braces does not split; {von Neumann} is one family name (not von
+    + Neumann), written back braced so bibtex and biber read it the same."""
+    load(store, "braced_names.bib")
+    papers = titled(store)
+    assert papers["Corporate Authors"].authors == [
+        "{Barnes and Noble}",
+        "{The LLaMA Team}",
+        "Zofia Wiśniewska",
+    ]
+    assert papers["Grouped Family Names"].authors == ["John {von Neumann}", "Văn Thành Nguyễn"]
+    bib = export_papers(store, store.papers(), Options(style=style.replace("plain", "bibtex")))
+    assert "{Barnes and Noble} and {The LLaMA Team} and" in bib
+    assert "John {von Neumann} and" in bib
+    log, _ = compile_bib(bib, tmp_path, style)
+    assert_clean(log, style)
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    if style == "biblatex":
+        assert "family={{von Neumann}}" in bbl
+        assert "family={{Barnes and Noble}}" in bbl
+    else:
+        assert "John {von Neumann}" in bbl
+    csl = json.loads(export_papers(store, store.papers(), Options(format="csl-json")))
+    names = [n for item in csl for n in item["author"]]
+    assert {"literal": "Barnes and Noble"} in names
+    assert {"family": "von Neumann", "given": "John"} in names
+    md = export_papers(store, store.papers(), Options(format="markdown"))
+    assert "John von Neumann and Văn Thành Nguyễn" in md
+    assert "Barnes and Noble, The LLaMA Team and Zofia Wiśniewska" in md
