@@ -44,3 +44,21 @@ async def test_title_math_reads_as_text_in_the_list_and_the_detail(
         await pilot.pause()
         lines = pane_text(app.screen.query_one(DetailPane)).splitlines()
         assert lines[0] == "An O(n²) Algorithm for α-GAN Training"
+
+
+async def test_braced_names_show_without_their_braces(make_app: AppFactory, tmp_path: Path) -> None:
+    app = make_app(path=_library(tmp_path, "braced_names.bib"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        papers = app.screen.query_one(PaperList)
+        rows = [papers.render_line(y).text for y in range(len(papers.ids))]
+        shown: list[str] = []
+        for row in range(len(rows)):
+            papers.focus()
+            await pilot.press("g" if row == 0 else "j")
+            await pilot.pause()
+            shown.append(pane_text(app.screen.query_one(DetailPane)).splitlines()[1])
+        assert sorted(shown) == [
+            "Barnes and Noble, The LLaMA Team, Zofia Wiśniewska",
+            "John von Neumann, Văn Thành Nguyễn",
+        ]

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from readlist.exporters.plain import shown_name
 from readlist.model import Paper
 from readlist.texmath import readable
 from readlist.text import byline, clean_display, emphasis_spans
@@ -29,7 +30,7 @@ def _text(text: str, style: str | Style = "") -> Text:
 
 def authors_line(paper: Paper, everyone: bool, more_hint: str = "") -> Text:
     """The first few authors and how many more, or all of them."""
-    names = paper.authors
+    names = [shown_name(n) for n in paper.authors]  # {von Neumann}: no braces
     if not names:
         return _text(byline(paper))
     if everyone or len(names) <= AUTHORS_SHOWN + 1:
