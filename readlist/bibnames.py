@@ -10,7 +10,10 @@ by the case of the Unicode letters, which BibTeX does not second-guess.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
+
+from readlist.latex import t1_letter
 
 # Control words BibTeX reads as letters of a case of their own.
 _FOREIGN = {"OE": False, "AE": False, "AA": False, "O": False, "L": False}
@@ -67,3 +70,80 @@ def reads_lower(word: str) -> bool:
             continue
         i += 1
     return False
+
+
+def biber_person(name: str, encode: Callable[[str], str]) -> str | None:
+    """`name` in biblatex's extended name format (family=..., given=..., given-i=...),
+    its given name's initials spelled out, when biber would take them wrong from the
+    ASCII LaTeX; None for every other name.
+
+    biber (2.18) takes an initial from the LaTeX it could not decode: a given name that
+    starts with a stacked or \\relax'd accent ({\\~{\\^{E}}}n, {\\a{d}{...}}ng) gets
+    "\\" or "d", and one with "~{" in it ({\\~{y\\relax}}, Mỹ) is split there in two, so
+    giveninits printed "M. \\." The initials given are letters pdflatex sets under T1.
+    A name whose LaTeX holds "=" (\\=, a macron), '"' (\\", a diaeresis) or "," stays
+    as it was: biber's extended names are cut at each of them, braces or not."""
+    from bibtexparser.middlewares.names import parse_single_name_into_parts
+
+    if name.isascii() or "{" in name or "}" in name:
+        return None
+    parts = parse_single_name_into_parts(name, strict=False)
+    if not parts.first or not parts.last:
+        return None
+    if not any(_misread(w, encode) for w in (*parts.first, *parts.last, *parts.von)):
+        return None
+    named = (
+        ("family", parts.last),
+        ("given", parts.first),
+        ("prefix", parts.von),
+        ("suffix", parts.jr),
+    )
+    out: list[str] = []
+    for key, words in named:
+        if not words:
+            continue
+        latex = encode(" ".join(words))
+        if any(c in latex for c in '=,"'):  # \={a} \"{u}: biber's separators, braces or not
+            return None
+        out.append(f"{key}={latex}")
+        if key == "given" or any(_misread(word, encode) for word in words):
+            out.append(f"{key}-i=" + "".join(_initials(word, encode) for word in words))
+    return ", ".join(out)
+
+
+def _misread(word: str, encode: Callable[[str], str]) -> bool:
+    latex = encode(word)
+    first = next((c for c in word if c.isalpha()), "")
+    return ("~{" in latex and "\\relax" in latex) or (
+        bool(first) and not t1_letter(first) and latex.lstrip("{").startswith("\\")
+    )
+
+
+def _initials(word: str, encode: Callable[[str], str]) -> str:
+    """One initial a part of a hyphenated word (J-P for Jean-Pierre); `{...}` holds an
+    initial written in LaTeX (biber's given-i takes each character as one initial)."""
+    pieces = [p for p in word.split("-") if any(c.isalpha() for c in p)]
+    letters = [next(c for c in p if c.isalpha()) for p in pieces]
+    letters = [c if t1_letter(c) else _t1_near(c) for c in letters]
+    if len(letters) > 1:  # {J-P}: one braced initial biber joins with its hyphen
+        return "{" + "-".join(_unbraced(c, encode) for c in letters) + "}"
+    latex = encode(letters[0]) if letters else ""
+    return latex if len(latex) <= 1 else "{" + latex.removeprefix("{").removesuffix("}") + "}"
+
+
+def _unbraced(letter: str, encode: Callable[[str], str]) -> str:
+    """A letter's LaTeX inside a braced initial, which may not nest braces ({J-\\'E});
+    else the bare letter."""
+    latex = encode(letter).removeprefix("{").removesuffix("}")
+    return latex if "{" not in latex else _t1_near(letter, bare=True)
+
+
+def _t1_near(letter: str, bare: bool = False) -> str:
+    """The T1 letter nearest one T1 has not: its inner accent kept (Ễ is Ê, Ặ is Ă),
+    else (or when `bare`) the letter alone (Ỹ is Y)."""
+    decomposed = unicodedata.normalize("NFD", letter)
+    for mark in decomposed[1:] if not bare else "":
+        near = unicodedata.normalize("NFC", decomposed[0] + mark)
+        if len(near) == 1 and t1_letter(near) and unicodedata.combining(mark) == 230:
+            return near
+    return decomposed[0]

@@ -44,7 +44,44 @@ class Authors(SeparateCoAuthors):
     """bibtexparser's middleware with BibTeX's split (see the module's note)."""
 
     def _transform_field_value(self, name: str) -> list[str]:
-        return split_names(name)
+        return [classic(n) for n in split_names(name)]
+
+
+# biblatex's extended name format: `family=Khai, given=Minh, given-i=M, prefix=van`.
+_EXTENDED = re.compile(r"^\s*(?:family|given|prefix|suffix)(?:-i)?\s*=", re.IGNORECASE)
+
+
+def classic(name: str) -> str:
+    """A name in biblatex's extended format as BibTeX writes it ("von Last, Jr, First");
+    any other name as it is. Initials given (given-i) are biblatex's to print: the
+    name is the name."""
+    if not _EXTENDED.match(name):
+        return name
+    parts: dict[str, str] = {}
+    for piece in _top_level_commas(name):
+        key, _, value = piece.partition("=")
+        value = value.strip()
+        if wholly_braced(value):
+            value = value[1:-1].strip()
+        parts[key.strip().lower()] = value
+    head = " ".join(p for p in (parts.get("prefix", ""), parts.get("family", "")) if p)
+    first, jr = parts.get("given", ""), parts.get("suffix", "")
+    return (
+        ", ".join(p for p in (head, jr, first) if p)
+        if jr
+        else ", ".join(p for p in (head, first) if p)
+    )
+
+
+def _top_level_commas(text: str) -> list[str]:
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
 
 
 def person_of(parts: object, decode: Callable[[str], str], text: Callable[[object], str]) -> str:
@@ -59,6 +96,14 @@ def person_of(parts: object, decode: Callable[[str], str], text: Callable[[objec
     plain = NameParts(
         *([text(decode(t)) for t in ts] for ts in (parts.first, parts.von, parts.last, parts.jr))
     )
+    # {von Neumann}, John: one family name to BibTeX, "von" and all; kept braced, or
+    # it would read back as von "von", last "Neumann".
+    plain.last = [
+        "{" + text(decode(t[1:-1])) + "}"
+        if wholly_braced(t) and " " in t.strip()
+        else text(decode(t))
+        for t in parts.last
+    ]
     # "First von Last" reads back the same (to bibtex too) only in this shape.
     forward = (
         not plain.jr

@@ -23,7 +23,7 @@ from bibtexparser.model import Block, Entry, Field
 from bibtexparser.writer import BibtexFormat
 
 from readlist.biblatex import biblatex_names, bibtex_names, type_words
-from readlist.bibnames import person
+from readlist.bibnames import biber_person, person
 from readlist.citekeys import STOPWORDS
 from readlist.exporters import Options as Options  # the options of every format
 from readlist.keywords import field_for
@@ -77,6 +77,8 @@ _OWNED = frozenset(
 _ARXIV_OWNED = frozenset(["eprint", "archiveprefix", "primaryclass", "note"])
 _FIELD_NAME = re.compile(r"^[a-z][a-z0-9_\-]*$")
 _CORPORATE = re.compile(r"^\{[^{}]+\}$")
+_GROUP = re.compile(r"(?<![^\s,])\{[^{}]+\}(?![^\s,])")  # a whole word, braced
+_GROUP_SPLIT = re.compile(r"((?<![^\s,])\{[^{}]+\}(?![^\s,]))")
 _ORDER = _names(
     "title author key sortkey organization editor booktitle journal journaltitle series volume "
     "number pages edition publisher institution school address location howpublished year "
@@ -111,6 +113,7 @@ class Encoder:
 
     def __init__(self, unicode: bool = False, biber: bool = False) -> None:
         self._latex = None if unicode else LatexEncoder(biber=biber)
+        self._biber = biber
         self._names: dict[str, str] = {}  # authors recur across papers
 
     def _char(self, m: re.Match[str]) -> str:
@@ -121,7 +124,8 @@ class Encoder:
         """An author's name, in the form BibTeX splits right (see `bibnames`)."""
         out = self._names.get(value)
         if out is None:
-            out = self._names[value] = person(value, self.text)
+            extended = biber_person(value, self.text) if self._biber and self._latex else None
+            out = self._names[value] = extended or person(value, self.text)
         return out
 
     def text(self, value: str) -> str:
@@ -361,6 +365,11 @@ def _person(enc: Encoder, name: str) -> str:
     """A name for `author`; a braced corporate name ({OpenAI Team}) keeps its braces."""
     if _CORPORATE.match(name):
         return "{" + enc.text(name[1:-1]) + "}"
+    if _GROUP.search(name):  # John {von Neumann}: the group is one word to BibTeX
+        return "".join(
+            "{" + enc.text(part[1:-1]) + "}" if _GROUP.fullmatch(part) else enc.text(part)
+            for part in _GROUP_SPLIT.split(name)
+        )
     return enc.name(name)
 
 

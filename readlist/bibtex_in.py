@@ -29,6 +29,7 @@ from readlist.biblatex import bibtex_names
 from readlist.bibmacros import TOO_LONG, TooLong, concat, strings_of
 from readlist.bibpeople import Authors, person_of
 from readlist.bibscan import prepare
+from readlist.bibsort import hint_macros, without_hints
 from readlist.bibtex import MONTHS, VERBATIM, key_label
 from readlist.citekeys import fold
 from readlist.keywords import tags_of
@@ -130,6 +131,8 @@ def parse_bibtex(text: str) -> BibFile:
         entry.entry_type = prepared.types.get(entry.start_line or 0, entry.entry_type)
     strings = strings_of(library.strings, out.warnings)
     verbatim: list[dict[str, str]] = []
+    hints = hint_macros(str(p.value) for p in library.preambles)
+    hinted: dict[str, list[str]] = {}
     for entry in entries:
         for f in entry.fields:
             if isinstance(f.value, str) and "#" in f.value and f.enclosing == "no-enclosing":
@@ -137,6 +140,9 @@ def parse_bibtex(text: str) -> BibFile:
                     f.value = concat(f.value, strings)
                 except TooLong:
                     out.warnings.append(f"{entry.key}: {f.key} {TOO_LONG}; kept as written")
+            if isinstance(f.value, str) and f.key not in VERBATIM:
+                f.value, dropped = without_hints(f.value, hints)
+                hinted.setdefault(entry.key, []).extend(dropped)
         verbatim.append(
             {
                 ("raw title" if f.key == "title" else f.key): (
@@ -157,6 +163,8 @@ def parse_bibtex(text: str) -> BibFile:
         LatexDecodingMiddleware(decoder=decoder),
     )
     decoded: list[tuple[Entry, dict[str, str]]] = []
+    if any(hinted.values()):
+        out.warnings.append(_hinted(hinted))
     for entry, raw in zip(entries, verbatim, strict=True):
         done: Block | Collection[Block] | None = entry
         for middleware in stack:
@@ -198,6 +206,14 @@ def parse_bibtex(text: str) -> BibFile:
         out.records.append(Record(entry.key, line, paper))
     out.failed = [f"line {line}: {why}" for line, why in sorted(failed)]
     return out
+
+
+def _hinted(hinted: dict[str, list[str]]) -> str:
+    """One line for every sorting hint taken out (see bibsort.py)."""
+    keys = [key for key, found in hinted.items() if found]
+    shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+    macros = sorted({h.split("{", 1)[0].strip() for found in hinted.values() for h in found})
+    return f"sorting hints ({', '.join(macros)}) left out of the text of {shown}"
 
 
 def _finished(entry: Entry, library: Library) -> Entry:

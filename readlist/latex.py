@@ -4,6 +4,7 @@ The encoder (export): ASCII LaTeX that pdflatex typesets under T1, for every let
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -81,13 +82,18 @@ _DOTTED = str.maketrans("ıȷ", "ij")  # an accent on \i is an accent on i
 
 def _accent(node: LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
     """\\d{\\={L}} -> Ḹ: the mark goes on each letter with the marks it already has
-    (pylatexenc puts it on each character, so L and its macron each got a dot)."""
+    (pylatexenc puts it on each character, so L and its macron each got a dot). An
+    accent at the end of a field (`Tilde \\~`) has no argument, and no letter to go on."""
+    if node.nodeargd is None:
+        return ""
     text = l2tobj.nodelist_to_text(node.nodeargd.argnlist[-1:])
     return _accented(text, _COMBINING[node.macroname])
 
 
 def _tab_accent(node: LatexMacroNode, l2tobj: LatexNodes2Text) -> str:
     """LaTeX's \\a{d}{o} is \\d{o} (the export's biblatex files write it)."""
+    if node.nodeargd is None:
+        return ""
     name, arg = (l2tobj.nodelist_to_text([n]) if n else "" for n in node.nodeargd.argnlist[-2:])
     return _accented(arg, _COMBINING.get(name.strip(), ""))
 
@@ -314,6 +320,11 @@ def _stacked(letter: str, commands: list[str]) -> str:
     return out
 
 
+def t1_letter(ch: str) -> bool:
+    """A letter LaTeX's UTF-8 tables typeset under T1 (what biber may write as it is)."""
+    return ch.isascii() or ch in _T1_UNICODE
+
+
 def _opaque(letter: str, commands: list[str]) -> str:
     """The same accents in a shape biber's decoder leaves alone: {\\~{\\^{e\\relax}}}.
     biber decodes \\d followed by anything but a letter, so a lettered accent goes
@@ -334,3 +345,12 @@ def _transliterate(text: str) -> str:
     it has nothing for (ƹ) is a "?", so a name never loses a letter unseen."""
     ascii = _TRANSLIT_KEEP.sub("", anyascii(text))
     return ascii or ("?" if unicodedata.category(text[0])[0] == "L" else "")
+
+
+@functools.cache
+def math_decoder() -> LatexNodes2Text:
+    """pylatexenc for a formula shown as text ($O(n \\log n)$ is O(n log n)): TeX's
+    spacing rules would join `log n` into `logn`."""
+    return LatexNodes2Text(
+        math_mode="text", keep_braced_groups=False, strict_latex_spaces="based-on-source"
+    )

@@ -65,3 +65,40 @@ def balanced(text: str) -> bool:
         if depth < 0:
             return False
     return depth == 0
+
+
+_SUPER = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True))
+_SUB = dict(
+    zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
+)
+_SCRIPT = re.compile(r"([\^_])\s*(?:\{([^{}]*)\}|([A-Za-z0-9]))")
+
+
+def readable(title: str, protect: Sequence[str]) -> str:
+    """`title` with its inline math as text a reader (a terminal, a CSL processor)
+    shows: $O(n^2)$ is O(n²), $\\alpha$-GAN is α-GAN. Text that is not math is as stored,
+    a `$` in it too; BibTeX's export keeps the math (see `math_pieces`)."""
+    if "$" not in title:
+        return title
+    pieces = math_pieces(title, protect)
+    if pieces is None:
+        return title
+    return "".join(_math_text(piece) if math else piece for piece, math in pieces)
+
+
+def _math_text(span: str) -> str:
+    from readlist.latex import math_decoder  # pylatexenc: only when a title has math
+
+    inner = _SCRIPT.sub(_script, span[1:-1])
+    return " ".join(math_decoder().latex_to_text(inner).split())
+
+
+def _script(m: re.Match[str]) -> str:
+    """x^2 -> x², x_{i+1} -> xᵢ₊₁ when Unicode has every character; else x^(...)."""
+    table = _SUPER if m.group(1) == "^" else _SUB
+    text = m.group(2) if m.group(2) is not None else m.group(3)
+    if text and all(c in table for c in text.replace(" ", "")):
+        return "".join(table[c] for c in text.replace(" ", ""))
+    if m.group(2) is not None and len(text) > 1:
+        return m.group(1) + "(" + text + ")"
+    return m.group(1) + text

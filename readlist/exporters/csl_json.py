@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from readlist.exporters.plain import identifier, unbraced
+from readlist.texmath import readable
 
 if TYPE_CHECKING:
     from readlist.exporters import Options
@@ -128,7 +129,8 @@ def item(paper: Paper, versions: Policy = "both") -> dict[str, Any]:
         kept = {k: v for k, v in kept.items() if k not in _VENUE_KEPT}
         kept.update({k: v for k, v in shown.fields.items() if k != "doi"})
     csl_type = "article" if kind is None else _TYPES.get(kind, "document")
-    out: dict[str, Any] = {"id": paper.bibkey, "type": csl_type, "title": paper.title}
+    title = readable(paper.title, paper.title_protect)  # $O(n^2)$ is O(n²)
+    out: dict[str, Any] = {"id": paper.bibkey, "type": csl_type, "title": title}
     authors = names(paper.authors)
     if authors:
         out["author"] = authors

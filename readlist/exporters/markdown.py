@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from readlist.exporters.plain import identifier, unbraced
+from readlist.exporters.plain import identifier, shown_name, unbraced
 
 if TYPE_CHECKING:
     from readlist.exporters import Options
@@ -107,11 +107,11 @@ def _name(stored: str) -> str:
     if corporate is not None:
         return corporate
     if "," not in stored:
-        return stored
+        return shown_name(stored)  # John {von Neumann}
     from bibtexparser.middlewares.names import parse_single_name_into_parts
 
     parts = parse_single_name_into_parts(stored, strict=False)
-    name = " ".join([*parts.first, *parts.von, *parts.last])
+    name = " ".join(unbraced(t) or t for t in [*parts.first, *parts.von, *parts.last])
     return name + "".join(f", {jr}" for jr in parts.jr)
 
 

@@ -26,3 +26,12 @@ def unbraced(name: str) -> str | None:
     """The name inside a corporate name's braces, or None when it has none."""
     m = _WHOLLY_BRACED.match(name.strip())
     return m.group(1).strip() if m else None
+
+
+_GROUPS = re.compile(r"\{([^{}]*)\}")
+
+
+def shown_name(stored: str) -> str:
+    """A stored name as a reader sees it: BibTeX's word groups lose their braces
+    ({Barnes and Noble} is Barnes and Noble, John {von Neumann} is John von Neumann)."""
+    return _GROUPS.sub(r"\1", stored) if "{" in stored else stored

@@ -69,12 +69,17 @@ def plain(text: str) -> str:
 
 
 def compile_bib(
-    bib: str, workdir: Path, style: str = "plain", cite: Sequence[str] = ("*",)
+    bib: str,
+    workdir: Path,
+    style: str = "plain",
+    cite: Sequence[str] = ("*",),
+    options: str = "",
 ) -> tuple[str, Path]:
     """Compile a document citing every entry (or the keys in `cite`); returns the
     bibliography log and the PDF.
 
-    `style` is a bibtex style (`plain`, `plainnat` with natbib), or `biblatex` (biber).
+    `style` is a bibtex style (`plain`, `plainnat` with natbib), or `biblatex` (biber)
+    with package `options` (`giveninits=true,style=alphabetic`).
     For biblatex the log returned also holds LaTeX's own warnings, which is where
     biblatex reports problems with the data.
     """
@@ -85,7 +90,8 @@ def compile_bib(
         pytest.fail(f"{', '.join(missing)} missing: see .ci/run for the TeX packages")
     (workdir / "refs.bib").write_text(bib, encoding="utf-8")
     if style == "biblatex":
-        preamble = "\\usepackage[backend=biber]{biblatex}\n\\addbibresource{refs.bib}\n"
+        package = ",".join(o for o in ("backend=biber", options) if o)
+        preamble = f"\\usepackage[{package}]{{biblatex}}\n\\addbibresource{{refs.bib}}\n"
         body = nocite + "\\printbibliography\n"
     else:
         natbib = "\\usepackage{natbib}\n" if style.endswith("nat") else ""

@@ -13,7 +13,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from readlist.exporters.plain import shown_name
 from readlist.model import Paper
+from readlist.texmath import readable
 from readlist.text import byline, clean_display, emphasis_spans
 from readlist.tui.widgets.paper_list import PUBLISHED
 from readlist.versions import published
@@ -28,7 +30,7 @@ def _text(text: str, style: str | Style = "") -> Text:
 
 def authors_line(paper: Paper, everyone: bool, more_hint: str = "") -> Text:
     """The first few authors and how many more, or all of them."""
-    names = paper.authors
+    names = [shown_name(n) for n in paper.authors]  # {von Neumann}: no braces
     if not names:
         return _text(byline(paper))
     if everyone or len(names) <= AUTHORS_SHOWN + 1:
@@ -98,7 +100,8 @@ def describe(paper: Paper, everyone: bool = False, more_hint: str = "") -> Rende
         ),
         style="dim",
     )
-    blocks: list[RenderableType] = [_text(paper.title, style="bold")]
+    title = readable(paper.title, paper.title_protect)  # $O(n^2)$ is O(n²)
+    blocks: list[RenderableType] = [_text(title, style="bold")]
     blocks.append(authors_line(paper, everyone, more_hint))
     blocks.append(facts)
     record = record_line(paper)

@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from readlist.model import known_date
 from readlist.selection import Record, int_of, text_of, texts_of
+from readlist.texmath import readable
 from readlist.text import clean_display
 
 DATE_WIDTH = 10
@@ -214,7 +215,7 @@ class PaperList(ScrollView, can_focus=True, inherit_bindings=False):
             segments.append(Segment(PUBLISHED + " ", meta))
             title_width = max(1, title_width - 2)
         segments += [
-            Segment(_fit(clean_display(text_of(record, "title")), title_width), title_style),
+            Segment(_fit(clean_display(_title(record)), title_width), title_style),
         ]
         if tags_width:
             tag_style = base + self.get_component_rich_style("paper-list--tags")
@@ -260,3 +261,9 @@ def _fit(text: str, width: int) -> str:
     if cell_len(text) <= width:
         return set_cell_size(text, width)
     return set_cell_size(text, width - 1) + "…"
+
+
+def _title(record: Record) -> str:
+    """The title as read: a BibTeX import's inline math as text ($O(n^2)$ is O(n²))."""
+    title = text_of(record, "title")
+    return readable(title, texts_of(record, "title_protect")) if "$" in title else title
