@@ -208,3 +208,23 @@ def test_a_deleted_paper_arriving_again_says_its_keys_came_back(lib: Store) -> N
         report.papers[0] == "added   'Deep Things': deleted before, its keys back (smith2020deep)"
     )
     assert (lib.get(deep).bibkey, lib.get(deep).bibkey_aliases) == ("smithDeep", ["smith2020deep"])
+
+
+def test_a_deleted_papers_aliases_stay_retired_and_other_papers_aliases_stay(
+    lib: Store,
+) -> None:
+    """Deleting never breaks an alias: the deleted paper's aliases are retired with its
+    key (a document may cite any of them), and another paper's aliases are untouched."""
+    ids = _ids(lib)
+    deep, other = ids["Deep Things"], ids["Other Stuff"]
+    again = BIB.replace("smith2020deep", "smithDeepOld").replace("doe2021", "doeOld")
+    import_texts(lib, [("older.bib", again)], AS_OF, NOW)  # merged: the keys are aliases
+    assert lib.get(deep).bibkey_aliases == ["smithDeepOld"]
+    assert lib.get(other).bibkey_aliases == ["doeOld"]
+    actions.remove(lib, [deep], now=NOW)
+    assert deleted.retired(lib) == {"smith2020deep": deep, "smithdeepold": deep}
+    assert lib.get(other).bibkey_aliases == ["doeOld"]
+    bib = "@misc{smithDeepOld, title = {Unrelated Work}, year = {2022}}\n"
+    (report,) = import_texts(lib, [("more.bib", bib)], AS_OF, NOW)
+    assert lib.get(_ids(lib)["Unrelated Work"]).bibkey == "smithDeepOlda"
+    assert "key smithDeepOld is taken" in " ".join(report.warnings)
