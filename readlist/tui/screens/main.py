@@ -411,6 +411,14 @@ class MainScreen(Screen[None]):
 
 @contextmanager
 def _suspend(screen: MainScreen) -> Iterator[None]:
+    # App.suspend resumes only when its block ends without an exception: an editor
+    # that cannot start (none set, say) left the shell on screen and the app stuck.
+    failed: BaseException | None = None
     with screen.app.suspend():
-        yield
+        try:
+            yield
+        except BaseException as exc:
+            failed = exc
     screen.refresh(layout=True)
+    if failed is not None:
+        raise failed
