@@ -33,9 +33,14 @@ from readlist.store import Store
 TABLE = "deleted"
 
 
-def _table(store: object) -> dict[str, dict[str, Any]]:
-    """The `deleted` table, read from the store's storage (empty for a library-like
-    object without one, such as the import preview's snapshot)."""
+def _table(store: object) -> Mapping[str, Any]:
+    """The `deleted` table, read from the store's storage, or the frozen copy a
+    library-like object holds (the import preview's snapshot: its counts must be the
+    import's, which keeps a deleted paper's keys its own)."""
+    frozen = getattr(store, "deleted_records", None)
+    if callable(frozen):
+        table = frozen()
+        return table if isinstance(table, Mapping) else {}
     storage = getattr(store, "_storage", None)
     if storage is None:
         return {}

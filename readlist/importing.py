@@ -192,12 +192,17 @@ def import_papers(
                     paper = pending[pid] = incoming.replace(id=pid)
                     if key:
                         paper.bibkey = keys.claim(key, pid, where, report.warnings)
+                    back: list[str] = []
                     if not batch.restore:  # a deleted paper arriving again
-                        paper = pending[pid] = keys.reclaim(paper, deleted.keys_back(store, paper))
+                        back = deleted.keys_back(store, paper)
+                        paper = pending[pid] = keys.reclaim(paper, back)
                     keys.hold(paper, pid)
                     index.add(pid, paper.title, paper.arxiv_id)
                     report.added += 1
-                    report.papers.append(f"added   '{_short(incoming.title)}'")
+                    line = f"added   '{_short(incoming.title)}'"
+                    if back:  # why its key may not be the entry's
+                        line += f": deleted before, its keys back ({', '.join(back)})"
+                    report.papers.append(line)
                     continue
                 existing = pending.get(found) or store.get(found)
                 merged = (restore if batch.restore else merge)(existing, incoming.replace(id=found))
@@ -393,7 +398,7 @@ def _filled(old: Paper, new: Paper) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-_SHOWN_AS = {"date_raw": "date", "date_inferred": "date"}
+_SHOWN_AS = {"date_raw": "date", "date_inferred": "date", "bibkey_aliases": "key alias"}
 
 
 def _short(text: str, width: int = 50) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from readlist import deleted
 from readlist.dedup import DedupIndex
 from readlist.errors import ReadlistError
 from readlist.fileformat import gc_paused
@@ -63,10 +64,16 @@ def snapshot(records: Records) -> Records:
 
 
 class Snapshot:
-    """A library as an import sees it (`importing.Library`), frozen, writing nothing."""
+    """A library as an import sees it (`importing.Library`), frozen, writing nothing;
+    with its deleted papers (`readlist.deleted`), whose keys the import keeps theirs."""
 
-    def __init__(self, records: Records) -> None:
+    def __init__(self, records: Records, deleted: Records | None = None) -> None:
         self._records = records
+        self._deleted = dict(deleted or {})
+
+    def deleted_records(self) -> Records:
+        """The `deleted` table as it was (readlist.deleted reads it from here)."""
+        return self._deleted
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Snapshot]:
@@ -111,8 +118,8 @@ class PreviewCounter:
     overlap in worker threads; each preview runs the import on copies of them.
     """
 
-    def __init__(self, records: Records) -> None:
-        self._library = Snapshot(records)
+    def __init__(self, records: Records, deleted_records: Records | None = None) -> None:
+        self._library = Snapshot(records, deleted_records)
         self._built: tuple[DedupIndex, Keys] | None = None
         self._lock = threading.Lock()
 
@@ -121,7 +128,8 @@ class PreviewCounter:
             if self._built is None:
                 with gc_paused():
                     library = self._library
-                    self._built = DedupIndex(library.identities()), Keys(library.records())
+                    keys = Keys(library.records(), deleted.retired(library))
+                    self._built = DedupIndex(library.identities()), keys
             index, keys = self._built
             return index.copy(), keys.copy()
 

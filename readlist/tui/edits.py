@@ -69,6 +69,9 @@ class Edits:
             self.host.say(f"Nothing to {'redo' if redo else 'undo'}.")
             return
         self.host.landed(Outcome(applied.change, record=False))
+        back = [] if redo else [pid for pid in applied.change.removed if pid in self.store]
+        if back:  # an undone delete: the cursor goes to the papers that came back
+            self.host.show_rows(self.host.session.first_shown(back))
         warn = bool(applied.skipped)
         summary = applied.summary("Redid" if redo else "Undid")
         self.host.say(summary, severity="warning" if warn else "information")

@@ -58,8 +58,17 @@ def open_link(host: Host, pid: str) -> None:
     if not urls:
         host.say("This paper has no web link.", severity="warning")
         return
-    webbrowser.open(urls[0])
-    host.say(f"Opened {clean_display(urls[0])}")
+    url = clean_display(urls[0])
+    try:
+        opened = webbrowser.open(urls[0])
+    except (webbrowser.Error, OSError) as exc:  # a $BROWSER that cannot be started
+        why = clean_display(str(exc))
+        host.say(f"Could not open {url}: {why}; Y copies it.", severity="error")
+        return
+    if not opened:  # no browser here (over SSH, say): never claim it opened
+        host.say(f"No web browser to open {url} (set $BROWSER); Y copies it.", severity="warning")
+        return
+    host.say(f"Opened {url}")
 
 
 def _paper(host: Host, pid: str) -> Paper | None:

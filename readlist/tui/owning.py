@@ -100,10 +100,10 @@ class Owning:
         if len(ids) == 1:
             title = text_of(self.store.records()[ids[0]], "title")  # invalid data too
             title = shortened(clean_display(title), QUESTION_TITLE)
-            question = f"Delete “{title}”?"
+            question = f"Delete “{title}”?\nu undoes it; no other paper ever gets its citation key."
         else:
             question = f"Delete {papers(len(ids))}?"
-        question += "\nu undoes it; their citation keys stay theirs."
+            question += "\nu undoes it; no other paper ever gets their citation keys."
 
         def answered(yes: bool | None) -> None:
             if not yes:

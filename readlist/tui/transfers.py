@@ -168,9 +168,13 @@ class Transfers:
             if request is not None:
                 self.runner.start(ImportJob(request, self.limit, session.clock), self._imported)
 
+        from readlist import deleted
         from readlist.tui.screens.import_dialog import ImportDialog
 
-        dialog = self._dialog = ImportDialog(session.store.light, session.clock, self.runner)
+        store = session.store
+        dialog = self._dialog = ImportDialog(
+            store.light, session.clock, self.runner, lambda: deleted.records(store)
+        )
         if paste:
             dialog.take_paste(paste)
         self.host.ask(dialog, chosen)

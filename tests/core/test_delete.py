@@ -177,3 +177,54 @@ def test_the_deleted_table_is_in_the_library_file_after_compaction(lib: Store) -
     lib.compact()
     assert b'"deleted":{' in lib.path.read_bytes()
     assert deleted.retired(Store(lib.path)) == {"smith2020deep": deep}
+
+
+def test_the_report_after_delete_undo_and_the_paper_again_names_the_alias_plainly(
+    lib: Store,
+) -> None:
+    """Deleted, undone, then imported again under another key: the paper is merged and
+    the report says what a reader calls it ("key alias", not the stored field name)."""
+    deep = _ids(lib)["Deep Things"]
+    changes.undo(lib, actions.remove(lib, [deep], now=NOW))
+    renamed = BIB.replace("smith2020deep", "smithDeep")
+    (report,) = import_listings(lib, [("renamed.bib", renamed)], AS_OF, NOW).reports
+    assert report.summary() == (
+        "renamed.bib: 2 papers: 1 merged (filled in key alias), 1 already in the library, 1 warning"
+    )
+    assert report.warnings == ["line 1: key smithDeep kept as an alias of smith2020deep"]
+    assert report.papers[0] == "merged  'Deep Things': filled in key alias"
+    assert (lib.get(deep).bibkey, lib.get(deep).bibkey_aliases) == ("smith2020deep", ["smithDeep"])
+
+
+def test_a_deleted_paper_arriving_again_says_its_keys_came_back(lib: Store) -> None:
+    """Not undone: it comes back new, under the entry's key, with its old key as an
+    alias; the report's line for it says why it has a key the entry did not bring."""
+    deep = _ids(lib)["Deep Things"]
+    actions.remove(lib, [deep], now=NOW)
+    renamed = BIB.replace("smith2020deep", "smithDeep")
+    (report,) = import_listings(lib, [("renamed.bib", renamed)], AS_OF, NOW).reports
+    assert report.summary() == "renamed.bib: 2 papers: 1 added, 1 already in the library"
+    assert (
+        report.papers[0] == "added   'Deep Things': deleted before, its keys back (smith2020deep)"
+    )
+    assert (lib.get(deep).bibkey, lib.get(deep).bibkey_aliases) == ("smithDeep", ["smith2020deep"])
+
+
+def test_a_deleted_papers_aliases_stay_retired_and_other_papers_aliases_stay(
+    lib: Store,
+) -> None:
+    """Deleting never breaks an alias: the deleted paper's aliases are retired with its
+    key (a document may cite any of them), and another paper's aliases are untouched."""
+    ids = _ids(lib)
+    deep, other = ids["Deep Things"], ids["Other Stuff"]
+    again = BIB.replace("smith2020deep", "smithDeepOld").replace("doe2021", "doeOld")
+    import_texts(lib, [("older.bib", again)], AS_OF, NOW)  # merged: the keys are aliases
+    assert lib.get(deep).bibkey_aliases == ["smithDeepOld"]
+    assert lib.get(other).bibkey_aliases == ["doeOld"]
+    actions.remove(lib, [deep], now=NOW)
+    assert deleted.retired(lib) == {"smith2020deep": deep, "smithdeepold": deep}
+    assert lib.get(other).bibkey_aliases == ["doeOld"]
+    bib = "@misc{smithDeepOld, title = {Unrelated Work}, year = {2022}}\n"
+    (report,) = import_texts(lib, [("more.bib", bib)], AS_OF, NOW)
+    assert lib.get(_ids(lib)["Unrelated Work"]).bibkey == "smithDeepOlda"
+    assert "key smithDeepOld is taken" in " ".join(report.warnings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from readlist import deleted
 from readlist.importing import import_listings
 from readlist.listing import Entry, decode, parse_listing
 from readlist.preview import PreviewCounter, snapshot
@@ -111,3 +112,40 @@ def test_previews_do_not_change_the_snapshot_they_count_against(store: Store) ->
     first = counter.preview(text, NOW)
     assert counter.preview(text, NOW) == first  # the new papers were not kept
     assert counter.preview(text + "\n", NOW) == first
+
+
+TWO = """\
+@article{smith2020deep,
+  title = {Deep Things},
+  author = {Smith, John},
+  year = {2020},
+}
+@article{doe2021,
+  title = {Other Stuff},
+  author = {Doe, Jane},
+  year = {2021},
+}
+"""
+
+
+def test_the_preview_reads_the_deleted_papers_as_the_import_does(store: Store) -> None:
+    """A deleted paper's key stays its own: a pasted entry of a held paper under that
+    key is "already in the library" (the key is not kept), not "to merge" (as an
+    alias); and the deleted paper itself, pasted again, comes back new with its key."""
+    from readlist import actions
+    from readlist.importing import import_texts
+
+    import_texts(store, [("refs.bib", TWO)], AS_OF, NOW)
+    deep = next(pid for pid, doc in store.records().items() if doc["title"] == "Deep Things")
+    actions.remove(store, [deep], now=NOW)
+    paste = (
+        "@misc{x1, title = {Deep Things}, author = {Smith, John}, year = {2020}}\n"
+        "@misc{smith2020deep, title = {Other Stuff}, author = {Doe, Jane}, year = {2021}}\n"
+    )
+    counter = PreviewCounter(snapshot(store.records()), deleted.records(store))
+    preview = counter.preview(paste, NOW)
+    (report,) = import_listings(store, [("<paste>", paste)], AS_OF, now=NOW).reports
+    assert (report.added, report.merged, report.known) == (1, 0, 1)
+    assert (preview.entries, preview.new, preview.merged, preview.known) == (2, 1, 0, 1)
+    back = store.get(deep)
+    assert (back.bibkey, back.bibkey_aliases) == ("x1", ["smith2020deep"])

@@ -357,3 +357,39 @@ async def test_unknown_keymap_id_warns_and_the_rest_still_applies(
         assert any("readlist.nope" in m for m in messages)
     with on_disk(library) as store:
         assert store.get(order(library)[0]).starred
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        (False, "No web browser to open {url} (set $BROWSER); Y copies it."),
+        (webbrowser.Error("could not locate runnable browser"), "Could not open {url}: "),
+    ],
+)
+async def test_open_link_without_a_browser_says_so_and_never_claims_it_opened(
+    make_app: AppFactory,
+    library: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answer: bool | Exception,
+    expected: str,
+) -> None:
+    """Over SSH there is no browser: webbrowser.open returns False (or raises for a
+    bad $BROWSER). `O` used to say "Opened …" all the same."""
+
+    def no_browser(url: str, *args: object, **kwargs: object) -> bool:
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(webbrowser, "open", no_browser)
+    with Store(library) as store:
+        paper = next(p for p in store.papers() if p.links)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        main(app).jump_to(paper.id)
+        await pilot.press("O")
+        (note,) = [n for n in app._notifications]
+        url = paper.web_links()[0]
+        assert note.message.startswith(expected.format(url=url))
+        assert note.severity in ("warning", "error")
+        assert not any(n.message.startswith("Opened") for n in app._notifications)

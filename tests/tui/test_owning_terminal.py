@@ -66,3 +66,24 @@ def test_e_suspends_the_app_for_the_editor_and_comes_back(tmp_path: Path) -> Non
         assert term.alive()
     finally:
         term.tmux("kill-server")
+
+
+def test_ctrl_o_with_no_editor_in_a_real_terminal_comes_back_with_the_draft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app suspends before the editor is looked for; with none, App.suspend never
+    resumed (its block raised): the shell stayed on screen and readlist hung there."""
+    from tests.tui.test_terminal import launch
+
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    with launch(tmp_path, seeded=True) as (term, _library):
+        term.wait_for("shown /")
+        term.keys("n")
+        term.wait_for("ctrl+o in $EDITOR")
+        term.tmux("send-keys", "-t", "rl", "-l", "draft words")
+        term.keys("C-o")
+        shown = term.wait_for("no editor: set $VISUAL or $EDITOR")
+        assert "draft words" in shown  # the note dialog is back, on the same text
+        assert "ctrl+o in $EDITOR" in shown
+        assert term.alive()

@@ -140,9 +140,16 @@ class ImportDialog(Dialog[ImportRequest | None]):
         Binding("escape", "cancel", "Cancel", id="import.cancel", tooltip="Close"),
     ]
 
-    def __init__(self, records: Records | None, clock: Clock, runner: JobRunner) -> None:
+    def __init__(
+        self,
+        records: Records | None,
+        clock: Clock,
+        runner: JobRunner,
+        deleted: Records | None = None,
+    ) -> None:
         super().__init__()
         self._records = records
+        self._deleted = deleted  # the library's deleted papers: their keys stay theirs
         self._clock = clock
         self._runner = runner
         self._counter: PreviewCounter | None = None
@@ -209,7 +216,8 @@ class ImportDialog(Dialog[ImportRequest | None]):
             return
         if self._counter is None:
             records = self._records() if self._records else {}
-            self._counter = PreviewCounter(snapshot(records))
+            gone = self._deleted() if self._deleted else {}
+            self._counter = PreviewCounter(snapshot(records), gone)
         label.update("Counting…")
         self._runner.start(PreviewJob(self._counter, text, self._clock.now()), self._counted)
 

@@ -71,6 +71,7 @@ class MainScreen(Screen[None]):
         self.searches = config.searches
         self._note = ""  # the status line's note of the moment
         self._status_lines = 1
+        self._quitting = False  # q was typed: the keys behind it in a burst go nowhere
         self.edits = Edits(self, note_in_editor=config.note_in_editor)
         self.finder = Finder(self, runner)
         self.net = NetworkJobs(self, runner, config.network, session.clock)
@@ -321,6 +322,10 @@ class MainScreen(Screen[None]):
         them put the focus, whatever the timing. They all pass here before the App
         would run the "/" binding, so "/" opens the box here, in order, and the keys
         behind it are the box's (`SearchBox` hands back those behind its enter)."""
+        if self._quitting:  # a dialog mounting while the app exits would raise
+            event.stop()
+            event.prevent_default()
+            return
         box = self.query_one(SearchBox)
         if self.focused is box:  # not `has_focus`: that waits for the Focus event
             if box.take(event):
@@ -332,6 +337,8 @@ class MainScreen(Screen[None]):
             event.stop()
             event.prevent_default()
             self.action_search()
+        elif active is not None and active.binding.action == "quit":
+            self._quitting = True  # here, in order: the keys behind it pass here first
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
@@ -406,11 +413,20 @@ class MainScreen(Screen[None]):
         self.app.push_screen(HelpScreen(help_rows(self), self.keymap))
 
     def action_quit(self) -> None:
+        self._quitting = True  # keys behind q in the same burst open nothing
         self.app.exit()
 
 
 @contextmanager
 def _suspend(screen: MainScreen) -> Iterator[None]:
+    # App.suspend resumes only when its block ends without an exception: an editor
+    # that cannot start (none set, say) left the shell on screen and the app stuck.
+    failed: BaseException | None = None
     with screen.app.suspend():
-        yield
+        try:
+            yield
+        except BaseException as exc:
+            failed = exc
     screen.refresh(layout=True)
+    if failed is not None:
+        raise failed

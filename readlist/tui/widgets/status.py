@@ -27,15 +27,22 @@ def status_line(session: Session, note: str = "", width: int = 0) -> Content:
     if s.tag:
         parts += [" · #", clean_display(s.tag)]
     parts.append(f" · sort: {s.sort}")
-    if s.query:
-        parts.append(f" · search: “{clean_display(s.query)}”")
-    if s.query_error:
-        parts.append((f" · {clean_display(s.query_error)}", "bold"))
     counts = f"{c['shown']} shown / {c['total']} total · {c['unread']} unread · {c['starred']} ★"
     if c["due"]:
         counts += f" · {c['due']} due"
     if c["selected"]:
         counts += f" · {c['selected']} selected"
+    if s.query:
+        query = clean_display(s.query)
+        if width:  # the counts stay in sight: a long query is cut, not them
+            error = f" · {clean_display(s.query_error)}" if s.query_error else ""
+            used = Content.assemble(*parts, " · search: “”", error, "   " + counts)
+            room = width - used.cell_length
+            if Content(query).cell_length > room:
+                query = Content(query).truncate(max(room, 2), ellipsis=True).plain
+        parts.append(f" · search: “{query}”")
+    if s.query_error:
+        parts.append((f" · {clean_display(s.query_error)}", "bold"))
     line = Content.assemble(*parts, "   " + counts)
     if not note:
         return line
