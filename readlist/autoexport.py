@@ -13,12 +13,13 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
-from readlist import exportfile
+from readlist import entrydelta, exportfile
 from readlist.atomic import atomic_write
 from readlist.citations import shown
 from readlist.config import AutoExport
+from readlist.entrydelta import Last
 from readlist.errors import InputError, ReadlistError
 from readlist.exporters import EntryWise, Exporter, Options, exporter_for
 from readlist.exporting import cache_for, check_output, ensure_keys, exportable
@@ -152,10 +153,17 @@ def update_all(
             results[n] = Result(export.path, error="named by an earlier [[export.auto]]; skipped")
             continue
         targets.add(target)
+        if cache is not None and export in cache.exports:  # a few changes: those alone
+            quick = update_one(store, export, None, records, memo, cache)
+            if quick is not None:
+                results[n] = quick
+                continue
         try:
             chosen.append((export, selected(records, export.query, now, store.records())))
         except ReadlistError as exc:
             results[n] = Result(export.path, error=str(exc))
+    if not chosen:
+        return [results[n] for n in range(len(exports))]
     keyless = {
         pid
         for export, ids in chosen
@@ -180,6 +188,7 @@ def update_all(
     return out
 
 
+@overload
 def update_one(
     store: Store,
     export: AutoExport,
@@ -187,8 +196,32 @@ def update_one(
     records: Records | None = None,
     memo: Memo | None = None,
     cache: EntryCache | None = None,
-) -> Result:
-    """Render one auto-export and write it if its bytes changed."""
+) -> Result: ...
+
+
+@overload
+def update_one(
+    store: Store,
+    export: AutoExport,
+    ids: None,
+    records: Records,
+    memo: Memo | None,
+    cache: EntryCache,
+) -> Result | None: ...
+
+
+def update_one(
+    store: Store,
+    export: AutoExport,
+    ids: Sequence[str] | None,
+    records: Records | None = None,
+    memo: Memo | None = None,
+    cache: EntryCache | None = None,
+) -> Result | None:
+    """Render one auto-export and write it if its bytes changed. Without `ids`: only
+    by the changes since the last update (readlist.entrydelta), None when that
+    cannot be done and the full update must run."""
+    last = None if cache is None else cache.exports.pop(export, None)  # put back if still true
     try:
         if store.is_own_file(export.path):
             raise InputError("that is a file of the library; not overwriting it")
@@ -202,6 +235,10 @@ def update_one(
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"
             )
+        if ids is None:
+            if cache is None or records is None or last is None:
+                return None
+            return _quick(store, export, exporter, records, memo, cache, last)
         if store.by_index:  # light records: the memo needs whole ones
             memo = None
         docs = [records.get(pid) for pid in ids] if records is not None else []
@@ -219,9 +256,12 @@ def update_one(
         if isinstance(exporter, EntryWise):
             cache = cache_for(store) if cache is None else cache
             head = exporter.stamp("", MARK).encode("utf-8")
-            count, bad, written = _update_entries(
+            count, bad, written, record = _update_entries(
                 store, export, exporter, head, present, current, cache
             )
+            if _followed(store, export, cache, count == len(present) and not bad):
+                target = Path(os.path.realpath(export.path))
+                cache.exports[export] = Last.of(store.records(), present, record, target)
         else:
             papers, bad = exportable(store, present)
             text, count = render(papers, options), len(papers)
@@ -240,6 +280,36 @@ def update_one(
     return Result(export.path, count=count, written=written, invalid=tuple(bad))
 
 
+def _followed(store: Store, export: AutoExport, cache: EntryCache, whole: bool) -> bool:
+    """Whether the next update may take the changes since this one alone: a process
+    that keeps entries, whole records, all papers, one entry per paper (`whole`)."""
+    return whole and cache.keeps and not store.by_index and not export.query.strip()
+
+
+def _quick(
+    store: Store,
+    export: AutoExport,
+    exporter: Exporter,
+    records: Records,
+    memo: Memo | None,
+    cache: EntryCache,
+    last: Last,
+) -> Result | None:
+    """The update by the changes since the last one alone (readlist.entrydelta)."""
+    if not isinstance(exporter, EntryWise):
+        return None
+    options = Options(export.format, export.unicode, versions=export.versions)
+    head = exporter.stamp("", MARK).encode("utf-8")
+    keys = exporter.needs_keys
+    done = entrydelta.update(store, last, exporter, options, head, cache, records, keys)
+    if done is None:
+        return None
+    written, cache.exports[export] = done
+    if memo is not None:
+        memo.pop(export, None)  # made from records this update did not read
+    return Result(export.path, count=len(last.where), written=written)
+
+
 def _update_entries(
     store: Store,
     export: AutoExport,
@@ -248,7 +318,7 @@ def _update_entries(
     ids: Sequence[str],
     current: bytes | None,
     cache: EntryCache,
-) -> tuple[int, dict[str, str], bool]:
+) -> tuple[int, dict[str, str], bool, exportfile.Record]:
     """An export of a format that is its entries joined: rewrite only the entries that
     changed since the last write, by the record of it (readlist.exportfile)."""
     options = Options(export.format, export.unicode, versions=export.versions)
@@ -264,10 +334,11 @@ def _update_entries(
     same = exportfile.unchanged(old, target, head, current or b"", entries)
     if same is False and old is None and _same(export.path, parts):
         same = None  # no record (or not of this file as it is): the bytes agree
+    if same is True:
+        assert old is not None
+        return count, bad, False, old
     if same is None:
-        exportfile.remember(where, target, opts, head, sep, entries)
-    if same is not False:
-        return count, bad, False
+        return count, bad, False, exportfile.remember(where, target, opts, head, sep, entries)
     # the full check (hard links, a writable directory) only to write
-    exportfile.write(where, check_output(export.path, store), opts, head, sep, entries, old)
-    return count, bad, True
+    out = check_output(export.path, store)
+    return count, bad, True, exportfile.write(where, out, opts, head, sep, entries, old)

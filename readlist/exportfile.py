@@ -25,7 +25,8 @@ import hashlib
 import os
 import struct
 import zlib
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ MAX_RECORDS = 8  # records kept beside one library, the newest first
 HEAD = 4096  # bytes of the file's head whose digest the record keeps
 CHUNK = 8 << 20  # bytes gathered in memory before they are written
 
+ZERO = b"\0" * DIGEST  # the digest of an entry never reused: no entry has it
 Entry = tuple[bytes | None, bytes | memoryview]  # digest (None: never reused), text
 
 
@@ -147,42 +149,146 @@ def write(
     sep: bytes,
     entries: Sequence[Entry],
     old: Record | None,
-) -> None:
+) -> Record:
     """Replace `target` (a real path) with `head` and the entries joined by `sep`,
     copying the runs of entries the old file holds in the same order from it, then
-    record what was written."""
+    record what was written (returned)."""
     plan = None if old is None else (old, _plan(old, entries))
     reuse = plan is not None and any(j >= 0 for j in plan[1])
-    mode: int | None
-    try:
-        mode = os.stat(target).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    tmp = target.parent / temp_name(target).name
     ends: list[int] = []
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-    try:
-        if mode is not None:
-            os.fchmod(fd, mode)
+    with _replacing(target) as fd:
         src = os.open(target, os.O_RDONLY | os.O_CLOEXEC) if reuse else -1
         try:
             _fill(fd, src, head, sep, entries, plan if reuse else None, ends)
         finally:
             if src >= 0:
                 os.close(src)
-        os.fsync(fd)
-        os.close(fd)
-        fd = -1
+    return _saved(directory, target, options, head, sep, _digests(entries), ends)
+
+
+@contextlib.contextmanager
+def _replacing(target: Path) -> Iterator[int]:
+    """A temp file beside `target` (with its mode) to write; then fsync, rename over
+    `target` and fsync the directory. On any failure the temp file goes and `target`
+    stays whole."""
+    fd, tmp = _create(target)
+    try:
+        try:
+            yield fd
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
-        if fd >= 0:
-            os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     fsync_dir(target.parent)
+
+
+def _create(target: Path) -> tuple[int, Path]:
+    """A temp file beside `target`, with its mode when it exists."""
+    try:
+        mode: int | None = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    tmp = target.parent / temp_name(target).name
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    if mode is not None:
+        try:
+            os.fchmod(fd, mode)
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    return fd, tmp
+
+
+def patch(
+    directory: Path,
+    target: Path,
+    options: Sequence[Any],
+    head: bytes,
+    sep: bytes,
+    old: Record,
+    changes: Mapping[int, Entry],
+) -> Record:
+    """Replace `target`, the file `old` describes (the caller knows it is), with the
+    same file but the entries at the indexes of `changes`: the runs between them are
+    copied from the old file. Returns (and saves) the record of the new file."""
+    count = len(old.ends)
+    digests = bytearray(old.digests)
+    ends = array("q")
+    with _replacing(target) as fd:
+        src = os.open(target, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            pending: list[bytes | memoryview] = [head]
+            at = len(head)
+            i = 0  # the first entry not yet in the new file
+            for n in [*sorted(changes), count]:
+                if n > i:  # entries i..n-1, unchanged: one copy
+                    if i:
+                        pending.append(sep)
+                        at += len(sep)
+                    _flush(fd, pending)
+                    begin = old.begin(i)
+                    shift = at - begin
+                    run = old.ends[i:n]
+                    ends.extend(run if shift == 0 else [e + shift for e in run])
+                    _copy(src, fd, begin, old.ends[n - 1] - begin)
+                    at = ends[-1]
+                if n == count:
+                    break
+                digest, text = changes[n]
+                if n:
+                    pending.append(sep)
+                    at += len(sep)
+                pending.append(text)
+                at += len(text)
+                ends.append(at)
+                digests[n * DIGEST : (n + 1) * DIGEST] = ZERO if digest is None else digest
+                i = n + 1
+            _flush(fd, pending)
+        finally:
+            os.close(src)
+    return _saved(directory, target, options, head, sep, bytes(digests), ends)
+
+
+def redigest(
+    directory: Path,
+    target: Path,
+    options: Sequence[Any],
+    head: bytes,
+    sep: bytes,
+    old: Record,
+    changes: Mapping[int, Entry],
+) -> Record:
+    """The record of the file `old` describes, whose entries at the indexes of
+    `changes` are found to hold their text already under a new digest."""
+    digests = bytearray(old.digests)
+    for n, (digest, _) in changes.items():
+        digests[n * DIGEST : (n + 1) * DIGEST] = ZERO if digest is None else digest
+    return _saved(directory, target, options, head, sep, bytes(digests), old.ends)
+
+
+def _digests(entries: Sequence[Entry]) -> bytes:
+    return b"".join(ZERO if d is None else d for d, _ in entries)
+
+
+def _saved(
+    directory: Path,
+    target: Path,
+    options: Sequence[Any],
+    head: bytes,
+    sep: bytes,
+    digests: bytes,
+    ends: Sequence[int],
+) -> Record:
+    """Record what was just written (a failure to save it costs the next write only)."""
     with contextlib.suppress(OSError):
-        _save(directory, target, options, head, sep, entries, ends)
+        _save(directory, target, options, head, sep, digests, ends)
+    return Record(digests, ends, len(head), len(sep))
 
 
 def _plan(old: Record, entries: Sequence[Entry]) -> list[int]:
@@ -270,7 +376,7 @@ def remember(
     head: bytes,
     sep: bytes,
     entries: Sequence[Entry],
-) -> None:
+) -> Record:
     """Record a file found to hold exactly these entries already (written by an
     older readlist, or before the record was lost)."""
     ends: list[int] = []
@@ -278,8 +384,7 @@ def remember(
     for n, (_, text) in enumerate(entries):
         at += len(text) + (len(sep) if n else 0)
         ends.append(at)
-    with contextlib.suppress(OSError):
-        _save(directory, target, options, head, sep, entries, ends)
+    return _saved(directory, target, options, head, sep, _digests(entries), ends)
 
 
 def stat_key(path: Path) -> list[int] | None:
@@ -296,16 +401,14 @@ def _save(
     options: Sequence[Any],
     head: bytes,
     sep: bytes,
-    entries: Sequence[Entry],
+    digests: bytes,
     ends: Sequence[int],
 ) -> None:
     """Record what was just written (entries without a digest get a zero one, which
     no entry has), then remove the records of other files that changed or are gone."""
     if not make_dir(directory):
         return
-    zero = b"\0" * DIGEST
-    digests = b"".join(zero if d is None else d for d, _ in entries)
-    ends_raw = struct.pack(f"<{len(ends)}q", *ends)
+    ends_raw = ends.tobytes() if isinstance(ends, array) else struct.pack(f"{len(ends)}q", *ends)
     body = digests + ends_raw
     with open(target, "rb") as fh:
         st = os.fstat(fh.fileno())
@@ -320,7 +423,7 @@ def _save(
             "options": list(options),
             "sep": sep.decode("utf-8"),
             "start": len(head),
-            "count": len(entries),
+            "count": len(ends),
             "crc": zlib.crc32(body),
         }
     )
