@@ -141,29 +141,35 @@ def update_all(
     Papers newly selected get their citation keys first, all in one transaction. A
     long-running process keeps the `memo` and a `cache` of rendered entries.
     """
-    # One snapshot to select from, even beside a writer thread: every paper's record
-    # (the light one, readlist.derive, where the store was opened by its index).
-    records = dict(store.light())
-    chosen: list[tuple[AutoExport, list[str]]] = []
     results: dict[int, Result] = {}
     targets: set[str] = set()
+    # What this process's last updates were made from, to tell the papers changed since.
+    live = dict(store.records()) if cache is not None and cache.exports else None
+    todo: list[tuple[int, AutoExport]] = []
     for n, export in enumerate(exports):
         target = os.path.realpath(export.path)
         if target in targets:  # two owners would rewrite it after every change
             results[n] = Result(export.path, error="named by an earlier [[export.auto]]; skipped")
             continue
         targets.add(target)
-        if cache is not None and export in cache.exports:  # a few changes: those alone
-            quick = update_one(store, export, None, records, memo, cache)
-            if quick is not None:
-                results[n] = quick
-                continue
+        quick = None
+        if not export.query.strip() and (store.by_index or (cache and export in cache.exports)):
+            quick = update_one(store, export, None, live, memo, cache)  # a few changes
+        if quick is not None:
+            results[n] = quick
+        else:
+            todo.append((n, export))
+    if not todo:
+        return [results[n] for n in range(len(exports))]
+    # One snapshot to select from, even beside a writer thread: every paper's record
+    # (the light one, readlist.derive, where the store was opened by its index).
+    records = live if live is not None else dict(store.light())
+    chosen: list[tuple[AutoExport, list[str]]] = []
+    for n, export in todo:
         try:
             chosen.append((export, selected(records, export.query, now, store.records())))
         except ReadlistError as exc:
             results[n] = Result(export.path, error=str(exc))
-    if not chosen:
-        return [results[n] for n in range(len(exports))]
     keyless = {
         pid
         for export, ids in chosen
@@ -204,9 +210,9 @@ def update_one(
     store: Store,
     export: AutoExport,
     ids: None,
-    records: Records,
+    records: Records | None,
     memo: Memo | None,
-    cache: EntryCache,
+    cache: EntryCache | None,
 ) -> Result | None: ...
 
 
@@ -236,9 +242,7 @@ def update_one(
                 "not written by readlist auto-export; not replacing it (move it away first)"
             )
         if ids is None:
-            if cache is None or records is None or last is None:
-                return None
-            return _quick(store, export, exporter, records, memo, cache, last)
+            return _quick(store, export, exporter, current, records, memo, cache, last)
         if store.by_index:  # light records: the memo needs whole ones
             memo = None
         docs = [records.get(pid) for pid in ids] if records is not None else []
@@ -259,9 +263,9 @@ def update_one(
             count, bad, written, record = _update_entries(
                 store, export, exporter, head, present, current, cache
             )
-            if _followed(store, export, cache, count == len(present) and not bad):
+            if record.follow is not None and cache.keeps and not store.by_index:
                 target = Path(os.path.realpath(export.path))
-                cache.exports[export] = Last.of(store.records(), present, record, target)
+                cache.exports[export] = Last.of(record, target, dict(store.records()))
         else:
             papers, bad = exportable(store, present)
             text, count = render(papers, options), len(papers)
@@ -280,31 +284,37 @@ def update_one(
     return Result(export.path, count=count, written=written, invalid=tuple(bad))
 
 
-def _followed(store: Store, export: AutoExport, cache: EntryCache, whole: bool) -> bool:
-    """Whether the next update may take the changes since this one alone: a process
-    that keeps entries, whole records, all papers, one entry per paper (`whole`)."""
-    return whole and cache.keeps and not store.by_index and not export.query.strip()
-
-
 def _quick(
     store: Store,
     export: AutoExport,
     exporter: Exporter,
-    records: Records,
+    current: bytes | None,
+    records: Records | None,
     memo: Memo | None,
-    cache: EntryCache,
-    last: Last,
+    cache: EntryCache | None,
+    last: Last | None,
 ) -> Result | None:
-    """The update by the changes since the last one alone (readlist.entrydelta)."""
+    """The update by the changes since the last one alone (readlist.entrydelta), from
+    what this process kept (`last`) or else from the file's record."""
     if not isinstance(exporter, EntryWise):
         return None
     options = Options(export.format, export.unicode, versions=export.versions)
     head = exporter.stamp("", MARK).encode("utf-8")
+    if last is None:
+        opts = (options.format, options.unicode, options.versions)
+        sep = exporter.separator.encode("utf-8")
+        target = Path(os.path.realpath(export.path))
+        last = entrydelta.from_disk(store, target, opts, sep, current)
+        if last is None:
+            return None
+    cache = cache_for(store) if cache is None else cache
     keys = exporter.needs_keys
     done = entrydelta.update(store, last, exporter, options, head, cache, records, keys)
     if done is None:
         return None
-    written, cache.exports[export] = done
+    written, kept = done
+    if cache.keeps and not store.by_index:
+        cache.exports[export] = kept
     if memo is not None:
         memo.pop(export, None)  # made from records this update did not read
     return Result(export.path, count=len(last.where), written=written)
@@ -334,11 +344,17 @@ def _update_entries(
     same = exportfile.unchanged(old, target, head, current or b"", entries)
     if same is False and old is None and _same(export.path, parts):
         same = None  # no record (or not of this file as it is): the bytes agree
+    # every paper, one entry each, in order: the next update may follow the changes
+    whole = not (export.query.strip() or bad) and count == len(ids)
+    follow = entrydelta.follow(store, ids, store.light()) if whole else None
     if same is True:
         assert old is not None
-        return count, bad, False, old
+        if old.follow == follow:
+            return count, bad, False, old
+        same = None  # the same file, read from another snapshot: record that
     if same is None:
-        return count, bad, False, exportfile.remember(where, target, opts, head, sep, entries)
+        record = exportfile.remember(where, target, opts, head, sep, entries, follow)
+        return count, bad, False, record
     # the full check (hard links, a writable directory) only to write
     out = check_output(export.path, store)
-    return count, bad, True, exportfile.write(where, out, opts, head, sep, entries, old)
+    return count, bad, True, exportfile.write(where, out, opts, head, sep, entries, old, follow)

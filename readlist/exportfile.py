@@ -37,7 +37,7 @@ from readlist.atomic import atomic_write, fsync_dir, temp_name
 from readlist.framed import PREAMBLE, read_frame
 from readlist.rendercache import DIGEST, fingerprint, make_dir, safe_dir
 
-VERSION = 1
+VERSION = 2  # 2: what lets another process follow the changes (Follow)
 FIRST_LINE = b'{"_readlist":{"1":{"exportmap":%d}}}\n' % VERSION
 MAGIC = b"RLEXPMAP\n"
 PREFIX, SUFFIX = "export-", ".map"
@@ -66,6 +66,21 @@ def _head_digest(head: bytes) -> str:
     return hashlib.blake2b(head[:HEAD], digest_size=16).hexdigest()
 
 
+PLACE = 8  # bytes of a paper's place digest (Follow.places)
+
+
+@dataclass(frozen=True)
+class Follow:
+    """What lets a later update, in this process or another, take the changes since
+    alone (readlist.entrydelta): the file holds every paper, one entry each, in the
+    library's order, read from the snapshot `snapshot` (libfiles.ident) with journal
+    lines on top; `places` has each entry's place digest (what orders and keys it)."""
+
+    ids: Sequence[str]
+    places: bytes
+    snapshot: Sequence[int] | None
+
+
 @dataclass
 class Record:
     """The entries of the file as last written: digest -> index, and where each ends."""
@@ -74,6 +89,7 @@ class Record:
     ends: Sequence[int]
     start: int  # where the first entry begins (after the head)
     sep: int  # the separator's length
+    follow: Follow | None = None
 
     def index(self) -> dict[bytes, int]:
         d = self.digests
@@ -105,13 +121,24 @@ def load(
         ]:
             return None
         body = view[base:]
-        if type(count) is not int or len(body) != count * (DIGEST + 8):
+        follow = meta["follow"]
+        size = count * (DIGEST + 8) if type(count) is int else -1
+        extra = 0 if follow is None else count * PLACE + follow["ids"]
+        if size < 0 or len(body) != size + extra:
             return None
         if zlib.crc32(body) != body_crc:
             return None
-        ends = body[count * DIGEST :].cast("q")
-        return Record(bytes(body[: count * DIGEST]), ends, meta["start"], len(sep))
-    except (Unusable, OSError, KeyError, TypeError, ValueError):
+        ends = body[count * DIGEST : size].cast("q")
+        record = Record(bytes(body[: count * DIGEST]), ends, meta["start"], len(sep))
+        if follow is not None:
+            places = bytes(body[size : size + count * PLACE])
+            blob = bytes(body[size + count * PLACE :])
+            ids = blob.decode("utf-8").split("\n") if count else []
+            if len(ids) != count:
+                return None
+            record.follow = Follow(ids, places, follow["snapshot"])
+        return record
+    except (Unusable, OSError, KeyError, TypeError, ValueError, UnicodeDecodeError):
         return None
 
 
@@ -149,6 +176,7 @@ def write(
     sep: bytes,
     entries: Sequence[Entry],
     old: Record | None,
+    follow: Follow | None = None,
 ) -> Record:
     """Replace `target` (a real path) with `head` and the entries joined by `sep`,
     copying the runs of entries the old file holds in the same order from it, then
@@ -163,7 +191,7 @@ def write(
         finally:
             if src >= 0:
                 os.close(src)
-    return _saved(directory, target, options, head, sep, _digests(entries), ends)
+    return _saved(directory, target, options, head, sep, _digests(entries), ends, follow)
 
 
 @contextlib.contextmanager
@@ -213,6 +241,7 @@ def patch(
     sep: bytes,
     old: Record,
     changes: Mapping[int, Entry],
+    follow: Follow | None = None,
 ) -> Record:
     """Replace `target`, the file `old` describes (the caller knows it is), with the
     same file but the entries at the indexes of `changes`: the runs between them are
@@ -252,7 +281,7 @@ def patch(
             _flush(fd, pending)
         finally:
             os.close(src)
-    return _saved(directory, target, options, head, sep, bytes(digests), ends)
+    return _saved(directory, target, options, head, sep, bytes(digests), ends, follow)
 
 
 def redigest(
@@ -263,13 +292,14 @@ def redigest(
     sep: bytes,
     old: Record,
     changes: Mapping[int, Entry],
+    follow: Follow | None = None,
 ) -> Record:
     """The record of the file `old` describes, whose entries at the indexes of
     `changes` are found to hold their text already under a new digest."""
     digests = bytearray(old.digests)
     for n, (digest, _) in changes.items():
         digests[n * DIGEST : (n + 1) * DIGEST] = ZERO if digest is None else digest
-    return _saved(directory, target, options, head, sep, bytes(digests), old.ends)
+    return _saved(directory, target, options, head, sep, bytes(digests), old.ends, follow)
 
 
 def _digests(entries: Sequence[Entry]) -> bytes:
@@ -284,11 +314,13 @@ def _saved(
     sep: bytes,
     digests: bytes,
     ends: Sequence[int],
+    follow: Follow | None = None,
 ) -> Record:
     """Record what was just written (a failure to save it costs the next write only)."""
+    record = Record(digests, ends, len(head), len(sep), follow)
     with contextlib.suppress(OSError):
-        _save(directory, target, options, head, sep, digests, ends)
-    return Record(digests, ends, len(head), len(sep))
+        _save(directory, target, options, head, sep, record)
+    return record
 
 
 def _plan(old: Record, entries: Sequence[Entry]) -> list[int]:
@@ -376,6 +408,7 @@ def remember(
     head: bytes,
     sep: bytes,
     entries: Sequence[Entry],
+    follow: Follow | None = None,
 ) -> Record:
     """Record a file found to hold exactly these entries already (written by an
     older readlist, or before the record was lost)."""
@@ -384,7 +417,7 @@ def remember(
     for n, (_, text) in enumerate(entries):
         at += len(text) + (len(sep) if n else 0)
         ends.append(at)
-    return _saved(directory, target, options, head, sep, _digests(entries), ends)
+    return _saved(directory, target, options, head, sep, _digests(entries), ends, follow)
 
 
 def stat_key(path: Path) -> list[int] | None:
@@ -401,15 +434,23 @@ def _save(
     options: Sequence[Any],
     head: bytes,
     sep: bytes,
-    digests: bytes,
-    ends: Sequence[int],
+    record: Record,
 ) -> None:
     """Record what was just written (entries without a digest get a zero one, which
     no entry has), then remove the records of other files that changed or are gone."""
     if not make_dir(directory):
         return
+    ends = record.ends
     ends_raw = ends.tobytes() if isinstance(ends, array) else struct.pack(f"{len(ends)}q", *ends)
-    body = digests + ends_raw
+    parts = [record.digests, ends_raw]
+    follow = None
+    if record.follow is not None:
+        blob = "\n".join(record.follow.ids).encode("utf-8")
+        parts += [record.follow.places, blob]
+        follow = {"snapshot": record.follow.snapshot, "ids": len(blob)}
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
     with open(target, "rb") as fh:
         st = os.fstat(fh.fileno())
         first = fh.read(HEAD)
@@ -424,13 +465,14 @@ def _save(
             "sep": sep.decode("utf-8"),
             "start": len(head),
             "count": len(ends),
-            "crc": zlib.crc32(body),
+            "crc": crc,
+            "follow": follow,
         }
     )
     lead = FIRST_LINE + MAGIC + PREAMBLE.pack(len(header), zlib.crc32(header)) + header
     lead += b"\0" * (-len(lead) % 8)
     mine = record_path(directory, target)
-    atomic_write(mine, [lead, body], kind="render")
+    atomic_write(mine, [lead, *parts], kind="render")
     prune(directory, keep=mine)
 
 

@@ -168,3 +168,53 @@ def test_deleting_the_caches_gives_the_same_bytes(lib: Path, tmp_path: Path) -> 
         out.unlink()
         update_all(store, exports, NOW, cache=EntryCache())
         assert out.read_bytes() == kept == full_export(store)
+
+
+def test_a_command_s_auto_export_rewrites_only_the_changed_entries(
+    lib: Path, tmp_path: Path, isolated_home: Path, ways: list[str]
+) -> None:
+    """In a command (a process of its own, the library opened by its index), the
+    papers changed since the file was written are the journal's since the snapshot
+    the file's record names: only they are read and rendered."""
+    out = tmp_path / "all.bib"
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "config.toml").write_text(f'[[export.auto]]\npath = "{out}"\n')
+    with Store(lib) as store:
+        ids = [p.id for p in store.papers()]
+    db = ["--db", str(lib)]
+    assert main([*db, "mark", "--read", ids[0]]) == 0
+    assert ways == ["write"]
+    steps: list[tuple[str, list[str]]] = [
+        ("patch", ["note", ids[3], "cite this"]),
+        ("redigest", ["mark", "--star", ids[4]]),  # not in a .bib: the file stays
+        ("patch", ["tag", ids[5], "+deltaword"]),
+        ("patch", ["note", ids[3], "cite this, again"]),
+        ("write", ["rm", "--yes", ids[6]]),  # a paper fewer: the full update
+        ("patch", ["note", ids[7], "after a delete"]),
+    ]
+    for way, argv in steps:
+        ways.clear()
+        before = os.stat(out)
+        assert main([*db, *argv]) == 0, argv
+        assert ways == [way], argv
+        with Store(lib) as store:
+            assert out.read_bytes() == full_export(store)
+        if way == "redigest":
+            assert os.stat(out).st_ino == before.st_ino
+    with Store(lib) as store:  # a change no auto-export followed, then folded in
+        store.put([store.get(ids[8]).replace(notes="before a compaction")])
+        store.compact()  # another snapshot: the journal no longer says what changed
+    ways.clear()
+    assert main([*db, "mark", "--star", ids[9]]) == 0
+    assert ways == ["write"]  # the full update, which finds the change
+    with Store(lib) as store:
+        assert out.read_bytes() == full_export(store)
+        store.compact()
+    ways.clear()
+    assert main([*db, "mark", "--star", ids[10]]) == 0
+    assert ways == ["remember"]  # the same bytes, read from the new snapshot
+    ways.clear()
+    assert main([*db, "note", ids[11], "and the next"]) == 0
+    assert ways == ["patch"]
+    with Store(lib) as store:
+        assert out.read_bytes() == full_export(store)
