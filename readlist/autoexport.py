@@ -227,7 +227,8 @@ def update_one(
     """Render one auto-export and write it if its bytes changed. Without `ids`: only
     by the changes since the last update (readlist.entrydelta), None when that
     cannot be done and the full update must run."""
-    last = None if cache is None else cache.exports.pop(export, None)  # put back if still true
+    kept = None if cache is None else cache.exports.pop(export, None)  # put back if still true
+    last = kept if isinstance(kept, Last) else None
     try:
         if store.is_own_file(export.path):
             raise InputError("that is a file of the library; not overwriting it")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Container, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
@@ -31,9 +31,6 @@ from readlist.model import Paper
 from readlist.rendercache import Item, Shelf
 from readlist.sidecar import Unusable
 from readlist.store import Store
-
-if TYPE_CHECKING:
-    from readlist.entrydelta import Last
 
 Texts = dict[bytes, bytes]  # entry digest -> its UTF-8 text and the separator after it
 FEW = 32  # entries not in memory that are rendered again rather than read from disk
@@ -72,8 +69,9 @@ class EntryCache:
         self._digests: dict[tuple[bytes, str], bytes] = {}  # (hash, id) -> entry digest
         self.rendered = 0  # entries rendered, not found (for tests)
         self.found = 0  # entries found on disk (for tests)
-        # What each auto-export last wrote (readlist.entrydelta), where entries are kept.
-        self.exports: dict[object, Last] = {}
+        # What each auto-export last wrote (readlist.entrydelta.Last, by export), where
+        # entries are kept: the next update follows the changes since.
+        self.exports: dict[object, object] = {}
 
     @property
     def keeps(self) -> bool:
