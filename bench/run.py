@@ -393,6 +393,23 @@ def bench_autoexport(n: int) -> None:
             "s",
         )
     )
+    notes = iter(range(3))
+
+    def note() -> float:
+        start = time.perf_counter()
+        argv = [sys.executable, "-m", "readlist", "--db", str(lib), "note", pid, f"n{next(notes)}"]
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env=env)
+        return time.perf_counter() - start
+
+    record(
+        Row(
+            "note ID, one auto-export of all, its entry rewritten (process)",
+            n,
+            best_of(3, note),
+            "s",
+            0.5 if n == 100_000 else None,
+        )
+    )
     shutil.rmtree(home)
     out.unlink(missing_ok=True)
     remove_work_copies()

@@ -13,12 +13,13 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
-from readlist import exportfile
+from readlist import entrydelta, exportfile
 from readlist.atomic import atomic_write
 from readlist.citations import shown
 from readlist.config import AutoExport
+from readlist.entrydelta import Last
 from readlist.errors import InputError, ReadlistError
 from readlist.exporters import EntryWise, Exporter, Options, exporter_for
 from readlist.exporting import cache_for, check_output, ensure_keys, exportable
@@ -140,18 +141,31 @@ def update_all(
     Papers newly selected get their citation keys first, all in one transaction. A
     long-running process keeps the `memo` and a `cache` of rendered entries.
     """
-    # One snapshot to select from, even beside a writer thread: every paper's record
-    # (the light one, readlist.derive, where the store was opened by its index).
-    records = dict(store.light())
-    chosen: list[tuple[AutoExport, list[str]]] = []
     results: dict[int, Result] = {}
     targets: set[str] = set()
+    # What this process's last updates were made from, to tell the papers changed since.
+    live = dict(store.records()) if cache is not None and cache.exports else None
+    todo: list[tuple[int, AutoExport]] = []
     for n, export in enumerate(exports):
         target = os.path.realpath(export.path)
         if target in targets:  # two owners would rewrite it after every change
             results[n] = Result(export.path, error="named by an earlier [[export.auto]]; skipped")
             continue
         targets.add(target)
+        quick = None
+        if not export.query.strip() and (store.by_index or (cache and export in cache.exports)):
+            quick = update_one(store, export, None, live, memo, cache)  # a few changes
+        if quick is not None:
+            results[n] = quick
+        else:
+            todo.append((n, export))
+    if not todo:
+        return [results[n] for n in range(len(exports))]
+    # One snapshot to select from, even beside a writer thread: every paper's record
+    # (the light one, readlist.derive, where the store was opened by its index).
+    records = live if live is not None else dict(store.light())
+    chosen: list[tuple[AutoExport, list[str]]] = []
+    for n, export in todo:
         try:
             chosen.append((export, selected(records, export.query, now, store.records())))
         except ReadlistError as exc:
@@ -180,6 +194,7 @@ def update_all(
     return out
 
 
+@overload
 def update_one(
     store: Store,
     export: AutoExport,
@@ -187,8 +202,33 @@ def update_one(
     records: Records | None = None,
     memo: Memo | None = None,
     cache: EntryCache | None = None,
-) -> Result:
-    """Render one auto-export and write it if its bytes changed."""
+) -> Result: ...
+
+
+@overload
+def update_one(
+    store: Store,
+    export: AutoExport,
+    ids: None,
+    records: Records | None,
+    memo: Memo | None,
+    cache: EntryCache | None,
+) -> Result | None: ...
+
+
+def update_one(
+    store: Store,
+    export: AutoExport,
+    ids: Sequence[str] | None,
+    records: Records | None = None,
+    memo: Memo | None = None,
+    cache: EntryCache | None = None,
+) -> Result | None:
+    """Render one auto-export and write it if its bytes changed. Without `ids`: only
+    by the changes since the last update (readlist.entrydelta), None when that
+    cannot be done and the full update must run."""
+    kept = None if cache is None else cache.exports.pop(export, None)  # put back if still true
+    last = kept if isinstance(kept, Last) else None
     try:
         if store.is_own_file(export.path):
             raise InputError("that is a file of the library; not overwriting it")
@@ -202,6 +242,8 @@ def update_one(
             raise InputError(
                 "not written by readlist auto-export; not replacing it (move it away first)"
             )
+        if ids is None:
+            return _quick(store, export, exporter, current, records, memo, cache, last)
         if store.by_index:  # light records: the memo needs whole ones
             memo = None
         docs = [records.get(pid) for pid in ids] if records is not None else []
@@ -219,9 +261,12 @@ def update_one(
         if isinstance(exporter, EntryWise):
             cache = cache_for(store) if cache is None else cache
             head = exporter.stamp("", MARK).encode("utf-8")
-            count, bad, written = _update_entries(
+            count, bad, written, record = _update_entries(
                 store, export, exporter, head, present, current, cache
             )
+            if record.follow is not None and cache.keeps and not store.by_index:
+                target = Path(os.path.realpath(export.path))
+                cache.exports[export] = Last.of(record, target, dict(store.records()))
         else:
             papers, bad = exportable(store, present)
             text, count = render(papers, options), len(papers)
@@ -240,6 +285,42 @@ def update_one(
     return Result(export.path, count=count, written=written, invalid=tuple(bad))
 
 
+def _quick(
+    store: Store,
+    export: AutoExport,
+    exporter: Exporter,
+    current: bytes | None,
+    records: Records | None,
+    memo: Memo | None,
+    cache: EntryCache | None,
+    last: Last | None,
+) -> Result | None:
+    """The update by the changes since the last one alone (readlist.entrydelta), from
+    what this process kept (`last`) or else from the file's record."""
+    if not isinstance(exporter, EntryWise):
+        return None
+    options = Options(export.format, export.unicode, versions=export.versions)
+    head = exporter.stamp("", MARK).encode("utf-8")
+    if last is None:
+        opts = (options.format, options.unicode, options.versions)
+        sep = exporter.separator.encode("utf-8")
+        target = Path(os.path.realpath(export.path))
+        last = entrydelta.from_disk(store, target, opts, sep, current)
+        if last is None:
+            return None
+    cache = cache_for(store) if cache is None else cache
+    keys = exporter.needs_keys
+    done = entrydelta.update(store, last, exporter, options, head, cache, records, keys)
+    if done is None:
+        return None
+    written, kept = done
+    if cache.keeps and not store.by_index:
+        cache.exports[export] = kept
+    if memo is not None:
+        memo.pop(export, None)  # made from records this update did not read
+    return Result(export.path, count=len(last.where), written=written)
+
+
 def _update_entries(
     store: Store,
     export: AutoExport,
@@ -248,7 +329,7 @@ def _update_entries(
     ids: Sequence[str],
     current: bytes | None,
     cache: EntryCache,
-) -> tuple[int, dict[str, str], bool]:
+) -> tuple[int, dict[str, str], bool, exportfile.Record]:
     """An export of a format that is its entries joined: rewrite only the entries that
     changed since the last write, by the record of it (readlist.exportfile)."""
     options = Options(export.format, export.unicode, versions=export.versions)
@@ -264,10 +345,17 @@ def _update_entries(
     same = exportfile.unchanged(old, target, head, current or b"", entries)
     if same is False and old is None and _same(export.path, parts):
         same = None  # no record (or not of this file as it is): the bytes agree
+    # every paper, one entry each, in order: the next update may follow the changes
+    whole = not (export.query.strip() or bad) and count == len(ids)
+    follow = entrydelta.follow(store, ids, store.light()) if whole else None
+    if same is True:
+        assert old is not None
+        if old.follow == follow:
+            return count, bad, False, old
+        same = None  # the same file, read from another snapshot: record that
     if same is None:
-        exportfile.remember(where, target, opts, head, sep, entries)
-    if same is not False:
-        return count, bad, False
+        record = exportfile.remember(where, target, opts, head, sep, entries, follow)
+        return count, bad, False, record
     # the full check (hard links, a writable directory) only to write
-    exportfile.write(where, check_output(export.path, store), opts, head, sep, entries, old)
-    return count, bad, True
+    out = check_output(export.path, store)
+    return count, bad, True, exportfile.write(where, out, opts, head, sep, entries, old, follow)

@@ -69,6 +69,42 @@ class EntryCache:
         self._digests: dict[tuple[bytes, str], bytes] = {}  # (hash, id) -> entry digest
         self.rendered = 0  # entries rendered, not found (for tests)
         self.found = 0  # entries found on disk (for tests)
+        # What each auto-export last wrote (readlist.entrydelta.Last, by export), where
+        # entries are kept: the next update follows the changes since.
+        self.exports: dict[object, object] = {}
+
+    @property
+    def keeps(self) -> bool:
+        """Whether it keeps entries in memory for the next export (a long-running process)."""
+        return self._keep
+
+    def entries(
+        self, store: Store, exporter: EntryWise, options: Options, ids: Sequence[str]
+    ) -> list[tuple[bytes, bytes | memoryview]] | None:
+        """Each paper's entry digest and text (the separator excluded) under its stored
+        key, rendered only where memory lacks it: a few papers, without the rest of an
+        export; None when one cannot be read (the full export says why)."""
+        opts = (options.format, options.unicode, options.versions)
+        texts = self._texts.setdefault(opts, {})
+        records = store.records()
+        digests = []
+        for pid in ids:
+            h = doc_hash(records[pid])
+            if h is None:
+                return None
+            digests.append(entry_digest(h, pid, None))
+        missing = [n for n, d in enumerate(digests) if d not in texts]
+        papers, bad = store.readable(ids[n] for n in missing)
+        if bad:
+            return None
+        sep = exporter.separator.encode("utf-8")
+        for n, entry in zip(missing, exporter.render_entries(papers, options), strict=True):
+            texts[digests[n]] = entry.encode("utf-8") + sep
+        self.rendered += len(missing)
+        cut = len(sep)
+        return [
+            (d, memoryview(texts[d])[: len(texts[d]) - cut] if cut else texts[d]) for d in digests
+        ]
 
     def render(
         self,

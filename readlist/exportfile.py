@@ -21,96 +21,31 @@ entry's text (separator excluded) in the file.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import struct
-import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import orjson
+from readlist.atomic import fsync_dir, temp_name
+from readlist.exportmap import (
+    HEAD,
+    MAX_RECORDS,
+    PLACE,
+    ZERO,
+    Entry,
+    Follow,
+    Record,
+    Unusable,
+    load,
+    prune,
+    record_path,
+    save,
+    stat_key,
+)
+from readlist.rendercache import DIGEST
 
-from readlist.atomic import atomic_write, fsync_dir, temp_name
-from readlist.framed import PREAMBLE, read_frame
-from readlist.rendercache import DIGEST, fingerprint, make_dir, safe_dir
-
-VERSION = 1
-FIRST_LINE = b'{"_readlist":{"1":{"exportmap":%d}}}\n' % VERSION
-MAGIC = b"RLEXPMAP\n"
-PREFIX, SUFFIX = "export-", ".map"
-MAX_RECORDS = 8  # records kept beside one library, the newest first
-HEAD = 4096  # bytes of the file's head whose digest the record keeps
 CHUNK = 8 << 20  # bytes gathered in memory before they are written
-
-Entry = tuple[bytes | None, bytes | memoryview]  # digest (None: never reused), text
-
-
-class Unusable(Exception):
-    """A record that cannot be used (the reason is for tests and debugging only)."""
-
-
-def record_path(directory: Path, target: Path) -> Path:
-    name = hashlib.blake2b(os.fsencode(target), digest_size=12).hexdigest()
-    return directory / f"{PREFIX}{name}{SUFFIX}"
-
-
-def _stat_key(st: os.stat_result) -> list[int]:
-    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
-
-
-def _head_digest(head: bytes) -> str:
-    return hashlib.blake2b(head[:HEAD], digest_size=16).hexdigest()
-
-
-@dataclass
-class Record:
-    """The entries of the file as last written: digest -> index, and where each ends."""
-
-    digests: bytes
-    ends: Sequence[int]
-    start: int  # where the first entry begins (after the head)
-    sep: int  # the separator's length
-
-    def index(self) -> dict[bytes, int]:
-        d = self.digests
-        return {d[i : i + DIGEST]: n for n, i in enumerate(range(0, len(d), DIGEST))}
-
-    def begin(self, n: int) -> int:
-        return self.start if n == 0 else self.ends[n - 1] + self.sep
-
-
-def load(
-    directory: Path, target: Path, options: Sequence[Any], sep: bytes, head: bytes | None
-) -> Record | None:
-    """The record of `target` if it verifies and the file is still the one it
-    describes (`head`: the file's first bytes, as read to tell whose it is)."""
-    path = record_path(directory, target)
-    if head is None or not safe_dir(directory):
-        return None
-    try:
-        _, view, meta, base = read_frame(path, FIRST_LINE + MAGIC, "an export map", Unusable)
-        st = os.stat(target)
-        count, body_crc = meta["count"], meta["crc"]
-        expected = [os.fsdecode(target), _stat_key(st), _head_digest(head)]
-        if [meta["target"], meta["stat"], meta["head"]] != expected:
-            return None  # the file changed since: written by someone else, or by hand
-        if [meta["fingerprint"], meta["options"], meta["sep"]] != [
-            fingerprint(),
-            list(options),
-            sep.decode("utf-8"),
-        ]:
-            return None
-        body = view[base:]
-        if type(count) is not int or len(body) != count * (DIGEST + 8):
-            return None
-        if zlib.crc32(body) != body_crc:
-            return None
-        ends = body[count * DIGEST :].cast("q")
-        return Record(bytes(body[: count * DIGEST]), ends, meta["start"], len(sep))
-    except (Unusable, OSError, KeyError, TypeError, ValueError):
-        return None
 
 
 def unchanged(
@@ -147,42 +82,151 @@ def write(
     sep: bytes,
     entries: Sequence[Entry],
     old: Record | None,
-) -> None:
+    follow: Follow | None = None,
+) -> Record:
     """Replace `target` (a real path) with `head` and the entries joined by `sep`,
     copying the runs of entries the old file holds in the same order from it, then
-    record what was written."""
+    record what was written (returned)."""
     plan = None if old is None else (old, _plan(old, entries))
     reuse = plan is not None and any(j >= 0 for j in plan[1])
-    mode: int | None
-    try:
-        mode = os.stat(target).st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    tmp = target.parent / temp_name(target).name
     ends: list[int] = []
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-    try:
-        if mode is not None:
-            os.fchmod(fd, mode)
+    with _replacing(target) as fd:
         src = os.open(target, os.O_RDONLY | os.O_CLOEXEC) if reuse else -1
         try:
             _fill(fd, src, head, sep, entries, plan if reuse else None, ends)
         finally:
             if src >= 0:
                 os.close(src)
-        os.fsync(fd)
-        os.close(fd)
-        fd = -1
+    return _saved(directory, target, options, head, sep, _digests(entries), ends, follow)
+
+
+@contextlib.contextmanager
+def _replacing(target: Path) -> Iterator[int]:
+    """A temp file beside `target` (with its mode) to write; then fsync, rename over
+    `target` and fsync the directory. On any failure the temp file goes and `target`
+    stays whole."""
+    fd, tmp = _create(target)
+    try:
+        try:
+            yield fd
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException:
-        if fd >= 0:
-            os.close(fd)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     fsync_dir(target.parent)
+
+
+def _create(target: Path) -> tuple[int, Path]:
+    """A temp file beside `target`, with its mode when it exists."""
+    try:
+        mode: int | None = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    tmp = target.parent / temp_name(target).name
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    if mode is not None:
+        try:
+            os.fchmod(fd, mode)
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    return fd, tmp
+
+
+def patch(
+    directory: Path,
+    target: Path,
+    options: Sequence[Any],
+    head: bytes,
+    sep: bytes,
+    old: Record,
+    changes: Mapping[int, Entry],
+    follow: Follow | None = None,
+) -> Record:
+    """Replace `target`, the file `old` describes (the caller knows it is), with the
+    same file but the entries at the indexes of `changes`: the runs between them are
+    copied from the old file. Returns (and saves) the record of the new file."""
+    count = len(old.ends)
+    digests = bytearray(old.digests)
+    ends = array("q")
+    with _replacing(target) as fd:
+        src = os.open(target, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            pending: list[bytes | memoryview] = [head]
+            at = len(head)
+            i = 0  # the first entry not yet in the new file
+            for n in [*sorted(changes), count]:
+                if n > i:  # entries i..n-1, unchanged: one copy
+                    if i:
+                        pending.append(sep)
+                        at += len(sep)
+                    _flush(fd, pending)
+                    begin = old.begin(i)
+                    shift = at - begin
+                    run = old.ends[i:n]
+                    ends.extend(run if shift == 0 else [e + shift for e in run])
+                    _copy(src, fd, begin, old.ends[n - 1] - begin)
+                    at = ends[-1]
+                if n == count:
+                    break
+                digest, text = changes[n]
+                if n:
+                    pending.append(sep)
+                    at += len(sep)
+                pending.append(text)
+                at += len(text)
+                ends.append(at)
+                digests[n * DIGEST : (n + 1) * DIGEST] = ZERO if digest is None else digest
+                i = n + 1
+            _flush(fd, pending)
+        finally:
+            os.close(src)
+    return _saved(directory, target, options, head, sep, bytes(digests), ends, follow)
+
+
+def redigest(
+    directory: Path,
+    target: Path,
+    options: Sequence[Any],
+    head: bytes,
+    sep: bytes,
+    old: Record,
+    changes: Mapping[int, Entry],
+    follow: Follow | None = None,
+) -> Record:
+    """The record of the file `old` describes, whose entries at the indexes of
+    `changes` are found to hold their text already under a new digest."""
+    digests = bytearray(old.digests)
+    for n, (digest, _) in changes.items():
+        digests[n * DIGEST : (n + 1) * DIGEST] = ZERO if digest is None else digest
+    return _saved(directory, target, options, head, sep, bytes(digests), old.ends, follow)
+
+
+def _digests(entries: Sequence[Entry]) -> bytes:
+    return b"".join(ZERO if d is None else d for d, _ in entries)
+
+
+def _saved(
+    directory: Path,
+    target: Path,
+    options: Sequence[Any],
+    head: bytes,
+    sep: bytes,
+    digests: bytes,
+    ends: Sequence[int],
+    follow: Follow | None = None,
+) -> Record:
+    """Record what was just written (a failure to save it costs the next write only)."""
+    record = Record(digests, ends, len(head), len(sep), follow)
     with contextlib.suppress(OSError):
-        _save(directory, target, options, head, sep, entries, ends)
+        save(directory, target, options, head, sep, record)
+    return record
 
 
 def _plan(old: Record, entries: Sequence[Entry]) -> list[int]:
@@ -270,7 +314,8 @@ def remember(
     head: bytes,
     sep: bytes,
     entries: Sequence[Entry],
-) -> None:
+    follow: Follow | None = None,
+) -> Record:
     """Record a file found to hold exactly these entries already (written by an
     older readlist, or before the record was lost)."""
     ends: list[int] = []
@@ -278,83 +323,26 @@ def remember(
     for n, (_, text) in enumerate(entries):
         at += len(text) + (len(sep) if n else 0)
         ends.append(at)
-    with contextlib.suppress(OSError):
-        _save(directory, target, options, head, sep, entries, ends)
+    return _saved(directory, target, options, head, sep, _digests(entries), ends, follow)
 
 
-def stat_key(path: Path) -> list[int] | None:
-    """What tells whether a file changed since: None when there is none."""
-    try:
-        return _stat_key(os.stat(path))
-    except OSError:
-        return None
-
-
-def _save(
-    directory: Path,
-    target: Path,
-    options: Sequence[Any],
-    head: bytes,
-    sep: bytes,
-    entries: Sequence[Entry],
-    ends: Sequence[int],
-) -> None:
-    """Record what was just written (entries without a digest get a zero one, which
-    no entry has), then remove the records of other files that changed or are gone."""
-    if not make_dir(directory):
-        return
-    zero = b"\0" * DIGEST
-    digests = b"".join(zero if d is None else d for d, _ in entries)
-    ends_raw = struct.pack(f"<{len(ends)}q", *ends)
-    body = digests + ends_raw
-    with open(target, "rb") as fh:
-        st = os.fstat(fh.fileno())
-        first = fh.read(HEAD)
-    header = orjson.dumps(
-        {
-            "version": VERSION,
-            "target": os.fsdecode(target),
-            "stat": _stat_key(st),
-            "head": _head_digest(first),
-            "fingerprint": fingerprint(),
-            "options": list(options),
-            "sep": sep.decode("utf-8"),
-            "start": len(head),
-            "count": len(entries),
-            "crc": zlib.crc32(body),
-        }
-    )
-    lead = FIRST_LINE + MAGIC + PREAMBLE.pack(len(header), zlib.crc32(header)) + header
-    lead += b"\0" * (-len(lead) % 8)
-    mine = record_path(directory, target)
-    atomic_write(mine, [lead, body], kind="render")
-    prune(directory, keep=mine)
-
-
-def prune(directory: Path, keep: Path | None = None) -> None:
-    """Remove the records whose file changed since or is gone, and all but the newest
-    MAX_RECORDS of the rest."""
-    try:
-        names = [n for n in os.listdir(directory) if n.startswith(PREFIX) and n.endswith(SUFFIX)]
-    except OSError:
-        return
-    alive: list[tuple[int, Path]] = []
-    for name in names:
-        path = directory / name
-        if path == keep:
-            continue
-        try:
-            _, _, meta, _ = read_frame(path, FIRST_LINE + MAGIC, "an export map", Unusable)
-            target = Path(meta["target"])
-            current = _stat_key(os.stat(target)) == meta["stat"]
-            if record_path(directory, target) == path and current:
-                alive.append((os.stat(path).st_mtime_ns, path))
-                continue
-        except (Unusable, OSError, KeyError, TypeError, ValueError):
-            pass
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-    alive.sort(reverse=True)
-    for _, path in alive[MAX_RECORDS - 1 :]:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+__all__ = [
+    "CHUNK",
+    "HEAD",
+    "MAX_RECORDS",
+    "PLACE",
+    "ZERO",
+    "Entry",
+    "Follow",
+    "Record",
+    "Unusable",
+    "load",
+    "patch",
+    "prune",
+    "record_path",
+    "redigest",
+    "remember",
+    "stat_key",
+    "unchanged",
+    "write",
+]

@@ -130,6 +130,11 @@ class JournalStorage(Storage):
     def data(self) -> Data:
         return self.read()
 
+    @property
+    def snapshot_ident(self) -> tuple[int, int, int] | None:
+        """`libfiles.ident` of the snapshot the data in memory was read from (or written)."""
+        return self._snap_ident
+
     # Safety ------------------------------------------------------------------------
     def files(self) -> list[Path]:
         return [self.path, self.journal, self.lock_path]

@@ -229,6 +229,22 @@ class Store:
         where the store was opened by it)."""
         return self.view().dedup_index()
 
+    def snapshot_ident(self) -> tuple[int, int, int] | None:
+        """`libfiles.ident` of the snapshot the papers in memory were read from: the
+        papers as read then are that snapshot's with journal lines on top."""
+        return self._storage.snapshot_ident
+
+    def changed_since_snapshot(self) -> set[str] | None:
+        """The ids the journal (or this store) changed, added or removed since the
+        snapshot (`snapshot_ident`), where the store was opened by its index; None
+        where it was loaded whole (not known without comparing every paper)."""
+        from readlist.lazydocs import LazyDocs
+
+        raw = self._raw()
+        if not isinstance(raw, LazyDocs):
+            return None
+        return set(raw.over) | set(raw.extra) | raw.gone
+
     def identities(self) -> Iterator[tuple[str, str, str | None]]:
         """(id, title, arXiv id) of every paper, without building Paper objects."""
         for pid, doc in self._raw().items():

@@ -25,6 +25,7 @@ from readlist.store import Store
 from readlist.tui.autoexporter import AutoExportJob
 from readlist.tui.runner import JobDone
 from readlist.tui.screens.main import MainScreen
+from tests.conftest import NOW
 from tests.tui.conftest import SIZE, AppFactory
 
 TAG = "qxjvkw"  # a word no seed title or abstract comes near
@@ -215,3 +216,56 @@ async def test_a_fifo_target_is_a_warning_and_the_app_keeps_running(
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # never replaced
     with Store(app.store.path) as store:
         assert sum(p.starred for p in store.papers()) == 2
+
+
+def full_export(library: Path) -> bytes:
+    """The file as a full render of every paper makes it (no cache, no record)."""
+    from readlist.exporters import Options, exporter_for
+
+    exporter = exporter_for("bibtex")
+    with Store(library) as store:
+        papers = [store.get(i) for i in autoexport.selected(store.records(), "", NOW)]
+        text = exporter.render(papers, Options("bibtex"))
+    return exporter.stamp(text, autoexport.MARK).encode("utf-8")
+
+
+async def test_the_auto_exporter_rewrites_only_the_changed_entries(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the first write, a note or an undo rewrites its entry alone (the rest is
+    copied from the old file by the record, readlist/entrydelta.py), and a star,
+    which a .bib does not show, writes nothing: the file is the full export each time."""
+    from readlist import exportfile
+
+    ways: list[str] = []
+    for name in ("write", "patch", "redigest"):
+        real = getattr(exportfile, name)
+
+        def spy(*args: Any, _real: Any = real, _name: str = name) -> Any:
+            ways.append(_name)
+            return _real(*args)
+
+        monkeypatch.setattr(exportfile, name, spy)
+    out = tmp_path / "all.bib"
+    app = make_app(Config(auto_exports=(AutoExport(out),)))
+    app.auto_export.delay = 0.1
+    done = Runs()
+    async with app.run_test(size=SIZE, message_hook=done) as pilot:
+        await until(pilot, lambda: len(done) == 1)
+        assert ways == ["write"]  # the first: every entry
+        await pilot.press("j", "n", *"cite this", "ctrl+s")
+        await until(pilot, lambda: len(done) == 2)
+        assert ways[1:] == ["patch"]
+        assert "cite this" in out.read_text()
+        assert out.read_bytes() == full_export(app.store.path)
+        before = stamp_of(out)
+        await pilot.press("s")
+        await until(pilot, lambda: len(done) == 3)
+        assert ways[2:] == ["redigest"]
+        assert stamp_of(out) == before  # not rewritten
+        await pilot.press("u", "u")  # the star, then the note
+        await until(pilot, lambda: len(done) >= 4 and "cite this" not in out.read_text())
+        assert "patch" in ways[3:]
+        assert "write" not in ways[3:]
+        assert out.read_bytes() == full_export(app.store.path)
+    assert all(r.error is None for run in done for r in run)
