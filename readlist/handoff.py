@@ -123,7 +123,10 @@ class LiveIndex:
         if self._kept is not None and self._kept[0] is index and self._kept[1] is records:
             return self._kept[2]
         ids = index.ids
-        kept = np.fromiter(map(records.__contains__, ids), bool, count=len(ids))
+        if len(ids) == len(records) and list(records) == ids:  # the usual case: cheaper
+            kept = np.ones(len(ids), bool)
+        else:
+            kept = np.fromiter(map(records.__contains__, ids), bool, count=len(ids))
         kept.flags.writeable = False
         self._kept = (index, records, kept)
         return kept
