@@ -57,7 +57,11 @@ class Postings:
         if not found:
             return []
         where = np.searchsorted(self.starts, np.asarray(found, np.int64), side="right") - 1
-        out: list[int] = np.unique(where).tolist()
+        # Matches come in order, so a word's are neighbours (and np.unique's first call
+        # imports more of numpy: tens of milliseconds on a keystroke).
+        first = np.ones(len(where), bool)
+        first[1:] = where[1:] != where[:-1]
+        out: list[int] = where[first].tolist()
         return out
 
     def union(self, words: Iterable[int]) -> Mask:

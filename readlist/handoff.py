@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from readlist.vocabulary import WordCache
 
 Records = Mapping[str, Mapping[str, Any]]
+Rows = Any  # a numpy array of bools, one per row of an index (numpy: not at start-up)
 
 
 class LiveIndex:
@@ -33,6 +34,7 @@ class LiveIndex:
         self._stale = False  # the store holds changes the index has not seen
         self._generation = 0  # how often it went stale: an older build is dropped
         self._since_build: set[str] = set()  # reindexed since the last build's snapshot
+        self._kept: tuple[SearchIndex, Records, Rows] | None = None  # see `kept`
 
     @property
     def index(self) -> SearchIndex:
@@ -106,9 +108,28 @@ class LiveIndex:
         index = self.index
         assert self._words is not None
         words = self._words if own else self._words.copy()
+        kept = self.kept(index, records) if everything else None
         return SearchRequest(
-            version, query, index, words, base, records, everything, now, abstracts
+            version, query, index, words, base, records, everything, now, abstracts, kept
         )
+
+    def kept(self, index: SearchIndex, records: Records) -> Rows:
+        """Which of the index's papers `records` holds (it may know papers removed since
+        it was built), as a mask of its rows: worked out once for the same records
+        (the store's are one object until they change), so that a keystroke pays for
+        a lookup per paper it finds, not per paper there is."""
+        import numpy as np
+
+        if self._kept is not None and self._kept[0] is index and self._kept[1] is records:
+            return self._kept[2]
+        ids = index.ids
+        if len(ids) == len(records) and list(records) == ids:  # the usual case: cheaper
+            kept = np.ones(len(ids), bool)
+        else:
+            kept = np.fromiter(map(records.__contains__, ids), bool, count=len(ids))
+        kept.flags.writeable = False
+        self._kept = (index, records, kept)
+        return kept
 
     def learn(self, request: SearchRequest) -> None:
         """Keep what a worker's search learned about its words, if the index is the same."""
@@ -120,6 +141,7 @@ class LiveIndex:
 
         self._index = index
         self._words = WordCache(index)
+        self._kept = None
 
 
 @dataclass(frozen=True)
@@ -136,17 +158,22 @@ class SearchRequest:
     everything: bool  # the view is every paper of `records` (the owner's own search)
     now: dt.datetime
     abstracts: bool = True
+    kept: Rows | None = None  # which of the index's rows `records` holds, if everything
 
     def run(self) -> list[str]:
         """The view's papers the query finds, best first; with filters only, in the
         view's order. The index may know papers removed since: they are left out."""
-        found = self.index.search_ids(
+        rows = self.index.found(
             self.query,
             abstracts=self.abstracts,
             records=self.records,
             now=self.now,
             cache=self.cache,
         )
+        ids = self.index.ids
+        if self.kept is not None and self.query.ranks:
+            return list(map(ids.__getitem__, rows[self.kept[rows]].tolist()))
+        found = list(map(ids.__getitem__, rows.tolist()))
         if not self.query.ranks:
             hits = set(found)
             return [i for i in self.base if i in hits]

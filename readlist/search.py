@@ -56,6 +56,7 @@ NO_MATCH = 3
 MIN_ABSTRACT_WORD = 3
 Ranked = tuple[npt.NDArray[np.intp], npt.NDArray[np.uint8], npt.NDArray[np.float32]]
 _NONE: Scores = np.zeros(0, np.uint8)
+_NO_ROWS: npt.NDArray[np.intp] = np.zeros(0, np.intp)
 _NO_RECORD: Record = {"title": ""}
 
 
@@ -292,9 +293,8 @@ class SearchIndex:
         cache: WordCache | None = None,
     ) -> list[str]:
         """Like `search`, ids only: what a list view needs, without a Hit per match."""
-        ids = self.ids
         rows = self.search_rows(query, limit, abstracts, records, now=now, cache=cache)
-        return [ids[i] for i in rows]
+        return list(map(self.ids.__getitem__, rows))
 
     def search_rows(
         self,
@@ -307,11 +307,23 @@ class SearchIndex:
         cache: WordCache | None = None,
     ) -> list[int]:
         """Like `search_ids`, the papers' places in `ids` instead."""
-        ranked = self._rank(_parsed(query), abstracts, records, now, self._cache(cache))
-        if ranked is None:
-            return []
-        rows: list[int] = ranked[0][:limit].tolist()
+        rows: list[int] = self.found(query, abstracts, records, now=now, cache=cache)[
+            :limit
+        ].tolist()
         return rows
+
+    def found(
+        self,
+        query: str | Query,
+        abstracts: bool = True,
+        records: Records | None = None,
+        *,
+        now: dt.datetime,
+        cache: WordCache | None = None,
+    ) -> npt.NDArray[np.intp]:
+        """Like `search_rows`, all of them, as an array."""
+        ranked = self._rank(_parsed(query), abstracts, records, now, self._cache(cache))
+        return _NO_ROWS if ranked is None else ranked[0]
 
     def _cache(self, cache: WordCache | None) -> WordCache:
         if cache is None:

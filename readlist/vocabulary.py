@@ -9,6 +9,7 @@ readlist.query.word_matches; this finds the few candidates fast).
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -24,6 +25,7 @@ TYPO_SCORE = 85  # a word found with one typo ranks below one found as typed
 _HEAD_STEP = 4
 _HEAD_CUTS = (8, 12, 16)  # for query words of 5-7, 8-11 and 12-15 letters
 _CACHE_WORDS = 32
+_ONE_CORE = 2000  # texts that one thread scores sooner than two
 Scores = npt.NDArray[np.uint8]
 WordScores = tuple[Scores, Scores, Scores]  # title, tags and notes, abstract (or NOT_YET)
 NOT_YET: Scores = np.zeros(0, np.uint8)  # abstract scores not computed yet
@@ -47,7 +49,9 @@ class Vocabulary:
         self.lengths = _frozen(np.fromiter((len(w) for w in self.words), np.int64, len(self.words)))
         self.tokens = _frozen(np.asarray(tokens, np.int32))
         self.starts = _frozen(np.asarray(starts, np.int64))
+        self.masks = _frozen(letter_masks(self.words))
         self._prefixes = {cut: self._cut(cut, 0) for cut in _HEAD_CUTS}
+        self._texts: TextsOf | None = None
 
     def extended(self, texts: Iterable[str]) -> Vocabulary:
         """This vocabulary with `texts` appended (an import's new titles), at the cost of
@@ -72,27 +76,48 @@ class Vocabulary:
         new.lengths = _frozen(np.concatenate((self.lengths, added)))
         new.tokens = _frozen(np.concatenate((self.tokens, np.asarray(tokens, np.int32))))
         new.starts = _frozen(np.concatenate((self.starts, np.asarray(starts, np.int64))))
+        new.masks = _frozen(np.concatenate((self.masks, letter_masks(words[first:]))))
         new._prefixes = {}
         for cut, (picked, heads) in self._prefixes.items():
             more, more_heads = new._cut(cut, first)
             new._prefixes[cut] = (_frozen(np.concatenate((picked, more))), heads + more_heads)
+        if self._texts is not None:
+            new._texts = self._texts.extended(new.tokens[offset:], len(self.starts), new.starts)
         return new
 
     def scores(self, word: str, limit: int) -> Scores:
         """Each text's best score for `word` over its words (readlist.search explains the
-        rules): every distinct word is scored once."""
+        rules): every distinct word that may score is scored once. Which may is told by
+        the letters it shares with `word` (`sharing`), so only a few are scored."""
         scores = np.zeros(len(self.words), np.uint8)
+        words = self.words
+        n = len(word)
         if limit >= 100:
-            scores[:] = np.fromiter((word in v for v in self.words), bool, len(self.words)) * 100
+            hits = [i for i in self.sharing(word, 0).tolist() if word in words[i]]
+            scores[hits] = 100
         else:
-            long_ = np.nonzero(self.lengths >= len(word))[0]
-            short = np.nonzero(self.lengths < len(word))[0]
-            for picked, scorer in ((long_, fuzz.partial_ratio), (short, fuzz.ratio)):
-                if len(picked):
-                    words = [self.words[i] for i in picked.tolist()]
-                    scores[picked] = cdist(words, word, limit, scorer)
+            # A score of 200 * common / (n + m) >= limit, with at most m letters in
+            # common (m: the length of what is compared), needs this many in common.
+            common = math.ceil(limit * n / (200 - limit) - 1e-9)
+            picked = self.sharing(word, n - common)
+            longer = self.lengths[picked] >= n
+            for part, scorer in ((longer, fuzz.partial_ratio), (~longer, fuzz.ratio)):
+                ids = picked[part]
+                if len(ids):
+                    scores[ids] = cdist([words[i] for i in ids.tolist()], word, limit, scorer)
         np.maximum(scores, self.typos(word), out=scores)
         return self.best(scores)
+
+    def sharing(self, word: str, missing: int) -> npt.NDArray[np.intp]:
+        """The words that may have all but `missing` of the letters of `word` in common
+        with it, in order (a subsequence, as LCS counts them): those that hold all
+        but `missing` of its letters. Letters are told apart by `letter_masks`."""
+        mask, slack = mask_of(word)
+        need = int(np.bitwise_count(np.uint64(mask))) - missing * slack
+        if need <= 0:
+            return np.arange(len(self.words))
+        shared = np.bitwise_count(self.masks & np.uint64(mask))
+        return np.flatnonzero(shared >= need)
 
     @classmethod
     def from_arrays(
@@ -111,13 +136,19 @@ class Vocabulary:
         self.lengths = np.fromiter((len(w) for w in words), np.int64, len(words))
         self.tokens = tokens
         self.starts = starts
+        self.masks = _frozen(letter_masks(words))
         self._prefixes = {cut: self._cut(cut, 0) for cut in _HEAD_CUTS} if heads else {}
+        self._texts = TextsOf.build(len(words), tokens, starts) if heads else None
         return self
 
     def best(self, word_scores: Scores) -> Scores:
-        """Each text's best score over its words."""
+        """Each text's best score over its words: by the texts of the few words that
+        score, where they are known (`heads`), else over every text's words."""
         if not len(self.starts):
             return np.zeros(0, np.uint8)
+        scored = np.flatnonzero(word_scores)
+        if self._texts is not None:
+            return self._texts.best(scored, word_scores[scored], len(self.starts))
         return np.maximum.reduceat(word_scores[self.tokens], self.starts).astype(np.uint8)
 
     def typos(self, word: str) -> Scores:
@@ -131,6 +162,13 @@ class Vocabulary:
         # first n + 1 letters of a longer one (and so with any longer start of it): a
         # cheap test that leaves few words to check.
         picked, heads = self.heads(n)
+        # Only the words that hold all of its letters but one may be one edit away.
+        mask, slack = mask_of(word)
+        need = int(np.bitwise_count(np.uint64(mask))) - slack
+        if need > 0:
+            near = np.flatnonzero(np.bitwise_count(self.masks[picked] & np.uint64(mask)) >= need)
+            picked = picked[near]
+            heads = [heads[j] for j in near.tolist()]
         if heads:
             common = cdist(heads, word, n - 1, LCSseq.similarity)
             words = self.words
@@ -152,6 +190,95 @@ class Vocabulary:
         picked = np.nonzero(self.lengths[first:] >= TYPO_MIN - 1)[0] + first
         words = self.words
         return _frozen(picked), [words[i][:cut] for i in picked.tolist()]
+
+
+class TextsOf:
+    """Which texts hold each word (rows `rows[at[w]:at[w + 1]]`, ascending): a query
+    word then costs the texts of the words it finds, not a pass over every word of
+    every text. Immutable, like the vocabulary it belongs to."""
+
+    def __init__(self, at: npt.NDArray[np.int64], rows: npt.NDArray[np.int32]) -> None:
+        self.at = _frozen(at)
+        self.rows = _frozen(rows)
+
+    @classmethod
+    def build(
+        cls, words: int, tokens: npt.NDArray[np.int32], starts: npt.NDArray[np.int64]
+    ) -> TextsOf:
+        sizes = np.diff(np.append(starts, len(tokens)))
+        owner = np.repeat(np.arange(len(starts), dtype=np.int32), sizes)
+        order = np.argsort(tokens, kind="stable")
+        return cls(_offsets(tokens, words), owner[order])
+
+    def extended(
+        self, tokens: npt.NDArray[np.int32], first: int, starts: npt.NDArray[np.int64]
+    ) -> TextsOf:
+        """With the texts from `first` on, whose words are `tokens` (`starts` are every
+        text's): their rows come after every row there is, so each goes last in its
+        word's list."""
+        words = len(self.at) - 1
+        size = max(words, int(tokens.max()) + 1 if len(tokens) else 0)
+        sizes = np.diff(np.append(starts[first:], starts[first] + len(tokens)))
+        owner = np.repeat(np.arange(first, len(starts), dtype=np.int32), sizes)
+        order = np.argsort(tokens, kind="stable")
+        at = np.concatenate((self.at, np.full(size - words, self.at[-1])))
+        rows = np.insert(self.rows, at[tokens[order] + 1], owner[order])
+        return TextsOf(at + _offsets(tokens, size), rows)
+
+    def best(self, scored: npt.NDArray[np.intp], scores: Scores, n: int) -> Scores:
+        """Each of `n` texts' best score over `scored` words (scoring `scores`)."""
+        out = np.zeros(n, np.uint8)
+        if not len(scored):
+            return out
+        first, sizes = self.at[scored], self.at[scored + 1] - self.at[scored]
+        total = int(sizes.sum())
+        # The positions of every listed row: each word's run, one after another.
+        shift = np.repeat(first - (np.cumsum(sizes) - sizes), sizes)
+        np.maximum.at(out, self.rows[shift + np.arange(total)], np.repeat(scores, sizes))
+        return out
+
+
+def _offsets(tokens: npt.NDArray[np.int32], words: int) -> npt.NDArray[np.int64]:
+    """Where each word's run starts in the tokens sorted by word, and the end."""
+    return np.concatenate(([0], np.cumsum(np.bincount(tokens, minlength=words)))).astype(np.int64)
+
+
+# Letter masks: one bit per byte value of a word's UTF-8, a to z and 0 to 9 each a bit
+# of their own, every other byte one of 28 bits shared by several.
+def _bit_table() -> npt.NDArray[np.uint64]:
+    bits = [
+        b - 97 if 97 <= b <= 122 else b - 48 + 26 if 48 <= b <= 57 else 36 + b % 28
+        for b in range(256)
+    ]
+    table = np.left_shift(np.uint64(1), np.asarray(bits, np.uint64))
+    table[10] = 0  # the newline between words
+    table.flags.writeable = False
+    return table
+
+
+_BITS = _bit_table()
+
+
+def letter_masks(words: list[str]) -> npt.NDArray[np.uint64]:
+    """Each word's letter mask: the bits of the bytes it holds (in one pass over the
+    words joined by newlines, which no word holds)."""
+    if not words:
+        return np.zeros(0, np.uint64)
+    data = np.frombuffer(("\n".join(words) + "\n").encode(), np.uint8)
+    ends = np.flatnonzero(data == 10)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    masks: npt.NDArray[np.uint64] = np.bitwise_or.reduceat(_BITS[data], starts)
+    return masks
+
+
+def mask_of(word: str) -> tuple[int, int]:
+    """The letter mask of `word`, and how many of its bits one letter of it may hold
+    (its longest UTF-8 sequence): one letter missing costs at most that many."""
+    data = word.encode()
+    mask = 0
+    for b in data:
+        mask |= int(_BITS[b])
+    return mask, 1 if len(data) == len(word) else max(len(c.encode()) for c in word)
 
 
 def text_scores(texts: list[str], word: str, limit: int) -> Scores:
@@ -238,7 +365,8 @@ def _frozen(array: npt.NDArray[Any]) -> npt.NDArray[Any]:
 
 def cdist(texts: list[str], word: str, limit: int, scorer: Any) -> Scores:
     """`scorer(word, text)` for every text, 0 below `limit`; on both cores."""
+    workers = -1 if len(texts) > _ONE_CORE else 1  # threads cost more than a few words
     matrix = process.cdist(
-        texts, [word], scorer=scorer, score_cutoff=limit, dtype=np.uint8, workers=-1
+        texts, [word], scorer=scorer, score_cutoff=limit, dtype=np.uint8, workers=workers
     )
     return np.ascontiguousarray(matrix[:, 0])

@@ -1,6 +1,11 @@
 """`/` as you type: title and tag matches at once on the UI thread, abstracts once
 typing pauses, in a job; and the search index kept fresh, built in a job.
 
+An index of the sidecar's abstract postings answers abstracts in a millisecond or two,
+so there every keystroke gets the whole answer at once, on the UI thread, and one
+repaint: no job, no second repaint, no wait for the GIL. Only a quoted phrase still
+goes to the job (the postings narrow it down; the abstracts themselves must confirm).
+
 Both jobs get a frozen hand-over (readlist.handoff) and hand a value back; the UI
 thread decides whether it still applies: a full search's answer only while nothing
 shown changed since it was asked, an index only if no other writer changed papers
@@ -11,12 +16,12 @@ from __future__ import annotations
 
 import gc
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readlist.handoff import IndexBuild, SearchRequest
-from readlist.query import QueryError
+from readlist.query import QueryError, parse
 from readlist.tui.ports import Host
 from readlist.tui.runner import JobRunner, Progress
 
@@ -36,7 +41,8 @@ class Found:
 class SearchJob:
     """A full search (abstracts included) of a frozen request."""
 
-    request: SearchRequest
+    # Not in the repr: a worker is named by its job's repr, and a request holds every id.
+    request: SearchRequest = field(repr=False)
     lane = "search"
     what = "search"
     note = ""
@@ -57,7 +63,7 @@ class Built:
 class IndexJob:
     """A new search index from a snapshot of the records."""
 
-    build: IndexBuild
+    build: IndexBuild = field(repr=False)  # a snapshot of every record: not in the repr
     lane = "index"
     what = "index"
     note = ""
@@ -79,17 +85,30 @@ class Finder:
     def typed(self, value: str, keep: str | None) -> None:
         """The search box now holds `value`: the fast answer now, the full one later."""
         session = self.host.session
-        ids = session.apply_query(value, abstracts=False)
+        whole = self.whole(value)
+        ids = session.apply_query(value, abstracts=whole)
         # Typing shows the best match; clearing the box keeps the paper highlighted.
         self.host.show_rows(keep=ids[0] if ids and value.strip() else keep)
-        self.search_later()
+        self.search_later(answered=whole)
 
-    def search_later(self) -> None:
+    def whole(self, value: str) -> bool:
+        """Whether the whole answer, abstracts included, is quick enough to give at once:
+        by the postings, for a query without a quoted phrase."""
+        session = self.host.session
+        if not session.live_index.ready or not session.index.abstracts_indexed:
+            return False
+        try:
+            query = parse(value)
+        except QueryError:
+            return False
+        return not (query.phrases or query.excluded_phrases)
+
+    def search_later(self, *, answered: bool = False) -> None:
         """Search abstracts too once typing pauses, so the scan never holds the GIL
-        while the next keystroke wants to paint."""
+        while the next keystroke wants to paint; `answered`: they were searched."""
         session = self.host.session
         self.freshen()
-        if not session.query.strip() or session.query_error:
+        if answered or not session.query.strip() or session.query_error:
             self.runner.drop(SearchJob.lane)
             return
         try:
@@ -125,6 +144,7 @@ class Finder:
         # 100k-entry lists on every full collection (an 80 ms stall).
         gc.freeze()
         if session.query.strip():  # what the old index could not find
-            session.apply_query(session.query, abstracts=False)
+            whole = self.whole(session.query)
+            session.apply_query(session.query, abstracts=whole)
             self.host.show_rows()
-            self.search_later()
+            self.search_later(answered=whole)

@@ -4,6 +4,7 @@ abstracts included, before and after edits, an import and a paper removed."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -60,16 +61,60 @@ def queries(store: Store) -> list[str]:
         "reward quokkas",
         "tag:ml model",
         "zzzz",
+        *typed(store),
+    ]
+
+
+def typed(store: Store) -> list[str]:
+    """What people type: prefixes as the keys go in, typos (a swap, a letter dropped or
+    doubled), several words, tags and states, punctuation, quotes."""
+    titles = [r["title"] for r in store.records().values()]
+    words = sorted({w.lower() for t in titles for w in t.split() if w.isalpha() and len(w) > 6})
+    picked = words[:: max(1, len(words) // 12)][:12]
+    assert len(picked) >= 8
+    out: list[str] = []
+    for w in picked:
+        out += [w[:1], w[:3], w[:5], w]
+        out += [w[:2] + w[3] + w[2] + w[4:], w[:3] + w[4:], w[:4] + w[3:], w.upper()]
+    out += [f"{a} {b}" for a, b in zip(picked, picked[3:], strict=False)][:6]
+    out += [f"{a[:4]} {b[:3]}" for a, b in itertools.pairwise(picked)][:4]
+    return [
+        *out,
+        "gpt-4",
+        "GPT-4o",
+        "c++",
+        "vision-language",
+        "llama.cpp",
+        "dr.llm",
+        "real-time video",
+        '"video diffusion"',
+        '"vision language" model',
+        '"gpt-4"',
+        '-"in the" model',
+        "model -video -diffusion",
+        "tag:ml",
+        "-tag:ml diffusion",
+        "is:unread video",
+        "is:starred",
+        "-is:read model",
+        "year:2025 video",
+        "year:2023..2024 -model",
+        "ünïcödé café",
+        "a of the",
+        "x",
     ]
 
 
 def compare(session: Session, store: Store) -> int:
     """Assert the session finds what `search.rank` finds; how many abstract-only hits."""
     records = dict(store.records())
+    view = store.view()
     found = 0
     for query in queries(store):
         want = rank(records, query, now=NOW)
         assert session.apply_query(query) == want, query
+        # What `readlist search` answers, by the same sidecar index.
+        assert [view.ids[r] for r in view.rank(query, None, NOW)] == want, query
         found += len(want)
     session.apply_query("")
     return found
