@@ -32,6 +32,7 @@ from readlist.handoff import LiveIndex, SearchRequest
 from readlist.history import History as History  # where it was before
 from readlist.query import Query, QueryError, parse
 from readlist.selection import SORTS, Records, Selection, select, texts_of
+from readlist.states import States
 from readlist.store import Store
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class Session:
         self._counts: dict[str, int] | None = None
         self._due: set[str] | None = None
         self._new: set[str] | None = None
+        self._states: tuple[object, States] | None = None
         self._catch_ups = store.catch_ups
         self.recompute()
 
@@ -101,8 +103,11 @@ class Session:
 
     def recompute(self) -> list[str]:
         """Re-derive the shown ids from the store, the view and the query."""
-        records = self.store.light()
-        self._base = select(records, self.view_filter, self.sort)
+        states = self.states()
+        base = None if states is None else states.select(self.view_filter, self.sort)
+        self._base = (
+            select(self.store.light(), self.view_filter, self.sort) if base is None else base
+        )
         if self.view == "new":
             new = self.new_ids()
             self._base = [i for i in self._base if i in new]
@@ -119,9 +124,24 @@ class Session:
     def new_ids(self) -> set[str]:
         """Papers from the latest import: `is:new`, the one definition of "new"."""
         if self._new is None:
-            records = self.store.light()
-            self._new = set(_IS_NEW.select(records, records, self.clock.now()))
+            states = self.states()
+            if states is not None:
+                self._new = states.new()
+            else:
+                records = self.store.light()
+                self._new = set(_IS_NEW.select(records, records, self.clock.now()))
         return self._new
+
+    def states(self) -> States | None:
+        """The compact columns of a store opened by its index (readlist.states): what the
+        first screen reads of every paper without reading their records. They follow
+        the store's light records (a new set after every change)."""
+        if not self.store.by_index:
+            return None
+        light = self.store.light()
+        if self._states is None or self._states[0] is not light:
+            self._states = (light, States(self.store.view()))
+        return self._states[1]
 
     def apply_query(self, query: str, abstracts: bool = True) -> list[str]:
         """Filter and rank the view by `query` (without re-reading the view)."""
@@ -266,14 +286,20 @@ class Session:
     # Counts --------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """Shown, total, unread, starred and selected; kept up to date incrementally."""
+        states = self.states() if self._counts is None or self._due is None else None
         if self._counts is None:
-            records = self.store.light().values()
-            self._counts = {
-                "unread": sum(1 for r in records if not r.get("read")),
-                "starred": sum(1 for r in records if r.get("starred")),
-            }
+            if states is not None:
+                self._counts = {"unread": states.unread(), "starred": states.starred()}
+            else:
+                records = self.store.light().values()
+                self._counts = {
+                    "unread": sum(1 for r in records if not r.get("read")),
+                    "starred": sum(1 for r in records if r.get("starred")),
+                }
         if self._due is None:
-            self._due = set(_due(self.store.light(), self.clock.now()))
+            now = self.clock.now()
+            found = states.due(now) if states is not None else _due(self.store.light(), now)
+            self._due = set(found)
         return {
             "shown": len(self.ids),
             "total": len(self.store),
@@ -369,20 +395,20 @@ class Session:
         """The next unread paper below `after` in the shown order (wrapping around):
         papers from the latest import first, then the older ones. `after` itself
         comes last, so None means nothing else is unread."""
-        records = self.store.light()
         ids = self.ids
         start = ids.index(after) + 1 if after in ids else 0
         order = ids[start:] + ids[:start]
         new = self.new_ids()
+        states = self.states()
+        unread = states.unread_of if states is not None else self._unread_of
         for pid in order:
-            record = records.get(pid)
-            if pid in new and pid != after and record is not None and not record.get("read"):
+            if pid in new and pid != after and unread(pid):
                 return pid
-        for pid in order:
-            record = records.get(pid)
-            if record is not None and not record.get("read"):
-                return pid
-        return None
+        return next((pid for pid in order if unread(pid)), None)
+
+    def _unread_of(self, pid: str) -> bool:
+        record = self.store.light().get(pid)
+        return record is not None and not record.get("read")
 
 
 _IS_NEW = parse("is:new")
