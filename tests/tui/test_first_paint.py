@@ -19,6 +19,7 @@ from readlist import actions
 from readlist.importing import import_listings
 from readlist.indexing import Base
 from readlist.model import Paper
+from readlist.states import RecordStates, States
 from readlist.store import Store
 from readlist.tui.app import ReadlistApp, create_app
 from readlist.view import View
@@ -99,8 +100,8 @@ async def test_the_first_paint_by_the_columns_shows_what_a_full_load_shows(
                 await p.press(keys)
                 await p.pause()
             assert painted(by_index) == painted(in_full), keys
-        assert main(by_index).session.states() is not None  # it did read the columns
-        assert main(in_full).session.states() is None
+        assert isinstance(main(by_index).session.states(), States)  # it read the columns
+        assert isinstance(main(in_full).session.states(), RecordStates)
 
 
 class Reads:
