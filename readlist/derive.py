@@ -18,7 +18,7 @@ from typing import Any
 
 from readlist.model import _OPTIONAL_FIELDS, _STORED_FIELDS, Paper, title_key
 from readlist.query import abstract_text, search_fields
-from readlist.selection import text_of
+from readlist.selection import int_of, text_of
 from readlist.text import paper_line
 
 Doc = dict[str, Any]
@@ -163,6 +163,8 @@ class Row:
     arxiv: Any  # the stored arxiv_id, raw: an import's duplicate check
     keyed: Doc | None  # the key and DOI fields it has, raw: an import's key checks
     keys: Doc  # the citation key and aliases (`keys`)
+    state: int  # READ | STARRED, as views and counts read them (`state`)
+    since: str  # when a starred, unread paper's week starts (`since`); else ""
 
 
 # What an import's key and DOI checks read of a paper (importing.Keys).
@@ -179,6 +181,25 @@ def keyed(doc: Doc) -> Doc | None:
         if k in doc and ((v := doc[k]) or (k == "bibkey_aliases" and type(v) is not list))
     }
     return out or None
+
+
+# The bits of `state`: what a view over read and starred papers, the counts of unread
+# and starred ones, `is:due` and the next unread paper read of every paper.
+READ = 1  # bool(doc.get("read")): Selection(read=...) and `is:read` read it so
+STARRED = 2  # bool(doc.get("starred"))
+
+
+def state(doc: Doc) -> int:
+    """READ and STARRED as views read them: the truth of the stored values."""
+    return (READ if doc.get("read") else 0) | (STARRED if doc.get("starred") else 0)
+
+
+def since(doc: Doc) -> str:
+    """For a starred, unread paper, what `is:due` counts its week from (its starred_at,
+    else its added; "" for neither); "" for every other paper (`is:due` needs no more)."""
+    if state(doc) != STARRED:
+        return ""
+    return text_of(doc, "starred_at") or text_of(doc, "added")
 
 
 def paper_facts(pid: str, doc: Doc) -> tuple[int, str | None]:
@@ -198,7 +219,8 @@ def row(pid: str, doc: Doc) -> Row:
     title, extra, upvotes, added = search_fields(doc)
     return Row(
         flags, light(doc), line, title_key(doc["title"]), title, extra, upvotes, added,
-        text_of(doc, "date"), doc.get("arxiv_id"), keyed(doc), keys(doc),
+        text_of(doc, "date"), doc.get("arxiv_id"), keyed(doc), keys(doc), state(doc),
+        since(doc),
     )  # fmt: skip
 
 
@@ -206,10 +228,18 @@ def values(name: str, pid: str, doc: Doc) -> Any:
     """One field of `row(pid, doc)`, computing only what it needs."""
     if name in ("flags", "line"):
         return paper_facts(pid, doc)[name == "line"]
-    if name in ("title", "extra", "upvotes", "added"):
-        return search_fields(doc)[("title", "extra", "upvotes", "added").index(name)]
+    if name in ("title", "extra"):
+        return search_fields(doc)[name == "extra"]
+    if name == "added":  # search_fields's, without loading rapidfuzz
+        return text_of(doc, "added")
+    if name == "upvotes":
+        return int_of(doc, "upvotes")
     if name == "light":
         return light(doc)
+    if name == "state":
+        return state(doc)
+    if name == "since":
+        return since(doc)
     if name == "tkey":
         return title_key(doc["title"])
     if name == "date":
@@ -229,7 +259,9 @@ __all__ = [
     "KEY_FIELDS",
     "LIGHT_FIELDS",
     "LINE",
+    "READ",
     "READABLE",
+    "STARRED",
     "Row",
     "abstract_text",
     "canonical",
@@ -242,5 +274,7 @@ __all__ = [
     "paper_facts",
     "paper_of",
     "row",
+    "since",
+    "state",
     "values",
 ]

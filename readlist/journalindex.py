@@ -22,11 +22,12 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from readlist import derive
 from readlist.fileformat import META
 from readlist.indexing import Base, Layout, build
 from readlist.lazydocs import LazyDocs
 from readlist.model import SCHEMA_VERSION
-from readlist.sidecar import Key, Sidecar, Unusable, open_sidecar, write
+from readlist.sidecar import Key, Section, Sidecar, Unusable, open_sidecar, write
 
 _PREFIX = b'{"%s":' % META.encode()
 
@@ -82,6 +83,18 @@ def index_of(path: Path, key: Key | None) -> Sidecar | None:
     return None if key is None else open_sidecar(path, key)
 
 
+def state_sections(docs: Mapping[str, Any], ids: list[str]) -> dict[str, Section]:
+    """The columns the TUI's first screen reads of every paper (readlist.states): cheap
+    enough to derive for every paper at each compaction."""
+    state = bytearray(len(ids))
+    since: list[str] = []
+    for i, pid in enumerate(ids):
+        doc = docs[pid]
+        state[i] = derive.state(doc)
+        since.append(derive.since(doc))
+    return {"state": Section(bytes(state), "|u1"), "since": Section.json(since)}
+
+
 def write_index(
     path: Path,
     key: Key | None,
@@ -100,5 +113,6 @@ def write_index(
         sections = build(docs, layout, old)
     except Unusable:  # the old index lied about a section: derive everything
         sections = build(docs, layout, None)
+    sections.update(state_sections(docs, layout.ids))
     with contextlib.suppress(OSError):
         write(path, key, len(layout.ids), sections, temp_for=temp_for)

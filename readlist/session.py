@@ -22,7 +22,6 @@ come back as values, and the owner drops those that no longer apply (`version`,
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,8 @@ from readlist.clock import Clock
 from readlist.handoff import LiveIndex, SearchRequest
 from readlist.history import History as History  # where it was before
 from readlist.query import Query, QueryError, parse
-from readlist.selection import SORTS, Records, Selection, select, texts_of
+from readlist.selection import SORTS, Selection, texts_of
+from readlist.states import PaperStates, RecordStates, States, due_of
 from readlist.store import Store
 
 if TYPE_CHECKING:
@@ -69,6 +69,7 @@ class Session:
         self._counts: dict[str, int] | None = None
         self._due: set[str] | None = None
         self._new: set[str] | None = None
+        self._states: tuple[object, PaperStates] | None = None
         self._catch_ups = store.catch_ups
         self.recompute()
 
@@ -101,8 +102,7 @@ class Session:
 
     def recompute(self) -> list[str]:
         """Re-derive the shown ids from the store, the view and the query."""
-        records = self.store.light()
-        self._base = select(records, self.view_filter, self.sort)
+        self._base = self.states().select(self.view_filter, self.sort)
         if self.view == "new":
             new = self.new_ids()
             self._base = [i for i in self._base if i in new]
@@ -119,9 +119,18 @@ class Session:
     def new_ids(self) -> set[str]:
         """Papers from the latest import: `is:new`, the one definition of "new"."""
         if self._new is None:
-            records = self.store.light()
-            self._new = set(_IS_NEW.select(records, records, self.clock.now()))
+            self._new = self.states().new(self.clock.now())
         return self._new
+
+    def states(self) -> PaperStates:
+        """What the first screen reads of every paper (readlist.states): for a store
+        opened by its index, compact columns, not every paper's record. They follow the
+        store's light records (a new set after every change)."""
+        light = self.store.light()
+        if self._states is None or self._states[0] is not light:
+            by_index = self.store.by_index
+            self._states = (light, States(self.store.view()) if by_index else RecordStates(light))
+        return self._states[1]
 
     def apply_query(self, query: str, abstracts: bool = True) -> list[str]:
         """Filter and rank the view by `query` (without re-reading the view)."""
@@ -267,13 +276,10 @@ class Session:
     def counts(self) -> dict[str, int]:
         """Shown, total, unread, starred and selected; kept up to date incrementally."""
         if self._counts is None:
-            records = self.store.light().values()
-            self._counts = {
-                "unread": sum(1 for r in records if not r.get("read")),
-                "starred": sum(1 for r in records if r.get("starred")),
-            }
+            states = self.states()
+            self._counts = {"unread": states.unread(), "starred": states.starred()}
         if self._due is None:
-            self._due = set(_due(self.store.light(), self.clock.now()))
+            self._due = set(self.states().due(self.clock.now()))
         return {
             "shown": len(self.ids),
             "total": len(self.store),
@@ -332,7 +338,7 @@ class Session:
             records = self.store.records()
             self._due.difference_update(change.ids)
             changed = {i: records[i] for i in change.ids if i in records}
-            self._due.update(_due(changed, self.clock.now()))
+            self._due.update(due_of(changed, self.clock.now()))
 
     def land(self, change: Change, *, record: bool, counted: bool) -> None:
         """Everything the session does once `change` is in the library: record it for
@@ -369,27 +375,12 @@ class Session:
         """The next unread paper below `after` in the shown order (wrapping around):
         papers from the latest import first, then the older ones. `after` itself
         comes last, so None means nothing else is unread."""
-        records = self.store.light()
         ids = self.ids
         start = ids.index(after) + 1 if after in ids else 0
         order = ids[start:] + ids[:start]
         new = self.new_ids()
+        unread = self.states().unread_of
         for pid in order:
-            record = records.get(pid)
-            if pid in new and pid != after and record is not None and not record.get("read"):
+            if pid in new and pid != after and unread(pid):
                 return pid
-        for pid in order:
-            record = records.get(pid)
-            if record is not None and not record.get("read"):
-                return pid
-        return None
-
-
-_IS_NEW = parse("is:new")
-
-
-def _due(records: Records, now: dt.datetime) -> list[str]:
-    """Starred papers still unread a week after starring: `is:due`, one definition."""
-    # Only starred, unread papers can be due: the test looks at those alone.
-    starred = {i: r for i, r in records.items() if r.get("starred") and not r.get("read")}
-    return parse("is:due").select(starred, starred, now)
+        return next((pid for pid in order if unread(pid)), None)

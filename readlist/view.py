@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from readlist.vocabulary import Scores, Vocabulary
 
 Doc = dict[str, Any]
+_BYTES = ("flags", "state")  # columns of a byte per paper, read in place
 CHUNK = 1000  # papers per piece of `--json` output
 
 
@@ -114,7 +115,7 @@ class View:
                 if name in TEXT_COLUMNS:
                     texts = self.texts(name)
                     return texts if isinstance(texts, list) else texts.materialized()
-                stored = sidecar.raw(name) if name == "flags" else sidecar.json(name)
+                stored = sidecar.raw(name) if name in _BYTES else sidecar.json(name)
             except Unusable:
                 self._fall_back()
                 return self.column(name)
@@ -180,9 +181,17 @@ class View:
         out = stored if self._base_rows is None else [stored[i] for i in self._base_rows]
         where = self.where() if self._over else {}
         for pid in self._over:
-            out[where[pid]] = getattr(self.row(pid), name)
-        out += [getattr(self.row(pid), name) for pid in self._extra]
+            out[where[pid]] = self._value(pid, name)
+        out += [self._value(pid, name) for pid in self._extra]
         return out
+
+    def _value(self, pid: str, name: str) -> Any:
+        """A changed paper's value: of its row if made already, else alone (a column
+        the first screen reads needs neither a Paper nor rapidfuzz)."""
+        row = self._rows.get(pid)
+        return (
+            getattr(row, name) if row is not None else derive.values(name, pid, self._derived[pid])
+        )
 
     def _facts(self) -> dict[str, tuple[int, str | None]]:
         """Flags and list line of every paper (in full: one Paper per document for both)."""
@@ -193,10 +202,13 @@ class View:
 
     def light(self) -> Mapping[str, Doc]:
         """Every paper's light record (derive.LIGHT_FIELDS), by id in order: what views,
-        filters, statistics and an import's checks read. In full: the documents."""
+        filters, statistics and an import's checks read, read as asked for
+        (readlist.lightrecords). In full: the documents."""
         if self.base is None:
             return self._docs
-        return dict(zip(self.ids, self.column("light"), strict=True))
+        from readlist.lightrecords import LightRecords
+
+        return LightRecords(self, self._docs)
 
     def keys(self) -> Mapping[str, Doc]:
         """Every paper's citation key and aliases (derive.keys), by id in order: what an
