@@ -11,12 +11,20 @@ Both ways give `derive.light(document)`, so which one answers never shows.
 from __future__ import annotations
 
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from readlist import derive
 
-if TYPE_CHECKING:
-    from readlist.view import View
+
+class View(Protocol):
+    """What the records read of readlist.view.View (named here, not imported: the view
+    imports this module)."""
+
+    @property
+    def ids(self) -> list[str]: ...
+
+    def column(self, name: str) -> list[Any]: ...
+
 
 Record = dict[str, Any]
 ALONE = 500  # records read one at a time before the column is read whole
