@@ -335,3 +335,13 @@ def test_a_dead_writer_s_temp_file_goes_with_the_next_fold(lib: Path, tmp_path: 
     assert exported(lib, Options(), tmp_path / "out.bib") == fresh(lib, Options())
     assert not dead.exists()
     assert alive.exists()
+
+
+def test_the_fingerprint_names_the_installed_versions_of_the_renderers() -> None:
+    """A pack is keyed by the bibtexparser and pylatexenc installed (their dist-info
+    folders, read without importlib.metadata): an upgrade of either changes it."""
+    from importlib import metadata
+
+    for dist in ("bibtexparser", "pylatexenc"):
+        assert f"{dist}-{metadata.version(dist)}.dist-info" in rendercache._installed(dist)
+    assert rendercache._installed("no_such_package_here") == "?"
