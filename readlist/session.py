@@ -212,7 +212,7 @@ class Session:
                 continue
             if not visible:
                 gone.add(pid)
-            elif not self.query:
+            else:  # it may enter the view (an undone delete, an import): place it anew
                 self.recompute()
                 return
         if gone:
@@ -351,19 +351,22 @@ class Session:
             self.count(change)
         else:
             self.forget_counts()
-        if not self.refresh():
-            self.recompute_after(change.ids)
+        refreshed = self.refresh()  # another store's write (a job's) read in first
+        # Then the index, so a paper that came back (an undo) is found below when a
+        # search is shown.
         if not self.live_index.ready:  # no index yet: a build in flight gets them all
             self.reindex(change.ids)
-            return
-        from readlist.search import INDEXED  # loaded with the index already
+        else:
+            from readlist.search import INDEXED  # loaded with the index already
 
-        fields = change.edits
-        self.reindex(
-            pid
-            for pid in change.ids
-            if pid in change.created or pid in change.removed or INDEXED & fields[pid].keys()
-        )
+            fields = change.edits
+            self.reindex(
+                pid
+                for pid in change.ids
+                if pid in change.created or pid in change.removed or INDEXED & fields[pid].keys()
+            )
+        if not refreshed:  # else refresh recomputed, and the new index's build will
+            self.recompute_after(change.ids)
 
     def forget_counts(self) -> None:
         """Recount on next use (after undo, imports, other processes' changes)."""

@@ -58,3 +58,29 @@ async def test_undoing_a_delete_puts_the_paper_back_in_its_place(make_app: AppFa
         await pilot.pause()
         assert list(screen.session.ids).index(pid) == 2
         assert list(screen.session.ids) == before
+
+
+async def test_undoing_a_delete_in_a_search_brings_the_paper_back_into_the_results(
+    make_app: AppFactory,
+) -> None:
+    """Found by hand in tmux: / diffusion, d y, u said "Undid delete." but the list
+    showed one paper fewer than before, without the paper that came back."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("slash", *"diffusion", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        before = list(screen.session.ids)
+        assert len(before) > 2
+        await pilot.press("j")
+        pid = screen.current
+        await pilot.press("d", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pid not in screen.session.ids
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert sorted(screen.session.ids) == sorted(before)
+        assert screen.current == pid

@@ -202,6 +202,30 @@ async def test_a_tag_an_import_brings_is_searchable_once_it_lands(
         builds_held.set()
 
 
+async def test_an_import_while_a_search_is_shown_shows_its_matches(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """The import job writes through its own store: the session reads it in, indexes
+    the new paper and only then places the search's answer, which must hold it."""
+    bib = tmp_path / "lone.bib"
+    bib.write_text(BIB)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        session = main(app).session
+        await pilot.press("slash", *"nothing", "enter")
+        await app.workers.wait_for_complete()
+        assert session.query == "nothing"
+        before = list(session.ids)
+        await pilot.press("i")
+        app.screen.query_one("#path", Input).value = str(bib)
+        await pilot.press("enter")
+        await until(pilot, lambda: "255 total" in status(app))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (new,) = set(session.ids) - set(before)
+        assert session.store.get(new).title == "A Paper About Nothing In Particular"
+
+
 async def test_an_abstract_a_resolve_brings_is_searchable_once_it_lands(
     apis: FakeApis, make_app: AppFactory, tmp_path: Path, builds_held: threading.Event
 ) -> None:
