@@ -122,9 +122,10 @@ def remove(store: Store, ids: Sequence[str], *, now: dt.datetime) -> Change:
             if pid not in records:
                 raise NotFoundError(f"no paper with id {pid}")
         docs = {pid: dict(records[pid]) for pid in ids}
-        deleted.bury(store, docs, iso(now))
+        places = store.anchors(docs)
+        deleted.bury(store, docs, iso(now), places=places)
         store.remove(docs)
-    return Change("delete", removed=docs)
+    return Change("delete", removed=docs, places=places)
 
 
 def restore(store: Store, ids: Sequence[str]) -> Change:
@@ -138,5 +139,5 @@ def restore(store: Store, ids: Sequence[str]) -> Change:
                 why = "it is in the library" if pid in store else "it is not in the trash"
                 raise NotFoundError(f"cannot restore {pid}: {why}")
         papers = [Paper.from_doc(pid, dict(trash[pid]["paper"])) for pid in dict.fromkeys(ids)]
-        store.put(papers)
+        store.put(papers, at=deleted.places(trash, ids))
     return Change.between("restore", [], [], created=papers)

@@ -18,6 +18,7 @@ from typing import Any
 
 from readlist import deleted
 from readlist.model import Paper
+from readlist.places import Anchors
 from readlist.store import Store
 
 Doc = dict[str, Any]
@@ -27,12 +28,14 @@ FieldEdits = dict[str, tuple[Any, Any]]  # field -> (old, new) stored values
 @dataclass
 class Change:
     """What one action changed: `edits[id][field] = (old, new)`; `created[id]` = doc;
-    `removed[id]` = the doc as it was before the action."""
+    `removed[id]` = the doc as it was before the action; `places[id]` = where a removed
+    paper stood (readlist.places), so that undo puts it back there."""
 
     label: str
     edits: dict[str, FieldEdits] = field(default_factory=dict)
     created: dict[str, Doc] = field(default_factory=dict)
     removed: dict[str, Doc] = field(default_factory=dict)
+    places: Anchors = field(default_factory=dict)
 
     @classmethod
     def between(
@@ -92,7 +95,9 @@ class Change:
             for name, (old, _) in edits.pop(pid, {}).items():
                 original[name] = old
             removed[pid] = original
-        return Change(self.label, edits, created, removed)
+        places = {**self.places, **later.places}
+        places = {pid: anchor for pid, anchor in places.items() if pid in removed}
+        return Change(self.label, edits, created, removed, places)
 
     @property
     def ids(self) -> list[str]:
@@ -202,7 +207,9 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
                 (pid, "paper") for pid in change.removed if pid not in same and pid in store
             ]
         else:
-            store.put(Paper.from_doc(pid, doc) for pid, doc in change.removed.items())
+            store.put(
+                (Paper.from_doc(pid, doc) for pid, doc in change.removed.items()), at=change.places
+            )
     return result
 
 

@@ -22,11 +22,12 @@ the store's own transaction and lock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from readlist.citekeys import fold
 from readlist.model import Paper, title_key
+from readlist.places import Anchors
 from readlist.selection import text_of, texts_of
 from readlist.store import Store
 
@@ -75,12 +76,17 @@ def records(store: object) -> dict[str, dict[str, Any]]:
 
 
 def bury(
-    store: Store, docs: Mapping[str, Mapping[str, Any]], stamp: str, *, trash: bool = True
+    store: Store,
+    docs: Mapping[str, Mapping[str, Any]],
+    stamp: str,
+    *,
+    trash: bool = True,
+    places: Anchors | None = None,
 ) -> None:
     """Record these stored papers (id -> document) as deleted at `stamp`, inside the
     store's transaction; kept whole for `restore` unless not `trash` (an undone import:
-    it never happened, but keys given since stay retired). A paper deleted before
-    keeps the keys it had then, too."""
+    it never happened, but keys given since stay retired), with where each stood
+    (`places`, readlist.places). A paper deleted before keeps the keys it had then, too."""
     old = records(store)
     out: dict[str, dict[str, Any]] = {}
     for pid, doc in docs.items():
@@ -93,6 +99,9 @@ def bury(
         record = {**old.get(pid, {"at": stamp}), "title": title, "keys": list(keys.values())}
         if trash:  # else what the trash held of an earlier deletion stays there
             record.update(at=stamp, paper=dict(doc))
+            record.pop("after", None)
+            if places is not None and pid in places:
+                record["after"] = places[pid]
         out[pid] = record
     if out:
         _commit(store, out)
@@ -123,3 +132,19 @@ def trash(store: Store) -> dict[str, dict[str, Any]]:
         for pid, doc in records(store).items()
         if isinstance(doc.get("paper"), dict) and pid not in store
     }
+
+
+def places(trash: Mapping[str, Mapping[str, Any]], ids: Iterable[str]) -> Anchors:
+    """Where these papers stood when deleted, as the trash recorded it, each after its
+    anchor where that is one of them too: `Store.put(..., at=)` puts them back."""
+    pending: Anchors = {}
+    for pid in ids:
+        after = trash.get(pid, {}).get("after", "")
+        if after is None or (isinstance(after, str) and after):
+            pending[pid] = after
+    out: Anchors = {}
+    while pending:
+        ready = {pid: a for pid, a in pending.items() if a not in pending or a == pid}
+        out.update(ready or pending)  # a cycle (a hand-edited trash): as they come
+        pending = {pid: a for pid, a in pending.items() if pid not in out}
+    return out

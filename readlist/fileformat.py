@@ -222,9 +222,18 @@ def check_header(header: object) -> int:
 
 
 def check_record(record: object) -> dict[str, Any]:
-    """A commit line: {"set": {table: {id: doc}}, "del": {table: [id, ...]}}."""
-    if not isinstance(record, dict) or not set(record) <= {"set", "del"}:
+    """A commit line: {"set": {table: {id: doc}}, "del": {table: [id, ...]}}, and
+    where it puts papers back in their places, "at": {table: {id: anchor id or null}}
+    (readlist.places)."""
+    if not isinstance(record, dict) or not set(record) <= {"set", "del", "at"}:
         raise Malformed("journal record is not a readlist commit")
+    at = record.get("at", {})
+    if not isinstance(at, dict) or not all(
+        isinstance(moves, dict)
+        and all(type(i) is str and (a is None or type(a) is str) for i, a in moves.items())
+        for moves in at.values()
+    ):
+        raise Malformed("journal record puts papers in places with bad ids")
     sets, dels = record.get("set", {}), record.get("del", {})
     if not isinstance(sets, dict) or not isinstance(dels, dict):
         raise Malformed("journal record is not a readlist commit")

@@ -56,6 +56,7 @@ from readlist.fspaths import PathError, open_regular
 from readlist.indexing import Layout
 from readlist.libfiles import check_trusted, ident, is_own_file, remove_stale_temps
 from readlist.model import SCHEMA_VERSION
+from readlist.places import Anchors, place
 from readlist.sidecar import Key
 
 PAPERS = "papers"
@@ -357,6 +358,11 @@ class JournalStorage(Storage):
                 if self.touched is not None:
                     self.touched.add(doc_id)
                 self._data.get(table, {}).pop(doc_id, None)
+        for table, moves in record.get("at", {}).items():
+            if table in self._data:
+                place(self._data[table], moves)
+                if self.touched is not None:
+                    self.touched.update(moves)
 
     def changed_on_disk(self) -> bool:
         """True when the files differ from what this storage last read or wrote."""
@@ -397,10 +403,15 @@ class JournalStorage(Storage):
         self.generation = max(0, old_generation)
         self.compact()
 
-    def commit(self, changed: Mapping[str, Iterable[str]]) -> None:
-        """Append one durable journal line holding the current state of `changed` docs."""
+    def commit(
+        self, changed: Mapping[str, Iterable[str]], at: Mapping[str, Anchors] | None = None
+    ) -> None:
+        """Append one durable journal line holding the current state of `changed` docs,
+        and the places (`at`, readlist.places) of the ones put back where they stood."""
         data = self.read()
         record: dict[str, Any] = {"set": {}, "del": {}}
+        if at:
+            record["at"] = {table: dict(moves) for table, moves in at.items() if moves}
         for table, ids in changed.items():
             docs = data.get(table, {})
             for doc_id in ids:
@@ -408,7 +419,7 @@ class JournalStorage(Storage):
                     record["set"].setdefault(table, {})[doc_id] = docs[doc_id]
                 else:
                     record["del"].setdefault(table, []).append(doc_id)
-        if not record["set"] and not record["del"]:
+        if not record["set"] and not record["del"] and not record.get("at"):
             return
         if not self._journal_valid:
             self._reset_journal()

@@ -34,6 +34,7 @@ from readlist.fileformat import gc_paused
 from readlist.journal import PAPERS, JournalStorage
 from readlist.libfiles import ident
 from readlist.model import Paper, paper_id_for
+from readlist.places import Anchors, anchors, place
 
 if TYPE_CHECKING:
     from readlist.dedup import DedupIndex
@@ -72,6 +73,7 @@ class Store:
         self._swept = False  # stale temp files removed, on the first write
         self._wrote = False  # committed anything
         self._changed: dict[str, None] | None = None  # ordered, for replay order
+        self._placed: dict[str, None] = {}  # put back in their places (readlist.places)
         self._cache: dict[str, Paper] = {}
         # How often other processes' commits were read in, by `refresh` or by a write
         # catching up first: a view compares it to know it must re-read.
@@ -357,7 +359,10 @@ class Store:
                 yield
                 if self._changed:
                     self._commits += 1
-                    self._storage.commit({PAPERS: self._changed})
+                    at = None
+                    if self._placed:  # their places now, replayed in this order
+                        at = {PAPERS: anchors(self._raw(), self._placed)}
+                    self._storage.commit({PAPERS: self._changed}, at)
                     self._wrote = True
             except BaseException:
                 self._changed = None
@@ -368,12 +373,14 @@ class Store:
                 raise
             finally:
                 self._changed = None
+                self._placed = {}
             if self._storage.needs_compaction(factor=2.0, cap=None):
                 self._storage.compact()
 
-    def put(self, papers: Iterable[Paper]) -> None:
+    def put(self, papers: Iterable[Paper], *, at: Mapping[str, str | None] | None = None) -> None:
         """Insert or replace whole papers, each checked against the stored shape first
-        (InvalidPaper): nothing unchecked is ever written."""
+        (InvalidPaper): nothing unchecked is ever written. A paper `at` names goes back
+        where it stood: right after its anchor, when that is still here (`anchors`)."""
         from readlist import schema  # msgspec: only commands that write pay for it
 
         with self.transaction():
@@ -385,6 +392,15 @@ class Store:
                 raw[paper.id] = doc
                 self._cache[paper.id] = paper
                 self._changed[paper.id] = None
+            if at:  # in the anchors' order: a paper's anchor may be put back before it
+                moves = {pid: anchor for pid, anchor in at.items() if pid in self._changed}
+                place(raw, moves)
+                self._placed.update(dict.fromkeys(moves))
+
+    def anchors(self, ids: Iterable[str]) -> Anchors:
+        """Where each of these papers stands: the id right before it in library order
+        (None: first), as `put(..., at=)` puts it back; in library order."""
+        return anchors(self._raw(), ids)
 
     def remove(self, ids: Iterable[str]) -> None:
         """Delete papers (used to undo an import)."""

@@ -47,7 +47,7 @@ class View:
         self._where: dict[str, int] | None = None
         self._texts: dict[str, TextColumn] = {}
         self.base: Base | None = None
-        if isinstance(docs, LazyDocs):
+        if isinstance(docs, LazyDocs) and docs.order is None:
             self.base = base = docs.base
             self._gone, self._over, self._extra = docs.gone, docs.over, docs.extra
             if self._gone:

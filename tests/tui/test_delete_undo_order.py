@@ -1,8 +1,6 @@
-"""d then u: the paper comes back with the cursor on it, and (not yet) in its place."""
+"""d then u: the paper comes back in its place, with the cursor on it."""
 
 from __future__ import annotations
-
-import pytest
 
 from readlist.tui.app import ReadlistApp
 from readlist.tui.screens.main import MainScreen
@@ -38,12 +36,6 @@ async def test_undoing_a_delete_puts_the_cursor_on_the_paper_that_came_back(
         assert screen.current not in picked
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.put appends: undo puts the paper at the end of library order, so it "
-    "drops to the end of the papers added with it (the order ties keep); keeping its "
-    "place needs a position in the journal (store.py/journal.py)",
-)
 async def test_undoing_a_delete_puts_the_paper_back_in_its_place(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -57,6 +49,11 @@ async def test_undoing_a_delete_puts_the_paper_back_in_its_place(make_app: AppFa
         await pilot.press("u")
         await pilot.pause()
         assert list(screen.session.ids).index(pid) == 2
+        assert list(screen.session.ids) == before
+        await pilot.press("j", "v", "j", "v", "d", "y")  # two more, then both back
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
         assert list(screen.session.ids) == before
 
 

@@ -1,0 +1,58 @@
+"""Where a paper stands in library order, and putting it back there.
+
+Library order is the order of the papers table: the order papers were added in, which
+every view keeps among papers that sort the same (one listing's papers were added
+together). A paper set again under a new id goes last, as in a dict; a paper put back
+(an undone delete) goes where it stood: right after the paper that stood before it
+when it was removed, its *anchor* (None: first). A journal line says so under `"at"`
+(readlist.journal), so every process, and every later load, orders the papers alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import Any
+
+Anchors = dict[str, str | None]  # paper id -> the id that stood right before it (None: first)
+
+
+def anchors(docs: Iterable[str], ids: Iterable[str]) -> Anchors:
+    """The anchor of each of `ids` in the order `docs` iterates (one pass), in that
+    order: putting them back in turn puts each where it stood."""
+    wanted = set(ids)
+    out: Anchors = {}
+    before: str | None = None
+    for pid in docs:
+        if pid in wanted:
+            out[pid] = before
+        before = pid
+    return out
+
+
+def place(docs: MutableMapping[str, Any], moves: Mapping[str, str | None]) -> None:
+    """Move each paper of `moves`, in turn, right after its anchor (None: first). A
+    paper not there, or whose anchor is not there, stays where it is."""
+    from readlist.lazydocs import LazyDocs
+
+    for pid, anchor in moves.items():
+        if pid == anchor or pid not in docs or (anchor is not None and anchor not in docs):
+            continue
+        if isinstance(docs, LazyDocs):
+            docs.place(pid, anchor)
+        elif isinstance(docs, dict):
+            _place(docs, pid, anchor)
+        else:  # pragma: no cover - the two mappings a storage holds
+            raise TypeError(f"cannot order a {type(docs).__name__}")
+
+
+def _place(docs: dict[str, Any], pid: str, anchor: str | None) -> None:
+    doc = docs.pop(pid)
+    at = 0 if anchor is None else list(docs).index(anchor) + 1
+    if at == len(docs):
+        docs[pid] = doc
+        return
+    items = list(docs.items())
+    docs.clear()
+    docs.update(items[:at])
+    docs[pid] = doc
+    docs.update(items[at:])

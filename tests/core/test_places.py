@@ -1,0 +1,173 @@
+"""An undone delete, or a paper restored from the trash, goes back where it stood in
+library order (readlist.places), and every reader sees the same order: this process,
+another one, a full load and a load by the sidecar index, before and after compaction."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from readlist import actions, changes, deleted
+from readlist.errors import LibraryError
+from readlist.model import Paper
+from readlist.store import Store
+from tests.conftest import NOW
+
+
+def order(store: Store) -> list[str]:
+    return list(store.records())
+
+
+def readers(path: Path) -> list[list[str]]:
+    """The order as a fresh process reads it: in full, and by the index (where there
+    is one), through the records and through the view one-shot commands list."""
+    with Store(path, create=False) as full, Store(path, create=False, indexed=True) as lazy:
+        return [order(full), order(lazy), list(lazy.view().ids), list(full.view().ids)]
+
+
+def library(path: Path, n: int, compact: bool = True) -> Store:
+    store = Store(path)
+    store.put(Paper(f"p{i:02d}", f"Paper {i}", added="2026-11-23T09:30:00+00:00") for i in range(n))
+    if compact:
+        store.compact()  # a snapshot with its sidecar: readers by the index read it
+    return store
+
+
+@pytest.mark.parametrize("indexed", [False, True], ids=["in-full", "by-index"])
+@pytest.mark.parametrize("picked", [[0], [3], [9], [2, 3], [0, 9], [1, 4, 5, 8]])
+def test_undoing_a_delete_puts_the_papers_back_where_they_stood(
+    tmp_path: Path, picked: list[int], indexed: bool
+) -> None:
+    path = tmp_path / "library.json"
+    library(path, 10).close()
+    with Store(path, indexed=indexed) as store:
+        before = order(store)
+        change = actions.remove(store, [before[i] for i in reversed(picked)], now=NOW)
+        assert order(store) == [p for i, p in enumerate(before) if i not in picked]
+        changes.undo(store, change)
+        assert order(store) == before
+        if indexed:  # put back in place, by the index still: no paper by paper reading
+            assert store.view().base is not None
+        assert all(seen == before for seen in readers(path))
+        changes.redo(store, change)
+        changes.undo(store, change)
+        assert order(store) == before
+    with Store(path) as store:
+        store.compact()
+    assert all(seen == before for seen in readers(path))
+
+
+def test_another_process_sees_the_paper_back_in_its_place(tmp_path: Path) -> None:
+    path = tmp_path / "library.json"
+    library(path, 6).close()
+    with Store(path, indexed=True) as mine, Store(path) as theirs:
+        before = order(theirs)
+        change = actions.remove(mine, [before[2]], now=NOW)
+        theirs.refresh()
+        assert before[2] not in order(theirs)
+        changes.undo(mine, change)
+        theirs.refresh()
+        assert order(theirs) == before
+
+
+def test_restore_from_the_trash_puts_papers_back_where_they_stood(tmp_path: Path) -> None:
+    path = tmp_path / "library.json"
+    with library(path, 8) as store:
+        before = order(store)
+        actions.remove(store, [before[5], before[4], before[1]], now=NOW)
+        store.put([Paper("new", "Added since", added="2026-11-24T09:30:00+00:00")])
+        actions.restore(store, [before[1], before[5], before[4]])
+        assert order(store) == [*before, "new"]
+    assert all(seen == [*before, "new"] for seen in readers(path))
+
+
+def test_a_paper_whose_neighbour_is_gone_comes_back_last(tmp_path: Path) -> None:
+    path = tmp_path / "library.json"
+    with library(path, 5) as store:
+        before = order(store)
+        first = actions.remove(store, [before[2]], now=NOW)
+        actions.remove(store, [before[1]], now=NOW)  # its anchor, deleted since
+        changes.undo(store, first)
+        assert order(store) == [before[0], before[3], before[4], before[2]]
+    assert all(seen == [before[0], before[3], before[4], before[2]] for seen in readers(path))
+
+
+def test_a_journal_line_with_a_bad_place_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "library.json"
+    with library(path, 3) as store:
+        change = actions.remove(store, ["p01"], now=NOW)
+        changes.undo(store, change)
+    journal = path.with_name("library.json-journal")
+    text = journal.read_bytes()
+    assert b'"at":{"papers":{"p01":"p00"}}' in text
+    lines = text.splitlines(keepends=True)
+    body = lines[-1].split(b" ", 1)[1].rstrip(b"\n").replace(b'"p00"', b"7")
+    lines[-1] = b"%08x " % zlib.crc32(body) + body + b"\n"
+    journal.write_bytes(b"".join(lines))
+    with pytest.raises(LibraryError, match=r"library\.json-journal.*places with bad ids"):
+        Store(path, create=False)
+
+
+ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("delete"), st.lists(st.integers(0, 30), min_size=1, max_size=3)),
+        st.tuples(st.just("undo"), st.just([])),
+        st.tuples(st.just("restore"), st.lists(st.integers(0, 30), min_size=1, max_size=2)),
+        st.tuples(st.just("add"), st.just([])),
+        st.tuples(st.just("compact"), st.just([])),
+        st.tuples(st.just("other"), st.lists(st.integers(0, 30), min_size=1, max_size=2)),
+    ),
+    max_size=10,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=ops, indexed=st.booleans(), compacted=st.booleans())
+def test_every_reader_sees_one_order_through_deletes_undos_and_other_writers(
+    tmp_path_factory: pytest.TempPathFactory,
+    steps: list[tuple[str, list[int]]],
+    indexed: bool,
+    compacted: bool,
+) -> None:
+    """The TUI's store reads by the index (LazyDocs); a one-shot command reads in full
+    or by the index: whatever happened, each reads the papers in the same order, and
+    an undone delete with nothing else in between gives the order back."""
+    path = tmp_path_factory.mktemp("places") / "library.json"
+    library(path, 8, compact=compacted).close()
+    added = 0
+    with Store(path, indexed=indexed) as store:
+        # (the order before, the delete, nothing but deletes, undos and compactions since)
+        history: list[tuple[list[str], changes.Change, bool]] = []
+        for op, picks in steps:
+            now = order(store)
+            if op in ("add", "restore", "other"):
+                history = [(was, change, False) for was, change, _ in history]
+            if op == "delete" and now:
+                ids = list(dict.fromkeys(now[i % len(now)] for i in picks))
+                history.append((now, actions.remove(store, ids, now=NOW), True))
+            elif op == "undo" and history:
+                was, change, clean = history.pop()
+                changes.undo(store, change)
+                if clean:
+                    assert order(store) == was
+            elif op == "restore":
+                trash = sorted(deleted.trash(store))
+                if trash:
+                    actions.restore(store, list({trash[i % len(trash)] for i in picks}))
+            elif op == "add":
+                added += 1
+                store.put([Paper(f"n{added}", f"New {added}", added="2026-11-24T00:00:00+00:00")])
+            elif op == "compact":
+                store.compact()
+            elif op == "other" and now:
+                with Store(path, indexed=not indexed) as other:  # another process
+                    ids = list(dict.fromkeys(now[i % len(now)] for i in picks))
+                    changes.undo(other, actions.remove(other, ids, now=NOW))
+                store.refresh()
+            assert all(seen == order(store) for seen in readers(path)), (op, picks)
