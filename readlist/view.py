@@ -10,11 +10,10 @@ functions make both, so a command answers the same either way; only the time dif
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zlib
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, overload
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -24,12 +23,13 @@ from readlist.lazydocs import LazyDocs
 from readlist.selection import SORTS, Selection, select
 from readlist.sidecar import Unusable
 from readlist.text import escape_json_controls
+from readlist.viewcolumns import AbstractMatcher, Lazy, TextColumn
 
 if TYPE_CHECKING:
     from readlist.dedup import DedupIndex
     from readlist.indexing import Base
     from readlist.search import SearchIndex
-    from readlist.vocabulary import Scores, Vocabulary
+    from readlist.vocabulary import Vocabulary
 
 Doc = dict[str, Any]
 _BYTES = ("flags", "state")  # columns of a byte per paper, read in place
@@ -119,7 +119,7 @@ class View:
             except Unusable:
                 self._fall_back()
                 return self.column(name)
-            out = self._patched(list(stored), name)
+            out = self.patched(list(stored), name)
         self._columns[name] = out
         return out
 
@@ -174,7 +174,7 @@ class View:
         docs = {pid: self.doc(r) for r, pid in enumerate(self.ids)}
         self.__init__(docs)  # type: ignore[misc]
 
-    def _patched(self, stored: list[Any], name: str) -> list[Any]:
+    def patched(self, stored: list[Any], name: str) -> list[Any]:
         """A column of the snapshot's papers with the journal's changes in."""
         if self._unchanged:
             return stored
@@ -184,6 +184,18 @@ class View:
             out[where[pid]] = self._value(pid, name)
         out += [self._value(pid, name) for pid in self._extra]
         return out
+
+    def snapshot_rows(self) -> Sequence[int]:
+        """The snapshot's place of each of the first rows (the snapshot's papers not
+        removed since), in row order; the rows after them are the papers added since."""
+        assert self.base is not None
+        return range(len(self.base.ids)) if self._base_rows is None else self._base_rows
+
+    def changed_rows(self) -> list[int]:
+        """The rows whose values are derived from their documents: the snapshot's
+        papers changed since, then the papers added since."""
+        where = self.where() if self._over else {}
+        return [*(where[pid] for pid in self._over), *range(self._snapshot_rows, len(self.ids))]
 
     def _value(self, pid: str, name: str) -> Any:
         """A changed paper's value: of its row if made already, else alone (a column
@@ -393,60 +405,6 @@ class View:
         return {pid: doc for pid, doc in zip(self.ids, keyed, strict=True) if doc is not None}
 
 
-class TextColumn(Sequence[str]):
-    """A text column over a view: the index's texts, the changed papers' derived."""
-
-    def __init__(self, view: View, texts: Texts, name: str) -> None:
-        self._view, self._texts, self._name = view, texts, name
-        self._all: list[str] | None = None
-
-    def __len__(self) -> int:
-        return len(self._view.ids)
-
-    @overload
-    def __getitem__(self, row: int) -> str: ...
-    @overload
-    def __getitem__(self, row: slice) -> list[str]: ...
-    def __getitem__(self, row: int | slice) -> str | list[str]:
-        if isinstance(row, slice):
-            return self.materialized()[row]
-        if self._all is not None:
-            return self._all[row]
-        i = self._view.base_row(row)
-        if i >= 0:
-            return self._texts.get(i)
-        value: str = getattr(self._view.row(self._view.ids[row]), self._name) or ""
-        return value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.materialized())
-
-    def materialized(self) -> list[str]:
-        if self._all is None:
-            self._all = self._view._patched(list(self._texts.all()), self._name)
-        return self._all
-
-
-class Lazy(Sequence[Any]):
-    """A column of known length, loaded on first use."""
-
-    def __init__(self, n: int, load: Callable[[], list[Any]]) -> None:
-        self._n, self._load = n, load
-        self._values: list[Any] | None = None
-
-    def __len__(self) -> int:
-        return self._n
-
-    @overload
-    def __getitem__(self, i: int) -> Any: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Any]: ...
-    def __getitem__(self, i: int | slice) -> Any:
-        if self._values is None:
-            self._values = self._load()
-        return self._values[i]
-
-
 def _line(pid: str, doc: Doc, width: int | None) -> str:
     """The list line made from the Paper: raises where it always did (a bad type)."""
     paper = derive.paper_of(pid, doc)
@@ -454,73 +412,4 @@ def _line(pid: str, doc: Doc, width: int | None) -> str:
     return derive.line_of(paper, width)
 
 
-class AbstractMatcher:
-    """search's abstract rule over a view: the index's postings for the snapshot's
-    papers, the rule itself for the papers changed since and for what the postings
-    only narrow down (phrases)."""
-
-    def __init__(self, view: View) -> None:
-        import numpy as np
-
-        from readlist.indexing import postings_of
-
-        if view.base is None:
-            raise Unusable("the view fell back to the documents")
-        self.view = view
-        self.postings = postings_of(view.base.sidecar)
-        base = view.base
-        kept = np.arange(len(base.ids)) if view._base_rows is None else view._base_rows
-        self.final_of_base = np.full(len(base.ids), -1, np.int64)
-        self.final_of_base[kept] = np.arange(len(kept))
-        where = view.where() if view._over else {}
-        self._changed_rows = [where[pid] for pid in view._over]
-        for pid in view._over:
-            self.final_of_base[base.pos[pid]] = -1
-        self._changed_rows += range(view._snapshot_rows, len(view.ids))
-        self._texts: dict[int, str] | None = None
-
-    def _changed(self) -> dict[int, str]:
-        """The abstracts of the papers the journal changed, by row."""
-        if self._texts is None:
-            from readlist.query import abstract_text
-
-            view = self.view
-            self._texts = {r: abstract_text(view.doc(r)) for r in self._changed_rows}
-        return self._texts
-
-    def contains(self, word: str) -> Scores:
-        """Which papers' abstracts contain `word` (search._contains's rule)."""
-        import numpy as np
-
-        from readlist.query import abstract_text
-
-        check: Callable[[str], object] | None = None  # the rule, where postings only narrow
-        if " " in word:  # a phrase; abstracts keep runs of spaces
-            check = re.compile(r"\s+".join(map(re.escape, word.split()))).search
-            mask = self.postings.phrase_candidates(word)
-        elif any(c.isspace() for c in word):  # no word of the index holds it: check all
-            check = _substring(word)
-            mask = np.ones(self.postings.n, bool)
-        else:
-            mask = self.postings.containing(word)
-        hits = np.flatnonzero(mask)
-        if check is not None:
-            base = self.view.base
-            assert base is not None
-            kept = [i for i in hits.tolist() if check(abstract_text(base.doc(i)))]
-            hits = np.asarray(kept, np.int64)
-        out = np.zeros(len(self.view.ids), np.uint8)
-        final = self.final_of_base[hits]
-        out[final[final >= 0]] = 1
-        rule = check or _substring(word)
-        for at, text in self._changed().items():
-            if rule(text):
-                out[at] = 1
-        return out
-
-
-def _substring(word: str) -> Callable[[str], bool]:
-    return lambda text: word in text
-
-
-__all__ = ["CHUNK", "AbstractMatcher", "View"]
+__all__ = ["CHUNK", "View"]
