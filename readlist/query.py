@@ -29,7 +29,7 @@ LONG_WORD = 7  # ... and this long, one edit against the start of a longer word
 GRAMMAR_HELP: list[tuple[str, str]] = [
     ("word word", "every word must match: title, then tags and notes, then abstract"),
     ("vidoe", "words of 5+ letters forgive one typo (transpositions too)"),
-    ('"a phrase"', "the words in this order, as typed"),
+    ('"a phrase"', "the words in this order, as typed (gpt-4o too)"),
     ("-word", "leave out papers that match word (also -tag:x, -is:read, …)"),
     ("tag:x", "tagged x"),
     ("author:name", "an author's name matches (typos forgiven like words)"),
@@ -124,7 +124,7 @@ def parse(text: str) -> Query:
             continue
         if not negated:
             ranked.append(norm)
-        if quoted is not None and " " in norm:
+        if " " in norm:  # quoted, or one word of parts: gpt-4o, text-to-video
             (out_phrases if negated else phrases).append(norm)
         else:
             (out_words if negated else words).extend(norm.split())

@@ -80,8 +80,17 @@ def test_filters_alone_do_not_rank() -> None:
 
 
 def test_unknown_field_is_text() -> None:
-    assert parse("foo:bar").words == ("foo", "bar")
-    assert parse("DeepSeek-R1: reasoning").words == ("deepseek", "r1", "reasoning")
+    assert parse("foo:bar").phrases == ("foo bar",)  # Re:Imagine is a title's word
+    q = parse("DeepSeek-R1: reasoning")
+    assert (q.phrases, q.words) == (("deepseek r1",), ("reasoning",))
+
+
+def test_a_word_of_parts_is_a_phrase_to_find_and_to_leave_out() -> None:
+    """gpt-4o is one thing: -gpt-4o used to leave out every paper with "gpt" or "4o"."""
+    q = parse("gpt-4o -gpt-4o text-to-video c++")
+    assert q.phrases == ("gpt 4o", "text to video")
+    assert q.excluded_phrases == ("gpt 4o",)
+    assert q.words == ("c",)
 
 
 @pytest.mark.parametrize(

@@ -116,6 +116,20 @@ def test_quoted_phrase_must_occur_as_typed(lib: Store) -> None:
     assert find(lib, '"video diffusion"') == ["gen"]  # in the abstract
 
 
+def test_a_word_of_parts_finds_and_leaves_out_that_word_only(tmp_path: Path) -> None:
+    with Store(tmp_path / "parts.json") as store:
+        store.put(
+            [
+                Paper("four", "What GPT-4o Sees", added="2026-01-01T00:00"),
+                Paper("apart", "GPT for 4o Tasks", added="2026-01-02T00:00"),
+                Paper("gpt", "GPT Agents", added="2026-01-03T00:00"),
+                Paper("abs", "Plain Title", abstract="we compare with gpt 4o", added="2026-01-04"),
+            ]
+        )
+        assert find(store, "gpt-4o") == ["four", "abs"]
+        assert sorted(find(store, "gpt -gpt-4o")) == ["apart", "gpt"]
+
+
 def test_bad_query_raises_query_error(lib: Store) -> None:
     with pytest.raises(QueryError, match="year:twenty"):
         find(lib, "year:twenty")
