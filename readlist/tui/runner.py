@@ -249,7 +249,11 @@ class JobRunner(Widget):
             self._paint()
         self._noted()
         self.run_worker(
-            partial(self._work, run), thread=True, group=run.job.lane, exit_on_error=False
+            partial(self._work, run),
+            name=f"{type(run.job).__name__}#{run.token}",  # what Textual's worker list shows
+            thread=True,
+            group=run.job.lane,
+            exit_on_error=False,
         )
 
     def _work(self, run: _Run[Any]) -> None:

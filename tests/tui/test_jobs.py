@@ -146,6 +146,8 @@ async def test_a_running_jobs_note_stays_while_the_cursor_moves(
         await pilot.press("R")
         # arXiv's 30 s pacing is announced too: "resolving… waiting 30 s: … (esc stops)"
         await until(pilot, lambda: "resolving…" in status(app))
+        # Textual's worker list names the job (was "_work" for every one)
+        assert any(w.name.startswith("ResolveJob#") for w in main(app).runner.workers)
         await pilot.press("j", "s", "v", "k")  # move, star (a repaint), select
         assert "resolving…" in status(app)
         assert "(esc stops)" in status(app)
