@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, overload
 
+import orjson
+
 from readlist.sidecar import Unusable
 
 if TYPE_CHECKING:
@@ -125,8 +127,10 @@ class AbstractMatcher:
         from readlist.query import abstract_text
 
         check: Callable[[str], object] | None = None  # the rule, where postings only narrow
+        in_raw: Callable[[bytes], object] | None = None  # a quick no, on the stored bytes
         if " " in word:  # a phrase; abstracts keep runs of spaces
             check = re.compile(r"\s+".join(map(re.escape, word.split()))).search
+            in_raw = _raw_phrase(word)
             mask = self.postings.phrase_candidates(word)
         elif any(c.isspace() for c in word):  # no word of the index holds it: check all
             check = _substring(word)
@@ -137,7 +141,13 @@ class AbstractMatcher:
         if check is not None:
             base = self.view.base
             assert base is not None
-            kept = [i for i in hits.tolist() if check(abstract_text(base.doc(i)))]
+            kept = []
+            for i in hits.tolist():
+                raw = base.raw(i)
+                if in_raw is not None and raw.isascii() and not in_raw(raw.lower()):
+                    continue
+                if check(abstract_text(orjson.loads(raw))):
+                    kept.append(i)
             hits = np.asarray(kept, np.int64)
         out = np.zeros(len(self.view.ids), np.uint8)
         final = self.final_of_base[hits]
@@ -147,6 +157,22 @@ class AbstractMatcher:
             if rule(text):
                 out[at] = 1
         return out
+
+
+# Between two words of a phrase, in a paper's stored JSON: what a run of spaces in its
+# processed abstract was (non-alphanumeric characters), as JSON writes them: as they
+# are, or escaped (\" \\ \n \u001f, whose letters are no word's).
+_RAW_GAP = rb"(?:[^0-9a-z\\]|\\[^u]|\\u[0-9a-f]{4})+"  # over lower-cased bytes
+
+
+def _raw_phrase(phrase: str) -> Callable[[bytes], object] | None:
+    """A check of an ASCII paper's stored bytes, lower-cased, that says no only where
+    its processed abstract cannot hold `phrase` (a yes may come from another field: the
+    abstract is checked then). None for a phrase with a letter ASCII cannot hold."""
+    if not phrase.isascii():
+        return None
+    words = [re.escape(w.encode()) for w in phrase.split()]
+    return re.compile(_RAW_GAP.join(words)).search  # lower-cased: 2.5x quicker than re.I
 
 
 def _substring(word: str) -> Callable[[str], bool]:

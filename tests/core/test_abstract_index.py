@@ -183,3 +183,49 @@ def test_search_by_the_index_ranks_as_search_over_the_documents(
         by_index = [view.ids[r] for r in view.rank(query, None, NOW)]
     with Store(indexed_library) as store:
         assert by_index == rank(store.records(), query, now=NOW)
+
+
+# A phrase is first looked for in an ASCII paper's stored bytes (viewcolumns._raw_phrase):
+# that may only ever say no where the processed abstract cannot hold the phrase, whatever
+# JSON escapes (\n, \t, \", \\) or punctuation stand between its words.
+GAPS = [" ", "  ", "\n", "\t", '"', "\\", "-", "_", "/", ", ", ".\n\n", " \\u ", "\\n"]
+PHRASE_WORDS = ["text", "to", "video", "Nu", "U0001", "n", "state", "of", "the", "art", "x1"]
+
+
+def gapped(rng: random.Random, n: int) -> list[Paper]:
+    out = []
+    for i in range(n):
+        parts = []
+        for _ in range(rng.randint(3, 12)):
+            parts += [rng.choice(PHRASE_WORDS), rng.choice(GAPS)]
+        text = "".join(parts)
+        out.append(Paper(f"g{i:03d}", f"Gapped {i}", abstract=text.upper() if i % 5 == 0 else text))
+    return out
+
+
+@pytest.fixture(scope="module")
+def gapped_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("gapped") / "lib.json"
+    with Store(path) as store:
+        store.put(gapped(random.Random(3), 300))
+        store.compact()
+    return path
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(PHRASE_WORDS), min_size=2, max_size=3),
+    st.sampled_from(['"{}"', "{}", "video -{}"]),
+    st.sampled_from([" ", "-"]),
+)
+def test_a_phrase_in_abstracts_by_the_index_is_the_rule_over_the_documents(
+    gapped_library: Path, words: list[str], form: str, joiner: str
+) -> None:
+    phrase = joiner.join(words) if form != '"{}"' else " ".join(words)
+    query = form.format(phrase)
+    with Store(gapped_library, indexed=True) as store:
+        view = store.view()
+        assert view.base is not None
+        by_index = [view.ids[r] for r in view.rank(query, None, NOW)]
+    with Store(gapped_library) as store:
+        assert by_index == rank(store.records(), query, now=NOW)
