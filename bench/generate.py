@@ -9,7 +9,8 @@ import argparse
 import random
 from pathlib import Path
 
-from readlist.listing import decode, parse_listing
+from readlist.listing import parse_listing
+from readlist.listingtext import decode
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 HEADER = (

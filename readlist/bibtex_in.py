@@ -35,7 +35,7 @@ from readlist.citekeys import fold
 from readlist.keywords import tags_of
 from readlist.latex import decoder as latex_decoder
 from readlist.links import BadLink, check_url
-from readlist.listing import clean
+from readlist.listingtext import clean
 from readlist.model import Paper
 from readlist.protect import spans_of
 from readlist.strays import junk, unreadable

@@ -15,7 +15,8 @@ from readlist.bibtex_in import looks_like_bibtex
 from readlist.config import DEFAULT_MAX_INPUT_BYTES
 from readlist.errors import InputError
 from readlist.fspaths import Kind, kind_of, read_regular
-from readlist.listing import decode, looks_like_listing
+from readlist.listing import looks_like_listing
+from readlist.listingtext import decode
 from readlist.text import decodable
 
 

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from readlist.errors import InputError
-from readlist.links import BadLink, check_url
-from readlist.text import clean as strip_controls
+from readlist.listingtext import clean, clean_abstract, short
 
 HEADER_LINES = frozenset(
     s.casefold()
@@ -36,20 +32,10 @@ _DATE = re.compile(
     r"(?:\s+(?P<up>[0-9]+))?$"
 )
 _AUTHORS = re.compile(r"^[•*]\s*(?P<n>\d+)\s+authors?$", re.IGNORECASE)
-# Anchors are found tag by tag in one pass: a pattern spanning from `<a` to `</a>`
-# rescans the rest of the text for every unclosed anchor, which is quadratic.
-_A_TAG = re.compile(r"<(/?)a(?:\s[^<>]*)?>", re.IGNORECASE)
-_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
-_ANY_TAG = re.compile(r"<[^<>]+>")
-_URL = re.compile(r"https?://[^\s<>\"'`{}|\\^]+")
 _ARXIV = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.co/papers/)(?P<id>\d{4}\.\d{4,5})", re.IGNORECASE
 )
 _BLANK_SPLIT = re.compile(r"\n{2,}")
-_ODD_CR_RUN = re.compile(r"(?<!\r)\r(?:\r\r)*+(?!\r)")
-_ODD_SPACE = re.compile("[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff]")
-_BINARY = re.compile(rb"[\x01-\x08\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -81,73 +67,9 @@ class Listing:
     date_inferred: bool = False  # the header's date printed no year
 
 
-# A character UTF-8 encodes in 2 to 4 bytes: cp1252 text almost never holds one.
-_UTF8_LETTER = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
-)
-
-
-def decode(data: bytes, name: str) -> str:
-    """Bytes -> text: UTF-8 (with or without BOM), UTF-16 by BOM, else cp1252/latin-1.
-
-    Raises InputError for data that is empty or not text at all.
-    """
-    if not data.strip():
-        raise InputError(f"{name}: file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: broken UTF-16 text ({exc.reason})") from None
-    head = data[:65536]
-    if b"\x00" in data or len(_BINARY.findall(head)) > max(8, len(head) // 100):
-        raise InputError(f"{name}: looks like a binary file, not a text listing")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    if _UTF8_LETTER.search(data):  # UTF-8 with stray bytes: each is U+FFFD (strays.py)
-        return data.decode("utf-8-sig", "replace")
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
 def is_listing_paste(text: str) -> bool:
     """A paste of several lines is a listing; one line may be a path."""
     return len(text.strip().splitlines()) > 1
-
-
-def line_ends(text: str) -> str:
-    """`text` with LF line ends, whether it had LF, CRLF, CR or CR CR ones: the one rule
-    for files and pastes, so a paste parses exactly as the same bytes in a file.
-
-    CR CR is CRLF pasted through tmux, which sends each LF as CR. With CR line ends a
-    blank line is a run of two CRs; with CR CR ones, of four. So text without LF has
-    CR CR line ends when every run of CRs is even and some run is four or longer;
-    one odd run (a metadata paragraph's single line ends) means CR ones.
-    """
-    if "\r" not in text:
-        return text
-    if "\n" not in text and "\r\r\r\r" in text and _ODD_CR_RUN.search(text) is None:
-        text = text.replace("\r\r", "\n")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def clean(text: str) -> str:
-    """Normalise what real pastes contain: line ends (see `line_ends`), BOMs, odd spaces,
-    tabs, trailing blanks, and drop control characters, so no imported field can carry
-    a terminal escape."""
-    text = line_ends(text).replace("\f", "\n")
-    text = strip_controls(text)
-    if text.isascii():
-        text = text.replace("\t", " ")
-    else:
-        text = _INVISIBLE.sub("", _ODD_SPACE.sub(" ", text))
-        if not unicodedata.is_normalized("NFC", text):
-            text = unicodedata.normalize("NFC", text)
-    return "\n".join(line.strip(" ") for line in text.split("\n")).strip("\n")
 
 
 @dataclass(frozen=True)
@@ -274,65 +196,6 @@ def _date(day: Day, year: int) -> dt.date:
     return dt.date(day.year or year, day.month, day.day)
 
 
-def _strip_url(url: str) -> str:
-    url = url.rstrip(".,;:!?")
-    unbalanced = url.count(")") - url.count("(")  # counted once: this loop stays linear
-    while url.endswith(")") and unbalanced > 0:
-        url = url[:-1].rstrip(".,;:!?")
-        unbalanced -= 1
-    return url
-
-
-def _anchor(tag: str, inner: str, links: list[str], dropped: list[str]) -> str:
-    """An anchor's replacement text: its link, or its text when the link is dropped."""
-    text = _ANY_TAG.sub("", inner).strip()
-    m = _HREF.search(tag)
-    if m is None:
-        return text
-    # Only the attribute's own surrounding spaces go; `&#10;` inside counts as the link.
-    href = html.unescape(next(g for g in m.groups() if g is not None).strip())
-    try:
-        url = check_url(href)
-    except BadLink as exc:
-        dropped.append(f"dropped link '{_short(href)}': {exc}")
-        return text
-    links.append(url)
-    return url + (text[-1] if text[-1:] in ".,;:" else "")
-
-
-def _replace_anchors(text: str, links: list[str], dropped: list[str]) -> str:
-    out: list[str] = []
-    pos = 0
-    opener: re.Match[str] | None = None
-    for m in _A_TAG.finditer(text):
-        if not m[1]:
-            opener = m  # an earlier opener without a closer stays as text
-        elif opener is not None:
-            out.append(text[pos : opener.start()])
-            out.append(_anchor(opener[0], text[opener.end() : m.start()], links, dropped))
-            pos, opener = m.end(), None
-    out.append(text[pos:])
-    return "".join(out)
-
-
-def clean_abstract(text: str, dropped: list[str] | None = None) -> tuple[str, list[str]]:
-    """Replace HTML anchors by their URL and collect every link, in order, once.
-
-    Links that are not safe http(s) URLs are left out, with a reason in `dropped`.
-    """
-    links: list[str] = []
-    dropped = [] if dropped is None else dropped
-    if "<" in text:
-        text = _replace_anchors(text, links, dropped)
-    for found in _URL.findall(text):
-        raw = _strip_url(found)
-        try:
-            links.append(check_url(raw))
-        except BadLink as exc:
-            dropped.append(f"dropped link '{_short(raw)}': {exc}")
-    return " ".join(text.split()), list(dict.fromkeys(link for link in links if link))
-
-
 def _arxiv_id(links: list[str]) -> str | None:
     for link in links:
         m = _ARXIV.search(link)
@@ -386,7 +249,7 @@ def parse_listing(text: str, as_of: dt.date) -> Listing:
         pairs = [group[i : i + 2] for i in range(0, len(group), 2)]
         for n, pair in enumerate(pairs):
             if len(pair) == 1:
-                skipped.append(f"'{_short(pair[0])}': title without an abstract")
+                skipped.append(f"'{short(pair[0])}': title without an abstract")
                 continue
             entry = _entry(pair[0], pair[1], warnings)
             if meta is not None and n == len(pairs) - 1:
@@ -395,12 +258,12 @@ def parse_listing(text: str, as_of: dt.date) -> Listing:
                     dated.append((entry, day))
                 else:  # "Feb 30": shaped as a date, but no calendar has it
                     warnings.append(
-                        f"'{_short(entry.title)}': no such date '{_short(meta[-1], 30)}';"
+                        f"'{short(entry.title)}': no such date '{short(meta[-1], 30)}';"
                         " imported without a date"
                     )
             entries.append(entry)
         if meta is not None and not pairs:
-            skipped.append(f"metadata '{_short(meta[-1])}' without a paper")
+            skipped.append(f"metadata '{short(meta[-1])}' without a paper")
         group.clear()
 
     for paragraph in paragraphs[start:]:
@@ -432,8 +295,3 @@ def parse_listing(text: str, as_of: dt.date) -> Listing:
 def _id_year(arxiv_id: str | None) -> int | None:
     """The year of a new-style arXiv id (2503.11550: March 2025)."""
     return 2000 + int(arxiv_id[:2]) if arxiv_id and arxiv_id[4:5] == "." else None
-
-
-def _short(text: str, width: int = 50) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"

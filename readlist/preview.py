@@ -22,7 +22,7 @@ from readlist.dedup import DedupIndex
 from readlist.errors import ReadlistError
 from readlist.fileformat import gc_paused
 from readlist.importing import Keys, import_papers, parse_inputs
-from readlist.listing import decode
+from readlist.listingtext import decode
 from readlist.model import Paper, paper_id_for
 from readlist.selection import Records
 

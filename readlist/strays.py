@@ -3,7 +3,7 @@ entries. BibTeX skips text between entries as a comment, so a lost brace or half
 entry left there is dropped without a word; the import names each such line.
 
 A file that is UTF-8 but for a few stray bytes is decoded as UTF-8 with each stray
-byte as U+FFFD (`listing.decode`), not as cp1252 (which would garble every accented
+byte as U+FFFD (`listingtext.decode`), not as cp1252 (which would garble every accented
 letter in it). `unreadable` takes those out and says on which lines they were.
 """
 

@@ -43,7 +43,7 @@ class ImportJob:
     def run(self, path: Path, progress: Progress, cancel: threading.Event) -> Outcome:
         from readlist.importing import import_listings, summary  # bibtexparser: on first use
         from readlist.inputs import read_inputs
-        from readlist.listing import decode
+        from readlist.listingtext import decode
 
         skipped: list[str] = []  # a directory's FIFO named *.txt, say: left out, said so
         if self.request.text:

@@ -18,7 +18,7 @@ from readlist.errors import InputError
 from readlist.exporting import export_papers
 from readlist.importing import import_listings, import_texts
 from readlist.inputs import read_inputs
-from readlist.listing import clean
+from readlist.listingtext import clean
 from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import AS_OF, NOW, SEEDS

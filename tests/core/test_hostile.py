@@ -19,7 +19,8 @@ from readlist.exporting import export_papers
 from readlist.importing import import_texts
 from readlist.inputs import detect_format
 from readlist.links import check_url, clean_url
-from readlist.listing import clean_abstract, parse_listing
+from readlist.listing import parse_listing
+from readlist.listingtext import clean_abstract
 from readlist.model import Paper
 from readlist.store import Store
 from readlist.text import clean, clean_line

@@ -11,7 +11,8 @@ import pytest
 
 from readlist.importing import import_listings
 from readlist.inputs import read_inputs
-from readlist.listing import decode, line_ends, parse_listing
+from readlist.listing import parse_listing
+from readlist.listingtext import decode, line_ends
 from readlist.store import Store
 from tests.conftest import AS_OF, NOW, SEEDS
 

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from readlist.errors import InputError
-from readlist.listing import Day, decode, page_year, parse_listing
+from readlist.listing import Day, page_year, parse_listing
+from readlist.listingtext import decode
 from tests.conftest import AS_OF, SEEDS
 
 HEADER = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from readlist.importing import import_listings
 from readlist.inputs import read_inputs
-from readlist.listing import decode
+from readlist.listingtext import decode
 from readlist.preview import PASTE, Preview, PreviewCounter
 from readlist.store import Store
 from tests.conftest import AS_OF, NOW, SEEDS

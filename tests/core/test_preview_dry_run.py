@@ -12,7 +12,8 @@ import datetime as dt
 
 from readlist import deleted
 from readlist.importing import import_listings
-from readlist.listing import Entry, decode, parse_listing
+from readlist.listing import Entry, parse_listing
+from readlist.listingtext import decode
 from readlist.preview import PreviewCounter, snapshot
 from readlist.store import Store
 from tests.conftest import AS_OF, SEEDS

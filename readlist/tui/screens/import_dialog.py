@@ -19,7 +19,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, TextArea
 
 from readlist.clock import Clock
-from readlist.listing import is_listing_paste, line_ends
+from readlist.listing import is_listing_paste
+from readlist.listingtext import line_ends
 from readlist.preview import Preview, PreviewCounter, snapshot
 from readlist.text import clean_display
 from readlist.tui.display import blink
