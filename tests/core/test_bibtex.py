@@ -11,12 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readlist import actions
-from readlist.bibtex import Encoder, Options, render
+from readlist.bibtex import Options, render
 from readlist.citekeys import base_key
 from readlist.exporting import export_papers
 from readlist.importing import import_texts
 from readlist.model import Paper
 from readlist.store import Store
+from readlist.texencode import Encoder
 from tests.conftest import AS_OF, NOW
 from tests.core.bibcheck import assert_clean, compile_bib, faithful_chars, parse, plain
 

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from anyascii import anyascii
 
-from readlist.bibtex import Encoder, Options, render
+from readlist.bibtex import Options, render
 from readlist.bibtex_in import parse_bibtex
 from readlist.cli import main
 from readlist.model import Paper
+from readlist.texencode import Encoder
 from tests.core.bibcheck import assert_clean, compile_bib
 
 BLOCKS = [(0xC0, 0xFF), (0x100, 0x17F), (0x180, 0x24F), (0x1E00, 0x1EFF)]

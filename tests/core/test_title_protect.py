@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from readlist.bibtex import Encoder, Options, render
+from readlist.bibtex import Options, render
 from readlist.bibtex_in import parse_bibtex
 from readlist.dedup import merge
 from readlist.exporting import export_papers
@@ -12,6 +12,7 @@ from readlist.importing import import_texts
 from readlist.inputs import read_inputs
 from readlist.model import Paper
 from readlist.store import Store
+from readlist.texencode import Encoder
 from tests.conftest import AS_OF, NOW
 from tests.core.bibcheck import assert_clean, compile_bib
 
