@@ -16,10 +16,11 @@ paper back where a paper of this one had moved) is kept as a whole list, `order`
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
 
 from readlist.indexing import Base
+from readlist.places import can_move, reordered
 
 Doc = dict[str, Any]
 _MISSING = object()
@@ -72,12 +73,24 @@ class LazyDocs(MutableMapping[str, Doc]):
         if self.order is not None:
             self.order.remove(pid)
 
-    def place(self, pid: str, anchor: str | None) -> None:
-        """Move `pid` right after `anchor` (None: first); both are here
-        (readlist.places.place checks)."""
-        if self.order is not None:
-            self._place_in_order(pid, anchor)
+    def place_all(self, moves: Mapping[str, str | None]) -> None:
+        """readlist.places.place: each of `moves` in turn, right after its anchor."""
+        items = list(moves.items())
+        for n, (pid, anchor) in enumerate(items):
+            if self.order is None and can_move(self, pid, anchor):
+                self.place(pid, anchor)  # may turn to a whole order, the move not made
+            if self.order is not None:
+                rest = items[n:]
+                break
+        else:
             return
+        for moved, _ in rest:  # a snapshot paper that moves is changed
+            if moved in self and moved not in self.extra and moved not in self.over:
+                self.over[moved] = self[moved]
+        self.order = reordered(self.order, dict(rest))
+
+    def place(self, pid: str, anchor: str | None) -> None:
+        """Move `pid` right after `anchor` (None: first); both are here."""
         doc = self[pid]
         row = self.base.pos.get(pid)
         if row is not None and self._before_row(row, pid) == anchor:  # its snapshot place
@@ -98,15 +111,7 @@ class LazyDocs(MutableMapping[str, Doc]):
             self.extra[pid] = doc
             self.extra.update(items[at:])
             return
-        self.order = list(self)
-        self._place_in_order(pid, anchor)
-
-    def _place_in_order(self, pid: str, anchor: str | None) -> None:
-        assert self.order is not None
-        if pid not in self.extra and pid not in self.over:  # a snapshot paper: changed
-            self.over[pid] = self[pid]
-        self.order.remove(pid)
-        self.order.insert(0 if anchor is None else self.order.index(anchor) + 1, pid)
+        self.order = list(self)  # place_all makes this move, and the rest, in it
 
     def _before_row(self, row: int, pid: str) -> str | None:
         """The snapshot paper that would stand right before snapshot row `row`

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from readlist import actions, changes, deleted
 from readlist.errors import LibraryError
 from readlist.model import Paper
+from readlist.places import place, reordered
 from readlist.store import Store
 from tests.conftest import NOW
 
@@ -171,3 +172,23 @@ def test_every_reader_sees_one_order_through_deletes_undos_and_other_writers(
                     changes.undo(other, actions.remove(other, ids, now=NOW))
                 store.refresh()
             assert all(seen == order(store) for seen in readers(path)), (op, picks)
+
+
+@given(
+    n=st.integers(0, 12),
+    moves=st.lists(st.tuples(st.integers(0, 14), st.one_of(st.none(), st.integers(0, 14)))),
+)
+def test_many_moves_at_once_are_the_moves_made_one_by_one(
+    n: int, moves: list[tuple[int, int | None]]
+) -> None:
+    """A restore of many papers reorders the library in one pass (places.reordered);
+    it must be exactly each move made in turn."""
+    ids = [f"p{i}" for i in range(n)]
+    made = {f"p{p}": None if a is None else f"p{a}" for p, a in moves}
+    one_by_one = dict.fromkeys(ids)
+    for pid, anchor in made.items():
+        place(one_by_one, {pid: anchor})
+    assert reordered(ids, made) == list(one_by_one)
+    at_once = dict.fromkeys(ids)
+    place(at_once, made)
+    assert list(at_once) == list(one_by_one)
