@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from readlist.citekeys import valid_key
+from readlist.citekeys import key_clashes, valid_key
 from readlist.exporters import EntryWise, Options
 from readlist.indexing import HASH
 from readlist.model import Paper
@@ -230,7 +230,8 @@ class EntryCache:
             paper = by_id[pid]
             todo.append(paper if key is None else paper.replace(bibkey=key))
         sep = job.sep
-        for n, entry in zip(missing, job.exporter.render_entries(todo, job.options), strict=True):
+        rendered = job.exporter.render_entries(todo, job.options) if todo else []
+        for n, entry in zip(missing, rendered, strict=True):  # none: the renderer never loads
             found[n] = entry.encode("utf-8") + sep
         self.rendered += len(todo)
         return [t for t in found if t is not None], bad
@@ -364,7 +365,12 @@ def _problems(
     keys: Mapping[str, Mapping[str, Any]],
     known: Container[str],
 ) -> dict[str, str]:
-    """`store.problems(ids)`, reading the documents of the papers not `known` only."""
+    """`store.problems(ids)`, reading the documents of the papers not `known` only.
+    When every one is known (a warm cache) only keys can clash, which msgspec, the
+    schema's checker, is not needed for (10 ms of an export's start)."""
+    if all(pid in known for pid in ids):
+        wanted = set(ids)
+        return {pid: why for pid, why in key_clashes(keys.items()).items() if pid in wanted}
     from readlist import schema
 
     return schema.problems(store.records(), ids, keys=keys, valid=known)
