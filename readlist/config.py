@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from readlist.errors import ReadlistError
-from readlist.exporters import REGISTRY
+from readlist.exporters import POLICIES, REGISTRY, Policy
 from readlist.fspaths import read_regular
-from readlist.versions import POLICIES, Policy
 
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"

@@ -28,7 +28,6 @@ import contextlib
 import hashlib
 import os
 import re
-import secrets
 import struct
 import sys
 import zlib
@@ -234,7 +233,7 @@ class Shelf:
         with contextlib.suppress(OSError):
             if not make_dir(self.directory):
                 return
-            name = f"{self.prefix}{secrets.token_hex(8)}{SUFFIX}"
+            name = f"{self.prefix}{os.urandom(8).hex()}{SUFFIX}"
             packs = len(self._paths()) if self._packs is None else len(self._packs)
             if 0 < packs < MAX_PACKS - 1 and len(fresh) * 4 <= len(used):
                 _write_pack(self.directory / name, self.options, fresh)

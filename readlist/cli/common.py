@@ -8,16 +8,16 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from readlist.config import Config
-from readlist.derive import line_of
 from readlist.errors import InputError, ReadlistError
-from readlist.library import open_library as open_library  # readlist.tui.launch imports it here
-from readlist.model import Paper
-from readlist.selection import Selection
-from readlist.store import Store
 from readlist.text import clean_line, escape_json_controls
+
+if TYPE_CHECKING:  # the library, the config and the rest load as a command runs
+    from readlist.config import Config
+    from readlist.model import Paper
+    from readlist.selection import Selection
+    from readlist.store import Store
 
 
 class UsageError(ReadlistError):
@@ -112,6 +112,8 @@ def add_selection(p: argparse.ArgumentParser) -> None:
 
 
 def selection_of(args: argparse.Namespace) -> Selection:
+    from readlist.selection import Selection
+
     read = True if args.read else False if args.unread else None
     return Selection(read=read, starred=True if args.starred else None, tag=args.tag)
 
@@ -142,7 +144,7 @@ def load_config(args: argparse.Namespace) -> Config:
     from readlist import config, paths
 
     cached = getattr(args, "loaded_config", None)
-    if isinstance(cached, Config):
+    if isinstance(cached, config.Config):
         return cached
     loaded = config.load(paths.resolve(getattr(args, "db", None)).config_file)
     for warning in loaded.warnings:
@@ -157,6 +159,7 @@ def open_store(args: argparse.Namespace, *, create: bool = False, indexed: bool 
     its sidecar index where that is usable (the one-shot commands that read a few
     papers, or only what the index holds)."""
     from readlist import paths
+    from readlist.library import open_library
 
     where = paths.resolve(getattr(args, "db", None))
     return open_library(where.library, where.data_dir, create=create, indexed=indexed)
@@ -207,6 +210,8 @@ def print_papers(
     papers: Sequence[Paper], out: TextIO | None = None, *, terminal: bool | None = None
 ) -> None:
     """One line a paper, cut to the terminal's width when the output goes to one."""
+    from readlist.derive import line_of
+
     out = out or sys.stdout
     terminal = sys.stdout.isatty() if terminal is None else terminal
     width = shutil.get_terminal_size().columns if terminal else None

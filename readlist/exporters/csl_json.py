@@ -15,7 +15,6 @@ elsewhere: `archive` "arXiv", `archive_location` the arXiv id, and its `URL`;
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -92,12 +91,16 @@ class CslJson:
     def stamp(self, text: str, mark: str) -> str:
         """JSON has no comments: each item says so in CSL's `custom`, which every
         processor ignores."""
+        import json
+
         items = json.loads(text)
         for entry in items:
             entry["custom"] = {STAMP_KEY: mark}
         return _dump(items)
 
     def stamped(self, data: bytes, mark: str) -> bool:
+        import json
+
         try:
             items = json.loads(data)
         except ValueError:  # not JSON, or not UTF-8
@@ -111,6 +114,8 @@ class CslJson:
 
 
 def _dump(items: list[dict[str, Any]]) -> str:
+    import json  # loaded when a CSL-JSON export runs, not by every listing of the formats
+
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
