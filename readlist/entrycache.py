@@ -177,27 +177,36 @@ class EntryCache:
         papers whose document was rendered before, so valid. A few entries not in
         memory are rendered again rather than read from disk (reading costs more)."""
         texts = self._texts.get(opts, {})
-        memo = self._digests
         digests: list[bytes | None] = []
-        for pid, h in zip(ids, hashes, strict=True):
-            if h is None:
-                digests.append(None)
-                continue
-            d = memo.get((h, pid))
-            if d is None:
-                d = entry_digest(h, pid, None)
-                memo[h, pid] = d
-            digests.append(d)
+        if self._keep:  # kept for the next export
+            memo = self._digests
+            for pid, h in zip(ids, hashes, strict=True):
+                if h is None:
+                    digests.append(None)
+                    continue
+                d = memo.get((h, pid))
+                if d is None:
+                    d = entry_digest(h, pid, None)
+                    memo[h, pid] = d
+                digests.append(d)
+        else:  # a command that exits: each digest is made once
+            digests = [
+                None if h is None else entry_digest(h, pid, None)
+                for pid, h in zip(ids, hashes, strict=True)
+            ]
         hits: dict[str, Item] = {}
         misses = []
-        for pid, d in zip(ids, digests, strict=True):
-            if d is None:
-                continue
-            text = texts.get(d)
-            if text is None:
-                misses.append((pid, d))
-            else:
-                hits[pid] = text
+        if texts:
+            for pid, d in zip(ids, digests, strict=True):
+                if d is None:
+                    continue
+                text = texts.get(d)
+                if text is None:
+                    misses.append((pid, d))
+                else:
+                    hits[pid] = text
+        else:  # nothing in memory (a command that exits): every entry is looked up on disk
+            misses = [(pid, d) for pid, d in zip(ids, digests, strict=True) if d is not None]
         if shelf is not None and len(misses) > FEW:
             at = shelf.locate([d for _, d in misses])
             found = [(pid, a) for (pid, _), a in zip(misses, at, strict=True) if a is not None]

@@ -69,8 +69,8 @@ def fingerprint() -> str:
     root = Path(__file__).resolve().parent
     for folder in (root, root / "exporters"):
         for path in sorted(folder.glob("*.py")):
-            with contextlib.suppress(OSError):
-                h.update(path.name.encode() + b"\0" + path.read_bytes())
+            with contextlib.suppress(OSError), open(path, "rb", buffering=0) as fh:
+                h.update(path.name.encode() + b"\0" + fh.readall())  # unbuffered: one read
     return h.hexdigest()
 
 
@@ -99,7 +99,7 @@ class Pack:
     def __init__(self, path: Path, options: Sequence[Any]) -> None:
         self.path = path
         self._map, view, meta, base = read_frame(
-            path, FIRST_LINE + MAGIC, "a render pack", Unusable, os.O_NOFOLLOW
+            path, FIRST_LINE + MAGIC, "a render pack", Unusable, os.O_NOFOLLOW, whole=True
         )
         try:
             count, body_crc = meta["count"], meta["crc"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import textwrap
+from typing import TYPE_CHECKING
 
-from readlist.model import Paper
-from readlist.stats import Stats
+if TYPE_CHECKING:
+    from readlist.model import Paper
+    from readlist.stats import Stats
 
 # C0 (but newline and tab), DEL and C1: what a terminal would act on instead of show.
 _CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])

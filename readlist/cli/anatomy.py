@@ -121,10 +121,14 @@ def commands(parser: argparse.ArgumentParser, *, hidden: bool = False) -> list[C
 def fill_descriptions(parser: argparse.ArgumentParser) -> None:
     """A command registered without a description gets its summary as one, so that its
     --help and man page say what it does."""
-    for command in commands(parser, hidden=True):
-        if not command.parser.description and command.summary:
-            summary = command.summary
-            command.parser.description = summary[:1].upper() + summary[1:] + "."
+    sub = _subparsers(parser)  # the summaries only: no Argument is made (every start runs this)
+    if sub is None:
+        return
+    summaries = {a.dest: a.help or "" for a in sub._choices_actions}
+    for name, command in sub.choices.items():
+        summary = summaries.get(name, "")
+        if not command.description and summary:
+            command.description = summary[:1].upper() + summary[1:] + "."
 
 
 def _arguments(parser: argparse.ArgumentParser) -> tuple[Argument, ...]:
