@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,13 +109,17 @@ def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
     try:  # a FIFO here would block every command before it starts: refused unopened
         too_big = "larger than 1 MB; not a config file"
         raw = read_regular(path, MAX_CONFIG_BYTES, "not reading it as config", too_big)
-        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         data = {}
-    except UnicodeDecodeError as exc:
-        raise ReadlistError(f"{path}: cannot read config ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ReadlistError(f"{path}: invalid TOML ({exc})") from None
+    else:
+        import tomllib  # only where there is a file to read (every command reads config)
+
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ReadlistError(f"{path}: cannot read config ({exc})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ReadlistError(f"{path}: invalid TOML ({exc})") from None
     reader = _Reader(path)
     keymap = reader.keymap(data.pop("keymap", {}))
     network = reader.network(data.pop("network", {}), env)
