@@ -290,8 +290,6 @@ class _Reader:
     def searches(self, raw: Any) -> dict[str, str]:
         """Each name a word, each query one the grammar reads (checked now, so a typo
         is a warning at start-up rather than an error when the search is used)."""
-        from readlist.query import QueryError, parse
-
         out: dict[str, str] = {}
         folded: set[str] = set()
         for name, query in self.table("searches", raw).items():
@@ -305,6 +303,8 @@ class _Reader:
             elif not query.strip():
                 self.warn(f"{where}: empty query, ignored")
             else:
+                from readlist.query import QueryError, parse  # only with a search to check
+
                 try:
                     parse(query)
                 except QueryError as exc:

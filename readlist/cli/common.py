@@ -57,6 +57,30 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, message + "\n")
 
 
+def subparsers(
+    parser: argparse.ArgumentParser,
+) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
+    """The parser's subcommands, as argparse holds them (readlist.cli.anatomy reads
+    the rest of the parser, for completion and the man page)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return None
+
+
+def fill_descriptions(parser: argparse.ArgumentParser) -> None:
+    """A command registered without a description gets its summary as one, so that its
+    --help and man page say what it does."""
+    sub = subparsers(parser)
+    if sub is None:
+        return
+    summaries = {a.dest: a.help or "" for a in sub._choices_actions}
+    for name, command in sub.choices.items():
+        summary = summaries.get(name, "")
+        if not command.description and summary:
+            command.description = summary[:1].upper() + summary[1:] + "."
+
+
 def format_rows(title: str, rows: Sequence[Row], width: int) -> str:
     """`title:` and the rows as two aligned columns, the right one wrapped."""
     left = min(24, max(len(a) for a, _ in rows))

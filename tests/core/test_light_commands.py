@@ -20,7 +20,8 @@ PROBE = """
 import sys
 from readlist.cli import main
 code = main(sys.argv[1:])
-heavy = sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[0].split(",")))
+loaded = {m.split(".")[0] for m in sys.modules} | set(sys.modules)  # packages, modules
+heavy = sorted(loaded & set(sys.argv[0].split(",")))
 print("exit", code, "heavy", ",".join(heavy))
 """
 
@@ -74,9 +75,13 @@ def test_one_shot_commands_import_no_heavy_package(lib: Path) -> None:
 
 
 # What an export from a warm render cache needs none of: the renderers (every entry is
-# on disk), the lock (no key to store, nothing written to the library) and the schema's
-# checker (every document was rendered before, so valid).
-EXPORT_HEAVY = ("bibtexparser", "pylatexenc", "filelock", "msgspec", "textual", "httpx")
+# on disk), the lock (no key to store, nothing written to the library), the schema's
+# checker (every document was rendered before, so valid), the query parser (no query)
+# and the parser's anatomy (for completion and the man page); nor TOML without a config.
+EXPORT_HEAVY = (
+    *("bibtexparser", "pylatexenc", "filelock", "msgspec", "textual", "httpx", "tomllib"),
+    *("readlist.query", "readlist.cli.anatomy"),
+)
 
 
 def test_an_export_from_a_warm_render_cache_loads_no_renderer_lock_or_schema(
