@@ -250,17 +250,18 @@ class EntryCache:
         store was opened by it, else hashed here (and kept with the record it is of)."""
         view = store.view()
         if view.base is not None:
-            try:
-                raw: memoryview | None = view.base.sidecar.raw("hash")
+            try:  # one copy of the column: slices of bytes are the hashes themselves
+                raw: bytes | None = view.base.sidecar.raw("hash").tobytes()
             except Unusable:
                 raw = None
             where = view.where()
+            base_row = view.base_row
             out: list[bytes | None] = []
             for pid in ids:
                 r = where[pid]
-                i = view.base_row(r)
+                i = base_row(r)
                 if i >= 0 and raw is not None:
-                    out.append(bytes(raw[i * HASH : (i + 1) * HASH]))
+                    out.append(raw[i * HASH : (i + 1) * HASH])
                 else:
                     out.append(doc_hash(view.doc(r)))
             return out
