@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -117,12 +118,15 @@ def decodable(text: str) -> str:
 # A delimiter must touch its text on the inside and a non-word character (or the end)
 # on the outside, so snake_case names, 2*3*4 and a lone "*" stay as they are. Spans
 # are at most 400 characters, so a hostile line of openers costs linear time.
-_EMPHASIS = re.compile(
-    r"(?<![\w*])\*\*(?=[^\s*])(?P<b1>.{1,400}?)(?<=[^\s*])\*\*(?![\w*])"
-    r"|(?<![\w_])__(?=[^\s_])(?P<b2>.{1,400}?)(?<=[^\s_])__(?![\w_])"
-    r"|(?<![\w*])\*(?=[^\s*])(?P<i1>.{1,400}?)(?<=[^\s*])\*(?![\w*])"
-    r"|(?<![\w_])_(?=[^\s_])(?P<i2>.{1,400}?)(?<=[^\s_])_(?![\w_])"
-)
+@cache
+def _emphasis() -> re.Pattern[str]:
+    """Compiled on first use: only the detail pane shows emphasis, every start imports this."""
+    return re.compile(
+        r"(?<![\w*])\*\*(?=[^\s*])(?P<b1>.{1,400}?)(?<=[^\s*])\*\*(?![\w*])"
+        r"|(?<![\w_])__(?=[^\s_])(?P<b2>.{1,400}?)(?<=[^\s_])__(?![\w_])"
+        r"|(?<![\w*])\*(?=[^\s*])(?P<i1>.{1,400}?)(?<=[^\s*])\*(?![\w*])"
+        r"|(?<![\w_])_(?=[^\s_])(?P<i2>.{1,400}?)(?<=[^\s_])_(?![\w_])"
+    )
 
 
 def emphasis_spans(text: str, outer: str = "") -> list[tuple[str, str]]:
@@ -133,7 +137,7 @@ def emphasis_spans(text: str, outer: str = "") -> list[tuple[str, str]]:
     """
     spans: list[tuple[str, str]] = []
     at = 0
-    for m in _EMPHASIS.finditer(text):
+    for m in _emphasis().finditer(text):
         if m.start() > at:
             spans.append((text[at : m.start()], outer))
         inner, style = (

@@ -73,8 +73,9 @@ _VENUE_KEPT = frozenset(
     }
 )
 _THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
-_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# Patterns compiled on first use (re caches them): listing the formats imports this.
+_DATE = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
+_AND = r"(?i)\s+and\s+"
 STAMP_KEY = "written-by"
 
 
@@ -142,7 +143,7 @@ def item(paper: Paper, versions: Policy = "both") -> dict[str, Any]:
     elif paper.organization or kept.get("organization"):
         out["author"] = [{"literal": paper.organization or kept["organization"]}]
     if kept.get("editor"):
-        out["editor"] = names(_AND.split(kept["editor"]))
+        out["editor"] = names(re.split(_AND, kept["editor"]))
     issued = _issued(paper, kept)
     if issued is not None:
         out["issued"] = issued
@@ -223,7 +224,7 @@ def _words(tokens: list[str]) -> str:
 def _issued(paper: Paper, kept: dict[str, str]) -> dict[str, Any] | None:
     """As the BibTeX export dates it: the imported `date` or `year`/`month`, else the
     arXiv v1 date, else the listing's year and month."""
-    m = _DATE.fullmatch(kept.get("date", "")[:10])
+    m = re.fullmatch(_DATE, kept.get("date", "")[:10])
     year, month = kept.get("year", ""), kept.get("month", "")
     if m:
         parts = [int(g) for g in m.groups() if g]
