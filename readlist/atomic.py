@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,7 +23,7 @@ def fsync_dir(path: Path) -> None:
 
 def temp_name(path: Path, kind: str = "write") -> Path:
     """`.NAME.KIND-PID-RANDOM.tmp` beside `path`: recognisably whose and what it is."""
-    return path.with_name(f".{path.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    return path.with_name(f".{path.name}.{kind}-{os.getpid()}-{os.urandom(4).hex()}.tmp")
 
 
 def atomic_write(

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,14 @@ _NAMES = ("\\citation{", "\\@input{", "\\abx@aux@cite{")
 # backslash inside makes it malformed: no valid key or .aux name holds one. So no
 # command holds another, and the text can be cut into chunks at any backslash.
 _ARG = r"([^{}\\\n]*+)\}"
-_CMD = re.compile(rf"\\(citation|@input|abx@aux@cite)\{{{_ARG}(?:(\{{){_ARG}|(?!\{{))")
+
+
+@cache
+def _cmd() -> re.Pattern[str]:
+    """Compiled on first use: only `--aux` reads a .aux file."""
+    return re.compile(rf"\\(citation|@input|abx@aux@cite)\{{{_ARG}(?:(\{{){_ARG}|(?!\{{))")
+
+
 _CHUNK = 1 << 20
 _SHOWN = 60  # characters of a key or file name a message shows
 
@@ -72,7 +80,7 @@ def parse_aux(text: str) -> Iterator[AuxPart]:
     while pos < len(text):
         end = text.find("\\", pos + _CHUNK)
         end = len(text) if end < 0 else end
-        found = _CMD.findall(text, pos, end)
+        found = _cmd().findall(text, pos, end)
         heads = sum(text.count(name, pos, end) for name in _NAMES)
         keys: list[str] = []
         for name, first, brace, second in dict.fromkeys(found):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from readlist.model import Paper
 
@@ -52,6 +53,26 @@ def fold(key: str) -> str:
 def valid_key(key: str) -> bool:
     """A key safe to write back verbatim for bibtex and biber."""
     return len(key) <= MAX_KEY and _KEY.match(key) is not None
+
+
+def key_clashes(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, str]:
+    """Papers whose key or alias another paper already has, ignoring case (BibTeX treats
+    `dup` and `DUP` as one key): every key names one paper, library-wide."""
+    docs = [(pid, doc) for pid, doc in docs if type(doc) is dict]  # others have no keys
+    if not any("bibkey_aliases" in doc for _, doc in docs):  # the usual library: faster
+        keys = [k.casefold() for _, doc in docs if isinstance(k := doc.get("bibkey"), str)]
+        if len(set(keys)) == len(keys):
+            return {}
+    owner: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for pid, doc in docs:
+        for key in [doc.get("bibkey"), *doc.get("bibkey_aliases", ())]:
+            if not isinstance(key, str):
+                continue
+            other = owner.setdefault(key.casefold(), pid)
+            if other != pid:
+                out.setdefault(pid, f"bibkey: {key!r} is also the key of paper {other}")
+    return out
 
 
 def _ascii_word(text: str) -> str:

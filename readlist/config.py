@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from readlist.errors import ReadlistError
-from readlist.exporters import REGISTRY
+from readlist.exporters import POLICIES, REGISTRY, Policy
 from readlist.fspaths import read_regular
-from readlist.versions import POLICIES, Policy
 
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
@@ -27,10 +26,22 @@ DEFAULT_S2_API = "https://api.semanticscholar.org/graph/v1"
 DEFAULT_DBLP_API = "https://dblp.org/search/publ/api"
 DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024
 MAX_CONFIG_BYTES = 1024 * 1024  # a config.toml is a few hundred bytes
-# What Textual accepts as a key: modifiers, then one printable character or a key
-# name such as "question_mark", "pagedown" or "f5".
-_SEARCH_NAME = re.compile(r"[^\W_][\w\-]{0,63}")
-_KEY = re.compile(r"((ctrl|shift|alt|meta|super|hyper)\+)*([a-z][a-z0-9_]*|[^\s,+\[\]\\])", re.I)
+
+
+# The patterns are compiled on first use: every command reads the config, and few
+# configs have a keymap, saved searches or an API key to check.
+@cache
+def _search_name() -> re.Pattern[str]:
+    return re.compile(r"[^\W_][\w\-]{0,63}")
+
+
+@cache
+def _key() -> re.Pattern[str]:
+    """What Textual accepts as a key: modifiers, then one printable character or a key
+    name such as "question_mark", "pagedown" or "f5"."""
+    return re.compile(
+        r"((ctrl|shift|alt|meta|super|hyper)\+)*([a-z][a-z0-9_]*|[^\s,+\[\]\\])", re.I
+    )
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,11 @@ _SECONDS = {
 
 
 _URL_KEYS = ("arxiv_api", "hf_endpoint", "arxiv_pdf", "s2_api", "dblp_api")
-_API_KEY = re.compile(r"[!-~]{1,200}")
+
+
+@cache
+def _api_key() -> re.Pattern[str]:
+    return re.compile(r"[!-~]{1,200}")
 
 
 @dataclass(frozen=True)
@@ -111,13 +126,17 @@ def load(path: Path, env: Mapping[str, str] | None = None) -> Config:
     try:  # a FIFO here would block every command before it starts: refused unopened
         too_big = "larger than 1 MB; not a config file"
         raw = read_regular(path, MAX_CONFIG_BYTES, "not reading it as config", too_big)
-        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         data = {}
-    except UnicodeDecodeError as exc:
-        raise ReadlistError(f"{path}: cannot read config ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ReadlistError(f"{path}: invalid TOML ({exc})") from None
+    else:
+        import tomllib  # only where there is a file to read (every command reads config)
+
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise ReadlistError(f"{path}: cannot read config ({exc})") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ReadlistError(f"{path}: invalid TOML ({exc})") from None
     reader = _Reader(path)
     keymap = reader.keymap(data.pop("keymap", {}))
     network = reader.network(data.pop("network", {}), env)
@@ -164,12 +183,12 @@ class _Reader:
                 self.warn(f"[keymap] {key!r} must be a string of keys, ignored")
                 continue
             keys = [k.strip() for k in value.split(",")]
-            bad = [k for k in keys if not _KEY.fullmatch(k)]
+            bad = [k for k in keys if not _key().fullmatch(k)]
             if bad:
                 self.warn(
                     f"[keymap] {key!r}: {', '.join(map(repr, bad))} is not a key name, ignored"
                 )
-            good = [k for k in keys if _KEY.fullmatch(k)]
+            good = [k for k in keys if _key().fullmatch(k)]
             if good:
                 out[key] = ",".join(good)
         return out
@@ -221,7 +240,7 @@ class _Reader:
         if env.get("HF_ENDPOINT"):
             values["hf_endpoint"] = env["HF_ENDPOINT"]
         key = env.get("S2_API_KEY", "").strip()
-        if key and _API_KEY.fullmatch(key):
+        if key and _api_key().fullmatch(key):
             values["s2_api_key"] = key
         elif key:  # a header value must be one line of printable ASCII
             self.warnings.append(
@@ -288,13 +307,11 @@ class _Reader:
     def searches(self, raw: Any) -> dict[str, str]:
         """Each name a word, each query one the grammar reads (checked now, so a typo
         is a warning at start-up rather than an error when the search is used)."""
-        from readlist.query import QueryError, parse
-
         out: dict[str, str] = {}
         folded: set[str] = set()
         for name, query in self.table("searches", raw).items():
             where = f"[searches] {name!r}"
-            if not _SEARCH_NAME.fullmatch(name):
+            if not _search_name().fullmatch(name):
                 self.warn(f"{where}: a name is one word (letters, digits, - and _), ignored")
             elif name.casefold() in folded:
                 self.warn(f"{where}: another search has this name (case aside), ignored")
@@ -303,6 +320,8 @@ class _Reader:
             elif not query.strip():
                 self.warn(f"{where}: empty query, ignored")
             else:
+                from readlist.query import QueryError, parse  # only with a search to check
+
                 try:
                     parse(query)
                 except QueryError as exc:

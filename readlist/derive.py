@@ -17,7 +17,6 @@ import dataclasses
 from typing import Any
 
 from readlist.model import _OPTIONAL_FIELDS, _STORED_FIELDS, Paper, title_key
-from readlist.query import abstract_text, search_fields
 from readlist.selection import int_of, text_of
 from readlist.text import paper_line
 
@@ -215,6 +214,8 @@ def paper_facts(pid: str, doc: Doc) -> tuple[int, str | None]:
 
 
 def row(pid: str, doc: Doc) -> Row:
+    from readlist.query import search_fields  # not loaded by a command that never ranks
+
     flags, line = paper_facts(pid, doc)
     title, extra, upvotes, added = search_fields(doc)
     return Row(
@@ -229,6 +230,8 @@ def values(name: str, pid: str, doc: Doc) -> Any:
     if name in ("flags", "line"):
         return paper_facts(pid, doc)[name == "line"]
     if name in ("title", "extra"):
+        from readlist.query import search_fields
+
         return search_fields(doc)[name == "extra"]
     if name == "added":  # search_fields's, without loading rapidfuzz
         return text_of(doc, "added")
@@ -263,7 +266,6 @@ __all__ = [
     "READABLE",
     "STARRED",
     "Row",
-    "abstract_text",
     "canonical",
     "json_object",
     "keyed",

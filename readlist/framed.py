@@ -26,11 +26,18 @@ PREAMBLE = struct.Struct("<QI")  # header length, header CRC-32
 
 
 def read_frame(
-    path: Path, lead: bytes, what: str, unusable: type[Exception], flags: int = 0
+    path: Path,
+    lead: bytes,
+    what: str,
+    unusable: type[Exception],
+    flags: int = 0,
+    *,
+    whole: bool = False,
 ) -> tuple[mmap.mmap, memoryview, dict[str, Any], int]:
     """The map of `path`, a view of it, its header (a JSON object) and where its body
     starts; `lead` is the first line and magic it must begin with, `what` names the kind
-    in the reason, `flags` adds to os.open's."""
+    in the reason, `flags` adds to os.open's. `whole`: the caller reads all of it (a
+    render pack's CRC), so the map is filled in one go, not a page fault at a time."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | flags)
     except OSError as exc:
@@ -41,7 +48,11 @@ def read_frame(
             raise unusable("not a regular file with data")
         if (why := unsafe_reason(st)) is not None:
             raise unusable(why)  # another user could make it say anything
-        mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        if whole and hasattr(mmap, "MAP_POPULATE"):  # Linux
+            populate = mmap.MAP_SHARED | mmap.MAP_POPULATE
+            mapped = mmap.mmap(fd, 0, flags=populate, prot=mmap.PROT_READ)
+        else:
+            mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
     finally:
         os.close(fd)
     view = memoryview(mapped)

@@ -32,9 +32,8 @@ import contextlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
-import filelock
 import orjson
 from tinydb.storages import Storage
 
@@ -58,6 +57,9 @@ from readlist.libfiles import check_trusted, ident, is_own_file, remove_stale_te
 from readlist.model import SCHEMA_VERSION
 from readlist.places import Anchors, place
 from readlist.sidecar import Key
+
+if TYPE_CHECKING:
+    import filelock
 
 PAPERS = "papers"
 COMPACT_MIN_BYTES = 1 << 20
@@ -84,7 +86,9 @@ class JournalStorage(Storage):
         # are then read as asked for (LazyDocs), the journal applied on top as always.
         self.indexed = indexed
         self.by_index = False  # whether the data in memory came by the index
-        self._lock = filelock.FileLock(str(self.lock_path), timeout=lock_timeout)
+        # Made on the first write: a command that only reads never loads filelock.
+        self._lock: filelock.FileLock | None = None
+        self._lock_timeout = lock_timeout
         self._data: Data | None = None
         self.generation = 0
         self._snap_ident: tuple[int, int, int] | None = None
@@ -158,8 +162,13 @@ class JournalStorage(Storage):
     @contextlib.contextmanager
     def locked(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the writers' lock; LockedError if another process keeps it too long."""
+        import filelock
+
+        if self._lock is None:
+            self._lock = filelock.FileLock(str(self.lock_path), timeout=self._lock_timeout)
+        lock = self._lock
         try:
-            self._lock.acquire(timeout=timeout)
+            lock.acquire(timeout=timeout)
         except filelock.Timeout:
             raise LockedError(
                 f"{self.path}: library is locked by another readlist process; try again"
@@ -167,7 +176,7 @@ class JournalStorage(Storage):
         try:
             yield
         finally:
-            self._lock.release()
+            lock.release()
 
     # Loading -------------------------------------------------------------------
     def exists(self) -> bool:

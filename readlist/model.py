@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -281,11 +282,16 @@ _OPTIONAL_FIELDS = tuple(name for name, f in PAPER_FIELDS.items() if f.metadata.
 _STORED_FIELDS = [
     f for f in dataclasses.fields(Paper) if f.name != "id" and f.name not in _OPTIONAL_FIELDS
 ]
-_CODE_HOSTS = re.compile(
-    r"^https?://(www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|"
-    r"huggingface\.co/(spaces|datasets)|sourceforge\.net)(/|$)",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _code_hosts() -> re.Pattern[str]:
+    """Compiled on first use: every command imports this module, few look at links."""
+    return re.compile(
+        r"^https?://(www\.)?(github\.com|gitlab\.com|bitbucket\.org|codeberg\.org|"
+        r"huggingface\.co/(spaces|datasets)|sourceforge\.net)(/|$)",
+        re.IGNORECASE,
+    )
 
 
 _HUB_PAPER = re.compile(r"^https?://(www\.)?huggingface\.co/papers/", re.IGNORECASE)
@@ -293,7 +299,7 @@ _HUB_PAPER = re.compile(r"^https?://(www\.)?huggingface\.co/papers/", re.IGNOREC
 
 def is_code_repo(url: str) -> bool:
     """A link to code or a demo rather than to the paper itself."""
-    return bool(_CODE_HOSTS.match(url))
+    return bool(_code_hosts().match(url))
 
 
 def _copy(value: Any) -> Any:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from readlist.errors import InputError
+from readlist.grammar import GRAMMAR_HELP as GRAMMAR_HELP
 from readlist.model import unaccent
 from readlist.selection import Record, Records, int_of, tag_in, text_of, texts_of
 
@@ -25,21 +26,6 @@ STATES = ("starred", "unread", "read", "new", "noted", "due", "unsure", "unresol
 FIELDS = ("tag", "author", "cat", "year", "is")
 TYPO_MIN = 5  # query words this long may carry one edit (a transposition counts as one)
 LONG_WORD = 7  # ... and this long, one edit against the start of a longer word
-
-GRAMMAR_HELP: list[tuple[str, str]] = [
-    ("word word", "every word must match: title, then tags and notes, then abstract"),
-    ("vidoe", "words of 5+ letters forgive one typo (transpositions too)"),
-    ('"a phrase"', "the words in this order, as typed (gpt-4o too)"),
-    ("-word", "leave out papers that match word (also -tag:x, -is:read, …)"),
-    ("tag:x", "tagged x"),
-    ("author:name", "an author's name matches (typos forgiven like words)"),
-    ("cat:cs.CV", "arXiv category, primary or cross-listed (cat:cs for all cs.*)"),
-    ("year:2024", "published (else listed) in 2024; year:2023..2025 for a range"),
-    ("is:starred", "also is:unread, is:read, is:noted; a unique start will do: is:st"),
-    ("is:new", "added by the latest import"),
-    ("is:due", "starred 7+ days ago and still unread"),
-    ("is:unsure", "resolving found an unsure match; is:unresolved: no arXiv record yet"),
-]
 
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S*))')
 _YEAR = re.compile(r"([0-9]{4})(?:\.\.([0-9]{4})?)?$")

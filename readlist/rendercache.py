@@ -28,7 +28,6 @@ import contextlib
 import hashlib
 import os
 import re
-import secrets
 import struct
 import sys
 import zlib
@@ -70,8 +69,8 @@ def fingerprint() -> str:
     root = Path(__file__).resolve().parent
     for folder in (root, root / "exporters"):
         for path in sorted(folder.glob("*.py")):
-            with contextlib.suppress(OSError):
-                h.update(path.name.encode() + b"\0" + path.read_bytes())
+            with contextlib.suppress(OSError), open(path, "rb", buffering=0) as fh:
+                h.update(path.name.encode() + b"\0" + fh.readall())  # unbuffered: one read
     return h.hexdigest()
 
 
@@ -100,7 +99,7 @@ class Pack:
     def __init__(self, path: Path, options: Sequence[Any]) -> None:
         self.path = path
         self._map, view, meta, base = read_frame(
-            path, FIRST_LINE + MAGIC, "a render pack", Unusable, os.O_NOFOLLOW
+            path, FIRST_LINE + MAGIC, "a render pack", Unusable, os.O_NOFOLLOW, whole=True
         )
         try:
             count, body_crc = meta["count"], meta["crc"]
@@ -234,7 +233,7 @@ class Shelf:
         with contextlib.suppress(OSError):
             if not make_dir(self.directory):
                 return
-            name = f"{self.prefix}{secrets.token_hex(8)}{SUFFIX}"
+            name = f"{self.prefix}{os.urandom(8).hex()}{SUFFIX}"
             packs = len(self._paths()) if self._packs is None else len(self._packs)
             if 0 < packs < MAX_PACKS - 1 and len(fresh) * 4 <= len(used):
                 _write_pack(self.directory / name, self.options, fresh)

@@ -24,7 +24,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct
 
-from readlist.citekeys import KEY_PATTERN, MAX_KEY
+from readlist.citekeys import KEY_PATTERN, MAX_KEY, key_clashes
 from readlist.errors import InvalidPaper
 
 __all__ = ["InvalidPaper", "StoredPaper", "check", "check_backup", "problem", "problems"]
@@ -328,26 +328,6 @@ def check(paper_id: str, doc: Any, old: Mapping[str, Any] | None = None) -> None
 
 
 _ABSENT = object()
-
-
-def key_clashes(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, str]:
-    """Papers whose key or alias another paper already has, ignoring case (BibTeX treats
-    `dup` and `DUP` as one key): every key names one paper, library-wide."""
-    docs = [(pid, doc) for pid, doc in docs if type(doc) is dict]  # others have no keys
-    if not any("bibkey_aliases" in doc for _, doc in docs):  # the usual library: faster
-        keys = [k.casefold() for _, doc in docs if isinstance(k := doc.get("bibkey"), str)]
-        if len(set(keys)) == len(keys):
-            return {}
-    owner: dict[str, str] = {}
-    out: dict[str, str] = {}
-    for pid, doc in docs:
-        for key in [doc.get("bibkey"), *doc.get("bibkey_aliases", ())]:
-            if not isinstance(key, str):
-                continue
-            other = owner.setdefault(key.casefold(), pid)
-            if other != pid:
-                out.setdefault(pid, f"bibkey: {key!r} is also the key of paper {other}")
-    return out
 
 
 def problems(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
@@ -37,6 +36,8 @@ from readlist.model import Paper, paper_id_for
 from readlist.places import Anchors, anchors, place
 
 if TYPE_CHECKING:
+    import subprocess
+
     from readlist.dedup import DedupIndex
     from readlist.view import View
 
@@ -145,6 +146,8 @@ class Store:
         that the caller (the TUI quitting) returns at once; the process, if one started."""
         if not self.compaction_due():
             return None
+        import subprocess
+
         with contextlib.suppress(OSError):
             return subprocess.Popen(
                 [sys.executable, "-m", "readlist.compaction", str(self.path)],

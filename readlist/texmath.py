@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import cache
 
-# A title's inline math as a .bib writes it: $...$ (not $$, not an escaped \$), braced
-# ({$...$}) as readlist's export writes it, or not.
-_IN_BIB = re.compile(r"(\{)?(?<!\\)\$(?!\$)((?:[^$\\]|\\.){1,200}?)(?<!\\)\$(?(1)\})")
+
+@cache
+def _in_bib() -> re.Pattern[str]:
+    """A title's inline math as a .bib writes it: $...$ (not $$, not an escaped \\$),
+    braced ({$...$}) as readlist's export writes it, or not. Compiled on first use (a
+    BibTeX import): every command that lists the export formats imports this module."""
+    return re.compile(r"(\{)?(?<!\\)\$(?!\$)((?:[^$\\]|\\.){1,200}?)(?<!\\)\$(?(1)\})")
+
+
 MATH_SPAN = re.compile(r"\$(?!\$)(?:[^$\\]|\\.)+(?<!\\)\$")
 
 
@@ -27,7 +34,7 @@ def keep_math(
     text: list[str] = []
     math: list[str] = []
     at = 0
-    for m in _IN_BIB.finditer(raw):
+    for m in _in_bib().finditer(raw):
         before, span = raw[at : m.start()], "$" + " ".join(m.group(2).split()) + "$"
         if not (balanced(before) and balanced(span)):
             return None
@@ -71,7 +78,11 @@ _SUPER = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽�
 _SUB = dict(
     zip("0123456789+-=()aehijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ", strict=True)
 )
-_SCRIPT = re.compile(r"([\^_])\s*(?:\{([^{}]*)\}|([A-Za-z0-9]))")
+
+
+@cache
+def _script_re() -> re.Pattern[str]:
+    return re.compile(r"([\^_])\s*(?:\{([^{}]*)\}|([A-Za-z0-9]))")
 
 
 def readable(title: str, protect: Sequence[str]) -> str:
@@ -89,7 +100,7 @@ def readable(title: str, protect: Sequence[str]) -> str:
 def _math_text(span: str) -> str:
     from readlist.latex import math_decoder  # pylatexenc: only when a title has math
 
-    inner = _SCRIPT.sub(_script, span[1:-1])
+    inner = _script_re().sub(_script, span[1:-1])
     return " ".join(math_decoder().latex_to_text(inner).split())
 
 

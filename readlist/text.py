@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import textwrap
+from functools import cache
+from typing import TYPE_CHECKING
 
-from readlist.model import Paper
-from readlist.stats import Stats
+if TYPE_CHECKING:
+    from readlist.model import Paper
+    from readlist.stats import Stats
 
 # C0 (but newline and tab), DEL and C1: what a terminal would act on instead of show.
 _CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
@@ -115,12 +118,15 @@ def decodable(text: str) -> str:
 # A delimiter must touch its text on the inside and a non-word character (or the end)
 # on the outside, so snake_case names, 2*3*4 and a lone "*" stay as they are. Spans
 # are at most 400 characters, so a hostile line of openers costs linear time.
-_EMPHASIS = re.compile(
-    r"(?<![\w*])\*\*(?=[^\s*])(?P<b1>.{1,400}?)(?<=[^\s*])\*\*(?![\w*])"
-    r"|(?<![\w_])__(?=[^\s_])(?P<b2>.{1,400}?)(?<=[^\s_])__(?![\w_])"
-    r"|(?<![\w*])\*(?=[^\s*])(?P<i1>.{1,400}?)(?<=[^\s*])\*(?![\w*])"
-    r"|(?<![\w_])_(?=[^\s_])(?P<i2>.{1,400}?)(?<=[^\s_])_(?![\w_])"
-)
+@cache
+def _emphasis() -> re.Pattern[str]:
+    """Compiled on first use: only the detail pane shows emphasis, every start imports this."""
+    return re.compile(
+        r"(?<![\w*])\*\*(?=[^\s*])(?P<b1>.{1,400}?)(?<=[^\s*])\*\*(?![\w*])"
+        r"|(?<![\w_])__(?=[^\s_])(?P<b2>.{1,400}?)(?<=[^\s_])__(?![\w_])"
+        r"|(?<![\w*])\*(?=[^\s*])(?P<i1>.{1,400}?)(?<=[^\s*])\*(?![\w*])"
+        r"|(?<![\w_])_(?=[^\s_])(?P<i2>.{1,400}?)(?<=[^\s_])_(?![\w_])"
+    )
 
 
 def emphasis_spans(text: str, outer: str = "") -> list[tuple[str, str]]:
@@ -131,7 +137,7 @@ def emphasis_spans(text: str, outer: str = "") -> list[tuple[str, str]]:
     """
     spans: list[tuple[str, str]] = []
     at = 0
-    for m in _EMPHASIS.finditer(text):
+    for m in _emphasis().finditer(text):
         if m.start() > at:
             spans.append((text[at : m.start()], outer))
         inner, style = (

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from readlist.arxiv_ids import parse_id
+from readlist.exporters import POLICIES as POLICIES
+from readlist.exporters import Policy as Policy
 from readlist.model import Paper
 from readlist.venues import not_a_venue
 
-Policy = Literal["published", "preprint", "both"]
-POLICIES: tuple[Policy, ...] = ("published", "preprint", "both")
 VENUE_FIELD = {"inproceedings": "booktitle", "article": "journal"}
 # BibTeX's names of the fields a venue fills, in the order an entry lists them.
 VENUE_FIELDS = ("booktitle", "journal", "year", "volume", "number", "pages", "publisher", "doi")

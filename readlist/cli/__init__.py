@@ -37,8 +37,7 @@ from readlist.cli import (
     pdf,
     published,
 )
-from readlist.cli.anatomy import fill_descriptions
-from readlist.cli.common import Parser, UsageError, load_config
+from readlist.cli.common import Parser, UsageError, fill_descriptions, load_config
 from readlist.clock import Clock
 from readlist.errors import ReadlistError
 from readlist.text import clean_line, decodable

@@ -4,13 +4,18 @@
 parser through this module, so a command registered anywhere gets all three and none
 can drift. argparse has no public way to list a parser's arguments, so this is the one
 place that reads its attributes (`_actions`, `_choices_actions`), as every argparse
-documentation tool does.
+documentation tool does; with `common.subparsers` and `common.fill_descriptions`, the
+part every start runs (so that a command that is not `completion` or `man` never
+builds these dataclasses).
 """
 
 from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+
+from readlist.cli.common import fill_descriptions as fill_descriptions
+from readlist.cli.common import subparsers
 
 # What completes an argument's value besides its `choices`: the library's tags, the
 # config's saved searches, paper ids, files. Keyed by dest and metavar, so a new
@@ -26,7 +31,6 @@ VALUES_BY_DEST = {
     "query": "query",
 }
 VALUES_BY_METAVAR = {"FILE": "files", "PATH": "files"}
-DYNAMIC = ("tags", "searches", "ids")  # the kinds `readlist _complete KIND` prints
 
 
 @dataclass(frozen=True)
@@ -92,15 +96,6 @@ class Command:
         return self.name.startswith("_")
 
 
-def _subparsers(
-    parser: argparse.ArgumentParser,
-) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    return None
-
-
 def program(parser: argparse.ArgumentParser) -> Command:
     """The program's own options (`--db`, `--version`), as a command named ""."""
     return Command("", parser.description or "", parser, _arguments(parser))
@@ -108,7 +103,7 @@ def program(parser: argparse.ArgumentParser) -> Command:
 
 def commands(parser: argparse.ArgumentParser, *, hidden: bool = False) -> list[Command]:
     """Every subcommand, in the order registered; `hidden` ones (`_complete`) too if asked."""
-    sub = _subparsers(parser)
+    sub = subparsers(parser)
     if sub is None:
         return []
     summaries = {a.dest: a.help or "" for a in sub._choices_actions}
@@ -116,15 +111,6 @@ def commands(parser: argparse.ArgumentParser, *, hidden: bool = False) -> list[C
         Command(name, summaries.get(name, ""), p, _arguments(p)) for name, p in sub.choices.items()
     ]
     return [c for c in found if hidden or not c.hidden]
-
-
-def fill_descriptions(parser: argparse.ArgumentParser) -> None:
-    """A command registered without a description gets its summary as one, so that its
-    --help and man page say what it does."""
-    for command in commands(parser, hidden=True):
-        if not command.parser.description and command.summary:
-            summary = command.summary
-            command.parser.description = summary[:1].upper() + summary[1:] + "."
 
 
 def _arguments(parser: argparse.ArgumentParser) -> tuple[Argument, ...]:

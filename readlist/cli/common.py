@@ -8,16 +8,16 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Iterable, Sequence
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from readlist.config import Config
-from readlist.derive import line_of
 from readlist.errors import InputError, ReadlistError
-from readlist.library import open_library as open_library  # readlist.tui.launch imports it here
-from readlist.model import Paper
-from readlist.selection import Selection
-from readlist.store import Store
 from readlist.text import clean_line, escape_json_controls
+
+if TYPE_CHECKING:  # the library, the config and the rest load as a command runs
+    from readlist.config import Config
+    from readlist.model import Paper
+    from readlist.selection import Selection
+    from readlist.store import Store
 
 
 class UsageError(ReadlistError):
@@ -55,6 +55,30 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         message = clean_line(f"{self.prog}: error: {message} (see '{self.prog} --help')")
         self.exit(2, message + "\n")
+
+
+def subparsers(
+    parser: argparse.ArgumentParser,
+) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
+    """The parser's subcommands, as argparse holds them (readlist.cli.anatomy reads
+    the rest of the parser, for completion and the man page)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return None
+
+
+def fill_descriptions(parser: argparse.ArgumentParser) -> None:
+    """A command registered without a description gets its summary as one, so that its
+    --help and man page say what it does."""
+    sub = subparsers(parser)
+    if sub is None:
+        return
+    summaries = {a.dest: a.help or "" for a in sub._choices_actions}
+    for name, command in sub.choices.items():
+        summary = summaries.get(name, "")
+        if not command.description and summary:
+            command.description = summary[:1].upper() + summary[1:] + "."
 
 
 def format_rows(title: str, rows: Sequence[Row], width: int) -> str:
@@ -112,6 +136,8 @@ def add_selection(p: argparse.ArgumentParser) -> None:
 
 
 def selection_of(args: argparse.Namespace) -> Selection:
+    from readlist.selection import Selection
+
     read = True if args.read else False if args.unread else None
     return Selection(read=read, starred=True if args.starred else None, tag=args.tag)
 
@@ -142,7 +168,7 @@ def load_config(args: argparse.Namespace) -> Config:
     from readlist import config, paths
 
     cached = getattr(args, "loaded_config", None)
-    if isinstance(cached, Config):
+    if isinstance(cached, config.Config):
         return cached
     loaded = config.load(paths.resolve(getattr(args, "db", None)).config_file)
     for warning in loaded.warnings:
@@ -157,6 +183,7 @@ def open_store(args: argparse.Namespace, *, create: bool = False, indexed: bool 
     its sidecar index where that is usable (the one-shot commands that read a few
     papers, or only what the index holds)."""
     from readlist import paths
+    from readlist.library import open_library
 
     where = paths.resolve(getattr(args, "db", None))
     return open_library(where.library, where.data_dir, create=create, indexed=indexed)
@@ -207,6 +234,8 @@ def print_papers(
     papers: Sequence[Paper], out: TextIO | None = None, *, terminal: bool | None = None
 ) -> None:
     """One line a paper, cut to the terminal's width when the output goes to one."""
+    from readlist.derive import line_of
+
     out = out or sys.stdout
     terminal = sys.stdout.isatty() if terminal is None else terminal
     width = shutil.get_terminal_size().columns if terminal else None

@@ -8,11 +8,11 @@ import argparse
 import sys
 from typing import Any
 
-from readlist.cli.anatomy import DYNAMIC
 from readlist.cli.common import open_store
 from readlist.text import clean_line
 
 SHELL_NAMES = ("bash", "zsh", "fish")  # each a renderer in readlist.cli.shells
+DYNAMIC = ("tags", "searches", "ids")  # the kinds `readlist _complete KIND` prints
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:

@@ -21,9 +21,16 @@ from readlist.cli.common import (
     selection_of,
     warn_invalid,
 )
-from readlist.exporters import DEFAULT, REGISTRY, Options, by_suffix, suffix_help
+from readlist.exporters import (
+    DEFAULT,
+    POLICIES,
+    REGISTRY,
+    Options,
+    Policy,
+    by_suffix,
+    suffix_help,
+)
 from readlist.text import clean_line
-from readlist.versions import POLICIES, Policy
 
 if TYPE_CHECKING:
     from readlist.citations import Cited

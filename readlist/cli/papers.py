@@ -21,7 +21,7 @@ from readlist.cli.common import (
     warn_invalid,
     write_chunks,
 )
-from readlist.query import GRAMMAR_HELP
+from readlist.grammar import GRAMMAR_HELP
 from readlist.selection import SORTS
 
 if TYPE_CHECKING:

@@ -11,13 +11,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from readlist.errors import ReadlistError
 
 if TYPE_CHECKING:
     from readlist.model import Paper
-    from readlist.versions import Policy
+
+# Which version of a preprint with a published version an export cites (`--versions`,
+# `[export] versions`); readlist.versions says what each means. Here, with the other
+# options, so that the CLI and the config check them without loading the renderers.
+Policy = Literal["published", "preprint", "both"]
+POLICIES: tuple[Policy, ...] = ("published", "preprint", "both")
 
 # One line per format module, in the order the formats are listed.
 FORMATS = (

@@ -15,7 +15,6 @@ elsewhere: `archive` "arXiv", `archive_location` the arXiv id, and its `URL`;
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -74,8 +73,9 @@ _VENUE_KEPT = frozenset(
     }
 )
 _THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
-_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
-_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+# Patterns compiled on first use (re caches them): listing the formats imports this.
+_DATE = r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?"
+_AND = r"(?i)\s+and\s+"
 STAMP_KEY = "written-by"
 
 
@@ -92,12 +92,16 @@ class CslJson:
     def stamp(self, text: str, mark: str) -> str:
         """JSON has no comments: each item says so in CSL's `custom`, which every
         processor ignores."""
+        import json
+
         items = json.loads(text)
         for entry in items:
             entry["custom"] = {STAMP_KEY: mark}
         return _dump(items)
 
     def stamped(self, data: bytes, mark: str) -> bool:
+        import json
+
         try:
             items = json.loads(data)
         except ValueError:  # not JSON, or not UTF-8
@@ -111,6 +115,8 @@ class CslJson:
 
 
 def _dump(items: list[dict[str, Any]]) -> str:
+    import json  # loaded when a CSL-JSON export runs, not by every listing of the formats
+
     return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -137,7 +143,7 @@ def item(paper: Paper, versions: Policy = "both") -> dict[str, Any]:
     elif paper.organization or kept.get("organization"):
         out["author"] = [{"literal": paper.organization or kept["organization"]}]
     if kept.get("editor"):
-        out["editor"] = names(_AND.split(kept["editor"]))
+        out["editor"] = names(re.split(_AND, kept["editor"]))
     issued = _issued(paper, kept)
     if issued is not None:
         out["issued"] = issued
@@ -218,7 +224,7 @@ def _words(tokens: list[str]) -> str:
 def _issued(paper: Paper, kept: dict[str, str]) -> dict[str, Any] | None:
     """As the BibTeX export dates it: the imported `date` or `year`/`month`, else the
     arXiv v1 date, else the listing's year and month."""
-    m = _DATE.fullmatch(kept.get("date", "")[:10])
+    m = re.fullmatch(_DATE, kept.get("date", "")[:10])
     year, month = kept.get("year", ""), kept.get("month", "")
     if m:
         parts = [int(g) for g in m.groups() if g]

@@ -29,10 +29,11 @@ if TYPE_CHECKING:
     from readlist.versions import Policy
 
 AUTHORS_SHOWN = 3  # then "et al."
-_INLINE = re.compile(r"([\\`*_\[\]<>&#$~^|])")
+# Patterns compiled on first use (re caches them): listing the formats imports this.
+_INLINE = r"([\\`*_\[\]<>&#$~^|])"
 # What makes a line's start a block: a list (- + 1. 1)) or a setext underline (=).
-_LINE_START = re.compile(r"^([-+=])|^([0-9]+)([.)])")
-_YEAR = re.compile(r"[0-9]{4}")
+_LINE_START = r"^([-+=])|^([0-9]+)([.)])"
+_YEAR = r"[0-9]{4}"
 
 
 class Markdown:
@@ -54,8 +55,8 @@ class Markdown:
 
 def escape(text: str) -> str:
     """`text` as Markdown that shows it literally."""
-    text = _INLINE.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
+    text = re.sub(_INLINE, r"\\\1", text)
+    return re.sub(_LINE_START, lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", text)
 
 
 def item(paper: Paper, versions: Policy = "both") -> str:
@@ -119,7 +120,7 @@ def _year(paper: Paper) -> str:
     """The year the BibTeX export gives it (see `bibtex._dates`)."""
     kept = paper.bibfields
     for when in (kept.get("date"), kept.get("year"), paper.published, paper.date):
-        if when and _YEAR.match(when):
+        if when and re.match(_YEAR, when):
             return when[:4]
     return ""
 

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from readlist import config as config_mod
 from readlist import paths
-from readlist.cli.common import open_library
 from readlist.clock import Clock
 from readlist.errors import LibraryError
+from readlist.library import open_library
 
 if TYPE_CHECKING:
     from readlist.store import Store

@@ -20,7 +20,8 @@ PROBE = """
 import sys
 from readlist.cli import main
 code = main(sys.argv[1:])
-heavy = sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[0].split(",")))
+loaded = {m.split(".")[0] for m in sys.modules} | set(sys.modules)  # packages, modules
+heavy = sorted(loaded & set(sys.argv[0].split(",")))
 print("exit", code, "heavy", ",".join(heavy))
 """
 
@@ -32,12 +33,12 @@ def lib(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def loaded(lib: Path, argv: list[str]) -> str:
+def loaded(lib: Path, argv: list[str], heavy: tuple[str, ...] = HEAVY) -> str:
     out = subprocess.run(
         [
             sys.executable,
             "-c",
-            PROBE.replace("sys.argv[0]", repr(",".join(HEAVY))),
+            PROBE.replace("sys.argv[0]", repr(",".join(heavy))),
             "--db",
             str(lib),
             *argv,
@@ -71,3 +72,31 @@ def test_one_shot_commands_import_no_heavy_package(lib: Path) -> None:
     ]
     for argv in commands:
         assert loaded(lib, argv) == "exit 0 heavy ", argv
+
+
+# What an export from a warm render cache needs none of: the renderers (every entry is
+# on disk), the lock (no key to store, nothing written to the library), the schema's
+# checker (every document was rendered before, so valid), the query parser (no query)
+# and the parser's anatomy (for completion and the man page); nor TOML without a config.
+EXPORT_HEAVY = (
+    *("bibtexparser", "pylatexenc", "filelock", "msgspec", "textual", "httpx", "tomllib"),
+    *("readlist.query", "readlist.cli.anatomy"),
+)
+
+
+def test_an_export_from_a_warm_render_cache_loads_no_renderer_lock_or_schema(
+    tmp_path: Path,
+) -> None:
+    lib = tmp_path / "lib.json"
+    assert main(["--db", str(lib), "import", str(SEEDS / "002_3c55a4b56f8e4387.txt")]) == 0
+    out = tmp_path / "refs.bib"
+    # The first export stores every paper's key (under the lock) and renders them all.
+    first = loaded(lib, ["export", "-o", str(out)], EXPORT_HEAVY)
+    assert first == "exit 0 heavy bibtexparser,filelock,msgspec,pylatexenc"
+    cold = out.read_bytes()
+    assert loaded(lib, ["export", "-o", str(out)], EXPORT_HEAVY) == "exit 0 heavy "
+    assert out.read_bytes() == cold
+    # Another format's cache is cold: checked and rendered, but no key to store.
+    biblatex = ["export", "--format", "biblatex"]
+    assert loaded(lib, biblatex, EXPORT_HEAVY) == "exit 0 heavy bibtexparser,msgspec,pylatexenc"
+    assert loaded(lib, biblatex, EXPORT_HEAVY) == "exit 0 heavy "
