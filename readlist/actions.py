@@ -139,5 +139,5 @@ def restore(store: Store, ids: Sequence[str]) -> Change:
                 why = "it is in the library" if pid in store else "it is not in the trash"
                 raise NotFoundError(f"cannot restore {pid}: {why}")
         papers = [Paper.from_doc(pid, dict(trash[pid]["paper"])) for pid in dict.fromkeys(ids)]
-        store.put(papers, at=deleted.places(trash, ids))
+        store.put(papers, at=deleted.settle(store, deleted.places(trash, ids)))
     return Change.between("restore", [], [], created=papers)

@@ -208,7 +208,8 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
             ]
         else:
             store.put(
-                (Paper.from_doc(pid, doc) for pid, doc in change.removed.items()), at=change.places
+                (Paper.from_doc(pid, doc) for pid, doc in change.removed.items()),
+                at=deleted.settle(store, change.places),
             )
     return result
 

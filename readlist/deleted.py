@@ -148,3 +148,22 @@ def places(trash: Mapping[str, Mapping[str, Any]], ids: Iterable[str]) -> Anchor
         out.update(ready or pending)  # a cycle (a hand-edited trash): as they come
         pending = {pid: a for pid, a in pending.items() if pid not in out}
     return out
+
+
+def settle(store: Store, moves: Anchors) -> Anchors:
+    """`moves` with each anchor that is gone from the library (deleted since, or with
+    these papers but put back another time) replaced by where that one stood, as the
+    trash recorded it, and so on: the nearest paper before it that is here. An anchor
+    nobody recorded stays, and `Store.put` then puts the paper last."""
+    recorded = records(store)
+    out: Anchors = {}
+    for pid, anchor in moves.items():
+        seen = {pid}
+        while anchor is not None and anchor not in store and anchor not in moves:
+            after = recorded.get(anchor, {}).get("after", "")
+            if anchor in seen or not (after is None or (isinstance(after, str) and after)):
+                break
+            seen.add(anchor)
+            anchor = after
+        out[pid] = anchor
+    return out

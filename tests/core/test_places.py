@@ -4,6 +4,7 @@ another one, a full load and a load by the sidecar index, before and after compa
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from pathlib import Path
 
@@ -85,15 +86,58 @@ def test_restore_from_the_trash_puts_papers_back_where_they_stood(tmp_path: Path
     assert all(seen == [*before, "new"] for seen in readers(path))
 
 
-def test_a_paper_whose_neighbour_is_gone_comes_back_last(tmp_path: Path) -> None:
+def test_a_paper_whose_neighbour_is_gone_comes_back_after_the_one_before_that(
+    tmp_path: Path,
+) -> None:
+    """Its anchor deleted since: the trash says where that one stood, and so on."""
     path = tmp_path / "library.json"
     with library(path, 5) as store:
         before = order(store)
         first = actions.remove(store, [before[2]], now=NOW)
         actions.remove(store, [before[1]], now=NOW)  # its anchor, deleted since
         changes.undo(store, first)
-        assert order(store) == [before[0], before[3], before[4], before[2]]
-    assert all(seen == [before[0], before[3], before[4], before[2]] for seen in readers(path))
+        assert order(store) == [before[0], before[2], before[3], before[4]]
+    assert all(seen == [before[0], before[2], before[3], before[4]] for seen in readers(path))
+
+
+def test_a_paper_whose_anchor_nobody_knows_comes_back_last(tmp_path: Path) -> None:
+    path = tmp_path / "library.json"
+    with library(path, 4) as store:
+        before = order(store)
+        first = actions.remove(store, [before[2]], now=NOW)
+        store.remove([before[1]])  # gone without a trace (an undone import, say)
+        changes.undo(store, first)
+        assert order(store) == [before[0], before[3], before[2]]
+
+
+@pytest.mark.parametrize("turns", list(itertools.permutations([1, 2, 3])))
+def test_papers_deleted_together_and_restored_one_at_a_time_go_back_in_place(
+    tmp_path: Path, turns: tuple[int, ...]
+) -> None:
+    """`readlist rm` of neighbours, then `readlist restore` of each in any order: each
+    goes after the nearest paper before it that is back, never to the end."""
+    path = tmp_path / "library.json"
+    with library(path, 5) as store:
+        before = order(store)
+        actions.remove(store, [before[i] for i in (1, 2, 3)], now=NOW)
+        store.put([Paper("new", "Added since", added="2026-11-24T09:30:00+00:00")])
+    for i in turns:  # one command each
+        with Store(path, indexed=True) as store:
+            actions.restore(store, [before[i]])
+    assert all(seen == [*before, "new"] for seen in readers(path))
+
+
+def test_a_paper_deleted_after_its_neighbour_goes_back_in_place_either_way(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "library.json"
+    with library(path, 5) as store:
+        before = order(store)
+        actions.remove(store, [before[2]], now=NOW)
+        actions.remove(store, [before[1]], now=NOW)
+        actions.restore(store, [before[2]])
+        actions.restore(store, [before[1]])
+        assert order(store) == before
 
 
 def test_a_journal_line_with_a_bad_place_is_refused_naming_the_file(tmp_path: Path) -> None:
