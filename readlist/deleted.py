@@ -25,7 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from readlist.citekeys import fold
+from readlist.citekeys import fold, valid_key
+from readlist.fileformat import Malformed
 from readlist.model import Paper, title_key
 from readlist.places import Anchors
 from readlist.selection import text_of, texts_of
@@ -167,3 +168,46 @@ def settle(store: Store, moves: Anchors) -> Anchors:
             anchor = after
         out[pid] = anchor
     return out
+
+
+def from_backup(table: object) -> dict[str, dict[str, Any]]:
+    """A backup's `deleted` table, checked at the border (as its papers are): each
+    record's title and keys, its place, and the paper it keeps, of the stored shape.
+    Raises Malformed, or InvalidPaper naming the paper."""
+    from readlist import schema  # msgspec: only an import of a backup pays for it
+
+    if not isinstance(table, dict):
+        raise Malformed("its deleted table is not an object")
+    out: dict[str, dict[str, Any]] = {}
+    for pid, record in table.items():
+        keys = record.get("keys") if isinstance(record, dict) else None
+        if (
+            not isinstance(record, dict)
+            or not isinstance(record.get("title"), str)
+            or not isinstance(record.get("at", ""), str)
+            or not isinstance(keys, list)
+            or not all(isinstance(k, str) and valid_key(k) for k in keys)
+            or not (record.get("after") is None or isinstance(record["after"], str))
+        ):
+            raise Malformed(f"deleted paper {pid[:40]!r} is not a record of one")
+        if "paper" in record:
+            schema.check_backup({pid: record["paper"]})
+        out[pid] = dict(record)
+    return out
+
+
+def adopt(store: Store, table: Mapping[str, Mapping[str, Any]]) -> None:
+    """Take a backup's deleted papers into this library, inside the import's
+    transaction: a record it lacks comes whole (the trash, the place, the keys); one
+    it has gains the backup's keys, which stay retired here too."""
+    old = records(store)
+    out: dict[str, dict[str, Any]] = {}
+    for pid, record in table.items():
+        if pid not in old:
+            out[pid] = dict(record)
+            continue
+        keys = list(dict.fromkeys([*old[pid]["keys"], *record["keys"]]))
+        if keys != old[pid]["keys"]:
+            out[pid] = {**old[pid], "keys": keys}
+    if out:
+        _commit(store, out)
