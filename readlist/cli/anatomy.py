@@ -22,11 +22,12 @@ VALUES_BY_DEST = {
     "saved": "searches",
     "id": "ids",
     "ids": "ids",
+    "deleted": "deleted",  # restore: the trash's ids
     "items": "tag-edits",
     "query": "query",
 }
 VALUES_BY_METAVAR = {"FILE": "files", "PATH": "files"}
-DYNAMIC = ("tags", "searches", "ids")  # the kinds `readlist _complete KIND` prints
+DYNAMIC = ("tags", "searches", "ids", "deleted")  # the kinds `readlist _complete KIND` prints
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,8 @@ class Argument:
     metavar: str  # "" for an option that takes no value
     help: str
     choices: tuple[str, ...]
-    values: str  # "words" (choices), "files", "tags", "searches", "ids", "tag-edits",
-    # "query" or ""
+    values: str  # "words" (choices), "files", "tags", "searches", "ids", "deleted",
+    # "tag-edits", "query" or ""
     repeats: bool  # a positional that takes any number of words
     optional: bool  # a positional that may be left out, or an option's optional value
 

@@ -88,6 +88,13 @@ def values(args: argparse.Namespace, kind: str) -> list[str]:
 
     with open_store(args) as store:
         records = store.records()
+        if kind == "deleted":
+            from readlist import deleted
+
+            return [
+                clean_line(pid) + "\t" + clean_line(text_of(r, "title"))
+                for pid, r in deleted.trash(store).items()
+            ]
         if kind == "ids":
             return [
                 clean_line(pid) + "\t" + clean_line(text_of(r, "title"))

@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
             ("readlist restore 3f2a9c1", "put that paper back"),
         ],
     )
-    p.add_argument("ids", nargs="*", metavar="ID", help="deleted papers (none: list the trash)")
+    p.add_argument("deleted", nargs="*", metavar="ID", help="deleted papers (none: list the trash)")
     p.set_defaults(func=cmd_restore, writes=True)
 
     p = sub.add_parser(
@@ -99,12 +99,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     with open_store(args, indexed=True) as store:  # the trash is in the index's tables
         trash = deleted.trash(store)
-        if not args.ids:
+        if not args.deleted:
             args.writes = False
             for pid, doc in sorted(trash.items(), key=lambda i: i[1].get("at", ""), reverse=True):
                 print(clean_line(f"{pid}  {str(doc.get('at', ''))[:10]:10}  {doc['title']}"))
             return 0
-        ids = list(dict.fromkeys(_in_trash(ref, trash, store) for ref in args.ids))
+        ids = list(dict.fromkeys(_in_trash(ref, trash, store) for ref in args.deleted))
         change = actions.restore(store, ids)
     n = len(change.created)
     print(f"restored {n} paper{'s' * (n != 1)}")
