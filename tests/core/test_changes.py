@@ -58,6 +58,25 @@ def test_a_resolve_merge_undoes_and_redoes(apis: FakeApis, isolated_home: Path) 
     assert dict(store.records()["eeeeeee"]) == merged
 
 
+def test_undoing_a_resolve_merge_puts_the_removed_paper_back_where_it_stood(
+    apis: FakeApis, isolated_home: Path
+) -> None:
+    """As an undone delete does (readlist.places): a reader sees the library's order
+    as it was, in this process and in a fresh one."""
+    apis.add(STREAM)
+    store = Store(resolve_paths().library)
+    _twins(store)
+    store.put([Paper("ggggggg", "Added after the twins")])
+    before = list(store.records())
+    with Sources(_net(isolated_home)) as sources:
+        change = resolve(store, ["eeeeeee", "fffffff"], sources, now=NOW).change
+    assert list(store.records()) == ["eeeeeee", "ggggggg"]
+    changes.undo(store, change)
+    assert list(store.records()) == before == ["eeeeeee", "fffffff", "ggggggg"]
+    with Store(store.path, create=False) as fresh:
+        assert list(fresh.records()) == before
+
+
 def test_undo_leaves_a_merge_alone_when_the_removed_id_is_taken(
     apis: FakeApis, isolated_home: Path
 ) -> None:
