@@ -162,6 +162,7 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
             result.skipped += [(pid, "paper") for pid in change.ids]
             return result
         puts: list[Paper] = []
+        was: dict[str, Doc] = {}
         for pid, fields in change.edits.items():
             if pid not in store:
                 result.skipped.append((pid, "paper"))
@@ -184,7 +185,9 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
                         new_doc[name] = target
             if new_doc != doc:
                 puts.append(Paper.from_doc(pid, new_doc))
+                was[pid] = doc
         store.put(puts)
+        deleted.keep_retired(store, was, {p.id: p.to_doc() for p in puts})
         if forward:
             missing = [pid for pid in change.created if pid not in store]
             store.put(Paper.from_doc(pid, change.created[pid]) for pid in missing)

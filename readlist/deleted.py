@@ -108,6 +108,21 @@ def bury(
         _commit(store, out)
 
 
+def keep_retired(
+    store: Store, was: Mapping[str, Mapping[str, Any]], now: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Papers that lose a key (an undone or redone key edit: `was` -> `now`, by id)
+    keep it retired, inside the store's transaction: it may be cited by now, so no
+    other paper gets it; the paper itself may take it again."""
+
+    def folded(doc: Mapping[str, Any]) -> set[str]:
+        return {fold(k) for k in [text_of(doc, "bibkey"), *texts_of(doc, "bibkey_aliases")] if k}
+
+    losing = {pid: doc for pid, doc in was.items() if folded(doc) - folded(now.get(pid, {}))}
+    if losing:
+        bury(store, losing, "", trash=False)
+
+
 def retired(store: object) -> dict[str, str]:
     """Every key of a deleted paper (folded, as keys compare) -> that paper's id."""
     out: dict[str, str] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from readlist import actions, changes
+from readlist import actions, changes, deleted
 from readlist.changes import Change
 from readlist.config import Network, load
 from readlist.model import Paper
@@ -167,3 +167,44 @@ def test_then_folds_steps_into_one() -> None:
     assert gone.removed == {"q": {"title": "Q"}, "p": {"notes": "", "tags": []}}
     assert gone.edits == {}
     assert set(gone.ids) == {"q", "p"}
+
+
+def test_undoing_or_redoing_a_key_edit_keeps_the_key_it_takes_away_retired(
+    tmp_path: Path,
+) -> None:
+    """E gives a paper a new key, an export writes it (a document may cite it now), u:
+    the paper has its old key again, and the new one must not go to another paper, by
+    an edit, an import or an export; redo likewise for the old key."""
+    import dataclasses
+
+    import pytest
+
+    from readlist import editform
+    from readlist.importing import Keys
+
+    store = Store(tmp_path / "library.json")
+    store.put(
+        [
+            Paper("aaaaaaa", "Deep Things", bibkey="smith2020deep"),
+            Paper("bbbbbbb", "Other Things", bibkey="doe2021other"),
+        ]
+    )
+    opened = editform.form_of(store.get("aaaaaaa"))
+    change = editform.save(store, "aaaaaaa", opened, dataclasses.replace(opened, key="new2024"))
+    assert store.get("aaaaaaa").bibkey == "new2024"
+    changes.undo(store, change)
+    assert store.get("aaaaaaa").bibkey == "smith2020deep"
+    other = editform.form_of(store.get("bbbbbbb"))
+    with pytest.raises(
+        editform.EditError, match="key: New2024 is taken by paper aaaaaaa, which had it "
+    ):
+        editform.save(store, "bbbbbbb", other, dataclasses.replace(other, key="New2024"))
+    warnings: list[str] = []
+    keys = Keys(store.key_records(), deleted.retired(store))
+    assert keys.claim("new2024", "ccccccc", "", warnings) == "new2024a"
+    changes.redo(store, change)  # and back: the old key, which the edit kept an alias
+    assert store.get("aaaaaaa").bibkey == "new2024"
+    changes.undo(store, change)
+    mine = editform.form_of(store.get("aaaaaaa"))  # the paper itself may take it again
+    editform.save(store, "aaaaaaa", mine, dataclasses.replace(mine, key="new2024"))
+    assert store.get("aaaaaaa").bibkey == "new2024"
