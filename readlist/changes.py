@@ -187,7 +187,8 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
                 puts.append(Paper.from_doc(pid, new_doc))
                 was[pid] = doc
         store.put(puts)
-        deleted.keep_retired(store, was, {p.id: p.to_doc() for p in puts})
+        back = () if forward else change.removed.values()  # an undone merge's, theirs again
+        deleted.keep_retired(store, was, {p.id: p.to_doc() for p in puts}, back)
         if forward:
             missing = [pid for pid in change.created if pid not in store]
             store.put(Paper.from_doc(pid, change.created[pid]) for pid in missing)

@@ -109,18 +109,29 @@ def bury(
 
 
 def keep_retired(
-    store: Store, was: Mapping[str, Mapping[str, Any]], now: Mapping[str, Mapping[str, Any]]
+    store: Store,
+    was: Mapping[str, Mapping[str, Any]],
+    now: Mapping[str, Mapping[str, Any]],
+    held: Iterable[Mapping[str, Any]] = (),
 ) -> None:
     """Papers that lose a key (an undone or redone key edit: `was` -> `now`, by id)
     keep it retired, inside the store's transaction: it may be cited by now, so no
-    other paper gets it; the paper itself may take it again."""
-
-    def folded(doc: Mapping[str, Any]) -> set[str]:
-        return {fold(k) for k in [text_of(doc, "bibkey"), *texts_of(doc, "bibkey_aliases")] if k}
-
-    losing = {pid: doc for pid, doc in was.items() if folded(doc) - folded(now.get(pid, {}))}
+    other paper gets it; the paper itself may take it again. A key one of `held`
+    holds (a paper an undone merge puts back) is that paper's, not retired."""
+    taken = {k for doc in held for k in _folded(doc)}
+    losing: dict[str, dict[str, Any]] = {}
+    for pid, doc in was.items():
+        kept = _folded(now.get(pid, {})) | taken
+        lost = [k for k in [text_of(doc, "bibkey"), *texts_of(doc, "bibkey_aliases")] if k]
+        lost = [k for k in lost if fold(k) not in kept]
+        if lost:
+            losing[pid] = {"title": text_of(doc, "title"), "bibkey_aliases": lost}
     if losing:
         bury(store, losing, "", trash=False)
+
+
+def _folded(doc: Mapping[str, Any]) -> set[str]:
+    return {fold(k) for k in [text_of(doc, "bibkey"), *texts_of(doc, "bibkey_aliases")] if k}
 
 
 def retired(store: object) -> dict[str, str]:

@@ -208,3 +208,24 @@ def test_undoing_or_redoing_a_key_edit_keeps_the_key_it_takes_away_retired(
     mine = editform.form_of(store.get("aaaaaaa"))  # the paper itself may take it again
     editform.save(store, "aaaaaaa", mine, dataclasses.replace(mine, key="new2024"))
     assert store.get("aaaaaaa").bibkey == "new2024"
+
+
+def test_undoing_a_merge_leaves_the_keys_of_the_paper_it_puts_back_to_that_paper(
+    apis: FakeApis, isolated_home: Path
+) -> None:
+    """The kept paper loses the removed one's key (an alias the merge gave it); that
+    key is the returning paper's again, not retired to the kept one."""
+    apis.add(STREAM)
+    store = Store(resolve_paths().library)
+    store.put(
+        [
+            Paper("eeeeeee", "StreamDiffusion V2 (typo)", arxiv_id=STREAM.arxiv_id),
+            Paper("fffffff", "Other", arxiv_id=STREAM.arxiv_id, bibkey="lee2025other"),
+        ]
+    )
+    with Sources(_net(isolated_home)) as sources:
+        change = resolve(store, ["eeeeeee", "fffffff"], sources, now=NOW).change
+    assert "lee2025other" in [store.get("eeeeeee").bibkey, *store.get("eeeeeee").bibkey_aliases]
+    changes.undo(store, change)
+    assert store.get("fffffff").bibkey == "lee2025other"
+    assert "lee2025other" not in deleted.retired(store)
