@@ -193,3 +193,19 @@ def test_a_backup_with_a_malformed_deleted_table_is_refused_whole(
     assert why in done.stderr
     assert done.stderr.count("\n") == 1
     assert not new.exists()
+
+
+def test_a_command_on_a_deleted_paper_says_it_is_in_the_trash(lib: Path) -> None:
+    """`readlist show ID` after `rm ID` said only "no paper with id": a user could not
+    tell a typo from a paper deleted, nor that restore brings it back."""
+    gone = ids(lib)[0]
+    assert run(lib, "rm", "--yes", gone).returncode == 0
+    for args in (["show", gone], ["mark", gone[:5], "--read"], ["note", gone, "x"]):
+        result = run(lib, *args)
+        assert result.returncode == 1, args
+        assert result.stderr == (
+            f"readlist: error: no paper with id {gone}: it was deleted "
+            f"(readlist restore {gone} brings it back)\n"
+        ), args
+    typo = run(lib, "show", "0000000")
+    assert typo.stderr == "readlist: error: no paper with id 0000000\n"
