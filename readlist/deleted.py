@@ -99,7 +99,7 @@ def bury(
         title = text_of(doc, "title")
         record = {**old.get(pid, {"at": stamp}), "title": title, "keys": list(keys.values())}
         if trash:  # else what the trash held of an earlier deletion stays there
-            record.update(at=stamp, paper=dict(doc))
+            record.update(at=stamp, paper=_with_old_state(pid, doc, old.get(pid, {})))
             record.pop("after", None)
             if places is not None and pid in places:
                 record["after"] = places[pid]
@@ -132,6 +132,54 @@ def keep_retired(
 
 def _folded(doc: Mapping[str, Any]) -> set[str]:
     return {fold(k) for k in [text_of(doc, "bibkey"), *texts_of(doc, "bibkey_aliases")] if k}
+
+
+def _with_old_state(pid: str, doc: Mapping[str, Any], record: Mapping[str, Any]) -> dict[str, Any]:
+    """What the trash keeps of a paper deleted now: the paper, and where it arrived
+    again after an earlier deletion (`again`), the state that copy had too, so that
+    deleting the new copy never loses the old one's note, read, star and tags."""
+    old = record.get("paper")
+    if not record.get("again") or not isinstance(old, dict):
+        return dict(doc)
+    from readlist.dedup import restore  # rapidfuzz: only this rare case pays for it
+
+    try:
+        return restore(Paper.from_doc(pid, dict(doc)), Paper.from_doc(pid, dict(old))).to_doc()
+    except (TypeError, ValueError, KeyError):  # a hand-edited document: keep it whole
+        return dict(doc)
+
+
+def arrived(store: Store, ids: Iterable[str]) -> None:
+    """These papers were just added again (an import, a pull, a backup) while the trash
+    holds an earlier copy: mark it, so `restore` offers that copy's state, and a later
+    delete keeps it (inside the store's transaction)."""
+    old = records(store)
+    out = {
+        pid: {**old[pid], "again": True}
+        for pid in ids
+        if pid in old and isinstance(old[pid].get("paper"), dict) and not old[pid].get("again")
+    }
+    if out:
+        _commit(store, out)
+
+
+def again(store: Store) -> dict[str, dict[str, Any]]:
+    """Deleted papers that are in the library again as new copies, whose old state the
+    trash still holds: `restore` merges it into the copy in the library."""
+    return {
+        pid: doc
+        for pid, doc in records(store).items()
+        if doc.get("again") and isinstance(doc.get("paper"), dict) and pid in store
+    }
+
+
+def restored(store: Store, ids: Iterable[str]) -> None:
+    """These papers are back with their old state: nothing more to offer for them."""
+    old = records(store)
+    out = {pid: {k: v for k, v in old[pid].items() if k != "again"} for pid in ids if pid in old}
+    out = {pid: doc for pid, doc in out.items() if old[pid].get("again")}
+    if out:
+        _commit(store, out)
 
 
 def retired(store: object) -> dict[str, str]:

@@ -234,6 +234,8 @@ def import_papers(
                     keys.hold(merged, found)
             reports.append(report)
         store.put(pending.values())
+        if isinstance(store, Store):  # a deleted paper arriving again: its old state kept
+            deleted.arrived(store, [pid for pid in pending if pid not in before])
     if progress is not None:
         progress(total, total)
     created = [paper for pid, paper in pending.items() if pid not in before]

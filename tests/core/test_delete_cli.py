@@ -209,3 +209,32 @@ def test_a_command_on_a_deleted_paper_says_it_is_in_the_trash(lib: Path) -> None
         ), args
     typo = run(lib, "show", "0000000")
     assert typo.stderr == "readlist: error: no paper with id 0000000\n"
+
+
+@pytest.mark.parametrize("rm_the_new_copy", [False, True], ids=["restore", "rm-then-restore"])
+def test_the_old_state_of_a_paper_that_arrived_again_can_be_restored(
+    lib: Path, rm_the_new_copy: bool
+) -> None:
+    """The README: a deleted paper arriving again comes back new, "its old state is in
+    the trash if you want it instead". It could not be had: restore said it was in the
+    library, and rm of the new copy put that copy in the trash over the old one."""
+    pid = ids(lib)[2]
+    assert run(lib, "note", pid, "my precious note").returncode == 0
+    assert run(lib, "mark", pid, "--read", "--star").returncode == 0
+    assert run(lib, "rm", "--yes", pid).returncode == 0
+    assert run(lib, "import", str(SEED)).returncode == 0  # it arrives again, new
+    new = json.loads(run(lib, "show", pid, "--json").stdout)[0]
+    assert (new["notes"], new["read"], new["starred"]) == ("", False, False)
+    assert run(lib, "tag", pid, "+since").returncode == 0  # state of the new copy
+    listed = run(lib, "restore").stdout.splitlines()
+    assert len(listed) == 1
+    assert listed[0].startswith(pid)
+    assert listed[0].endswith("(in the library again: restore brings its old state back)")
+    if rm_the_new_copy:
+        assert run(lib, "rm", "--yes", pid).returncode == 0
+    back = run(lib, "restore", pid)
+    assert back.returncode == 0, back.stderr
+    doc = json.loads(run(lib, "show", pid, "--json").stdout)[0]
+    assert (doc["notes"], doc["read"], doc["starred"]) == ("my precious note", True, True)
+    assert "since" in doc["tags"]  # nothing of either copy is lost
+    assert run(lib, "restore").stdout == ""  # nothing more to bring back
