@@ -387,6 +387,8 @@ def read_backup(name: str, text: str) -> tuple[list[Paper], dict[str, dict[str, 
         papers = data.get("papers", {})
         schema.check_backup(papers)
         trash = deleted.from_backup(data.get(deleted.TABLE, {}))
+        for pid in trash.keys() & papers.keys():  # deleted once, in the library since
+            trash[pid] = {k: v for k, v in trash[pid].items() if k in ("title", "keys", "at")}
         return [Paper.from_doc(pid, doc) for pid, doc in papers.items()], trash
     except schema.InvalidPaper as exc:
         raise InputError(f"{name}: not restored: {exc}") from None

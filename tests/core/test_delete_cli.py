@@ -145,6 +145,9 @@ def test_a_backup_imported_into_a_new_library_keeps_the_trash_and_its_retired_ke
     assert run(lib, "export", "--ids", gone, "-o", str(tmp_path / "refs.bib")).returncode == 0
     key = json.loads(run(lib, "show", gone, "--json").stdout)[0]["bibkey"]
     assert run(lib, "rm", "--yes", gone).returncode == 0
+    again = all_ids[5]  # deleted and restored: in the library, nothing in the trash
+    assert run(lib, "rm", "--yes", again).returncode == 0
+    assert run(lib, "restore", again).returncode == 0
     backup = tmp_path / "backup.json"
     assert run(lib, "backup", str(backup)).returncode == 0
     new = tmp_path / "new" / "lib.json"
