@@ -93,7 +93,7 @@ def values(args: argparse.Namespace, kind: str) -> list[str]:
 
             return [
                 clean_line(pid) + "\t" + clean_line(text_of(r, "title"))
-                for pid, r in deleted.trash(store).items()
+                for pid, r in {**deleted.trash(store), **deleted.again(store)}.items()
             ]
         if kind == "ids":
             return [

@@ -425,3 +425,18 @@ def test_restore_completes_the_deleted_papers_not_the_library(lib: Path, tmp_pat
             env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"},
         )
         assert fish.stdout.splitlines() == ["bbbb222\tLanguage models"]
+
+
+def test_restore_completes_a_paper_in_the_library_again(lib: Path) -> None:
+    """A deleted paper that arrived again: restore brings its old state back, so it
+    completes too."""
+    from readlist import deleted
+    from readlist.model import Paper
+    from readlist.store import Store
+
+    assert readlist("--db", str(lib), "rm", "--yes", "bbbb222").returncode == 0
+    with Store(lib) as store, store.transaction():
+        store.put([Paper("bbbb222", "Language models")])  # as an import adds it again
+        deleted.arrived(store, ["bbbb222"])
+    result = readlist("--db", str(lib), "_complete", "deleted")
+    assert result.stdout.splitlines() == ["bbbb222\tLanguage models"]
