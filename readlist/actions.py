@@ -147,5 +147,5 @@ def restore(store: Store, ids: Sequence[str]) -> Change:
         after = [fold_in(p, Paper.from_doc(p.id, dict(again[p.id]["paper"]))) for p in before]
         store.put(papers, at=deleted.settle(store, deleted.places(trash, wanted)))
         store.put(after)
-        deleted.restored(store, ids)
+        deleted.returned(store, ids)
     return Change.between("restore", before, after, created=papers)

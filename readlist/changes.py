@@ -206,6 +206,7 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
             same = [
                 pid for pid, doc in change.removed.items() if _same(store, pid, doc, strict=True)
             ]
+            deleted.gone_again(store, store.anchors(same))  # where they stand now
             store.remove(same)
             result.skipped += [
                 (pid, "paper") for pid in change.removed if pid not in same and pid in store
@@ -213,8 +214,9 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
         else:
             store.put(
                 (Paper.from_doc(pid, doc) for pid, doc in change.removed.items()),
-                at=deleted.settle(store, change.places),
+                at=deleted.settle(store, deleted.where(store, change.places)),
             )
+            deleted.returned(store, change.removed)
     return result
 
 

@@ -89,6 +89,7 @@ def bury(
     it never happened, but keys given since stay retired), with where each stood
     (`places`, readlist.places). A paper deleted before keeps the keys it had then, too."""
     old = records(store)
+    seq = _next_seq(old)
     out: dict[str, dict[str, Any]] = {}
     for pid, doc in docs.items():
         keys: dict[str, str] = {}  # folded -> as written, first spelling kept
@@ -99,8 +100,9 @@ def bury(
         title = text_of(doc, "title")
         record = {**old.get(pid, {"at": stamp}), "title": title, "keys": list(keys.values())}
         if trash:  # else what the trash held of an earlier deletion stays there
-            record.update(at=stamp, paper=_with_old_state(pid, doc, old.get(pid, {})))
+            record.update(at=stamp, paper=_with_old_state(pid, doc, old.get(pid, {})), seq=seq)
             record.pop("after", None)
+            record.pop("back", None)
             if places is not None and pid in places:
                 record["after"] = places[pid]
         out[pid] = record
@@ -173,13 +175,53 @@ def again(store: Store) -> dict[str, dict[str, Any]]:
     }
 
 
-def restored(store: Store, ids: Iterable[str]) -> None:
-    """These papers are back with their old state: nothing more to offer for them."""
+def returned(store: Store, ids: Iterable[str]) -> None:
+    """These papers are back (restored, or a delete undone), inside the store's
+    transaction: when, counted with the deletions (`back`, see `settle`), and nothing
+    more to offer of their old state."""
     old = records(store)
-    out = {pid: {k: v for k, v in old[pid].items() if k != "again"} for pid in ids if pid in old}
-    out = {pid: doc for pid, doc in out.items() if old[pid].get("again")}
+    seq = _next_seq(old)
+    out = {
+        pid: {**{k: v for k, v in old[pid].items() if k != "again"}, "back": seq}
+        for pid in ids
+        if pid in old and pid in store
+    }
     if out:
         _commit(store, out)
+
+
+def gone_again(store: Store, places: Anchors) -> None:
+    """These papers, put back before, are removed again (a redone delete), from these
+    places: counted as deleted now, inside the store's transaction."""
+    old = records(store)
+    seq = _next_seq(old)
+    out = {
+        pid: {**{k: v for k, v in old[pid].items() if k != "back"}, "after": after, "seq": seq}
+        for pid, after in places.items()
+        if pid in old
+    }
+    if out:
+        _commit(store, out)
+
+
+def where(store: Store, places: Anchors) -> Anchors:
+    """Where these papers stood when last deleted: as the trash recorded it while it
+    says they are gone (a redo may have moved them), else as `places` says (a merge's
+    removed paper, whose record, if any, is of an earlier deletion undone since)."""
+    recorded = records(store)
+    out: Anchors = {}
+    for pid, anchor in places.items():
+        record = recorded.get(pid, {})
+        after = record.get("after", "")
+        known = after is None or (isinstance(after, str) and after)
+        out[pid] = after if known and _seq(recorded, pid) and "back" not in record else anchor
+    return out
+
+
+def _next_seq(recorded: Mapping[str, Mapping[str, Any]]) -> int:
+    """One more than every deletion and return counted so far."""
+    stamps = [v for r in recorded.values() for k in ("seq", "back") if type(v := r.get(k)) is int]
+    return max(stamps, default=0) + 1
 
 
 def retired(store: object) -> dict[str, str]:
@@ -226,22 +268,92 @@ def places(trash: Mapping[str, Mapping[str, Any]], ids: Iterable[str]) -> Anchor
 
 
 def settle(store: Store, moves: Anchors) -> Anchors:
-    """`moves` with each anchor that is gone from the library (deleted since, or with
-    these papers but put back another time) replaced by where that one stood, as the
-    trash recorded it, and so on: the nearest paper before it that is here. An anchor
-    nobody recorded stays, and `Store.put` then puts the paper last."""
+    """Where to put back these papers (id -> the anchor recorded when it was deleted),
+    in turn, so that each stands where it stood.
+
+    An anchor that is gone (deleted since, or with it and not put back yet) gives way to
+    where that one stood, as the trash recorded it, and so on: the nearest paper before
+    it that is here. Then the paper goes past the papers right after that anchor that
+    were gone when the last of these was deleted (counted by `seq`) and are back since
+    (`back`): they stood between. An anchor nobody recorded stays, and `Store.put`
+    then puts the paper last."""
     recorded = records(store)
-    out: Anchors = {}
+    found: dict[str, tuple[str | None, list[str]]] = {}
     for pid, anchor in moves.items():
-        seen = {pid}
+        links = [pid]  # the paper, then each gone anchor followed
         while anchor is not None and anchor not in store and anchor not in moves:
             after = recorded.get(anchor, {}).get("after", "")
-            if anchor in seen or not (after is None or (isinstance(after, str) and after)):
+            if anchor in links or not (after is None or (isinstance(after, str) and after)):
                 break
-            seen.add(anchor)
+            links.append(anchor)
             anchor = after
+        found[pid] = (anchor, links)
+    order = list(store.records()) if any(_seq(recorded, p) for p in moves) else None
+    out: Anchors = {}
+    for pid in _anchors_first({pid: anchor for pid, (anchor, _) in found.items()}):
+        anchor, links = found[pid]
+        if order is not None:
+            if _seq(recorded, links[-1]) and (anchor is None or anchor in order):
+                anchor = _past_earlier(recorded, order, links, anchor, out)
+            at = 0 if anchor is None else order.index(anchor) + 1 if anchor in order else None
+            order.insert(len(order) if at is None else at, pid)
         out[pid] = anchor
     return out
+
+
+def _anchors_first(moves: Anchors) -> list[str]:
+    """The papers in an order where each comes after its anchor when that is one of
+    them (a cycle, from a hand-edited trash: as they come)."""
+    pending, out = dict(moves), []
+    while pending:
+        ready = [pid for pid, a in pending.items() if a not in pending or a == pid]
+        out += ready or list(pending)
+        pending = {pid: a for pid, a in pending.items() if pid not in out}
+    return out
+
+
+def _seq(recorded: Mapping[str, Mapping[str, Any]], pid: str) -> int:
+    """When the paper was last deleted, counted (0: not known)."""
+    seq = recorded.get(pid, {}).get("seq")
+    return seq if type(seq) is int else 0
+
+
+def _past_earlier(
+    recorded: Mapping[str, Mapping[str, Any]],
+    order: list[str],
+    links: list[str],
+    anchor: str | None,
+    coming: Mapping[str, str | None],
+) -> str | None:
+    """The last of the papers right after `anchor` in `order` that stood before
+    `links[0]`. `links` is the paper, then each gone anchor followed to `anchor`: the
+    papers recorded after one of them (or after `anchor`, or after one passed) stood
+    before the link that hangs there when they were deleted before it (`seq`) and were
+    still gone then (back since, `back`, or coming back now); else after it."""
+    # what hangs there -> when that was deleted
+    by: dict[str | None, int] = {anchor: _seq(recorded, links[-1])}
+    for i in range(1, len(links)):
+        by[links[i]] = _seq(recorded, links[i - 1])
+    at = 0 if anchor is None else order.index(anchor) + 1
+    while at < len(order):
+        other = order[at]
+        chain = [other]  # it, then the gone papers it hangs after, up to one of `by`
+        after = recorded.get(other, {}).get("after", "")
+        while after not in by and after != links[0] and after not in order:
+            if not isinstance(after, str) or not after or after in chain:
+                break
+            chain.append(after)
+            after = recorded.get(after, {}).get("after", "")
+        if after not in by:
+            break
+        when, back = by[after], recorded.get(other, {}).get("back")
+        gone = len(chain) > 1 or other in coming or (type(back) is int and back > when)
+        if not (0 < _seq(recorded, chain[-1]) < when and gone):
+            break
+        by[other] = when
+        anchor = other
+        at += 1
+    return anchor
 
 
 def from_backup(table: object) -> dict[str, dict[str, Any]]:

@@ -5,6 +5,7 @@ another one, a full load and a load by the sidecar index, before and after compa
 from __future__ import annotations
 
 import itertools
+import random
 import zlib
 from pathlib import Path
 
@@ -98,6 +99,26 @@ def test_a_paper_whose_neighbour_is_gone_comes_back_after_the_one_before_that(
         changes.undo(store, first)
         assert order(store) == [before[0], before[2], before[3], before[4]]
     assert all(seen == [before[0], before[2], before[3], before[4]] for seen in readers(path))
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["one-restore", "two-restores"])
+def test_two_neighbours_deleted_one_after_the_other_come_back_in_order(
+    tmp_path: Path, at_once: bool
+) -> None:
+    """`rm p01`, `rm p02` (both then stood right after p00), `restore p01 p02`: p02
+    was put right after p00 and p01 then before it (p00 p02 p01)."""
+    path = tmp_path / "library.json"
+    with library(path, 4) as store:
+        before = order(store)
+        actions.remove(store, ["p01"], now=NOW)
+        actions.remove(store, ["p02"], now=NOW)
+        if at_once:
+            actions.restore(store, ["p01", "p02"])
+        else:
+            actions.restore(store, ["p01"])
+            actions.restore(store, ["p02"])
+        assert order(store) == before
+    assert all(seen == before for seen in readers(path))
 
 
 def test_a_paper_whose_anchor_nobody_knows_comes_back_last(tmp_path: Path) -> None:
@@ -215,3 +236,36 @@ def test_every_reader_sees_one_order_through_deletes_undos_and_other_writers(
                     changes.undo(other, actions.remove(other, ids, now=NOW))
                 store.refresh()
             assert all(seen == order(store) for seen in readers(path)), (op, picks)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    deletes=st.lists(st.lists(st.integers(0, 9), min_size=1, max_size=3), min_size=1, max_size=5),
+    turns=st.randoms(use_true_random=False),
+    together=st.integers(1, 3),
+)
+def test_papers_deleted_in_any_steps_and_restored_in_any_order_go_back_in_place(
+    tmp_path_factory: pytest.TempPathFactory,
+    deletes: list[list[int]],
+    turns: random.Random,
+    together: int,
+) -> None:
+    """Several `rm`s, then `restore` of everything in the trash in any order, a few
+    at a time: the library is in its old order again, as every reader sees it."""
+    path = tmp_path_factory.mktemp("restore") / "library.json"
+    with library(path, 10) as store:
+        before = order(store)
+        for picks in deletes:
+            now = order(store)
+            if now:
+                ids = list(dict.fromkeys(now[i % len(now)] for i in picks))
+                actions.remove(store, ids, now=NOW)
+        trash = sorted(deleted.trash(store))
+        turns.shuffle(trash)
+        while trash:
+            actions.restore(store, trash[:together])
+            trash = trash[together:]
+        assert order(store) == before
+    assert all(seen == before for seen in readers(path))
