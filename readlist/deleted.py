@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from readlist import putback
 from readlist.citekeys import fold, valid_key
 from readlist.fileformat import Malformed
 from readlist.model import Paper, title_key
@@ -89,7 +90,7 @@ def bury(
     it never happened, but keys given since stay retired), with where each stood
     (`places`, readlist.places). A paper deleted before keeps the keys it had then, too."""
     old = records(store)
-    seq = _next_seq(old)
+    seq = putback.next_seq(old)
     out: dict[str, dict[str, Any]] = {}
     for pid, doc in docs.items():
         keys: dict[str, str] = {}  # folded -> as written, first spelling kept
@@ -100,11 +101,11 @@ def bury(
         title = text_of(doc, "title")
         record = {**old.get(pid, {"at": stamp}), "title": title, "keys": list(keys.values())}
         if trash:  # else what the trash held of an earlier deletion stays there
-            record.update(at=stamp, paper=_with_old_state(pid, doc, old.get(pid, {})), seq=seq)
+            record.update(at=stamp, paper=_with_old_state(pid, doc, old.get(pid, {})))
             record.pop("after", None)
-            record.pop("back", None)
             if places is not None and pid in places:
                 record["after"] = places[pid]
+            record["gone"] = putback.opened(old.get(pid, {}), seq, record.get("after", ""))
         out[pid] = record
     if out:
         _commit(store, out)
@@ -177,15 +178,18 @@ def again(store: Store) -> dict[str, dict[str, Any]]:
 
 def returned(store: Store, ids: Iterable[str]) -> None:
     """These papers are back (restored, or a delete undone), inside the store's
-    transaction: when, counted with the deletions (`back`, see `settle`), and nothing
-    more to offer of their old state."""
+    transaction: counted (readlist.putback), and nothing more to offer of their old
+    state."""
     old = records(store)
-    seq = _next_seq(old)
-    out = {
-        pid: {**{k: v for k, v in old[pid].items() if k != "again"}, "back": seq}
-        for pid in ids
-        if pid in old and pid in store
-    }
+    seq = putback.next_seq(old)
+    out: dict[str, dict[str, Any]] = {}
+    for pid in ids:
+        if pid in old and pid in store:
+            record = {k: v for k, v in old[pid].items() if k != "again"}
+            if (gone := putback.closed(record, seq)) is not None:
+                record["gone"] = gone
+            if record != old[pid]:
+                out[pid] = record
     if out:
         _commit(store, out)
 
@@ -194,9 +198,9 @@ def gone_again(store: Store, places: Anchors) -> None:
     """These papers, put back before, are removed again (a redone delete), from these
     places: counted as deleted now, inside the store's transaction."""
     old = records(store)
-    seq = _next_seq(old)
+    seq = putback.next_seq(old)
     out = {
-        pid: {**{k: v for k, v in old[pid].items() if k != "back"}, "after": after, "seq": seq}
+        pid: {**old[pid], "after": after, "gone": putback.opened(old[pid], seq, after)}
         for pid, after in places.items()
         if pid in old
     }
@@ -211,17 +215,14 @@ def where(store: Store, places: Anchors) -> Anchors:
     recorded = records(store)
     out: Anchors = {}
     for pid, anchor in places.items():
-        record = recorded.get(pid, {})
-        after = record.get("after", "")
-        known = after is None or (isinstance(after, str) and after)
-        out[pid] = after if known and _seq(recorded, pid) and "back" not in record else anchor
+        entry = putback.last(recorded, pid)
+        out[pid] = entry[1] if entry is not None and entry[1] != "" else anchor
     return out
 
 
-def _next_seq(recorded: Mapping[str, Mapping[str, Any]]) -> int:
-    """One more than every deletion and return counted so far."""
-    stamps = [v for r in recorded.values() for k in ("seq", "back") if type(v := r.get(k)) is int]
-    return max(stamps, default=0) + 1
+def settle(store: Store, moves: Anchors) -> Anchors:
+    """Where to put back these papers, in turn (readlist.putback.settle)."""
+    return putback.settle(records(store), moves, store.__contains__, store.records)
 
 
 def retired(store: object) -> dict[str, str]:
@@ -265,95 +266,6 @@ def places(trash: Mapping[str, Mapping[str, Any]], ids: Iterable[str]) -> Anchor
         out.update(ready or pending)  # a cycle (a hand-edited trash): as they come
         pending = {pid: a for pid, a in pending.items() if pid not in out}
     return out
-
-
-def settle(store: Store, moves: Anchors) -> Anchors:
-    """Where to put back these papers (id -> the anchor recorded when it was deleted),
-    in turn, so that each stands where it stood.
-
-    An anchor that is gone (deleted since, or with it and not put back yet) gives way to
-    where that one stood, as the trash recorded it, and so on: the nearest paper before
-    it that is here. Then the paper goes past the papers right after that anchor that
-    were gone when the last of these was deleted (counted by `seq`) and are back since
-    (`back`): they stood between. An anchor nobody recorded stays, and `Store.put`
-    then puts the paper last."""
-    recorded = records(store)
-    found: dict[str, tuple[str | None, list[str]]] = {}
-    for pid, anchor in moves.items():
-        links = [pid]  # the paper, then each gone anchor followed
-        while anchor is not None and anchor not in store and anchor not in moves:
-            after = recorded.get(anchor, {}).get("after", "")
-            if anchor in links or not (after is None or (isinstance(after, str) and after)):
-                break
-            links.append(anchor)
-            anchor = after
-        found[pid] = (anchor, links)
-    order = list(store.records()) if any(_seq(recorded, p) for p in moves) else None
-    out: Anchors = {}
-    for pid in _anchors_first({pid: anchor for pid, (anchor, _) in found.items()}):
-        anchor, links = found[pid]
-        if order is not None:
-            if _seq(recorded, links[-1]) and (anchor is None or anchor in order):
-                anchor = _past_earlier(recorded, order, links, anchor, out)
-            at = 0 if anchor is None else order.index(anchor) + 1 if anchor in order else None
-            order.insert(len(order) if at is None else at, pid)
-        out[pid] = anchor
-    return out
-
-
-def _anchors_first(moves: Anchors) -> list[str]:
-    """The papers in an order where each comes after its anchor when that is one of
-    them (a cycle, from a hand-edited trash: as they come)."""
-    pending, out = dict(moves), []
-    while pending:
-        ready = [pid for pid, a in pending.items() if a not in pending or a == pid]
-        out += ready or list(pending)
-        pending = {pid: a for pid, a in pending.items() if pid not in out}
-    return out
-
-
-def _seq(recorded: Mapping[str, Mapping[str, Any]], pid: str) -> int:
-    """When the paper was last deleted, counted (0: not known)."""
-    seq = recorded.get(pid, {}).get("seq")
-    return seq if type(seq) is int else 0
-
-
-def _past_earlier(
-    recorded: Mapping[str, Mapping[str, Any]],
-    order: list[str],
-    links: list[str],
-    anchor: str | None,
-    coming: Mapping[str, str | None],
-) -> str | None:
-    """The last of the papers right after `anchor` in `order` that stood before
-    `links[0]`. `links` is the paper, then each gone anchor followed to `anchor`: the
-    papers recorded after one of them (or after `anchor`, or after one passed) stood
-    before the link that hangs there when they were deleted before it (`seq`) and were
-    still gone then (back since, `back`, or coming back now); else after it."""
-    # what hangs there -> when that was deleted
-    by: dict[str | None, int] = {anchor: _seq(recorded, links[-1])}
-    for i in range(1, len(links)):
-        by[links[i]] = _seq(recorded, links[i - 1])
-    at = 0 if anchor is None else order.index(anchor) + 1
-    while at < len(order):
-        other = order[at]
-        chain = [other]  # it, then the gone papers it hangs after, up to one of `by`
-        after = recorded.get(other, {}).get("after", "")
-        while after not in by and after != links[0] and after not in order:
-            if not isinstance(after, str) or not after or after in chain:
-                break
-            chain.append(after)
-            after = recorded.get(after, {}).get("after", "")
-        if after not in by:
-            break
-        when, back = by[after], recorded.get(other, {}).get("back")
-        gone = len(chain) > 1 or other in coming or (type(back) is int and back > when)
-        if not (0 < _seq(recorded, chain[-1]) < when and gone):
-            break
-        by[other] = when
-        anchor = other
-        at += 1
-    return anchor
 
 
 def from_backup(table: object) -> dict[str, dict[str, Any]]:
