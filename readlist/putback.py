@@ -142,12 +142,12 @@ def _past_earlier(
     hangs: dict[str | None, str] = {}  # where a link hangs -> the link
     for i, pid in enumerate(links):
         hangs[anchor if i == len(links) - 1 else links[i + 1]] = pid
-    at = _index(ordered, anchor)
+    at = first = _index(ordered, anchor)
     while at < len(ordered):
         other = ordered[at]
         gone = history(recorded.get(other, {}))
         spans = gone[-1:] if other in coming else [e for e in gone if e[2] is not None]
-        found = [_before(recorded, ordered, links, hangs, e) for e in reversed(spans)]
+        found = [_before(recorded, ordered[:first], links, hangs, e) for e in reversed(spans)]
         link = next((x for x in found if x is not None), None)
         if link is None:
             break
@@ -159,24 +159,25 @@ def _past_earlier(
 
 def _before(
     recorded: Mapping[str, Record],
-    ordered: list[str],
+    earlier: list[str],
     links: list[str],
     hangs: Mapping[str | None, str],
     entry: Entry,
 ) -> str | None:
-    """The link a paper back in `ordered`, gone by `entry`, stood before; else None."""
+    """The link a paper back, gone by `entry`, stood before; else None. It stood right
+    after where it hangs (through papers gone still): where a link hangs, or before the
+    anchor (`earlier`, or the start), then before the link further on if the link was
+    there when it went."""
     seq, after = entry[0], entry[1]
     seen: set[str] = set()
-    while after not in hangs and after != links[0] and after not in ordered:
-        if not isinstance(after, str) or not after or after in seen:
+    while after is not None and after not in hangs and after not in earlier:
+        if not after or after in seen or after == links[0]:
             return None
         seen.add(after)
         up = last(recorded, after)  # a paper it hangs after, gone still
         if up is None:
             return None
         seq, after = up[0], up[1]
-    link = hangs.get(after)
-    if link is None:
-        return None
+    link = hangs[after] if after in hangs else links[-1]
     there = not any(s <= seq < (b or _OPEN) for s, _, b in history(recorded.get(link, {})))
     return link if there else None

@@ -269,3 +269,21 @@ def test_papers_deleted_in_any_steps_and_restored_in_any_order_go_back_in_place(
             trash = trash[together:]
         assert order(store) == before
     assert all(seen == before for seen in readers(path))
+
+
+def test_a_delete_redone_after_a_restore_still_comes_back_in_place(tmp_path: Path) -> None:
+    """Found by a hypothesis run: d on p00, p01, p02 one after the other, u, restore
+    p00, ctrl+r, restore p01, then u of everything: p02 came back before p01 (it was
+    deleted, the second time, right after p00, while p01 was gone)."""
+    path = tmp_path / "library.json"
+    with library(path, 5) as store:
+        before = order(store)
+        done = [actions.remove(store, [pid], now=NOW) for pid in before[:3]]
+        changes.undo(store, done[-1])
+        actions.restore(store, [before[0]])
+        changes.redo(store, done[-1])
+        actions.restore(store, [before[1]])
+        for change in reversed(done):
+            changes.undo(store, change)
+        assert order(store) == before
+    assert all(seen == before for seen in readers(path))
