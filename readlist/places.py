@@ -34,25 +34,29 @@ def place(docs: MutableMapping[str, Any], moves: Mapping[str, str | None]) -> No
     paper not there, or whose anchor is not there, stays where it is."""
     from readlist.lazydocs import LazyDocs
 
-    for pid, anchor in moves.items():
-        if pid == anchor or pid not in docs or (anchor is not None and anchor not in docs):
-            continue
-        if isinstance(docs, LazyDocs):
-            docs.place(pid, anchor)
-        elif isinstance(docs, dict):
-            _place(docs, pid, anchor)
-        else:  # pragma: no cover - the two mappings a storage holds
-            raise TypeError(f"cannot order a {type(docs).__name__}")
-
-
-def _place(docs: dict[str, Any], pid: str, anchor: str | None) -> None:
-    doc = docs.pop(pid)
-    at = 0 if anchor is None else list(docs).index(anchor) + 1
-    if at == len(docs):
-        docs[pid] = doc
+    wanted = {
+        pid: anchor
+        for pid, anchor in moves.items()
+        if pid != anchor and pid in docs and (anchor is None or anchor in docs)
+    }
+    if not wanted:
         return
-    items = list(docs.items())
+    if isinstance(docs, LazyDocs):
+        for pid, anchor in wanted.items():
+            docs.place(pid, anchor)
+    elif isinstance(docs, dict):
+        _place(docs, wanted)
+    else:  # pragma: no cover - the two mappings a storage holds
+        raise TypeError(f"cannot order a {type(docs).__name__}")
+
+
+def _place(docs: dict[str, Any], moves: Mapping[str, str | None]) -> None:
+    """All the moves on one list of ids, then the dict rebuilt once: a put back of
+    many papers costs list operations, not a copy of the library per paper."""
+    order = list(docs)
+    for pid, anchor in moves.items():
+        order.remove(pid)
+        order.insert(0 if anchor is None else order.index(anchor) + 1, pid)
+    items = [(pid, docs[pid]) for pid in order]
     docs.clear()
-    docs.update(items[:at])
-    docs[pid] = doc
-    docs.update(items[at:])
+    docs.update(items)

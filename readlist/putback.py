@@ -142,12 +142,13 @@ def _past_earlier(
     hangs: dict[str | None, str] = {}  # where a link hangs -> the link
     for i, pid in enumerate(links):
         hangs[anchor if i == len(links) - 1 else links[i + 1]] = pid
-    at = first = _index(ordered, anchor)
+    at = _index(ordered, anchor)
+    earlier = set(ordered[:at])  # the anchor and the papers before it
     while at < len(ordered):
         other = ordered[at]
         gone = history(recorded.get(other, {}))
         spans = gone[-1:] if other in coming else [e for e in gone if e[2] is not None]
-        found = [_before(recorded, ordered[:first], links, hangs, e) for e in reversed(spans)]
+        found = [_before(recorded, earlier, links, hangs, e) for e in reversed(spans)]
         link = next((x for x in found if x is not None), None)
         if link is None:
             break
@@ -159,7 +160,7 @@ def _past_earlier(
 
 def _before(
     recorded: Mapping[str, Record],
-    earlier: list[str],
+    earlier: set[str],
     links: list[str],
     hangs: Mapping[str | None, str],
     entry: Entry,
