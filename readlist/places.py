@@ -51,12 +51,26 @@ def place(docs: MutableMapping[str, Any], moves: Mapping[str, str | None]) -> No
 
 
 def _place(docs: dict[str, Any], moves: Mapping[str, str | None]) -> None:
-    """All the moves on one list of ids, then the dict rebuilt once: a put back of
-    many papers costs list operations, not a copy of the library per paper."""
-    order = list(docs)
+    """All the moves on a linked list of the ids, then the dict rebuilt once: putting
+    back many papers costs one pass over the library, not one per paper."""
+    head = ""  # before the first paper ("" is never an id)
+    ids = [head, *docs]
+    after: dict[str, str | None] = dict(zip(ids, [*ids[1:], None], strict=True))
+    before: dict[str, str] = dict(zip(ids[1:], ids, strict=False))
     for pid, anchor in moves.items():
-        order.remove(pid)
-        order.insert(0 if anchor is None else order.index(anchor) + 1, pid)
-    items = [(pid, docs[pid]) for pid in order]
+        prev, nxt = before[pid], after[pid]  # unlink it
+        after[prev] = nxt
+        if nxt is not None:
+            before[nxt] = prev
+        at = head if anchor is None else anchor  # link it right after its anchor
+        nxt = after[at]
+        after[at], before[pid], after[pid] = pid, at, nxt
+        if nxt is not None:
+            before[nxt] = pid
+    items = []
+    here = after[head]
+    while here is not None:
+        items.append((here, docs[here]))
+        here = after[here]
     docs.clear()
     docs.update(items)

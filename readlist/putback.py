@@ -142,8 +142,11 @@ def _past_earlier(
     hangs: dict[str | None, str] = {}  # where a link hangs -> the link
     for i, pid in enumerate(links):
         hangs[anchor if i == len(links) - 1 else links[i + 1]] = pid
-    at = _index(ordered, anchor)
-    earlier = set(ordered[:at])  # the anchor and the papers before it
+    at = start = _index(ordered, anchor)
+
+    def earlier(pid: str) -> bool:  # the anchor or a paper before it (rarely asked)
+        return pid in ordered and ordered.index(pid) < start
+
     while at < len(ordered):
         other = ordered[at]
         gone = history(recorded.get(other, {}))
@@ -160,7 +163,7 @@ def _past_earlier(
 
 def _before(
     recorded: Mapping[str, Record],
-    earlier: set[str],
+    earlier: Callable[[str], bool],
     links: list[str],
     hangs: Mapping[str | None, str],
     entry: Entry,
@@ -171,7 +174,7 @@ def _before(
     there when it went."""
     seq, after = entry[0], entry[1]
     seen: set[str] = set()
-    while after is not None and after not in hangs and after not in earlier:
+    while after is not None and after not in hangs and not earlier(after):
         if not after or after in seen or after == links[0]:
             return None
         seen.add(after)
