@@ -129,15 +129,23 @@ def remove(store: Store, ids: Sequence[str], *, now: dt.datetime) -> Change:
 
 
 def restore(store: Store, ids: Sequence[str]) -> Change:
-    """Put deleted papers back from the trash, as they were when deleted."""
+    """Put deleted papers back from the trash, as they were when deleted. A paper in
+    the library again (it arrived anew since) gets the old copy's state merged in, as
+    a backup's copy merges: nothing either copy holds is lost."""
     from readlist import deleted
+    from readlist.dedup import restore as fold_in
 
     with store.transaction():
-        trash = deleted.trash(store)
+        trash, again = deleted.trash(store), deleted.again(store)
         for pid in ids:
-            if pid not in trash:
+            if pid not in trash and pid not in again:
                 why = "it is in the library" if pid in store else "it is not in the trash"
                 raise NotFoundError(f"cannot restore {pid}: {why}")
-        papers = [Paper.from_doc(pid, dict(trash[pid]["paper"])) for pid in dict.fromkeys(ids)]
-        store.put(papers, at=deleted.places(trash, ids))
-    return Change.between("restore", [], [], created=papers)
+        wanted = [pid for pid in dict.fromkeys(ids) if pid in trash]
+        papers = [Paper.from_doc(pid, dict(trash[pid]["paper"])) for pid in wanted]
+        before = [store.get(pid) for pid in dict.fromkeys(ids) if pid in again]
+        after = [fold_in(p, Paper.from_doc(p.id, dict(again[p.id]["paper"]))) for p in before]
+        store.put(papers, at=deleted.settle(store, deleted.places(trash, wanted)))
+        store.put(after)
+        deleted.returned(store, ids)
+    return Change.between("restore", before, after, created=papers)

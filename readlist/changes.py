@@ -162,6 +162,7 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
             result.skipped += [(pid, "paper") for pid in change.ids]
             return result
         puts: list[Paper] = []
+        was: dict[str, Doc] = {}
         for pid, fields in change.edits.items():
             if pid not in store:
                 result.skipped.append((pid, "paper"))
@@ -184,7 +185,10 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
                         new_doc[name] = target
             if new_doc != doc:
                 puts.append(Paper.from_doc(pid, new_doc))
+                was[pid] = doc
         store.put(puts)
+        back = () if forward else change.removed.values()  # an undone merge's, theirs again
+        deleted.keep_retired(store, was, {p.id: p.to_doc() for p in puts}, back)
         if forward:
             missing = [pid for pid in change.created if pid not in store]
             store.put(Paper.from_doc(pid, change.created[pid]) for pid in missing)
@@ -202,14 +206,17 @@ def _swap(store: Store, change: Change, forward: bool) -> Applied:
             same = [
                 pid for pid, doc in change.removed.items() if _same(store, pid, doc, strict=True)
             ]
+            deleted.gone_again(store, store.anchors(same))  # where they stand now
             store.remove(same)
             result.skipped += [
                 (pid, "paper") for pid in change.removed if pid not in same and pid in store
             ]
         else:
             store.put(
-                (Paper.from_doc(pid, doc) for pid, doc in change.removed.items()), at=change.places
+                (Paper.from_doc(pid, doc) for pid, doc in change.removed.items()),
+                at=deleted.settle(store, deleted.where(store, change.places)),
             )
+            deleted.returned(store, change.removed)
     return result
 
 

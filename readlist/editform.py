@@ -239,7 +239,12 @@ class Others:
                 doi.setdefault(doi_id.lower(), f"paper {other}")
         for folded, other in deleted.retired(store).items():
             if other != pid:
-                keys.setdefault(folded, f"the deleted paper {other} (it may be cited)")
+                who = (
+                    f"paper {other}, which had it"
+                    if other in store
+                    else f"the deleted paper {other}"
+                )
+                keys.setdefault(folded, f"{who} (it may be cited)")
         return cls(keys, arxiv, doi)
 
 

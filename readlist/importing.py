@@ -89,6 +89,8 @@ class Batch:
     warnings: list[str] = field(default_factory=list)  # e.g. links dropped as unsafe
     # From BibTeX: each paper's citation key and where it was ("line 12: ").
     cite: list[tuple[str, str]] = field(default_factory=list)
+    # A backup's deleted papers (readlist.deleted): the trash, and the keys they retire.
+    trash: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def parse_inputs(
@@ -106,7 +108,7 @@ def parse_inputs(
     for name, text in texts:
         backup = read_backup(name, text)
         if backup is not None:
-            batches.append(Batch(name, backup, restore=True))
+            batches.append(Batch(name, backup[0], restore=True, trash=backup[1]))
             continue
         if check_format(name, text, fmt) == "bibtex":
             batches.append(_bibtex_batch(name, text, stamp))
@@ -156,6 +158,9 @@ def import_papers(
     total = sum(len(batch.papers) for batch in batches)
     done = 0
     with store.transaction():
+        for batch in batches:  # first: their keys are retired for every batch after
+            if batch.trash and isinstance(store, Store):
+                deleted.adopt(store, batch.trash)
         index = store.dedup_index() if index is None else index
         keys = Keys(store.key_records(), deleted.retired(store)) if keys is None else keys
         pending: dict[str, Paper] = {}
@@ -229,6 +234,8 @@ def import_papers(
                     keys.hold(merged, found)
             reports.append(report)
         store.put(pending.values())
+        if isinstance(store, Store):  # a deleted paper arriving again: its old state kept
+            deleted.arrived(store, [pid for pid in pending if pid not in before])
     if progress is not None:
         progress(total, total)
     created = [paper for pid, paper in pending.items() if pid not in before]
@@ -354,9 +361,10 @@ class Keys:
         return chosen
 
 
-def read_backup(name: str, text: str) -> list[Paper] | None:
-    """The papers of a readlist backup, recognised by its meta table; None for any other
-    text. A bare library file is refused: without its journal it may lack most papers."""
+def read_backup(name: str, text: str) -> tuple[list[Paper], dict[str, dict[str, Any]]] | None:
+    """The papers of a readlist backup, and its deleted ones, recognised by its meta
+    table; None for any other text. A bare library file is refused: without its journal
+    it may lack most papers."""
     if not text.lstrip("\ufeff \t\r\n").startswith("{"):
         return None
     try:
@@ -378,7 +386,10 @@ def read_backup(name: str, text: str) -> list[Paper] | None:
             )
         papers = data.get("papers", {})
         schema.check_backup(papers)
-        return [Paper.from_doc(pid, doc) for pid, doc in papers.items()]
+        trash = deleted.from_backup(data.get(deleted.TABLE, {}))
+        for pid in trash.keys() & papers.keys():  # deleted once, in the library since
+            trash[pid] = {k: v for k, v in trash[pid].items() if k in ("title", "keys", "at")}
+        return [Paper.from_doc(pid, doc) for pid, doc in papers.items()], trash
     except schema.InvalidPaper as exc:
         raise InputError(f"{name}: not restored: {exc}") from None
     except Malformed as exc:

@@ -241,10 +241,13 @@ def commit_plan(store: Store, plan: _Plan, outcome: Outcome, stamp: str, dry_run
             return
         before = [store.get(pid) for pid in changed if pid not in gone]
         removed = [store.get(pid) for pid in gone]
+        places = store.anchors(gone)  # where undo puts them back (readlist.places)
         after = [changed[pid] for pid in changed if pid not in gone]
         store.put(after)
         store.remove(gone)
-        outcome.change = outcome.change.then(Change.between("", before, after, removed=removed))
+        step = Change.between("", before, after, removed=removed)
+        step.places = places
+        outcome.change = outcome.change.then(step)
 
 
 def accept(

@@ -347,6 +347,8 @@ class Session:
         other writers did, update the view, and reindex the papers whose text changed."""
         if record:
             self.history.record(change)
+        if self.selected and change:  # a selected paper deleted (or an import undone)
+            self.selected = {k: None for k in self.selected if k in self.store}
         if counted:
             self.count(change)
         else:

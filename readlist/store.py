@@ -315,7 +315,26 @@ class Store:
             raise NotFoundError(
                 f"no paper with id {ref} (an id prefix needs at least 4 characters)"
             )
+        trashed = self._trashed(ref)
+        if trashed is not None:
+            raise NotFoundError(
+                f"no paper with id {trashed}: it was deleted "
+                f"(readlist restore {trashed} brings it back)"
+            )
         raise NotFoundError(f"no paper with id {ref}")
+
+    def _trashed(self, ref: str) -> str | None:
+        """The one deleted paper (in the trash: readlist.deleted) that `ref` names, so
+        that "no paper" says where it went; None for none or several."""
+        table = self._storage.data.get("deleted")
+        if not isinstance(table, dict):
+            return None
+        hits = [
+            pid
+            for pid, record in table.items()
+            if pid.startswith(ref) and isinstance(record, dict) and "paper" in record
+        ]
+        return hits[0] if len(hits) == 1 and hits[0] not in self._raw() else None
 
     def new_id(self, key: str, taken: Container[str] = ()) -> str:
         """A short id for a new title key, lengthened only on a collision."""

@@ -27,6 +27,7 @@ VALUES_BY_DEST = {
     "saved": "searches",
     "id": "ids",
     "ids": "ids",
+    "deleted": "deleted",  # restore: the trash's ids
     "items": "tag-edits",
     "query": "query",
 }
@@ -42,8 +43,8 @@ class Argument:
     metavar: str  # "" for an option that takes no value
     help: str
     choices: tuple[str, ...]
-    values: str  # "words" (choices), "files", "tags", "searches", "ids", "tag-edits",
-    # "query" or ""
+    values: str  # "words" (choices), "files", "tags", "searches", "ids", "deleted",
+    # "tag-edits", "query" or ""
     repeats: bool  # a positional that takes any number of words
     optional: bool  # a positional that may be left out, or an option's optional value
 

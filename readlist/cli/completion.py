@@ -12,7 +12,7 @@ from readlist.cli.common import open_store
 from readlist.text import clean_line
 
 SHELL_NAMES = ("bash", "zsh", "fish")  # each a renderer in readlist.cli.shells
-DYNAMIC = ("tags", "searches", "ids")  # the kinds `readlist _complete KIND` prints
+DYNAMIC = ("tags", "searches", "ids", "deleted")  # the kinds `readlist _complete KIND` prints
 
 
 def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) -> None:
@@ -88,6 +88,13 @@ def values(args: argparse.Namespace, kind: str) -> list[str]:
 
     with open_store(args) as store:
         records = store.records()
+        if kind == "deleted":
+            from readlist import deleted
+
+            return [
+                clean_line(pid) + "\t" + clean_line(text_of(r, "title"))
+                for pid, r in {**deleted.trash(store), **deleted.again(store)}.items()
+            ]
         if kind == "ids":
             return [
                 clean_line(pid) + "\t" + clean_line(text_of(r, "title"))

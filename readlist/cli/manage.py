@@ -36,13 +36,14 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         parents=[db],
         help="list the trash, or put deleted papers back as they were",
         description="With no ids, list the deleted papers, newest first. With ids, put "
-        "those papers back as they were when deleted (state, note and keys).",
+        "those papers back as they were when deleted (state, note and keys); a paper "
+        "that arrived again since gets its old state back.",
         examples=[
             ("readlist restore", "list the trash"),
             ("readlist restore 3f2a9c1", "put that paper back"),
         ],
     )
-    p.add_argument("ids", nargs="*", metavar="ID", help="deleted papers (none: list the trash)")
+    p.add_argument("deleted", nargs="*", metavar="ID", help="deleted papers (none: list the trash)")
     p.set_defaults(func=cmd_restore, writes=True)
 
     p = sub.add_parser(
@@ -99,15 +100,23 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     with open_store(args, indexed=True) as store:  # the trash is in the index's tables
         trash = deleted.trash(store)
-        if not args.ids:
+        again = deleted.again(store)
+        if not args.deleted:
             args.writes = False
-            for pid, doc in sorted(trash.items(), key=lambda i: i[1].get("at", ""), reverse=True):
-                print(clean_line(f"{pid}  {str(doc.get('at', ''))[:10]:10}  {doc['title']}"))
+            listed = sorted({**trash, **again}.items(), key=lambda i: str(i[1].get("at", "")))
+            for pid, doc in reversed(listed):
+                line = f"{pid}  {str(doc.get('at', ''))[:10]:10}  {doc['title']}"
+                if pid in again:
+                    line += "  (in the library again: restore brings its old state back)"
+                print(clean_line(line))
             return 0
-        ids = list(dict.fromkeys(_in_trash(ref, trash, store) for ref in args.ids))
+        ids = list(dict.fromkeys(_in_trash(ref, {**trash, **again}, store) for ref in args.deleted))
         change = actions.restore(store, ids)
-    n = len(change.created)
-    print(f"restored {n} paper{'s' * (n != 1)}")
+    n, merged = len(change.created), len([pid for pid in ids if pid in again])
+    if n or not merged:
+        print(f"restored {n} paper{'s' * (n != 1)}")
+    if merged:
+        print(f"brought back the old state of {merged} paper{'s' * (merged != 1)} in the library")
     return 0
 
 

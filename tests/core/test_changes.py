@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from readlist import actions, changes
+from readlist import actions, changes, deleted
 from readlist.changes import Change
 from readlist.config import Network, load
 from readlist.model import Paper
@@ -56,6 +56,25 @@ def test_a_resolve_merge_undoes_and_redoes(apis: FakeApis, isolated_home: Path) 
     assert not applied.skipped
     assert list(store.records()) == ["eeeeeee"]
     assert dict(store.records()["eeeeeee"]) == merged
+
+
+def test_undoing_a_resolve_merge_puts_the_removed_paper_back_where_it_stood(
+    apis: FakeApis, isolated_home: Path
+) -> None:
+    """As an undone delete does (readlist.places): a reader sees the library's order
+    as it was, in this process and in a fresh one."""
+    apis.add(STREAM)
+    store = Store(resolve_paths().library)
+    _twins(store)
+    store.put([Paper("ggggggg", "Added after the twins")])
+    before = list(store.records())
+    with Sources(_net(isolated_home)) as sources:
+        change = resolve(store, ["eeeeeee", "fffffff"], sources, now=NOW).change
+    assert list(store.records()) == ["eeeeeee", "ggggggg"]
+    changes.undo(store, change)
+    assert list(store.records()) == before == ["eeeeeee", "fffffff", "ggggggg"]
+    with Store(store.path, create=False) as fresh:
+        assert list(fresh.records()) == before
 
 
 def test_undo_leaves_a_merge_alone_when_the_removed_id_is_taken(
@@ -148,3 +167,65 @@ def test_then_folds_steps_into_one() -> None:
     assert gone.removed == {"q": {"title": "Q"}, "p": {"notes": "", "tags": []}}
     assert gone.edits == {}
     assert set(gone.ids) == {"q", "p"}
+
+
+def test_undoing_or_redoing_a_key_edit_keeps_the_key_it_takes_away_retired(
+    tmp_path: Path,
+) -> None:
+    """E gives a paper a new key, an export writes it (a document may cite it now), u:
+    the paper has its old key again, and the new one must not go to another paper, by
+    an edit, an import or an export; redo likewise for the old key."""
+    import dataclasses
+
+    import pytest
+
+    from readlist import editform
+    from readlist.importing import Keys
+
+    store = Store(tmp_path / "library.json")
+    store.put(
+        [
+            Paper("aaaaaaa", "Deep Things", bibkey="smith2020deep"),
+            Paper("bbbbbbb", "Other Things", bibkey="doe2021other"),
+        ]
+    )
+    opened = editform.form_of(store.get("aaaaaaa"))
+    change = editform.save(store, "aaaaaaa", opened, dataclasses.replace(opened, key="new2024"))
+    assert store.get("aaaaaaa").bibkey == "new2024"
+    changes.undo(store, change)
+    assert store.get("aaaaaaa").bibkey == "smith2020deep"
+    other = editform.form_of(store.get("bbbbbbb"))
+    with pytest.raises(
+        editform.EditError, match="key: New2024 is taken by paper aaaaaaa, which had it "
+    ):
+        editform.save(store, "bbbbbbb", other, dataclasses.replace(other, key="New2024"))
+    warnings: list[str] = []
+    keys = Keys(store.key_records(), deleted.retired(store))
+    assert keys.claim("new2024", "ccccccc", "", warnings) == "new2024a"
+    changes.redo(store, change)  # and back: the old key, which the edit kept an alias
+    assert store.get("aaaaaaa").bibkey == "new2024"
+    changes.undo(store, change)
+    mine = editform.form_of(store.get("aaaaaaa"))  # the paper itself may take it again
+    editform.save(store, "aaaaaaa", mine, dataclasses.replace(mine, key="new2024"))
+    assert store.get("aaaaaaa").bibkey == "new2024"
+
+
+def test_undoing_a_merge_leaves_the_keys_of_the_paper_it_puts_back_to_that_paper(
+    apis: FakeApis, isolated_home: Path
+) -> None:
+    """The kept paper loses the removed one's key (an alias the merge gave it); that
+    key is the returning paper's again, not retired to the kept one."""
+    apis.add(STREAM)
+    store = Store(resolve_paths().library)
+    store.put(
+        [
+            Paper("eeeeeee", "StreamDiffusion V2 (typo)", arxiv_id=STREAM.arxiv_id),
+            Paper("fffffff", "Other", arxiv_id=STREAM.arxiv_id, bibkey="lee2025other"),
+        ]
+    )
+    with Sources(_net(isolated_home)) as sources:
+        change = resolve(store, ["eeeeeee", "fffffff"], sources, now=NOW).change
+    assert "lee2025other" in [store.get("eeeeeee").bibkey, *store.get("eeeeeee").bibkey_aliases]
+    changes.undo(store, change)
+    assert store.get("fffffff").bibkey == "lee2025other"
+    assert "lee2025other" not in deleted.retired(store)

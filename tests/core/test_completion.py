@@ -397,3 +397,46 @@ def test_fish_completes_commands_options_and_tags(lib: Path, tmp_path: Path) -> 
     assert complete(f"readlist --db {lib} show b") == ["bbbb222"]
     assert complete(f"readlist --db {lib} search tag:th") == ["tag:thesis"]
     assert complete("readlist search is:st") == ["is:starred"]
+
+
+@pytest.mark.skipif(BASH is None, reason="bash is not installed")
+def test_restore_completes_the_deleted_papers_not_the_library(lib: Path, tmp_path: Path) -> None:
+    """`readlist restore ID`: the trash's ids (restoring a paper in the library is an
+    error), with their titles for zsh and fish; `rm` completes the library's."""
+    assert readlist("--db", str(lib), "rm", "--yes", "bbbb222").returncode == 0
+    result = readlist("--db", str(lib), "_complete", "deleted")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["bbbb222\tLanguage models"]
+    db = f"--db {lib}"
+    got = complete_bash(
+        script("bash"),
+        [f"readlist {db} restore ", f"readlist {db} rm ", "readlist restore "],
+        tmp_path,
+    )
+    assert got == [["bbbb222"], ["aaaa111", "cccc333"], []]
+    if shutil.which("fish"):
+        path = tmp_path / "readlist.fish"
+        path.write_text(script("fish"))
+        line = f"readlist --db {lib} restore "
+        fish = subprocess.run(
+            ["fish", "--no-config", "-c", f"source {path}; complete -C {line!r}"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"},
+        )
+        assert fish.stdout.splitlines() == ["bbbb222\tLanguage models"]
+
+
+def test_restore_completes_a_paper_in_the_library_again(lib: Path) -> None:
+    """A deleted paper that arrived again: restore brings its old state back, so it
+    completes too."""
+    from readlist import deleted
+    from readlist.model import Paper
+    from readlist.store import Store
+
+    assert readlist("--db", str(lib), "rm", "--yes", "bbbb222").returncode == 0
+    with Store(lib) as store, store.transaction():
+        store.put([Paper("bbbb222", "Language models")])  # as an import adds it again
+        deleted.arrived(store, ["bbbb222"])
+    result = readlist("--db", str(lib), "_complete", "deleted")
+    assert result.stdout.splitlines() == ["bbbb222\tLanguage models"]

@@ -132,3 +132,112 @@ def test_rm_of_an_unknown_id_is_one_line(lib: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == "readlist: error: no paper with id fffffff\n"
     assert fingerprint(lib.parent) == before
+
+
+def test_a_backup_imported_into_a_new_library_keeps_the_trash_and_its_retired_keys(
+    lib: Path, tmp_path: Path
+) -> None:
+    """`readlist backup` then `readlist import BACKUP` (the README's restore): the
+    deleted papers can still be restored, in their places, and their keys stay
+    retired, so no other paper can take a key a document may cite."""
+    all_ids = ids(lib)
+    gone, other = all_ids[1], all_ids[3]
+    assert run(lib, "export", "--ids", gone, "-o", str(tmp_path / "refs.bib")).returncode == 0
+    key = json.loads(run(lib, "show", gone, "--json").stdout)[0]["bibkey"]
+    assert run(lib, "rm", "--yes", gone).returncode == 0
+    again = all_ids[5]  # deleted and restored: in the library, nothing in the trash
+    assert run(lib, "rm", "--yes", again).returncode == 0
+    assert run(lib, "restore", again).returncode == 0
+    backup = tmp_path / "backup.json"
+    assert run(lib, "backup", str(backup)).returncode == 0
+    new = tmp_path / "new" / "lib.json"
+    new.parent.mkdir()
+    done = run(new, "import", str(backup))
+    assert done.returncode == 0, done.stderr
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import re, sys\n"
+        "p = sys.argv[-1]\n"
+        "t = open(p, encoding='utf-8').read()\n"
+        "if not t.startswith('# error'):\n"
+        f"    t = re.sub(r'(?m)^key = .*$', 'key = \"{key}\"', t)\n"
+        "    open(p, 'w', encoding='utf-8').write(t)\n"
+    )
+    edit = run(new, "edit", other, env={"EDITOR": f"{sys.executable} {editor}", "VISUAL": ""})
+    assert edit.returncode == 1
+    assert f"{key} is taken by the deleted paper {gone}" in edit.stderr
+    assert [line.split()[0] for line in run(new, "restore").stdout.splitlines()] == [gone]
+    back = run(new, "restore", gone)
+    assert back.returncode == 0, back.stderr
+    assert ids(new) == all_ids  # in its place, as in the library backed up
+
+
+@pytest.mark.parametrize(
+    ("record", "why"),
+    [
+        ({"title": "T", "keys": "smith2020"}, "deleted paper 'abc1234' is not a record of one"),
+        ({"title": "T", "keys": ["bad key"]}, "deleted paper 'abc1234' is not a record of one"),
+        ({"title": "T", "keys": [], "paper": {"title": 3}}, "paper abc1234: title"),
+    ],
+)
+def test_a_backup_with_a_malformed_deleted_table_is_refused_whole(
+    lib: Path, tmp_path: Path, record: dict[str, object], why: str
+) -> None:
+    backup = tmp_path / "backup.json"
+    assert run(lib, "backup", str(backup)).returncode == 0
+    data = json.loads(backup.read_text(encoding="utf-8"))
+    data["deleted"] = {"abc1234": record}
+    backup.write_text(json.dumps(data), encoding="utf-8")
+    new = tmp_path / "new" / "lib.json"
+    new.parent.mkdir()
+    done = run(new, "import", str(backup))
+    assert done.returncode == 1
+    assert done.stderr.startswith("readlist: error: backup.json: not ")
+    assert why in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert not new.exists()
+
+
+def test_a_command_on_a_deleted_paper_says_it_is_in_the_trash(lib: Path) -> None:
+    """`readlist show ID` after `rm ID` said only "no paper with id": a user could not
+    tell a typo from a paper deleted, nor that restore brings it back."""
+    gone = ids(lib)[0]
+    assert run(lib, "rm", "--yes", gone).returncode == 0
+    for args in (["show", gone], ["mark", gone[:5], "--read"], ["note", gone, "x"]):
+        result = run(lib, *args)
+        assert result.returncode == 1, args
+        assert result.stderr == (
+            f"readlist: error: no paper with id {gone}: it was deleted "
+            f"(readlist restore {gone} brings it back)\n"
+        ), args
+    typo = run(lib, "show", "0000000")
+    assert typo.stderr == "readlist: error: no paper with id 0000000\n"
+
+
+@pytest.mark.parametrize("rm_the_new_copy", [False, True], ids=["restore", "rm-then-restore"])
+def test_the_old_state_of_a_paper_that_arrived_again_can_be_restored(
+    lib: Path, rm_the_new_copy: bool
+) -> None:
+    """The README: a deleted paper arriving again comes back new, "its old state is in
+    the trash if you want it instead". It could not be had: restore said it was in the
+    library, and rm of the new copy put that copy in the trash over the old one."""
+    pid = ids(lib)[2]
+    assert run(lib, "note", pid, "my precious note").returncode == 0
+    assert run(lib, "mark", pid, "--read", "--star").returncode == 0
+    assert run(lib, "rm", "--yes", pid).returncode == 0
+    assert run(lib, "import", str(SEED)).returncode == 0  # it arrives again, new
+    new = json.loads(run(lib, "show", pid, "--json").stdout)[0]
+    assert (new["notes"], new["read"], new["starred"]) == ("", False, False)
+    assert run(lib, "tag", pid, "+since").returncode == 0  # state of the new copy
+    listed = run(lib, "restore").stdout.splitlines()
+    assert len(listed) == 1
+    assert listed[0].startswith(pid)
+    assert listed[0].endswith("(in the library again: restore brings its old state back)")
+    if rm_the_new_copy:
+        assert run(lib, "rm", "--yes", pid).returncode == 0
+    back = run(lib, "restore", pid)
+    assert back.returncode == 0, back.stderr
+    doc = json.loads(run(lib, "show", pid, "--json").stdout)[0]
+    assert (doc["notes"], doc["read"], doc["starred"]) == ("my precious note", True, True)
+    assert "since" in doc["tags"]  # nothing of either copy is lost
+    assert run(lib, "restore").stdout == ""  # nothing more to bring back

@@ -4,6 +4,8 @@ another one, a full load and a load by the sidecar index, before and after compa
 
 from __future__ import annotations
 
+import itertools
+import random
 import zlib
 from pathlib import Path
 
@@ -86,15 +88,78 @@ def test_restore_from_the_trash_puts_papers_back_where_they_stood(tmp_path: Path
     assert all(seen == [*before, "new"] for seen in readers(path))
 
 
-def test_a_paper_whose_neighbour_is_gone_comes_back_last(tmp_path: Path) -> None:
+def test_a_paper_whose_neighbour_is_gone_comes_back_after_the_one_before_that(
+    tmp_path: Path,
+) -> None:
+    """Its anchor deleted since: the trash says where that one stood, and so on."""
     path = tmp_path / "library.json"
     with library(path, 5) as store:
         before = order(store)
         first = actions.remove(store, [before[2]], now=NOW)
         actions.remove(store, [before[1]], now=NOW)  # its anchor, deleted since
         changes.undo(store, first)
-        assert order(store) == [before[0], before[3], before[4], before[2]]
-    assert all(seen == [before[0], before[3], before[4], before[2]] for seen in readers(path))
+        assert order(store) == [before[0], before[2], before[3], before[4]]
+    assert all(seen == [before[0], before[2], before[3], before[4]] for seen in readers(path))
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["one-restore", "two-restores"])
+def test_two_neighbours_deleted_one_after_the_other_come_back_in_order(
+    tmp_path: Path, at_once: bool
+) -> None:
+    """`rm p01`, `rm p02` (both then stood right after p00), `restore p01 p02`: p02
+    was put right after p00 and p01 then before it (p00 p02 p01)."""
+    path = tmp_path / "library.json"
+    with library(path, 4) as store:
+        before = order(store)
+        actions.remove(store, ["p01"], now=NOW)
+        actions.remove(store, ["p02"], now=NOW)
+        if at_once:
+            actions.restore(store, ["p01", "p02"])
+        else:
+            actions.restore(store, ["p01"])
+            actions.restore(store, ["p02"])
+        assert order(store) == before
+    assert all(seen == before for seen in readers(path))
+
+
+def test_a_paper_whose_anchor_nobody_knows_comes_back_last(tmp_path: Path) -> None:
+    path = tmp_path / "library.json"
+    with library(path, 4) as store:
+        before = order(store)
+        first = actions.remove(store, [before[2]], now=NOW)
+        store.remove([before[1]])  # gone without a trace (an undone import, say)
+        changes.undo(store, first)
+        assert order(store) == [before[0], before[3], before[2]]
+
+
+@pytest.mark.parametrize("turns", list(itertools.permutations([1, 2, 3])))
+def test_papers_deleted_together_and_restored_one_at_a_time_go_back_in_place(
+    tmp_path: Path, turns: tuple[int, ...]
+) -> None:
+    """`readlist rm` of neighbours, then `readlist restore` of each in any order: each
+    goes after the nearest paper before it that is back, never to the end."""
+    path = tmp_path / "library.json"
+    with library(path, 5) as store:
+        before = order(store)
+        actions.remove(store, [before[i] for i in (1, 2, 3)], now=NOW)
+        store.put([Paper("new", "Added since", added="2026-11-24T09:30:00+00:00")])
+    for i in turns:  # one command each
+        with Store(path, indexed=True) as store:
+            actions.restore(store, [before[i]])
+    assert all(seen == [*before, "new"] for seen in readers(path))
+
+
+def test_a_paper_deleted_after_its_neighbour_goes_back_in_place_either_way(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "library.json"
+    with library(path, 5) as store:
+        before = order(store)
+        actions.remove(store, [before[2]], now=NOW)
+        actions.remove(store, [before[1]], now=NOW)
+        actions.restore(store, [before[2]])
+        actions.restore(store, [before[1]])
+        assert order(store) == before
 
 
 def test_a_journal_line_with_a_bad_place_is_refused_naming_the_file(tmp_path: Path) -> None:
@@ -192,3 +257,54 @@ def test_many_moves_at_once_are_the_moves_made_one_by_one(
     at_once = dict.fromkeys(ids)
     place(at_once, made)
     assert list(at_once) == list(one_by_one)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    deletes=st.lists(st.lists(st.integers(0, 9), min_size=1, max_size=3), min_size=1, max_size=5),
+    turns=st.randoms(use_true_random=False),
+    together=st.integers(1, 3),
+)
+def test_papers_deleted_in_any_steps_and_restored_in_any_order_go_back_in_place(
+    tmp_path_factory: pytest.TempPathFactory,
+    deletes: list[list[int]],
+    turns: random.Random,
+    together: int,
+) -> None:
+    """Several `rm`s, then `restore` of everything in the trash in any order, a few
+    at a time: the library is in its old order again, as every reader sees it."""
+    path = tmp_path_factory.mktemp("restore") / "library.json"
+    with library(path, 10) as store:
+        before = order(store)
+        for picks in deletes:
+            now = order(store)
+            if now:
+                ids = list(dict.fromkeys(now[i % len(now)] for i in picks))
+                actions.remove(store, ids, now=NOW)
+        trash = sorted(deleted.trash(store))
+        turns.shuffle(trash)
+        while trash:
+            actions.restore(store, trash[:together])
+            trash = trash[together:]
+        assert order(store) == before
+    assert all(seen == before for seen in readers(path))
+
+
+def test_a_delete_redone_after_a_restore_still_comes_back_in_place(tmp_path: Path) -> None:
+    """Found by a hypothesis run: d on p00, p01, p02 one after the other, u, restore
+    p00, ctrl+r, restore p01, then u of everything: p02 came back before p01 (it was
+    deleted, the second time, right after p00, while p01 was gone)."""
+    path = tmp_path / "library.json"
+    with library(path, 5) as store:
+        before = order(store)
+        done = [actions.remove(store, [pid], now=NOW) for pid in before[:3]]
+        changes.undo(store, done[-1])
+        actions.restore(store, [before[0]])
+        changes.redo(store, done[-1])
+        actions.restore(store, [before[1]])
+        for change in reversed(done):
+            changes.undo(store, change)
+        assert order(store) == before
+    assert all(seen == before for seen in readers(path))

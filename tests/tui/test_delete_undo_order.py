@@ -81,3 +81,24 @@ async def test_undoing_a_delete_in_a_search_brings_the_paper_back_into_the_resul
         await pilot.pause()
         assert sorted(screen.session.ids) == sorted(before)
         assert screen.current == pid
+
+
+async def test_deleting_the_selection_empties_it_so_keys_act_on_the_paper_again(
+    make_app: AppFactory,
+) -> None:
+    """Found by hand in tmux: after v, v, d, y the status line still said "2 selected"
+    and s, r, t and d did nothing at all (they went to the two papers gone)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("v", "j", "v")
+        await pilot.press("d", "y")
+        await pilot.pause()
+        assert not screen.session.selected
+        assert "selected" not in str(screen.query_one("#status").render())
+        pid = screen.current
+        assert pid is not None
+        assert not screen.store.get(pid).starred
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.store.get(pid).starred  # the paper under the cursor

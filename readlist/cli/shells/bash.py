@@ -109,7 +109,7 @@ def _bash_values(argument: Argument) -> str:
         return f"_readlist_words {sq(chr(10).join(argument.choices))}"
     if kind == "files":
         return "_readlist_files"
-    if kind in ("tags", "searches", "ids"):
+    if kind in ("tags", "searches", "ids", "deleted"):
         return f"_readlist_dynamic {kind}"
     if kind == "tag-edits":
         return "_readlist_dynamic ids"

@@ -70,7 +70,7 @@ def _fish_values(argument: Argument) -> str:
         return f"{no_files} -a " + fish_sq(" ".join(argument.choices))
     if kind == "files":
         return "-r -F" if argument.flags else "-F"
-    if kind in ("tags", "searches", "ids"):
+    if kind in ("tags", "searches", "ids", "deleted"):
         return f"{no_files} -a " + fish_sq(f"(__readlist_dynamic {kind})")
     if kind == "tag-edits":
         return f"{no_files} -a '(__readlist_tag_edits)'"

@@ -20,7 +20,7 @@ _readlist_dynamic() {
   done
   lines=("${(@f)$(command readlist "${db[@]}" _complete "$1" 2>/dev/null)}")
   lines=(${lines:#})
-  if [[ $1 == ids ]]; then
+  if [[ $1 == ids || $1 == deleted ]]; then
     for line in "${lines[@]}"; do
       values+=("${${line%%$'\t'*}//:/\\:}:${line#*$'\t'}")
     done
@@ -58,7 +58,7 @@ def _zsh_values(argument: Argument) -> str:
         return "compadd -- " + " ".join(sq(c) for c in argument.choices)
     if kind == "files":
         return "_files"
-    if kind in ("tags", "searches", "ids"):
+    if kind in ("tags", "searches", "ids", "deleted"):
         return f"_readlist_dynamic {kind}"
     if kind == "tag-edits":
         return "_readlist_dynamic ids"
