@@ -272,17 +272,13 @@ def bench_store(n: int) -> None:
 
     size = lib.stat().st_size + Path(str(lib) + "-journal").stat().st_size
     probe = (
-        "import resource, sys\nfrom pathlib import Path\nfrom readlist import actions\n"
+        "import sys\nfrom pathlib import Path\nfrom readlist import actions\n"
         "from readlist.store import Store\nimport datetime as dt\n"
         "NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)\n"
         "s = Store(Path(sys.argv[1]))\nps = s.papers()\n"
         "actions.set_starred(s, [ps[0].id], True, now=NOW)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", probe, str(lib)], capture_output=True, text=True, check=True
-    )
-    peak = int(out.stdout.strip())
+    _, peak = process([sys.executable, "-c", probe, str(lib)])  # its own peak (see _MEASURE)
     record(
         Row(
             "peak memory / library size (open, list, toggle)",
