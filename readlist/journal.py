@@ -31,7 +31,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb.storages import Storage
 
@@ -50,6 +50,9 @@ from readlist.journalread import JournalReader
 from readlist.libfiles import ident, remove_stale_temps
 from readlist.model import SCHEMA_VERSION
 from readlist.places import Anchors
+
+if TYPE_CHECKING:
+    import filelock
 
 COMPACT_MIN_BYTES = 1 << 20
 # Readers by the index parse the journal whole: closing a store compacts (and so
@@ -92,14 +95,20 @@ class JournalStorage(JournalReader, Storage):
         """Delete temp files of writers that died; only called under the lock."""
         remove_stale_temps(self.real)
 
+    def writers_lock(self) -> filelock.FileLock:
+        """The writers' lock, made (and filelock loaded: 40 ms) on first use."""
+        if self._lock is None:
+            import filelock
+
+            self._lock = filelock.FileLock(str(self.lock_path), timeout=self._lock_timeout)
+        return self._lock
+
     @contextlib.contextmanager
     def locked(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the writers' lock; LockedError if another process keeps it too long."""
         import filelock
 
-        if self._lock is None:
-            self._lock = filelock.FileLock(str(self.lock_path), timeout=self._lock_timeout)
-        lock = self._lock
+        lock = self.writers_lock()
         try:
             lock.acquire(timeout=timeout)
         except filelock.Timeout:

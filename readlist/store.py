@@ -174,6 +174,14 @@ class Store:
             storage.compact()
             return True
 
+    def ready_to_write(self) -> None:
+        """Load what the first write needs (the writers' lock, the schema's checker)
+        now: a long-lived store (the TUI) then pays for it while idle, not on the first
+        keystroke that writes."""
+        from readlist import schema  # noqa: F401  (msgspec)
+
+        self._storage.writers_lock()
+
     # Reading -----------------------------------------------------------------------
     def _raw(self) -> MutableMapping[str, dict[str, Any]]:
         return self._storage.data[PAPERS]

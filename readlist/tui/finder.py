@@ -143,6 +143,7 @@ class Finder:
         # The index lives until the next one: keep the cyclic GC from walking its
         # 100k-entry lists on every full collection (an 80 ms stall).
         gc.freeze()
+        self.host.warm_soon()
         if session.query.strip():  # what the old index could not find
             whole = self.whole(session.query)
             session.apply_query(session.query, abstracts=whole)

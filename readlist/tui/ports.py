@@ -56,6 +56,10 @@ class Host(Protocol):
     def update_status(self, note: str = "") -> None:
         """Repaint the status line, with `note` at its end."""
 
+    def warm_soon(self) -> None:
+        """Once no key has come for a moment, do what the next keystroke would do
+        first (Session.warm)."""
+
     def say(self, text: str, *, title: str = "", severity: Severity = "information") -> None:
         """A notification; `text` is shown as text, never as markup."""
 

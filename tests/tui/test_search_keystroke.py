@@ -17,6 +17,7 @@ from readlist.importing import import_listings
 from readlist.store import Store
 from readlist.tui.app import create_app
 from readlist.tui.finder import Found, SearchJob
+from readlist.tui.screens.main import WARM_AFTER
 from tests.conftest import AS_OF, CLOCK, NOW
 from tests.tui.test_jobs import until
 from tests.tui.test_keys import main
@@ -106,3 +107,23 @@ async def test_punctuation_finds_the_title_that_has_it(indexed: Path) -> None:
         )
         assert cli.stdout.split()[0] == first, query
         assert [line.split()[0] for line in cli.stdout.splitlines()] == shown[query], query
+
+
+async def test_a_change_readies_the_next_search_while_idle(indexed: Path) -> None:
+    """After a write the light records and the index's row mask are made again; the
+    first keystroke used to pay for that (20 ms at 100k, bench/tui.py), and the first
+    write for loading the writers' lock (40 ms). Both are done while idle now."""
+    app = create_app(Store(indexed, indexed=True), blink=False, watch=None, clock=CLOCK)
+    async with app.run_test(size=(120, 36)) as pilot:
+        session = main(app).session
+        await until(pilot, lambda: not session.live_index.stale)
+        await pilot.pause(WARM_AFTER + 0.2)
+        assert app.store._storage._lock is not None  # made once the index landed
+        await pilot.press("s")
+        await pilot.pause(WARM_AFTER + 0.2)
+        ready = session.live_index._kept  # made after the star, once no key came
+        assert ready is not None
+        assert ready[1] is app.store.light()
+        await pilot.press("slash", "a")
+        assert session.live_index._kept is ready  # the keystroke made none
+    app.store.close()

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from readlist import actions
@@ -43,6 +44,9 @@ from readlist.tui.widgets.status import EMPTY_LIBRARY, EMPTY_VIEW, status_line
 __all__ = ["SEARCH_PAUSE", "MainScreen"]
 
 T = TypeVar("T")
+# Quiet this long after a change (or the index landing) before Session.warm runs: a
+# key typed sooner pays for it itself, as before, and never waits behind it.
+WARM_AFTER = 0.3
 
 
 class MainScreen(Screen[None]):
@@ -72,6 +76,7 @@ class MainScreen(Screen[None]):
         self._note = ""  # the status line's note of the moment
         self._status_lines = 1
         self._quitting = False  # q was typed: the keys behind it in a burst go nowhere
+        self._warming: Timer | None = None  # warm_soon's
         self.edits = Edits(self, note_in_editor=config.note_in_editor)
         self.finder = Finder(self, runner)
         self.net = NetworkJobs(self, runner, config.network, session.clock)
@@ -124,8 +129,14 @@ class MainScreen(Screen[None]):
         session.land(outcome.change, record=outcome.record, counted=outcome.counted)
         self.finder.freshen()
         self.show_rows(session.first_shown(outcome.change.created))
+        self.warm_soon()
         if outcome.change:
             self.post_message(PapersChanged())  # it bubbles to the app: auto-exports
+
+    def warm_soon(self) -> None:
+        if self._warming is not None:
+            self._warming.stop()
+        self._warming = self.set_timer(WARM_AFTER, self.session.warm)
 
     def show_rows(self, keep: str | None = None) -> None:
         self.papers.empty_text = EMPTY_LIBRARY if not len(self.store) else EMPTY_VIEW
@@ -304,11 +315,12 @@ class MainScreen(Screen[None]):
         self.show_rows()
 
     def action_search(self) -> None:
-        box = self.query_one("#search", Input)
+        box = self.query_one(SearchBox)
         box.add_class("visible")
         # At once, not after a refresh (`focus()`): keys typed in the same burst as "/"
         # (over SSH, a paste) are already waiting, and they belong to the box.
         self.set_focus(box)
+        box.open()
 
     def on_paste(self, event: events.Paste) -> None:
         """A listing pasted onto the list opens the import dialog with it; so does one

@@ -11,6 +11,7 @@ from __future__ import annotations
 from textual import events
 from textual.widget import Widget
 from textual.widgets import Input
+from textual.widgets.input import Selection
 
 
 class SearchBox(Input):
@@ -21,6 +22,17 @@ class SearchBox(Input):
         super().__init__(placeholder=placeholder, id=id)
         self.back_to = back_to  # the id of what gets the focus after enter
 
+    def open(self) -> None:
+        """The focus is given at once ("/"): select the query now, as Input does when
+        its focus event comes, so that what is typed next replaces it. That event comes
+        behind the keys of a burst; it would select them (and the next key replace
+        them: "/stream" became "ream"), so it selects nothing this time."""
+        self.selection = Selection(0, len(self.value))
+        self.select_on_focus = False
+
+    def on_blur(self, event: events.Blur) -> None:
+        self.select_on_focus = True  # a click gives the focus the usual way
+
     def take(self, event: events.Key) -> bool:
         """A key that reached the screen while the box has the focus (the list had it
         when the key was queued): printable keys are typed, enter submits. True when
@@ -29,7 +41,10 @@ class SearchBox(Input):
             self.submit_now()
             return True
         if event.is_printable and event.character:
-            self.insert_text_at_cursor(event.character)
+            if self.selection.is_empty:  # as Input types a key
+                self.insert_text_at_cursor(event.character)
+            else:
+                self.replace(event.character, *self.selection)
             return True
         return False
 
