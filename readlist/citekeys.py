@@ -58,11 +58,20 @@ def valid_key(key: str) -> bool:
 def key_clashes(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, str]:
     """Papers whose key or alias another paper already has, ignoring case (BibTeX treats
     `dup` and `DUP` as one key): every key names one paper, library-wide."""
-    docs = [(pid, doc) for pid, doc in docs if type(doc) is dict]  # others have no keys
-    if not any("bibkey_aliases" in doc for _, doc in docs):  # the usual library: faster
-        keys = [k.casefold() for _, doc in docs if isinstance(k := doc.get("bibkey"), str)]
-        if len(set(keys)) == len(keys):
+    docs = docs if isinstance(docs, list) else list(docs)
+    keys: list[str] = []
+    add = keys.append
+    for _, doc in docs:  # the usual library, no aliases and no clash: one quick pass
+        if type(doc) is not dict:  # others have no keys
+            continue
+        if "bibkey_aliases" in doc:
+            break
+        if isinstance(key := doc.get("bibkey"), str):
+            add(key)
+    else:
+        if len(set(map(str.casefold, keys))) == len(keys):
             return {}
+    docs = [(pid, doc) for pid, doc in docs if type(doc) is dict]
     owner: dict[str, str] = {}
     out: dict[str, str] = {}
     for pid, doc in docs:

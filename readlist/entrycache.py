@@ -255,15 +255,17 @@ class EntryCache:
             except Unusable:
                 raw = None
             where = view.where()
-            base_row = view.base_row
+            snap = view.snapshot_rows()  # row -> the snapshot's row, for the first rows
+            derived = set(view.changed_rows())  # rows hashed from their documents
             out: list[bytes | None] = []
+            add = out.append
             for pid in ids:
                 r = where[pid]
-                i = base_row(r)
-                if i >= 0 and raw is not None:
-                    out.append(raw[i * HASH : (i + 1) * HASH])
+                if raw is None or r in derived:
+                    add(doc_hash(view.doc(r)))
                 else:
-                    out.append(doc_hash(view.doc(r)))
+                    i = snap[r] * HASH
+                    add(raw[i : i + HASH])
             return out
         records = store.records()
         kept = self._hashes
