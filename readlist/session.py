@@ -86,9 +86,12 @@ class Session:
         self.version += 1
 
     def shows(self, pid: str) -> bool:
+        return pid in self._shown_ids()
+
+    def _shown_ids(self) -> set[str]:
         if self._shown is None:
             self._shown = set(self._ids)
-        return pid in self._shown
+        return self._shown
 
     @property
     def view_filter(self) -> Selection:
@@ -376,7 +379,7 @@ class Session:
         the light records after a change, and which of the index's rows they hold (20
         ms each at 100k papers; a search asks for it)."""
         self.store.ready_to_write()
-        self.shows("")
+        self._shown_ids()
         if self.live_index.ready:
             self.live_index.kept(self.live_index.index, self.store.light())
 
