@@ -27,7 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from readlist.atomic import fsync_dir, temp_name
+from readlist.atomic import KICK, fsync_dir, start_writeback, temp_name
 from readlist.exportmap import (
     HEAD,
     MAX_RECORDS,
@@ -284,13 +284,16 @@ def _fill(
 
 def _copy(src: int, dst: int, offset: int, count: int) -> None:
     """Copy `count` bytes of `src` from `offset` to `dst`'s position, in the kernel
-    where it can (else through a buffer)."""
+    where it can (else through a buffer), a chunk at a time so that each starts its
+    way to disk while the next is copied."""
     while count > 0:
         try:
-            done = os.copy_file_range(src, dst, count, offset)
+            done = os.copy_file_range(src, dst, min(count, CHUNK), offset)
         except OSError:
             done = 0
-        if done <= 0:  # another file system, or no such call: read and write
+        if done > 0:
+            _written(dst, done)
+        else:  # another file system, or no such call: read and write
             data = os.pread(src, min(count, CHUNK), offset)
             if not data:
                 raise OSError(f"the old export ended early at {offset}")
@@ -303,8 +306,16 @@ def _copy(src: int, dst: int, offset: int, count: int) -> None:
 def _flush(fd: int, pending: list[bytes | memoryview]) -> None:
     data = memoryview(b"".join(pending))
     pending.clear()
+    size = len(data)
     while data:
         data = data[os.write(fd, data) :]
+    _written(fd, size)
+
+
+def _written(fd: int, size: int) -> None:
+    """After `size` bytes went to `fd`: a large piece starts its way to disk now."""
+    if size >= KICK // 8:
+        start_writeback(fd, os.lseek(fd, 0, os.SEEK_CUR) - size, size)
 
 
 def remember(
