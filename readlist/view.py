@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from readlist import derive
+from readlist.citekeys import CiteKeys
 from readlist.indexing import TEXT_COLUMNS, Texts
 from readlist.lazydocs import LazyDocs
 from readlist.selection import SORTS, Selection, select
@@ -44,7 +45,7 @@ class View:
         self._rows: dict[str, derive.Row] = {}
         self._columns: dict[str, list[Any]] = {}
         self._facts_of: dict[str, tuple[int, str | None]] | None = None
-        self._where: dict[str, int] | None = None
+        self._where: Mapping[str, int] | None = None
         self._texts: dict[str, TextColumn] = {}
         self.base: Base | None = None
         if isinstance(docs, LazyDocs) and docs.order is None:
@@ -91,10 +92,17 @@ class View:
             row = self._rows[pid] = derive.row(pid, self._derived[pid])
         return row
 
-    def where(self) -> dict[str, int]:
-        """Row by id."""
+    def where(self) -> Mapping[str, int]:
+        """Row by id (not to be changed: it may be the snapshot's own, `Base.pos`)."""
         if self._where is None:
-            self._where = {pid: i for i, pid in enumerate(self.ids)}
+            if self.base is not None and self._base_rows is None:
+                pos = self.base.pos  # built once per snapshot: every view shares it
+                if not self._extra:
+                    self._where = pos
+                else:
+                    self._where = {**pos, **{p: i for i, p in enumerate(self._extra, len(pos))}}
+            else:
+                self._where = {pid: i for i, pid in enumerate(self.ids)}
         return self._where
 
     def column(self, name: str) -> list[Any]:
@@ -222,7 +230,7 @@ class View:
 
         return LightRecords(self, self._docs)
 
-    def keys(self) -> Mapping[str, Doc]:
+    def keys(self) -> Mapping[str, Mapping[str, Any]]:
         """Every paper's citation key and aliases (derive.keys), by id in order: what an
         export reads of every paper. In full: the documents."""
         if self.base is None:
@@ -230,7 +238,7 @@ class View:
         column = self.column("keys")
         if self.base is None:  # fell back
             return self._docs
-        return dict(zip(self.ids, column, strict=True))
+        return CiteKeys(self.ids, column, self.where())
 
     # Views ----------------------------------------------------------------------------
     def select(self, selection: Selection, by: str = "added") -> list[int]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from readlist import entrycache, rendercache
+from readlist import entrycache, entrydigest, rendercache
 from readlist.cli import main
 from readlist.entrycache import EntryCache
 from readlist.exporters import REGISTRY, EntryWise, Options
@@ -162,14 +162,14 @@ def test_a_cache_that_ignores_an_input_is_caught(
 ) -> None:
     """Break the cache's keying to leave out what an entry depends on (the document,
     the key it is written under, the format options) and the scenario goes red."""
-    real = entrycache.entry_digest
+    real = entrydigest.entry_digest
 
     def digest(doc: bytes, pid: str, key: str | None) -> bytes:
         return real(
             b"\0" * 16 if ignored == "document" else doc, pid, None if ignored == "key" else key
         )
 
-    monkeypatch.setattr(entrycache, "entry_digest", digest)
+    monkeypatch.setattr(entrydigest, "entry_digest", digest)
     if ignored == "options":
         shelf = rendercache.Shelf.__init__
 
@@ -205,6 +205,56 @@ def test_keys_known_renders_nothing_and_writes_nothing_to_the_library(
     assert exported(lib, Options(), out) == first
     assert renders == [0]
     assert [(f.stat().st_mtime_ns, f.stat().st_size) for f in files] == before
+
+
+def test_the_index_keeps_each_paper_s_entry_digest_under_its_stored_key(lib: Path) -> None:
+    """The sidecar's `entry` column is the digest each document makes: a wrong one would
+    find another paper's entry, or none."""
+    with Store(lib) as store:  # the keys the fixture's export gave: into the snapshot
+        store.compact()
+    with Store(lib, indexed=True) as store:
+        view = store.view()
+        assert view.base is not None
+        column = bytes(view.base.sidecar.raw("entry"))
+        records = store.records()
+        made = b"".join(
+            entrydigest.entry_digest(entrydigest.doc_hash(records[pid]) or b"", pid, None)
+            for pid in view.base.ids
+        )
+    assert len(records) > 100
+    assert column == made
+
+
+def test_an_export_by_the_index_hashes_only_the_papers_changed_since_the_snapshot(
+    lib: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every other paper's entry digest is read from the index, not made again (80 ms
+    of an export at 100,000 papers); the bytes are the same as rendering afresh."""
+    out = tmp_path / "out.bib"
+    with Store(lib) as store:  # the keys the fixture's export gave: into the snapshot
+        store.compact()
+    exported(lib, Options(), out)
+    calls: list[str] = []
+    real_hash, real_digest = entrydigest.doc_hash, entrydigest.entry_digest
+
+    def doc_hash(doc: Any) -> bytes | None:
+        calls.append("hash")
+        return real_hash(doc)
+
+    def entry_digest(doc: bytes, pid: str, key: str | None) -> bytes:
+        calls.append(pid)
+        return real_digest(doc, pid, key)
+
+    monkeypatch.setattr(entrycache, "doc_hash", doc_hash)
+    monkeypatch.setattr(entrydigest, "entry_digest", entry_digest)
+    assert exported(lib, Options(), out) == fresh(lib, Options())
+    assert calls == []
+    with Store(lib) as store:
+        pid = next(iter(store.records()))
+    assert main(["--db", str(lib), "mark", pid, "--star"]) == 0
+    calls.clear()
+    assert exported(lib, Options(), out) == fresh(lib, Options())
+    assert calls == ["hash", pid]
 
 
 def damage_truncate(pack: Path) -> None:
@@ -248,7 +298,7 @@ def fake_pack(lib: Path, text: bytes = b"@misc{fake,}\n") -> None:
     with Store(lib) as store:
         records = store.records()
         digests = [
-            entrycache.entry_digest(entrycache.doc_hash(r) or b"", p, None)
+            entrydigest.entry_digest(entrydigest.doc_hash(r) or b"", p, None)
             for p, r in records.items()
         ]
     shelf = rendercache.Shelf(render_dir(lib), ("bibtex", False, "both"))
