@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -302,10 +302,9 @@ def _quick(
     options = Options(export.format, export.unicode, versions=export.versions)
     head = exporter.stamp("", MARK).encode("utf-8")
     if last is None:
-        opts = (options.format, options.unicode, options.versions)
-        sep = exporter.separator.encode("utf-8")
         target = Path(os.path.realpath(export.path))
-        last = entrydelta.from_disk(store, target, opts, sep, current)
+        file = entrydelta.export_file(store, target, exporter, options, head)
+        last = entrydelta.from_disk(store, file, current)
         if last is None:
             return None
     cache = cache_for(store) if cache is None else cache
@@ -337,12 +336,10 @@ def _update_entries(
     parts, count, bad = cache.render(
         store, exporter, options, ids, head=head, give_keys=ensure_keys, entries=entries
     )
-    opts = (options.format, options.unicode, options.versions)
-    sep = exporter.separator.encode("utf-8")
-    where = store.render_dir
     target = Path(os.path.realpath(export.path))
-    old = exportfile.load(where, target, opts, sep, current)
-    same = exportfile.unchanged(old, target, head, current or b"", entries)
+    file = entrydelta.export_file(store, target, exporter, options, head)
+    old = exportfile.load(file, current)
+    same = exportfile.unchanged(old, file, current or b"", entries)
     if same is False and old is None and _same(export.path, parts):
         same = None  # no record (or not of this file as it is): the bytes agree
     # every paper, one entry each, in order: the next update may follow the changes
@@ -354,8 +351,8 @@ def _update_entries(
             return count, bad, False, old
         same = None  # the same file, read from another snapshot: record that
     if same is None:
-        record = exportfile.remember(where, target, opts, head, sep, entries, follow)
+        record = exportfile.remember(file, entries, follow)
         return count, bad, False, record
     # the full check (hard links, a writable directory) only to write
-    out = check_output(export.path, store)
-    return count, bad, True, exportfile.write(where, out, opts, head, sep, entries, old, follow)
+    file = replace(file, target=check_output(export.path, store))
+    return count, bad, True, exportfile.write(file, entries, old, follow)

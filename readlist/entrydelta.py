@@ -36,7 +36,7 @@ import orjson
 
 from readlist import exportfile, schema
 from readlist.exporters import EntryWise, Options
-from readlist.exportfile import PLACE, Follow
+from readlist.exportfile import PLACE, ExportFile, Follow
 from readlist.exporting import check_output
 from readlist.rendercache import DIGEST
 from readlist.selection import text_of
@@ -89,16 +89,23 @@ class Last:
         return cls(kept, where, exportfile.stat_key(target), target, docs)
 
 
-def from_disk(
-    store: Store, target: Path, options: Sequence[Any], sep: bytes, head: bytes | None
-) -> Last | None:
-    """The last write of `target` as its record says, if it can be followed here."""
+def export_file(
+    store: Store, target: Path, exporter: EntryWise, options: Options, head: bytes
+) -> ExportFile:
+    """The file `target` (a real path) as an auto-export with `exporter` writes it."""
+    opts = (options.format, options.unicode, options.versions)
+    return ExportFile(store.render_dir, target, opts, head, exporter.separator.encode("utf-8"))
+
+
+def from_disk(store: Store, file: ExportFile, current: bytes | None) -> Last | None:
+    """The last write of `file` as its record says, if it can be followed here
+    (`current`: the file's first bytes)."""
     if store.changed_since_snapshot() is None:
         return None
-    record = exportfile.load(store.render_dir, target, options, sep, head)
+    record = exportfile.load(file, current)
     if record is None or record.follow is None:
         return None
-    return Last.of(record, target)
+    return Last.of(record, file.target)
 
 
 def candidates(last: Last, store: Store, records: Records | None) -> Iterable[str] | None:
@@ -172,18 +179,16 @@ def update(
     docs = None if last.docs is None or records is None else records
     if not changes and now == follow:
         return False, Last(old, last.where, last.stat, last.target, docs)
-    opts = (options.format, options.unicode, options.versions)
-    sep = exporter.separator.encode("utf-8")
+    file = export_file(store, last.target, exporter, options, head)
     if shown:
         target = check_output(last.target, store)  # hard links, a writable directory
         if target != last.target:
             return None
-        record = exportfile.patch(store.render_dir, target, opts, head, sep, old, changes, now)
+        record = exportfile.patch(file, old, changes, now)
     else:  # the same bytes: only the record learns the new digests
-        at = store.render_dir
-        record = exportfile.redigest(at, last.target, opts, head, sep, old, changes, now)
+        record = exportfile.redigest(file, old, changes, now)
     stat = exportfile.stat_key(last.target)
     return shown, Last(record, last.where, stat, last.target, docs)
 
 
-__all__ = ["MANY", "Last", "candidates", "follow", "from_disk", "place", "update"]
+__all__ = ["MANY", "Last", "candidates", "export_file", "follow", "from_disk", "place", "update"]

@@ -25,7 +25,6 @@ import os
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from readlist.atomic import KICK, fsync_dir, start_writeback, temp_name
 from readlist.exportmap import (
@@ -34,6 +33,7 @@ from readlist.exportmap import (
     PLACE,
     ZERO,
     Entry,
+    ExportFile,
     Follow,
     Record,
     Unusable,
@@ -49,12 +49,13 @@ CHUNK = 8 << 20  # bytes gathered in memory before they are written
 
 
 def unchanged(
-    old: Record | None, target: Path, head: bytes, current: bytes, entries: Sequence[Entry]
+    old: Record | None, file: ExportFile, current: bytes, entries: Sequence[Entry]
 ) -> bool | None:
-    """Whether the file the record describes already holds `head` and these entries:
+    """Whether the file the record describes already holds its head and these entries:
     True at once when every digest is the one recorded, None when only the bytes of
     the entries whose digest changed agree (a change BibTeX does not show: the record
     must be brought up to date), False when the file must be written."""
+    head = file.head
     if old is None or old.start != len(head) or not current.startswith(head):
         return False
     new = b"".join(b"\0" * DIGEST if d is None else d for d, _ in entries)
@@ -63,7 +64,7 @@ def unchanged(
     if len(new) != len(old.digests):
         return False
     was = old.digests
-    with open(target, "rb") as fh:
+    with open(file.target, "rb") as fh:
         for n, (d, text) in enumerate(entries):
             at = n * DIGEST
             if d is not None and was[at : at + DIGEST] == d:
@@ -75,18 +76,12 @@ def unchanged(
 
 
 def write(
-    directory: Path,
-    target: Path,
-    options: Sequence[Any],
-    head: bytes,
-    sep: bytes,
-    entries: Sequence[Entry],
-    old: Record | None,
-    follow: Follow | None = None,
+    file: ExportFile, entries: Sequence[Entry], old: Record | None, follow: Follow | None = None
 ) -> Record:
-    """Replace `target` (a real path) with `head` and the entries joined by `sep`,
-    copying the runs of entries the old file holds in the same order from it, then
-    record what was written (returned)."""
+    """Replace `file.target` (a real path) with its head and the entries joined by its
+    separator, copying the runs of entries the old file holds in the same order from
+    it, then record what was written (returned)."""
+    target, head, sep = file.target, file.head, file.sep
     plan = None if old is None else (old, _plan(old, entries))
     reuse = plan is not None and any(j >= 0 for j in plan[1])
     ends: list[int] = []
@@ -97,7 +92,7 @@ def write(
         finally:
             if src >= 0:
                 os.close(src)
-    return _saved(directory, target, options, head, sep, _digests(entries), ends, follow)
+    return _saved(file, _digests(entries), ends, follow)
 
 
 @contextlib.contextmanager
@@ -140,18 +135,12 @@ def _create(target: Path) -> tuple[int, Path]:
 
 
 def patch(
-    directory: Path,
-    target: Path,
-    options: Sequence[Any],
-    head: bytes,
-    sep: bytes,
-    old: Record,
-    changes: Mapping[int, Entry],
-    follow: Follow | None = None,
+    file: ExportFile, old: Record, changes: Mapping[int, Entry], follow: Follow | None = None
 ) -> Record:
-    """Replace `target`, the file `old` describes (the caller knows it is), with the
-    same file but the entries at the indexes of `changes`: the runs between them are
-    copied from the old file. Returns (and saves) the record of the new file."""
+    """Replace `file.target`, the file `old` describes (the caller knows it is), with
+    the same file but the entries at the indexes of `changes`: the runs between them
+    are copied from the old file. Returns (and saves) the record of the new file."""
+    target, head, sep = file.target, file.head, file.sep
     count = len(old.ends)
     digests = bytearray(old.digests)
     ends = array("q")
@@ -187,25 +176,18 @@ def patch(
             _flush(fd, pending)
         finally:
             os.close(src)
-    return _saved(directory, target, options, head, sep, bytes(digests), ends, follow)
+    return _saved(file, bytes(digests), ends, follow)
 
 
 def redigest(
-    directory: Path,
-    target: Path,
-    options: Sequence[Any],
-    head: bytes,
-    sep: bytes,
-    old: Record,
-    changes: Mapping[int, Entry],
-    follow: Follow | None = None,
+    file: ExportFile, old: Record, changes: Mapping[int, Entry], follow: Follow | None = None
 ) -> Record:
     """The record of the file `old` describes, whose entries at the indexes of
     `changes` are found to hold their text already under a new digest."""
     digests = bytearray(old.digests)
     for n, (digest, _) in changes.items():
         digests[n * DIGEST : (n + 1) * DIGEST] = ZERO if digest is None else digest
-    return _saved(directory, target, options, head, sep, bytes(digests), old.ends, follow)
+    return _saved(file, bytes(digests), old.ends, follow)
 
 
 def _digests(entries: Sequence[Entry]) -> bytes:
@@ -213,19 +195,12 @@ def _digests(entries: Sequence[Entry]) -> bytes:
 
 
 def _saved(
-    directory: Path,
-    target: Path,
-    options: Sequence[Any],
-    head: bytes,
-    sep: bytes,
-    digests: bytes,
-    ends: Sequence[int],
-    follow: Follow | None = None,
+    file: ExportFile, digests: bytes, ends: Sequence[int], follow: Follow | None = None
 ) -> Record:
     """Record what was just written (a failure to save it costs the next write only)."""
-    record = Record(digests, ends, len(head), len(sep), follow)
+    record = Record(digests, ends, len(file.head), len(file.sep), follow)
     with contextlib.suppress(OSError):
-        save(directory, target, options, head, sep, record)
+        save(file, record)
     return record
 
 
@@ -318,23 +293,15 @@ def _written(fd: int, size: int) -> None:
         start_writeback(fd, os.lseek(fd, 0, os.SEEK_CUR) - size, size)
 
 
-def remember(
-    directory: Path,
-    target: Path,
-    options: Sequence[Any],
-    head: bytes,
-    sep: bytes,
-    entries: Sequence[Entry],
-    follow: Follow | None = None,
-) -> Record:
+def remember(file: ExportFile, entries: Sequence[Entry], follow: Follow | None = None) -> Record:
     """Record a file found to hold exactly these entries already (written by an
     older readlist, or before the record was lost)."""
     ends: list[int] = []
-    at = len(head)
+    at = len(file.head)
     for n, (_, text) in enumerate(entries):
-        at += len(text) + (len(sep) if n else 0)
+        at += len(text) + (len(file.sep) if n else 0)
         ends.append(at)
-    return _saved(directory, target, options, head, sep, _digests(entries), ends, follow)
+    return _saved(file, _digests(entries), ends, follow)
 
 
 __all__ = [
@@ -344,6 +311,7 @@ __all__ = [
     "PLACE",
     "ZERO",
     "Entry",
+    "ExportFile",
     "Follow",
     "Record",
     "Unusable",

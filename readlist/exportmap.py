@@ -64,6 +64,18 @@ class Follow:
     snapshot: Sequence[int] | None
 
 
+@dataclass(frozen=True)
+class ExportFile:
+    """The file an auto-export keeps, and how it is written: its entries rendered
+    with `options`, joined by `sep`, after `head`; its record kept in `directory`."""
+
+    directory: Path  # where its record lives (the library's render directory)
+    target: Path  # the file's real path
+    options: tuple[Any, ...]  # the format options its entries are rendered with
+    head: bytes  # what the file holds before its first entry
+    sep: bytes  # what stands between two entries
+
+
 @dataclass
 class Record:
     """The entries of the file as last written: digest -> index, and where each ends."""
@@ -82,24 +94,23 @@ class Record:
         return self.start if n == 0 else self.ends[n - 1] + self.sep
 
 
-def load(
-    directory: Path, target: Path, options: Sequence[Any], sep: bytes, head: bytes | None
-) -> Record | None:
-    """The record of `target` if it verifies and the file is still the one it
-    describes (`head`: the file's first bytes, as read to tell whose it is)."""
+def load(file: ExportFile, current: bytes | None) -> Record | None:
+    """The record of `file` if it verifies and the file is still the one it
+    describes (`current`: the file's first bytes, as read to tell whose it is)."""
+    directory, target, sep = file.directory, file.target, file.sep
     path = record_path(directory, target)
-    if head is None or not safe_dir(directory):
+    if current is None or not safe_dir(directory):
         return None
     try:
         _, view, meta, base = read_frame(path, FIRST_LINE + MAGIC, "an export map", Unusable)
         st = os.stat(target)
         count, body_crc = meta["count"], meta["crc"]
-        expected = [os.fsdecode(target), _stat_key(st), _head_digest(head)]
+        expected = [os.fsdecode(target), _stat_key(st), _head_digest(current)]
         if [meta["target"], meta["stat"], meta["head"]] != expected:
             return None  # the file changed since: written by someone else, or by hand
         if [meta["fingerprint"], meta["options"], meta["sep"]] != [
             fingerprint(),
-            list(options),
+            list(file.options),
             sep.decode("utf-8"),
         ]:
             return None
@@ -133,16 +144,10 @@ def stat_key(path: Path) -> list[int] | None:
         return None
 
 
-def save(
-    directory: Path,
-    target: Path,
-    options: Sequence[Any],
-    head: bytes,
-    sep: bytes,
-    record: Record,
-) -> None:
+def save(file: ExportFile, record: Record) -> None:
     """Record what was just written (entries without a digest get a zero one, which
     no entry has), then remove the records of other files that changed or are gone."""
+    directory, target = file.directory, file.target
     if not make_dir(directory):
         return
     ends = record.ends
@@ -166,9 +171,9 @@ def save(
             "stat": _stat_key(st),
             "head": _head_digest(first),
             "fingerprint": fingerprint(),
-            "options": list(options),
-            "sep": sep.decode("utf-8"),
-            "start": len(head),
+            "options": list(file.options),
+            "sep": file.sep.decode("utf-8"),
+            "start": len(file.head),
             "count": len(ends),
             "crc": crc,
             "follow": follow,

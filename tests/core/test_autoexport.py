@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bibtexparser.entrypoint import parse_string
 
 from bench.generate import generate
 from readlist.autoexport import HEADER, update_all
@@ -20,20 +19,10 @@ from readlist.bibtex import Options
 from readlist.cli import main
 from readlist.config import AutoExport
 from readlist.store import Store
+from tests.autoexported import TAG, aged, entries, stamp_of
 from tests.conftest import AS_OF, NOW, SEEDS
 from tests.core.bibcheck import compile_bib, parse
 from tests.core.netfake import FakeApis, Rec
-
-OLD = 946684800  # 2000-01-01: an mtime no rewrite could keep
-TAG = "qxjvkw"  # a word no seed title or abstract comes near
-
-
-@pytest.fixture
-def lib(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "lib.json"
-    assert main(["--db", str(path), "import", str(SEEDS)]) == 0
-    capsys.readouterr()
-    return path
 
 
 @pytest.fixture
@@ -49,25 +38,8 @@ def configure(home: Path, target: Path, query: str = TAG) -> None:
     )
 
 
-def aged(path: Path) -> tuple[int, float]:
-    """Back-date the file, so that any rewrite at all shows in its mtime (and inode)."""
-    os.utime(path, (OLD, OLD))
-    st = path.stat()
-    return st.st_ino, st.st_mtime
-
-
 def untouched(path: Path, before: tuple[int, float]) -> bool:
-    st = path.stat()
-    return (st.st_ino, st.st_mtime) == before
-
-
-def entries(path: Path) -> int:
-    """How many entries the file holds (parsed, without the slow LaTeX decoding)."""
-    data = path.read_bytes()
-    assert data.startswith(HEADER)
-    library = parse_string(data.decode())
-    assert not library.failed_blocks
-    return len(library.entries)
+    return stamp_of(path) == before
 
 
 def titles(path: Path) -> list[str]:

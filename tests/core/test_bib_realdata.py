@@ -13,24 +13,12 @@ import pytest
 from readlist.bibtex import Options
 from readlist.exporting import export_papers
 from readlist.importing import import_texts
-from readlist.inputs import read_inputs
 from readlist.latex import decoder as latex_decoder
-from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import AS_OF, NOW
 from tests.core.bibcheck import assert_clean, compile_bib
 from tests.core.pandoc import VERBATIM_CSL, citeproc
-
-REVIEW = Path(__file__).resolve().parent.parent / "fixtures" / "review"
-
-
-def load(store: Store, name: str) -> list[str]:
-    reports = import_texts(store, read_inputs([str(REVIEW / name)]), AS_OF, now=NOW)
-    return [line for r in reports for line in (r.summary(), *r.skipped, *r.warnings)]
-
-
-def titled(store: Store) -> dict[str, Paper]:
-    return {p.title: p for p in store.papers()}
+from tests.core.review_bibs import bib_of, load, titled
 
 
 def test_an_accent_with_nothing_after_it_is_dropped_and_the_entry_imports(
@@ -66,7 +54,7 @@ def test_sorting_hints_are_left_out_of_the_text_and_the_import_says_so(
     assert hinted.bibfields["journal"] == "Przegląd Statystyczny"
     assert papers["Second Volume of Results"].authors == ["Thị Hồng Trần"]
     for style in ("plain", "biblatex"):
-        bib = export_papers(store, store.papers(), Options(style=style.replace("plain", "bibtex")))
+        bib = bib_of(store, style)
         assert "sort" not in bib.lower()
         assert "noop" not in bib.lower()
         work = tmp_path / style
@@ -93,7 +81,7 @@ def test_title_math_is_text_in_csl_json_and_stays_math_in_bibtex(
     assert warnings == ""
     for title in MATH_TITLES.values():
         assert title in out
-    bib = export_papers(store, store.papers(), Options(style=style.replace("plain", "bibtex")))
+    bib = bib_of(store, style)
     assert r"title = {An {$O(n^2)$} Algorithm for {$\alpha$}-{GAN} Training}" in bib
     assert r"{$O(n \log n)$} with {$x_{i+1}^{2}$} Keys" in bib
     assert r"Costs Rose From \$5 to \$10" in bib
@@ -182,7 +170,7 @@ def test_a_braced_name_is_one_name_kept_braced_and_shown_without_braces(
         "Zofia Wiśniewska",
     ]
     assert papers["Grouped Family Names"].authors == ["John {von Neumann}", "Văn Thành Nguyễn"]
-    bib = export_papers(store, store.papers(), Options(style=style.replace("plain", "bibtex")))
+    bib = bib_of(store, style)
     assert "{Barnes and Noble} and {The LLaMA Team} and" in bib
     assert "John {von Neumann} and" in bib
     log, _ = compile_bib(bib, tmp_path, style)

@@ -11,22 +11,10 @@ from readlist.bibtex import Options
 from readlist.cli import main
 from readlist.exporting import export_papers
 from readlist.importing import import_texts
-from readlist.inputs import read_inputs
-from readlist.model import Paper
 from readlist.store import Store
 from tests.conftest import AS_OF, NOW
 from tests.core.bibcheck import assert_clean, compile_bib
-
-REVIEW = Path(__file__).resolve().parent.parent / "fixtures" / "review"
-
-
-def load(store: Store, name: str) -> list[str]:
-    reports = import_texts(store, read_inputs([str(REVIEW / name)]), AS_OF, now=NOW)
-    return [line for r in reports for line in (r.summary(), *r.skipped, *r.warnings)]
-
-
-def titled(store: Store) -> dict[str, Paper]:
-    return {p.title: p for p in store.papers()}
+from tests.core.review_bibs import REVIEW, load, titled
 
 
 def test_a_key_given_twice_parses_both_entries_fully(store: Store) -> None:

@@ -7,16 +7,7 @@ from pathlib import Path
 import pytest
 
 from readlist.cli import main
-from tests.conftest import SEEDS
 from tests.core.bibcheck import compile_bib, parse
-
-
-@pytest.fixture
-def lib(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "lib.json"
-    assert main(["--db", str(path), "import", str(SEEDS)]) == 0
-    capsys.readouterr()
-    return path
 
 
 def ids(capsys: pytest.CaptureFixture[str], lib: Path, *args: str) -> list[str]:

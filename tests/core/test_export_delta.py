@@ -15,35 +15,24 @@ from bench.generate import generate
 from readlist import actions, changes, exportfile
 from readlist.autoexport import update_all
 from readlist.cli import main
-from readlist.config import AutoExport
 from readlist.entrycache import EntryCache
 from readlist.store import Store
-from tests.conftest import NOW, SEEDS, FailNth
-from tests.core.test_export_file import full_export
-
-
-@pytest.fixture
-def lib(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "lib.json"
-    assert main(["--db", str(path), "import", str(SEEDS)]) == 0
-    capsys.readouterr()
-    return path
+from tests.autoexported import (
+    calls_to,
+    edit_in_place,
+    first_export,
+    full_export,
+    library_files,
+)
+from tests.conftest import NOW, FailNth
 
 
 @pytest.fixture
 def ways(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """How each update wrote: the whole file (write), the changed entries in a copy of
-    the rest (patch), or only the record's digests (redigest)."""
-    seen: list[str] = []
-    for name in ("write", "patch", "redigest", "remember"):
-        real = getattr(exportfile, name)
-
-        def spy(*args: Any, _real: Any = real, _name: str = name) -> Any:
-            seen.append(_name)
-            return _real(*args)
-
-        monkeypatch.setattr(exportfile, name, spy)
-    return seen
+    the rest (patch), only the record's digests (redigest), or only a new record of
+    the same bytes (remember)."""
+    return calls_to(monkeypatch, exportfile, ("write", "patch", "redigest", "remember"))
 
 
 @pytest.mark.parametrize("fmt", ["bibtex", "biblatex"])
@@ -51,12 +40,10 @@ def test_only_the_changed_entries_are_rendered_and_the_file_is_the_full_export(
     lib: Path, tmp_path: Path, ways: list[str], fmt: str
 ) -> None:
     out = tmp_path / "refs.bib"
-    exports = [AutoExport(out, format=fmt)]
     cache = EntryCache()
     listing = tmp_path / "more.txt"
     listing.write_text(generate(3, seed=7), encoding="utf-8")
-    with Store(lib) as store:
-        update_all(store, exports, NOW, cache=cache)
+    with first_export(lib, out, fmt, cache) as (store, exports):
         ids = [p.id for p in store.papers()]
         noted: list[changes.Change] = []
 
@@ -102,17 +89,10 @@ def test_a_file_changed_by_anyone_else_is_written_in_full(
     lib: Path, tmp_path: Path, ways: list[str]
 ) -> None:
     out = tmp_path / "refs.bib"
-    exports = [AutoExport(out)]
     cache = EntryCache()
-    with Store(lib) as store:
-        update_all(store, exports, NOW, cache=cache)
+    with first_export(lib, out, cache=cache) as (store, exports):
         ids = [p.id for p in store.papers()]
-        data = out.read_bytes()
-        st = os.stat(out)
-        at = data.index(b"title") + 20
-        with open(out, "r+b") as fh:  # in place, the same size, the mtime put back
-            fh.write(data[:at] + (b"X" if data[at : at + 1] != b"X" else b"Y") + data[at + 1 :])
-        os.utime(out, ns=(st.st_atime_ns, st.st_mtime_ns))
+        edit_in_place(out)
         ways.clear()
         actions.set_note(store, [ids[1]], "a change elsewhere in the file")
         assert update_all(store, exports, NOW, cache=cache)[0].written
@@ -130,10 +110,8 @@ def test_a_crash_mid_patch_leaves_the_old_file_whole(
     lib: Path, tmp_path: Path, fail_nth: FailNth
 ) -> None:
     out = tmp_path / "refs.bib"
-    exports = [AutoExport(out)]
     cache = EntryCache()
-    with Store(lib) as store:
-        update_all(store, exports, NOW, cache=cache)
+    with first_export(lib, out, cache=cache) as (store, exports):
         before = out.read_bytes()
         pid = store.papers()[3].id
         actions.set_note(store, [pid], "a change in the middle")
@@ -142,24 +120,18 @@ def test_a_crash_mid_patch_leaves_the_old_file_whole(
         assert result.error == "No space left on device"
         assert fail_nth.calls == 2  # the run after the changed entry
         assert out.read_bytes() == before
-        assert sorted(os.listdir(tmp_path)) == sorted(["refs.bib", *_library_files(tmp_path)])
+        assert sorted(os.listdir(tmp_path)) == sorted(["refs.bib", *library_files(tmp_path)])
         fail_nth.undo()
         assert update_all(store, exports, NOW, cache=cache)[0].written
         assert out.read_bytes() == full_export(store)
-
-
-def _library_files(directory: Path) -> list[str]:
-    return [n for n in os.listdir(directory) if n.startswith("lib.json") or n == "home"]
 
 
 def test_deleting_the_caches_gives_the_same_bytes(lib: Path, tmp_path: Path) -> None:
     import shutil
 
     out = tmp_path / "refs.bib"
-    exports = [AutoExport(out)]
     cache = EntryCache()
-    with Store(lib) as store:
-        update_all(store, exports, NOW, cache=cache)
+    with first_export(lib, out, cache=cache) as (store, exports):
         pid = store.papers()[2].id
         actions.set_note(store, [pid], "kept")
         update_all(store, exports, NOW, cache=cache)

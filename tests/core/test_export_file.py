@@ -12,28 +12,13 @@ import pytest
 
 from bench.generate import generate
 from readlist import exportfile
-from readlist.autoexport import MARK, selected, update_all
+from readlist.autoexport import update_all
 from readlist.cli import main
 from readlist.config import AutoExport
 from readlist.entrycache import EntryCache
-from readlist.exporters import Options, exporter_for
 from readlist.store import Store
-from tests.conftest import NOW, SEEDS, FailNth
-
-
-@pytest.fixture
-def lib(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "lib.json"
-    assert main(["--db", str(path), "import", str(SEEDS)]) == 0
-    capsys.readouterr()
-    return path
-
-
-def full_export(store: Store, fmt: str = "bibtex") -> bytes:
-    """The file as a full render of every selected paper makes it (no cache, no record)."""
-    exporter = exporter_for(fmt)
-    papers = [store.get(i) for i in selected(store.records(), "", NOW)]
-    return exporter.stamp(exporter.render(papers, Options(fmt)), MARK).encode("utf-8")
+from tests.autoexported import edit_in_place, first_export, full_export, library_files
+from tests.conftest import NOW, FailNth
 
 
 @pytest.fixture
@@ -59,10 +44,8 @@ def test_the_file_is_the_full_export_after_every_kind_of_change(
     lib: Path, tmp_path: Path, copies: list[int], fmt: str
 ) -> None:
     out = tmp_path / "refs.bib"
-    exports = [AutoExport(out, format=fmt)]
     cache = EntryCache()
-    with Store(lib) as store:
-        assert update_all(store, exports, NOW, cache=cache)[0].written
+    with first_export(lib, out, fmt, cache) as (store, exports):
         assert out.read_bytes() == full_export(store, fmt)
         assert copies == []  # the first write has nothing to copy
         ids = [p.id for p in store.papers()]
@@ -90,12 +73,11 @@ def test_a_change_bibtex_does_not_show_leaves_the_file_alone(
     lib: Path, tmp_path: Path, copies: list[int]
 ) -> None:
     out = tmp_path / "refs.bib"
-    with Store(lib) as store:
-        update_all(store, [AutoExport(out)], NOW)
+    with first_export(lib, out) as (store, exports):
         before = os.stat(out)
         store.put([store.get(store.papers()[2].id).replace(starred=True)])
-        assert update_all(store, [AutoExport(out)], NOW)[0].written is False
-        assert update_all(store, [AutoExport(out)], NOW)[0].written is False
+        assert update_all(store, exports, NOW)[0].written is False
+        assert update_all(store, exports, NOW)[0].written is False
     after = os.stat(out)
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
@@ -106,36 +88,28 @@ def test_a_hand_edited_file_is_rewritten_in_full(
     """Same size, mtime put back: the edit is still found (ctime, head), so no stale
     byte of it is copied into the next file."""
     out = tmp_path / "refs.bib"
-    with Store(lib) as store:
-        update_all(store, [AutoExport(out)], NOW)
-        data = out.read_bytes()
-        st = os.stat(out)
-        at = data.index(b"title") + 20
-        edited = data[:at] + (b"X" if data[at : at + 1] != b"X" else b"Y") + data[at + 1 :]
-        with open(out, "r+b") as fh:  # in place, as an editor without backups would
-            fh.write(edited)
-        os.utime(out, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with first_export(lib, out) as (store, exports):
+        edit_in_place(out)
         store.put([store.get(store.papers()[-1].id).replace(notes="a change at the end")])
-        assert update_all(store, [AutoExport(out)], NOW)[0].written
+        assert update_all(store, exports, NOW)[0].written
         assert out.read_bytes() == full_export(store)
     assert copies == []
 
 
 def test_a_torn_record_means_a_full_write(lib: Path, tmp_path: Path, copies: list[int]) -> None:
     out = tmp_path / "refs.bib"
-    with Store(lib) as store:
-        update_all(store, [AutoExport(out)], NOW)
+    with first_export(lib, out) as (store, exports):
         (name,) = records(store)
         path = store.render_dir / name
         raw = bytearray(path.read_bytes())
         raw[-3] ^= 0xFF  # an end offset: would copy the wrong bytes
         path.write_bytes(bytes(raw))
         store.put([store.get(store.papers()[-1].id).replace(notes="a change at the end")])
-        assert update_all(store, [AutoExport(out)], NOW)[0].written
+        assert update_all(store, exports, NOW)[0].written
         assert out.read_bytes() == full_export(store)
         assert copies == []
         store.put([store.get(store.papers()[-1].id).replace(notes="and again")])
-        assert update_all(store, [AutoExport(out)], NOW)[0].written
+        assert update_all(store, exports, NOW)[0].written
         assert out.read_bytes() == full_export(store)
     assert copies  # the record was written again, whole
 
@@ -159,31 +133,25 @@ def test_a_crash_mid_write_leaves_the_old_file_whole(
     lib: Path, tmp_path: Path, fail_nth: FailNth
 ) -> None:
     out = tmp_path / "refs.bib"
-    with Store(lib) as store:
-        update_all(store, [AutoExport(out)], NOW)
+    with first_export(lib, out) as (store, exports):
         before = out.read_bytes()
         store.put([store.get(store.papers()[0].id).replace(notes="a change at the front")])
         fail_nth(exportfile, "_copy", 1, OSError(28, "No space left on device"))
-        (result,) = update_all(store, [AutoExport(out)], NOW)
+        (result,) = update_all(store, exports, NOW)
         assert result.error == "No space left on device"
         assert out.read_bytes() == before
-        assert sorted(os.listdir(tmp_path)) == sorted(["refs.bib", *_library_files(tmp_path)])
+        assert sorted(os.listdir(tmp_path)) == sorted(["refs.bib", *library_files(tmp_path)])
         fail_nth.undo()
-        assert update_all(store, [AutoExport(out)], NOW)[0].written
+        assert update_all(store, exports, NOW)[0].written
         assert out.read_bytes() == full_export(store)
-
-
-def _library_files(directory: Path) -> list[str]:
-    return [n for n in os.listdir(directory) if n.startswith("lib.json") or n == "home"]
 
 
 def test_a_change_of_the_same_length_is_written(lib: Path, tmp_path: Path) -> None:
     """An entry whose digest changed but whose length did not is compared by its bytes."""
     out = tmp_path / "refs.bib"
-    with Store(lib) as store:
-        update_all(store, [AutoExport(out)], NOW)
+    with first_export(lib, out) as (store, exports):
         paper = store.get(store.papers()[1].id)
         title = paper.title[:-1] + ("x" if paper.title[-1] != "x" else "y")
         store.put([paper.replace(title=title)])
-        assert update_all(store, [AutoExport(out)], NOW)[0].written
+        assert update_all(store, exports, NOW)[0].written
         assert out.read_bytes() == full_export(store)

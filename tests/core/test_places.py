@@ -40,6 +40,15 @@ def library(path: Path, n: int, compact: bool = True) -> Store:
     return store
 
 
+def deleted_after_its_anchor(store: Store) -> tuple[list[str], changes.Change]:
+    """The third paper deleted, then the second, the one it stood after (its anchor):
+    the order before both, and the first delete."""
+    before = order(store)
+    first = actions.remove(store, [before[2]], now=NOW)
+    actions.remove(store, [before[1]], now=NOW)
+    return before, first
+
+
 @pytest.mark.parametrize("indexed", [False, True], ids=["in-full", "by-index"])
 @pytest.mark.parametrize("picked", [[0], [3], [9], [2, 3], [0, 9], [1, 4, 5, 8]])
 def test_undoing_a_delete_puts_the_papers_back_where_they_stood(
@@ -94,9 +103,7 @@ def test_a_paper_whose_neighbour_is_gone_comes_back_after_the_one_before_that(
     """Its anchor deleted since: the trash says where that one stood, and so on."""
     path = tmp_path / "library.json"
     with library(path, 5) as store:
-        before = order(store)
-        first = actions.remove(store, [before[2]], now=NOW)
-        actions.remove(store, [before[1]], now=NOW)  # its anchor, deleted since
+        before, first = deleted_after_its_anchor(store)
         changes.undo(store, first)
         assert order(store) == [before[0], before[2], before[3], before[4]]
     assert all(seen == [before[0], before[2], before[3], before[4]] for seen in readers(path))
@@ -154,9 +161,7 @@ def test_a_paper_deleted_after_its_neighbour_goes_back_in_place_either_way(
 ) -> None:
     path = tmp_path / "library.json"
     with library(path, 5) as store:
-        before = order(store)
-        actions.remove(store, [before[2]], now=NOW)
-        actions.remove(store, [before[1]], now=NOW)
+        before, _ = deleted_after_its_anchor(store)
         actions.restore(store, [before[2]])
         actions.restore(store, [before[1]])
         assert order(store) == before

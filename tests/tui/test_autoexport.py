@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bibtexparser.entrypoint import parse_string
 from textual.message import Message
 from textual.pilot import Pilot
 from textual.widgets import TextArea
@@ -25,31 +24,8 @@ from readlist.store import Store
 from readlist.tui.autoexporter import AutoExportJob
 from readlist.tui.runner import JobDone
 from readlist.tui.screens.main import MainScreen
-from tests.conftest import NOW
+from tests.autoexported import TAG, aged, calls_to, entries, full_export, stamp_of
 from tests.tui.conftest import SIZE, AppFactory
-
-TAG = "qxjvkw"  # a word no seed title or abstract comes near
-OLD = 946684800
-
-
-def aged(path: Path) -> tuple[int, float]:
-    os.utime(path, (OLD, OLD))
-    st = path.stat()
-    return st.st_ino, st.st_mtime
-
-
-def stamp_of(path: Path) -> tuple[int, float]:
-    st = path.stat()
-    return st.st_ino, st.st_mtime
-
-
-def entries(path: Path) -> int:
-    """How many entries the file holds (parsed, without the slow LaTeX decoding)."""
-    data = path.read_bytes()
-    assert data.startswith(HEADER)
-    library = parse_string(data.decode())
-    assert not library.failed_blocks
-    return len(library.entries)
 
 
 class Runs(list[list[autoexport.Result]]):
@@ -218,15 +194,9 @@ async def test_a_fifo_target_is_a_warning_and_the_app_keeps_running(
         assert sum(p.starred for p in store.papers()) == 2
 
 
-def full_export(library: Path) -> bytes:
-    """The file as a full render of every paper makes it (no cache, no record)."""
-    from readlist.exporters import Options, exporter_for
-
-    exporter = exporter_for("bibtex")
+def full_export_of(library: Path) -> bytes:
     with Store(library) as store:
-        papers = [store.get(i) for i in autoexport.selected(store.records(), "", NOW)]
-        text = exporter.render(papers, Options("bibtex"))
-    return exporter.stamp(text, autoexport.MARK).encode("utf-8")
+        return full_export(store)
 
 
 async def test_the_auto_exporter_rewrites_only_the_changed_entries(
@@ -237,15 +207,7 @@ async def test_the_auto_exporter_rewrites_only_the_changed_entries(
     which a .bib does not show, writes nothing: the file is the full export each time."""
     from readlist import exportfile
 
-    ways: list[str] = []
-    for name in ("write", "patch", "redigest"):
-        real = getattr(exportfile, name)
-
-        def spy(*args: Any, _real: Any = real, _name: str = name) -> Any:
-            ways.append(_name)
-            return _real(*args)
-
-        monkeypatch.setattr(exportfile, name, spy)
+    ways = calls_to(monkeypatch, exportfile, ("write", "patch", "redigest"))
     out = tmp_path / "all.bib"
     app = make_app(Config(auto_exports=(AutoExport(out),)))
     app.auto_export.delay = 0.1
@@ -257,7 +219,7 @@ async def test_the_auto_exporter_rewrites_only_the_changed_entries(
         await until(pilot, lambda: len(done) == 2)
         assert ways[1:] == ["patch"]
         assert "cite this" in out.read_text()
-        assert out.read_bytes() == full_export(app.store.path)
+        assert out.read_bytes() == full_export_of(app.store.path)
         before = stamp_of(out)
         await pilot.press("s")
         await until(pilot, lambda: len(done) == 3)
@@ -267,5 +229,5 @@ async def test_the_auto_exporter_rewrites_only_the_changed_entries(
         await until(pilot, lambda: len(done) >= 4 and "cite this" not in out.read_text())
         assert "patch" in ways[3:]
         assert "write" not in ways[3:]
-        assert out.read_bytes() == full_export(app.store.path)
+        assert out.read_bytes() == full_export_of(app.store.path)
     assert all(r.error is None for run in done for r in run)

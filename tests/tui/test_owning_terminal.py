@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -15,21 +14,14 @@ import pytest
 
 from readlist.store import Store
 from tests.conftest import SEEDS
-from tests.tui.test_terminal import Terminal
+from tests.tui.test_terminal import Terminal, import_into
 
 
 def test_e_suspends_the_app_for_the_editor_and_comes_back(tmp_path: Path) -> None:
     if shutil.which("tmux") is None:
         pytest.fail("tmux is not installed (apt-get install tmux)")
     home = tmp_path / "home"
-    env = {**os.environ, "READLIST_HOME": str(home)}
-    seed = str(SEEDS / "004_097c14f588d18b51.txt")
-    subprocess.run(
-        [sys.executable, "-m", "readlist", "import", seed, "--as-of", "2026-11-23"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    import_into(home, SEEDS / "004_097c14f588d18b51.txt")
     # An editor that notes whether the terminal was handed back (canonical mode, echo
     # on, as a shell leaves it; Textual runs it raw), then writes a known edit.
     noted = tmp_path / "terminal-mode.txt"

@@ -7,27 +7,19 @@ from __future__ import annotations
 
 import os
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SEEDS
-from tests.tui.test_terminal import Terminal
+from tests.tui.test_terminal import Terminal, import_into
 
 
 @pytest.mark.parametrize("behind", ["e", "i"])
 def test_a_key_behind_q_in_the_same_write_opens_nothing(tmp_path: Path, behind: str) -> None:
     home = tmp_path / "home"
-    env = {**os.environ, "READLIST_HOME": str(home)}
-    seed = str(SEEDS / "004_097c14f588d18b51.txt")
-    subprocess.run(
-        [sys.executable, "-m", "readlist", "import", seed, "--as-of", "2026-11-23"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    import_into(home, SEEDS / "004_097c14f588d18b51.txt")
     run = (
         f"env -u COLUMNS -u LINES READLIST_HOME={shlex.quote(str(home))} "
         f"TERM=xterm-256color {shlex.quote(sys.executable)} -m readlist"

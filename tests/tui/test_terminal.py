@@ -53,20 +53,25 @@ class Terminal:
         return "rl" in self.tmux("list-sessions", "-F", "#{session_name}")
 
 
+def import_into(home: Path, source: Path) -> None:
+    """`readlist import` of `source` (a listing, or a folder of them) into the library
+    of READLIST_HOME=`home`, as a process of its own, as a user would."""
+    subprocess.run(
+        [sys.executable, "-m", "readlist", "import", str(source), "--as-of", "2026-11-23"],
+        env={**os.environ, "READLIST_HOME": str(home)},
+        check=True,
+        capture_output=True,
+    )
+
+
 @contextlib.contextmanager
 def launch(tmp_path: Path, seeded: bool) -> Iterator[tuple[Terminal, Path]]:
     """readlist in a 120x36 tmux session, on a library of the seeds or on none yet."""
     if shutil.which("tmux") is None:
         pytest.fail("tmux is not installed (apt-get install tmux)")
     home = tmp_path / "home"
-    env = {**os.environ, "READLIST_HOME": str(home)}
     if seeded:
-        subprocess.run(
-            [sys.executable, "-m", "readlist", "import", str(SEEDS), "--as-of", "2026-11-23"],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        import_into(home, SEEDS)
     term = Terminal(f"readlist-test-{os.getpid()}-{tmp_path.name}")
     command = (
         f"env -u COLUMNS -u LINES READLIST_HOME={home} TERM=xterm-256color "
