@@ -350,7 +350,7 @@ class View:
 
     def key_records(self) -> Mapping[str, Doc]:
         """The papers that have a key or DOI field (derive.KEY_FIELDS), cut to those
-        fields, by id in order: what an import's key checks read (importing.Keys)."""
+        fields, by id in order: what an import's key checks read (citekeys.Keys)."""
         if self.base is None:
             return self._docs
         if not self.base.sidecar.has("keyed"):  # an index written by an older readlist
