@@ -179,7 +179,7 @@ class Row:
     since: str  # when a starred, unread paper's week starts (`since`); else ""
 
 
-# What an import's key and DOI checks read of a paper (importing.Keys).
+# What an import's key and DOI checks read of a paper (citekeys.Keys).
 KEY_FIELDS = ("bibkey", "bibkey_aliases", "doi")
 
 

@@ -1,10 +1,7 @@
-"""A paper's editable fields as text a person edits: render, parse, check, apply.
+"""A paper's editable fields: the form a person fills, and saving it: check, apply.
 
-`readlist edit` shows these fields as TOML in the user's editor, and the TUI's form
-fills the same `Form`; both save through `save`. TOML because it round-trips
-exactly (tomllib reads it; `_quoted` writes every string so it reads back the same),
-takes comments (the help on top, an error after a failed save), and needs no quoting
-rules beyond "strings in double quotes".
+`readlist edit` shows the form as TOML in the user's editor (readlist.formtext), and the
+TUI's form fills the same `Form`; both save through `save`.
 
 Saving applies only the fields the user changed, each checked as an import checks it
 (links.check_url, the arXiv id rules, citekeys, actions.clean_tag, then the schema),
@@ -16,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,13 +27,12 @@ from readlist.selection import text_of, texts_of
 from readlist.store import Store
 
 FIELDS = ("title", "authors", "date", "type", "venue", "doi", "arxiv", "key", "tags", "url")
-_LISTS = frozenset({"authors", "tags"})
+LISTS = frozenset({"authors", "tags"})  # the fields that hold a list
 # Entry types whose venue is a `booktitle`; an article's is its `journal`.
 BOOKTITLE_TYPES = frozenset({"inproceedings", "incollection", "inbook", "conference"})
 _PREPRINT = frozenset({"", "misc", "online"})  # stored as no type: @misc / @online
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-_ERROR = "# error: "
 # The stored field a schema message names -> the field of the form it came from.
 _FORM_FIELD = {
     "bibkey": "key",
@@ -47,16 +42,6 @@ _FORM_FIELD = {
     "links": "url",
     "title_protect": "title",
 }
-
-HELP = """\
-# readlist edit {id}: change any value, then save and quit to apply.
-# To change nothing, quit without saving (or save an empty file).
-# authors: one name per line. date: YYYY, YYYY-MM or YYYY-MM-DD, as exports cite it.
-# type: the BibTeX entry type ("" for a preprint). venue: the journal of an
-# article, the booktitle of an inproceedings or incollection. key: the citation key
-# (a document may cite the old one: it stays an alias). url: the paper's own page.
-# "" (or [] for a list) leaves a field empty.
-"""
 
 
 class EditError(InputError):
@@ -126,79 +111,7 @@ def _page(links: Sequence[str]) -> str:
     return next((u for u in links if not is_code_repo(u)), "")
 
 
-# Text ----------------------------------------------------------------------------
-def render(form: Form, paper_id: str) -> str:
-    """The TOML the editor opens: the help, then one line per field (a line per
-    author)."""
-    lines = [HELP.format(id=paper_id).rstrip("\n")]
-    for name in FIELDS:
-        value = getattr(form, name)
-        if name == "authors" and value:
-            lines += ["authors = [", *(f"    {_quoted(a)}," for a in value), "]"]
-        elif name in _LISTS:
-            lines.append(f"{name} = [{', '.join(map(_quoted, value))}]")
-        else:
-            lines.append(f"{name} = {_quoted(value)}")
-    return "\n".join(lines) + "\n"
-
-
-def _quoted(text: str) -> str:
-    """A TOML basic string that reads back as `text`: quotes, backslashes and every
-    control character escaped (C1 too, so none reaches the terminal raw)."""
-    out = ['"']
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def with_error(text: str, error: str) -> str:
-    """`text` to reopen, with `error` on top (an earlier error replaced)."""
-    lines = text.splitlines(keepends=True)
-    while lines and lines[0].startswith(_ERROR):
-        lines.pop(0)
-    return f"{_ERROR}{' '.join(error.split())}\n" + "".join(lines)
-
-
-def parse(text: str) -> Form | None:
-    """The form in `text`; None for a file with no fields (the user cancels).
-    EditError for text that is not TOML or a field of the wrong shape."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise EditError("", f"not valid TOML: {exc}") from None
-    if not data:
-        return None
-    for name in data:
-        if name not in FIELDS:
-            raise EditError(name, f"not a field here (the fields: {', '.join(FIELDS)})")
-    values: dict[str, Any] = {}
-    for name in FIELDS:
-        if name not in data:
-            empty = "[]" if name in _LISTS else '""'
-            raise EditError(name, f"missing; write {name} = {empty} to leave it empty")
-        value = data[name]
-        if name in _LISTS:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                one = "name" if name == "authors" else "tag"
-                raise EditError(name, f'must be a list of {one}s in quotes: ["…", "…"]')
-            values[name] = tuple(value)
-        elif not isinstance(value, str):
-            raise EditError(name, 'must be text in double quotes ("" for none)')
-        else:
-            values[name] = value
-    return Form(**values)
-
-
+# Checking and applying -------------------------------------------------------------
 def _tidy(form: Form) -> Form:
     """White space as an import leaves it: runs of it one space, none around a value,
     no empty list items. Only the fields a user changed are tidied (see `apply`)."""
@@ -212,7 +125,6 @@ def _tidy(form: Form) -> Form:
     return Form(**values)
 
 
-# Checking and applying -------------------------------------------------------------
 @dataclass(frozen=True)
 class Others:
     """What other papers hold that one paper cannot share: keys (a deleted paper's

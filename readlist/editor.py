@@ -103,15 +103,16 @@ ROUNDS = 5  # failed saves of one `edit` before it gives up, keeping the user's 
 
 
 def edit_paper(store: Store, pid: str, env: Mapping[str, str]) -> Outcome:
-    """`readlist edit`: the paper's fields (editform) in the editor until they save,
-    or the user cancels (an empty file, or one saved as it was opened). A field that
-    cannot be saved reopens the editor with the error on top; leaving that unchanged
-    gives up with the error (nothing saved), and so do ROUNDS failed saves in a row (an
-    editor that returns at once, or edits by script, would otherwise loop for ever)."""
-    from readlist import editform
+    """`readlist edit`: the paper's fields (editform, as formtext's TOML) in the editor
+    until they save, or the user cancels (an empty file, or one saved as it was opened).
+    A field that cannot be saved reopens the editor with the error on top; leaving that
+    unchanged gives up with the error (nothing saved), and so do ROUNDS failed saves in a
+    row (an editor that returns at once, or edits by script, would otherwise loop for
+    ever)."""
+    from readlist import editform, formtext
 
     opened = editform.form_of(store.get(pid))
-    written = editform.render(opened, pid)
+    written = formtext.render(opened, pid)
     path = draft(written, prefix=f"readlist-{pid}-", suffix=".toml")
     error = ""
     keep = False  # the user's text, kept in its file when it cannot be saved
@@ -126,14 +127,14 @@ def edit_paper(store: Store, pid: str, env: Mapping[str, str]) -> Outcome:
                     raise editform.EditError("", f"not saved: {error}")
                 return Outcome(Change("edit"), "nothing changed")
             try:
-                edited = editform.parse(text)
+                edited = formtext.parse(text)
                 if edited is None:
                     keep = False
                     return Outcome(Change("edit"), "nothing changed")
                 change = editform.save(store, pid, opened, edited)
             except editform.EditError as exc:
                 error = str(exc)
-                written = editform.with_error(text, error)
+                written = formtext.with_error(text, error)
                 path.write_text(written, encoding="utf-8")
                 continue
             keep = False

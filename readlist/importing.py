@@ -14,7 +14,7 @@ import orjson
 from readlist import deleted, schema
 from readlist.bibtex_in import parse_bibtex
 from readlist.changes import Change
-from readlist.citekeys import fold, suffix, valid_key
+from readlist.citekeys import Keys
 from readlist.clock import iso
 from readlist.dedup import DedupIndex, differ, merge, restore
 from readlist.errors import InputError
@@ -273,92 +273,6 @@ def _bibtex_batch(name: str, text: str, stamp: str) -> Batch:
     papers = [r.paper.replace(added=stamp, sources=[source]) for r in bib.records]
     cite = [(r.key, f"line {r.line}: ") for r in bib.records]
     return Batch(name, papers, bib.failed, warnings=bib.warnings, cite=cite)
-
-
-class Keys:
-    """Citation keys and DOIs already in use, so an imported key is never given twice."""
-
-    def __init__(
-        self, records: Mapping[str, Mapping[str, Any]], retired: Mapping[str, str] | None = None
-    ) -> None:
-        # Keyed by `fold(key)`: to BibTeX, `dup` and `DUP` are one key. A deleted paper's
-        # keys (`retired`, folded -> its id) stay its own: a document may cite them.
-        self._owner = {
-            fold(doc["bibkey"]): pid for pid, doc in records.items() if doc.get("bibkey")
-        }
-        for pid, doc in records.items():
-            for alias in doc.get("bibkey_aliases", ()):
-                self._owner.setdefault(fold(alias), pid)
-        for folded, pid in (retired or {}).items():
-            self._owner.setdefault(folded, pid)
-        self._doi = {doc["doi"].lower(): pid for pid, doc in records.items() if doc.get("doi")}
-
-    def copy(self) -> Keys:
-        """Keys that can take more while these stay as they are (see DedupIndex.copy)."""
-        new = Keys({})
-        new._owner = self._owner.copy()
-        new._doi = self._doi.copy()
-        return new
-
-    def by_doi(self, doi: str | None) -> str | None:
-        return self._doi.get(doi.lower()) if doi else None
-
-    def hold(self, paper: Paper, pid: str) -> None:
-        """Note a paper's DOI and key as taken by it."""
-        if paper.doi:
-            self._doi.setdefault(paper.doi.lower(), pid)
-        for key in [paper.bibkey or "", *paper.bibkey_aliases]:
-            if key:
-                self._owner.setdefault(fold(key), pid)
-
-    def alias(self, paper: Paper, key: str, where: str, warnings: list[str]) -> Paper:
-        """A merged duplicate's key, kept as another key of `paper` (so documents citing
-        it still compile) unless it is unusable or another paper holds it."""
-        if fold(key) in map(fold, [paper.bibkey or "", *paper.bibkey_aliases]):
-            return paper  # one of its keys already, as BibTeX sees keys
-        owner = self._owner.get(fold(key), paper.id)
-        if owner != paper.id or not valid_key(key):
-            why = "another paper holds it" if owner != paper.id else "BibTeX cannot use it"
-            warnings.append(
-                f"{where}key {key} not kept ({why}): the paper is cited as {paper.bibkey}"
-            )
-            return paper
-        self._owner[fold(key)] = paper.id
-        warnings.append(f"{where}key {key} kept as an alias of {paper.bibkey}")
-        return paper.replace(bibkey_aliases=[*paper.bibkey_aliases, key])
-
-    def reclaim(self, paper: Paper, keys: list[str]) -> Paper:
-        """A deleted paper arriving again gets back the keys it had (each still its own):
-        the first is its key unless it brought one, the others are aliases."""
-        if not keys:
-            return paper
-        bibkey, aliases = paper.bibkey, list(paper.bibkey_aliases)
-        have = {fold(k) for k in [bibkey or "", *aliases]}
-        for key in keys:
-            if fold(key) in have or self._owner.get(fold(key), paper.id) != paper.id:
-                continue
-            if bibkey is None:
-                bibkey = key
-            else:
-                aliases.append(key)
-            have.add(fold(key))
-        return paper.replace(bibkey=bibkey, bibkey_aliases=aliases)
-
-    def claim(self, key: str, pid: str, where: str, warnings: list[str]) -> str | None:
-        """The entry's own key if free, else the key with a suffix; reported either way."""
-        if not valid_key(key):
-            warnings.append(
-                f"{where}key {key!r} has characters BibTeX cannot use; a new one is made"
-            )
-            return None
-        chosen, n = key, 0
-        while self._owner.get(fold(chosen), pid) != pid:
-            chosen = key + suffix(n)
-            n += 1
-        if chosen != key:
-            warnings.append(f"{where}key {key} is taken by another paper; stored as {chosen}")
-        self._owner[fold(chosen)] = pid
-        return chosen
 
 
 def read_backup(name: str, text: str) -> tuple[list[Paper], dict[str, dict[str, Any]]] | None:

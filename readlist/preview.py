@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from readlist import deleted
+from readlist.citekeys import Keys
 from readlist.dedup import DedupIndex
 from readlist.errors import ReadlistError
 from readlist.fileformat import gc_paused
-from readlist.importing import Keys, import_papers, parse_inputs
+from readlist.importing import import_papers, parse_inputs
 from readlist.listingtext import decode
 from readlist.model import Paper, paper_id_for
 from readlist.selection import Records

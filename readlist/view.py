@@ -1,5 +1,5 @@
 """The library as a one-shot command reads it: papers in order (rows), derived columns,
-and the documents only where a command prints them.
+and the documents only where a command prints them (readlist.viewprint prints them).
 
 Over a store opened by its index (`LazyDocs`), a column comes from the sidecar for
 the snapshot's papers and is derived (readlist.derive) for the papers the journal
@@ -12,10 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-
-import orjson
 
 from readlist import derive
 from readlist.citekeys import CiteKeys
@@ -23,7 +21,6 @@ from readlist.indexing import TEXT_COLUMNS, Texts
 from readlist.lazydocs import LazyDocs
 from readlist.selection import SORTS, Selection, select
 from readlist.sidecar import Unusable
-from readlist.text import escape_json_controls
 from readlist.viewcolumns import AbstractMatcher, Lazy, TextColumn
 
 if TYPE_CHECKING:
@@ -34,7 +31,6 @@ if TYPE_CHECKING:
 
 Doc = dict[str, Any]
 _BYTES = ("flags", "state")  # columns of a byte per paper, read in place
-CHUNK = 1000  # papers per piece of `--json` output
 
 
 class View:
@@ -261,46 +257,6 @@ class View:
                 bad[self.ids[r]] = "invalid data"
         return good, bad
 
-    def lines(self, rows: Iterable[int], width: int | None) -> Iterator[str]:
-        """The list lines of readable rows (see `readable`)."""
-        flags = self.column("flags")
-        if width is None:
-            lines = self.texts("line")
-            for r in rows:
-                line = lines[r] if flags[r] & derive.LINE else None
-                yield line if line is not None else _line(self.ids[r], self.doc(r), None)
-        elif self.base is not None:
-            light = self.column("light")
-            ids = self.ids
-            for r in rows:
-                yield derive.light_line(ids[r], light[r], width)
-        else:
-            for r in rows:
-                yield _line(self.ids[r], self.doc(r), width)
-
-    def json_chunks(self, rows: list[int]) -> Iterator[bytes]:
-        """`print_json([Paper.from_doc(...).to_json() for each readable row])`, in pieces:
-        CHUNK objects at a time."""
-        if not rows:
-            yield b"[]\n"
-            return
-        flags = self.column("flags")
-        ids = self.ids
-        yield b"[\n"
-        for at in range(0, len(rows), CHUNK):
-            objects = []
-            for r in rows[at : at + CHUNK]:
-                doc = self.doc(r)
-                if flags[r] & derive.CANONICAL:
-                    objects.append(derive.json_object(ids[r], doc))
-                else:
-                    paper = derive.paper_of(ids[r], doc)
-                    assert paper is not None  # callers pass readable rows
-                    objects.append(paper.to_json())
-            raw = orjson.dumps(objects, option=orjson.OPT_INDENT_2)[2:-2]
-            last = at + CHUNK >= len(rows)
-            yield escape_json_controls(raw) + (b"\n]\n" if last else b",\n")
-
     # Search ---------------------------------------------------------------------------
     def rank(self, query: str, limit: int | None, now: dt.datetime) -> list[int]:
         """`search.rank` over the papers (rows), by the index where there is one."""
@@ -402,7 +358,7 @@ class View:
 
     def key_records(self) -> Mapping[str, Doc]:
         """The papers that have a key or DOI field (derive.KEY_FIELDS), cut to those
-        fields, by id in order: what an import's key checks read (importing.Keys)."""
+        fields, by id in order: what an import's key checks read (citekeys.Keys)."""
         if self.base is None:
             return self._docs
         if not self.base.sidecar.has("keyed"):  # an index written by an older readlist
@@ -413,11 +369,4 @@ class View:
         return {pid: doc for pid, doc in zip(self.ids, keyed, strict=True) if doc is not None}
 
 
-def _line(pid: str, doc: Doc, width: int | None) -> str:
-    """The list line made from the Paper: raises where it always did (a bad type)."""
-    paper = derive.paper_of(pid, doc)
-    assert paper is not None  # callers pass readable rows
-    return derive.line_of(paper, width)
-
-
-__all__ = ["CHUNK", "View"]
+__all__ = ["View"]

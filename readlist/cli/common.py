@@ -209,7 +209,7 @@ def print_json(data: Any) -> None:
 
 
 def write_chunks(chunks: Iterable[bytes]) -> None:
-    """Output made in pieces (`View.json_chunks`), written as each is ready."""
+    """Output made in pieces (`viewprint.json_chunks`), written as each is ready."""
     out = sys.stdout.buffer
     for chunk in chunks:
         out.write(chunk)

@@ -127,9 +127,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.json or not sys.stdout.isatty():
             show(view, rows, args.json)
         else:  # a terminal: through the pager when it would scroll away
+            from readlist import viewprint
             from readlist.cli import pager
 
-            text = "".join(line + "\n" for line in view.lines(rows, terminal_width()))
+            text = "".join(line + "\n" for line in viewprint.lines(view, rows, terminal_width()))
             pager.show(text, os.environ)
     warn_invalid(bad)
     return 0
@@ -137,10 +138,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def show(view: View, rows: list[int], as_json: bool) -> None:
     """Papers as `list` and `search` print them: JSON, or one line each."""
+    from readlist import viewprint
+
     if as_json:
-        write_chunks(view.json_chunks(rows))
+        write_chunks(viewprint.json_chunks(view, rows))
     else:
-        print_lines(view.lines(rows, terminal_width()))
+        print_lines(viewprint.lines(view, rows, terminal_width()))
 
 
 def cmd_show(args: argparse.Namespace) -> int:

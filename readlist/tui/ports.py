@@ -48,7 +48,7 @@ class Host(Protocol):
     session: Session
 
     def landed(self, outcome: Outcome) -> None:
-        """Everything after a change reached the library (see MainScreen.landed)."""
+        """Everything after a change reached the library (see ScreenHost.landed)."""
 
     def show_rows(self, keep: str | None = None) -> None:
         """Repaint the list (keeping `keep`, else the current paper), detail and status."""

@@ -180,7 +180,7 @@ def test_undoing_or_redoing_a_key_edit_keeps_the_key_it_takes_away_retired(
     import pytest
 
     from readlist import editform
-    from readlist.importing import Keys
+    from readlist.citekeys import Keys
 
     store = Store(tmp_path / "library.json")
     store.put(

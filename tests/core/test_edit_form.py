@@ -1,5 +1,6 @@
-"""The edit format (readlist.editform): TOML that round-trips, each field applied as the
-user changed it and checked as an import checks it, on the paper as it is now."""
+"""The edit format (readlist.editform, readlist.formtext): TOML that round-trips, each
+field applied as the user changed it and checked as an import checks it, on the paper as
+it is now."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from readlist import actions, editform
+from readlist import actions, editform, formtext
 from readlist.cli import main
-from readlist.editform import EditError, Form, form_of, parse, render
+from readlist.editform import EditError, Form, form_of
+from readlist.formtext import parse, render
 from readlist.importing import import_texts
 from readlist.model import Paper
 from readlist.session import History
@@ -263,9 +265,9 @@ def test_text_of_the_wrong_shape_is_one_line(lib: Store, old: str, new: str, mes
 
 def test_with_error_puts_the_error_on_top_once() -> None:
     text = 'title = "x"\n'
-    once = editform.with_error(text, "key: bad\nkey")
+    once = formtext.with_error(text, "key: bad\nkey")
     assert once == "# error: key: bad key\n" + text
-    assert editform.with_error(once, "title: empty") == "# error: title: empty\n" + text
+    assert formtext.with_error(once, "title: empty") == "# error: title: empty\n" + text
 
 
 def test_a_star_given_elsewhere_while_editing_stays(lib: Store) -> None:

@@ -17,7 +17,7 @@ from readlist.importing import import_listings
 from readlist.store import Store
 from readlist.tui.app import create_app
 from readlist.tui.finder import Found, SearchJob
-from readlist.tui.screens.main import WARM_AFTER
+from readlist.tui.host import WARM_AFTER
 from tests.conftest import AS_OF, CLOCK, NOW
 from tests.tui.test_jobs import until
 from tests.tui.test_keys import main

@@ -297,7 +297,7 @@ async def show_long_note(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     main = pilot.app.screen
     assert isinstance(main, MainScreen)
-    main.update_status(LONG_NOTE)
+    main.host.update_status(LONG_NOTE)
     await pilot.pause()
 
 
@@ -317,7 +317,7 @@ async def test_a_long_status_note_is_read_whole_at_80x24(make_app: AppFactory) -
         assert " ".join(LONG_NOTE.split()) in " ".join(shown.split())
         main = app.screen
         assert isinstance(main, MainScreen)
-        main.update_status("all read")
+        main.host.update_status("all read")
         await pilot.pause()
         status = app.screen.query_one("#status")
         assert status.region.height == 1
