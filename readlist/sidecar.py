@@ -35,8 +35,9 @@ from readlist.framed import PREAMBLE, read_frame
 # 2: light records hold resolution and arxiv_version; 3: a keys column; 4: a `tables`
 # section locating every table of the snapshot (the trash too), so a library with a
 # trash opens by its index; 5: `state` (a byte per paper: derive.READ, derive.STARRED)
-# and `since` (derive.since), what the TUI's first screen reads of every paper.
-VERSION = 5
+# and `since` (derive.since), what the TUI's first screen reads of every paper; 6: search
+# text keeps C++, C# and F# as words (query.symbol_words), so an older one's is stale.
+VERSION = 6
 FIRST_LINE = b'{"_readlist":{"1":{"index":%d}}}\n' % VERSION
 MAGIC = b"RLINDEX\n"
 _PREAMBLE = PREAMBLE

@@ -90,7 +90,7 @@ def test_a_word_of_parts_is_a_phrase_to_find_and_to_leave_out() -> None:
     q = parse("gpt-4o -gpt-4o text-to-video c++")
     assert q.phrases == ("gpt 4o", "text to video")
     assert q.excluded_phrases == ("gpt 4o",)
-    assert q.words == ("c",)
+    assert q.words == ("cpp",)  # C++ is a word, not the letter c
 
 
 @pytest.mark.parametrize(
