@@ -208,7 +208,9 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
     if name == "is":
         state = value.lower()
         matches = [s for s in STATES if s.startswith(state)]  # a unique prefix will do
-        if state not in STATES and len(matches) != 1:
+        if state not in STATES and len(matches) > 1:
+            raise QueryError(f"is:{value}: ambiguous, could be {_either(matches)}")
+        if state not in STATES and not matches:
             raise QueryError(f"is:{value}: expected one of {', '.join(STATES)}")
         return Filter(name, state if state in STATES else matches[0], negated)
     if name == "year":
@@ -225,6 +227,12 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
             raise QueryError(f"author:{value}: needs a name")
         return Filter(name, normalize(value), negated)
     return Filter(name, value, negated)
+
+
+def _either(names: list[str]) -> str:
+    """`is:unread, is:unsure or is:unresolved`: the candidates, as one would type them."""
+    typed = [f"is:{name}" for name in names]
+    return ", ".join(typed[:-1]) + " or " + typed[-1]
 
 
 def _test(f: Filter, context: Context) -> Callable[[Record], bool]:
