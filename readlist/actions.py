@@ -68,10 +68,15 @@ class ChangedElsewhere(ReadlistError):
 
 def set_note(store: Store, ids: Sequence[str], text: str, *, expect: str | None = None) -> Change:
     """Set the note; with `expect`, only where the stored note still equals it (checked
-    under the store's lock, so no other process can write in between)."""
+    under the store's lock, so no other process can write in between), and a paper
+    deleted since it was opened is named so (deleted.gone_while_edited)."""
     with store.transaction():
         if expect is not None:
             for pid in ids:
+                if pid not in store:  # deleted while its note was open: say where it is
+                    from readlist import deleted
+
+                    raise deleted.gone_while_edited(store, pid)
                 current = store.get(pid).notes
                 if current != expect:
                     raise ChangedElsewhere(pid, current)

@@ -27,6 +27,7 @@ from typing import Any
 
 from readlist import putback
 from readlist.citekeys import fold, valid_key
+from readlist.errors import NotFoundError
 from readlist.fileformat import Malformed
 from readlist.model import Paper, title_key
 from readlist.places import Anchors
@@ -250,6 +251,17 @@ def trash(store: Store) -> dict[str, dict[str, Any]]:
         for pid, doc in records(store).items()
         if isinstance(doc.get("paper"), dict) and pid not in store
     }
+
+
+def gone_while_edited(store: Store, pid: str) -> NotFoundError:
+    """What saving an edit says when its paper went while the form or the editor was
+    open (another process deleted it): where it is, not just "no paper"."""
+    if pid in trash(store):
+        return NotFoundError(
+            f"not saved: {pid} was deleted while you edited it; "
+            f"readlist restore {pid} brings it back from the trash"
+        )
+    return NotFoundError(f"not saved: {pid} was removed from the library while you edited it")
 
 
 def places(trash: Mapping[str, Mapping[str, Any]], ids: Iterable[str]) -> Anchors:

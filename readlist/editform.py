@@ -329,6 +329,8 @@ def save(store: Store, pid: str, opened: Form, edited: Form) -> Change:
     """Apply the edit to the paper as it is now, in one commit; one undo step. EditError
     (nothing written) when a changed field cannot be saved."""
     with store.transaction():
+        if pid not in store:
+            raise deleted.gone_while_edited(store, pid)
         current = store.get(pid)
         others = Others.of(store, pid) if _needs_others(opened, edited) else Others({}, {}, {})
         new = apply(current, opened, edited, others)

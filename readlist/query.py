@@ -29,6 +29,12 @@ LONG_WORD = 7  # ... and this long, one edit against the start of a longer word
 
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S*))')
 _YEAR = re.compile(r"([0-9]{4})(?:\.\.([0-9]{4})?)?$")
+# Names whose symbols carry the meaning: normalizing turns punctuation into spaces, so
+# "C++" would be searched as "c". Each becomes one word first, on both sides (query and
+# papers): "c++" finds C++ and C++17, not every "c". A name stands alone: "libc++" and
+# "abc#" stay as they were. Digits may follow ("C++17" -> "cpp 17").
+SYMBOL_WORDS = {"c++": "cpp", "c#": "csharp", "f#": "fsharp"}
+_SYMBOL = re.compile(r"(?<![^\W_])[CcFf](?:\+\+|#)(?![^\W\d_]|[+#])")
 
 
 class QueryError(InputError):
@@ -130,7 +136,19 @@ def normalize(text: str) -> str:
     "Café" and "ünïcödé" finds "Unicode"."""
     from rapidfuzz import utils  # not at start-up: the TUI imports this module
 
-    return " ".join(utils.default_process(unaccent(text)).split())
+    return " ".join(utils.default_process(symbol_words(unaccent(text))).split())
+
+
+def symbol_words(text: str) -> str:
+    """`text` with C++, C# and F# as words normalizing keeps (SYMBOL_WORDS); one
+    C-level test when it has neither "+" nor "#", the usual case."""
+    if "+" not in text and "#" not in text:
+        return text
+    return _SYMBOL.sub(_symbol_word, text)
+
+
+def _symbol_word(m: re.Match[str]) -> str:
+    return f" {SYMBOL_WORDS[m.group().lower()]} "
 
 
 def search_fields(record: Record) -> tuple[str, str, int, str]:
@@ -141,8 +159,8 @@ def search_fields(record: Record) -> tuple[str, str, int, str]:
     process = utils.default_process
     extra = " ".join(texts_of(record, "tags")) + " " + text_of(record, "notes")
     return (
-        " ".join(process(unaccent(text_of(record, "title"))).split()),
-        " ".join(process(unaccent(extra)).split()),
+        " ".join(process(symbol_words(unaccent(text_of(record, "title")))).split()),
+        " ".join(process(symbol_words(unaccent(extra))).split()),
         int_of(record, "upvotes"),
         text_of(record, "added"),
     )
@@ -153,7 +171,7 @@ def abstract_text(record: Record) -> str:
     spaces would double the cost of building the index; phrases allow any run)."""
     from rapidfuzz import utils
 
-    return utils.default_process(unaccent(text_of(record, "abstract")))
+    return utils.default_process(symbol_words(unaccent(text_of(record, "abstract"))))
 
 
 def word_matches(query_word: str, word: str) -> bool:
@@ -190,7 +208,9 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
     if name == "is":
         state = value.lower()
         matches = [s for s in STATES if s.startswith(state)]  # a unique prefix will do
-        if state not in STATES and len(matches) != 1:
+        if state not in STATES and len(matches) > 1:
+            raise QueryError(f"is:{value}: ambiguous, could be {_either(matches)}")
+        if state not in STATES and not matches:
             raise QueryError(f"is:{value}: expected one of {', '.join(STATES)}")
         return Filter(name, state if state in STATES else matches[0], negated)
     if name == "year":
@@ -207,6 +227,12 @@ def _filter(name: str, value: str, negated: bool) -> Filter:
             raise QueryError(f"author:{value}: needs a name")
         return Filter(name, normalize(value), negated)
     return Filter(name, value, negated)
+
+
+def _either(names: list[str]) -> str:
+    """`is:unread, is:unsure or is:unresolved`: the candidates, as one would type them."""
+    typed = [f"is:{name}" for name in names]
+    return ", ".join(typed[:-1]) + " or " + typed[-1]
 
 
 def _test(f: Filter, context: Context) -> Callable[[Record], bool]:

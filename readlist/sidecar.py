@@ -36,7 +36,9 @@ from readlist.framed import PREAMBLE, read_frame
 # section locating every table of the snapshot (the trash too), so a library with a
 # trash opens by its index; 5: `state` (a byte per paper: derive.READ, derive.STARRED)
 # and `since` (derive.since), what the TUI's first screen reads of every paper; 6:
-# `entry`, each paper's export render cache digest under its stored key (entrydigest).
+# `entry`, each paper's export render cache digest under its stored key (entrydigest),
+# `keys` in short form (derive.short_keys), and search text that keeps C++, C# and F#
+# as words (query.symbol_words), so an older one's is stale.
 VERSION = 6
 FIRST_LINE = b'{"_readlist":{"1":{"index":%d}}}\n' % VERSION
 MAGIC = b"RLINDEX\n"

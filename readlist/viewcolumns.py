@@ -168,10 +168,18 @@ _RAW_GAP = rb"(?:[^0-9a-z\\]|\\[^u]|\\u[0-9a-f]{4})+"  # over lower-cased bytes
 def _raw_phrase(phrase: str) -> Callable[[bytes], object] | None:
     """A check of an ASCII paper's stored bytes, lower-cased, that says no only where
     its processed abstract cannot hold `phrase` (a yes may come from another field: the
-    abstract is checked then). None for a phrase with a letter ASCII cannot hold."""
+    abstract is checked then). None for a phrase with a letter ASCII cannot hold, or
+    that may run into a word the stored bytes spell otherwise ("cpp" is C++ there)."""
     if not phrase.isascii():
         return None
-    words = [re.escape(w.encode()) for w in phrase.split()]
+    from readlist.query import SYMBOL_WORDS
+
+    parts = phrase.split()
+    first, last, middle = parts[0], parts[-1], parts[1:-1]
+    for word in SYMBOL_WORDS.values():
+        if word.endswith(first) or word.startswith(last) or word in middle:
+            return None
+    words = [re.escape(w.encode()) for w in parts]
     return re.compile(_RAW_GAP.join(words)).search  # lower-cased: 2.5x quicker than re.I
 
 

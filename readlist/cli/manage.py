@@ -35,9 +35,11 @@ def register(sub: argparse._SubParsersAction[Any], db: argparse.ArgumentParser) 
         "restore",
         parents=[db],
         help="list the trash, or put deleted papers back as they were",
-        description="With no ids, list the deleted papers, newest first. With ids, put "
-        "those papers back as they were when deleted (state, note and keys); a paper "
-        "that arrived again since gets its old state back.",
+        description="With no ids, list the deleted papers, newest first: id, day deleted "
+        "and title on stdout, a heading on stderr; an empty trash says so on stderr and "
+        "exits 0, as a list with nothing in it. With ids, put those papers back as they "
+        "were when deleted (state, note and keys); a paper that arrived again since gets "
+        "its old state back.",
         examples=[
             ("readlist restore", "list the trash"),
             ("readlist restore 3f2a9c1", "put that paper back"),
@@ -104,6 +106,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if not args.deleted:
             args.writes = False
             listed = sorted({**trash, **again}.items(), key=lambda i: str(i[1].get("at", "")))
+            if not listed:
+                _err("readlist: the trash is empty: no deleted paper to restore")
+                return 0
+            n = len(listed)
+            _err(
+                f"readlist: {n} deleted paper{'s' * (n != 1)}, newest first (id, day deleted, "
+                "title); readlist restore ID puts one back"
+            )
             for pid, doc in reversed(listed):
                 line = f"{pid}  {str(doc.get('at', ''))[:10]:10}  {doc['title']}"
                 if pid in again:
@@ -134,6 +144,8 @@ def _in_trash(ref: str, trash: dict[str, Any], store: Any) -> str:
         raise NotFoundError(f"id prefix {ref} is ambiguous ({len(hits)} deleted papers)")
     if ref in store:
         raise NotFoundError(f"cannot restore {ref}: it is in the library")
+    if not trash:
+        raise NotFoundError(f"no deleted paper with id {ref}: the trash is empty")
     raise NotFoundError(f"no deleted paper with id {ref} (readlist restore lists them)")
 
 

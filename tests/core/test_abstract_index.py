@@ -112,6 +112,7 @@ def test_a_merged_build_answers_as_a_build_from_scratch() -> None:
 
 def synthetic(rng: random.Random, n: int) -> list[Paper]:
     vocab = [*SEED_WORDS, "café", "naïve", "x", "ab", "über-model", "v2", "GPT-4o"]
+    vocab += ["C++", "C#", "(F#)", "C++17", "libc++", "c"]  # words of symbols
     papers = []
     for i in range(n):
         title = " ".join(rng.choices(vocab, k=rng.randint(3, 8)))
@@ -151,6 +152,7 @@ def indexed_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 QUERY_WORDS = st.one_of(
     st.sampled_from(SEED_WORDS),
     st.sampled_from(["video", "diffusion", "café", "cafe", "naive", "model", "the", "ab"]),
+    st.sampled_from(["c++", "C#", "f#", "c++17", "cpp", "c", "sharp"]),
     st.text("abcdeilmnorstuv", min_size=1, max_size=7),
 )
 
@@ -190,6 +192,7 @@ def test_search_by_the_index_ranks_as_search_over_the_documents(
 # JSON escapes (\n, \t, \", \\) or punctuation stand between its words.
 GAPS = [" ", "  ", "\n", "\t", '"', "\\", "-", "_", "/", ", ", ".\n\n", " \\u ", "\\n"]
 PHRASE_WORDS = ["text", "to", "video", "Nu", "U0001", "n", "state", "of", "the", "art", "x1"]
+PHRASE_WORDS += ["C++", "c#", "cpp", "c", "p"]  # the stored bytes spell "cpp" as C++
 
 
 def gapped(rng: random.Random, n: int) -> list[Paper]:

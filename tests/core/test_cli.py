@@ -397,6 +397,11 @@ def test_search_with_a_bad_filter_is_a_one_line_error(
     assert code == 1
     assert err.count("\n") == 1
     assert "is:later: expected one of" in err
+    code, out, err = run(capsys, "--db", str(lib), "search", "video", "is:un")
+    assert (code, out) == (1, "")
+    assert (
+        err == "readlist: error: is:un: ambiguous, could be is:unread, is:unsure or is:unresolved\n"
+    )
 
 
 def test_tag_says_when_it_stores_another_spelling(

@@ -83,6 +83,43 @@ def test_rm_yes_deletes_and_restore_brings_back(lib: Path) -> None:
     assert again.stderr == f"readlist: error: cannot restore {all_ids[0]}: it is in the library\n"
 
 
+def test_restore_with_an_empty_trash_says_so_on_stderr_and_exits_0(lib: Path) -> None:
+    """An empty list is not an error (a script's `set -e` goes on); stdout stays empty
+    for a script that reads ids from it."""
+    before = fingerprint(lib.parent)
+    result = run(lib, "restore")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr == "readlist: the trash is empty: no deleted paper to restore\n"
+    pid = ids(lib)[0]
+    result = run(lib, "restore", "fffffff")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "readlist: error: no deleted paper with id fffffff: the trash is empty\n"
+    )
+    assert run(lib, "restore", pid).stderr == (
+        f"readlist: error: cannot restore {pid}: it is in the library\n"
+    )
+    assert fingerprint(lib.parent) == before
+
+
+def test_restore_lists_the_trash_with_a_heading_on_stderr(lib: Path) -> None:
+    first, second = ids(lib)[:2]
+    names = dict(zip(ids(lib), titles(lib), strict=True))
+    assert run(lib, "rm", "--yes", first).returncode == 0
+    assert run(lib, "rm", "--yes", second).returncode == 0
+    result = run(lib, "restore")
+    assert result.returncode == 0
+    assert result.stderr == (
+        "readlist: 2 deleted papers, newest first (id, day deleted, title); "
+        "readlist restore ID puts one back\n"
+    )
+    assert result.stdout == (  # second deleted last: first (READLIST_NOW's day)
+        f"{second}  2026-11-23  {names[second]}\n{first}  2026-11-23  {names[first]}\n"
+    )
+    assert run(lib, "restore", first).returncode == 0
+    assert run(lib, "restore").stderr.startswith("readlist: 1 deleted paper, newest first")
+
+
 def test_rm_on_a_terminal_asks_naming_how_many_and_the_titles(lib: Path) -> None:
     first, second = ids(lib)[:2]
     names = titles(lib)[:2]

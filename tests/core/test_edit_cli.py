@@ -277,9 +277,12 @@ def test_note_edit_of_a_paper_deleted_meanwhile_keeps_the_text(lib: Lib) -> None
     assert result.returncode == 1
     (kept,) = lib.tmp.iterdir()
     assert result.stderr == (
-        f"readlist: error: no paper with id {pid} (your note is kept in {kept})\n"
+        f"readlist: error: not saved: {pid} was deleted while you edited it; readlist "
+        f"restore {pid} brings it back from the trash (your note is kept in {kept})\n"
     )
     assert kept.read_text() == "precious\n"
+    assert lib.run("restore", pid).returncode == 0
+    assert lib.paper(pid)["notes"] == ""  # as it was: the edit is not in it
 
 
 def test_an_edit_of_a_paper_deleted_meanwhile_keeps_the_text(lib: Lib) -> None:
@@ -289,9 +292,12 @@ def test_an_edit_of_a_paper_deleted_meanwhile_keeps_the_text(lib: Lib) -> None:
     assert result.returncode == 1
     (kept,) = lib.tmp.iterdir()
     assert result.stderr == (
-        f"readlist: error: no paper with id {pid} (your edit is kept in {kept})\n"
+        f"readlist: error: not saved: {pid} was deleted while you edited it; readlist "
+        f"restore {pid} brings it back from the trash (your edit is kept in {kept})\n"
     )
     assert 'title = "Mine"' in kept.read_text()
+    assert lib.run("restore", pid).returncode == 0  # what it says brings it back
+    assert lib.paper(pid)["title"] == "Deep Things"  # as it was: the edit is not in it
 
 
 def test_an_editor_that_always_saves_a_bad_edit_gives_up_and_keeps_the_text(

@@ -13,6 +13,7 @@ import pytest
 from readlist import actions, editform, formtext
 from readlist.cli import main
 from readlist.editform import EditError, Form, form_of
+from readlist.errors import NotFoundError
 from readlist.formtext import parse, render
 from readlist.importing import import_texts
 from readlist.model import Paper
@@ -342,3 +343,29 @@ def test_nothing_changed_writes_nothing(lib: Store) -> None:
     opened = form_of(lib.get(pid))
     assert not editform.save(lib, pid, opened, edit(opened, title=" Deep  Bayesian Things"))
     assert lib.journal_path.read_bytes() == journal
+
+
+def test_saving_a_paper_another_process_deleted_says_where_it_went(lib: Store) -> None:
+    pid = pid_of(lib, "Deep Bayesian Things")
+    opened = form_of(lib.get(pid))
+    with Store(lib.path) as other:  # another process, while the form is open
+        actions.remove(other, [pid], now=NOW)
+    files = {p: p.read_bytes() for p in lib.path.parent.iterdir() if p.is_file()}
+    with pytest.raises(NotFoundError) as info:
+        editform.save(lib, pid, opened, edit(opened, title="Mine"))
+    assert str(info.value) == (
+        f"not saved: {pid} was deleted while you edited it; "
+        f"readlist restore {pid} brings it back from the trash"
+    )
+    assert {p: p.read_bytes() for p in lib.path.parent.iterdir() if p.is_file()} == files
+
+
+def test_saving_a_paper_gone_without_a_trace_says_it_was_removed(lib: Store) -> None:
+    pid = pid_of(lib, "Other Stuff")
+    opened = form_of(lib.get(pid))
+    with Store(lib.path) as other:  # no trash record: a store-level removal
+        other.remove([pid])
+    with pytest.raises(NotFoundError) as info:
+        editform.save(lib, pid, opened, edit(opened, title="Mine"))
+    assert str(info.value) == f"not saved: {pid} was removed from the library while you edited it"
+    assert pid not in lib

@@ -90,7 +90,7 @@ def test_a_word_of_parts_is_a_phrase_to_find_and_to_leave_out() -> None:
     q = parse("gpt-4o -gpt-4o text-to-video c++")
     assert q.phrases == ("gpt 4o", "text to video")
     assert q.excluded_phrases == ("gpt 4o",)
-    assert q.words == ("c",)
+    assert q.words == ("cpp",)  # C++ is a word, not the letter c
 
 
 @pytest.mark.parametrize(
@@ -175,8 +175,33 @@ def test_starring_again_keeps_the_first_stamp(lib: Store) -> None:
 def test_is_takes_a_unique_prefix(lib: Store) -> None:
     assert parse("is:st").filters == (Filter("is", "starred"),)
     assert parse("-is:UNREA").filters == (Filter("is", "unread", negated=True),)  # un: unsure too
-    with pytest.raises(QueryError, match="is:n: expected one of"):
+    with pytest.raises(QueryError, match="is:n: ambiguous"):
         parse("is:n")  # new or noted
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("is:un", "is:un: ambiguous, could be is:unread, is:unsure or is:unresolved"),
+        ("is:u", "is:u: ambiguous, could be is:unread, is:unsure or is:unresolved"),
+        ("video -is:UN", "is:UN: ambiguous, could be is:unread, is:unsure or is:unresolved"),
+        ("is:unre", "is:unre: ambiguous, could be is:unread or is:unresolved"),
+        ("is:n", "is:n: ambiguous, could be is:new or is:noted"),
+    ],
+)
+def test_an_ambiguous_state_is_named_so_with_its_candidates(text: str, message: str) -> None:
+    with pytest.raises(QueryError) as info:
+        parse(text)
+    assert str(info.value) == message
+
+
+def test_a_state_that_is_no_start_of_any_lists_them_all() -> None:
+    with pytest.raises(QueryError) as info:
+        parse("is:nope")
+    assert str(info.value) == (
+        "is:nope: expected one of starred, unread, read, new, noted, due, unsure, unresolved"
+    )
+    assert parse("is:uns").filters == (Filter("is", "unsure"),)  # unique: no error
 
 
 def test_filters_combine(lib: Store) -> None:

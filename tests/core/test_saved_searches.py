@@ -43,6 +43,7 @@ def test_saved_searches_are_read_in_file_order(tmp_path: Path) -> None:
         ('n = ["tag:x"]', "'n' must be a query string"),
         ('n = "  "', "'n': empty query"),
         ('n = "is:later"', "'n': is:later: expected one of"),
+        ('n = "is:n"', "'n': is:n: ambiguous, could be is:new or is:noted"),
         ('n = "year:soon"', "'n': year:soon: expected a year"),
         ('n = "tag:"', "'n': tag: needs a value"),
     ],

@@ -56,6 +56,13 @@ READS: list[list[str]] = [
     ["search", "xq"],
     ["search", "café"],
     ["search", "zzzznothing"],
+    ["search", "c++"],
+    ["search", "c#", "--json"],
+    ["search", "f#"],
+    ["search", "kernels", "-c++"],
+    ["search", '"c++17 templates"'],
+    ["search", "c++17"],
+    ["search", "cpp"],
     ["search", "year:soon"],
     ["stats"],
     ["stats", "--json"],
@@ -164,6 +171,13 @@ def every_field() -> list[Paper]:
     return [full, sparse, plain]
 
 
+# C++, C# and F#: words of their own to search (tests/core/test_search_symbols.py).
+SYMBOLS = [
+    Paper(id="sym0001", title="Tensor kernels in C++", abstract="C++17 templates; libc++."),
+    Paper(id="sym0002", title="Kernels for C compilers", notes="a C# port", tags=["f#"]),
+]
+
+
 # Documents as a hand edit or an older readlist leaves them: not what Store.put writes.
 ODD: dict[str, dict[str, Any]] = {
     "odd0001": {"title": "An old paper without most fields", "abstract": "diffusion of ideas"},
@@ -197,7 +211,7 @@ def test_the_sidecar_never_changes_what_a_command_answers(
         assert run(capsys, lib, ["import", str(FIXTURES / name)])[0] == 0
     other = tmp_path / "other.json"
     with Store(other) as store:
-        store.put(every_field())
+        store.put([*every_field(), *SYMBOLS])
     assert run(capsys, other, ["backup", str(tmp_path / "backup.json")])[0] == 0
     assert run(capsys, lib, ["import", str(tmp_path / "backup.json")])[0] == 0
     write_unchecked(lib, ODD)  # TinyDB's own write: a compaction, which indexes
@@ -221,7 +235,7 @@ def test_the_sidecar_never_changes_what_a_command_answers(
     assert run(capsys, lib, ["mark", ids[0], ids[5], "--star", "--read"])[0] == 0
     assert run(capsys, lib, ["rm", "--yes", ids[12]])[0] == 0
     assert run(capsys, lib, ["tag", ids[1], ids[2], "+t1", "-video"])[0] == 0
-    assert run(capsys, lib, ["note", ids[3], "notes: diffusion of café"])[0] == 0
+    assert run(capsys, lib, ["note", ids[3], "notes: diffusion of café, in C++"])[0] == 0
     assert run(capsys, lib, ["mark", "odd0002", "--star"])[0] == 0
     assert run(capsys, lib, ["import", str(SEEDS / "000_8f436e6abbfddf26.txt")])[0] == 0
     assert lib.with_name("lib.json-journal").stat().st_size > 10_000
@@ -259,7 +273,7 @@ def test_the_sidecar_never_changes_what_a_command_answers(
         "    actions.set_starred(s, ids[10:14], True, now=now)\n"
         "    actions.change_tags(s, ids[20:22], add=['t1'])\n"
         "    s.put([Paper(id='new0001', title='Video diffusion from elsewhere', "
-        "abstract='a diffusion video generation paper', added='2026-11-24T00:00:00+00:00')])\n"
+        "abstract='a diffusion video paper in F#', added='2026-11-24T00:00:00+00:00')])\n"
         "    actions.remove(s, ids[15:17], now=now)\n"
         "    actions.restore(s, [sys.argv[2]])\n"
     )

@@ -11,6 +11,7 @@ import pytest
 
 from readlist.importing import import_listings
 from readlist.inputs import read_inputs
+from readlist.model import Paper
 from readlist.search import SearchIndex, rank
 from readlist.session import Session
 from readlist.store import Store
@@ -21,12 +22,19 @@ LISTING = (
     "We study zygomorphic quokkas and video diffusion in the wild.\n"
 )
 
+# C++, C# and F# are words of their own (tests/core/test_search_symbols.py).
+SYMBOLS = [
+    Paper("sym0001", "Tensor kernels in C++", abstract="We write C++17 templates, and F# too."),
+    Paper("sym0002", "Kernels for C compilers", abstract="A port of libc++ to C#."),
+]
+
 
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     path = tmp_path / "library.json"
     with Store(path) as store:
         import_listings(store, read_inputs([str(SEEDS)]), AS_OF, now=NOW)
+        store.put(SYMBOLS)
         store.compact()  # writes the sidecar
     return path
 
@@ -83,6 +91,14 @@ def typed(store: Store) -> list[str]:
         "gpt-4",
         "GPT-4o",
         "c++",
+        "C#",
+        "f#",
+        "c++17",
+        "cpp",
+        "kernels -c++",
+        "-c# kernels",
+        '"c++17 templates"',
+        '"in c++"',
         "vision-language",
         "llama.cpp",
         "dr.llm",
@@ -145,9 +161,9 @@ def test_the_index_of_columns_answers_as_the_core_search_through_edits(library: 
         words = abstract_words(store)
         store.put(
             [
-                first.replace(tags=["ml"], notes=f"see {words[0]}"),
+                first.replace(tags=["ml", "c#"], notes=f"see {words[0]} in C++"),
                 second.replace(abstract=f"Now about quokkas only. {words[1]}"),
-                third.replace(abstract="Nothing left here.", title="Zygomorphic video diffusion"),
+                third.replace(abstract="Nothing but F#.", title="Zygomorphic video diffusion"),
             ]
         )
         session.reindex(ids[:3])

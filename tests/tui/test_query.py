@@ -39,6 +39,29 @@ async def test_bad_filter_shows_in_the_status_line(make_app: AppFactory, library
         assert screen.session.ids == expected
 
 
+async def test_an_ambiguous_state_names_its_candidates_in_the_status_line(
+    make_app: AppFactory, library: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("slash", *"video is:un")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "is:un: ambiguous, could be is:unread, is:unsure or is:unresolved" in status(screen)
+        await pilot.press(*"read")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "ambiguous" not in status(screen)
+        with Store(library) as store:
+            expected = rank(store.records(), "video is:unread", now=NOW)
+        assert expected
+        assert screen.session.ids == expected
+
+
 async def test_filters_alone_keep_the_view_order(make_app: AppFactory, library: Path) -> None:
     with Store(library) as store:
         every = select(store.records(), Selection())

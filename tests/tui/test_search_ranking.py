@@ -55,3 +55,28 @@ async def test_slash_puts_the_exact_title_first_and_folds_accents(
         screen = await search(app, pilot, "unicode")
         assert screen.session.ids == ["uni"]
         assert screen.current == "uni"
+
+
+async def test_slash_finds_c_plus_plus_and_c_sharp_not_every_c(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    path = tmp_path / "symbols.json"
+    with Store(path) as store:
+        store.put(
+            [
+                *PAPERS,
+                Paper("cpp", "Tensor Kernels in C++", added="2026-01-10T00:00"),
+                Paper("cs", "Porting Solvers to C#", added="2026-01-11T00:00"),
+                Paper("c", "Scaling Laws for C Compilers", upvotes=99, added="2026-01-12T00:00"),
+            ]
+        )
+    app = make_app(path=path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await search(app, pilot, "c++")
+        assert screen.session.ids == ["cpp"]
+        screen = await search(app, pilot, "c#")
+        assert screen.session.ids == ["cs"]
+        screen = await search(app, pilot, "kernels -c++")
+        assert screen.session.ids == []
+        screen = await search(app, pilot, "compilers -c#")
+        assert screen.session.ids == ["c"]
