@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from readlist.bibnames import biber_person, person
 from readlist.latex import MARKS, LatexEncoder
-from readlist.protect import needs_braces, regions
+from readlist.protect import needs_braces, regions, word_spans
 from readlist.texmath import MATH_SPAN, math_pieces
 
 _SPECIAL = {
@@ -39,6 +39,7 @@ _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 _LIGATURES = re.compile(r"(?<=[-`'?!])(?=[-`'])|(?<=[?!])(?=`)")
 _LIGATURE_ANY = re.compile(r"[-`'?!][-`']")
 _BRACE = re.compile(r"[{}]")
+_BRACED_PART = re.compile(r"(\{[^{}]*\})")
 
 
 class Encoder:
@@ -95,10 +96,13 @@ class Encoder:
             )
         if not protect:  # the inner-capital words alone: the same output, faster
             return self._capitals(value)
+        words = word_spans(value, protect)
         out: list[str] = []
         at = 0
         for start, end in regions(value, protect):
-            out += [self._capitals(value[at:start]), self._braced(value[start:end])]
+            region = value[start:end]
+            braced = self._word(words[region]) if region in words else self._braced(region)
+            out += [self._capitals(value[at:start]), braced]
             at = end
         out.append(self._capitals(value[at:]))
         return "".join(out)
@@ -117,6 +121,14 @@ class Encoder:
         "special character", whose letters styles still lower-case, so it gets two."""
         tex = self.text(span)
         return "{{" + tex + "}}" if tex.startswith("\\") else "{" + tex + "}"
+
+    def _word(self, span: str) -> str:
+        """A word span ({Q}uoted): its braced parts braced, the rest as text."""
+        return "".join(
+            self._braced(part[1:-1]) if part.startswith("{") else self.text(part)
+            for part in _BRACED_PART.split(span)
+            if part
+        )
 
     def _capitals(self, value: str) -> str:
         """Text between regions: a word a span cut (A x-GPT) still has its capitals."""
