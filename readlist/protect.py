@@ -128,14 +128,17 @@ def _word_span(
         if g_start < first or g_end > last:
             continue
         inner = tidy(decode(raw[g_start + 1 : g_end - 1]))
-        pieces += [tidy(decode(raw[at:g_start])), "{" + inner + "}"]
         if "{" in inner or "}" in inner or not inner:
             return None
+        cased = inner.lower() != inner.upper()  # {@}x: nothing to protect
+        pieces += [tidy(decode(raw[at:g_start])), "{" + inner + "}" if cased else inner]
         at = g_end
     pieces.append(tidy(decode(raw[at:last])))
     if any("{" in p or "}" in p for p in pieces[::2]) or "{" in title or "}" in title:
         return None  # a brace that is text could not be told from one that protects
     span = "".join(pieces).strip(_EDGE)
+    if "{" not in span:
+        return None
     return span if next(_candidates(title, _unbraced(span)), None) else None
 
 
