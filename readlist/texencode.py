@@ -10,7 +10,8 @@ import string
 import unicodedata
 from collections.abc import Iterable
 
-from readlist.bibnames import biber_person, person
+from readlist.bibnames import biber_person, person, relaxed
+from readlist.exporters.plain import without_initials
 from readlist.latex import MARKS, LatexEncoder
 from readlist.protect import needs_braces, regions, word_spans
 from readlist.texmath import MATH_SPAN, math_pieces
@@ -59,8 +60,14 @@ class Encoder:
         out = self._names.get(value)
         if out is None:
             extended = biber_person(value, self.text) if self._biber and self._latex else None
-            out = self._names[value] = extended or person(value, self.text)
+            bare = without_initials(value) if self._biber else value
+            out = self._names[value] = extended or person(bare, self.text)
         return out
+
+    def name_part(self, value: str) -> str:
+        """Words of a name outside its braced groups ({von Neumann}): text, a two-letter
+        initial ({Ch}ristopher) in BibTeX's idiom, or for biber without its braces."""
+        return self.text(without_initials(value)) if self._biber else relaxed(value, self.text)
 
     def text(self, value: str) -> str:
         """Escape TeX's specials, break ligatures, and encode non-ASCII unless --unicode."""
