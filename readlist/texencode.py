@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from readlist.bibnames import biber_person, person, relaxed
 from readlist.exporters.plain import without_initials
-from readlist.latex import MARKS, LatexEncoder
+from readlist.latex import MARKS, LatexEncoder, lettered
 from readlist.protect import needs_braces, regions, word_spans
 from readlist.texmath import MATH_SPAN, math_pieces
 
@@ -60,8 +60,9 @@ class Encoder:
         out = self._names.get(value)
         if out is None:
             extended = biber_person(value, self.text) if self._biber and self._latex else None
-            bare = without_initials(value) if self._biber else value
-            out = self._names[value] = extended or person(bare, self.text)
+            if extended is None and self._biber:
+                extended = person(without_initials(value), lambda t: lettered(self.text(t)))
+            out = self._names[value] = extended or person(value, self.text)
         return out
 
     def name_part(self, value: str) -> str:
