@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
+from readlist.exporters.plain import INITIAL, without_initials
 from readlist.latex import t1_letter
 
 # Control words BibTeX reads as letters of a case of their own.
@@ -23,6 +24,8 @@ _FOREIGN |= {"i": True, "j": True}
 
 def person(name: str, encode: Callable[[str], str]) -> str:
     """`name` (stored "First von Last") for an author field, with `encode` applied."""
+    if "{" in name and INITIAL.search(name):
+        return relaxed(name, encode)
     words = name.split()
     if name.isascii() or len(words) < 2 or "{" in name or "}" in name or "," in name:
         return encode(name)  # BibTeX reads ASCII letters as they are
@@ -32,6 +35,16 @@ def person(name: str, encode: Callable[[str], str]) -> str:
     von = [i for i in range(len(words) - 1) if lower[i]]
     start = von[0] if von else len(words) - 1
     return encode(" ".join(words[start:])) + ", " + encode(" ".join(words[:start]))
+
+
+def relaxed(text: str, encode: Callable[[str], str]) -> str:
+    """Part of a name for BibTeX, each two-letter initial in BibTeX's idiom: {Ch}ristopher
+    is {\\relax Ch}ristopher, a special character whose letters abbreviate together."""
+    pieces = INITIAL.split(text)
+    return "".join(
+        encode(piece) if i % 2 == 0 else "{\\relax " + encode(piece) + "}"
+        for i, piece in enumerate(pieces)
+    )
 
 
 def _lower(word: str) -> bool:
@@ -85,12 +98,14 @@ def biber_person(name: str, encode: Callable[[str], str]) -> str | None:
     as it was: biber's extended names are cut at each of them, braces or not."""
     from bibtexparser.middlewares.names import parse_single_name_into_parts
 
-    if name.isascii() or "{" in name or "}" in name:
+    groups = {without_initials(w): m.group(1) for w in name.split() if (m := INITIAL.match(w))}
+    name = without_initials(name)
+    if (name.isascii() and not groups) or "{" in name or "}" in name:
         return None
     parts = parse_single_name_into_parts(name, strict=False)
     if not parts.first or not parts.last:
         return None
-    if not any(_misread(w, encode) for w in (*parts.first, *parts.last, *parts.von)):
+    if not groups and not any(_misread(w, encode) for w in (*parts.first, *parts.last, *parts.von)):
         return None
     named = (
         ("family", parts.last),
@@ -106,8 +121,8 @@ def biber_person(name: str, encode: Callable[[str], str]) -> str | None:
         if any(c in latex for c in '=,"'):  # \={a} \"{u}: biber's separators, braces or not
             return None
         out.append(f"{key}={latex}")
-        if key == "given" or any(_misread(word, encode) for word in words):
-            out.append(f"{key}-i=" + "".join(_initials(word, encode) for word in words))
+        if key == "given" or any(_misread(w, encode) or w in groups for w in words):
+            out.append(f"{key}-i=" + "".join(_initials(w, encode, groups.get(w)) for w in words))
     return ", ".join(out)
 
 
@@ -119,9 +134,12 @@ def _misread(word: str, encode: Callable[[str], str]) -> bool:
     )
 
 
-def _initials(word: str, encode: Callable[[str], str]) -> str:
+def _initials(word: str, encode: Callable[[str], str], initial: str | None = None) -> str:
     """One initial a part of a hyphenated word (J-P for Jean-Pierre); `{...}` holds an
-    initial written in LaTeX (biber's given-i takes each character as one initial)."""
+    initial written in LaTeX (biber's given-i takes each character as one initial), or
+    the `initial` of two letters stored braced ({Ch}ristopher)."""
+    if initial is not None and "{" not in (latex := encode(initial)):
+        return "{" + latex + "}"
     pieces = [p for p in word.split("-") if any(c.isalpha() for c in p)]
     letters = [next(c for c in p if c.isalpha()) for p in pieces]
     letters = [c if t1_letter(c) else _t1_near(c) for c in letters]

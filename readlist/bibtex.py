@@ -225,7 +225,7 @@ def _person(enc: Encoder, name: str) -> str:
         return "{" + enc.text(name[1:-1]) + "}"
     if _GROUP.search(name):  # John {von Neumann}: the group is one word to BibTeX
         return "".join(
-            "{" + enc.text(part[1:-1]) + "}" if _GROUP.fullmatch(part) else enc.text(part)
+            "{" + enc.text(part[1:-1]) + "}" if _GROUP.fullmatch(part) else enc.name_part(part)
             for part in _GROUP_SPLIT.split(name)
         )
     return enc.name(name)

@@ -37,7 +37,7 @@ from readlist.latex import decoder as latex_decoder
 from readlist.links import BadLink, check_url
 from readlist.listingtext import clean
 from readlist.model import Paper
-from readlist.protect import spans_of
+from readlist.protect import spans_of, within
 from readlist.strays import junk, unreadable
 from readlist.texmath import keep_math
 
@@ -192,7 +192,7 @@ def parse_bibtex(text: str) -> BibFile:
                 paper.title_protect = spans_of(raw_title, paper.title, decoder.latex_to_text, _text)
             if "$" in raw_title and (kept := keep_math(raw_title, decoder.latex_to_text, _text)):
                 paper.title, math = kept  # math stays math: $\alpha$, not α
-                spans = [s for s in paper.title_protect if s in paper.title and s not in math]
+                spans = [s for s in paper.title_protect if within(s, paper.title) and s not in math]
                 paper.title_protect = [*math, *spans]
             url = str(fields.get("url", "")).strip()
             if url:

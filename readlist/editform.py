@@ -23,6 +23,7 @@ from readlist.citekeys import MAX_KEY, fold, valid_key
 from readlist.errors import InputError, InvalidPaper
 from readlist.links import BadLink, check_url
 from readlist.model import Paper, is_code_repo
+from readlist.protect import within
 from readlist.selection import text_of, texts_of
 from readlist.store import Store
 
@@ -170,7 +171,7 @@ def apply(paper: Paper, opened: Form, edited: Form, others: Others) -> Paper:
         if not edited.title:
             raise EditError("title", "cannot be empty")
         out["title"] = edited.title
-        out["title_protect"] = [span for span in paper.title_protect if span in edited.title]
+        out["title_protect"] = [s for s in paper.title_protect if within(s, edited.title)]
     if "authors" in changed:
         out["authors"] = list(edited.authors)
     if changed & {"date", "type", "venue"}:

@@ -43,6 +43,8 @@ class Decoder(LatexNodes2Text):  # type: ignore[misc]  # pylatexenc is untyped
     def latex_to_text(self, latex: str, **parse_flags: object) -> str:
         if not _LATEX.search(latex):
             return latex
+        if "^^" in latex:  # \\a{^^$}: what a biblatex export writes for \\d (see _opaque)
+            latex = _CARETS.sub(_caret, latex)
         if _SPANS.search(latex):
             return self._whole(latex, **parse_flags)
         parts = _GAP.split(latex)
@@ -270,7 +272,10 @@ class LatexEncoder:
             return "{" + letter + "}" if letter.startswith("\\") else letter
         shown = unicodedata.normalize("NFC", base + "".join(m for m in marks if ord(m) in _KEPT))
         if self._biber and not (len(commands) == 1 and shown in _T1_UNICODE):
-            return "{" + _opaque(letter, commands) + "}"
+            inner = unicodedata.normalize(
+                "NFC", base + "".join(_COMBINING[c] for c in commands[:-1])
+            )
+            return "{" + _opaque(letter, commands, inner in _T1_UNICODE) + "}"
         return "{" + _stacked(letter, commands) + "}"
 
     def _greek(self, cluster: str) -> str:
@@ -325,14 +330,44 @@ def t1_letter(ch: str) -> bool:
     return ch.isascii() or ch in _T1_UNICODE
 
 
-def _opaque(letter: str, commands: list[str]) -> str:
+def _opaque(letter: str, commands: list[str], inner_t1: bool = False) -> str:
     """The same accents in a shape biber's decoder leaves alone: {\\~{\\^{e\\relax}}}.
     biber decodes \\d followed by anything but a letter, so a lettered accent goes
-    through LaTeX's \\a (\\a{d} is \\d): {\\a{d}{\\a{u}{a\\relax}}}."""
+    through LaTeX's \\a (\\a{d} is \\d): {\\a{d}{\\a{u}{a\\relax}}}.
+
+    biber's labels (style=alphabetic) and sort initials keep every letter of a name
+    once its macros and symbols are taken out: {\\a{d}{...}}u labelled "d". So the
+    outermost \\d, \\c or \\k names its letter in TeX's ^^ notation (^^$ is d, a
+    symbol to biber), and the letter under it is written for biber to decode when T1
+    has it: Ặ is {\\a{^^$}{\\u{A}}}, labelled Ă."""
+    if inner_t1 and len(commands) > 1 and commands[-1] in _CARET:
+        return "\\a{" + _CARET[commands[-1]] + "}{" + _stacked(letter, commands[:-1]) + "}"
     out = letter + r"\relax"
-    for cmd in commands:
-        out = ("\\a{" + cmd + "}" if cmd.isalpha() else "\\" + cmd) + "{" + out + "}"
+    for n, cmd in enumerate(commands):
+        name = _CARET.get(cmd, cmd) if n == len(commands) - 1 else cmd
+        out = ("\\a{" + name + "}" if cmd.isalpha() else "\\" + cmd) + "{" + out + "}"
     return out
+
+
+# An accent's letter for \\a in TeX's ^^ notation: a character biber's labels drop.
+_CARET = {"d": "^^$", "c": "^^#", "k": "^^+"}
+_CARETS = re.compile(r"\^\^([0-9a-f]{2}|[\x00-\x7f])")
+
+
+def lettered(latex: str) -> str:
+    """`latex` with \\a{^^$} written \\a{d} again: for a name biber takes initials from
+    as written (not in the extended format), where ^^$ would give one of ^^."""
+    for letter, caret in _CARET.items():
+        latex = latex.replace("\\a{" + caret + "}", "\\a{" + letter + "}")
+    return latex
+
+
+def _caret(m: re.Match[str]) -> str:
+    """TeX's ^^ notation: ^^64 and ^^$ are both d."""
+    code = m.group(1)
+    if len(code) == 2:
+        return chr(int(code, 16))
+    return chr(ord(code) + 64 if ord(code) < 64 else ord(code) - 64)
 
 
 def _clusters(text: str) -> list[str]:

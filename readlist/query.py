@@ -292,7 +292,7 @@ def _year_between(record: Record, low: int, high: int) -> bool:
 
 def _name_matches(query: str, name: str) -> bool:
     """Every word of the query matches some word of the name."""
-    words = normalize(name).split()
+    words = normalize(name.replace("{", "").replace("}", "")).split()  # {Ch}ristopher
     return all(any(word_matches(q, w) for w in words) for q in query.split())
 
 

@@ -26,6 +26,7 @@ from msgspec import Meta, Struct
 
 from readlist.citekeys import KEY_PATTERN, MAX_KEY, key_clashes
 from readlist.errors import InvalidPaper
+from readlist.protect import within
 
 __all__ = ["InvalidPaper", "StoredPaper", "check", "check_backup", "problem", "problems"]
 
@@ -205,7 +206,7 @@ class StoredPaper(Struct, forbid_unknown_fields=True):
         for name, value in self.bibfields.items():
             _balanced(f"bibfields: {name}", value)
         for span in self.title_protect:
-            if span not in self.title:
+            if not within(span, self.title):
                 raise ValueError(f"title_protect: {span[:40]!r} is not part of the title")
             _balanced("title_protect", span)
 

@@ -10,9 +10,10 @@ import string
 import unicodedata
 from collections.abc import Iterable
 
-from readlist.bibnames import biber_person, person
-from readlist.latex import MARKS, LatexEncoder
-from readlist.protect import needs_braces, regions
+from readlist.bibnames import biber_person, person, relaxed
+from readlist.exporters.plain import without_initials
+from readlist.latex import MARKS, LatexEncoder, lettered
+from readlist.protect import needs_braces, regions, word_spans
 from readlist.texmath import MATH_SPAN, math_pieces
 
 _SPECIAL = {
@@ -39,6 +40,7 @@ _SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
 _LIGATURES = re.compile(r"(?<=[-`'?!])(?=[-`'])|(?<=[?!])(?=`)")
 _LIGATURE_ANY = re.compile(r"[-`'?!][-`']")
 _BRACE = re.compile(r"[{}]")
+_BRACED_PART = re.compile(r"(\{[^{}]*\})")
 
 
 class Encoder:
@@ -58,8 +60,15 @@ class Encoder:
         out = self._names.get(value)
         if out is None:
             extended = biber_person(value, self.text) if self._biber and self._latex else None
+            if extended is None and self._biber:
+                extended = person(without_initials(value), lambda t: lettered(self.text(t)))
             out = self._names[value] = extended or person(value, self.text)
         return out
+
+    def name_part(self, value: str) -> str:
+        """Words of a name outside its braced groups ({von Neumann}): text, a two-letter
+        initial ({Ch}ristopher) in BibTeX's idiom, or for biber without its braces."""
+        return self.text(without_initials(value)) if self._biber else relaxed(value, self.text)
 
     def text(self, value: str) -> str:
         """Escape TeX's specials, break ligatures, and encode non-ASCII unless --unicode."""
@@ -95,10 +104,13 @@ class Encoder:
             )
         if not protect:  # the inner-capital words alone: the same output, faster
             return self._capitals(value)
+        words = word_spans(value, protect)
         out: list[str] = []
         at = 0
         for start, end in regions(value, protect):
-            out += [self._capitals(value[at:start]), self._braced(value[start:end])]
+            region = value[start:end]
+            braced = self._word(words[region]) if region in words else self._braced(region)
+            out += [self._capitals(value[at:start]), braced]
             at = end
         out.append(self._capitals(value[at:]))
         return "".join(out)
@@ -117,6 +129,14 @@ class Encoder:
         "special character", whose letters styles still lower-case, so it gets two."""
         tex = self.text(span)
         return "{{" + tex + "}}" if tex.startswith("\\") else "{" + tex + "}"
+
+    def _word(self, span: str) -> str:
+        """A word span ({Q}uoted): its braced parts braced, the rest as text."""
+        return "".join(
+            self._braced(part[1:-1]) if part.startswith("{") else self.text(part)
+            for part in _BRACED_PART.split(span)
+            if part
+        )
 
     def _capitals(self, value: str) -> str:
         """Text between regions: a word a span cut (A x-GPT) still has its capitals."""

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from readlist.exporters.plain import identifier, unbraced
+from readlist.exporters.plain import identifier, unbraced, without_initials
 from readlist.texmath import readable
 
 if TYPE_CHECKING:
@@ -204,7 +204,7 @@ def names(stored: Sequence[str]) -> list[dict[str, str]]:
         if corporate is not None:
             out.append({"literal": corporate})
             continue
-        parts = parse_single_name_into_parts(name, strict=False)
+        parts = parse_single_name_into_parts(without_initials(name), strict=False)
         person = {
             "family": _words(parts.last),
             "given": _words(parts.first),

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from readlist.exporters.plain import identifier, shown_name, unbraced
+from readlist.exporters.plain import identifier, shown_name, unbraced, without_initials
 
 if TYPE_CHECKING:
     from readlist.exporters import Options
@@ -111,7 +111,7 @@ def _name(stored: str) -> str:
         return shown_name(stored)  # John {von Neumann}
     from bibtexparser.middlewares.names import parse_single_name_into_parts
 
-    parts = parse_single_name_into_parts(stored, strict=False)
+    parts = parse_single_name_into_parts(without_initials(stored), strict=False)
     name = " ".join(unbraced(t) or t for t in [*parts.first, *parts.von, *parts.last])
     return name + "".join(f", {jr}" for jr in parts.jr)
 

@@ -29,6 +29,15 @@ def unbraced(name: str) -> str | None:
 
 
 _GROUPS = re.compile(r"\{([^{}]*)\}")
+# {Ch}ristopher: a stored word's first letters braced are one initial ("Ch."), which
+# a BibTeX export writes {\relax Ch}ristopher and a biblatex one given-i={Ch}.
+INITIAL = re.compile(r"(?<![^\s,])\{([^{}\\\s]+)\}(?=[^\s,{}])")
+
+
+def without_initials(stored: str) -> str:
+    """A stored name without its initials' braces, for a reader that would take
+    {Ch}ristopher for a lower-case (von) word: Christopher."""
+    return INITIAL.sub(r"\1", stored) if "{" in stored else stored
 
 
 def shown_name(stored: str) -> str:

@@ -201,7 +201,7 @@ ALPHA_LABELS = {
         "{\\.Z}{\\'o}{\\l}21",
         "{\\d{\\u{A}}}N19",
     ],
-    "biblatex": ["BTW20", "Doe20", "Kha+20", "KN22", "vN21", "Żół18", "Żół21", "dN19"],
+    "biblatex": ["BTW20", "Doe20", "Kha+20", "KN22", "vN21", "Żół18", "Żół21", "ĂN19"],
 }
 
 
@@ -226,8 +226,11 @@ def test_alpha_labels_compile_clean_for_von_braced_and_accented_names(
     assert alpha_labels(style, store, tmp_path) == sorted(ALPHA_LABELS[style])
 
 
-@pytest.mark.xfail(strict=True, reason="biber labels {\\a{d}{\\a{u}{A\\relax}}}u as 'd'")
 def test_biblatex_labels_a_family_name_that_starts_with_a_stacked_accent_by_its_letter(
     store: Store, tmp_path: Path
 ) -> None:
-    assert "dN19" not in alpha_labels("biblatex", store, tmp_path)
+    """Ặu was labelled by the d of {\\a{d}{\\a{u}{A\\relax}}}u: biber keeps every letter
+    left once it takes out macros and symbols. Written {\\a{^^$}{\\u{A}}}u, it is Ă."""
+    labels = alpha_labels("biblatex", store, tmp_path)
+    assert "ĂN19" in labels
+    assert "dN19" not in labels

@@ -591,6 +591,7 @@ _PAPER = st.builds(
 @given(papers=st.lists(_PAPER, min_size=1, max_size=3), style=st.sampled_from(STYLES))
 @example(papers=[Paper(id="", title="x", authors=["Ann van der Berg"])], style="bibtex")
 @example(papers=[Paper(id="", title="x", notes="cc\n@(alice) and\n@ü")], style="bibtex")
+@example(papers=[Paper(id="", title="@x")], style="bibtex")  # {@}x: not a word span
 def test_export_import_export_is_byte_identical(papers: list[Paper], style: str) -> None:
     options = Options(style=style, unicode=False)
     first = render([p.replace(bibkey=f"k{i}") for i, p in enumerate(papers)], options)

@@ -184,6 +184,15 @@ def test_each_field_saves_and_round_trips(
     assert {p: d for p, d in docs(lib).items() if p != pid} == others
 
 
+def test_an_edited_title_keeps_braces_inside_the_words_it_still_has(store: Store) -> None:
+    bib = "@misc{q, title = {{Q}uoted and Mc{D}onald}, author = {Doe, Jane}}"
+    import_texts(store, [("q.bib", bib)], AS_OF, NOW)
+    pid = pid_of(store, "Quoted and McDonald")
+    opened = form_of(store.get(pid))
+    editform.save(store, pid, opened, edit(opened, title="Quoted, Revised"))
+    assert Store(store.path).get(pid).title_protect == ["{Q}uoted"]
+
+
 def test_an_export_cites_the_edited_date_and_venue(lib: Store) -> None:
     from readlist.exporting import export_ids
 

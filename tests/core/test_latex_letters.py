@@ -81,7 +81,9 @@ def test_stacked_accents_are_written_from_the_decomposition() -> None:
     assert bibtex.text("Trường ả ẩ") == r"Tru{\`o}ng a {\^a}"
     # biber decodes an accent on a lone letter to Unicode pdflatex cannot typeset
     # (ọ) and mangles nested ones; these shapes reach LaTeX as written.
-    assert biblatex.text("ễ ặ ọ") == r"{\~{\^{e\relax}}} {\a{d}{\a{u}{a\relax}}} {\a{d}{o\relax}}"
+    # The outermost \d is \a{^^$}, so that biber's labels do not read its letter (d);
+    # under it, the T1 letter biber decodes (ă).
+    assert biblatex.text("ễ ặ ọ") == r"{\~{\^{e\relax}}} {\a{^^$}{\u{a}}} {\a{^^$}{o\relax}}"
     # letters LaTeX has in Unicode stay as biber can read them
     assert biblatex.text("é ă Ș") == bibtex.text("é ă Ș")
 
@@ -100,7 +102,8 @@ def test_names_bibtex_would_misread_are_written_last_first() -> None:
     # says it (see tests/core/test_bib_realdata.py); not with an "=" (\=), which it
     # would cut the name at
     biber = Encoder(biber=True)
-    assert biber.name("Ọanh Trường") == r"family=Tru{\`o}ng, given={\a{d}{O\relax}}anh, given-i=O"
+    assert biber.name("Ọanh Trường") == r"family=Tru{\`o}ng, given={\a{^^$}{O\relax}}anh, given-i=O"
+    # (there biber takes the initial from the LaTeX: \a{d}, not \a{^^$}, which gave "^^")
     assert biber.name("Ḹanh Trường") == r"Tru{\`o}ng, {\a{d}{\={L\relax}}}anh"
 
 
@@ -176,4 +179,4 @@ def test_every_letter_compiles(
         assert r"{\'{\r{A}}}.~{\'{\O}}rsted" in bbl
     if style == "biblatex":
         assert r"family={Nguy{\~{\^{e\relax}}}n}" in bbl
-        assert r"given={Văn\bibnamedelima {\a{d}{\a{u}{A\relax}}}ng}" in bbl
+        assert r"given={Văn\bibnamedelima {\a{^^$}{Ă}}ng}" in bbl

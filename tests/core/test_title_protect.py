@@ -46,10 +46,36 @@ def test_hand_written_braces_accents_and_commands() -> None:
     paper = _one(r"{A} Study of {Bayesian} Methods, {\"U}ber \emph{Foo} and {L}ambda")
     assert paper.title == "A Study of Bayesian Methods, Über Foo and Lambda"
     # {\"U} is an accent (BibTeX's special character) and \emph{} an argument: no
-    # protection; {L}ambda is part of a word, which export cannot brace alone.
-    assert paper.title_protect == ["A", "Bayesian"]
+    # protection; {L}ambda is a word with its braces where they were.
+    assert paper.title_protect == ["A", "Bayesian", "{L}ambda"]
     title = Encoder().title(paper.title, paper.title_protect)
-    assert title == r"{A} Study of {Bayesian} Methods, {\"U}ber Foo and Lambda"
+    assert title == r"{A} Study of {Bayesian} Methods, {\"U}ber Foo and {L}ambda"
+
+
+def test_braces_inside_a_word_survive_import_and_export(store: Store, tmp_path: Path) -> None:
+    """`{Q}uoted`: the title reads as words, the span keeps where the braces were, and
+    bibtex prints what it printed from the original file."""
+    raw = r"{Q}uoted words and the {iPhone} and {Q}uoted, Mc{D}onald's {Deep L}earning"
+    original = "@article{orig,\n  title = {" + raw + "},\n  author = {Ann Author},\n"
+    original += "  journal = {J},\n  year = 2020\n}\n"
+    import_texts(store, read_inputs([_file(tmp_path, original)]), AS_OF, now=NOW)
+    paper = store.papers()[0]
+    assert paper.title == "Quoted words and the iPhone and Quoted, McDonald's Deep Learning"
+    assert paper.title_protect == ["{Q}uoted", "Mc{D}onald's", "{Deep L}earning"]
+    exported = export_papers(store, [paper], Options())
+    assert "title = {" + raw + "}," in exported
+    assert _one(raw).title_protect == paper.title_protect  # re-import adds nothing
+    log, _pdf = compile_bib(exported.replace("{orig,", "{again,") + original, tmp_path, "plain")
+    assert_clean(log, "plain")
+    bbl = " ".join((tmp_path / "doc.bbl").read_text().split())
+    printed = r"{Q}uoted words and the {iPhone} and {Q}uoted, mc{D}onald's {Deep L}earning"
+    assert bbl.count(printed) == 2  # the export and the original file, printed alike
+
+
+def _file(tmp_path: Path, text: str) -> str:
+    path = tmp_path / "in.bib"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
 
 
 def test_words_export_braces_anyway_are_not_recorded() -> None:
