@@ -114,21 +114,24 @@ class EntryCache:
         needs_keys = bool(getattr(exporter, "needs_keys", True))
         opts = (options.format, options.unicode, options.versions)
         shelf = Shelf(store.render_dir, opts) if self._persist else None
-        for _ in range(2):
-            keys = store.cite_keys()
-            digests, hash_of = self._keyed(store, ids)
-            hits = self._known(opts, shelf, digests)
-            bad = _problems(store, ids, keys, hits)
-            keyless = (
-                []
-                if not needs_keys or all_keyed(keys)
-                else [pid for pid in ids if pid not in bad and not keys[pid].get("bibkey")]
-            )
-            if not keyless or give_keys is None:
+        while True:  # once, but again where a pack found torn is dropped
+            for _ in range(2):
+                keys = store.cite_keys()
+                digests, hash_of = self._keyed(store, ids)
+                hits = self._known(opts, shelf, digests)
+                bad = _problems(store, ids, keys, hits)
+                keyless = (
+                    []
+                    if not needs_keys or all_keyed(keys)
+                    else [pid for pid in ids if pid not in bad and not keys[pid].get("bibkey")]
+                )
+                if not keyless or give_keys is None:
+                    break
+                give_keys(store, store.readable(keyless)[0])
+            job = _Job(exporter, options, shelf, self._texts.setdefault(opts, {}))
+            wanted, known = job.wanted(ids, cited or {}, keys, (hash_of, digests, hits), bad)
+            if shelf is None or shelf.verified():
                 break
-            give_keys(store, store.readable(keyless)[0])
-        job = _Job(exporter, options, shelf, self._texts.setdefault(opts, {}))
-        wanted, known = job.wanted(ids, cited or {}, keys, (hash_of, digests, hits), bad)
         found, bad = self._render_missing(store, job, wanted, known, bad)
         parts = job.parts(found, head)
         if entries is not None:

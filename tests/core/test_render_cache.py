@@ -293,6 +293,32 @@ def test_a_damaged_pack_changes_nothing_but_the_time(
     assert exported(lib, Options(), out) == want
 
 
+def test_no_text_of_a_pack_is_read_before_its_check_and_a_torn_one_is_dropped(
+    lib: Path, tmp_path: Path
+) -> None:
+    """A pack's body is checked in a thread while the export goes on: where entries are
+    is known at once, their text only once `verified` says the pack is whole; a torn
+    one is then dropped and nothing is found in it."""
+    exported(lib, Options(), tmp_path / "out.bib")
+    (pack,) = render_dir(lib).iterdir()
+    options = ("bibtex", False, "both")
+    shelf = rendercache.Shelf(render_dir(lib), options)
+    (digest,) = rendercache.Pack(pack, options).digests()[:1]
+    (at,) = shelf.locate([digest])
+    assert at is not None
+    with pytest.raises(RuntimeError, match=r"before Shelf\.verified"):
+        shelf.text(at)
+    assert shelf.verified()
+    assert bytes(shelf.text(at)).startswith(b"@")
+    damage_flip(pack)
+    torn = rendercache.Shelf(render_dir(lib), options)
+    assert torn.locate([digest]) == [at]  # its places, before the check
+    assert not torn.verified()
+    assert torn.unusable == [pack]
+    assert torn.locate([digest]) == [None]
+    assert torn.verified()
+
+
 def fake_pack(lib: Path, text: bytes = b"@misc{fake,}\n") -> None:
     """A well-formed pack whose entries say something else, for every paper."""
     with Store(lib) as store:
