@@ -85,9 +85,15 @@ class Edits:
             return False
         if draft:
             host.copy(draft)
+        from readlist import deleted
+
+        where = (
+            f"deleted elsewhere (readlist restore {pid} brings it back)"
+            if pid in deleted.trash(self.store)
+            else "removed elsewhere"
+        )
         host.say(
-            "That paper was removed elsewhere"
-            + ("; your note is on the clipboard." if draft else "."),
+            f"That paper was {where}" + ("; your note is on the clipboard." if draft else "."),
             severity="warning",
         )
         return True

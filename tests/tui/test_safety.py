@@ -216,6 +216,29 @@ async def test_external_removal_under_an_open_modal_updates_the_list(
         assert main(app).papers.current == ids[50]
 
 
+async def test_a_note_on_a_paper_deleted_elsewhere_says_how_to_restore_it(
+    make_app: AppFactory, library: Path
+) -> None:
+    ids = order(library)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", *"draft")
+        assert isinstance(app.screen, NoteEditor)
+        with Store(library) as other:  # another process deletes it: into the trash
+            actions.remove(other, ids[:1], now=NOW)
+        app.check_for_changes()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, MainScreen)
+        assert notes(app)[-1] == (
+            f"That paper was deleted elsewhere (readlist restore {ids[0]} brings it back); "
+            "your note is on the clipboard."
+        )
+        assert app.clipboard == "draft"
+    with Store(library) as store:
+        assert ids[0] not in store
+
+
 async def test_list_paints_an_id_that_has_gone_instead_of_crashing(
     make_app: AppFactory, library: Path
 ) -> None:
