@@ -28,6 +28,7 @@ from readlist.exporters import EntryWise, Options
 from readlist.model import Paper
 from readlist.rendercache import Item, Shelf
 from readlist.sidecar import Unusable
+from readlist.spread import spread
 from readlist.store import Store
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ class EntryCache:
             paper = by_id[pid]
             todo.append(paper if key is None else paper.replace(bibkey=key))
         sep = job.sep
-        rendered = job.exporter.render_entries(todo, job.options) if todo else []
+        rendered = spread(lambda part: job.exporter.render_entries(part, job.options), todo)
         for n, entry in zip(missing, rendered, strict=True):  # none: the renderer never loads
             found[n] = entry.encode("utf-8") + sep
         self.rendered += len(todo)
