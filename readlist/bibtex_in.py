@@ -182,7 +182,8 @@ def parse_bibtex(text: str) -> BibFile:
         fields = {f.key: f.value for f in entry.fields}
         raw_title = raw.pop("raw title", "")
         fields.update(raw)
-        parent = by_key.get(fold(str(fields.get("crossref", ""))))
+        crossref = str(fields.get("crossref", ""))  # none is not an empty key's entry
+        parent = by_key.get(fold(crossref)) if crossref else None
         if parent is not None and parent is not entry:
             _inherit(fields, entry.entry_type.lower(), {f.key: f.value for f in parent.fields})
         line = (entry.start_line or 0) + 1
@@ -244,8 +245,8 @@ def _parents(decoded: list[tuple[Entry, dict[str, str]]], by_key: dict[str, Entr
     """The container entries (not papers) another entry names in `crossref`."""
     out: set[int] = set()
     for entry, _ in decoded:
-        crossref = next((f.value for f in entry.fields if f.key == "crossref"), "")
-        parent = by_key.get(fold(str(crossref)))
+        crossref = str(next((f.value for f in entry.fields if f.key == "crossref"), ""))
+        parent = by_key.get(fold(crossref)) if crossref else None
         if parent not in (None, entry) and parent.entry_type.lower() in _CONTAINERS:
             out.add(id(parent))
     return out

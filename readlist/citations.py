@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from readlist.citekeys import fold, valid_key
+from readlist.citekeys import fold, stored_keys, valid_key
 from readlist.errors import InputError
 from readlist.fspaths import Kind, PathError, kind_of, read_regular, refusal
 
@@ -249,9 +249,12 @@ def match_keys(
     """Papers whose stored `bibkey` or one of its aliases is cited, with the keys each
     is cited by; `*` adds every other paper after them. Keys match whatever their case,
     as BibTeX matches them; a key cited in two spellings counts once, as first cited."""
-    by_key = {fold(r["bibkey"]): pid for pid, r in records.items() if r.get("bibkey")}
+    by_key: dict[str, str] = {}
+    for holder, r in records.items():  # the keys first, then the aliases
+        if (own := r.get("bibkey")) and isinstance(own, str):
+            by_key[fold(own)] = holder
     for holder, r in records.items():
-        for alias in r.get("bibkey_aliases", ()):
+        for alias in stored_keys(r):
             by_key.setdefault(fold(alias), holder)
     ids: dict[str, list[str]] = {}
     missing: list[str] = []

@@ -122,6 +122,14 @@ def clashes(keys: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
     return key_clashes(keys.items())
 
 
+def stored_keys(doc: Mapping[str, Any]) -> list[str]:
+    """A stored document's key and aliases, those that are text: a hand edit may leave
+    a number or a non-list there (`readlist check` names it), which names no paper."""
+    aliases = doc.get("bibkey_aliases", ())
+    keys = [doc.get("bibkey"), *(aliases if isinstance(aliases, list) else ())]
+    return [k for k in keys if isinstance(k, str) and k]
+
+
 def key_clashes(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, str]:
     """Papers whose key or alias another paper already has, ignoring case (BibTeX treats
     `dup` and `DUP` as one key): every key names one paper, library-wide."""
@@ -142,9 +150,7 @@ def key_clashes(docs: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, str]
     owner: dict[str, str] = {}
     out: dict[str, str] = {}
     for pid, doc in docs:
-        for key in [doc.get("bibkey"), *doc.get("bibkey_aliases", ())]:
-            if not isinstance(key, str):
-                continue
+        for key in stored_keys(doc):
             other = owner.setdefault(key.casefold(), pid)
             if other != pid:
                 out.setdefault(pid, f"bibkey: {key!r} is also the key of paper {other}")
@@ -238,11 +244,12 @@ class Keys:
     ) -> None:
         # Keyed by `fold(key)`: to BibTeX, `dup` and `DUP` are one key. A deleted paper's
         # keys (`retired`, folded -> its id) stay its own: a document may cite them.
-        self._owner = {
-            fold(doc["bibkey"]): pid for pid, doc in records.items() if doc.get("bibkey")
-        }
+        self._owner: dict[str, str] = {}
+        for pid, doc in records.items():  # the keys first, then the aliases
+            if (key := doc.get("bibkey")) and isinstance(key, str):
+                self._owner[fold(key)] = pid
         for pid, doc in records.items():
-            for alias in doc.get("bibkey_aliases", ()):
+            for alias in stored_keys(doc):
                 self._owner.setdefault(fold(alias), pid)
         for folded, pid in (retired or {}).items():
             self._owner.setdefault(folded, pid)

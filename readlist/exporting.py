@@ -21,7 +21,7 @@ import orjson
 
 from readlist import deleted
 from readlist.atomic import atomic_write
-from readlist.citekeys import assign_keys, valid_key
+from readlist.citekeys import assign_keys, stored_keys, valid_key
 from readlist.errors import ReadlistError
 from readlist.exporters import EntryWise, Exporter, Options, exporter_for
 from readlist.fileformat import META
@@ -73,7 +73,7 @@ def ensure_keys(store: Store, papers: Sequence[Paper]) -> list[Paper]:
 
 def _keys(record: Mapping[str, Any]) -> list[str]:
     """A stored paper's citation key and aliases: all taken for new keys."""
-    return [k for k in [record.get("bibkey"), *record.get("bibkey_aliases", ())] if k]
+    return stored_keys(record)
 
 
 def entries_for(papers: Sequence[Paper], cited: Mapping[str, Sequence[str]]) -> list[Paper]:

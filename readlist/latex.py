@@ -356,10 +356,28 @@ _CARETS = re.compile(r"\^\^([0-9a-f]{2}|[\x00-\x7f])")
 
 def lettered(latex: str) -> str:
     """`latex` with \\a{^^$} written \\a{d} again: for a name biber takes initials from
-    as written (not in the extended format), where ^^$ would give one of ^^."""
+    as written (not in the extended format), where ^^$ would give one of ^^. What is
+    under it is made opaque to biber again ({\\u{a}\\relax}): biber would decode it and
+    write \\a{d}ă, and \\d would take half of the UTF-8 letter."""
     for letter, caret in _CARET.items():
-        latex = latex.replace("\\a{" + caret + "}", "\\a{" + letter + "}")
+        head = "\\a{" + caret + "}{"
+        while (at := latex.find(head)) >= 0:
+            start = at + len(head)
+            end = _closing(latex, start)
+            inner = latex[start:end]
+            relax = "" if "\\relax" in inner else "\\relax"
+            latex = latex[:at] + "\\a{" + letter + "}{" + inner + relax + latex[end:]
     return latex
+
+
+def _closing(text: str, start: int) -> int:
+    """Where the group opened just before `start` closes (its "}")."""
+    depth = 1
+    for i in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return i
+    return len(text)
 
 
 def _caret(m: re.Match[str]) -> str:

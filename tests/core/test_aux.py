@@ -11,7 +11,7 @@ import pytest
 from readlist.citations import AuxPart, parse_aux, read_aux
 from readlist.cli import main
 from readlist.store import Store
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, write_unchecked
 from tests.core.bibcheck import assert_clean, parse
 
 KEYS = ("alpha", "beta", "gamma", "delta")
@@ -109,6 +109,44 @@ def test_unknown_keys_are_listed_and_exit_zero(
         "readlist: 2 cited keys not in the library: nope1, nope2",
     ]
     assert "\x1b" not in err
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({"bibkey": 42}, "1 cited key not in the library: ok"),
+        ({"bibkey": ["a"]}, "1 cited key not in the library: ok"),
+        ({"bibkey_aliases": 5}, "1 cited key not in the library: ok"),
+        ({"bibkey_aliases": ["ok", 7]}, "not exported ({})"),  # the paper is cited
+    ],
+    ids=["key", "list", "aliases", "alias"],
+)
+def test_a_key_that_is_not_text_after_a_hand_edit_is_named_never_a_crash(
+    lib: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    fields: dict[str, object],
+    said: str,
+) -> None:
+    with Store(lib) as store:
+        fifth = store.papers()[4]
+    write_unchecked(lib, {fifth.id: fifth.to_doc() | fields})
+    aux = tmp_path / "paper.aux"
+    aux.write_text("\\citation{beta,alpha,ok}")
+    for how in (["--keys", "beta,alpha,ok"], ["--aux", str(aux)]):
+        assert main(["--db", str(lib), "export", *how]) == 0, how
+        out, err = capsys.readouterr()
+        assert keys_of(out) == ["beta", "alpha"], how
+        assert "internal error" not in err
+        assert said.format(fifth.id) in err, err
+    # the other papers get their keys (a key that is not text takes none) and export
+    assert main(["--db", str(lib), "export", "-o", str(tmp_path / "all.bib")]) == 0
+    assert f"not exported ({fifth.id})" in capsys.readouterr().err
+    assert len(keys_of((tmp_path / "all.bib").read_text())) == 253
+    bib = tmp_path / "in.bib"
+    bib.write_text("@misc{alpha,\n  title = {Quite Another Paper},\n  year = {2020}\n}\n")
+    assert main(["--db", str(lib), "import", str(bib)]) == 0
+    assert "stored as alphaa" in capsys.readouterr().out
 
 
 def test_strict_writes_nothing_and_exits_one(

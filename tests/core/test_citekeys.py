@@ -106,3 +106,20 @@ def test_crossref_finds_its_parent_whatever_the_case() -> None:
     (child,) = (r.paper for r in parse_bibtex(bib).records)
     assert child.bibfields["booktitle"] == "Proceedings of ICML"
     assert child.bibfields["year"] == "2021"
+
+
+def test_an_entry_with_an_empty_key_is_nobody_s_crossref_parent() -> None:
+    # No crossref is not `crossref = {}`: the entries around an empty key keep their
+    # own fields, and an empty-key volume is still a paper.
+    bib = (
+        "@article{a,\n  title = {Alpha},\n  journal = {J},\n  year = {2020}\n}\n"
+        "@inproceedings{,\n  title = {Empty},\n  booktitle = {Proc. of Things},\n"
+        "  publisher = {P},\n  year = {2019}\n}\n"
+        "@misc{b,\n  title = {Beta},\n  year = {2022}\n}\n"
+    )
+    papers = {r.paper.title: r.paper for r in parse_bibtex(bib).records}
+    assert papers["Alpha"].bibfields == {"journal": "J", "year": "2020"}
+    assert papers["Beta"].bibfields == {"year": "2022"}
+    volume = "@proceedings{,\n  title = {A Volume},\n  year = {2019}\n}\n"
+    got = [r.paper.title for r in parse_bibtex(volume + "@misc{c,\n  title = {C}\n}\n").records]
+    assert got == ["A Volume", "C"]

@@ -107,6 +107,23 @@ def test_names_bibtex_would_misread_are_written_last_first() -> None:
     assert biber.name("Ḹanh Trường") == r"Tru{\`o}ng, {\a{d}{\={L\relax}}}anh"
 
 
+@pytest.mark.slow
+def test_a_stacked_accent_in_a_name_biber_reads_as_written_compiles(tmp_path: Path) -> None:
+    """Đặng, Ặnh Müller: names biber reads as written (not the extended format), so the
+    outer \\d is \\a{d}; what is under it stays opaque to biber ({\\u{a}\\relax}), or
+    biber writes \\a{d}ă and pdflatex stops on half a UTF-8 letter."""
+    biber = Encoder(biber=True)
+    assert biber.name("Minh Đặng") == r"Minh {\DJ}{\a{d}{\u{a}\relax}}ng"
+    authors = ["Minh Đặng", "Ặnh Müller", "Bảo Ặu", "Văn Ặnh Nguyễn"]
+    paper = Paper(id="a", title="T", authors=authors, date="2022", bibkey="k")
+    bib = render([paper], Options(style="biblatex"))
+    blg, pdf = compile_bib(bib, tmp_path, "biblatex", options="style=alphabetic")
+    log = (tmp_path / "doc.log").read_text(errors="replace")
+    assert not re.findall(r"^!.*", log, re.M), log[-3000:]
+    assert pdf.exists()
+    assert_clean(blg, "biblatex")
+
+
 @pytest.mark.parametrize("options", STYLES, ids=lambda o: o.style)
 def test_letters_read_back_by_the_import(options: Options) -> None:
     """Export, then readlist's own BibTeX import: the same letter wherever T1 has it,

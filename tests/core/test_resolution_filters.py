@@ -62,7 +62,7 @@ def test_a_unique_start_still_works_and_un_is_ambiguous() -> None:
     assert parse("is:unres").filters[0].value == "unresolved"
     assert parse("is:unrea").filters[0].value == "unread"
     with pytest.raises(
-        QueryError, match="^is:un: ambiguous, could be is:unread, is:unsure or is:unresolved$"
+        QueryError, match=r"^is:un: ambiguous, could be is:unread, is:unsure or is:unresolved$"
     ):
         parse("is:un")
     assert {"unsure", "unresolved"} <= set(STATES)

@@ -340,3 +340,28 @@ async def test_the_export_formats_are_described_whole_at_80x24(make_app: AppFact
         screen = "\n".join(screen_lines(app))
         for exporter in REGISTRY.values():
             assert f"{exporter.name}: {exporter.description}" in screen
+
+
+async def test_a_query_error_is_read_whole_at_80x24(make_app: AppFactory) -> None:
+    """An ambiguous is: names all its candidates: the error goes under the counts and
+    wraps, instead of being cut at column 80 with the counts and the query."""
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.press("slash", *"video is:un")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = app.screen.query_one("#status")
+        assert Region(0, 0, *SMALL).contains_region(status.region)
+        lines = screen_lines(app)[status.region.y : status.region.bottom]
+        counts = str(status_line(app.session)).partition("\n")[0].rpartition("   ")[2]
+        assert "search: “video" in lines[0]
+        assert counts.strip()
+        assert counts in lines[0]
+        shown = " ".join(" ".join(line.split()) for line in lines[1:])
+        assert "is:un: ambiguous, could be is:unread, is:unsure or is:unresolved" in shown
+        await pilot.press(*"read")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.query_one("#status").region.height == 1

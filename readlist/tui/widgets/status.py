@@ -32,20 +32,32 @@ def status_line(session: Session, note: str = "", width: int = 0) -> Content:
         counts += f" · {c['due']} due"
     if c["selected"]:
         counts += f" · {c['selected']} selected"
+    error = clean_display(s.query_error) if s.query_error else ""
+    inline = f" · {error}" if error else ""
+    searched = f" · search: “{clean_display(s.query)}”" if s.query else ""
+    if (
+        width
+        and error
+        and Content.assemble(*parts, searched, inline, "   " + counts).cell_length > width
+    ):
+        inline = ""  # the error on a line of its own, where it wraps: read whole
     if s.query:
         query = clean_display(s.query)
         if width:  # the counts stay in sight: a long query is cut, not them
-            error = f" · {clean_display(s.query_error)}" if s.query_error else ""
-            used = Content.assemble(*parts, " · search: “”", error, "   " + counts)
+            used = Content.assemble(*parts, " · search: “”", inline, "   " + counts)
             room = width - used.cell_length
             if Content(query).cell_length > room:
                 query = Content(query).truncate(max(room, 2), ellipsis=True).plain
         parts.append(f" · search: “{query}”")
-    if s.query_error:
-        parts.append((f" · {clean_display(s.query_error)}", "bold"))
+    if inline:
+        parts.append((inline, "bold"))
     line = Content.assemble(*parts, "   " + counts)
+    if error and not inline:
+        line = Content.assemble(line, "\n", (error, "bold"))
     if not note:
         return line
-    if width and line.cell_length + 3 + Content(note).cell_length > width:
+    if width and (
+        (not inline and error) or line.cell_length + 3 + Content(note).cell_length > width
+    ):
         return Content.assemble(line, "\n", note)
     return Content.assemble(line, f"   {note}")
