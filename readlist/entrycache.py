@@ -208,7 +208,11 @@ class EntryCache:
             paper = by_id[pid]
             todo.append(paper if key is None else paper.replace(bibkey=key))
         sep = job.sep
-        rendered = spread(lambda part: job.exporter.render_entries(part, job.options), todo)
+        rendered = (  # none: the renderer never loads
+            spread(lambda part: job.exporter.render_entries(part, job.options), todo)
+            if todo
+            else []
+        )
         for n, entry in zip(missing, rendered, strict=True):  # none: the renderer never loads
             found[n] = entry.encode("utf-8") + sep
         self.rendered += len(todo)
